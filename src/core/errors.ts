@@ -1,0 +1,86 @@
+/**
+ * The one error type of mvid. Every failure that can leave the process has a
+ * stable `code` from the closed union below; the HTTP layer turns it into an
+ * RFC 9457 problem document. `docs/errors.md` lists every code and a test keeps
+ * the two in step, so adding a code means documenting it.
+ */
+
+/** Every stable error code, with its HTTP status and a short title. */
+export const ERROR_CODES = {
+  // generic request problems
+  bad_request: { status: 400, title: 'Bad request' },
+  validation_failed: { status: 400, title: 'Validation failed' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  not_acceptable: { status: 406, title: 'Not acceptable' },
+  conflict: { status: 409, title: 'Conflict' },
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  service_unavailable: { status: 503, title: 'Service unavailable' },
+  // configuration and storage
+  config_invalid: { status: 500, title: 'Configuration invalid' },
+  keys_missing: { status: 500, title: 'Key directory incomplete' },
+  migration_failed: { status: 500, title: 'Migration failed' },
+  storage_unavailable: { status: 503, title: 'Storage unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface MvidErrorOptions {
+  /** Overrides the status of the code (rarely needed). */
+  status?: number;
+  /** Whether `message` may be shown to the client; defaults to status < 500. */
+  expose?: boolean;
+  /** Extra, client-safe members of the problem document (e.g. `field`). */
+  extensions?: Record<string, unknown>;
+  /** Log-only cause; never sent to a client. */
+  cause?: unknown;
+}
+
+export class MvidError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly expose: boolean;
+  readonly extensions: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: MvidErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MvidError';
+    this.code = code;
+    this.status = options.status ?? ERROR_CODES[code].status;
+    this.expose = options.expose ?? this.status < 500;
+    this.extensions = options.extensions ?? {};
+  }
+}
+
+/** A unique or foreign-key constraint refused a write (mapped from both engines in one place). */
+export class ConflictError extends MvidError {
+  readonly constraint: string | undefined;
+  constructor(message: string, constraint?: string, cause?: unknown) {
+    super('conflict', message, { cause });
+    this.name = 'ConflictError';
+    this.constraint = constraint;
+  }
+}
+
+export class NotFoundError extends MvidError {
+  constructor(message: string) {
+    super('not_found', message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ValidationError extends MvidError {
+  constructor(message: string, field?: string) {
+    super('validation_failed', message, field === undefined ? {} : { extensions: { field } });
+    this.name = 'ValidationError';
+  }
+}
+
+export function isMvidError(value: unknown): value is MvidError {
+  return value instanceof MvidError;
+}
