@@ -26,6 +26,26 @@ export const ERROR_CODES = {
   keys_missing: { status: 500, title: 'Key directory incomplete' },
   migration_failed: { status: 500, title: 'Migration failed' },
   storage_unavailable: { status: 503, title: 'Storage unavailable' },
+  // verifiable presentations (src/sdk verifyPresentation; a world or mvid refusing a presented credential)
+  presentation_malformed: { status: 400, title: 'Presentation malformed' },
+  alg_not_allowed: { status: 400, title: 'Signature algorithm not allowed' },
+  issuer_untrusted: { status: 401, title: 'Issuer not trusted' },
+  signature_invalid: { status: 401, title: 'Issuer signature invalid' },
+  disclosure_invalid: { status: 400, title: 'Disclosure invalid' },
+  kb_missing: { status: 401, title: 'Key binding missing' },
+  kb_invalid: { status: 401, title: 'Key binding invalid' },
+  kb_audience_mismatch: { status: 401, title: 'Key binding audience mismatch' },
+  kb_nonce_mismatch: { status: 401, title: 'Key binding nonce mismatch' },
+  kb_stale: { status: 401, title: 'Key binding stale' },
+  sd_hash_mismatch: { status: 401, title: 'Key binding sd_hash mismatch' },
+  presentation_replayed: { status: 401, title: 'Presentation replayed' },
+  credential_expired: { status: 401, title: 'Credential expired' },
+  credential_not_yet_valid: { status: 401, title: 'Credential not yet valid' },
+  credential_revoked: { status: 401, title: 'Credential revoked' },
+  status_unavailable: { status: 503, title: 'Credential status unavailable' },
+  claims_missing: { status: 400, title: 'Required claims missing' },
+  schema_violation: { status: 400, title: 'Claims violate the credential schema' },
+  vct_not_allowed: { status: 400, title: 'Credential type not allowed' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

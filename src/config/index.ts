@@ -1,0 +1,134 @@
+/**
+ * Configuration, in one place: environment variables over an optional JSON config file
+ * (`MVID_CONFIG`), over defaults; parsed by a schema with errors that name the variable.
+ * Nothing else in mvid reads `process.env`: the parsed `Config` is passed down.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { MvidError } from '../core/index.ts';
+
+const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)));
+
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1 }),
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+    publicUrl: Type.String({ pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' }),
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    logLevel: LogLevel,
+    mode: Type.Union([Type.Literal('development'), Type.Literal('production')]),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+    retentionDays: Type.Integer({ minimum: 1, maximum: 36500 }),
+    sweepIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
+    shutdownGraceSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Environment variable → config key. The file uses the keys themselves. */
+const ENV_KEYS: Record<string, keyof Config> = {
+  MVID_DATA_DIR: 'dataDir',
+  MVID_DATABASE_URL: 'databaseUrl',
+  MVID_DATABASE_POOL_SIZE: 'databasePoolSize',
+  MVID_PUBLIC_URL: 'publicUrl',
+  MVID_HOST: 'host',
+  MVID_PORT: 'port',
+  MVID_LOG_LEVEL: 'logLevel',
+  MVID_MODE: 'mode',
+  MVID_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  MVID_RETENTION_DAYS: 'retentionDays',
+  MVID_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
+  MVID_SHUTDOWN_GRACE_SECONDS: 'shutdownGraceSeconds',
+};
+
+const INTEGER_KEYS = new Set<keyof Config>([
+  'databasePoolSize',
+  'port',
+  'bodyLimitBytes',
+  'retentionDays',
+  'sweepIntervalSeconds',
+  'shutdownGraceSeconds',
+]);
+
+function sourceName(key: string): string {
+  const env = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
+  return env ? `${env} (${key})` : key;
+}
+
+export interface LoadConfigOptions {
+  env?: Record<string, string | undefined>;
+  /** Values that win over everything (used by CLI flags and tests). */
+  overrides?: Partial<Config>;
+  cwd?: string;
+}
+
+/**
+ * Builds the configuration.
+ * @example
+ * const config = loadConfig({ env: process.env });
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? {};
+  const cwd = options.cwd ?? process.cwd();
+  const raw: Record<string, unknown> = {};
+
+  const file = env.MVID_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
+    } catch (error) {
+      throw new MvidError('config_invalid', `cannot read config file ${file}: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new MvidError('config_invalid', `config file ${file} must hold a JSON object`);
+    }
+    Object.assign(raw, parsed);
+  }
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  Object.assign(raw, options.overrides ?? {});
+
+  raw.dataDir ??= './data';
+  raw.databasePoolSize ??= 10;
+  raw.host ??= '127.0.0.1';
+  raw.port ??= 8080;
+  raw.logLevel ??= 'info';
+  raw.mode ??= 'development';
+  raw.bodyLimitBytes ??= 1024 * 1024;
+  raw.retentionDays ??= 365;
+  raw.sweepIntervalSeconds ??= 3600;
+  raw.shutdownGraceSeconds ??= 10;
+  raw.publicUrl ??= `http://${raw.host === '0.0.0.0' || raw.host === '::' ? 'localhost' : raw.host}:${raw.port}`;
+
+  const first = Value.Errors(ConfigSchema, raw).First();
+  if (first) {
+    const key = first.path.replace(/^\//, '') || '(root)';
+    const value = key in raw ? ` (got ${JSON.stringify(raw[key])})` : '';
+    throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: ${first.message}${value}`, {
+      extensions: { field: key },
+    });
+  }
+  const config = raw as Config;
+  config.publicUrl = config.publicUrl.replace(/\/+$/, '');
+  if (!isAbsolute(config.dataDir)) config.dataDir = resolve(cwd, config.dataDir);
+  return config;
+}
+
+/** Where the store lives for this config. */
+export function storeLocationOf(
+  config: Config,
+): { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; poolSize: number } {
+  return config.databaseUrl
+    ? { engine: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
+    : { engine: 'sqlite', path: resolve(config.dataDir, 'mvid.sqlite') };
+}

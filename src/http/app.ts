@@ -1,0 +1,132 @@
+/**
+ * The HTTP application factory. Tests call `createApp(deps)` and use `inject()`;
+ * `mvid serve` calls it and listens. Every domain mounts its routes as a plugin.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import type { Clock, Random } from '../core/index.ts';
+import type { ServiceKeys } from '../keys/index.ts';
+import type { Store } from '../store/index.ts';
+import { parseJsonBody } from './json-body.ts';
+import { Metrics } from './metrics.ts';
+import { classifyError, sendProblem } from './problem.ts';
+import { RouteIndex } from './route-index.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  keys: ServiceKeys;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+    metrics: Metrics;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  // pino's Logger is a FastifyBaseLogger; the cast keeps FastifyInstance's default generics for plugins.
+  const { config, random } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : random.uuid();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+  const metrics = new Metrics();
+  const routes = new RouteIndex();
+  app.decorate('deps', deps);
+  app.decorate('metrics', metrics);
+
+  app.addHook('onRoute', (route) => routes.add(route.url, route.method as string | string[]));
+  app.removeAllContentTypeParsers();
+  const parseJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      done(null, parseJsonBody(body.toString()));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser(/^application\/[a-z0-9.+-]+\+json$/, { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body.toString())));
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  metrics.gauge('mvid_db_pool_connections', 'Database pool connections by state.', () => {
+    const s = deps.store.poolStats();
+    return [
+      { labels: { state: 'total' }, value: s.total },
+      { labels: { state: 'idle' }, value: s.idle },
+      { labels: { state: 'waiting' }, value: s.waiting },
+    ];
+  });
+  metrics.gauge('mvid_process_resident_memory_bytes', 'Resident set size.', () => [{ value: process.memoryUsage.rss() }]);
+
+  app.setErrorHandler((error, request, reply) => {
+    const classified = classifyError(error);
+    if (classified.unexpected) request.log.error({ err: error }, 'request failed unexpectedly');
+    else request.log.info({ code: classified.code, detail: classified.detail }, 'request refused');
+    return sendProblem(request, reply, config.publicUrl, classified);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(request, reply, config.publicUrl, {
+        code: 'method_not_allowed',
+        status: 405,
+        detail: `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+        extensions: {},
+      });
+    }
+    return sendProblem(request, reply, config.publicUrl, {
+      code: 'not_found',
+      status: 404,
+      detail: `no route for ${request.method} ${path}`,
+      extensions: {},
+    });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'mvid',
+        version: '0.1.0',
+        description: 'Digital identity for the users of virtual worlds. Errors are RFC 9457 problem documents (see docs/errors.md).',
+      },
+      servers: [{ url: config.publicUrl }],
+    },
+  });
+
+  await app.register(healthRoutes);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,4 @@
+/** The HTTP edge: app factory, problem documents, metrics. */
+export { createApp } from './app.ts';
+export type { AppDeps } from './app.ts';
+export { PROBLEM_CONTENT_TYPE } from './problem.ts';

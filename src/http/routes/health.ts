@@ -1,0 +1,36 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { MvidError } from '../../core/index.ts';
+
+const Health = Type.Object({ status: Type.Literal('ok') });
+const Ready = Type.Object({ status: Type.Literal('ready'), engine: Type.String() });
+
+export async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/healthz',
+    { schema: { summary: 'The process is up', tags: ['operations'], response: { 200: Health } }, logLevel: 'warn' },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: { summary: 'The database is reachable and migrated', tags: ['operations'], response: { 200: Ready } },
+      logLevel: 'warn',
+    },
+    async () => {
+      const { store } = app.deps;
+      if (!store.migrated) throw new MvidError('service_unavailable', 'migrations have not completed');
+      try {
+        await store.ping();
+      } catch (error) {
+        throw new MvidError('service_unavailable', 'the database is not reachable', { cause: error, expose: true });
+      }
+      return { status: 'ready' as const, engine: store.engine };
+    },
+  );
+
+  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(app.metrics.render());
+  });
+}

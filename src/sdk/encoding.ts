@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Strict decoding helpers. Node's base64url decoder silently skips characters
+ * outside the alphabet, so two different strings could decode to the same bytes;
+ * checking the alphabet first keeps "what was signed" and "what was read" equal.
+ */
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** Decodes unpadded base64url, or returns undefined when `text` is not exactly that. */
+export function decodeBase64Url(text: string): Uint8Array | undefined {
+  if (!BASE64URL.test(text) || text.length % 4 === 1) return undefined;
+  return new Uint8Array(Buffer.from(text, 'base64url'));
+}
+
+export function encodeBase64Url(bytes: Uint8Array | string): string {
+  return Buffer.from(bytes).toString('base64url');
+}
+
+/** Parses base64url(JSON) that must be a plain object; undefined otherwise. */
+export function decodeJsonObject(text: string): Record<string, unknown> | undefined {
+  const value = decodeJson(text);
+  return isPlainObject(value) ? value : undefined;
+}
+
+/** Parses base64url(JSON) of any shape; undefined when it is not valid JSON. */
+export function decodeJson(text: string): unknown {
+  const bytes = decodeBase64Url(text);
+  if (bytes === undefined) return undefined;
+  try {
+    // fatal: invalid UTF-8 must not be "repaired" into something other than what was hashed.
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** base64url(SHA-256(ASCII text)): the digest SD-JWT uses for disclosures and `sd_hash`. */
+export function sha256Base64Url(text: string): string {
+  return createHash('sha256').update(text, 'ascii').digest('base64url');
+}
+
+/** Whole seconds since the epoch, as JWT `iat`/`exp` use. */
+export function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}

@@ -1,0 +1,56 @@
+/**
+ * Kysely over PostgreSQL through `pg`: the scale-out engine, where many stateless mvid
+ * nodes share one database. One of the two files that touch a database driver.
+ */
+import { type Dialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+export interface PostgresOptions {
+  url: string;
+  poolSize?: number;
+  /** Statement timeout in ms, so a stuck query cannot hold a connection forever. */
+  statementTimeoutMs?: number;
+}
+
+// int8 (20) as a JS number: every count and index mvid stores stays below 2^53.
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresHandle {
+  dialect: Dialect;
+  pool: pg.Pool;
+}
+
+export function postgresDialect(options: PostgresOptions): PostgresHandle {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    types,
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  return { dialect: new PostgresDialect({ pool }), pool };
+}
+
+/** Reads a driver error: is it a constraint violation (23505 unique, 23503 foreign key, 23P01 exclusion)? */
+export function postgresConstraintViolation(error: unknown): { constraint: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  if (code !== '23505' && code !== '23503' && code !== '23P01') return undefined;
+  return { constraint: typeof constraint === 'string' ? constraint : 'unknown' };
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '08003']);
+
+export function postgresIsUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
+  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message);
+}

@@ -1,0 +1,9 @@
+/**
+ * Every migration, in order. Append-only: a migration that has shipped is never edited
+ * or renamed; a change is a new file with the next number. The runner refuses a history
+ * that has a migration this list lacks, or one applied out of order.
+ */
+import type { MvidMigration } from '../migration.ts';
+import * as m0001 from './0001_foundation.ts';
+
+export const MIGRATIONS: readonly MvidMigration[] = [{ name: '0001_foundation', up: m0001.up }];

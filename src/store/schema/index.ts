@@ -1,0 +1,7 @@
+/**
+ * The whole database, as Kysely sees it: one interface per domain, joined here.
+ * Timestamps are ISO-8601 UTC text on both engines (fixed width, so they sort).
+ */
+import type { CoreTables } from './core.ts';
+
+export interface Database extends CoreTables {}
