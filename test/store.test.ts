@@ -26,11 +26,19 @@ for (const engine of ENGINES) {
         await tx.insertInto('service_meta').values({ key: 'a', value: '1', updated_at: '2026-01-01T00:00:00.000Z' }).execute();
         await tx.insertInto('service_meta').values({ key: 'b', value: '2', updated_at: '2026-01-01T00:00:00.000Z' }).execute();
       });
-      const rows = await store.db.selectFrom('service_meta').select(['key', 'value']).where('key', 'in', ['a', 'b']).orderBy('key').execute();
-      assert.deepEqual(rows.map((r) => ({ ...r })), [
-        { key: 'a', value: '1' },
-        { key: 'b', value: '2' },
-      ]);
+      const rows = await store.db
+        .selectFrom('service_meta')
+        .select(['key', 'value'])
+        .where('key', 'in', ['a', 'b'])
+        .orderBy('key')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => ({ ...r })),
+        [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+        ],
+      );
     });
 
     it('rolls a failed transaction back entirely', async () => {
@@ -62,7 +70,11 @@ for (const engine of ENGINES) {
         store.transaction(async (tx) => {
           await store.lock(tx, 'counter');
           const row = await tx.selectFrom('service_meta').select('value').where('key', '=', 'counter').executeTakeFirstOrThrow();
-          await tx.updateTable('service_meta').set({ value: String(Number(row.value) + 1) }).where('key', '=', 'counter').execute();
+          await tx
+            .updateTable('service_meta')
+            .set({ value: String(Number(row.value) + 1) })
+            .where('key', '=', 'counter')
+            .execute();
         });
       await Promise.all(Array.from({ length: 20 }, bump));
       const row = await store.db.selectFrom('service_meta').select('value').where('key', '=', 'counter').executeTakeFirstOrThrow();

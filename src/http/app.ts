@@ -31,6 +31,7 @@ declare module 'fastify' {
   }
 }
 
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -40,7 +41,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // Probes and scrapes arrive every few seconds; logging each would drown the real traffic.
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: (req) => QUIET_PATHS.has(req.url.split('?')[0] ?? ''),
+    }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : random.uuid();

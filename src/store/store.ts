@@ -8,9 +8,7 @@ import { type MigrationReport, type MvidMigration, pendingMigrations, runMigrati
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema/index.ts';
 
-export type StoreLocation =
-  | { engine: 'sqlite'; path: string }
-  | { engine: 'postgres'; url: string; poolSize?: number };
+export type StoreLocation = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; poolSize?: number };
 
 export interface PoolStats {
   total: number;
@@ -63,7 +61,9 @@ export function openStore(location: StoreLocation): Store {
     poolStats = () => ({ total: 1, idle: 1, waiting: 0 });
   } else {
     caps = POSTGRES_CAPABILITIES;
-    const handle = postgresDialect(location.poolSize === undefined ? { url: location.url } : { url: location.url, poolSize: location.poolSize });
+    const handle = postgresDialect(
+      location.poolSize === undefined ? { url: location.url } : { url: location.url, poolSize: location.poolSize },
+    );
     db = new Kysely<Database>({ dialect: withErrorMapping(handle.dialect) });
     poolStats = () => ({ total: handle.pool.totalCount, idle: handle.pool.idleCount, waiting: handle.pool.waitingCount });
   }

@@ -44,7 +44,9 @@ export async function globalSetup(): Promise<void> {
     process.env.MVID_TEST_DATABASE_URL = url;
     started = true;
   } catch (error) {
-    process.stderr.write(`\n!! could not start PostgreSQL for the tests: ${(error as Error).message}\n!! the PostgreSQL suites will FAIL.\n`);
+    process.stderr.write(
+      `\n!! could not start PostgreSQL for the tests: ${(error as Error).message}\n!! the PostgreSQL suites will FAIL.\n`,
+    );
   }
 }
 

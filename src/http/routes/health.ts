@@ -6,17 +6,14 @@ const Health = Type.Object({ status: Type.Literal('ok') });
 const Ready = Type.Object({ status: Type.Literal('ready'), engine: Type.String() });
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get(
-    '/healthz',
-    { schema: { summary: 'The process is up', tags: ['operations'], response: { 200: Health } }, logLevel: 'warn' },
-    async () => ({ status: 'ok' as const }),
-  );
+  app.get('/healthz', { schema: { summary: 'The process is up', tags: ['operations'], response: { 200: Health } } }, async () => ({
+    status: 'ok' as const,
+  }));
 
   app.get(
     '/readyz',
     {
       schema: { summary: 'The database is reachable and migrated', tags: ['operations'], response: { 200: Ready } },
-      logLevel: 'warn',
     },
     async () => {
       const { store } = app.deps;
@@ -30,7 +27,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(app.metrics.render());
   });
 }

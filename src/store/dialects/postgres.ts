@@ -46,7 +46,17 @@ export function postgresConstraintViolation(error: unknown): { constraint: strin
   return { constraint: typeof constraint === 'string' ? constraint : 'unknown' };
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '08003']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+]);
 
 export function postgresIsUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { loadConfig, storeLocationOf } from '../src/config/index.ts';
+
+it('has working defaults: SQLite in ./data, port 8080', () => {
+  const config = loadConfig({ env: {}, cwd: '/srv/mvid' });
+  assert.equal(config.dataDir, '/srv/mvid/data');
+  assert.equal(config.port, 8080);
+  assert.equal(config.publicUrl, 'http://127.0.0.1:8080');
+  assert.deepEqual(storeLocationOf(config), { engine: 'sqlite', path: '/srv/mvid/data/mvid.sqlite' });
+});
+
+it('a postgres:// URL selects PostgreSQL', () => {
+  const config = loadConfig({ env: { MVID_DATABASE_URL: 'postgres://u@db/mvid' } });
+  assert.equal(storeLocationOf(config).engine, 'postgres');
+});
+
+it('names the variable of a bad value', () => {
+  assert.throws(() => loadConfig({ env: { MVID_PORT: 'eighty' } }), /MVID_PORT \(port\).*eighty/);
+  assert.throws(() => loadConfig({ env: { MVID_PORT: '70000' } }), /MVID_PORT/);
+  assert.throws(() => loadConfig({ env: { MVID_DATABASE_URL: 'mysql://x' } }), /MVID_DATABASE_URL/);
+  assert.throws(
+    () => loadConfig({ env: { MVID_LOG_LEVEL: 'loud' } }),
+    (e: { code?: string }) => e.code === 'config_invalid',
+  );
+});
+
+it('reads a config file, with the environment winning', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mvid-config-'));
+  const file = join(dir, 'mvid.json');
+  writeFileSync(file, JSON.stringify({ port: 9000, retentionDays: 30, publicUrl: 'https://id.example/' }));
+  const config = loadConfig({ env: { MVID_CONFIG: file, MVID_PORT: '9001' } });
+  assert.equal(config.port, 9001);
+  assert.equal(config.retentionDays, 30);
+  assert.equal(config.publicUrl, 'https://id.example');
+  writeFileSync(file, JSON.stringify({ nonsense: true }));
+  assert.throws(() => loadConfig({ env: { MVID_CONFIG: file } }), /nonsense/);
+  writeFileSync(file, '{not json');
+  assert.throws(() => loadConfig({ env: { MVID_CONFIG: file } }), /cannot read config file/);
+});
