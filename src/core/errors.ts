@@ -26,6 +26,15 @@ export const ERROR_CODES = {
   keys_missing: { status: 500, title: 'Key directory incomplete' },
   migration_failed: { status: 500, title: 'Migration failed' },
   storage_unavailable: { status: 503, title: 'Storage unavailable' },
+  // escrow cryptography (src/crypto)
+  crypto_encoding_invalid: { status: 400, title: 'Invalid cryptographic encoding' },
+  trustee_set_invalid: { status: 400, title: 'Trustee set invalid' },
+  share_file_invalid: { status: 400, title: 'Share file invalid' },
+  share_passphrase_invalid: { status: 400, title: 'Share passphrase incorrect' },
+  share_invalid: { status: 422, title: 'Trustee share or partial decryption invalid' },
+  threshold_not_met: { status: 422, title: 'Not enough trustees' },
+  envelope_invalid: { status: 400, title: 'Escrow envelope invalid' },
+  sealed_message_invalid: { status: 400, title: 'Sealed message invalid' },
   // verifiable presentations (src/sdk verifyPresentation; a world or mvid refusing a presented credential)
   presentation_malformed: { status: 400, title: 'Presentation malformed' },
   alg_not_allowed: { status: 400, title: 'Signature algorithm not allowed' },

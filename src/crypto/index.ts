@@ -1,0 +1,36 @@
+/**
+ * Public surface of mvid's cryptography: escrow of legal identity under an
+ * M-of-N trustee set (threshold ElGamal on ristretto255 with Feldman VSS and
+ * DLEQ-proved partial decryptions), trustee share files, sealing to a
+ * recipient, uniqueness tags and hash commitments.
+ *
+ * Serialised objects (`TrusteeSet`, `ShareFile`, `Envelope`,
+ * `PartialDecryption`, `SealedMessage`) are plain JSON with base64url
+ * (unpadded) byte fields; all parsers are strict and bounded.
+ */
+export {
+  GENERATOR,
+  GROUP_ORDER,
+  POINT_BYTES,
+  SCALAR_BYTES,
+  decodePoint,
+  encodePoint,
+  encodeScalar,
+  randomScalar,
+  scalarFromWideBytes,
+  tryDecodePoint,
+  tryDecodeScalar,
+} from './group.ts';
+export type { Point } from './group.ts';
+export { MAX_TRUSTEES, computeTrusteeSetId, dealEscrowKey, parseTrusteeSet, verifyShare, verifyTrusteeSet } from './feldman.ts';
+export type { EscrowDeal, TrusteeDescriptor, TrusteeSet, TrusteeShare } from './feldman.ts';
+export { DEFAULT_SCRYPT, SCRYPT_LIMITS, SHARE_PASSPHRASE_MIN_LENGTH, decryptShareFile, encryptShareFile } from './sharefile.ts';
+export type { ScryptParams, ShareFile } from './sharefile.ts';
+export { MAX_ENVELOPE_PLAINTEXT_BYTES, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
+export type { Envelope, SealEnvelopeInput } from './envelope.ts';
+export { combinePartials, partialDecrypt, thresholdOpen, verifyPartial } from './threshold.ts';
+export type { BadTrustee, BadTrusteeReason, CombineOptions, CombineResult, PartialContext, PartialDecryption } from './threshold.ts';
+export { MAX_SEALED_PLAINTEXT_BYTES, generateRecipientKeyPair, openFromSender, recipientPublicKey, sealToRecipient } from './seal.ts';
+export type { RecipientKeyPair, SealedMessage } from './seal.ts';
+export { MIN_TAG_SECRET_BYTES, normalizeIdentifier, uniquenessTag } from './tag.ts';
+export { commit, verifyCommitment } from './commit.ts';

@@ -1,0 +1,302 @@
+/**
+ * Threshold decryption of escrow envelopes.
+ *
+ * Each trustee i computes D_i = x_i·C1 with a DLEQ proof that it used its real
+ * share (log_G X_i = log_C1 D_i). Any M valid partials give
+ * S = Σ λ_i·D_i = x·C1 by Lagrange interpolation at 0 "in the exponent"; no
+ * one ever reconstructs x itself, so opening one envelope reveals nothing
+ * about any other. Invalid partials are verified away and named, so one
+ * misbehaving trustee cannot block an opening the others are willing to do,
+ * nor stay anonymous.
+ */
+import { MvidError, systemRandom, toBase64Url } from '../core/index.ts';
+import type { Random } from '../core/index.ts';
+import { assertLabel, decodeBase64UrlStrict, fail, frame, isLabel, u32be } from './encoding.ts';
+import { MAX_TRUSTEES } from './feldman.ts';
+import type { TrusteeDescriptor, TrusteeSet, TrusteeShare } from './feldman.ts';
+import { proveDleq, verifyDleq } from './dleq.ts';
+import {
+  IDENTITY,
+  encodePoint,
+  encodeScalar,
+  invertScalar,
+  modL,
+  multiplyBaseSecret,
+  multiplyPublic,
+  multiplySecret,
+  readPointField,
+  tryDecodePoint,
+  tryDecodeScalar,
+} from './group.ts';
+import type { Point } from './group.ts';
+import { openEnvelopeWithSharedPoint, parseEnvelope } from './envelope.ts';
+import type { Envelope } from './envelope.ts';
+
+/** One trustee's contribution to opening one envelope for one request. Plain JSON. */
+export interface PartialDecryption {
+  version: 1;
+  trusteeSetId: string;
+  trusteeIndex: number;
+  trusteeId: string;
+  requestId: string;
+  envelopeId: string;
+  /** D_i = x_i·C1, base64url. */
+  d: string;
+  /** DLEQ proof (challenge c, response z), 32-byte little-endian scalars, base64url. */
+  proof: { c: string; z: string };
+}
+
+/** What a verifier must already know, from trusted sources, to check a partial. */
+export interface PartialContext {
+  /** X_i from the published `TrusteeSet`. */
+  verificationKey: string;
+  /** C1 of the envelope being opened. */
+  c1: string;
+  requestId: string;
+  envelopeId: string;
+  /** When given, the partial must claim this index. */
+  trusteeIndex?: number;
+}
+
+export type BadTrusteeReason = 'malformed' | 'unknown_trustee' | 'wrong_trustee_set' | 'invalid_proof';
+
+export interface BadTrustee {
+  /** The index the partial claimed, when it had a readable one. */
+  index?: number;
+  /** The id the trustee set gives that index. */
+  trusteeId?: string;
+  reason: BadTrusteeReason;
+}
+
+export interface CombineOptions {
+  threshold: number;
+  /** The trustees (index, id, verification key), e.g. `TrusteeSet.trustees`. */
+  verificationKeys: ReadonlyArray<TrusteeDescriptor>;
+  c1: string;
+  requestId: string;
+  envelopeId: string;
+  /** When given, partials naming another trustee set are rejected. */
+  trusteeSetId?: string;
+}
+
+export interface CombineResult {
+  /** S = x·C1, 32-byte encoding, for `openEnvelopeWithSharedPoint`. Secret: wipe after use. */
+  point: Uint8Array;
+  /** Indices whose partials were interpolated. */
+  usedTrustees: number[];
+  /** Partials that failed verification (empty when all were good). */
+  badTrustees: BadTrustee[];
+}
+
+/** The bytes bound into a partial's proof besides the points: request, envelope, trustee. */
+function proofContext(requestId: string, envelopeId: string, trusteeIndex: number): Uint8Array {
+  return frame('mvid partial v1', requestId, envelopeId, u32be(trusteeIndex));
+}
+
+/**
+ * A trustee's partial decryption of the envelope whose C1 is `c1`, for request
+ * `requestId`. Run by the trustee, on the trustee's machine, after deciding
+ * the request is legitimate.
+ * @example
+ * const partial = partialDecrypt({ share, c1: envelope.c1, requestId: 'req-7', envelopeId: envelope.envelopeId });
+ */
+export function partialDecrypt(
+  input: { share: TrusteeShare; c1: string; requestId: string; envelopeId: string },
+  random: Random = systemRandom,
+): PartialDecryption {
+  const { share, requestId, envelopeId } = input;
+  assertLabel(requestId, 'requestId');
+  assertLabel(envelopeId, 'envelopeId');
+  const x = tryDecodeScalar(share.secret);
+  if (x === undefined) throw new TypeError('share.secret is not a valid share scalar');
+  const xPoint = multiplyBaseSecret(x);
+  if (toBase64Url(encodePoint(xPoint)) !== share.verificationKey) throw new TypeError('share does not match its verification key');
+  const c1 = readPointField(input.c1, 'c1', 'crypto_encoding_invalid');
+  const d = multiplySecret(c1, x);
+  const proof = proveDleq(x, { x: xPoint, h: c1, d }, proofContext(requestId, envelopeId, share.index), random);
+  return {
+    version: 1,
+    trusteeSetId: share.trusteeSetId,
+    trusteeIndex: share.index,
+    trusteeId: share.trusteeId,
+    requestId,
+    envelopeId,
+    d: toBase64Url(encodePoint(d)),
+    proof: { c: toBase64Url(encodeScalar(proof.c)), z: toBase64Url(encodeScalar(proof.z)) },
+  };
+}
+
+function decodePointText(text: unknown): Point | undefined {
+  const bytes = typeof text === 'string' ? decodeBase64UrlStrict(text) : undefined;
+  return bytes === undefined ? undefined : tryDecodePoint(bytes);
+}
+
+function decodeScalarText(text: unknown): bigint | undefined {
+  const bytes = typeof text === 'string' ? decodeBase64UrlStrict(text) : undefined;
+  return bytes === undefined ? undefined : tryDecodeScalar(bytes, { allowZero: true });
+}
+
+/** Verifies a partial and returns its D_i, or `undefined`. */
+function checkPartial(partial: unknown, ctx: PartialContext): Point | undefined {
+  if (typeof partial !== 'object' || partial === null) return undefined;
+  const p = partial as Partial<PartialDecryption>;
+  const index = p.trusteeIndex;
+  if (p.version !== 1 || typeof index !== 'number' || !Number.isInteger(index) || index < 1 || index > MAX_TRUSTEES) return undefined;
+  if (ctx.trusteeIndex !== undefined && ctx.trusteeIndex !== index) return undefined;
+  if (!isLabel(ctx.requestId) || !isLabel(ctx.envelopeId)) return undefined;
+  if (p.requestId !== ctx.requestId || p.envelopeId !== ctx.envelopeId) return undefined;
+  const x = decodePointText(ctx.verificationKey);
+  const h = decodePointText(ctx.c1);
+  const d = decodePointText(p.d);
+  const proof = p.proof as Partial<PartialDecryption['proof']> | undefined;
+  const c = decodeScalarText(proof?.c);
+  const z = decodeScalarText(proof?.z);
+  if (x === undefined || h === undefined || d === undefined || c === undefined || z === undefined) return undefined;
+  // The context is rebuilt from the verifier's values, never taken from the partial.
+  return verifyDleq({ x, h, d }, { c, z }, proofContext(ctx.requestId, ctx.envelopeId, index)) ? d : undefined;
+}
+
+/**
+ * Whether `partial` is a valid partial decryption by the trustee with
+ * `verificationKey`, for exactly this envelope and request. Never throws.
+ * @example
+ * if (!verifyPartial(partial, { verificationKey: t.verificationKey, c1: envelope.c1, requestId, envelopeId: envelope.envelopeId })) reject();
+ */
+export function verifyPartial(partial: unknown, ctx: PartialContext): boolean {
+  try {
+    return checkPartial(partial, ctx) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** λ_i = Π_{j≠i} j / (j − i) mod L: the Lagrange coefficients at 0 for the given distinct indices. */
+export function lagrangeAtZero(indices: readonly number[]): bigint[] {
+  if (new Set(indices).size !== indices.length || indices.some((i) => !Number.isInteger(i) || i < 1)) {
+    throw new RangeError('lagrangeAtZero: indices must be distinct positive integers');
+  }
+  return indices.map((i) => {
+    let num = 1n;
+    let den = 1n;
+    for (const j of indices) {
+      if (j === i) continue;
+      num = modL(num * BigInt(j));
+      den = modL(den * BigInt(j - i));
+    }
+    return modL(num * invertScalar(den));
+  });
+}
+
+/** f(0) from points (i, f(i)) over Z_L. */
+export function interpolateAtZero(shares: ReadonlyArray<{ index: number; value: bigint }>): bigint {
+  const lambdas = lagrangeAtZero(shares.map((s) => s.index));
+  return shares.reduce((acc, s, k) => modL(acc + (lambdas[k] as bigint) * s.value), 0n);
+}
+
+/** Σ λ_i·P_i: interpolation at 0 in the exponent (all inputs public). */
+export function interpolateInExponent(shares: ReadonlyArray<{ index: number; point: Point }>): Point {
+  const lambdas = lagrangeAtZero(shares.map((s) => s.index));
+  return shares.reduce((acc, s, k) => acc.add(multiplyPublic(s.point, lambdas[k] as bigint)), IDENTITY);
+}
+
+/**
+ * Verifies every partial and combines M distinct good ones into S = x·C1.
+ * Bad partials are reported in `badTrustees`; if fewer than M good ones
+ * remain, throws `share_invalid` (naming them in `extensions.badTrustees`), or
+ * `threshold_not_met` when none was bad but too few were given.
+ * @example
+ * const { point, badTrustees } = combinePartials(partials, {
+ *   threshold: set.threshold, verificationKeys: set.trustees, c1: envelope.c1, requestId, envelopeId: envelope.envelopeId,
+ * });
+ */
+export function combinePartials(partials: readonly unknown[], options: CombineOptions): CombineResult {
+  const { threshold, verificationKeys, requestId, envelopeId } = options;
+  if (!Array.isArray(partials)) throw new TypeError('partials must be an array');
+  if (!Array.isArray(verificationKeys)) throw new TypeError('verificationKeys must be an array');
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > verificationKeys.length) {
+    throw new TypeError('threshold must be an integer between 1 and the number of trustees');
+  }
+  assertLabel(requestId, 'requestId');
+  assertLabel(envelopeId, 'envelopeId');
+  readPointField(options.c1, 'c1', 'crypto_encoding_invalid');
+  const trustees = new Map<number, TrusteeDescriptor>();
+  for (const t of verificationKeys) {
+    if (decodePointText(t.verificationKey) === undefined) fail('trustee_set_invalid', `trustee ${t.index} has an invalid verification key`);
+    // Two keys for one index would let the caller's list, not the proof, decide which trustee a partial is checked against.
+    if (trustees.has(t.index)) fail('trustee_set_invalid', `trustee index ${t.index} appears twice`);
+    trustees.set(t.index, t);
+  }
+
+  const good = new Map<number, Point>();
+  const badTrustees: BadTrustee[] = [];
+  for (const partial of partials) {
+    const index = (partial as Partial<PartialDecryption> | null)?.trusteeIndex;
+    if (typeof index !== 'number' || !Number.isInteger(index)) {
+      badTrustees.push({ reason: 'malformed' });
+      continue;
+    }
+    const trustee = trustees.get(index);
+    if (trustee === undefined) {
+      badTrustees.push({ index, reason: 'unknown_trustee' });
+      continue;
+    }
+    const named = { index, trusteeId: trustee.id };
+    if (options.trusteeSetId !== undefined && (partial as Partial<PartialDecryption>).trusteeSetId !== options.trusteeSetId) {
+      badTrustees.push({ ...named, reason: 'wrong_trustee_set' });
+      continue;
+    }
+    let d: Point | undefined;
+    try {
+      d = checkPartial(partial, { verificationKey: trustee.verificationKey, c1: options.c1, requestId, envelopeId, trusteeIndex: index });
+    } catch {
+      d = undefined;
+    }
+    if (d === undefined) badTrustees.push({ ...named, reason: 'invalid_proof' });
+    // A second valid partial from the same trustee proves the same D_i (soundness), so it adds nothing.
+    else if (!good.has(index)) good.set(index, d);
+  }
+
+  if (good.size < threshold) {
+    const extensions = { threshold, valid: good.size, badTrustees };
+    if (badTrustees.length > 0) {
+      const names = badTrustees.map((b) => b.trusteeId ?? (b.index === undefined ? '?' : `#${b.index}`)).join(', ');
+      throw new MvidError('share_invalid', `only ${good.size} of the required ${threshold} partial decryptions are valid; bad: ${names}`, {
+        extensions,
+      });
+    }
+    throw new MvidError('threshold_not_met', `${good.size} distinct partial decryptions given, ${threshold} required`, { extensions });
+  }
+  const usedTrustees = [...good.keys()].sort((a, b) => a - b).slice(0, threshold);
+  const s = interpolateInExponent(usedTrustees.map((index) => ({ index, point: good.get(index) as Point })));
+  return { point: encodePoint(s), usedTrustees, badTrustees };
+}
+
+/**
+ * Combines partials and opens the envelope in one step. `trusteeSet` must be
+ * the authoritative, already validated set (`parseTrusteeSet`).
+ * @example
+ * const { plaintext, badTrustees } = thresholdOpen(envelope, partials, { trusteeSet, requestId: 'req-7' });
+ */
+export function thresholdOpen(
+  envelope: Envelope,
+  partials: readonly unknown[],
+  options: { trusteeSet: TrusteeSet; requestId: string },
+): { plaintext: Uint8Array; usedTrustees: number[]; badTrustees: BadTrustee[] } {
+  const e = parseEnvelope(envelope);
+  const { trusteeSet, requestId } = options;
+  if (e.trusteeSetId !== trusteeSet.id)
+    fail('envelope_invalid', 'the envelope was sealed to another trustee set', { field: 'trusteeSetId' });
+  const { point, usedTrustees, badTrustees } = combinePartials(partials, {
+    threshold: trusteeSet.threshold,
+    verificationKeys: trusteeSet.trustees,
+    c1: e.c1,
+    requestId,
+    envelopeId: e.envelopeId,
+    trusteeSetId: trusteeSet.id,
+  });
+  try {
+    return { plaintext: openEnvelopeWithSharedPoint(e, point), usedTrustees, badTrustees };
+  } finally {
+    point.fill(0);
+  }
+}
