@@ -8,10 +8,17 @@ import { createHash } from 'node:crypto';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** Decodes unpadded base64url, or returns undefined when `text` is not exactly that. */
+/**
+ * Decodes unpadded base64url, or returns undefined when `text` is not exactly
+ * the canonical encoding of some bytes. Canonical matters: the unused low bits
+ * of the last character could otherwise be flipped to make a second spelling of
+ * the same signature, and every spelling would verify.
+ */
 export function decodeBase64Url(text: string): Uint8Array | undefined {
   if (!BASE64URL.test(text) || text.length % 4 === 1) return undefined;
-  return new Uint8Array(Buffer.from(text, 'base64url'));
+  const bytes = Buffer.from(text, 'base64url');
+  if (bytes.toString('base64url') !== text) return undefined;
+  return new Uint8Array(bytes);
 }
 
 export function encodeBase64Url(bytes: Uint8Array | string): string {
@@ -24,13 +31,15 @@ export function decodeJsonObject(text: string): Record<string, unknown> | undefi
   return isPlainObject(value) ? value : undefined;
 }
 
+// fatal: invalid UTF-8 must not be "repaired" into something other than what was hashed.
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
 /** Parses base64url(JSON) of any shape; undefined when it is not valid JSON. */
 export function decodeJson(text: string): unknown {
   const bytes = decodeBase64Url(text);
   if (bytes === undefined) return undefined;
   try {
-    // fatal: invalid UTF-8 must not be "repaired" into something other than what was hashed.
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return JSON.parse(utf8Strict.decode(bytes));
   } catch {
     return undefined;
   }

@@ -46,7 +46,10 @@ export class PresentationError extends MvidError {
   }
 }
 
-/** Whether `value` is a refused presentation (optionally: with this code). */
+/**
+ * Whether `value` is a refused presentation (optionally: with this code).
+ * @example if (isPresentationError(e, 'kb_nonce_mismatch')) issueNewNonce();
+ */
 export function isPresentationError(value: unknown, code?: PresentationErrorCode): value is PresentationError {
   return value instanceof PresentationError && (code === undefined || value.code === code);
 }
