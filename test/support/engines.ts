@@ -3,7 +3,7 @@
  * PostgreSQL comes from MVID_TEST_DATABASE_URL or the cluster the global setup
  * started; each test store gets a database of its own, dropped afterwards.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -17,11 +17,6 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export function postgresAdminUrl(): string {
   const fromEnv = process.env.MVID_TEST_DATABASE_URL;
   if (fromEnv) return fromEnv;
-  const file = join(REPO_ROOT, '.mvid-test', 'pg-url');
-  if (existsSync(file)) {
-    const url = readFileSync(file, 'utf8').trim();
-    if (url) return url;
-  }
   throw new Error(
     'PostgreSQL is not available for the tests: install the postgresql package (npm test starts a cluster) or set MVID_TEST_DATABASE_URL',
   );
