@@ -55,6 +55,23 @@ export const ERROR_CODES = {
   claims_missing: { status: 400, title: 'Required claims missing' },
   schema_violation: { status: 400, title: 'Claims violate the credential schema' },
   vct_not_allowed: { status: 400, title: 'Credential type not allowed' },
+  // registry (src/registry): enrolment, recovery, persons, issuers, trustee sets
+  nonce_invalid: { status: 401, title: 'Nonce not issued by this service' },
+  nonce_expired: { status: 401, title: 'Nonce expired' },
+  nonce_replayed: { status: 401, title: 'Nonce already used' },
+  person_already_enrolled: { status: 409, title: 'Person already enrolled' },
+  person_not_enrolled: { status: 404, title: 'No enrolled person matches' },
+  person_closed: { status: 403, title: 'Account closed' },
+  dev_issuer_disabled: { status: 403, title: 'Development issuer disabled' },
+  issuer_namespace_refused: { status: 403, title: 'Issuer may not attest this identifier namespace' },
+  issuer_exists: { status: 409, title: 'Issuer already registered' },
+  escrow_unavailable: { status: 503, title: 'No active trustee set' },
+  trustee_set_exists: { status: 409, title: 'A trustee set is already active' },
+  holder_key_invalid: { status: 400, title: 'Holder key invalid' },
+  holder_key_in_use: { status: 409, title: 'Holder key already registered' },
+  holder_key_not_found: { status: 404, title: 'Holder key not found' },
+  last_holder_key: { status: 409, title: 'Last active holder key' },
+  assertion_invalid: { status: 401, title: 'Holder assertion invalid' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,5 +5,9 @@
  */
 import type { MvidMigration } from '../migration.ts';
 import * as m0001 from './0001_foundation.ts';
+import * as m0010 from './0010_registry.ts';
 
-export const MIGRATIONS: readonly MvidMigration[] = [{ name: '0001_foundation', up: m0001.up }];
+export const MIGRATIONS: readonly MvidMigration[] = [
+  { name: '0001_foundation', up: m0001.up },
+  { name: '0010_registry', up: m0010.up },
+];

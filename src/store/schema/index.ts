@@ -3,5 +3,6 @@
  * Timestamps are ISO-8601 UTC text on both engines (fixed width, so they sort).
  */
 import type { CoreTables } from './core.ts';
+import type { RegistryTables } from './registry.ts';
 
-export interface Database extends CoreTables {}
+export interface Database extends CoreTables, RegistryTables {}

@@ -1,0 +1,199 @@
+/**
+ * Enrolment and recovery: a verified PID becomes (or finds) exactly one person. The
+ * uniqueness tag — an HMAC of the identifier under a key-directory secret — is the only
+ * thing that links a PID to a person; the identity itself is sealed into escrow
+ * envelopes, and the nonce, the person's records and the log entry commit together.
+ */
+import { MvidError, toBase64Url } from '../core/index.ts';
+import { uniquenessTag } from '../crypto/index.ts';
+import type { Tx } from '../store/index.ts';
+import { type SealedEnvelope, sealIdentity } from './envelopes.ts';
+import type { IssuerRegistry } from './issuers.ts';
+import { personEventEntry } from './log.ts';
+import { consumeNonce, isNonceUsed, nonceKey } from './nonces.ts';
+import {
+  appendEvent,
+  createSession,
+  insertEnvelopes,
+  insertHolderKey,
+  revokeHolderKeys,
+  revokeSessions,
+  supersedeEnvelopes,
+  writeAttributes,
+} from './persons.ts';
+import { fieldGroupsOf, serviceAttributesOf } from './pid-claims.ts';
+import { type VerifiedPid, verifyPid } from './pid-verify.ts';
+import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
+import { type IssuedSession, type RegistryDeps, SESSION_TTL_SECONDS } from './types.ts';
+import { addDays } from './util.ts';
+
+export interface EnrolmentResult {
+  personId: string;
+  holderKeyId: string;
+  session: IssuedSession;
+  /** Recovery only: holder keys revoked, and whether a closed account was reopened. */
+  revokedKeys?: string[];
+  reopened?: boolean;
+}
+
+interface Prepared {
+  now: Date;
+  pid: VerifiedPid;
+  tag: string;
+  trusteeSet: PublishedTrusteeSet;
+}
+
+export class Enrolments {
+  readonly #deps: RegistryDeps;
+  readonly #issuers: IssuerRegistry;
+  readonly #trustees: TrusteeSets;
+  readonly #nonceKey: Uint8Array;
+
+  constructor(deps: RegistryDeps, issuers: IssuerRegistry, trustees: TrusteeSets) {
+    this.#deps = deps;
+    this.#issuers = issuers;
+    this.#trustees = trustees;
+    this.#nonceKey = nonceKey(deps.secrets.nonceSecret);
+  }
+
+  /** Verifies the PID and derives what both enrolment and recovery need, before any write. */
+  async #prepare(presentation: string): Promise<Prepared> {
+    const { clock, options, secrets } = this.#deps;
+    const now = clock.now();
+    const pid = await verifyPid(presentation, {
+      audience: options.audience,
+      mode: options.mode,
+      now,
+      nonceKey: this.#nonceKey,
+      findIssuer: (iss) => this.#issuers.findByIss(iss),
+    });
+    // Cheap early answer for a replay; the insert in the write transaction is the real guard.
+    if (await isNonceUsed(this.#deps.store.db, pid.nonce)) throw new MvidError('nonce_replayed', 'this nonce was already used');
+    const trusteeSet = await this.#trustees.active();
+    if (!trusteeSet)
+      throw new MvidError('escrow_unavailable', 'no trustee set is active, so no identity can be escrowed (run `mvid trustees init`)');
+    const tag = toBase64Url(uniquenessTag(secrets.uniquenessSecret, pid.claims.unique_id_namespace, pid.claims.unique_id));
+    return { now, pid, tag, trusteeSet };
+  }
+
+  #seal(prepared: Prepared, personId: string): SealedEnvelope[] {
+    const groups = fieldGroupsOf(prepared.pid.claims, prepared.pid.provenance);
+    return sealIdentity(groups, { personId, trusteeSet: prepared.trusteeSet, random: this.#deps.random });
+  }
+
+  /** Writes what enrolment and recovery share: nonce use, key, attributes, envelopes, session. */
+  async #bind(
+    tx: Tx,
+    prepared: Prepared,
+    personId: string,
+    envelopes: SealedEnvelope[],
+    method: string,
+  ): Promise<{ kid: string; session: IssuedSession }> {
+    const { random, secrets, options } = this.#deps;
+    const { now, pid, trusteeSet } = prepared;
+    await consumeNonce(tx, pid.nonce, pid.nonceExpires, now);
+    const stillActive = await tx
+      .selectFrom('registry_trustee_sets')
+      .select('id')
+      .where('id', '=', trusteeSet.id)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (!stillActive) throw new MvidError('conflict', 'the trustee set changed during enrolment; retry with a fresh nonce');
+    const kid = await insertHolderKey(tx, personId, pid.holderJwk, now);
+    await writeAttributes(tx, personId, serviceAttributesOf(pid.claims), secrets.dataKey, random, now);
+    await insertEnvelopes(tx, personId, envelopes, now);
+    const session = await createSession(tx, personId, method, kid, now, options.sessionTtlSeconds ?? SESSION_TTL_SECONDS, random);
+    return { kid, session };
+  }
+
+  /**
+   * Enrols a new person from a presented PID.
+   * @throws MvidError person_already_enrolled (use recovery), any PID or nonce code, escrow_unavailable
+   */
+  async enrol(presentation: string): Promise<EnrolmentResult> {
+    const { store, random, log } = this.#deps;
+    const prepared = await this.#prepare(presentation);
+    const { now, tag, pid } = prepared;
+    if (await store.db.selectFrom('registry_tags').select('tag').where('tag', '=', tag).executeTakeFirst()) throw alreadyEnrolled();
+    const personId = random.uuid();
+    const envelopes = this.#seal(prepared, personId);
+    return store.transaction(async (tx) => {
+      const at = now.toISOString();
+      await tx
+        .insertInto('registry_persons')
+        .values({ id: personId, status: 'active', created_at: at, updated_at: at, closed_at: null, purge_after: null, swept_at: null })
+        .execute();
+      // The primary key on the tag is what makes "one person, one identity" hold under concurrency.
+      const inserted = await tx
+        .insertInto('registry_tags')
+        .values({ tag, person_id: personId, created_at: at, purge_after: null })
+        .onConflict((oc) => oc.column('tag').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw alreadyEnrolled();
+      const { kid, session } = await this.#bind(tx, prepared, personId, envelopes, 'enrolment');
+      await appendEvent(tx, personId, 'enrolled', now, { issuer: pid.issuer.id, holderKey: kid, trusteeSet: prepared.trusteeSet.id });
+      await log.enqueue(tx, [personEventEntry(personId, 'enrolled', now)]);
+      return { personId, holderKeyId: kid, session };
+    });
+  }
+
+  /**
+   * Recovery: a person who lost their keys presents a fresh PID bound to a new holder key.
+   * The tag finds the same person; old keys and sessions are revoked, the identity is
+   * re-sealed (old envelopes are superseded and swept after the retention period), and a
+   * closed but not yet swept account is reopened.
+   * @throws MvidError person_not_enrolled, any PID or nonce code, escrow_unavailable
+   */
+  async recover(presentation: string): Promise<EnrolmentResult> {
+    const { store, log, options } = this.#deps;
+    const prepared = await this.#prepare(presentation);
+    const { now, tag, pid } = prepared;
+    const found = await store.db.selectFrom('registry_tags').select('person_id').where('tag', '=', tag).executeTakeFirst();
+    if (!found) throw notEnrolled();
+    const personId = found.person_id;
+    const envelopes = this.#seal(prepared, personId);
+    return store.transaction(async (tx) => {
+      const person = await tx.selectFrom('registry_persons').select(['status', 'swept_at']).where('id', '=', personId).executeTakeFirst();
+      const tagRow = await tx.selectFrom('registry_tags').select('tag').where('tag', '=', tag).executeTakeFirst();
+      if (!person || person.swept_at !== null || !tagRow) throw notEnrolled();
+      const revokedKeys = await revokeHolderKeys(tx, personId, now, 'recovery');
+      await revokeSessions(tx, personId, now);
+      const superseded = await supersedeEnvelopes(tx, personId, now, addDays(now, options.retentionDays));
+      const reopened = person.status === 'closed';
+      const at = now.toISOString();
+      if (reopened) {
+        await tx
+          .updateTable('registry_persons')
+          .set({ status: 'active', closed_at: null, purge_after: null })
+          .where('id', '=', personId)
+          .execute();
+        await tx.updateTable('registry_tags').set({ purge_after: null }).where('tag', '=', tag).execute();
+      }
+      await tx.updateTable('registry_persons').set({ updated_at: at }).where('id', '=', personId).execute();
+      const { kid, session } = await this.#bind(tx, prepared, personId, envelopes, 'recovery');
+      const detail = {
+        issuer: pid.issuer.id,
+        holderKey: kid,
+        revokedKeys,
+        supersededEnvelopes: superseded,
+        reopened,
+        trusteeSet: prepared.trusteeSet.id,
+      };
+      await appendEvent(tx, personId, 'recovered', now, detail);
+      await log.enqueue(tx, [personEventEntry(personId, 'recovered', now)]);
+      return { personId, holderKeyId: kid, session, revokedKeys, reopened };
+    });
+  }
+}
+
+function alreadyEnrolled(): MvidError {
+  return new MvidError('person_already_enrolled', 'this person is already enrolled; use account recovery instead', {
+    extensions: { recovery: '/registry/v1/recoveries' },
+  });
+}
+
+function notEnrolled(): MvidError {
+  return new MvidError('person_not_enrolled', 'no enrolled person matches this identity; enrol instead', {
+    extensions: { enrolment: '/registry/v1/enrolments' },
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * The registry: one verified identity per person, with the legal identity escrowed
+ * under a trustee quorum, plus recovery, closure, export and retention. See
+ * docs/registry.md.
+ */
+export { createRegistry } from './service.ts';
+export type { Registry } from './service.ts';
+export { outboxLog, personRef, personEventEntry, trusteeSetEntry, envelopeDestroyedEntry } from './log.ts';
+export type { LoggedPersonEvent } from './log.ts';
+export { TRUSTEE_NAME } from './trustees.ts';
+export type { TrusteeSets, PublishedTrusteeSet, DealtTrusteeSet, CheckedShare } from './trustees.ts';
+export type { IssuerRegistry, NewIssuer } from './issuers.ts';
+export type { Enrolments, EnrolmentResult } from './enrolment.ts';
+export { SESSION_ASSERTION_TYP, KEY_PROOF_TYP } from './sessions.ts';
+export type { Sessions, PersonPrincipal } from './sessions.ts';
+export type { AdminTokens, AdminPrincipal, AdminTokenInfo } from './admin-tokens.ts';
+export type { SelfService, PersonClosedHook, PersonView, PersonExport } from './self-service.ts';
+export type { Sweeper, SweepReport } from './sweeper.ts';
+export type { IssuedNonce } from './nonces.ts';
+export { DEV_ISSUER_KEY_FILE, loadDevIssuerKey, issueDevPid, presentPid, generateHolderKey } from './dev-issuer.ts';
+export type { DevIssuerKey, DevPidOptions } from './dev-issuer.ts';
+export { PID_CLAIMS, REQUIRED_PID_CLAIMS, PidClaimsSchema } from './pid-claims.ts';
+export type { PidClaims } from './pid-claims.ts';
+export { MAX_PID_LENGTH } from './pid-verify.ts';
+export { signJws, jwkThumbprint, publicHolderJwk } from './jws.ts';
+export {
+  PID_VCT,
+  DEV_ISSUER_ISS,
+  DEV_ISSUER_NAME,
+  FIELD_GROUPS,
+  SERVICE_ATTRIBUTES,
+  NONCE_TTL_SECONDS,
+  SESSION_TTL_SECONDS,
+} from './types.ts';
+export type {
+  RegistryDeps,
+  RegistryOptions,
+  RegistryLog,
+  IssuerRecord,
+  HolderKeyRecord,
+  PersonEvent,
+  PersonSummary,
+  IssuedSession,
+  FieldGroup,
+} from './types.ts';

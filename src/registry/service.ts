@@ -1,0 +1,55 @@
+/** Composition of the registry's services from its dependencies (see `createRegistry`). */
+import { AdminTokens } from './admin-tokens.ts';
+import { loadDevIssuerKey } from './dev-issuer.ts';
+import { Enrolments } from './enrolment.ts';
+import { IssuerRegistry } from './issuers.ts';
+import { type IssuedNonce, issueNonce } from './nonces.ts';
+import { SelfService } from './self-service.ts';
+import { Sessions } from './sessions.ts';
+import { Sweeper } from './sweeper.ts';
+import { TrusteeSets } from './trustees.ts';
+import type { IssuerRecord, RegistryDeps } from './types.ts';
+
+export interface Registry {
+  issuers: IssuerRegistry;
+  trusteeSets: TrusteeSets;
+  enrolments: Enrolments;
+  sessions: Sessions;
+  self: SelfService;
+  adminTokens: AdminTokens;
+  sweeper: Sweeper;
+  /** A fresh single-use nonce for a key-binding JWT or holder assertion. */
+  issueNonce(): IssuedNonce;
+  /**
+   * Development mode only: loads (creating on first use) the dev PID issuer key from the
+   * key directory and registers the dev issuer. Does nothing in production.
+   */
+  setupDevIssuer(keyDir: string): Promise<IssuerRecord | undefined>;
+}
+
+/**
+ * Builds the registry. Cheap (no I/O); share one per process.
+ * @example
+ * const registry = createRegistry({ store, clock, random, secrets, options, log: outboxLog(clock) });
+ * const { personId, session } = await registry.enrolments.enrol(presentation);
+ */
+export function createRegistry(deps: RegistryDeps): Registry {
+  const { store, clock, random } = deps;
+  const issuers = new IssuerRegistry(store, clock, random, deps.options.mode);
+  const trusteeSets = new TrusteeSets(store, clock, random, deps.log);
+  const sessions = new Sessions(deps);
+  return {
+    issuers,
+    trusteeSets,
+    enrolments: new Enrolments(deps, issuers, trusteeSets),
+    sessions,
+    self: new SelfService(deps, sessions.nonceKey),
+    adminTokens: new AdminTokens(store, clock, random),
+    sweeper: new Sweeper(deps),
+    issueNonce: () => issueNonce(sessions.nonceKey, clock.now(), random),
+    async setupDevIssuer(keyDir) {
+      if (deps.options.mode !== 'development') return undefined;
+      return issuers.ensureDevIssuer(loadDevIssuerKey(keyDir, deps.options.mode));
+    },
+  };
+}

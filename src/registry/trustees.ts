@@ -1,0 +1,162 @@
+/**
+ * The escrow trustee set: a dealer ceremony (src/crypto's Feldman dealer), one
+ * passphrase-encrypted share file per trustee, and the public set stored as the
+ * active one and recorded in the log. Dealing and publishing are two steps so the
+ * caller can put every share file safely on disk before the set goes live: a set
+ * whose shares were lost must never seal anyone's identity.
+ */
+import type { Selectable } from 'kysely';
+import { type Clock, MvidError, type Random, ValidationError } from '../core/index.ts';
+import {
+  dealEscrowKey,
+  decryptShareFile,
+  encryptShareFile,
+  parseTrusteeSet,
+  type ScryptParams,
+  type ShareFile,
+  type TrusteeSet,
+  verifyShare,
+} from '../crypto/index.ts';
+import type { Database, Store } from '../store/index.ts';
+import { trusteeSetEntry } from './log.ts';
+import type { RegistryLog } from './types.ts';
+import { parseStored } from './util.ts';
+
+/** Trustee names end up in file names and environment variable names: keep them plain. */
+export const TRUSTEE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export interface PublishedTrusteeSet extends TrusteeSet {
+  status: 'active' | 'retired';
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+export interface DealtTrusteeSet {
+  trusteeSet: TrusteeSet;
+  shareFiles: Array<{ trusteeId: string; file: ShareFile }>;
+}
+
+export interface CheckedShare {
+  trusteeSetId: string;
+  trusteeId: string;
+  index: number;
+  threshold: number;
+  status: 'active' | 'retired';
+}
+
+function toPublished(row: Selectable<Database['registry_trustee_sets']>): PublishedTrusteeSet {
+  return { ...parseStored<TrusteeSet>(row.document_json), status: row.status, createdAt: row.created_at, retiredAt: row.retired_at };
+}
+
+export class TrusteeSets {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #random: Random;
+  readonly #log: RegistryLog;
+
+  constructor(store: Store, clock: Clock, random: Random, log: RegistryLog) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#random = random;
+    this.#log = log;
+  }
+
+  /** The set new envelopes are sealed to, if any. */
+  async active(): Promise<PublishedTrusteeSet | undefined> {
+    const row = await this.#store.db.selectFrom('registry_trustee_sets').selectAll().where('status', '=', 'active').executeTakeFirst();
+    return row ? toPublished(row) : undefined;
+  }
+
+  async byId(id: string): Promise<PublishedTrusteeSet | undefined> {
+    const row = await this.#store.db.selectFrom('registry_trustee_sets').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toPublished(row) : undefined;
+  }
+
+  /** Every set ever published, newest first. */
+  async list(): Promise<PublishedTrusteeSet[]> {
+    const rows = await this.#store.db.selectFrom('registry_trustee_sets').selectAll().orderBy('created_at', 'desc').execute();
+    return rows.map(toPublished);
+  }
+
+  /**
+   * The ceremony's first half: deals a fresh escrow key to `trustees` (threshold M) and
+   * encrypts each share under that trustee's passphrase. The dealer polynomial lives
+   * only inside src/crypto's dealer; share secrets are wiped once encrypted.
+   */
+  async deal(input: {
+    threshold: number;
+    trustees: string[];
+    passphrases: ReadonlyMap<string, string>;
+    scrypt?: ScryptParams;
+  }): Promise<DealtTrusteeSet> {
+    for (const name of input.trustees) {
+      if (!TRUSTEE_NAME.test(name)) throw new ValidationError(`trustee name ${JSON.stringify(name)} must match ${TRUSTEE_NAME}`, 'trustee');
+      if (!input.passphrases.has(name)) throw new ValidationError(`no passphrase for trustee ${name}`, 'passphrase');
+    }
+    const { trusteeSet, shares } = dealEscrowKey({ threshold: input.threshold, trustees: input.trustees }, this.#random);
+    try {
+      const shareFiles: DealtTrusteeSet['shareFiles'] = [];
+      for (const share of shares) {
+        const passphrase = input.passphrases.get(share.trusteeId) as string;
+        const options = input.scrypt === undefined ? { random: this.#random } : { random: this.#random, scrypt: input.scrypt };
+        shareFiles.push({ trusteeId: share.trusteeId, file: await encryptShareFile(share, passphrase, options) });
+      }
+      return { trusteeSet, shareFiles };
+    } finally {
+      for (const share of shares) share.secret.fill(0);
+    }
+  }
+
+  /**
+   * The ceremony's second half: stores the set as the active one (retiring the previous
+   * one only with `replace`) and queues its log entry in the same transaction.
+   * @throws MvidError trustee_set_exists | trustee_set_invalid
+   */
+  async publish(trusteeSet: TrusteeSet, options: { replace?: boolean } = {}): Promise<PublishedTrusteeSet> {
+    const set = parseTrusteeSet(trusteeSet);
+    const now = this.#clock.now().toISOString();
+    await this.#store.transaction(async (tx) => {
+      await this.#store.lock(tx, 'registry:trustee-set');
+      const current = await tx.selectFrom('registry_trustee_sets').select('id').where('status', '=', 'active').executeTakeFirst();
+      if (current && options.replace !== true) {
+        throw new MvidError('trustee_set_exists', `trustee set ${current.id} is active; pass --replace to retire it`);
+      }
+      if (current)
+        await tx.updateTable('registry_trustee_sets').set({ status: 'retired', retired_at: now }).where('id', '=', current.id).execute();
+      await tx
+        .insertInto('registry_trustee_sets')
+        .values({
+          id: set.id,
+          threshold: set.threshold,
+          trustee_count: set.trustees.length,
+          document_json: JSON.stringify(set),
+          status: 'active',
+          created_at: now,
+          retired_at: null,
+        })
+        .execute();
+      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now())]);
+    });
+    return { ...set, status: 'active', createdAt: now, retiredAt: null };
+  }
+
+  /**
+   * `mvid trustee check-share`: opens a share file with its passphrase and checks the
+   * share against the commitments *published here* (not those in the file).
+   * @throws MvidError share_file_invalid | share_passphrase_invalid | share_invalid
+   */
+  async checkShare(file: unknown, passphrase: string): Promise<CheckedShare> {
+    const share = await decryptShareFile(file, passphrase);
+    try {
+      const set = await this.byId(share.trusteeSetId);
+      if (!set) throw new MvidError('share_invalid', `trustee set ${share.trusteeSetId} was never published here`);
+      const member = set.trustees.find((t) => t.index === share.index);
+      const ok = member?.id === share.trusteeId && member.verificationKey === share.verificationKey && verifyShare(share, set.commitments);
+      if (!ok)
+        throw new MvidError('share_invalid', `the share of ${share.trusteeId} does not match the published commitments of ${set.id}`);
+      return { trusteeSetId: set.id, trusteeId: share.trusteeId, index: share.index, threshold: set.threshold, status: set.status };
+    } finally {
+      share.secret.fill(0);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Tables owned by the registry (src/registry) and the shared authentication and
+ * log-outbox tables it introduced. No column holds a legal identity in clear:
+ * identity lives only in `registry_envelopes` (sealed to the trustee set), and the
+ * few attributes the service reads are AES-GCM sealed in `registry_attributes`.
+ */
+import type { Generated } from 'kysely';
+
+/** A proofing issuer whose person-identification credentials (PIDs) mvid accepts. */
+export interface RegistryIssuersTable {
+  id: string;
+  name: string;
+  /** The `iss` its credentials carry. */
+  iss: string;
+  /** Its public JSON Web Key Set, as JSON. */
+  jwks_json: string;
+  /** JSON array: the PID claims it attests. */
+  claims_json: string;
+  /** JSON array: identifier namespaces it may attest (`*` for any). */
+  namespaces_json: string;
+  /** JSON array: accepted credential types (`vct`). */
+  vcts_json: string;
+  /** 1 for the development issuer (refused outside development mode). */
+  dev: number;
+  created_at: string;
+  updated_at: string;
+  disabled_at: string | null;
+}
+
+/** A published escrow trustee set; at most one is `active` (partial unique index). */
+export interface RegistryTrusteeSetsTable {
+  id: string;
+  threshold: number;
+  trustee_count: number;
+  /** The public `TrusteeSet` document (escrow key, verification keys, commitments), as JSON. */
+  document_json: string;
+  status: 'active' | 'retired';
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface RegistryPersonsTable {
+  id: string;
+  status: 'active' | 'closed';
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  /** When a closed person's escrow data is due for deletion. */
+  purge_after: string | null;
+  swept_at: string | null;
+}
+
+/** HMAC uniqueness tags (base64url); the primary key is what refuses a second enrolment. */
+export interface RegistryTagsTable {
+  tag: string;
+  person_id: string;
+  created_at: string;
+  purge_after: string | null;
+}
+
+/** Service-readable attributes, AES-256-GCM sealed with the data-at-rest key (AAD = person id + field). */
+export interface RegistryAttributesTable {
+  person_id: string;
+  field: string;
+  sealed: Uint8Array;
+  updated_at: string;
+}
+
+export interface RegistryHolderKeysTable {
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url); unique across all persons. */
+  id: string;
+  person_id: string;
+  jwk_json: string;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+/** Append-only history of one person (no identity data in `detail_json`). */
+export interface RegistryEventsTable {
+  id: Generated<number>;
+  person_id: string;
+  type: string;
+  at: string;
+  detail_json: string;
+}
+
+export interface RegistryEnvelopesTable {
+  id: string;
+  person_id: string;
+  field_group: string;
+  trustee_set_id: string;
+  /** The sealed `Envelope` (ids, C1, nonce, ciphertext), as JSON. */
+  envelope_json: string;
+  created_at: string;
+  superseded_at: string | null;
+  purge_after: string | null;
+}
+
+/** Nonces already answered (SHA-256 of the nonce); kept until they expire anyway. */
+export interface RegistryUsedNoncesTable {
+  nonce_hash: string;
+  used_at: string;
+  expires_at: string;
+}
+
+/** Administrator bearer tokens, stored as SHA-256 hashes only. */
+export interface AdminTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Person sessions: opaque bearer tokens stored as SHA-256 hashes, with expiry. */
+export interface PersonSessionsTable {
+  id: string;
+  token_hash: string;
+  person_id: string;
+  /** How the session was established: enrolment, recovery, holder_key (later: passkey, cookie…). */
+  method: string;
+  /** The holder key that signed in, when `method` is holder_key. */
+  holder_key_id: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/**
+ * Transparency-log entries queued in the same transaction as the write they record.
+ * The log integrates rows in `id` order and deletes them in its own transaction.
+ */
+export interface LogOutboxTable {
+  id: Generated<number>;
+  entry: Uint8Array;
+  queued_at: string;
+}
+
+export interface RegistryTables {
+  registry_issuers: RegistryIssuersTable;
+  registry_trustee_sets: RegistryTrusteeSetsTable;
+  registry_persons: RegistryPersonsTable;
+  registry_tags: RegistryTagsTable;
+  registry_attributes: RegistryAttributesTable;
+  registry_holder_keys: RegistryHolderKeysTable;
+  registry_events: RegistryEventsTable;
+  registry_envelopes: RegistryEnvelopesTable;
+  registry_used_nonces: RegistryUsedNoncesTable;
+  admin_tokens: AdminTokensTable;
+  person_sessions: PersonSessionsTable;
+  log_outbox: LogOutboxTable;
+}

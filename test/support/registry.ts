@@ -1,0 +1,113 @@
+/**
+ * A registry wired the way the runtime wires it, on a fresh database of either engine,
+ * with a manual clock, a development issuer and (optionally) a published 3-of-5
+ * trustee set whose share files stay in memory.
+ */
+import type { JsonWebKey } from 'node:crypto';
+import { ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
+import type { ShareFile } from '../../src/crypto/index.ts';
+import { initKeyDir, keyDirOf, loadKeys, type ServiceKeys } from '../../src/keys/index.ts';
+import {
+  createRegistry,
+  type DevIssuerKey,
+  generateHolderKey,
+  issueDevPid,
+  loadDevIssuerKey,
+  outboxLog,
+  type PidClaims,
+  presentPid,
+  type PublishedTrusteeSet,
+  type Registry,
+} from '../../src/registry/index.ts';
+import type { Engine, Store } from '../../src/store/index.ts';
+import { createTestStore, type TestDatabase } from './engines.ts';
+
+export const AUDIENCE = 'http://mvid.test';
+/** The cheapest scrypt the share files accept, so ceremonies in tests take milliseconds. */
+export const FAST_SCRYPT = { logN: 14, r: 8, p: 1 };
+export const TRUSTEES = ['alice', 'bob', 'carol', 'dave', 'erin'];
+
+export interface RegistryFixture {
+  registry: Registry;
+  store: Store;
+  clock: ManualClock;
+  keys: ServiceKeys;
+  keyDir: string;
+  db: TestDatabase;
+  devKey: DevIssuerKey | undefined;
+  trusteeSet: PublishedTrusteeSet | undefined;
+  shareFiles: Map<string, ShareFile>;
+  passphrases: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export function passphraseOf(trustee: string): string {
+  return `${trustee} correct horse battery`;
+}
+
+export async function createRegistryFixture(
+  engine: Engine,
+  options: { mode?: 'development' | 'production'; retentionDays?: number; trustees?: boolean; random?: Random } = {},
+): Promise<RegistryFixture> {
+  const { store, db, close } = await createTestStore(engine);
+  const keyDir = keyDirOf(db.dataDir);
+  const clock = new ManualClock('2026-06-01T12:00:00Z');
+  initKeyDir(keyDir, clock);
+  const keys = loadKeys(keyDir);
+  const mode = options.mode ?? 'development';
+  const registry = createRegistry({
+    store,
+    clock,
+    random: options.random ?? systemRandom,
+    secrets: { uniquenessSecret: keys.uniquenessSecret, dataKey: keys.dataKey, nonceSecret: keys.cookieSecret },
+    options: { mode, audience: AUDIENCE, retentionDays: options.retentionDays ?? 365 },
+    log: outboxLog(clock),
+  });
+  await registry.setupDevIssuer(keyDir);
+  const devKey = mode === 'development' ? loadDevIssuerKey(keyDir, mode) : undefined;
+  const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
+  const shareFiles = new Map<string, ShareFile>();
+  let trusteeSet: PublishedTrusteeSet | undefined;
+  if (options.trustees !== false) {
+    const dealt = await registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: FAST_SCRYPT });
+    for (const { trusteeId, file } of dealt.shareFiles) shareFiles.set(trusteeId, file);
+    trusteeSet = await registry.trusteeSets.publish(dealt.trusteeSet);
+  }
+  return { registry, store, clock, keys, keyDir, db, devKey, trusteeSet, shareFiles, passphrases, close };
+}
+
+let counter = 0;
+
+/** Claims of a made-up person; `n` makes them distinct. */
+export function personClaims(overrides: Partial<PidClaims> = {}): PidClaims {
+  counter += 1;
+  return {
+    given_name: `Ada${counter}`,
+    family_name: `Lovelace-Byron${counter}`,
+    birthdate: '1990-12-10',
+    nationalities: ['GB'],
+    unique_id: `ZZ${String(100000000 + counter * 7919)}`,
+    unique_id_namespace: 'GB:nino',
+    document_number: `DOC${String(5000000 + counter)}`,
+    address: { street_address: `${counter} Marylebone Road`, locality: 'London', country: 'GB' },
+    email: `ada${counter}@example.org`,
+    ...overrides,
+  };
+}
+
+export interface Holder {
+  privateJwk: JsonWebKey;
+  publicJwk: JsonWebKey;
+}
+
+/** A dev PID for `claims`, bound to a fresh (or given) holder key. */
+export async function devPid(fixture: RegistryFixture, claims: PidClaims, holder: Holder = generateHolderKey()) {
+  if (!fixture.devKey) throw new Error('the fixture has no dev issuer (production mode)');
+  const credential = await issueDevPid(fixture.devKey, claims, holder.publicJwk, { now: fixture.clock.now() });
+  return { credential, holder };
+}
+
+/** Presents a credential over a fresh nonce, as a wallet would. */
+export async function present(fixture: RegistryFixture, credential: string, holder: Holder, nonce = fixture.registry.issueNonce().nonce) {
+  return presentPid(credential, holder.privateJwk, { nonce, audience: AUDIENCE, now: fixture.clock.now() });
+}
