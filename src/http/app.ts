@@ -8,12 +8,15 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import type { Clock, Random } from '../core/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
+import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
+import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { parseJsonBody } from './json-body.ts';
 import { Metrics } from './metrics.ts';
 import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
 import { healthRoutes } from './routes/health.ts';
+import { registryRoutes } from './routes/registry.ts';
 
 export interface AppDeps {
   config: Config;
@@ -22,6 +25,9 @@ export interface AppDeps {
   clock: Clock;
   random: Random;
   logger: Logger;
+  registry: Registry;
+  /** Resolves admin tokens and person sessions (see auth.ts). */
+  auth: Authenticators;
 }
 
 declare module 'fastify' {
@@ -128,10 +134,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         description: 'Digital identity for the users of virtual worlds. Errors are RFC 9457 problem documents (see docs/errors.md).',
       },
       servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
   });
 
   await app.register(healthRoutes);
+  await app.register(registryRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

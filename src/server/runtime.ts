@@ -9,6 +9,7 @@ import { storeLocationOf } from '../config/index.ts';
 import { type Clock, type Random, systemClock, systemRandom } from '../core/index.ts';
 import { createApp } from '../http/index.ts';
 import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '../keys/index.ts';
+import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createLogger } from './logger.ts';
 
@@ -19,6 +20,7 @@ export interface Runtime {
   clock: Clock;
   random: Random;
   logger: Logger;
+  registry: Registry;
   app: FastifyInstance;
   /** Whether the key directory was created by this start. */
   initialised: boolean;
@@ -31,6 +33,23 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Use an already opened store (tests share one per engine). */
   store?: Store;
+  /** Run background jobs (the retention sweeper); default true. */
+  background?: boolean;
+}
+
+/**
+ * The registry as configured. Its log port writes to `log_outbox` in the caller's
+ * transaction; the transparency log integrates from there.
+ */
+export function buildRegistry(config: Config, store: Store, keys: ServiceKeys, clock: Clock, random: Random): Registry {
+  return createRegistry({
+    store,
+    clock,
+    random,
+    secrets: { uniquenessSecret: keys.uniquenessSecret, dataKey: keys.dataKey, nonceSecret: keys.cookieSecret },
+    options: { mode: config.mode, audience: config.publicUrl, retentionDays: config.retentionDays },
+    log: outboxLog(clock),
+  });
 }
 
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -53,7 +72,29 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (!options.store) await store.close();
     throw error;
   }
-  const app = await createApp({ config, store, keys, clock, random, logger });
+  let registry: Registry;
+  let app: FastifyInstance;
+  try {
+    registry = buildRegistry(config, store, keys, clock, random);
+    const devIssuer = await registry.setupDevIssuer(keyDir);
+    if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
+    const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
+    app = await createApp({ config, store, keys, clock, random, logger, registry, auth });
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
+  // Safe with several nodes: each sweep batch runs under a database lock (see src/registry/sweeper.ts).
+  const stopSweeper =
+    options.background === false || config.sweepIntervalSeconds === 0
+      ? undefined
+      : registry.sweeper.start(config.sweepIntervalSeconds, {
+          done: (report) => {
+            if (report.envelopes + report.tags + report.persons > 0)
+              logger.info({ sweep: report }, 'retention sweep deleted expired escrow data');
+          },
+          failed: (error) => logger.error({ err: error }, 'retention sweep failed'),
+        });
   return {
     config,
     store,
@@ -61,9 +102,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     clock,
     random,
     logger,
+    registry,
     app,
     initialised,
     async close() {
+      await stopSweeper?.();
       await app.close();
       if (!options.store) await store.close();
     },
