@@ -146,17 +146,43 @@ export class TrusteeSets {
    * @throws MvidError share_file_invalid | share_passphrase_invalid | share_invalid
    */
   async checkShare(file: unknown, passphrase: string): Promise<CheckedShare> {
-    const share = await decryptShareFile(file, passphrase);
-    try {
-      const set = await this.byId(share.trusteeSetId);
-      if (!set) throw new MvidError('share_invalid', `trustee set ${share.trusteeSetId} was never published here`);
-      const member = set.trustees.find((t) => t.index === share.index);
-      const ok = member?.id === share.trusteeId && member.verificationKey === share.verificationKey && verifyShare(share, set.commitments);
-      if (!ok)
-        throw new MvidError('share_invalid', `the share of ${share.trusteeId} does not match the published commitments of ${set.id}`);
-      return { trusteeSetId: set.id, trusteeId: share.trusteeId, index: share.index, threshold: set.threshold, status: set.status };
-    } finally {
-      share.secret.fill(0);
+    const setId = (file as { trusteeSetId?: unknown } | null)?.trusteeSetId;
+    const set = typeof setId === 'string' ? await this.byId(setId) : undefined;
+    if (!set) {
+      // Still open the file first, so a wrong passphrase or a damaged file is reported as such.
+      (await decryptShareFile(file, passphrase)).secret.fill(0);
+      throw new MvidError('share_invalid', `trustee set ${String(setId)} was never published here`);
     }
+    return checkShareAgainst(set, file, passphrase);
+  }
+}
+
+/**
+ * Offline share check against a trustee set a trustee already holds (e.g. saved from
+ * GET /registry/v1/trustee-set): no database needed.
+ * @throws MvidError share_file_invalid | share_passphrase_invalid | share_invalid | trustee_set_invalid
+ */
+export async function checkShareAgainst(
+  published: TrusteeSet & { status?: 'active' | 'retired' },
+  file: unknown,
+  passphrase: string,
+): Promise<CheckedShare> {
+  const set = parseTrusteeSet(published);
+  const share = await decryptShareFile(file, passphrase);
+  try {
+    if (share.trusteeSetId !== set.id)
+      throw new MvidError('share_invalid', `the share belongs to trustee set ${share.trusteeSetId}, not ${set.id}`);
+    const member = set.trustees.find((t) => t.index === share.index);
+    const ok = member?.id === share.trusteeId && member.verificationKey === share.verificationKey && verifyShare(share, set.commitments);
+    if (!ok) throw new MvidError('share_invalid', `the share of ${share.trusteeId} does not match the published commitments of ${set.id}`);
+    return {
+      trusteeSetId: set.id,
+      trusteeId: share.trusteeId,
+      index: share.index,
+      threshold: set.threshold,
+      status: published.status ?? 'active',
+    };
+  } finally {
+    share.secret.fill(0);
   }
 }
