@@ -72,6 +72,14 @@ export const ERROR_CODES = {
   holder_key_not_found: { status: 404, title: 'Holder key not found' },
   last_holder_key: { status: 409, title: 'Last active holder key' },
   assertion_invalid: { status: 401, title: 'Holder assertion invalid' },
+  // worlds (src/worlds): registration, handles, passkeys, browser forms
+  world_exists: { status: 409, title: 'World already registered' },
+  world_not_found: { status: 404, title: 'World not found' },
+  handle_invalid: { status: 400, title: 'Handle invalid' },
+  handle_reserved: { status: 409, title: 'Handle reserved' },
+  handle_taken: { status: 409, title: 'Handle taken' },
+  passkey_invalid: { status: 401, title: 'Passkey invalid' },
+  csrf_invalid: { status: 403, title: 'Form token invalid' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,5 +4,6 @@
  */
 import type { CoreTables } from './core.ts';
 import type { RegistryTables } from './registry.ts';
+import type { WorldsTables } from './worlds.ts';
 
-export interface Database extends CoreTables, RegistryTables {}
+export interface Database extends CoreTables, RegistryTables, WorldsTables {}

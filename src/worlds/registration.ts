@@ -1,0 +1,230 @@
+/**
+ * World registration: a world is an OpenID Connect client with a declared purpose,
+ * published community rules and the exact claims it may request. Client secrets are
+ * shown once and kept only as a SHA-256 hash (they are 256-bit random, so a fast
+ * hash is enough); private_key_jwt with the world's own JWKS is preferred.
+ */
+import { createHash } from 'node:crypto';
+import { type Clock, constantTimeEqual, MvidError, type Random, toBase64Url, ValidationError, utf8 } from '../core/index.ts';
+import type { Store } from '../store/index.ts';
+import {
+  type CommunityRule,
+  isWorldClaim,
+  type JsonWebKeySet,
+  type NewWorld,
+  type RegisteredWorld,
+  type RequestedClaim,
+  type World,
+  type WorldAuthMethod,
+} from './types.ts';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const RULE_CATEGORY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+interface StoredMetadata {
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  logoUri: string | null;
+  policyUri: string | null;
+  tosUri: string | null;
+  rules: CommunityRule[];
+  claims: RequestedClaim[];
+}
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Whether a presented client secret matches the stored hash (constant time). */
+export function clientSecretMatches(storedHash: string | null, presented: string): boolean {
+  if (storedHash === null || typeof presented !== 'string' || presented.length > 512) return false;
+  return constantTimeEqual(utf8(hashSecret(presented)), utf8(storedHash));
+}
+
+/** https, or http on a loopback host (a world under development); never a fragment. */
+function checkUrl(value: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ValidationError(`${field} is not an absolute URL`, field);
+  }
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  if (!secure) throw new ValidationError(`${field} must use https (http only on a loopback host)`, field);
+  if (url.hash !== '' || value.includes('#')) throw new ValidationError(`${field} must not have a fragment`, field);
+  if (url.username !== '' || url.password !== '') throw new ValidationError(`${field} must not carry credentials`, field);
+  return value;
+}
+
+function checkJwks(jwks: unknown): JsonWebKeySet {
+  const keys = (jwks as JsonWebKeySet | undefined)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10) throw new ValidationError('jwks must hold 1 to 10 keys', 'jwks');
+  for (const key of keys) {
+    if (typeof key !== 'object' || key === null || !['EC', 'OKP', 'RSA'].includes(String(key.kty))) {
+      throw new ValidationError('jwks keys must be EC, OKP or RSA public keys', 'jwks');
+    }
+    for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+      if (secret in key) throw new ValidationError('jwks must hold public keys only', 'jwks');
+    }
+  }
+  return { keys: keys.map((k) => ({ ...k })) };
+}
+
+/** Validates a registration; returns the normalised metadata. */
+export function validateNewWorld(input: NewWorld): StoredMetadata & { name: string; purpose: string; authMethod: WorldAuthMethod } {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 100) throw new ValidationError('name must be 1 to 100 characters', 'name');
+  const purpose = input.purpose.trim();
+  if (purpose.length < 1 || purpose.length > 1000) throw new ValidationError('purpose must be 1 to 1000 characters', 'purpose');
+  if (input.redirectUris.length < 1 || input.redirectUris.length > 20) throw new ValidationError('1 to 20 redirect URIs', 'redirectUris');
+  const redirectUris = input.redirectUris.map((u) => checkUrl(u, 'redirectUris'));
+  // One world, one origin host: oidc-provider would otherwise demand a sector_identifier_uri.
+  if (new Set(redirectUris.map((u) => new URL(u).host)).size > 1) {
+    throw new ValidationError('all redirect URIs must share one host', 'redirectUris');
+  }
+  const postLogoutRedirectUris = (input.postLogoutRedirectUris ?? []).map((u) => checkUrl(u, 'postLogoutRedirectUris'));
+  const rules = input.rules.map((r) => {
+    if (!RULE_CATEGORY.test(r.category)) throw new ValidationError('rule categories are lowercase words (a-z, 0-9, _ -)', 'rules');
+    const text = r.text.trim();
+    if (text.length < 1 || text.length > 4000) throw new ValidationError('rule text must be 1 to 4000 characters', 'rules');
+    return { category: r.category, text };
+  });
+  if (rules.length > 100) throw new ValidationError('at most 100 rules', 'rules');
+  const seen = new Set<string>();
+  const claims = input.claims.map((c) => {
+    if (!isWorldClaim(c.name)) throw new ValidationError(`unknown claim ${String(c.name)}`, 'claims');
+    if (seen.has(c.name)) throw new ValidationError(`claim ${c.name} listed twice`, 'claims');
+    seen.add(c.name);
+    return { name: c.name, required: c.required === true };
+  });
+  const authMethod: WorldAuthMethod = input.authMethod ?? (input.jwks ? 'private_key_jwt' : 'client_secret_basic');
+  if (authMethod === 'private_key_jwt' && !input.jwks) throw new ValidationError('private_key_jwt needs the world JWKS', 'jwks');
+  return {
+    name,
+    purpose,
+    authMethod,
+    redirectUris,
+    postLogoutRedirectUris,
+    logoUri: input.logoUri === undefined ? null : checkUrl(input.logoUri, 'logoUri'),
+    policyUri: input.policyUri === undefined ? null : checkUrl(input.policyUri, 'policyUri'),
+    tosUri: input.tosUri === undefined ? null : checkUrl(input.tosUri, 'tosUri'),
+    rules,
+    claims,
+  };
+}
+
+type Row = {
+  id: string;
+  name: string;
+  metadata_json: string;
+  purpose: string;
+  auth_method: string;
+  jwks_json: string | null;
+  secret_hash: string | null;
+  created_at: string;
+  updated_at: string;
+  disabled_at: string | null;
+};
+
+function toWorld(row: Row): World {
+  const meta = JSON.parse(row.metadata_json) as StoredMetadata;
+  return {
+    id: row.id,
+    name: row.name,
+    ...meta,
+    purpose: row.purpose,
+    authMethod: row.auth_method as WorldAuthMethod,
+    jwks: row.jwks_json === null ? null : (JSON.parse(row.jwks_json) as JsonWebKeySet),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    disabledAt: row.disabled_at,
+  };
+}
+
+export class WorldRegistry {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #random: Random;
+
+  constructor(store: Store, clock: Clock, random: Random) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#random = random;
+  }
+
+  /**
+   * Registers a world; returns its client id and, unless it authenticates with its JWKS, a secret shown only now.
+   * @throws MvidError validation_failed | world_exists
+   */
+  async add(input: NewWorld): Promise<RegisteredWorld> {
+    const v = validateNewWorld(input);
+    const jwks = v.authMethod === 'private_key_jwt' ? checkJwks(input.jwks) : null;
+    const id = `w_${toBase64Url(this.#random.bytes(16))}`;
+    const clientSecret = v.authMethod === 'private_key_jwt' ? undefined : `mvcs_${toBase64Url(this.#random.bytes(32))}`;
+    const now = this.#clock.now().toISOString();
+    const metadata: StoredMetadata = {
+      redirectUris: v.redirectUris,
+      postLogoutRedirectUris: v.postLogoutRedirectUris,
+      logoUri: v.logoUri,
+      policyUri: v.policyUri,
+      tosUri: v.tosUri,
+      rules: v.rules,
+      claims: v.claims,
+    };
+    const row: Row = {
+      id,
+      name: v.name,
+      metadata_json: JSON.stringify(metadata),
+      purpose: v.purpose,
+      auth_method: v.authMethod,
+      jwks_json: jwks === null ? null : JSON.stringify(jwks),
+      secret_hash: clientSecret === undefined ? null : hashSecret(clientSecret),
+      created_at: now,
+      updated_at: now,
+      disabled_at: null,
+    };
+    const inserted = await this.#store.db
+      .insertInto('worlds')
+      .values(row)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1)
+      throw new MvidError('world_exists', `a world named ${v.name} is already registered`);
+    const world = toWorld(row);
+    return clientSecret === undefined ? { world, clientId: id } : { world, clientId: id, clientSecret };
+  }
+
+  async get(id: string): Promise<World | undefined> {
+    const row = await this.#store.db.selectFrom('worlds').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toWorld(row);
+  }
+
+  /** @throws MvidError world_not_found */
+  async require(id: string): Promise<World> {
+    const world = await this.get(id);
+    if (!world) throw new MvidError('world_not_found', 'no such world');
+    return world;
+  }
+
+  async list(): Promise<World[]> {
+    const rows = await this.#store.db.selectFrom('worlds').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(toWorld);
+  }
+
+  async secretHashOf(id: string): Promise<string | null> {
+    const row = await this.#store.db.selectFrom('worlds').select('secret_hash').where('id', '=', id).executeTakeFirst();
+    return row?.secret_hash ?? null;
+  }
+
+  /** Disables a world: it can no longer sign anyone in (its grants are revoked by the caller). */
+  async disable(id: string): Promise<World> {
+    const now = this.#clock.now().toISOString();
+    await this.#store.db
+      .updateTable('worlds')
+      .set({ disabled_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('disabled_at', 'is', null)
+      .execute();
+    return this.require(id);
+  }
+}

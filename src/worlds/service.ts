@@ -1,0 +1,253 @@
+/**
+ * The worlds service: registration, pairwise subjects, the claims a world may receive,
+ * the person's consents and what each world received. The OpenID Connect protocol
+ * itself is oidc-provider's (wired in src/http/oidc); this is what it asks.
+ */
+import { createHmac } from 'node:crypto';
+import { type Clock, MvidError, type Random, toBase64Url } from '../core/index.ts';
+import type { Store, Tx } from '../store/index.ts';
+import { Handles } from './handles.ts';
+import { destroyGrant, grantsOfPerson, kyselyOidcAdapter, type OidcAdapterClass, sweepOidcModels } from './oidc-store.ts';
+import { Passkeys } from './passkeys.ts';
+import { WorldRegistry } from './registration.ts';
+import {
+  type AgePredicateFn,
+  defaultTrustLevels,
+  isWorldClaim,
+  type PersonDirectory,
+  type TrustLevels,
+  type World,
+  WORLD_CLAIMS,
+  type WorldClaim,
+} from './types.ts';
+import { WebSessions } from './web-sessions.ts';
+
+export interface WorldsDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  publicUrl: string;
+  secrets: { pairwiseSecret: Uint8Array; cookieSecret: Uint8Array };
+  persons: PersonDirectory;
+  trustLevels?: TrustLevels;
+  agePredicates?: AgePredicateFn;
+}
+
+/** A world as the person sees it in the portal: what it may ask, what it got, when. */
+export interface PersonWorldView {
+  world: { id: string; name: string; purpose: string; logoUri: string | null; policyUri: string | null };
+  /** Claims the person consented to release (the live grant), or none when withdrawn. */
+  consented: WorldClaim[];
+  /** Claims the world actually received, and when first and last. */
+  received: WorldClaim[];
+  firstReleasedAt: string | null;
+  lastReleasedAt: string | null;
+}
+
+/** Claim scopes granted by a Grant payload (oidc-provider keeps them as `openid.scope`). */
+function grantedClaims(payload: Record<string, unknown>): WorldClaim[] {
+  const scope = (payload.openid as { scope?: string } | undefined)?.scope ?? '';
+  return scope.split(' ').filter(isWorldClaim);
+}
+
+export class WorldsService {
+  readonly registry: WorldRegistry;
+  readonly handles: Handles;
+  readonly passkeys: Passkeys;
+  readonly webSessions: WebSessions;
+  readonly persons: PersonDirectory;
+  readonly #deps: WorldsDeps;
+  readonly #trust: TrustLevels;
+
+  constructor(deps: WorldsDeps) {
+    this.#deps = deps;
+    this.registry = new WorldRegistry(deps.store, deps.clock, deps.random);
+    this.handles = new Handles(deps.store, deps.clock);
+    this.passkeys = new Passkeys(deps.store, deps.clock, deps.random, { publicUrl: deps.publicUrl });
+    this.webSessions = new WebSessions(deps.store, deps.clock, deps.random, deps.secrets.cookieSecret);
+    this.persons = deps.persons;
+    this.#trust = deps.trustLevels ?? defaultTrustLevels;
+  }
+
+  /**
+   * The person's subject in a world: base64url(HMAC-SHA256(pairwise secret, sector ‖ 0x00 ‖ person id)).
+   * The sector is the world itself (`world:<client id>`), not its host, so two worlds
+   * never share a subject even when they share a host; the NUL keeps the input unambiguous.
+   */
+  subjectFor(worldId: string, personId: string): string {
+    return toBase64Url(createHmac('sha256', this.#deps.secrets.pairwiseSecret).update(`world:${worldId}\0${personId}`).digest());
+  }
+
+  /** oidc-provider's storage adapter class over this store. */
+  oidcAdapter(): OidcAdapterClass {
+    return kyselyOidcAdapter(this.#deps.store, this.#deps.clock, (id) => this.clientMetadata(id));
+  }
+
+  /** The OpenID Connect client metadata of an enabled world (undefined otherwise). */
+  async clientMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
+    const world = await this.registry.get(clientId);
+    if (!world || world.disabledAt !== null) return undefined;
+    const metadata: Record<string, unknown> = {
+      client_id: world.id,
+      client_name: world.name,
+      redirect_uris: world.redirectUris,
+      post_logout_redirect_uris: world.postLogoutRedirectUris,
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types: ['code'],
+      token_endpoint_auth_method: world.authMethod,
+      subject_type: 'pairwise',
+      id_token_signed_response_alg: 'ES256',
+      // The world may ask for exactly the claims it registered (each is a scope), nothing wider.
+      scope: ['openid', 'offline_access', 'mvid:world', ...world.claims.map((c) => c.name)].join(' '),
+    };
+    if (world.logoUri) metadata.logo_uri = world.logoUri;
+    if (world.policyUri) metadata.policy_uri = world.policyUri;
+    if (world.tosUri) metadata.tos_uri = world.tosUri;
+    if (world.jwks) metadata.jwks = world.jwks;
+    // oidc-provider wants a secret for client_secret_* methods; it receives the hash, compared by hash (see provider.ts).
+    if (world.authMethod !== 'private_key_jwt') metadata.client_secret = (await this.registry.secretHashOf(world.id)) ?? undefined;
+    return metadata;
+  }
+
+  /**
+   * The claims released to a world for the granted scopes, and a record that they were.
+   * Claims the world did not register are never computed, whatever the scopes say.
+   */
+  async claimsFor(worldId: string, personId: string, scopes: ReadonlySet<string>): Promise<Record<string, unknown>> {
+    const world = await this.registry.require(worldId);
+    const wanted = world.claims.map((c) => c.name).filter((name) => scopes.has(name));
+    if (wanted.length === 0) return {};
+    const attributes = await this.#deps.persons.attributes(personId);
+    const now = this.#deps.clock.now();
+    const ages = attributes.birthdate && this.#deps.agePredicates ? this.#deps.agePredicates(attributes.birthdate, now) : {};
+    const out: Record<string, unknown> = {};
+    for (const name of wanted) {
+      if (name.startsWith('age_over_')) {
+        if (typeof ages[name] === 'boolean') out[name] = ages[name];
+      } else if (name === 'handle') {
+        const handle = await this.handles.of(worldId, personId);
+        if (handle !== undefined) out.handle = handle;
+      } else if (name === 'trust_level') {
+        out.trust_level = await this.#trust.levelOf(worldId, personId);
+      } else if (name === 'occupation') {
+        if (attributes.occupation) out.occupation = attributes.occupation;
+      } else if (name === 'residence_country') {
+        if (attributes.residenceCountry) out.residence_country = attributes.residenceCountry;
+      }
+    }
+    await this.#recordRelease(worldId, personId, Object.keys(out), now);
+    return out;
+  }
+
+  async #recordRelease(worldId: string, personId: string, claims: string[], at: Date): Promise<void> {
+    if (claims.length === 0) return;
+    const iso = at.toISOString();
+    await this.#deps.store.transaction(async (tx) => {
+      const row = await tx
+        .selectFrom('worlds_releases')
+        .select('claims_json')
+        .where('world_id', '=', worldId)
+        .where('person_id', '=', personId)
+        .executeTakeFirst();
+      const union = [...new Set([...(row ? (JSON.parse(row.claims_json) as string[]) : []), ...claims])].sort();
+      if (row) {
+        await tx
+          .updateTable('worlds_releases')
+          .set({ claims_json: JSON.stringify(union), last_at: iso })
+          .where('world_id', '=', worldId)
+          .where('person_id', '=', personId)
+          .execute();
+      } else {
+        await tx
+          .insertInto('worlds_releases')
+          .values({ world_id: worldId, person_id: personId, claims_json: JSON.stringify(union), first_at: iso, last_at: iso })
+          .execute();
+      }
+    });
+  }
+
+  /** Every world the person uses: consented claims (live grants) and what it received, and when. */
+  async worldsOf(personId: string): Promise<PersonWorldView[]> {
+    const { store, clock } = this.#deps;
+    const grants = await grantsOfPerson(store, clock, personId);
+    const releases = await store.db.selectFrom('worlds_releases').selectAll().where('person_id', '=', personId).execute();
+    const ids = new Set([...grants.map((g) => String(g.payload.clientId)), ...releases.map((r) => r.world_id)]);
+    const out: PersonWorldView[] = [];
+    for (const id of [...ids].sort()) {
+      const world = await this.registry.get(id);
+      if (!world) continue;
+      const consented = [...new Set(grants.filter((g) => g.payload.clientId === id).flatMap((g) => grantedClaims(g.payload)))].sort();
+      const release = releases.find((r) => r.world_id === id);
+      out.push({
+        world: { id: world.id, name: world.name, purpose: world.purpose, logoUri: world.logoUri, policyUri: world.policyUri },
+        consented,
+        received: release ? (JSON.parse(release.claims_json) as WorldClaim[]) : [],
+        firstReleasedAt: release?.first_at ?? null,
+        lastReleasedAt: release?.last_at ?? null,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Withdraws consent: the whole grant (and every token under it) for a world, or
+   * one claim only (kept out of every later ID token and userinfo answer).
+   * @throws MvidError world_not_found
+   */
+  async revokeConsent(personId: string, worldId: string, claim?: WorldClaim): Promise<void> {
+    await this.registry.require(worldId);
+    const { store, clock } = this.#deps;
+    for (const grant of (await grantsOfPerson(store, clock, personId)).filter((g) => g.payload.clientId === worldId)) {
+      if (claim === undefined) {
+        await destroyGrant(store, grant.id);
+        continue;
+      }
+      const openid = (grant.payload.openid ?? {}) as { scope?: string; claims?: string[] };
+      const scope = (openid.scope ?? '').split(' ').filter((s) => s !== '' && s !== claim);
+      const payload = { ...grant.payload, openid: { ...openid, scope: scope.join(' ') } };
+      await store.db
+        .updateTable('oidc_models')
+        .set({ payload_json: JSON.stringify(payload) })
+        .where('model', '=', 'Grant')
+        .where('id', '=', grant.id)
+        .execute();
+    }
+  }
+
+  /** The registry's closure hook: ends browser sessions and every grant of the person. */
+  async onPersonClosed(tx: Tx, event: { personId: string; at: Date }): Promise<void> {
+    await this.webSessions.revokeAll(tx, event.personId, event.at);
+    const grants = await tx
+      .selectFrom('oidc_models')
+      .select('id')
+      .where('model', '=', 'Grant')
+      .where('account_id', '=', event.personId)
+      .execute();
+    for (const g of grants) await tx.deleteFrom('oidc_models').where('grant_id', '=', g.id).execute();
+    await tx.deleteFrom('oidc_models').where('account_id', '=', event.personId).execute();
+  }
+
+  /** Deletes expired protocol state and challenges. */
+  async sweep(): Promise<number> {
+    const { store, clock } = this.#deps;
+    const now = clock.now().toISOString();
+    const challenges = await store.db.deleteFrom('worlds_challenges').where('expires_at', '<', now).executeTakeFirst();
+    return (await sweepOidcModels(store, clock)) + Number(challenges.numDeletedRows);
+  }
+
+  /** Label and description of a claim, for consent pages. */
+  static describe(claim: WorldClaim): { label: string; description: string } {
+    return WORLD_CLAIMS[claim];
+  }
+
+  /** @throws MvidError world_not_found when the world is unknown or disabled */
+  async enabledWorld(worldId: string): Promise<World> {
+    const world = await this.registry.get(worldId);
+    if (!world || world.disabledAt !== null) throw new MvidError('world_not_found', 'no such world');
+    return world;
+  }
+}
+
+export function createWorlds(deps: WorldsDeps): WorldsService {
+  return new WorldsService(deps);
+}
