@@ -55,6 +55,16 @@ export const ERROR_CODES = {
   claims_missing: { status: 400, title: 'Required claims missing' },
   schema_violation: { status: 400, title: 'Claims violate the credential schema' },
   vct_not_allowed: { status: 400, title: 'Credential type not allowed' },
+  // transparency log (src/tlog)
+  tlog_range_invalid: { status: 400, title: 'Tree range invalid' },
+  note_malformed: { status: 400, title: 'Signed note malformed' },
+  note_signature_invalid: { status: 401, title: 'Signed note signature invalid' },
+  note_unverified: { status: 401, title: 'Signed note not verified' },
+  note_key_invalid: { status: 400, title: 'Note key invalid' },
+  checkpoint_malformed: { status: 400, title: 'Checkpoint malformed' },
+  witness_quorum_not_met: { status: 401, title: 'Witness quorum not met' },
+  entry_invalid: { status: 400, title: 'Log entry invalid' },
+  entry_too_large: { status: 413, title: 'Log entry too large' },
   // registry (src/registry): enrolment, recovery, persons, issuers, trustee sets
   nonce_invalid: { status: 401, title: 'Nonce not issued by this service' },
   nonce_expired: { status: 401, title: 'Nonce expired' },
