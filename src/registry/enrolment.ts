@@ -9,7 +9,7 @@ import { uniquenessTag } from '../crypto/index.ts';
 import type { Tx } from '../store/index.ts';
 import { type SealedEnvelope, sealIdentity } from './envelopes.ts';
 import type { IssuerRegistry } from './issuers.ts';
-import { personEventEntry } from './log.ts';
+import { logSubjectKey, personEventEntry } from './log.ts';
 import { consumeNonce, isNonceUsed, nonceKey } from './nonces.ts';
 import {
   appendEvent,
@@ -48,12 +48,14 @@ export class Enrolments {
   readonly #issuers: IssuerRegistry;
   readonly #trustees: TrusteeSets;
   readonly #nonceKey: Uint8Array;
+  readonly #subjectKey: Uint8Array;
 
   constructor(deps: RegistryDeps, issuers: IssuerRegistry, trustees: TrusteeSets) {
     this.#deps = deps;
     this.#issuers = issuers;
     this.#trustees = trustees;
     this.#nonceKey = nonceKey(deps.secrets.nonceSecret);
+    this.#subjectKey = logSubjectKey(deps.secrets.logSubjectSecret);
   }
 
   /** Verifies the PID and derives what both enrolment and recovery need, before any write. */
@@ -132,7 +134,7 @@ export class Enrolments {
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw alreadyEnrolled();
       const { kid, session } = await this.#bind(tx, prepared, personId, envelopes, 'enrolment');
       await appendEvent(tx, personId, 'enrolled', now, { issuer: pid.issuer.id, holderKey: kid, trusteeSet: prepared.trusteeSet.id });
-      await log.enqueue(tx, [personEventEntry(personId, 'enrolled', now)]);
+      await log.enqueue(tx, [personEventEntry(this.#subjectKey, personId, 'enrolled', now, pid.issuer.id)]);
       return { personId, holderKeyId: kid, session };
     });
   }
@@ -180,7 +182,9 @@ export class Enrolments {
         trusteeSet: prepared.trusteeSet.id,
       };
       await appendEvent(tx, personId, 'recovered', now, detail);
-      await log.enqueue(tx, [personEventEntry(personId, 'recovered', now)]);
+      const entries = [personEventEntry(this.#subjectKey, personId, 'recovered', now, pid.issuer.id)];
+      if (reopened) entries.unshift(personEventEntry(this.#subjectKey, personId, 'reinstated', now));
+      await log.enqueue(tx, entries);
       return { personId, holderKeyId: kid, session, revokedKeys, reopened };
     });
   }

@@ -5,8 +5,15 @@
  */
 export { createRegistry } from './service.ts';
 export type { Registry } from './service.ts';
-export { outboxLog, personRef, personEventEntry, trusteeSetEntry, envelopeDestroyedEntry } from './log.ts';
-export type { LoggedPersonEvent } from './log.ts';
+export {
+  outboxLog,
+  logSubjectKey,
+  personSubject,
+  personEventEntry,
+  trusteeSetEntry,
+  envelopeDestroyedEntry,
+} from './log.ts';
+export type { LoggedPersonAction, DestructionReason } from './log.ts';
 export { TRUSTEE_NAME, checkShareAgainst } from './trustees.ts';
 export type { TrusteeSets, PublishedTrusteeSet, DealtTrusteeSet, CheckedShare } from './trustees.ts';
 export type { IssuerRegistry, NewIssuer } from './issuers.ts';

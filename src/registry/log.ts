@@ -1,69 +1,80 @@
 /**
- * What the registry writes to the transparency log, and the outbox adapter that
- * queues it. Entries carry ids and hashes only — never a name, number or date of
- * birth: a person appears as `personRef`, a hash of the internal person id, so the
- * person (who knows their id) can find their own entries and nobody else learns it.
+ * What the registry writes to the transparency log (encoded by src/tlog's
+ * `encodeEntry`, whose schema admits only ids, hashes, times, counts and enums), and
+ * the outbox adapter that queues it. A person appears only as `subject`, an HMAC of
+ * the internal person id under a key-directory secret: the person can be shown their
+ * own subject, but nobody holding an envelope (which names the person id) can link it
+ * to log entries.
  */
-import { createHash } from 'node:crypto';
-import { type Clock, toBase64Url, utf8 } from '../core/index.ts';
+import { createHmac } from 'node:crypto';
+import type { Clock } from '../core/index.ts';
 import type { TrusteeSet } from '../crypto/index.ts';
 import type { Tx } from '../store/index.ts';
-import type { RegistryLog } from './types.ts';
+import { encodeEntry, entryTime } from '../tlog/index.ts';
+import type { FieldGroup, RegistryLog } from './types.ts';
 
 /** Person events that reach the public log (the rest stay in the person's own history). */
-export type LoggedPersonEvent = 'enrolled' | 'recovered' | 'closed' | 'swept';
+export type LoggedPersonAction = 'enrolled' | 'recovered' | 'reinstated' | 'closed' | 'swept';
 
-/** The public handle of a person in the log: SHA-256("mvid person ref v1" ‖ person id), base64url. */
-export function personRef(personId: string): string {
-  return toBase64Url(createHash('sha256').update('mvid person ref v1\0').update(personId).digest());
+/** Why an envelope was destroyed. */
+export type DestructionReason = 'retention_expired' | 'superseded';
+
+/** Derives the log-subject HMAC key, so the key-directory secret serves this one purpose. */
+export function logSubjectKey(secret: Uint8Array): Uint8Array {
+  return new Uint8Array(createHmac('sha256', secret).update('mvid log subject key v1').digest());
 }
 
-/** Canonical JSON (sorted keys): the same event always encodes to the same bytes. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    return `{${entries
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
+/** The person's salted commitment in the log: HMAC-SHA256(subject key, person id), base64url. */
+export function personSubject(subjectKey: Uint8Array, personId: string): string {
+  return createHmac('sha256', subjectKey).update(personId).digest('base64url');
 }
 
-function encodeEntry(event: Record<string, unknown>): Uint8Array {
-  return utf8(canonical({ v: 1, ...event }));
+/** Enrolment, recovery, reopening (`reinstated`), closure or sweep of a person. */
+export function personEventEntry(
+  subjectKey: Uint8Array,
+  personId: string,
+  action: LoggedPersonAction,
+  at: Date,
+  issuerId?: string,
+): Uint8Array {
+  const subject = personSubject(subjectKey, personId);
+  return encodeEntry({
+    type: 'person_event',
+    time: entryTime(at),
+    action,
+    subject,
+    ...(issuerId === undefined ? {} : { issuer: issuerId }),
+  });
 }
 
-/** A person's enrolment, recovery, closure or sweep. */
-export function personEventEntry(personId: string, event: LoggedPersonEvent, at: Date): Uint8Array {
-  return encodeEntry({ type: 'person_event', event, personRef: personRef(personId), at: at.toISOString() });
-}
-
-/** A trustee set taking office: its id commits to threshold, trustees and commitments. */
-export function trusteeSetEntry(set: TrusteeSet, at: Date): Uint8Array {
+/** A trustee set taking office (and the one it replaces). */
+export function trusteeSetEntry(set: TrusteeSet, at: Date, replaces?: string): Uint8Array {
   return encodeEntry({
     type: 'trustee_set',
-    trusteeSetId: set.id,
+    time: entryTime(at),
+    trusteeSet: set.id,
     threshold: set.threshold,
     trusteeCount: set.trustees.length,
-    escrowPublicKey: set.escrowPublicKey,
-    at: at.toISOString(),
+    escrowKey: set.escrowPublicKey,
+    ...(replaces === undefined ? {} : { replaces }),
   });
 }
 
 /** An escrow envelope deleted by the retention sweeper. */
 export function envelopeDestroyedEntry(
-  envelope: { id: string; personId: string; trusteeSetId: string; fieldGroup: string },
+  subjectKey: Uint8Array,
+  envelope: { id: string; personId: string; trusteeSetId: string; fieldGroup: FieldGroup },
+  reason: DestructionReason,
   at: Date,
 ): Uint8Array {
   return encodeEntry({
     type: 'envelope_destroyed',
-    envelopeId: envelope.id,
-    personRef: personRef(envelope.personId),
-    trusteeSetId: envelope.trusteeSetId,
+    time: entryTime(at),
+    envelope: envelope.id,
+    subject: personSubject(subjectKey, envelope.personId),
+    trusteeSet: envelope.trusteeSetId,
     fieldGroup: envelope.fieldGroup,
-    at: at.toISOString(),
+    reason,
   });
 }
 

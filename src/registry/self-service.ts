@@ -5,7 +5,7 @@
 import { MvidError } from '../core/index.ts';
 import type { Envelope } from '../crypto/index.ts';
 import type { Tx } from '../store/index.ts';
-import { personEventEntry } from './log.ts';
+import { logSubjectKey, personEventEntry, personSubject } from './log.ts';
 import { consumeNonce } from './nonces.ts';
 import {
   appendEvent,
@@ -26,6 +26,8 @@ export type PersonClosedHook = (tx: Tx, event: { personId: string; at: Date }) =
 
 export interface PersonView {
   person: PersonSummary;
+  /** The person's salted commitment in the transparency log: how to find their own entries there. */
+  logSubject: string;
   holderKeys: HolderKeyRecord[];
   events: PersonEvent[];
 }
@@ -60,11 +62,13 @@ export interface PersonExport extends PersonView {
 export class SelfService {
   readonly #deps: RegistryDeps;
   readonly #nonceKey: Uint8Array;
+  readonly #subjectKey: Uint8Array;
   readonly #closedHooks: PersonClosedHook[] = [];
 
   constructor(deps: RegistryDeps, nonceKey: Uint8Array) {
     this.#deps = deps;
     this.#nonceKey = nonceKey;
+    this.#subjectKey = logSubjectKey(deps.secrets.logSubjectSecret);
   }
 
   /** Subscribes to account closures (runs in the closure's transaction; a throw aborts the closure). */
@@ -76,7 +80,8 @@ export class SelfService {
     const db = this.#deps.store.db;
     const person = await personSummary(db, personId);
     if (!person) throw new MvidError('not_found', 'no such person');
-    return { person, holderKeys: await holderKeysOf(db, personId), events: await eventsOf(db, personId) };
+    const logSubject = personSubject(this.#subjectKey, personId);
+    return { person, logSubject, holderKeys: await holderKeysOf(db, personId), events: await eventsOf(db, personId) };
   }
 
   async keys(personId: string): Promise<HolderKeyRecord[]> {
@@ -153,7 +158,7 @@ export class SelfService {
       await revokeSessions(tx, personId, now);
       for (const hook of this.#closedHooks) await hook(tx, { personId, at: now });
       await appendEvent(tx, personId, 'closed', now, { purgeAfter, revokedKeys });
-      await log.enqueue(tx, [personEventEntry(personId, 'closed', now)]);
+      await log.enqueue(tx, [personEventEntry(this.#subjectKey, personId, 'closed', now)]);
     });
     return { status: 'closed', closedAt: at, purgeAfter };
   }
@@ -171,6 +176,7 @@ export class SelfService {
         version: 1 as const,
         exportedAt: now.toISOString(),
         person: (await personSummary(tx, personId)) as PersonSummary,
+        logSubject: personSubject(this.#subjectKey, personId),
         attributes: await readAttributes(tx, personId, secrets.dataKey),
         uniquenessTag:
           (await tx.selectFrom('registry_tags').select('tag').where('person_id', '=', personId).executeTakeFirst())?.tag ?? null,

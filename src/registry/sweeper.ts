@@ -7,9 +7,9 @@
  * neither the deletion nor its log entry alone.
  */
 import type { Tx } from '../store/index.ts';
-import { envelopeDestroyedEntry, personEventEntry } from './log.ts';
+import { envelopeDestroyedEntry, logSubjectKey, personEventEntry } from './log.ts';
 import { appendEvent } from './persons.ts';
-import type { RegistryDeps } from './types.ts';
+import type { FieldGroup, RegistryDeps } from './types.ts';
 
 const BATCH = 200;
 /** Bounds one sweep so a huge backlog cannot hold a node forever; the next run continues. */
@@ -27,9 +27,11 @@ const empty = (): SweepReport => ({ envelopes: 0, tags: 0, persons: 0, nonces: 0
 
 export class Sweeper {
   readonly #deps: RegistryDeps;
+  readonly #subjectKey: Uint8Array;
 
   constructor(deps: RegistryDeps) {
     this.#deps = deps;
+    this.#subjectKey = logSubjectKey(deps.secrets.logSubjectSecret);
   }
 
   /** Deletes everything whose retention has ended, as of the clock's now. */
@@ -71,7 +73,7 @@ export class Sweeper {
   async #envelopes(tx: Tx, now: Date): Promise<number> {
     const rows = await tx
       .selectFrom('registry_envelopes')
-      .select(['id', 'person_id', 'trustee_set_id', 'field_group'])
+      .select(['id', 'person_id', 'trustee_set_id', 'field_group', 'superseded_at'])
       .where('purge_after', '<=', now.toISOString())
       .orderBy('purge_after')
       .limit(BATCH)
@@ -86,7 +88,12 @@ export class Sweeper {
       )
       .execute();
     const entries = rows.map((r) =>
-      envelopeDestroyedEntry({ id: r.id, personId: r.person_id, trusteeSetId: r.trustee_set_id, fieldGroup: r.field_group }, now),
+      envelopeDestroyedEntry(
+        this.#subjectKey,
+        { id: r.id, personId: r.person_id, trusteeSetId: r.trustee_set_id, fieldGroup: r.field_group as FieldGroup },
+        r.superseded_at === null ? 'retention_expired' : 'superseded',
+        now,
+      ),
     );
     await this.#deps.log.enqueue(tx, entries);
     const byPerson = Map.groupBy(rows, (r) => r.person_id);
@@ -115,7 +122,7 @@ export class Sweeper {
     if (rows.length > 0)
       await this.#deps.log.enqueue(
         tx,
-        rows.map((r) => personEventEntry(r.id, 'swept', now)),
+        rows.map((r) => personEventEntry(this.#subjectKey, r.id, 'swept', now)),
       );
     return rows.length;
   }

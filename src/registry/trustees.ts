@@ -135,7 +135,7 @@ export class TrusteeSets {
           retired_at: null,
         })
         .execute();
-      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now())]);
+      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now(), current?.id)]);
     });
     return { ...set, status: 'active', createdAt: now, retiredAt: null };
   }

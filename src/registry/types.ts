@@ -49,6 +49,8 @@ export interface RegistryDeps {
     dataKey: Uint8Array;
     /** Keys the stateless nonces' MAC (a key derived from it, never the secret itself). */
     nonceSecret: Uint8Array;
+    /** Keys the salted person commitments (`subject`) in log entries (through a derived key). */
+    logSubjectSecret: Uint8Array;
   };
   options: RegistryOptions;
   log: RegistryLog;

@@ -46,7 +46,12 @@ export function buildRegistry(config: Config, store: Store, keys: ServiceKeys, c
     store,
     clock,
     random,
-    secrets: { uniquenessSecret: keys.uniquenessSecret, dataKey: keys.dataKey, nonceSecret: keys.cookieSecret },
+    secrets: {
+      uniquenessSecret: keys.uniquenessSecret,
+      dataKey: keys.dataKey,
+      nonceSecret: keys.cookieSecret,
+      logSubjectSecret: keys.pairwiseSecret,
+    },
     options: { mode: config.mode, audience: config.publicUrl, retentionDays: config.retentionDays },
     log: outboxLog(clock),
   });

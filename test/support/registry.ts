@@ -3,7 +3,7 @@
  * with a manual clock, a development issuer and (optionally) a published 3-of-5
  * trustee set whose share files stay in memory.
  */
-import type { JsonWebKey } from 'node:crypto';
+import { createHash, type JsonWebKey } from 'node:crypto';
 import { ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
 import type { ShareFile } from '../../src/crypto/index.ts';
 import { initKeyDir, keyDirOf, loadKeys, type ServiceKeys } from '../../src/keys/index.ts';
@@ -18,6 +18,7 @@ import {
   presentPid,
   type PublishedTrusteeSet,
   type Registry,
+  signJws,
 } from '../../src/registry/index.ts';
 import type { Engine, Store } from '../../src/store/index.ts';
 import { createTestStore, type TestDatabase } from './engines.ts';
@@ -55,14 +56,7 @@ export async function createRegistryFixture(
   initKeyDir(keyDir, clock);
   const keys = loadKeys(keyDir);
   const mode = options.mode ?? 'development';
-  const registry = createRegistry({
-    store,
-    clock,
-    random: options.random ?? systemRandom,
-    secrets: { uniquenessSecret: keys.uniquenessSecret, dataKey: keys.dataKey, nonceSecret: keys.cookieSecret },
-    options: { mode, audience: AUDIENCE, retentionDays: options.retentionDays ?? 365 },
-    log: outboxLog(clock),
-  });
+  const registry = buildTestRegistry(store, clock, keys, mode, options.retentionDays ?? 365, options.random);
   await registry.setupDevIssuer(keyDir);
   const devKey = mode === 'development' ? loadDevIssuerKey(keyDir, mode) : undefined;
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
@@ -74,6 +68,30 @@ export async function createRegistryFixture(
     trusteeSet = await registry.trusteeSets.publish(dealt.trusteeSet);
   }
   return { registry, store, clock, keys, keyDir, db, devKey, trusteeSet, shareFiles, passphrases, close };
+}
+
+/** A registry over an existing store, wired as the runtime wires it. */
+export function buildTestRegistry(
+  store: Store,
+  clock: ManualClock,
+  keys: ServiceKeys,
+  mode: 'development' | 'production',
+  retentionDays = 365,
+  random: Random = systemRandom,
+): Registry {
+  return createRegistry({
+    store,
+    clock,
+    random,
+    secrets: {
+      uniquenessSecret: keys.uniquenessSecret,
+      dataKey: keys.dataKey,
+      nonceSecret: keys.cookieSecret,
+      logSubjectSecret: keys.pairwiseSecret,
+    },
+    options: { mode, audience: AUDIENCE, retentionDays },
+    log: outboxLog(clock),
+  });
 }
 
 let counter = 0;
@@ -105,6 +123,22 @@ export async function devPid(fixture: RegistryFixture, claims: PidClaims, holder
   if (!fixture.devKey) throw new Error('the fixture has no dev issuer (production mode)');
   const credential = await issueDevPid(fixture.devKey, claims, holder.publicJwk, { now: fixture.clock.now() });
   return { credential, holder };
+}
+
+/**
+ * Adds a KB-JWT to exactly these bytes (unlike `presentPid`, which re-derives the
+ * disclosures and would drop a tampered one): what an attacker holding the key can do.
+ */
+export function presentRaw(
+  fixture: RegistryFixture,
+  credential: string,
+  holder: Holder,
+  nonce = fixture.registry.issueNonce().nonce,
+): string {
+  const body = credential.endsWith('~') ? credential : `${credential}~`;
+  const sdHash = createHash('sha256').update(body).digest('base64url');
+  const iat = Math.floor(fixture.clock.now().getTime() / 1000);
+  return `${body}${signJws({ typ: 'kb+jwt' }, { iat, aud: AUDIENCE, nonce, sd_hash: sdHash }, holder.privateJwk)}`;
 }
 
 /** Presents a credential over a fresh nonce, as a wallet would. */

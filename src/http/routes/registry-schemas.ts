@@ -71,7 +71,14 @@ export const PersonSummary = Type.Object({
   purgeAfter: NullableTime,
 });
 
-export const PersonView = Type.Object({ person: PersonSummary, holderKeys: Type.Array(HolderKey), events: Type.Array(PersonEvent) });
+const LogSubject = Type.String({ description: "The person's salted commitment in the transparency log (`subject` of their entries)." });
+
+export const PersonView = Type.Object({
+  person: PersonSummary,
+  logSubject: LogSubject,
+  holderKeys: Type.Array(HolderKey),
+  events: Type.Array(PersonEvent),
+});
 
 export const KeysResponse = Type.Object({ keys: Type.Array(HolderKey) });
 
@@ -114,6 +121,7 @@ export const ExportResponse = Type.Object({
   version: Type.Literal(1),
   exportedAt: Time,
   person: PersonSummary,
+  logSubject: LogSubject,
   attributes: Free,
   uniquenessTag: Type.Union([Type.String(), Type.Null()]),
   holderKeys: Type.Array(HolderKey),
