@@ -10,6 +10,7 @@ import type { Clock, Random } from '../core/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
+import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { parseJsonBody } from './json-body.ts';
 import { Metrics } from './metrics.ts';
@@ -17,6 +18,7 @@ import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { worldsRoutes } from './routes/worlds.ts';
 
 export interface AppDeps {
   config: Config;
@@ -28,6 +30,7 @@ export interface AppDeps {
   registry: Registry;
   /** Resolves admin tokens and person sessions (see auth.ts). */
   auth: Authenticators;
+  worlds: WorldsService;
 }
 
 declare module 'fastify' {
@@ -140,6 +143,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(registryRoutes);
+  await app.register(worldsRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -12,6 +12,8 @@ import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '
 import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createLogger } from './logger.ts';
+import { buildWorlds, startWorldsSweeper, type WorldsWiringOptions } from './worlds.ts';
+import type { WorldsService } from '../worlds/index.ts';
 
 export interface Runtime {
   config: Config;
@@ -21,6 +23,7 @@ export interface Runtime {
   random: Random;
   logger: Logger;
   registry: Registry;
+  worlds: WorldsService;
   app: FastifyInstance;
   /** Whether the key directory was created by this start. */
   initialised: boolean;
@@ -35,6 +38,8 @@ export interface RuntimeOptions {
   store?: Store;
   /** Run background jobs (the retention sweeper); default true. */
   background?: boolean;
+  /** Worlds wiring overrides (tests). */
+  worlds?: WorldsWiringOptions;
 }
 
 /**
@@ -78,13 +83,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     throw error;
   }
   let registry: Registry;
+  let worlds: WorldsService;
   let app: FastifyInstance;
   try {
     registry = buildRegistry(config, store, keys, clock, random);
     const devIssuer = await registry.setupDevIssuer(keyDir);
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
-    app = await createApp({ config, store, keys, clock, random, logger, registry, auth });
+    worlds = buildWorlds(config, store, keys, clock, random, registry, options.worlds);
+    app = await createApp({ config, store, keys, clock, random, logger, registry, auth, worlds });
   } catch (error) {
     if (!options.store) await store.close();
     throw error;
@@ -100,6 +107,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
           },
           failed: (error) => logger.error({ err: error }, 'retention sweep failed'),
         });
+  const stopWorldsSweeper =
+    options.background === false || config.sweepIntervalSeconds === 0
+      ? undefined
+      : startWorldsSweeper(worlds, config.sweepIntervalSeconds, (error) => logger.error({ err: error }, 'worlds sweep failed'));
   return {
     config,
     store,
@@ -108,10 +119,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     random,
     logger,
     registry,
+    worlds,
     app,
     initialised,
     async close() {
       await stopSweeper?.();
+      stopWorldsSweeper?.();
       await app.close();
       if (!options.store) await store.close();
     },

@@ -1,0 +1,155 @@
+/**
+ * The interaction pages oidc-provider sends a person to: sign-in with a passkey (or
+ * continue with the browser's mvid session) and consent. Every POST carries a CSRF
+ * token bound to the interaction; oidc-provider's own `_interaction` cookie already
+ * ties the browser to the uid.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { InteractionDetails } from 'oidc-provider';
+import { MvidError } from '../../core/index.ts';
+import { newNonce, pageCsp, renderConsent, renderSignIn } from '../../web/index.ts';
+import { isWorldClaim, WEB_SESSION_TTL_SECONDS, WORLD_CLAIMS } from '../../worlds/index.ts';
+import { readCookie, sessionCookieName, setSessionCookie } from './cookies.ts';
+
+type Params = { Params: { uid: string } };
+const UID = { type: 'object', properties: { uid: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['uid'] } as const;
+
+function htmlReply(reply: FastifyReply, body: string, nonce: string, formTargets: string[] = []): FastifyReply {
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', pageCsp(nonce, formTargets))
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(body);
+}
+
+export function interactionRoutes(provider: Provider) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    const { worlds, config } = app.deps;
+    const cookieName = sessionCookieName(config.publicUrl);
+    const csrfOf = (uid: string) => worlds.webSessions.csrfToken(`interaction:${uid}`);
+
+    async function details(request: FastifyRequest<Params>, reply: FastifyReply): Promise<InteractionDetails> {
+      let found: InteractionDetails;
+      try {
+        found = await provider.interactionDetails(request.raw, reply.raw);
+      } catch (error) {
+        throw new MvidError('not_found', 'this sign-in has expired or belongs to another browser; start again from the world', {
+          cause: error,
+        });
+      }
+      if (found.uid !== request.params.uid) throw new MvidError('not_found', 'interaction mismatch');
+      return found;
+    }
+
+    function checkCsrf(request: FastifyRequest<Params>): void {
+      const body = request.body as Record<string, unknown> | undefined;
+      const presented = request.headers['x-csrf-token'] ?? body?.csrf;
+      if (!worlds.webSessions.csrfValid(`interaction:${request.params.uid}`, presented))
+        throw new MvidError('csrf_invalid', 'the form token is missing or wrong');
+    }
+
+    /** Where the world's redirect will land, for the consent page's form-action. */
+    async function redirectOrigins(clientId: string): Promise<string[]> {
+      const world = await worlds.registry.get(clientId);
+      return world ? [...new Set(world.redirectUris.map((u) => new URL(u).origin))] : [];
+    }
+
+    async function finish(request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>): Promise<string> {
+      return provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
+    }
+
+    app.get<Params>('/interaction/:uid', { schema: { hide: true, params: UID } }, async (request, reply) => {
+      const d = await details(request, reply);
+      const clientId = String(d.params.client_id);
+      const world = await worlds.enabledWorld(clientId);
+      const nonce = newNonce();
+      if (d.prompt.name === 'login') {
+        const session = await worlds.webSessions.resolve(readCookie(request, cookieName));
+        const signedIn = session !== undefined && (await worlds.persons.isActive(session.personId));
+        return htmlReply(
+          reply,
+          renderSignIn({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, signedIn }),
+          nonce,
+          await redirectOrigins(clientId),
+        );
+      }
+      const requested = new Set<string>(String(d.params.scope ?? '').split(' '));
+      const claims = world.claims
+        .filter((c) => requested.has(c.name))
+        .map((c) => ({ name: c.name, required: c.required, ...WORLD_CLAIMS[c.name] }));
+      const page = renderConsent({ nonce, uid: d.uid, csrf: csrfOf(d.uid), world, claims, offline: requested.has('offline_access') });
+      return htmlReply(reply, page, nonce, await redirectOrigins(clientId));
+    });
+
+    app.post<Params>('/interaction/:uid/passkey/options', { schema: { hide: true, params: UID } }, async (request, reply) => {
+      checkCsrf(request);
+      await details(request, reply);
+      return worlds.passkeys.authenticationOptions();
+    });
+
+    app.post<Params>('/interaction/:uid/passkey', { schema: { hide: true, params: UID } }, async (request, reply) => {
+      checkCsrf(request);
+      const d = await details(request, reply);
+      if (d.prompt.name !== 'login') throw new MvidError('conflict', 'this interaction is not asking for a sign-in');
+      // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier
+      const { personId } = await worlds.passkeys.authenticate(request.body as any);
+      if (!(await worlds.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed');
+      const { token } = await worlds.webSessions.open(personId, readCookie(request, cookieName));
+      setSessionCookie(reply, config.publicUrl, token, WEB_SESSION_TTL_SECONDS);
+      return { location: await finish(request, reply, { login: { accountId: personId, amr: ['hwk', 'user'] } }) };
+    });
+
+    app.post<Params>('/interaction/:uid/continue', { schema: { hide: true, params: UID } }, async (request, reply) => {
+      checkCsrf(request);
+      const d = await details(request, reply);
+      if (d.prompt.name !== 'login') throw new MvidError('conflict', 'this interaction is not asking for a sign-in');
+      const session = await worlds.webSessions.resolve(readCookie(request, cookieName));
+      if (!session || !(await worlds.persons.isActive(session.personId)))
+        throw new MvidError('unauthenticated', 'your mvid session has ended; sign in with your passkey');
+      return reply.redirect(await finish(request, reply, { login: { accountId: session.personId } }), 303);
+    });
+
+    app.post<Params>('/interaction/:uid/consent', { schema: { hide: true, params: UID } }, async (request, reply) => {
+      checkCsrf(request);
+      const d = await details(request, reply);
+      if (d.prompt.name !== 'consent' || !d.session?.accountId)
+        throw new MvidError('conflict', 'this interaction is not asking for consent');
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      if (body.decision !== 'allow') {
+        return reply.redirect(
+          await finish(request, reply, { error: 'access_denied', error_description: 'the person declined to share' }),
+          303,
+        );
+      }
+      const clientId = String(d.params.client_id);
+      const world = await worlds.enabledWorld(clientId);
+      const required = new Set(world.claims.filter((c) => c.required).map((c) => c.name));
+      const grant = d.grantId ? await provider.Grant.find(d.grantId) : undefined;
+      const target = grant ?? new provider.Grant({ accountId: d.session.accountId, clientId });
+      const missing: string[] = d.prompt.details.missingOIDCScope ?? [];
+      const accepted = missing.filter((s) => !isWorldClaim(s) || required.has(s) || body[`claim:${s}`] === '1');
+      const declined = missing.filter((s) => !accepted.includes(s));
+      if (accepted.length > 0) target.addOIDCScope(accepted.join(' '));
+      // Declined claims are recorded as rejected, so consent is not asked again for them on every sign-in.
+      for (const s of declined) target.rejectOIDCScope(s);
+      const claims: string[] = d.prompt.details.missingOIDCClaims ?? [];
+      if (claims.length > 0) target.addOIDCClaims(claims.filter((c) => !isWorldClaim(c) || accepted.includes(c)));
+      for (const [indicator, scopes] of Object.entries((d.prompt.details.missingResourceScopes ?? {}) as Record<string, string[]>)) {
+        target.addResourceScope(indicator, scopes.join(' '));
+      }
+      const grantId = await target.save();
+      return reply.redirect(await finish(request, reply, { consent: { grantId } }), 303);
+    });
+
+    app.post<Params>('/interaction/:uid/abort', { schema: { hide: true, params: UID } }, async (request, reply) => {
+      checkCsrf(request);
+      await details(request, reply);
+      return reply.redirect(
+        await finish(request, reply, { error: 'access_denied', error_description: 'the person cancelled the sign-in' }),
+        303,
+      );
+    });
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Mounts oidc-provider (a Koa application) under /oidc in the Fastify app. The
+ * provider reads request bodies itself, so this plugin's scope keeps Fastify's parsers
+ * off the stream; the path is stripped as a Connect-style mount would, with
+ * `originalUrl` kept so the provider builds its own URLs under /oidc.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+
+export const OIDC_MOUNT = '/oidc';
+
+export function oidcMount(provider: Provider, publicUrl: string) {
+  const callback = provider.callback();
+  // oidc-provider builds endpoint URLs from the request's Host; pin them to the public URL
+  // instead, so a forged Host header cannot poison discovery or redirects.
+  const pub = new URL(publicUrl);
+  return async function mount(app: FastifyInstance): Promise<void> {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      reply.hijack();
+      const raw = request.raw as IncomingMessage & { originalUrl?: string };
+      raw.originalUrl = raw.url ?? '/';
+      raw.url = (raw.url ?? '').slice(OIDC_MOUNT.length) || '/';
+      raw.headers.host = pub.host;
+      raw.headers['x-forwarded-host'] = pub.host;
+      raw.headers['x-forwarded-proto'] = pub.protocol.slice(0, -1);
+      reply.raw.setHeader('x-request-id', String(request.id));
+      callback(raw, reply.raw);
+    };
+    app.all(OIDC_MOUNT, { schema: { hide: true } }, handler);
+    app.all(`${OIDC_MOUNT}/*`, { schema: { hide: true } }, handler);
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * mvid's OpenID Connect provider: oidc-provider configured for worlds. Authorization
+ * code flow with PKCE (S256) required for every client, pairwise subjects only,
+ * rotating refresh tokens (a reused one revokes its grant — oidc-provider's own
+ * behaviour once rotation is on), JWT access tokens for mvid's own API via resource
+ * indicators, client credentials for worlds' server-to-server calls, DPoP, and
+ * RP-initiated logout. Pages it renders itself (logout, errors) come from src/web.
+ */
+import { createHmac } from 'node:crypto';
+import Provider, { errors } from 'oidc-provider';
+import { toBase64Url } from '../../core/index.ts';
+import type { ServiceKeys } from '../../keys/index.ts';
+import { renderErrorPage, renderLogoutPage, renderLogoutDone, newNonce, pageCsp } from '../../web/index.ts';
+import { clientSecretMatches, WORLD_CLAIM_NAMES, type WorldsService } from '../../worlds/index.ts';
+
+/** The scope a world uses for its own server-to-server calls to mvid's API. */
+export const WORLD_API_SCOPE = 'mvid:world';
+
+export interface OidcOptions {
+  publicUrl: string;
+  keys: ServiceKeys;
+  worlds: WorldsService;
+}
+
+/** The resource indicator (JWT access-token audience) of mvid's own API. */
+export const apiResource = (publicUrl: string): string => `${publicUrl}/api`;
+
+// biome-ignore lint/suspicious/noExplicitAny: oidc-provider's Koa context is untyped
+type Ctx = any;
+
+function html(ctx: Ctx, body: string, nonce: string, status?: number): void {
+  ctx.type = 'html';
+  ctx.set('content-security-policy', pageCsp(nonce));
+  if (status !== undefined) ctx.status = status;
+  ctx.body = body;
+}
+
+export function createOidcProvider({ publicUrl, keys, worlds }: OidcOptions): Provider {
+  const issuer = `${publicUrl}/oidc`;
+  const api = apiResource(publicUrl);
+  const claims: Record<string, string[]> = { openid: ['sub'] };
+  for (const name of WORLD_CLAIM_NAMES) claims[name] = [name];
+  // A key of its own for oidc-provider's signed cookies, derived so the CSRF MACs never share one.
+  const cookieKey = toBase64Url(createHmac('sha256', keys.cookieSecret).update('mvid-oidc-cookies').digest());
+
+  const provider = new Provider(issuer, {
+    adapter: worlds.oidcAdapter(),
+    clients: [],
+    jwks: { keys: keys.tokenSigning.map((k) => k.privateJwk) },
+    cookies: {
+      keys: [cookieKey],
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
+    },
+    scopes: ['openid', 'offline_access', WORLD_API_SCOPE, ...WORLD_CLAIM_NAMES],
+    claims,
+    // Released claims go in the ID token too, so a world can read them offline from one signed token.
+    conformIdTokenClaims: false,
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: async (_ctx: Ctx, accountId: string, client: { clientId: string }) => worlds.subjectFor(client.clientId, accountId),
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientAuthMethods: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256'],
+      userinfoSigningAlgValues: ['ES256'],
+      clientAuthSigningAlgValues: ['ES256', 'EdDSA', 'PS256', 'RS256'],
+      dPoPSigningAlgValues: ['ES256', 'EdDSA'],
+    },
+    rotateRefreshToken: () => true,
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      ClientCredentials: 600,
+      IdToken: 600,
+      RefreshToken: 30 * 86400,
+      Interaction: 900,
+      Session: 8 * 3600,
+      Grant: 365 * 86400,
+    },
+    clientBasedCORS: (_ctx: Ctx, origin: string, client: { redirectUris: string[] }) =>
+      client.redirectUris.some((u) => new URL(u).origin === origin),
+    interactions: { url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    findAccount: async (ctx: Ctx, accountId: string) => {
+      if (!(await worlds.persons.isActive(accountId))) return undefined;
+      return {
+        accountId,
+        async claims(_use: string, scope: string, _claims: unknown, rejected: string[]) {
+          const clientId: string | undefined = ctx.oidc?.client?.clientId;
+          if (!clientId) return { sub: accountId };
+          const granted = new Set(scope.split(' ').filter((s) => !rejected.includes(s)));
+          return { sub: accountId, ...(await worlds.claimsFor(clientId, accountId, granted)) };
+        },
+      };
+    },
+    features: {
+      devInteractions: { enabled: false },
+      userinfo: { enabled: true },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      clientCredentials: { enabled: true },
+      dPoP: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: Ctx, form: string) => {
+          const nonce = newNonce();
+          html(ctx, renderLogoutPage({ form, nonce, clientName: ctx.oidc?.client?.clientName }), nonce);
+        },
+        postLogoutSuccessSource: async (ctx: Ctx) => {
+          const nonce = newNonce();
+          html(ctx, renderLogoutDone({ nonce, clientName: ctx.oidc?.client?.clientName }), nonce);
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx: Ctx, _client: unknown, oneOf?: string[]) => oneOf?.[0],
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: Ctx, resource: string) => {
+          if (resource !== api) throw new (errors.InvalidTarget as new (d?: string) => Error)(`unknown resource ${resource}`);
+          return { scope: WORLD_API_SCOPE, audience: api, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'ES256' } } };
+        },
+      },
+    },
+    renderError: async (ctx: Ctx, out: { error: string; error_description?: string }) => {
+      const nonce = newNonce();
+      html(ctx, renderErrorPage({ nonce, error: out.error, description: out.error_description ?? '' }), nonce);
+    },
+  });
+  // Client secrets are stored hashed: oidc-provider is handed the hash as `client_secret`
+  // and compares what a world presents by hashing it (see src/worlds/registration.ts).
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, actual: string) {
+    return clientSecretMatches(this.clientSecret, actual);
+  };
+  // The mount (mount.ts) overwrites X-Forwarded-Host/Proto from the configured public URL, so
+  // trusting them is trusting configuration: URLs match the issuer and cookies are Secure on https.
+  provider.proxy = true;
+  return provider;
+}

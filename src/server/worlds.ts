@@ -1,0 +1,77 @@
+/**
+ * Wiring of src/worlds to its neighbours: the registry answers who is active (and,
+ * once it exposes them, the service-readable attributes), the credentials module
+ * turns a birthdate into age predicates, moderation will answer trust levels.
+ */
+import type { Config } from '../config/index.ts';
+import type { Clock, Random } from '../core/index.ts';
+import { agePredicates } from '../credentials/index.ts';
+import type { ServiceKeys } from '../keys/index.ts';
+import type { Registry } from '../registry/index.ts';
+import type { Store } from '../store/index.ts';
+import { createWorlds, type PersonAttributes, type PersonDirectory, type TrustLevels, type WorldsService } from '../worlds/index.ts';
+
+export interface WorldsWiringOptions {
+  /** Overrides where person attributes come from (tests, until the registry exposes them). */
+  personAttributes?: (personId: string) => Promise<PersonAttributes>;
+  trustLevels?: TrustLevels;
+}
+
+/** The registry's optional reader of service-readable attributes (birthdate, residence, …). */
+type AttributeReader = { serviceAttributes?: (personId: string) => Promise<Record<string, unknown>> };
+
+export function registryPersonDirectory(registry: Registry, override?: WorldsWiringOptions['personAttributes']): PersonDirectory {
+  return {
+    async isActive(personId) {
+      try {
+        return (await registry.self.view(personId)).person.status === 'active';
+      } catch {
+        return false;
+      }
+    },
+    async attributes(personId) {
+      if (override) return override(personId);
+      const reader = registry.self as unknown as AttributeReader;
+      if (typeof reader.serviceAttributes !== 'function') return {};
+      const a = await reader.serviceAttributes(personId);
+      const out: PersonAttributes = {};
+      if (typeof a.birthdate === 'string') out.birthdate = a.birthdate;
+      if (typeof a.residence_country === 'string') out.residenceCountry = a.residence_country;
+      if (typeof a.occupation === 'string') out.occupation = a.occupation;
+      return out;
+    },
+  };
+}
+
+export function buildWorlds(
+  config: Config,
+  store: Store,
+  keys: ServiceKeys,
+  clock: Clock,
+  random: Random,
+  registry: Registry,
+  options: WorldsWiringOptions = {},
+): WorldsService {
+  const worlds = createWorlds({
+    store,
+    clock,
+    random,
+    publicUrl: config.publicUrl,
+    secrets: { pairwiseSecret: keys.pairwiseSecret, cookieSecret: keys.cookieSecret },
+    persons: registryPersonDirectory(registry, options.personAttributes),
+    agePredicates: (birthdate, now) => ({ ...agePredicates(birthdate, now) }),
+    ...(options.trustLevels ? { trustLevels: options.trustLevels } : {}),
+  });
+  // A closed account signs in nowhere: its browser sessions and every world grant end with it.
+  registry.self.onPersonClosed((tx, event) => worlds.onPersonClosed(tx, event));
+  return worlds;
+}
+
+/** Sweeps expired protocol state on a timer; returns the stop function. */
+export function startWorldsSweeper(worlds: WorldsService, intervalSeconds: number, failed: (error: unknown) => void): () => void {
+  const timer = setInterval(() => {
+    worlds.sweep().catch(failed);
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,77 @@
+/**
+ * The page shell of mvid's server-rendered pages: no external assets, a strict CSP
+ * whose only script and style are the nonce-tagged inline ones, and one escaping
+ * function through which every interpolated value passes.
+ */
+import { randomBytes } from 'node:crypto';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML content and double-quoted attributes. */
+export function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+/** A fresh CSP nonce for one response. */
+export function newNonce(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/**
+ * The Content-Security-Policy of a page. `formTargets` are extra origins a form may
+ * end up at: browsers apply form-action to the redirects after a post, and consent
+ * ends in a redirect to the world.
+ */
+export function pageCsp(nonce: string, formTargets: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "img-src 'self'",
+    "connect-src 'self'",
+    `form-action 'self'${formTargets.map((o) => ` ${o}`).join('')}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const STYLE = `
+:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5}
+body{max-width:40rem;margin:2rem auto;padding:0 1rem}
+main{border:1px solid #8886;border-radius:.75rem;padding:1.5rem}
+h1{font-size:1.5rem;margin-top:0}
+button{font:inherit;padding:.5rem 1.25rem;border-radius:.5rem;border:1px solid #555;cursor:pointer;margin:.25rem .5rem .25rem 0}
+button.primary{background:#1d4e89;color:#fff;border-color:#1d4e89}
+fieldset{border:1px solid #8886;border-radius:.5rem;margin:1rem 0}
+.claim{margin:.5rem 0}.claim small{display:block;color:#555;margin-left:1.75rem}
+.error{color:#a40000;font-weight:600}
+details{margin:1rem 0}
+table{border-collapse:collapse}td,th{padding:.25rem .5rem;text-align:left;border-bottom:1px solid #8884}
+`;
+
+export interface PageOptions {
+  title: string;
+  nonce: string;
+  body: string;
+  script?: string;
+  lang?: string;
+}
+
+export function page({ title, nonce, body, script, lang = 'en' }: PageOptions): string {
+  return `<!doctype html>
+<html lang="${esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${esc(title)} — mvid</title>
+<style nonce="${esc(nonce)}">${STYLE}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+${script ? `<script nonce="${esc(nonce)}">${script}</script>` : ''}
+</body>
+</html>`;
+}
