@@ -134,6 +134,11 @@ function checkDisclosuresReferenced(payload: Record<string, unknown>, disclosure
   for (const hash of seen) if (!signed.has(hash)) refuse('disclosure_invalid', 'a disclosure is not covered by the issuer signature');
 }
 
+function signedByIssuer(jws: DecodedJws, issuer: IssuerRecord): boolean {
+  const keys = issuer.jwks.keys.filter((k) => jws.header.kid === undefined || k.kid === jws.header.kid);
+  return keys.some((key) => verifiedBy(jws, key));
+}
+
 /** Runs @sd-jwt's verification with our key checks, mapping its exceptions to codes. */
 async function verifySdJwt(presentation: string, issuer: IssuerRecord, holderJwk: JsonWebKey, nonce: string, nowSeconds: number) {
   const failed = { issuer: false, holder: false };
@@ -141,8 +146,7 @@ async function verifySdJwt(presentation: string, issuer: IssuerRecord, holderJwk
     hasher: digest,
     verifier: (data, sig) => {
       const jws = decodeJws(`${data}.${sig}`);
-      const keys = issuer.jwks.keys.filter((k) => jws?.header.kid === undefined || k.kid === jws.header.kid);
-      const ok = jws !== undefined && keys.some((key) => verifiedBy(jws, key));
+      const ok = jws !== undefined && signedByIssuer(jws, issuer);
       failed.issuer = !ok;
       return ok;
     },
@@ -175,6 +179,8 @@ export async function verifyPid(presentation: string, ctx: PidContext): Promise<
   const nowSeconds = Math.floor(ctx.now.getTime() / 1000);
   const { jwt, disclosures, kbText } = splitPresentation(presentation);
   const issuer = await issuerOf(jwt, ctx);
+  // Authenticity first: nothing in the payload (cnf, times) counts before the issuer signature does.
+  if (!signedByIssuer(jwt, issuer)) refuse('signature_invalid', 'the issuer signature does not verify');
   checkValidity(jwt.payload, nowSeconds);
   const cnf = jwt.payload.cnf as { jwk?: unknown } | undefined;
   if (kbText === '' || typeof cnf !== 'object' || cnf === null || cnf.jwk === undefined) {

@@ -1,0 +1,73 @@
+/** Helpers for the registry's HTTP tests: a runtime with a trustee set, dev PIDs, problem checks. */
+import assert from 'node:assert/strict';
+import type { JsonWebKey } from 'node:crypto';
+import type { ShareFile } from '../../src/crypto/index.ts';
+import { keyDirOf } from '../../src/keys/index.ts';
+import {
+  type DevIssuerKey,
+  generateHolderKey,
+  issueDevPid,
+  loadDevIssuerKey,
+  type PidClaims,
+  presentPid,
+  signJws,
+} from '../../src/registry/index.ts';
+import { AUDIENCE, FAST_SCRYPT, passphraseOf, TRUSTEES } from './registry.ts';
+import type { TestRuntime } from './runtime.ts';
+
+export interface Reply {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+  json(): unknown;
+}
+
+export interface Holder {
+  privateJwk: JsonWebKey;
+  publicJwk: JsonWebKey;
+}
+
+/** Asserts an RFC 9457 problem with this status and code; returns it. */
+export function problem(reply: Reply, status: number, code: string): Record<string, unknown> {
+  assert.equal(reply.statusCode, status, reply.body);
+  assert.match(String(reply.headers['content-type']), /^application\/problem\+json/);
+  const doc = JSON.parse(reply.body) as Record<string, unknown>;
+  assert.equal(doc.code, code, reply.body);
+  assert.equal(doc.type, `http://mvid.test/errors/${code}`);
+  return doc;
+}
+
+/** Publishes a 3-of-5 trustee set through the runtime's registry; returns the share files. */
+export async function publishTrustees(rt: TestRuntime): Promise<Map<string, ShareFile>> {
+  const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
+  const dealt = await rt.registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: FAST_SCRYPT });
+  await rt.registry.trusteeSets.publish(dealt.trusteeSet);
+  return new Map(dealt.shareFiles.map((s) => [s.trusteeId, s.file]));
+}
+
+export function devKeyOf(rt: TestRuntime): DevIssuerKey {
+  return loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
+}
+
+export async function nonce(rt: TestRuntime): Promise<string> {
+  const reply = await rt.app.inject({ method: 'POST', url: '/registry/v1/nonces' });
+  assert.equal(reply.statusCode, 201, reply.body);
+  return (reply.json() as { nonce: string }).nonce;
+}
+
+/** A dev PID for `claims` presented over a fresh nonce from the API. */
+export async function presentation(rt: TestRuntime, key: DevIssuerKey, claims: PidClaims, holder: Holder = generateHolderKey()) {
+  const credential = await issueDevPid(key, claims, holder.publicJwk, { now: rt.clock.now() });
+  const text = await presentPid(credential, holder.privateJwk, { nonce: await nonce(rt), audience: AUDIENCE, now: rt.clock.now() });
+  return { credential, holder, presentation: text };
+}
+
+/** A holder assertion (session sign-in or key proof) over a fresh nonce from the API. */
+export async function holderAssertion(rt: TestRuntime, holder: Holder, typ: string, header: Record<string, unknown>): Promise<string> {
+  const iat = Math.floor(rt.clock.now().getTime() / 1000);
+  return signJws({ typ, ...header }, { aud: AUDIENCE, nonce: await nonce(rt), iat }, holder.privateJwk);
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
