@@ -17,3 +17,5 @@ export { validateJsonSchema } from './schema.ts';
 export type { JsonSchema } from './schema.ts';
 export { ALLOWED_ALGS, signCompactJws, publicJwkOf } from './jws.ts';
 export type { JwsAlg, JSONWebKeySet, JsonWebKey, PrivateKeyInput } from './jws.ts';
+export { verifyWorldIdToken, tryVerifyWorldIdToken, mvidJwks } from './world-id-token.ts';
+export type { WorldIdTokenOptions, WorldClaims, WorldIdentity } from './world-id-token.ts';

@@ -69,8 +69,10 @@ export class Passkeys {
     this.#rpName = options.rpName ?? 'mvid';
   }
 
-  async #issueChallenge(purpose: 'register' | 'sign_in', personId: string | null): Promise<string> {
-    const challenge = toBase64Url(this.#random.bytes(32));
+  /** Stores the challenge's base64url; the library is handed the raw bytes (a string it would encode again). */
+  async #issueChallenge(purpose: 'register' | 'sign_in', personId: string | null): Promise<Uint8Array<ArrayBuffer>> {
+    const bytes = new Uint8Array(this.#random.bytes(32));
+    const challenge = toBase64Url(bytes);
     const now = this.#clock.now();
     const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000).toISOString();
     await this.#store.db.deleteFrom('worlds_challenges').where('expires_at', '<', now.toISOString()).execute();
@@ -78,7 +80,7 @@ export class Passkeys {
       .insertInto('worlds_challenges')
       .values({ challenge, purpose, person_id: personId, expires_at: expiresAt })
       .execute();
-    return challenge;
+    return bytes;
   }
 
   /** Consumes a challenge (single use): the person it was issued to, or a refusal. */

@@ -1,0 +1,237 @@
+/**
+ * Worlds test kit: a listening mvid on 127.0.0.1 (so a real OpenID Connect client can
+ * talk to it), persons enrolled through the registry's dev PID flow, and a tiny
+ * cookie-keeping "browser" that walks the interaction pages the way a person would.
+ */
+import { createServer } from 'node:net';
+import { loadConfig } from '../../src/config/index.ts';
+import { ManualClock, systemRandom } from '../../src/core/index.ts';
+import { keyDirOf } from '../../src/keys/index.ts';
+import { generateHolderKey, issueDevPid, loadDevIssuerKey, type PidClaims, presentPid } from '../../src/registry/index.ts';
+import { createLogger, type Runtime, startRuntime } from '../../src/server/index.ts';
+import type { Engine } from '../../src/store/index.ts';
+import type { PersonAttributes } from '../../src/worlds/index.ts';
+import { createTestDatabase, type TestDatabase } from './engines.ts';
+import { FAST_SCRYPT, passphraseOf, personClaims, TRUSTEES } from './registry.ts';
+import { type CreationOptions, type RequestOptions, TestAuthenticator } from './webauthn.ts';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface WorldsRuntime extends Runtime {
+  clock: ManualClock;
+  database: TestDatabase;
+  url: string;
+  adminToken: string;
+  /** Birthdates (and other attributes) the registry would hold, by person id. */
+  attributes: Map<string, PersonAttributes>;
+  stop(): Promise<void>;
+}
+
+/** A listening runtime; `host` is the name in the public URL (a browser wants `localhost` for WebAuthn). */
+export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Promise<WorldsRuntime> {
+  const database = await createTestDatabase(engine);
+  const port = await freePort();
+  const url = `http://${host}:${port}`;
+  const attributes = new Map<string, PersonAttributes>();
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      dataDir: database.dataDir,
+      publicUrl: url,
+      port,
+      logLevel: 'silent',
+      sweepIntervalSeconds: 0,
+      ...(database.location.engine === 'postgres' ? { databaseUrl: database.location.url } : {}),
+    },
+  });
+  const clock = new ManualClock('2026-06-01T12:00:00Z');
+  const runtime = await startRuntime(config, {
+    clock,
+    random: systemRandom,
+    logger: createLogger('silent'),
+    background: false,
+    // The registry does not yet expose service-readable attributes to other domains; tests supply them.
+    worlds: { personAttributes: async (id) => attributes.get(id) ?? {} },
+  });
+  await runtime.app.listen({ host: '127.0.0.1', port });
+  const dealt = await runtime.registry.trusteeSets.deal({
+    threshold: 3,
+    trustees: TRUSTEES,
+    passphrases: new Map(TRUSTEES.map((t) => [t, passphraseOf(t)])),
+    scrypt: FAST_SCRYPT,
+  });
+  await runtime.registry.trusteeSets.publish(dealt.trusteeSet);
+  const adminToken = (await runtime.registry.adminTokens.create('worlds-test')).token;
+  return Object.assign(runtime, {
+    clock,
+    database,
+    url,
+    adminToken,
+    attributes,
+    async stop() {
+      await runtime.close();
+      await database.drop();
+    },
+  });
+}
+
+export interface TestPerson {
+  personId: string;
+  sessionToken: string;
+  claims: PidClaims;
+  authenticator: TestAuthenticator;
+}
+
+async function presentation(rt: WorldsRuntime, claims: PidClaims): Promise<string> {
+  const holder = generateHolderKey();
+  const key = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
+  const credential = await issueDevPid(key, claims, holder.publicJwk, { now: rt.clock.now() });
+  return presentPid(credential, holder.privateJwk, { nonce: rt.registry.issueNonce().nonce, audience: rt.url, now: rt.clock.now() });
+}
+
+/** Enrols a person through the registry and registers a passkey with the session it returns (as the portal does). */
+export async function enrolPerson(rt: WorldsRuntime, claims: PidClaims = personClaims()): Promise<TestPerson> {
+  const enrolled = await rt.registry.enrolments.enrol(await presentation(rt, claims));
+  rt.attributes.set(enrolled.personId, { birthdate: claims.birthdate });
+  const person = { personId: enrolled.personId, sessionToken: enrolled.session.token, claims, authenticator: new TestAuthenticator() };
+  await addPasskey(rt, person);
+  return person;
+}
+
+/** Recovery: a new PID for the same person, a new device (authenticator) and passkey. */
+export async function recoverPerson(rt: WorldsRuntime, person: TestPerson): Promise<TestPerson> {
+  const recovered = await rt.registry.enrolments.recover(await presentation(rt, person.claims));
+  const next = { ...person, personId: recovered.personId, sessionToken: recovered.session.token, authenticator: new TestAuthenticator() };
+  await addPasskey(rt, next);
+  return next;
+}
+
+export async function addPasskey(rt: WorldsRuntime, person: TestPerson): Promise<void> {
+  const auth = { authorization: `Bearer ${person.sessionToken}` };
+  const options = (await (
+    await fetch(`${rt.url}/worlds/v1/me/passkeys/options`, { method: 'POST', headers: auth })
+  ).json()) as CreationOptions;
+  const response = person.authenticator.create(options, rt.url);
+  const added = await fetch(`${rt.url}/worlds/v1/me/passkeys`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(response),
+  });
+  if (added.status !== 201) throw new Error(`passkey registration failed: ${added.status} ${await added.text()}`);
+}
+
+export async function registerWorld(
+  rt: WorldsRuntime,
+  body: Record<string, unknown>,
+): Promise<{ clientId: string; clientSecret?: string; issuer: string }> {
+  const r = await fetch(`${rt.url}/admin/v1/worlds`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${rt.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ rules: [{ category: 'harassment', text: 'Be kind.' }], purpose: 'To run the game.', ...body }),
+  });
+  if (r.status !== 201) throw new Error(`world registration failed: ${r.status} ${await r.text()}`);
+  return r.json() as Promise<{ clientId: string; clientSecret?: string; issuer: string }>;
+}
+
+/** A cookie-keeping user agent that follows nothing by itself. */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  readonly base: string;
+  constructor(base: string) {
+    this.base = base;
+  }
+
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await fetch(new URL(url, this.base), { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = (pair ?? '').indexOf('=');
+      const name = (pair ?? '').slice(0, eq).trim();
+      const value = (pair ?? '').slice(eq + 1).trim();
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return response;
+  }
+
+  /** Follows redirects while they stay on mvid; returns the first response that does not (or is not a redirect). */
+  async follow(url: string, init: RequestInit = {}): Promise<{ response: Response; url: string }> {
+    let response = await this.fetch(url, init);
+    let current = new URL(url, this.base).href;
+    for (let hops = 0; hops < 10 && response.status >= 300 && response.status < 400; hops++) {
+      const next = new URL(response.headers.get('location') ?? '', current).href;
+      if (!next.startsWith(this.base)) return { response, url: next };
+      current = next;
+      response = await this.fetch(next);
+    }
+    return { response, url: current };
+  }
+}
+
+export function csrfOf(html: string): string {
+  const m = /data-csrf="([^"]+)"|name="csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error(`no CSRF token on the page:\n${html.slice(0, 500)}`);
+  return (m[1] ?? m[2]) as string;
+}
+
+export interface SignInOptions {
+  /** Optional claims to untick on the consent page. */
+  untick?: string[];
+  decision?: 'allow' | 'deny';
+}
+
+/**
+ * Walks authorization → passkey sign-in → consent, as a person in a browser would;
+ * returns the URL mvid redirects to at the world (with `code` or `error`).
+ */
+export async function walkSignIn(
+  rt: WorldsRuntime,
+  browser: Browser,
+  person: TestPerson,
+  authorizationUrl: string,
+  options: SignInOptions = {},
+): Promise<URL> {
+  let { response, url } = await browser.follow(authorizationUrl);
+  for (let step = 0; step < 4; step++) {
+    if (!url.startsWith(rt.url)) return new URL(url);
+    const html = await response.text();
+    if (response.status !== 200) throw new Error(`unexpected ${response.status} at ${url}: ${html.slice(0, 400)}`);
+    const uid = /\/interaction\/([^/?#]+)/.exec(url)?.[1];
+    if (!uid) throw new Error(`not an interaction page: ${url}\n${html.slice(0, 400)}`);
+    const csrf = csrfOf(html);
+    if (html.includes('id="passkey"')) {
+      const headers = { 'x-csrf-token': csrf, 'content-type': 'application/json' };
+      const opts = (await (
+        await browser.fetch(`/interaction/${uid}/passkey/options`, { method: 'POST', headers, body: '{}' })
+      ).json()) as RequestOptions;
+      const assertion = person.authenticator.get(opts, rt.url);
+      const done = await browser.fetch(`/interaction/${uid}/passkey`, { method: 'POST', headers, body: JSON.stringify(assertion) });
+      if (done.status !== 200) throw new Error(`passkey sign-in failed: ${done.status} ${await done.text()}`);
+      ({ response, url } = await browser.follow(((await done.json()) as { location: string }).location));
+      continue;
+    }
+    const form = new URLSearchParams({ csrf, decision: options.decision ?? 'allow' });
+    for (const m of html.matchAll(/name="(claim:[a-z_0-9]+)" value="1"/g)) {
+      const name = m[1] as string;
+      if (!options.untick?.includes(name.slice('claim:'.length))) form.set(name, '1');
+    }
+    ({ response, url } = await browser.follow(`/interaction/${uid}/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    }));
+  }
+  throw new Error('sign-in did not finish');
+}
