@@ -55,6 +55,16 @@ export const ERROR_CODES = {
   claims_missing: { status: 400, title: 'Required claims missing' },
   schema_violation: { status: 400, title: 'Claims violate the credential schema' },
   vct_not_allowed: { status: 400, title: 'Credential type not allowed' },
+  // credentials (src/credentials): issuance, OpenID4VCI, attribute issuers, presentation requests
+  proof_invalid: { status: 400, title: 'Key proof invalid' },
+  proof_nonce_invalid: { status: 400, title: 'Nonce invalid' },
+  grant_invalid: { status: 400, title: 'Pre-authorized code invalid' },
+  credential_configuration_unknown: { status: 400, title: 'Credential configuration unknown' },
+  attribute_unavailable: { status: 409, title: 'Attribute unavailable' },
+  attribute_issuer_unregistered: { status: 403, title: 'Attribute issuer not registered' },
+  source_holder_mismatch: { status: 403, title: 'Attribute credential bound to another key' },
+  claims_not_registered: { status: 403, title: 'Claims not registered' },
+  presentation_request_invalid: { status: 400, title: 'Presentation request invalid' },
   // transparency log (src/tlog)
   tlog_range_invalid: { status: 400, title: 'Tree range invalid' },
   note_malformed: { status: 400, title: 'Signed note malformed' },

@@ -1,13 +1,15 @@
 /**
- * Credentials: the types mvid issues, issuance of unlinkable SD-JWT VC batches,
- * and the status lists that revoke them. Storage- and transport-independent;
- * OpenID4VCI and HTTP wiring build on this surface.
+ * Credentials: the types mvid issues, issuance of unlinkable SD-JWT VC batches to
+ * enrolled persons (mvid's portal and OpenID4VCI), the attribute issuer registry,
+ * status lists that revoke what was issued, and presentation requests for worlds.
  */
 export {
   CREDENTIAL_KINDS,
   AGE_THRESHOLDS,
   isCredentialKind,
   claimNames,
+  requiredClaimNames,
+  kindOfClaim,
   vctFor,
   schemaUriFor,
   kindOfVct,
@@ -36,3 +38,30 @@ export {
   verifyStatusList,
 } from './statuslist.ts';
 export type { SignStatusListInput, VerifyStatusListInput } from './statuslist.ts';
+export { createCredentials, REVOCATION_REQUEST_TYP } from './service.ts';
+export type { Credentials } from './service.ts';
+export type {
+  CredentialSubjects,
+  CredentialsDeps,
+  CredentialsOptions,
+  PersonStatus,
+  ServiceAttributes,
+  SigningKeys,
+  WorldClaimPolicy,
+} from './ports.ts';
+export { ATTRIBUTE_KINDS } from './attribute-issuers.ts';
+export type { AttributeIssuer, NewAttributeIssuer } from './attribute-issuers.ts';
+export type { IssueRequest, IssueResult } from './issuance.ts';
+export type { CreatedOffer, AccessGrant } from './oid4vci.ts';
+export type { PresentationRequest, VerifiedRequest } from './presentation-requests.ts';
+export type { RevocationFilter, RevocationReason } from './revocation.ts';
+export { KEY_PROOF_TYP, jwkThumbprint } from './proofs.ts';
+export { C_NONCE_TTL_SECONDS } from './nonces.ts';
+export {
+  credentialIssuerMetadata,
+  jwtVcIssuerMetadata,
+  authorizationServerMetadata,
+  oid4vciEndpoints,
+  OID4VCI_BASE,
+  PRE_AUTHORIZED_GRANT,
+} from './metadata.ts';

@@ -88,7 +88,7 @@ describe('age predicates', () => {
 describe('type documents', () => {
   test('vct and schema URLs hang off the public URL', () => {
     assert.equal(vctFor('https://mvid.example/', 'age'), 'https://mvid.example/credentials/types/age');
-    assert.equal(schemaUriFor('https://mvid.example/base', 'membership'), 'https://mvid.example/base/credentials/types/membership/schema');
+    assert.equal(schemaUriFor('https://mvid.example/base', 'membership'), 'https://mvid.example/base/credentials/schemas/membership');
     assert.equal(kindOfVct(PUBLIC_URL, vctFor(PUBLIC_URL, 'residence')), 'residence');
     assert.equal(kindOfVct(PUBLIC_URL, 'https://elsewhere/credentials/types/age'), undefined);
     assert.throws(() => vctFor('not a url', 'age'), TypeError);

@@ -110,6 +110,22 @@ export function claimNames(kind: CredentialKind): string[] {
   return KINDS[kind].claims.map((c) => c.name);
 }
 
+/** The claims every credential of `kind` carries. @example requiredClaimNames('occupation') // ['occupation', 'issuing_body'] */
+export function requiredClaimNames(kind: CredentialKind): string[] {
+  return KINDS[kind].claims.filter((c) => c.required).map((c) => c.name);
+}
+
+/** The kind whose credentials carry claim `name`, if any (claim names are unique across kinds). @example kindOfClaim('age_over_18') // 'age' */
+export function kindOfClaim(name: string): CredentialKind | undefined {
+  return CREDENTIAL_KINDS.find((k) => KINDS[k].claims.some((c) => c.name === name));
+}
+
+/** Display name and description of a kind, for issuer metadata. */
+export function kindDisplay(kind: CredentialKind): { name: string; description: string; background: string } {
+  const { name, description, background } = KINDS[kind];
+  return { name, description, background };
+}
+
 function base(publicUrl: string): string {
   let url: URL;
   try {
@@ -129,9 +145,9 @@ export function vctFor(publicUrl: string, kind: CredentialKind): string {
   return `${base(publicUrl)}/credentials/types/${kind}`;
 }
 
-/** Where the JSON Schema of a type is served. @example schemaUriFor(u, 'age') // `${vct}/schema` */
+/** Where the JSON Schema of a type is served. @example schemaUriFor(u, 'age') // 'https://mvid.example/credentials/schemas/age' */
 export function schemaUriFor(publicUrl: string, kind: CredentialKind): string {
-  return `${vctFor(publicUrl, kind)}/schema`;
+  return `${base(publicUrl)}/credentials/schemas/${kind}`;
 }
 
 /** The kind a `vct` names under this base URL, if any. @example kindOfVct(u, vctFor(u, 'age')) // 'age' */

@@ -16,6 +16,7 @@ import { parseJsonBody } from './json-body.ts';
 import { Metrics } from './metrics.ts';
 import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
+import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { worldsRoutes } from './routes/worlds.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   /** Resolves admin tokens and person sessions (see auth.ts). */
   auth: Authenticators;
   worlds: WorldsService;
+  /** Credentials routes (issuance, OpenID4VCI, status lists, attribute issuers); mounted when given. */
+  credentials?: CredentialsHttp;
 }
 
 declare module 'fastify' {
@@ -142,6 +145,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes);
+  if (deps.credentials) await app.register(credentialsRoutes, deps.credentials);
   await app.register(registryRoutes);
   await app.register(worldsRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -11,6 +11,8 @@ import { createApp } from '../http/index.ts';
 import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '../keys/index.ts';
 import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
 import { openStore, type Store } from '../store/index.ts';
+import type { Credentials } from '../credentials/index.ts';
+import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
 import { createLogger } from './logger.ts';
 import { buildWorlds, startWorldsSweeper, type WorldsWiringOptions } from './worlds.ts';
 import type { WorldsService } from '../worlds/index.ts';
@@ -24,6 +26,7 @@ export interface Runtime {
   logger: Logger;
   registry: Registry;
   worlds: WorldsService;
+  credentials: Credentials;
   app: FastifyInstance;
   /** Whether the key directory was created by this start. */
   initialised: boolean;
@@ -40,6 +43,8 @@ export interface RuntimeOptions {
   background?: boolean;
   /** Worlds wiring overrides (tests). */
   worlds?: WorldsWiringOptions;
+  /** Credentials wiring overrides (tests). */
+  credentials?: CredentialsWiringOptions;
 }
 
 /**
@@ -84,6 +89,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   }
   let registry: Registry;
   let worlds: WorldsService;
+  let credentials: Credentials;
   let app: FastifyInstance;
   try {
     registry = buildRegistry(config, store, keys, clock, random);
@@ -91,7 +97,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
     worlds = buildWorlds(config, store, keys, clock, random, registry, options.worlds);
-    app = await createApp({ config, store, keys, clock, random, logger, registry, auth, worlds });
+    const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
+    credentials = built.credentials;
+    app = await createApp({ config, store, keys, clock, random, logger, registry, auth, worlds, credentials: built.http });
   } catch (error) {
     if (!options.store) await store.close();
     throw error;
@@ -120,6 +128,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     logger,
     registry,
     worlds,
+    credentials,
     app,
     initialised,
     async close() {

@@ -3,7 +3,8 @@
  * Timestamps are ISO-8601 UTC text on both engines (fixed width, so they sort).
  */
 import type { CoreTables } from './core.ts';
+import type { CredentialsTables } from './credentials.ts';
 import type { RegistryTables } from './registry.ts';
 import type { WorldsTables } from './worlds.ts';
 
-export interface Database extends CoreTables, RegistryTables, WorldsTables {}
+export interface Database extends CoreTables, RegistryTables, CredentialsTables, WorldsTables {}

@@ -1,0 +1,163 @@
+/**
+ * Wiring of src/credentials to its neighbours: the registry answers who is active,
+ * with which holder keys and service-readable attributes, and tells credentials about
+ * closures and recoveries; the worlds answer which claims each world registered and
+ * authenticate world clients; the key directory signs.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Config } from '../config/index.ts';
+import type { Clock, Random } from '../core/index.ts';
+import {
+  type CredentialSubjects,
+  type Credentials,
+  createCredentials,
+  type ServiceAttributes,
+  type SigningKeys,
+  type WorldClaimPolicy,
+} from '../credentials/index.ts';
+import type { CredentialsHttp } from '../http/index.ts';
+import type { ServiceKeys } from '../keys/index.ts';
+import type { Registry } from '../registry/index.ts';
+import { StatusListCache } from '../sdk/index.ts';
+import type { Store, Tx } from '../store/index.ts';
+import { clientSecretMatches, type WorldsService } from '../worlds/index.ts';
+
+export interface CredentialsWiringOptions {
+  /** Overrides where service attributes come from (tests, until the registry exposes them). */
+  serviceAttributes?: (personId: string) => Promise<ServiceAttributes>;
+  /** Overrides how a world client authenticates (tests). */
+  worldOf?: (request: FastifyRequest) => Promise<string | undefined>;
+}
+
+/** The registry's optional reader of service-readable attributes and recovery hook (duck-typed until exported). */
+type RegistryExtras = {
+  serviceAttributes?: (personId: string) => Promise<Record<string, unknown>>;
+  onPersonRecovered?: (hook: (tx: Tx, event: { personId: string }) => Promise<void>) => void;
+};
+
+export function registrySubjects(registry: Registry, override?: CredentialsWiringOptions['serviceAttributes']): CredentialSubjects {
+  return {
+    async status(personId) {
+      try {
+        return (await registry.self.view(personId)).person.status;
+      } catch {
+        return undefined;
+      }
+    },
+    async holderKeys(personId) {
+      const keys = await registry.self.keys(personId);
+      return keys
+        .filter((k) => k.revokedAt === null)
+        .reverse()
+        .map((k) => k.jwk);
+    },
+    async serviceAttributes(personId) {
+      if (override) return override(personId);
+      const reader = registry.self as unknown as RegistryExtras;
+      if (typeof reader.serviceAttributes !== 'function') return { birthdate: null, residenceCountry: null };
+      const a = await reader.serviceAttributes(personId);
+      return {
+        birthdate: typeof a.birthdate === 'string' ? a.birthdate : null,
+        residenceCountry: typeof a.residence_country === 'string' ? a.residence_country : null,
+      };
+    },
+  };
+}
+
+/** World claim names that differ from the credential claim carrying them. */
+const CLAIM_OF_WORLD_CLAIM: Record<string, string> = { residence_country: 'country' };
+
+export function worldClaimPolicy(worlds: WorldsService): WorldClaimPolicy {
+  return {
+    async allowedClaims(worldClientId) {
+      const world = await worlds.registry.get(worldClientId);
+      if (!world || world.disabledAt !== null) return undefined;
+      return world.claims.map((c) => CLAIM_OF_WORLD_CLAIM[c.name] ?? c.name);
+    },
+  };
+}
+
+/** `Authorization: Basic` with a world's client id and secret (client_secret_basic). */
+export function basicWorldAuth(worlds: WorldsService): (request: FastifyRequest) => Promise<string | undefined> {
+  return async (request) => {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Basic ([A-Za-z0-9+/]+=*)$/.exec(header.trim()) : null;
+    if (!match?.[1]) return undefined;
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 1) return undefined;
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before they are joined.
+    let id: string;
+    let secret: string;
+    try {
+      id = decodeURIComponent(decoded.slice(0, colon));
+      secret = decodeURIComponent(decoded.slice(colon + 1));
+    } catch {
+      return undefined;
+    }
+    const world = await worlds.registry.get(id);
+    if (!world || world.disabledAt !== null || world.authMethod === 'private_key_jwt') return undefined;
+    return clientSecretMatches(await worlds.registry.secretHashOf(id), secret) ? id : undefined;
+  };
+}
+
+export function signingKeys(keys: ServiceKeys): SigningKeys {
+  const active = keys.tokenSigning[0];
+  if (!active) throw new TypeError('the key directory has no token-signing key');
+  const jwks = keys.tokenSigning.map((k) => k.publicJwk);
+  return { active: () => ({ kid: active.kid, privateKey: active.privateKey }), publicJwks: () => jwks };
+}
+
+/**
+ * Status lists of attribute issuers' own credentials, fetched when a person brings one
+ * to be re-issued. The URL comes from a registered issuer's signed credential; still,
+ * only https is fetched outside development, with a timeout and a size cap.
+ */
+function externalStatusLists(config: Config, clock: Clock): StatusListCache {
+  return new StatusListCache({
+    now: () => clock.now(),
+    fetch: async (uri) => {
+      const url = new URL(uri);
+      if (url.protocol !== 'https:' && !(config.mode === 'development' && url.protocol === 'http:')) {
+        throw new Error(`status list ${uri} is not https`);
+      }
+      const response = await fetch(url, { headers: { accept: 'application/statuslist+jwt' }, signal: AbortSignal.timeout(5000) });
+      const text = await response.text();
+      if (!response.ok || text.length > 1024 * 1024) throw new Error(`status list ${uri} answered ${response.status}`);
+      return text.trim();
+    },
+  });
+}
+
+export function buildCredentials(
+  config: Config,
+  store: Store,
+  keys: ServiceKeys,
+  clock: Clock,
+  random: Random,
+  registry: Registry,
+  worlds: WorldsService,
+  options: CredentialsWiringOptions = {},
+): { credentials: Credentials; http: CredentialsHttp } {
+  const credentials = createCredentials({
+    store,
+    clock,
+    random,
+    keys: signingKeys(keys),
+    // Its own derived key inside: the c_nonce MAC never shares a key with the registry's nonces.
+    nonceSecret: keys.cookieSecret,
+    subjects: registrySubjects(registry, options.serviceAttributes),
+    worlds: worldClaimPolicy(worlds),
+    externalStatusLists: externalStatusLists(config, clock),
+    options: { publicUrl: config.publicUrl, mode: config.mode },
+  });
+  // Closure and recovery revoke what was issued, in the same transaction as the act itself.
+  registry.self.onPersonClosed(async (tx, event) => {
+    await credentials.personClosed(tx, event);
+  });
+  const extras = registry.enrolments as unknown as RegistryExtras;
+  extras.onPersonRecovered?.(async (tx, event) => {
+    await credentials.personRecovered(tx, event);
+  });
+  return { credentials, http: { credentials, worldOf: options.worldOf ?? basicWorldAuth(worlds) } };
+}
