@@ -1,0 +1,45 @@
+// The subset of autocannon 9 (a CommonJS module without bundled types) that bench/harness/load.ts uses.
+declare module 'autocannon' {
+  interface Options {
+    url: string;
+    connections?: number;
+    pipelining?: number;
+    /** Seconds. */
+    duration?: number;
+    /** Seconds before a request counts as timed out. */
+    timeout?: number;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    bailout?: number;
+    /** Record latencies of non-2xx responses too (off: only 2xx count). */
+    excludeErrorStats?: boolean;
+  }
+  interface Histogram {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    total: number;
+    p50: number;
+    p90: number;
+    p97_5: number;
+    p99: number;
+    p99_9: number;
+  }
+  interface Result {
+    /** Seconds, rounded to 10 ms. */
+    duration: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    resets: number;
+    '2xx': number;
+    /** Milliseconds, at the 1 ms resolution of autocannon's histogram. */
+    latency: Histogram;
+    requests: Histogram & { sent: number };
+  }
+  function autocannon(options: Options): Promise<Result>;
+  export default autocannon;
+}

@@ -1,0 +1,154 @@
+/**
+ * The performance targets of mvid (issue "Performance: one benchmark suite that measures mvid
+ * against its ceilings and its peers"). A suite that reports a metric with one of these ids is
+ * judged against the row; a row nobody reports yet is listed as "not yet measured" with the
+ * work that adds it. Targets live here, not in the suites, so a benchmark cannot loosen its own.
+ */
+
+/** A condition on the median of a metric, or (`ofCeiling`) on its ratio to the ceiling's median. */
+export interface Condition {
+  op: '>=' | '<=' | '<' | '>';
+  value: number;
+  ofCeiling?: boolean;
+}
+
+export interface TargetRow {
+  /** The metric id a suite must report. */
+  metric: string;
+  title: string;
+  unit: string;
+  /** All must hold for "met". */
+  conditions: readonly Condition[];
+  /** The metric whose median (same run) the ratio is taken against. */
+  ceiling?: string;
+  /** Which piece of work adds the benchmark (shown while the row is not measured). */
+  addedBy: string;
+  note?: string;
+}
+
+export const TARGETS: readonly TargetRow[] = [
+  {
+    metric: 'tokens.client-credentials',
+    title: 'Client-credentials tokens',
+    unit: 'tokens/s',
+    conditions: [
+      { op: '>=', value: 2000 },
+      { op: '>=', value: 0.6, ofCeiling: true },
+    ],
+    ceiling: 'ceiling.http.hello.rps',
+    addedBy: 'the OAuth token-endpoint issue (client-credentials grant)',
+  },
+  {
+    metric: 'oidc.code-flow',
+    title: 'OIDC authorization-code logins',
+    unit: 'logins/s',
+    conditions: [{ op: '>=', value: 300 }],
+    addedBy: 'the OpenID Connect login issue (code flow with PKCE)',
+  },
+  {
+    metric: 'credentials.sd-jwt-vc.verify',
+    title: 'SD-JWT VC presentation verifications',
+    unit: 'verifications/s',
+    conditions: [{ op: '>=', value: 0.5, ofCeiling: true }],
+    ceiling: 'ceiling.es256.verify',
+    addedBy: 'the SD-JWT VC credentials issue (src/credentials)',
+  },
+  {
+    metric: 'tlog.append.sqlite',
+    title: 'Log appends, durable, batched (SQLite)',
+    unit: 'appends/s',
+    conditions: [{ op: '>=', value: 20_000 }],
+    ceiling: 'ceiling.sqlite.commit-row',
+    addedBy: 'the transparency-log issue (src/tlog)',
+    note: 'ratio > 1 means more than one append per durable commit (batching)',
+  },
+  {
+    metric: 'tlog.append.postgres',
+    title: 'Log appends, durable, batched (PostgreSQL)',
+    unit: 'appends/s',
+    conditions: [{ op: '>=', value: 5_000 }],
+    ceiling: 'ceiling.postgres.commit-row',
+    addedBy: 'the transparency-log issue (src/tlog)',
+    note: 'ratio > 1 means more than one append per durable commit (batching)',
+  },
+  {
+    metric: 'tlog.proofs.1e6',
+    title: 'Inclusion + consistency proof on 10^6 leaves',
+    unit: 'ms',
+    conditions: [{ op: '<', value: 1 }],
+    addedBy: 'the transparency-log issue (src/tlog)',
+  },
+  {
+    metric: 'registry.enrol',
+    title: 'Enrolments',
+    unit: 'enrolments/s',
+    conditions: [{ op: '>=', value: 500 }],
+    addedBy: 'the registry enrolment issue (src/registry)',
+  },
+  {
+    metric: 'disclosure.release.3of5',
+    title: '3-of-5 threshold release (compute)',
+    unit: 'ms',
+    conditions: [{ op: '<', value: 20 }],
+    addedBy: 'the escrow and threshold-release issue (src/disclosure)',
+  },
+  {
+    metric: 'mvid.rss.idle',
+    title: 'RSS of `mvid serve`, idle',
+    unit: 'MB',
+    conditions: [{ op: '<=', value: 120 }],
+    ceiling: 'ceiling.http.hello.rss-idle',
+    addedBy: 'this harness (bench/suites/mvid-http.ts)',
+  },
+  {
+    metric: 'mvid.rss.load',
+    title: 'RSS of `mvid serve`, under load',
+    unit: 'MB',
+    conditions: [{ op: '<=', value: 300 }],
+    ceiling: 'ceiling.http.hello.rss-load',
+    addedBy: 'this harness (bench/suites/mvid-http.ts); moves under the token load with the token-endpoint issue',
+  },
+  {
+    metric: 'mvid.readyz.p99',
+    title: 'p99 latency of /readyz under load',
+    unit: 'ms',
+    conditions: [{ op: '<', value: 50 }],
+    ceiling: 'ceiling.http.hello.p99',
+    addedBy: 'this harness (bench/suites/mvid-http.ts); moves under the token load with the token-endpoint issue',
+  },
+];
+
+const OP_TEXT: Record<Condition['op'], string> = { '>=': '≥', '<=': '≤', '<': '<', '>': '>' };
+
+export function conditionText(condition: Condition, unit: string, ceilingTitle: string | undefined): string {
+  const value = condition.value.toLocaleString('en-US');
+  if (condition.ofCeiling) return `${OP_TEXT[condition.op]} ${value} × ${ceilingTitle ?? 'ceiling'}`;
+  return `${OP_TEXT[condition.op]} ${value} ${unit}`;
+}
+
+function holds(op: Condition['op'], left: number, right: number): boolean {
+  switch (op) {
+    case '>=':
+      return left >= right;
+    case '<=':
+      return left <= right;
+    case '<':
+      return left < right;
+    case '>':
+      return left > right;
+  }
+}
+
+/**
+ * Judges a median (and its ratio to the ceiling) against the conditions: `missed` when one
+ * fails, `met` when all hold, `undefined` when a ratio is needed but the ceiling was not measured.
+ */
+export function judge(conditions: readonly Condition[], median: number, ratio: number | undefined): 'met' | 'missed' | undefined {
+  let undecided = false;
+  for (const condition of conditions) {
+    const left = condition.ofCeiling ? ratio : median;
+    if (left === undefined) undecided = true;
+    else if (!holds(condition.op, left, condition.value)) return 'missed';
+  }
+  return undecided ? undefined : 'met';
+}
