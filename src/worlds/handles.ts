@@ -2,7 +2,7 @@
  * Handles ("identifiable signs"): a display name a person holds in one world. It belongs
  * to the person id + world (the pairwise pseudonym), so it follows the person through
  * recovery. Unique per world by confusable skeleton, one script per handle, reserved
- * names refused (also by skeleton, so `adm1n` is as reserved as `admin`).
+ * names refused (also by skeleton, so `0wner` is as reserved as `owner`).
  */
 import { type Clock, ConflictError, MvidError } from '../core/index.ts';
 import type { Store, Tx } from '../store/index.ts';
