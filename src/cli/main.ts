@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isMvidError } from '../core/index.ts';
 import { registerCoreCommands } from './commands/core.ts';
 import { registerRegistryCommands } from './commands/registry.ts';
+import { registerWorldsCommands } from './commands/worlds.ts';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerCoreCommands(program, io);
   registerRegistryCommands(program, io);
+  registerWorldsCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
