@@ -1,0 +1,79 @@
+/**
+ * A tiny virtual world that signs its users in through mvid with a stock OpenID
+ * Connect client (openid-client), then shows what it learnt: a pseudonym (`sub`), the
+ * person's handle in this world and whether they are over 18 — nothing else.
+ *
+ *   mvid worlds add --name "Example World" --redirect-uri http://localhost:3000/callback \
+ *     --purpose "Adult areas need age_over_18; your handle is shown to other players." \
+ *     --claim age_over_18 --optional-claim handle
+ *   MVID_ISSUER=http://127.0.0.1:8080/oidc WORLD_CLIENT_ID=w_… WORLD_CLIENT_SECRET=mvcs_… \
+ *     node examples/world/server.ts
+ */
+import { randomBytes } from 'node:crypto';
+import Fastify from 'fastify';
+import * as oidc from 'openid-client';
+import { mvidJwks, verifyWorldIdToken } from '../../src/sdk/index.ts';
+
+const issuer = process.env.MVID_ISSUER ?? 'http://127.0.0.1:8080/oidc';
+const clientId = process.env.WORLD_CLIENT_ID ?? '';
+const clientSecret = process.env.WORLD_CLIENT_SECRET ?? '';
+const port = Number(process.env.PORT ?? 3000);
+const redirectUri = `http://localhost:${port}/callback`;
+if (!clientId || !clientSecret) throw new Error('set WORLD_CLIENT_ID and WORLD_CLIENT_SECRET (from `mvid worlds add`)');
+
+const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
+  // mvid in development runs on plain http; drop this line against an https mvid.
+  ...(issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : {}),
+});
+const jwks = mvidJwks(issuer);
+
+/** Pending sign-ins by a random id kept in a cookie: the PKCE verifier, state and nonce. */
+const pending = new Map<string, { verifier: string; state: string; nonce: string }>();
+const page = (body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Example World</title></head><body>${body}</body></html>`;
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const app = Fastify({ logger: true });
+
+app.get('/', async (_request, reply) =>
+  reply.type('text/html').send(page('<h1>Example World</h1><p><a href="/login">Sign in with mvid</a></p>')),
+);
+
+app.get('/login', async (_request, reply) => {
+  const id = randomBytes(16).toString('base64url');
+  const entry = { verifier: oidc.randomPKCECodeVerifier(), state: oidc.randomState(), nonce: oidc.randomNonce() };
+  pending.set(id, entry);
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid age_over_18 handle',
+    code_challenge: await oidc.calculatePKCECodeChallenge(entry.verifier),
+    code_challenge_method: 'S256',
+    state: entry.state,
+    nonce: entry.nonce,
+  });
+  reply.header('set-cookie', `login=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=600`);
+  return reply.redirect(url.href);
+});
+
+app.get('/callback', async (request, reply) => {
+  const id = /(?:^|;\s*)login=([^;]+)/.exec(request.headers.cookie ?? '')?.[1] ?? '';
+  const entry = pending.get(id);
+  pending.delete(id);
+  if (!entry) return reply.code(400).type('text/html').send(page('<p>Sign-in expired. <a href="/login">Try again</a>.</p>'));
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(request.url, `http://localhost:${port}`), {
+    pkceCodeVerifier: entry.verifier,
+    expectedState: entry.state,
+    expectedNonce: entry.nonce,
+  });
+  // The SDK checks the ID token's signature against mvid's JWKS (openid-client trusts the TLS channel instead).
+  const who = await verifyWorldIdToken(tokens.id_token ?? '', { issuer, clientId, jwks, nonce: entry.nonce });
+  return reply.type('text/html').send(
+    page(`<h1>Welcome</h1><dl>
+<dt>Your pseudonym here (sub)</dt><dd><code>${esc(who.sub)}</code></dd>
+<dt>Handle</dt><dd>${esc(who.claims.handle ?? '(not shared)')}</dd>
+<dt>Over 18</dt><dd>${esc(who.claims.age_over_18 ?? '(not shared)')}</dd>
+</dl>`),
+  );
+});
+
+await app.listen({ host: '127.0.0.1', port });
