@@ -76,9 +76,17 @@ export function readPidClaims(claims: Record<string, unknown>, attested: readonl
       extensions: { missing },
     });
   }
-  const first = Value.Errors(PidClaimsSchema, picked).First();
+  return validatePidClaims(picked, today);
+}
+
+/**
+ * Checks PID claims against the schema and for a plausible date of birth.
+ * @throws MvidError schema_violation
+ */
+export function validatePidClaims(claims: Record<string, unknown>, today: Date): PidClaims {
+  const first = Value.Errors(PidClaimsSchema, claims).First();
   if (first) throw new MvidError('schema_violation', `PID claim ${first.path} ${first.message}`, { extensions: { field: first.path } });
-  const pid = picked as PidClaims;
+  const pid = claims as PidClaims;
   if (!isPlausibleBirthdate(pid.birthdate, today)) {
     throw new MvidError('schema_violation', 'PID claim /birthdate is not a plausible date of birth', {
       extensions: { field: '/birthdate' },

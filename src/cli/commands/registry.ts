@@ -4,7 +4,6 @@
  * registry-trustees.ts.
  */
 import type { JsonWebKey } from 'node:crypto';
-import { Value } from '@sinclair/typebox/value';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
 import { MvidError, systemClock } from '../../core/index.ts';
@@ -14,9 +13,9 @@ import {
   issueDevPid,
   loadDevIssuerKey,
   type PidClaims,
-  PidClaimsSchema,
   presentPid,
   publicHolderJwk,
+  validatePidClaims,
 } from '../../registry/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { collect, readJsonFile, withRegistry } from './registry-context.ts';
@@ -121,8 +120,11 @@ async function devPid(io: CliIo, options: DevPidOptions): Promise<void> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
   const key = loadDevIssuerKey(keyDirOf(config.dataDir), config.mode);
   const claims = claimsFrom(options);
-  const first = Value.Errors(PidClaimsSchema, claims).First();
-  if (first) throw new UsageError(`invalid PID claim ${first.path}: ${first.message}`);
+  try {
+    validatePidClaims(claims as unknown as Record<string, unknown>, systemClock.now());
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   let holder: { publicJwk: JsonWebKey; privateJwk?: JsonWebKey };
   if (options.holderKey === undefined) holder = generateHolderKey();
   else {
