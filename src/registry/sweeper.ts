@@ -71,7 +71,7 @@ export class Sweeper {
   }
 
   async #envelopes(tx: Tx, now: Date): Promise<number> {
-    const rows = await tx
+    let rows = await tx
       .selectFrom('registry_envelopes')
       .select(['id', 'person_id', 'trustee_set_id', 'field_group', 'superseded_at'])
       .where('purge_after', '<=', now.toISOString())
@@ -79,14 +79,19 @@ export class Sweeper {
       .limit(BATCH)
       .execute();
     if (rows.length === 0) return 0;
-    await tx
+    // Log only what this transaction really deleted: with the lock that is every row, and
+    // without it a concurrent sweeper could never make a deletion appear twice in the log.
+    const deleted = await tx
       .deleteFrom('registry_envelopes')
       .where(
         'id',
         'in',
         rows.map((r) => r.id),
       )
+      .returning('id')
       .execute();
+    const gone = new Set(deleted.map((d) => d.id));
+    rows = rows.filter((r) => gone.has(r.id));
     const entries = rows.map((r) =>
       envelopeDestroyedEntry(
         this.#subjectKey,
