@@ -99,11 +99,16 @@ async function presentation(rt: WorldsRuntime, claims: PidClaims): Promise<strin
   return presentPid(credential, holder.privateJwk, { nonce: rt.registry.issueNonce().nonce, audience: rt.url, now: rt.clock.now() });
 }
 
-/** Enrols a person through the registry and registers a passkey with the session it returns (as the portal does). */
-export async function enrolPerson(rt: WorldsRuntime, claims: PidClaims = personClaims()): Promise<TestPerson> {
+/** Enrols a person through the registry (the dev PID flow); no passkey yet. */
+export async function enrolPersonWithoutPasskey(rt: WorldsRuntime, claims: PidClaims = personClaims()): Promise<TestPerson> {
   const enrolled = await rt.registry.enrolments.enrol(await presentation(rt, claims));
   rt.attributes.set(enrolled.personId, { birthdate: claims.birthdate });
-  const person = { personId: enrolled.personId, sessionToken: enrolled.session.token, claims, authenticator: new TestAuthenticator() };
+  return { personId: enrolled.personId, sessionToken: enrolled.session.token, claims, authenticator: new TestAuthenticator() };
+}
+
+/** Enrols a person and registers a passkey with the session enrolment returns (as the portal does). */
+export async function enrolPerson(rt: WorldsRuntime, claims: PidClaims = personClaims()): Promise<TestPerson> {
+  const person = await enrolPersonWithoutPasskey(rt, claims);
   await addPasskey(rt, person);
   return person;
 }

@@ -1,0 +1,154 @@
+/**
+ * A person in a real browser (Debian's Chromium, driven by playwright-core) with a
+ * virtual WebAuthn authenticator: adds a passkey after enrolment, signs in to a world
+ * through mvid, consents, and lands back at the world; axe-core checks every mvid page
+ * and the strict CSP must not block anything of ours. Skipped only when Chromium is
+ * not installed (`apt-get install chromium`); no browser is ever downloaded.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import * as oidc from 'openid-client';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { ENGINES } from './support/engines.ts';
+import { enrolPersonWithoutPasskey, freePort, registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
+    violations: Array<{ id: string; nodes: unknown[] }>;
+  };
+  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+for (const engine of ENGINES) {
+  describe(`worlds in a browser on ${engine}`, { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}: apt-get install chromium` }, () => {
+    let rt: WorldsRuntime;
+    let browser: Browser;
+    let world: Server;
+    let worldUrl: string;
+    const callbacks: string[] = [];
+
+    before(async () => {
+      rt = await startWorldsRuntime(engine, 'localhost');
+      const port = await freePort();
+      worldUrl = `http://localhost:${port}`;
+      world = createServer((req, res) => {
+        callbacks.push(`${worldUrl}${req.url}`);
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>world</title><p>back at the world</p>');
+      });
+      await new Promise<void>((resolve) => world.listen(port, '127.0.0.1', resolve));
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+    });
+    after(async () => {
+      await browser?.close();
+      await new Promise((resolve) => world?.close(resolve));
+      await rt?.stop();
+    });
+
+    it('adds a passkey, signs in to a world with it, consents, and every page passes axe under the CSP', async () => {
+      const registered = await registerWorld(rt, {
+        name: 'Browser World',
+        redirectUris: [`${worldUrl}/callback`],
+        policyUri: `${worldUrl}/privacy`,
+        claims: [
+          { name: 'age_over_18', required: true },
+          { name: 'handle', required: false },
+        ],
+      });
+      const config = await oidc.discovery(
+        new URL(`${rt.url}/oidc`),
+        registered.clientId,
+        undefined,
+        oidc.ClientSecretBasic(registered.clientSecret as string),
+        {
+          execute: [oidc.allowInsecureRequests],
+        },
+      );
+      const person = await enrolPersonWithoutPasskey(rt);
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const cspErrors: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+      });
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2',
+          transport: 'internal',
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+          automaticPresenceSimulation: true,
+        },
+      });
+
+      // Right after enrolment: the enrolment app (on mvid's origin) adds a passkey with the registry session.
+      await page.goto(`${rt.url}/account`);
+      assert.deepEqual(await axe(page), [], 'account sign-in page');
+      const added = await page.evaluate(async (token: string) => {
+        const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+        const options = await (await fetch('/worlds/v1/me/passkeys/options', { method: 'POST', headers: auth, body: '{}' })).json();
+        // biome-ignore lint/suspicious/noExplicitAny: runs in the page; the WebAuthn globals are not in Node's typings
+        const page = globalThis as any;
+        const credential = await page.navigator.credentials.create({
+          publicKey: page.PublicKeyCredential.parseCreationOptionsFromJSON(options),
+        });
+        return (await fetch('/worlds/v1/me/passkeys', { method: 'POST', headers: auth, body: JSON.stringify(credential.toJSON()) })).status;
+      }, person.sessionToken);
+      assert.equal(added, 201);
+
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: `${worldUrl}/callback`,
+        scope: 'openid age_over_18 handle',
+        state,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      await page.goto(url.href);
+      await page.waitForURL(/\/interaction\//);
+      assert.match(await page.title(), /Sign in/);
+      assert.deepEqual(await axe(page), [], 'sign-in page');
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page.waitForSelector('text=Browser World asks to know');
+      assert.deepEqual(await axe(page), [], 'consent page');
+      assert.ok(await page.getByText('To run the game.').isVisible(), 'the declared purpose is shown');
+      await page.getByLabel('Handle').uncheck();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL(`${worldUrl}/callback**`);
+      const callback = new URL(callbacks.at(-1) as string);
+      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+      const claims = tokens.claims();
+      assert.equal(claims?.age_over_18, true);
+      assert.equal(claims?.handle, undefined, 'the unticked optional claim is not released');
+
+      // The browser now holds an mvid session: the account page lists the world.
+      await page.goto(`${rt.url}/account`);
+      assert.ok(await page.getByRole('cell', { name: /Browser World/ }).isVisible());
+      assert.deepEqual(await axe(page), [], 'account page');
+      assert.deepEqual(cspErrors, [], 'the CSP blocked nothing of ours');
+      const cookies = await context.cookies(rt.url);
+      const session = cookies.find((c) => c.name === 'mvid_session');
+      assert.ok(session?.httpOnly && session.sameSite === 'Lax');
+      await context.close();
+    });
+  });
+}
