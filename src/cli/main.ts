@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isMvidError } from '../core/index.ts';
 import { registerCoreCommands } from './commands/core.ts';
+import { registerCredentialsCommands } from './commands/credentials.ts';
 import { registerRegistryCommands } from './commands/registry.ts';
 import { registerWorldsCommands } from './commands/worlds.ts';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.ts';
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
   registerCoreCommands(program, io);
   registerRegistryCommands(program, io);
   registerWorldsCommands(program, io);
+  registerCredentialsCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

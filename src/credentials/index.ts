@@ -49,7 +49,7 @@ export type {
   SigningKeys,
   WorldClaimPolicy,
 } from './ports.ts';
-export { ATTRIBUTE_KINDS } from './attribute-issuers.ts';
+export { ATTRIBUTE_KINDS, AttributeIssuers } from './attribute-issuers.ts';
 export type { AttributeIssuer, NewAttributeIssuer } from './attribute-issuers.ts';
 export type { IssueRequest, IssueResult } from './issuance.ts';
 export type { CreatedOffer, AccessGrant } from './oid4vci.ts';
