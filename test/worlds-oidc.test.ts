@@ -216,6 +216,46 @@ for (const engine of ENGINES) {
       await assert.rejects(oidc.refreshTokenGrant(configA, refreshed.refresh_token as string), { error: 'invalid_grant' });
     });
 
+    it('binds tokens to a DPoP key when the world sends proofs', async () => {
+      const dpop = oidc.getDPoPHandle(configB, await oidc.randomDPoPKeyPair('ES256'));
+      const req = await authorize(configB, REDIRECT_B, 'openid age_over_18');
+      const callback = await walkSignIn(rt, new Browser(rt.url), ada, req.url);
+      const tokens = await oidc.authorizationCodeGrant(
+        configB,
+        callback,
+        { pkceCodeVerifier: req.verifier, expectedState: req.state },
+        undefined,
+        { DPoP: dpop },
+      );
+      assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+      const sub = tokens.claims()?.sub as string;
+      assert.equal((await oidc.fetchUserInfo(configB, tokens.access_token, sub, { DPoP: dpop })).age_over_18, true);
+      await assert.rejects(oidc.fetchUserInfo(configB, tokens.access_token, sub), 'a stolen DPoP-bound token is useless without the key');
+    });
+
+    it('signs out through RP-initiated logout, with its own CSRF-protected form', async () => {
+      const { tokens, browser } = await signIn(rt, configA, ada, REDIRECT_A, 'openid age_over_18');
+      const end = oidc.buildEndSessionUrl(configA, { id_token_hint: tokens.id_token as string });
+      const page = await browser.fetch(end.href);
+      assert.equal(page.status, 200);
+      assert.match(String(page.headers.get('content-security-policy')), /script-src 'nonce-/);
+      const html = await page.text();
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+      assert.ok(xsrf, html);
+      const forged = await browser.fetch('/oidc/session/end/confirm', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'logout=yes&xsrf=forged',
+      });
+      assert.equal(forged.status, 400);
+      const { response } = await browser.follow('/oidc/session/end/confirm', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `logout=yes&xsrf=${xsrf}`,
+      });
+      assert.match(await response.text(), /Signed out/);
+    });
+
     it('issues JWT access tokens for mvid API to a world by client credentials', async () => {
       const api = `${rt.url}/api`;
       const token = await oidc.clientCredentialsGrant(configB, { scope: 'mvid:world', resource: api });
