@@ -75,6 +75,10 @@ export const ERROR_CODES = {
   witness_quorum_not_met: { status: 401, title: 'Witness quorum not met' },
   entry_invalid: { status: 400, title: 'Log entry invalid' },
   entry_too_large: { status: 413, title: 'Log entry too large' },
+  tlog_inconsistent: { status: 500, title: 'Log inconsistent' },
+  tlog_split_view: { status: 409, title: 'Log split view' },
+  tlog_key_changed: { status: 409, title: 'Log key changed' },
+  tlog_fetch_failed: { status: 502, title: 'Log fetch failed' },
   // registry (src/registry): enrolment, recovery, persons, issuers, trustee sets
   nonce_invalid: { status: 401, title: 'Nonce not issued by this service' },
   nonce_expired: { status: 401, title: 'Nonce expired' },

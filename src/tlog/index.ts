@@ -49,3 +49,8 @@ export type { Cosignature, OpenCheckpointOptions, OpenedCheckpoint, WitnessPolic
 export { ENTRY_VERSION, MAX_ENTRY_BYTES, encodeEntry, entryTime, parseEntry } from './entry.ts';
 export { ENTRY_SCHEMAS } from './entry-schema.ts';
 export type { LogEvent, LogEventOf, LogEventType } from './entry-schema.ts';
+export { logOriginOf } from './origin.ts';
+export { MAX_ENTRIES_PAGE, openTransparencyLog } from './log.ts';
+export type { IntegrateReport, LogLeaf, TransparencyLog, TransparencyLogOptions } from './log.ts';
+export type { CheckpointRow } from './tables.ts';
+export type { WitnessEndpoint } from './witness-client.ts';

@@ -8,10 +8,12 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0010 from './0010_registry.ts';
 import * as m0020 from './0020_credentials.ts';
 import * as m0030 from './0030_worlds.ts';
+import * as m0040 from './0040_tlog.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
   { name: '0010_registry', up: m0010.up },
   { name: '0020_credentials', up: m0020.up },
   { name: '0030_worlds', up: m0030.up },
+  { name: '0040_tlog', up: m0040.up },
 ];
