@@ -25,6 +25,15 @@ export const ConfigSchema = Type.Object(
     retentionDays: Type.Integer({ minimum: 1, maximum: 36500 }),
     sweepIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
     shutdownGraceSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
+    /** How often queued transparency-log entries are integrated, in ms (0: only when appended through the log). */
+    logIntegrateIntervalMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
+    /** tlog-witness witnesses that cosign the log's checkpoints: submission prefix and cosignature vkey. */
+    logWitnesses: Type.Array(
+      Type.Object({ url: Type.String({ pattern: '^https?://' }), vkey: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+      { maxItems: 32 },
+    ),
+    /** Cosignatures a checkpoint needs before /log/checkpoint prefers it (0: serve the newest). */
+    logWitnessThreshold: Type.Integer({ minimum: 0, maximum: 32 }),
   },
   { additionalProperties: false },
 );
@@ -45,6 +54,9 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_RETENTION_DAYS: 'retentionDays',
   MVID_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
   MVID_SHUTDOWN_GRACE_SECONDS: 'shutdownGraceSeconds',
+  MVID_LOG_INTEGRATE_INTERVAL_MS: 'logIntegrateIntervalMs',
+  MVID_LOG_WITNESSES: 'logWitnesses',
+  MVID_LOG_WITNESS_THRESHOLD: 'logWitnessThreshold',
 };
 
 const INTEGER_KEYS = new Set<keyof Config>([
@@ -54,11 +66,23 @@ const INTEGER_KEYS = new Set<keyof Config>([
   'retentionDays',
   'sweepIntervalSeconds',
   'shutdownGraceSeconds',
+  'logIntegrateIntervalMs',
+  'logWitnessThreshold',
 ]);
+/** Keys whose environment value is JSON. */
+const JSON_KEYS = new Set<keyof Config>(['logWitnesses']);
 
 function sourceName(key: string): string {
   const env = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
   return env ? `${env} (${key})` : key;
+}
+
+function parseJsonValue(name: string, value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new MvidError('config_invalid', `invalid configuration ${name}: not valid JSON`);
+  }
 }
 
 export interface LoadConfigOptions {
@@ -94,7 +118,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : JSON_KEYS.has(key) ? parseJsonValue(name, value) : value;
   }
   Object.assign(raw, options.overrides ?? {});
 
@@ -108,6 +132,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.retentionDays ??= 365;
   raw.sweepIntervalSeconds ??= 3600;
   raw.shutdownGraceSeconds ??= 10;
+  raw.logIntegrateIntervalMs ??= 500;
+  raw.logWitnesses ??= [];
+  raw.logWitnessThreshold ??= 0;
   raw.publicUrl ??= `http://${raw.host === '0.0.0.0' || raw.host === '::' ? 'localhost' : raw.host}:${raw.port}`;
 
   const first = Value.Errors(ConfigSchema, raw).First();

@@ -10,6 +10,7 @@ import type { Clock, Random } from '../core/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
+import type { TransparencyLog } from '../tlog/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -19,6 +20,7 @@ import { RouteIndex } from './route-index.ts';
 import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { tlogRoutes } from './routes/tlog.ts';
 import { worldsRoutes } from './routes/worlds.ts';
 
 export interface AppDeps {
@@ -34,6 +36,8 @@ export interface AppDeps {
   worlds: WorldsService;
   /** Credentials routes (issuance, OpenID4VCI, status lists, attribute issuers); mounted when given. */
   credentials?: CredentialsHttp;
+  /** The transparency log, served read-only under /log/. */
+  log: TransparencyLog;
 }
 
 declare module 'fastify' {
@@ -147,6 +151,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   if (deps.credentials) await app.register(credentialsRoutes, deps.credentials);
   await app.register(registryRoutes);
+  await app.register(tlogRoutes);
   await app.register(worldsRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -15,6 +15,8 @@ import type { Credentials } from '../credentials/index.ts';
 import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
 import { createLogger } from './logger.ts';
 import { buildWorlds, startWorldsSweeper, type WorldsWiringOptions } from './worlds.ts';
+import type { TransparencyLog } from '../tlog/index.ts';
+import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
 export interface Runtime {
@@ -27,6 +29,8 @@ export interface Runtime {
   registry: Registry;
   worlds: WorldsService;
   credentials: Credentials;
+  /** The transparency log store (src/tlog); integrates `log_outbox` in the background. */
+  tlog: TransparencyLog;
   app: FastifyInstance;
   /** Whether the key directory was created by this start. */
   initialised: boolean;
@@ -90,6 +94,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let registry: Registry;
   let worlds: WorldsService;
   let credentials: Credentials;
+  let tlog: TransparencyLog;
   let app: FastifyInstance;
   try {
     registry = buildRegistry(config, store, keys, clock, random);
@@ -99,11 +104,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     worlds = buildWorlds(config, store, keys, clock, random, registry, options.worlds);
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
-    app = await createApp({ config, store, keys, clock, random, logger, registry, auth, worlds, credentials: built.http });
+    tlog = buildTransparencyLog(config, store, keys, clock, logger);
+    app = await createApp({ config, store, keys, clock, random, logger, registry, auth, worlds, credentials: built.http, log: tlog });
   } catch (error) {
     if (!options.store) await store.close();
     throw error;
   }
+  // Safe with several nodes: integration runs under a database lock (see src/tlog/integrate.ts).
+  const stopLog = await startTransparencyLog(tlog, config, logger, options.background !== false);
   // Safe with several nodes: each sweep batch runs under a database lock (see src/registry/sweeper.ts).
   const stopSweeper =
     options.background === false || config.sweepIntervalSeconds === 0
@@ -129,9 +137,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     registry,
     worlds,
     credentials,
+    tlog,
     app,
     initialised,
     async close() {
+      await stopLog();
       await stopSweeper?.();
       stopWorldsSweeper?.();
       await app.close();

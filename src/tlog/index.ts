@@ -38,7 +38,7 @@ export {
 } from './note.ts';
 export type { NoteSignature, NoteSigner, NoteVerifier, OpenedNote, ParsedNote } from './note.ts';
 export { SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519, noteKeyId } from './ed25519.ts';
-export { ed25519Signer, ed25519Verifier, generateNoteKey, parseSignerKey, parseVerifierKey } from './keys.ts';
+export { ed25519Signer, ed25519Verifier, generateNoteKey, parseSignerKey, parseVerifierKey, parseWitnessKey } from './keys.ts';
 export type { Ed25519Signer, KeyedVerifier } from './keys.ts';
 export { formatCheckpoint, parseCheckpoint, signCheckpoint } from './checkpoint.ts';
 export type { Checkpoint } from './checkpoint.ts';

@@ -107,6 +107,21 @@ export function parseVerifierKey(vkey: string): KeyedVerifier | CosignatureVerif
 }
 
 /**
+ * Parses a witness's verifier key, which must be a tlog-cosignature v1 (0x04) key: a
+ * plain Ed25519 note key signs no timestamp, so its signatures prove nothing about when
+ * the witness saw a checkpoint. Throws `note_key_invalid`.
+ *
+ * @example
+ * const w1 = parseWitnessKey('witness.example/w1+1f0d0c0e+BCk...');
+ */
+export function parseWitnessKey(vkey: string): CosignatureVerifier {
+  if (typeof vkey !== 'string') throw new TypeError('vkey must be a string');
+  const { type } = readKeyTriple(vkey, 'verifier');
+  if (type !== SIGNATURE_TYPE_COSIGNATURE_V1) throw keyError('a witness key must be a cosignature/v1 (type 0x04) key');
+  return parseVerifierKey(vkey) as CosignatureVerifier;
+}
+
+/**
  * Parses a signer key (`PRIVATE+KEY+...`, Ed25519 only) and checks its key ID
  * against the derived public key. Throws `note_key_invalid`.
  *
