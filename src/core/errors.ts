@@ -104,6 +104,22 @@ export const ERROR_CODES = {
   handle_taken: { status: 409, title: 'Handle taken' },
   passkey_invalid: { status: 401, title: 'Passkey invalid' },
   csrf_invalid: { status: 403, title: 'Form token invalid' },
+  // lawful disclosure (src/disclosure): authorities, requests, trustee decisions, releases
+  authority_exists: { status: 409, title: 'Authority already registered' },
+  offence_not_criminal: { status: 422, title: 'Not a criminal offence defined in law' },
+  court_order_invalid: { status: 422, title: 'Court order invalid' },
+  field_groups_not_covered: { status: 422, title: 'Field groups not covered by the order' },
+  notification_delay_invalid: { status: 422, title: 'Notification delay not allowed' },
+  disclosure_target_unknown: { status: 404, title: 'Disclosure target unknown' },
+  disclosure_request_closed: { status: 409, title: 'Disclosure request closed' },
+  trustee_already_decided: { status: 409, title: 'Trustee already decided' },
+  approval_not_logged: { status: 409, title: 'Approval not logged' },
+  release_not_ready: { status: 409, title: 'Release not ready' },
+  log_entry_missing: { status: 409, title: 'Log entry not proven' },
+  checkpoint_inconsistent: { status: 409, title: 'Checkpoint inconsistent' },
+  checkpoint_stale: { status: 409, title: 'Checkpoint stale' },
+  request_expired: { status: 410, title: 'Request outside its validity window' },
+  request_mismatch: { status: 422, title: 'Request does not match its log entry' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

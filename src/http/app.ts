@@ -7,17 +7,20 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import type { Clock, Random } from '../core/index.ts';
+import type { DisclosureService } from '../disclosure/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { TransparencyLog } from '../tlog/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
+import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
 import { parseJsonBody } from './json-body.ts';
 import { Metrics } from './metrics.ts';
 import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
 import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts';
+import { disclosureRoutes } from './routes/disclosure.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { tlogRoutes } from './routes/tlog.ts';
@@ -36,6 +39,8 @@ export interface AppDeps {
   worlds: WorldsService;
   /** Credentials routes (issuance, OpenID4VCI, status lists, attribute issuers); mounted when given. */
   credentials?: CredentialsHttp;
+  /** Lawful disclosure (authorities, trustees, the person's notifications, transparency report). */
+  disclosure?: DisclosureService;
   /** The transparency log, served read-only under /log/. */
   log: TransparencyLog;
 }
@@ -144,7 +149,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         description: 'Digital identity for the users of virtual worlds. Errors are RFC 9457 problem documents (see docs/errors.md).',
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: SECURITY_SCHEMES },
+      components: { securitySchemes: { ...SECURITY_SCHEMES, ...DISCLOSURE_SECURITY_SCHEMES } },
     },
   });
 
@@ -153,6 +158,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registryRoutes);
   await app.register(tlogRoutes);
   await app.register(worldsRoutes);
+  await app.register(disclosureRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -13,9 +13,11 @@ import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
 import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
+import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
+import type { TransparencyLog } from '../tlog/index.ts';
+import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
 import { buildWorlds, startWorldsSweeper, type WorldsWiringOptions } from './worlds.ts';
-import type { TransparencyLog } from '../tlog/index.ts';
 import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
@@ -31,6 +33,7 @@ export interface Runtime {
   credentials: Credentials;
   /** The transparency log store (src/tlog); integrates `log_outbox` in the background. */
   tlog: TransparencyLog;
+  disclosure: DisclosureService;
   app: FastifyInstance;
   /** Whether the key directory was created by this start. */
   initialised: boolean;
@@ -49,6 +52,8 @@ export interface RuntimeOptions {
   worlds?: WorldsWiringOptions;
   /** Credentials wiring overrides (tests). */
   credentials?: CredentialsWiringOptions;
+  /** Lawful-disclosure limits (notification delay, validity windows). */
+  disclosure?: Partial<DisclosureOptions>;
 }
 
 /**
@@ -95,6 +100,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let worlds: WorldsService;
   let credentials: Credentials;
   let tlog: TransparencyLog;
+  let disclosure: DisclosureService;
   let app: FastifyInstance;
   try {
     registry = buildRegistry(config, store, keys, clock, random);
@@ -105,7 +111,21 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);
-    app = await createApp({ config, store, keys, clock, random, logger, registry, auth, worlds, credentials: built.http, log: tlog });
+    disclosure = buildDisclosure({ store, clock, random, registry, worlds, log: tlog }, options.disclosure);
+    app = await createApp({
+      config,
+      store,
+      keys,
+      clock,
+      random,
+      logger,
+      registry,
+      auth,
+      worlds,
+      credentials: built.http,
+      disclosure,
+      log: tlog,
+    });
   } catch (error) {
     if (!options.store) await store.close();
     throw error;
@@ -127,6 +147,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     options.background === false || config.sweepIntervalSeconds === 0
       ? undefined
       : startWorldsSweeper(worlds, config.sweepIntervalSeconds, (error) => logger.error({ err: error }, 'worlds sweep failed'));
+  // Expiry of disclosure requests is logged; each request is swept under its own lock, so nodes may race safely.
+  const stopDisclosureSweeper =
+    options.background === false || config.sweepIntervalSeconds === 0
+      ? undefined
+      : disclosure.sweeper.start(config.sweepIntervalSeconds, {
+          done: (report) => {
+            if (report.expired + report.closed + report.extensionsExpired > 0)
+              logger.info({ sweep: report }, 'disclosure requests expired or closed');
+          },
+          failed: (error) => logger.error({ err: error }, 'disclosure sweep failed'),
+        });
   return {
     config,
     store,
@@ -138,12 +169,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     worlds,
     credentials,
     tlog,
+    disclosure,
     app,
     initialised,
     async close() {
       await stopLog();
       await stopSweeper?.();
       stopWorldsSweeper?.();
+      await stopDisclosureSweeper?.();
       await app.close();
       if (!options.store) await store.close();
     },

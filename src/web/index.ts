@@ -7,3 +7,5 @@ export { renderErrorPage, renderLogoutPage, renderLogoutDone } from './oidc-page
 export { renderAccount, renderPasskeySetup } from './account.ts';
 export type { AccountPageInput } from './account.ts';
 export { passkeyScript } from './passkey-script.ts';
+export { renderPersonDisclosures, renderTransparencyReport } from './disclosure.ts';
+export type { PersonDisclosuresPageInput, TransparencyPageInput } from './disclosure.ts';

@@ -9,6 +9,7 @@ import * as m0010 from './0010_registry.ts';
 import * as m0020 from './0020_credentials.ts';
 import * as m0030 from './0030_worlds.ts';
 import * as m0040 from './0040_tlog.ts';
+import * as m0050 from './0050_disclosure.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0020_credentials', up: m0020.up },
   { name: '0030_worlds', up: m0030.up },
   { name: '0040_tlog', up: m0040.up },
+  { name: '0050_disclosure', up: m0050.up },
 ];

@@ -1,0 +1,177 @@
+/**
+ * The authority's client. It encrypts the court-order document to the trustees,
+ * files the request and checks its inclusion proof; after the release it opens every
+ * sealed share with its own secret key, verifies each partial's DLEQ proof (naming
+ * any trustee whose share is bad), combines M good ones and opens only the envelopes
+ * the request committed to. The combined point exists only here, and is wiped.
+ */
+import { fromBase64Url, MvidError, type Random, systemRandom, toBase64Url } from '../core/index.ts';
+import {
+  type BadTrustee,
+  combinePartials,
+  type Envelope,
+  generateRecipientKeyPair,
+  openEnvelopeWithSharedPoint,
+  openFromSender,
+  type PartialDecryption,
+  parseEnvelope,
+  parseTrusteeSet,
+} from '../crypto/index.ts';
+import { hashLeaf, openCheckpoint, parseVerifierKey, verifyInclusion, type NoteVerifier } from '../tlog/index.ts';
+import { newSalt } from './commitments.ts';
+import { ApiClient, type FetchLike } from './http-client.ts';
+import { encryptOrderDocument } from './order-document.ts';
+import type { AcceptedRequest } from './requests.ts';
+import type { ReleaseMaterial } from './release.ts';
+import { sharesAad } from './trustee-client.ts';
+import type { CourtOrder, NewRequest } from './types.ts';
+import type { AuthorityRequestView } from './views.ts';
+
+export interface FiledRequest extends Omit<NewRequest, 'orderDocument' | 'courtOrder'> {
+  courtOrder: Omit<CourtOrder, 'documentSha256'>;
+  /** The order document itself (e.g. a PDF); only its hash and ciphertext leave this machine. */
+  document: Uint8Array;
+}
+
+export interface OpenedEnvelope {
+  envelopeId: string;
+  fieldGroup: string;
+  /** The escrowed fields (JSON). */
+  fields: Record<string, unknown>;
+  usedTrustees: number[];
+  badTrustees: BadTrustee[];
+}
+
+export interface FetchedRelease {
+  requestId: string;
+  envelopes: OpenedEnvelope[];
+  /** Every trustee whose share failed, for any envelope (or whose sealed share did not open). */
+  badTrustees: BadTrustee[];
+}
+
+export class AuthorityClient {
+  readonly #api: ApiClient;
+  readonly #random: Random;
+
+  constructor(input: { url: string; token: string; fetch: FetchLike; random?: Random }) {
+    this.#api = new ApiClient(input.url, input.token, input.fetch);
+    this.#random = input.random ?? systemRandom;
+  }
+
+  /**
+   * Files a request; verifies the returned inclusion proof when a log key is pinned.
+   * @throws MvidError (any refusal of the server) | log_entry_missing
+   */
+  async file(input: FiledRequest, logKey?: { origin: string; vkey: string }): Promise<AcceptedRequest> {
+    const trustees = await this.#api.json<{ trustees: Array<{ trusteeIndex: number; encryptionKey: string | null }> }>(
+      'GET',
+      '/disclosure/v1/trustees',
+    );
+    const { documentSha256, orderDocument } = encryptOrderDocument(input.document, trustees.trustees, this.#random);
+    const { document: _document, ...rest } = input;
+    const body: NewRequest = { ...rest, courtOrder: { ...input.courtOrder, documentSha256 }, orderDocument };
+    const accepted = await this.#api.json<AcceptedRequest>('POST', '/disclosure/v1/requests', body);
+    if (logKey !== undefined) {
+      const { checkpoint } = openCheckpoint(accepted.checkpoint, {
+        origin: logKey.origin,
+        log: parseVerifierKey(logKey.vkey) as NoteVerifier,
+      });
+      const ok =
+        accepted.logIndex !== undefined &&
+        verifyInclusion(
+          BigInt(accepted.logIndex),
+          checkpoint.size,
+          hashLeaf(fromBase64Url(accepted.entry)),
+          accepted.inclusionProof.map((p) => fromBase64Url(p)),
+          checkpoint.root,
+        );
+      if (!ok) throw new MvidError('log_entry_missing', `request ${accepted.requestId} is not proven in the log`);
+    }
+    return accepted;
+  }
+
+  async status(requestId: string): Promise<AuthorityRequestView> {
+    return this.#api.json('GET', `/disclosure/v1/requests/${encodeURIComponent(requestId)}`);
+  }
+
+  /**
+   * Fetches the release and opens it locally. Throws `share_invalid` (naming the bad
+   * trustees) when fewer than M good shares are there yet, `release_not_ready` before M uploads.
+   */
+  async fetchRelease(requestId: string, secretKey: Uint8Array): Promise<FetchedRelease> {
+    const m = await this.#api.json<ReleaseMaterial>('GET', `/disclosure/v1/requests/${encodeURIComponent(requestId)}/release`);
+    return openRelease(m, secretKey);
+  }
+
+  /** Records receipt in the log (one entry per envelope) and closes the request. */
+  async receipt(requestId: string, opened: FetchedRelease): Promise<{ indices: number[] }> {
+    const envelopes = opened.envelopes.map((e) => ({
+      envelopeId: e.envelopeId,
+      usedTrustees: e.usedTrustees,
+      badTrustees: e.badTrustees.map((b) => b.trusteeId ?? `#${b.index ?? '?'}`),
+      salt: newSalt((n) => this.#random.bytes(n)),
+    }));
+    return this.#api.json('POST', `/disclosure/v1/requests/${encodeURIComponent(requestId)}/receipt`, { envelopes });
+  }
+
+  async requestExtension(requestId: string, until: string, courtOrder: CourtOrder): Promise<{ id: string }> {
+    return this.#api.json('POST', `/disclosure/v1/requests/${encodeURIComponent(requestId)}/delay-extensions`, { until, courtOrder });
+  }
+}
+
+/** Opens release material with the authority's secret key: pure, so it can be benchmarked and tested alone. */
+export function openRelease(m: ReleaseMaterial, secretKey: Uint8Array): FetchedRelease {
+  const set = parseTrusteeSet(m.trusteeSet);
+  const badByIndex = new Map<number, BadTrustee>();
+  const partials: PartialDecryption[] = [];
+  for (const share of m.shares) {
+    const trustee = set.trustees.find((t) => t.index === share.trusteeIndex);
+    try {
+      const opened = JSON.parse(
+        Buffer.from(openFromSender(secretKey, share.sealed, sharesAad(m.requestId, share.trusteeIndex))).toString('utf8'),
+      ) as {
+        trusteeIndex?: unknown;
+        partials?: unknown;
+      };
+      if (opened.trusteeIndex !== share.trusteeIndex || !Array.isArray(opened.partials)) throw new Error('malformed');
+      partials.push(...(opened.partials as PartialDecryption[]).filter((p) => p?.trusteeIndex === share.trusteeIndex));
+    } catch {
+      badByIndex.set(share.trusteeIndex, { index: share.trusteeIndex, ...(trustee ? { trusteeId: trustee.id } : {}), reason: 'malformed' });
+    }
+  }
+  const envelopes: OpenedEnvelope[] = [];
+  // Only the envelopes (and C1s) the request committed to: the trustees' partials fit no other.
+  for (const committed of m.subject.envelopes) {
+    const envelope = m.envelopes.map((e) => parseEnvelope(e)).find((e: Envelope) => e.envelopeId === committed.envelopeId);
+    if (!envelope || envelope.c1 !== committed.c1 || envelope.fieldGroup !== committed.fieldGroup) {
+      throw new MvidError('request_mismatch', `envelope ${committed.envelopeId} is missing or not the one the request committed to`);
+    }
+    const mine = partials.filter((p) => p.envelopeId === envelope.envelopeId);
+    const { point, usedTrustees, badTrustees } = combinePartials(mine, {
+      threshold: set.threshold,
+      verificationKeys: set.trustees,
+      c1: envelope.c1,
+      requestId: m.requestId,
+      envelopeId: envelope.envelopeId,
+      trusteeSetId: set.id,
+    });
+    try {
+      const plaintext = openEnvelopeWithSharedPoint(envelope, point);
+      const fields = JSON.parse(Buffer.from(plaintext).toString('utf8')) as Record<string, unknown>;
+      plaintext.fill(0);
+      for (const b of badTrustees) if (b.index !== undefined) badByIndex.set(b.index, b);
+      envelopes.push({ envelopeId: envelope.envelopeId, fieldGroup: envelope.fieldGroup, fields, usedTrustees, badTrustees });
+    } finally {
+      point.fill(0);
+    }
+  }
+  return { requestId: m.requestId, envelopes, badTrustees: [...badByIndex.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)) };
+}
+
+/** A fresh authority key pair (public key to register, secret key to keep), base64url. */
+export function newAuthorityKey(random: Random = systemRandom): { publicKey: string; secretKey: string } {
+  const pair = generateRecipientKeyPair(random);
+  const secretKey = toBase64Url(pair.secretKey);
+  pair.secretKey.fill(0);
+  return { publicKey: pair.publicKey, secretKey };
+}

@@ -1,0 +1,130 @@
+/**
+ * What the authority gets once M trustees have uploaded: the requested envelopes, the
+ * trustee set, and every sealed share, all useless to the server itself. The authority
+ * opens them on its own machine (authority-client.ts) and then records receipt, which
+ * closes the request and starts nothing new: the notification clock began at release.
+ */
+import { type Clock, MvidError, ValidationError } from '../core/index.ts';
+import type { Envelope, SealedMessage, TrusteeSet } from '../crypto/index.ts';
+import type { Store } from '../store/index.ts';
+import {
+  type CourtOrderOpening,
+  closedEntry,
+  logTime,
+  type OffenceOpening,
+  type ReceiptOpening,
+  receiptCommitment,
+  receiptEntry,
+  type SubjectOpening,
+} from './commitments.ts';
+import type { Ledger, LoggedEvent } from './ledger.ts';
+import { openingsOf, type Requests } from './requests.ts';
+import type { AuthorityRecord, EscrowDirectory } from './types.ts';
+
+export interface ReleaseMaterial {
+  requestId: string;
+  /** The time and expiry written in the logged request entry, so the authority can rebuild it. */
+  createdAt: string;
+  expiresAt: string;
+  trusteeSet: TrusteeSet;
+  subject: SubjectOpening;
+  courtOrder: CourtOrderOpening;
+  offence: OffenceOpening;
+  envelopes: Envelope[];
+  shares: Array<{ trusteeIndex: number; sealed: SealedMessage }>;
+  events: LoggedEvent[];
+}
+
+export interface ReceiptInput {
+  envelopes: Array<{ envelopeId: string; usedTrustees: number[]; badTrustees: string[]; salt: string }>;
+}
+
+export class Releases {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #ledger: Ledger;
+  readonly #requests: Requests;
+  readonly #escrow: EscrowDirectory;
+
+  constructor(deps: { store: Store; clock: Clock; ledger: Ledger; requests: Requests; escrow: EscrowDirectory }) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#ledger = deps.ledger;
+    this.#requests = deps.requests;
+    this.#escrow = deps.escrow;
+  }
+
+  /** @throws MvidError not_found | release_not_ready */
+  async material(authority: AuthorityRecord, requestId: string): Promise<ReleaseMaterial> {
+    const row = await this.#requests.ofAuthority(authority.id, requestId);
+    if (row.released_at === null)
+      throw new MvidError('release_not_ready', `fewer than ${row.threshold} trustees have released their shares`);
+    const { subject, courtOrder, offence } = openingsOf(row);
+    const set = await this.#escrow.trusteeSet(row.trustee_set_id);
+    if (!set) throw new MvidError('internal_error', `trustee set ${row.trustee_set_id} vanished`);
+    // Exactly the envelopes the logged request committed to: no other group can be asked for.
+    const envelopes = await this.#escrow.envelopesById(subject.envelopes.map((e) => e.envelopeId));
+    const shares = await this.#store.db
+      .selectFrom('disclosure_shares')
+      .select(['trustee_index', 'sealed_json'])
+      .where('request_id', '=', requestId)
+      .orderBy('trustee_index')
+      .execute();
+    return {
+      requestId,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      trusteeSet: set,
+      subject,
+      courtOrder,
+      offence,
+      envelopes,
+      shares: shares.map((s) => ({ trusteeIndex: s.trustee_index, sealed: JSON.parse(s.sealed_json) as SealedMessage })),
+      events: await this.#ledger.eventsOf(requestId),
+    };
+  }
+
+  /**
+   * Records that the authority opened the envelopes: one `release_receipt` per
+   * envelope, then `request_closed` (released).
+   * @throws MvidError not_found | release_not_ready | disclosure_request_closed | validation_failed
+   */
+  async receipt(authority: AuthorityRecord, requestId: string, input: ReceiptInput): Promise<{ indices: number[] }> {
+    const now = this.#clock.now();
+    const time = logTime(now);
+    const leaves = await this.#store.transaction(async (tx) => {
+      await this.#store.lock(tx, `disclosure:request:${requestId}`);
+      const row = await tx.selectFrom('disclosure_requests').selectAll().where('id', '=', requestId).executeTakeFirst();
+      if (!row || row.authority_id !== authority.id) throw new MvidError('not_found', `no request ${requestId}`);
+      if (row.released_at === null) throw new MvidError('release_not_ready', 'nothing was released yet');
+      if (row.received_at !== null || row.status === 'closed')
+        throw new MvidError('disclosure_request_closed', `request ${requestId} is closed`);
+      const committed = openingsOf(row).subject.envelopes.map((e) => e.envelopeId);
+      const entries: Uint8Array[] = [];
+      for (const e of input.envelopes) {
+        if (!committed.includes(e.envelopeId))
+          throw new ValidationError(`envelope ${e.envelopeId} is not part of this request`, 'envelopes');
+        const opening: ReceiptOpening = {
+          requestId,
+          envelopeId: e.envelopeId,
+          usedTrustees: e.usedTrustees,
+          badTrustees: e.badTrustees,
+          salt: e.salt,
+        };
+        entries.push(
+          receiptEntry({ time, requestId, envelopeId: e.envelopeId, authorityId: authority.id, receipt: receiptCommitment(opening) }),
+        );
+      }
+      if (entries.length === 0) throw new ValidationError('name the envelopes received', 'envelopes');
+      entries.push(closedEntry(time, requestId, 'released'));
+      await tx
+        .updateTable('disclosure_requests')
+        .set({ status: 'closed', outcome: 'released', received_at: now.toISOString(), closed_at: now.toISOString() })
+        .where('id', '=', requestId)
+        .execute();
+      return this.#ledger.record(tx, requestId, entries);
+    });
+    const indices = await this.#ledger.settle(leaves);
+    return { indices: leaves.map((h) => indices.get(h)).filter((i): i is number => i !== undefined) };
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Pages of lawful disclosure: the public transparency report, and the person's own
+ * list of disclosures (shown only once each notification delay has ended). Inputs are
+ * plain data, so these renderers depend on nothing but the layout.
+ */
+import { esc, page } from './layout.ts';
+
+interface Counts {
+  requests: number;
+  emergencyRequests: number;
+  approvals: number;
+  denials: number;
+  releases: number;
+  releasedEnvelopes: number;
+  deniedRequests: number;
+  expiredRequests: number;
+}
+
+export interface TransparencyPageInput {
+  nonce: string;
+  generatedAt: string;
+  totals: Counts;
+  byAuthority: Array<Counts & { name: string; jurisdiction: string }>;
+  byJurisdiction: Array<Counts & { jurisdiction: string }>;
+  byOffenceCategory: Array<Counts & { category: string }>;
+  medianTimeToDecisionSeconds: number | null;
+  unverified: number;
+}
+
+const COLUMNS: Array<[keyof Counts, string]> = [
+  ['requests', 'Requests'],
+  ['emergencyRequests', 'Emergency'],
+  ['approvals', 'Approvals'],
+  ['denials', 'Denials'],
+  ['releases', 'Released'],
+  ['deniedRequests', 'Refused'],
+  ['expiredRequests', 'Expired'],
+];
+
+function table(caption: string, key: string, rows: Array<Counts & { label: string }>): string {
+  if (rows.length === 0) return `<p>${esc(caption)}: none yet.</p>`;
+  const head = `<tr><th scope="col">${esc(key)}</th>${COLUMNS.map(([, t]) => `<th scope="col">${esc(t)}</th>`).join('')}</tr>`;
+  const body = rows
+    .map((r) => `<tr><th scope="row">${esc(r.label)}</th>${COLUMNS.map(([k]) => `<td>${esc(r[k])}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table><caption>${esc(caption)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
+}
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return 'no decision yet';
+  if (seconds < 3600) return `${Math.round(seconds / 60)} minutes`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} hours`;
+  return `${(seconds / 86_400).toFixed(1)} days`;
+}
+
+export function renderTransparencyReport(input: TransparencyPageInput): string {
+  const t = input.totals;
+  const body = `<h1>Lawful disclosure: transparency report</h1>
+<p>An authority learns who is behind a pseudonym only for a criminal offence, under a court order, after a quorum of independent trustees approves — and every step is an entry in mvid's public transparency log. Every figure below can be recomputed from the log entries and the public records at <a href="/disclosure/v1/transparency/records">/disclosure/v1/transparency/records</a>.</p>
+<p>${esc(t.requests)} requests (${esc(t.emergencyRequests)} emergencies), ${esc(t.approvals)} trustee approvals, ${esc(t.denials)} denials, ${esc(t.releases)} released, ${esc(t.deniedRequests)} refused, ${esc(t.expiredRequests)} expired. Median time to decision: ${esc(duration(input.medianTimeToDecisionSeconds))}.${input.unverified > 0 ? ` <strong class="error">${esc(input.unverified)} requests have no matching public record.</strong>` : ''}</p>
+${table(
+  'By authority',
+  'Authority',
+  input.byAuthority.map((a) => ({ ...a, label: `${a.name} (${a.jurisdiction})` })),
+)}
+${table(
+  'By jurisdiction',
+  'Jurisdiction',
+  input.byJurisdiction.map((j) => ({ ...j, label: j.jurisdiction })),
+)}
+${table(
+  'By offence',
+  'Offence category',
+  input.byOffenceCategory.map((c) => ({ ...c, label: c.category.replaceAll('_', ' ') })),
+)}
+<p><small>Generated ${esc(input.generatedAt)}. JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.</small></p>`;
+  return page({ title: 'Transparency report', nonce: input.nonce, body });
+}
+
+export interface PersonDisclosuresPageInput {
+  nonce: string;
+  disclosures: Array<{
+    requestId: string;
+    authority: { name: string; jurisdiction: string; contact: string };
+    courtOrder: { court: string; reference: string; date: string };
+    offence: { category: string; statute: string };
+    fieldGroups: string[];
+    target: { worldId: string; pseudonym: string };
+    requestedAt: string;
+    releasedAt: string | null;
+    log: Array<{ type: string; index: number | null }>;
+  }>;
+}
+
+export function renderPersonDisclosures(input: PersonDisclosuresPageInput): string {
+  const items = input.disclosures.map(
+    (d) => `<section><h2>${esc(d.authority.name)} (${esc(d.authority.jurisdiction)})</h2>
+<p>Under order ${esc(d.courtOrder.reference)} of ${esc(d.courtOrder.court)}, ${esc(d.courtOrder.date)}, for ${esc(d.offence.category.replaceAll('_', ' '))} (${esc(d.offence.statute)}), this authority received your <strong>${esc(d.fieldGroups.join(', ').replaceAll('_', ' '))}</strong>, linked to the pseudonym ${esc(d.target.pseudonym)} in world ${esc(d.target.worldId)}.</p>
+<p>Requested ${esc(d.requestedAt)}; released ${esc(d.releasedAt ?? '—')}. Contact: ${esc(d.authority.contact)}.</p>
+<details><summary>Log entries proving each step</summary><ul>${d.log.map((e) => `<li>${esc(e.type.replaceAll('_', ' '))}: entry ${esc(e.index ?? 'pending')}</li>`).join('')}</ul></details></section>`,
+  );
+  const body = `<h1>Disclosures of your identity</h1>
+${items.length ? items.join('\n') : '<p>No authority has received your identity — or, if one did, the legal delay before you are told has not ended yet.</p>'}`;
+  return page({ title: 'Disclosures', nonce: input.nonce, body });
+}

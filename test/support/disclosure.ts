@@ -1,0 +1,206 @@
+/**
+ * The lawful-disclosure story, set up over HTTP on a fresh runtime: a 3-of-5 trustee
+ * set whose share files stay in memory, Tom enrolled with a dev PID and holding a
+ * handle in a world, an authority registered through the admin API with its own key,
+ * and every trustee enrolled through its client (fetch goes through `app.inject`).
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { fromBase64Url, type ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
+import { decryptShareFile, generateRecipientKeyPair, type ShareFile, type TrusteeShare } from '../../src/crypto/index.ts';
+import {
+  AuthorityClient,
+  type DisclosureOptions,
+  type FetchLike,
+  type FiledRequest,
+  TrusteeClient,
+  type TrusteeClientState,
+} from '../../src/disclosure/index.ts';
+import { generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid } from '../../src/registry/index.ts';
+import type { Engine } from '../../src/store/index.ts';
+import { keyDirOf } from '../../src/keys/index.ts';
+import { AUDIENCE, FAST_SCRYPT, type Holder, passphraseOf, personClaims, TRUSTEES } from './registry.ts';
+import { holderAssertion } from './registry-http.ts';
+import { startTestRuntime, type TestRuntime } from './runtime.ts';
+
+/** A `fetch` that goes through the app in-process, as the CLI's would over the network. */
+export function injectFetch(app: FastifyInstance): FetchLike {
+  return async (url, init) => {
+    const u = new URL(url);
+    const res = await app.inject({
+      method: (init?.method ?? 'GET') as 'GET',
+      url: `${u.pathname}${u.search}`,
+      headers: init?.headers ?? {},
+      ...(init?.body === undefined ? {} : { payload: init.body }),
+    });
+    return {
+      status: res.statusCode,
+      headers: { get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null },
+      text: async () => res.body,
+    };
+  };
+}
+
+export interface StoryTrustee {
+  name: string;
+  token: string;
+  share: TrusteeShare;
+  state: TrusteeClientState;
+  client: TrusteeClient;
+}
+
+export interface Story {
+  rt: TestRuntime;
+  clock: ManualClock;
+  fetch: FetchLike;
+  adminToken: string;
+  shareFiles: Map<string, ShareFile>;
+  worldId: string;
+  tom: {
+    personId: string;
+    sessionToken: string;
+    handle: string;
+    pseudonym: string;
+    givenName: string;
+    familyName: string;
+    holder: Holder;
+    holderKeyId: string;
+  };
+  authority: { id: string; token: string; secretKey: Uint8Array; publicKey: string; client: AuthorityClient };
+  trustees: Map<string, StoryTrustee>;
+  /** The court-order document as the authority holds it. */
+  document: Uint8Array;
+  stop(): Promise<void>;
+}
+
+export const URL_BASE = 'http://mvid.test';
+
+export async function registerAuthority(story: Pick<Story, 'rt' | 'adminToken' | 'fetch'>, name: string, jurisdiction = 'DE') {
+  const pair = generateRecipientKeyPair();
+  const res = await story.rt.app.inject({
+    method: 'POST',
+    url: '/admin/v1/authorities',
+    headers: { authorization: `Bearer ${story.adminToken}` },
+    payload: { name, jurisdiction, contact: `${name.toLowerCase().replace(/\W+/g, '.')}@police.example`, encryptionKey: pair.publicKey },
+  });
+  if (res.statusCode !== 201) throw new Error(`authority registration failed: ${res.body}`);
+  const body = res.json() as { authority: { id: string }; token: string };
+  return {
+    id: body.authority.id,
+    token: body.token,
+    secretKey: pair.secretKey,
+    publicKey: pair.publicKey,
+    client: new AuthorityClient({ url: URL_BASE, token: body.token, fetch: story.fetch }),
+  };
+}
+
+export async function startStory(
+  engine: Engine,
+  options: { disclosure?: Partial<DisclosureOptions>; random?: Random } = {},
+): Promise<Story> {
+  const rt = await startTestRuntime(engine, {}, { random: options.random ?? systemRandom });
+  const clock = rt.clock;
+  const fetch = injectFetch(rt.app);
+  const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
+  const dealt = await rt.registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: FAST_SCRYPT });
+  await rt.registry.trusteeSets.publish(dealt.trusteeSet);
+  const shareFiles = new Map(dealt.shareFiles.map((s) => [s.trusteeId, s.file]));
+  const { token: adminToken } = await rt.registry.adminTokens.create('ops');
+
+  const world = await rt.worlds.registry.add({
+    name: `Moonbase ${engine}`,
+    redirectUris: ['https://moonbase.example/cb'],
+    rules: [],
+    purpose: 'A lunar colony sim',
+    claims: [],
+  });
+  const claims = personClaims({ given_name: 'Tom', family_name: 'Tiddler' });
+  const holder = generateHolderKey();
+  const devKey = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
+  const credential = await issueDevPid(devKey, claims, holder.publicJwk, { now: clock.now() });
+  const presentation = await presentPid(credential, holder.privateJwk, {
+    nonce: rt.registry.issueNonce().nonce,
+    audience: AUDIENCE,
+    now: clock.now(),
+  });
+  const enrolled = await rt.registry.enrolments.enrol(presentation);
+  const handle = await rt.worlds.handles.claim(world.clientId, enrolled.personId, 'tom_on_the_moon');
+  const pseudonym = rt.worlds.subjectFor(world.clientId, enrolled.personId);
+
+  const story = { rt, adminToken, fetch };
+  const authority = await registerAuthority(story, 'Landeskriminalamt Berlin');
+  const trustees = new Map<string, StoryTrustee>();
+  for (const name of TRUSTEES) {
+    const res = await rt.app.inject({
+      method: 'POST',
+      url: '/admin/v1/disclosure/trustee-credentials',
+      headers: { authorization: `Bearer ${adminToken}` },
+      payload: { trustee: name },
+    });
+    if (res.statusCode !== 201) throw new Error(`trustee credential failed: ${res.body}`);
+    const token = (res.json() as { token: string }).token;
+    const state = await TrusteeClient.enrol({ url: URL_BASE, token, fetch, clock });
+    const entry: StoryTrustee = {
+      name,
+      token,
+      share: await decryptShareFile(shareFiles.get(name), passphraseOf(name)),
+      state,
+      client: undefined as unknown as TrusteeClient,
+    };
+    entry.client = new TrusteeClient(state, { fetch, clock, save: (s) => void (entry.state = s) });
+    trustees.set(name, entry);
+  }
+  return {
+    rt,
+    clock,
+    fetch,
+    adminToken,
+    shareFiles,
+    worldId: world.clientId,
+    tom: {
+      personId: enrolled.personId,
+      sessionToken: enrolled.session.token,
+      handle,
+      pseudonym,
+      givenName: claims.given_name,
+      familyName: claims.family_name,
+      holder,
+      holderKeyId: enrolled.holderKeyId,
+    },
+    authority,
+    trustees,
+    document: new TextEncoder().encode(`Amtsgericht Tiergarten, Beschluss 351 Gs 1234/26: disclose the name of the user ${handle}.`),
+    async stop() {
+      for (const t of trustees.values()) t.share.secret.fill(0);
+      await rt.stop();
+    },
+  };
+}
+
+/** Tom signs in again (sessions last an hour; notifications come weeks later). */
+export async function signInTom(story: Story): Promise<string> {
+  const assertion = await holderAssertion(story.rt, story.tom.holder, 'mvid-session+jwt', { kid: story.tom.holderKeyId });
+  const res = await story.rt.app.inject({ method: 'POST', url: '/registry/v1/sessions', payload: { assertion } });
+  if (res.statusCode !== 201) throw new Error(`sign-in failed: ${res.body}`);
+  return (res.json() as { token: string }).token;
+}
+
+/** A well-formed request for Tom's name under a court order (overridable). */
+export function tomRequest(story: Story, overrides: Partial<FiledRequest> = {}): FiledRequest {
+  const today = story.clock.now().toISOString().slice(0, 10);
+  return {
+    target: { worldId: story.worldId, pseudonym: story.tom.handle },
+    offence: { category: 'threat_to_life', statute: 'StGB § 241 (Bedrohung)' },
+    courtOrder: { court: 'Amtsgericht Tiergarten', reference: '351 Gs 1234/26', date: today, fieldGroups: ['name_birth'] },
+    fieldGroups: ['name_birth'],
+    notificationDelayDays: 30,
+    document: story.document,
+    ...overrides,
+  };
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export { fromBase64Url };
