@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import { fromBase64Url, toBase64Url } from '../src/core/index.ts';
 import {
   CompactTree,
-  encodeEntry,
   hashLeaf,
   openCheckpoint,
   parseEntryBundle,
@@ -18,16 +17,9 @@ import {
 } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
+import { testEntry } from './support/tlog.ts';
 
 const COUNT = 600;
-
-export function testEntry(n: number): Uint8Array {
-  return encodeEntry({
-    type: 'request_expired',
-    time: '2026-01-01T00:00:00Z',
-    request: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-  });
-}
 
 for (const engine of ENGINES) {
   describe(`transparency log HTTP on ${engine}`, () => {

@@ -6,7 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { isMvidError } from '../core/index.ts';
 import { registerCoreCommands } from './commands/core.ts';
 import { registerCredentialsCommands } from './commands/credentials.ts';
+import { registerLogCommands } from './commands/log.ts';
 import { registerRegistryCommands } from './commands/registry.ts';
+import { registerWitnessCommands } from './commands/witness.ts';
 import { registerWorldsCommands } from './commands/worlds.ts';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.ts';
 
@@ -21,6 +23,8 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerCoreCommands(program, io);
   registerRegistryCommands(program, io);
+  registerLogCommands(program, io);
+  registerWitnessCommands(program, io);
   registerWorldsCommands(program, io);
   registerCredentialsCommands(program, io);
   for (const command of program.commands) command.exitOverride();

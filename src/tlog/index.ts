@@ -54,3 +54,7 @@ export { MAX_ENTRIES_PAGE, openTransparencyLog } from './log.ts';
 export type { IntegrateReport, LogLeaf, TransparencyLog, TransparencyLogOptions } from './log.ts';
 export type { CheckpointRow } from './tables.ts';
 export type { WitnessEndpoint } from './witness-client.ts';
+export { logPrefixOf, proveInclusion, verifyLog } from './monitor.ts';
+export type { MonitorOptions, MonitorResult, MonitorState } from './monitor.ts';
+export { createWitness, fileWitnessStore } from './witness-server.ts';
+export type { Witness, WitnessRecord, WitnessResponse, WitnessStateStore } from './witness-server.ts';
