@@ -68,7 +68,13 @@ export function publicJwkOf(key: KeyObject | JsonWebKey): JsonWebKey {
   throw new TypeError('expected a P-256 or Ed25519 key');
 }
 
-const importedKeys = new WeakMap<object, KeyObject | null>();
+/** An imported public key with the algorithm it serves (reading `asymmetricKeyDetails` costs a native call). */
+interface ImportedKey {
+  key: KeyObject;
+  alg: JwsAlg | undefined;
+}
+
+const importedKeys = new WeakMap<object, ImportedKey | null>();
 
 /**
  * Imports a public JWK for `alg`, or undefined when it is unusable: wrong curve
@@ -77,19 +83,46 @@ const importedKeys = new WeakMap<object, KeyObject | null>();
  */
 export function publicKeyFromJwk(jwk: unknown, alg: JwsAlg): KeyObject | undefined {
   if (typeof jwk !== 'object' || jwk === null) return undefined;
-  let key = importedKeys.get(jwk);
-  if (key === undefined) {
-    key = importPublicJwk(jwk as JsonWebKey);
-    importedKeys.set(jwk, key);
+  let imported = importedKeys.get(jwk);
+  if (imported === undefined) {
+    imported = importPublicJwk(jwk as JsonWebKey);
+    importedKeys.set(jwk, imported);
   }
-  return key !== null && algForKey(key) === alg ? key : undefined;
+  return imported !== null && imported.alg === alg ? imported.key : undefined;
 }
 
-function importPublicJwk(jwk: JsonWebKey): KeyObject | null {
+/**
+ * Trusted keys (issuer JWKS, status-list signers) by content, for worlds that hand a
+ * freshly built JWKS object to every call: the WeakMap above never hits for them.
+ * Bounded, oldest out first; a holder's `cnf` key never goes in (see `trustedKey`).
+ */
+const trustedByContent = new Map<string, ImportedKey | null>();
+const MAX_TRUSTED_KEYS = 64;
+
+function trustedKey(jwk: JsonWebKey, alg: JwsAlg): KeyObject | undefined {
+  let imported = importedKeys.get(jwk);
+  if (imported === undefined) {
+    // Every member that defines the key, and `d`: a private JWK must never share an entry with its public half.
+    const id = `${jwk.kty}|${jwk.crv}|${jwk.x}|${jwk.y}|${jwk.d !== undefined}`;
+    imported = trustedByContent.get(id);
+    if (imported === undefined) {
+      imported = importPublicJwk(jwk);
+      if (trustedByContent.size >= MAX_TRUSTED_KEYS) trustedByContent.delete(trustedByContent.keys().next().value as string);
+      trustedByContent.set(id, imported);
+    }
+    importedKeys.set(jwk, imported);
+  }
+  return imported !== null && imported.alg === alg ? imported.key : undefined;
+}
+
+function importPublicJwk(jwk: JsonWebKey): ImportedKey | null {
   // A JWK with `d` is a private key: accepting it as "public" would hide a leak.
-  if (jwk.d !== undefined || (jwk.kty !== 'EC' && jwk.kty !== 'OKP')) return null;
+  if (jwk.d !== undefined) return null;
+  // The algorithm follows from the members; a successful import proves the point is on that curve.
+  const alg = jwk.kty === 'EC' && jwk.crv === 'P-256' ? 'ES256' : jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'EdDSA' : undefined;
+  if (alg === undefined) return null;
   try {
-    return createPublicKey({ key: jwk, format: 'jwk' });
+    return { key: createPublicKey({ key: jwk, format: 'jwk' }), alg };
   } catch {
     return null;
   }
@@ -106,7 +139,7 @@ export function candidateKeys(jwks: JSONWebKeySet, kid: unknown, alg: JwsAlg): K
     if (kid !== undefined && jwk.kid !== kid) continue;
     if (jwk.alg !== undefined && jwk.alg !== alg) continue;
     if (jwk.use !== undefined && jwk.use !== 'sig') continue;
-    const key = publicKeyFromJwk(jwk, alg);
+    const key = typeof jwk === 'object' && jwk !== null ? trustedKey(jwk, alg) : undefined;
     if (key !== undefined) out.push(key);
   }
   return out;
@@ -119,15 +152,48 @@ export function signJwsInput(signingInput: string, key: KeyObject, alg: JwsAlg):
 }
 
 /** Checks a JWS signature; false (never a throw) for anything that does not verify. */
-export function verifyJwsSignature(signingInput: string, signature: string, key: KeyObject, alg: JwsAlg): boolean {
-  const sig = decodeBase64Url(signature);
+export function verifyJwsSignature(signingInput: string, signature: string | Uint8Array, key: KeyObject, alg: JwsAlg): boolean {
+  const sig = typeof signature === 'string' ? decodeBase64Url(signature) : signature;
   if (sig === undefined || sig.length !== 64) return false; // both algs use 64-byte signatures
   const data = Buffer.from(signingInput, 'ascii');
   try {
-    return alg === 'ES256' ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig) : verify(null, data, key, sig);
+    // ES256 goes to OpenSSL as DER with the bare KeyObject: the `{ key, dsaEncoding }` form
+    // costs Node a slow key-preparation path on every call (about a third of a P-256 verify).
+    return alg === 'ES256' ? verify('sha256', data, key, p1363ToDer(sig)) : verify(null, data, key, sig);
   } catch {
     return false;
   }
+}
+
+/**
+ * A JWS ES256 signature (r‖s, 32 bytes each) as the DER `ECDSA-Sig-Value` OpenSSL reads.
+ * One-to-one: each (r, s) has exactly one minimal DER form, so no second spelling of a
+ * signature can be made to verify.
+ */
+export function p1363ToDer(sig: Uint8Array): Buffer {
+  const r = derInteger(sig.subarray(0, 32));
+  const s = derInteger(sig.subarray(32, 64));
+  const out = Buffer.allocUnsafe(6 + r.length + s.length);
+  out[0] = 0x30;
+  out[1] = 4 + r.length + s.length;
+  out[2] = 0x02;
+  out[3] = r.length;
+  out.set(r, 4);
+  out[4 + r.length] = 0x02;
+  out[5 + r.length] = s.length;
+  out.set(s, 6 + r.length);
+  return out;
+}
+
+/** A big-endian unsigned integer as DER INTEGER content: no leading zeros, a 0x00 before a high bit. */
+function derInteger(bytes: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const trimmed = bytes.subarray(i);
+  if (((trimmed[0] ?? 0) & 0x80) === 0) return trimmed;
+  const out = new Uint8Array(trimmed.length + 1);
+  out.set(trimmed, 1);
+  return out;
 }
 
 /**
@@ -147,6 +213,8 @@ export interface ParsedJws {
   payload: Record<string, unknown>;
   signingInput: string;
   signature: string;
+  /** The signature, decoded (once, here). */
+  signatureBytes: Uint8Array;
 }
 
 /** Splits and decodes a compact JWS without verifying it; undefined when malformed. */
@@ -154,8 +222,10 @@ export function parseCompactJws(jws: string): ParsedJws | undefined {
   const parts = jws.split('.');
   if (parts.length !== 3) return undefined;
   const [h, p, s] = parts as [string, string, string];
+  const signatureBytes = decodeBase64Url(s);
+  if (signatureBytes === undefined) return undefined;
   const header = decodeJsonObject(h);
   const payload = decodeJsonObject(p);
-  if (header === undefined || payload === undefined || decodeBase64Url(s) === undefined) return undefined;
-  return { header, payload, signingInput: `${h}.${p}`, signature: s };
+  if (header === undefined || payload === undefined) return undefined;
+  return { header, payload, signingInput: `${h}.${p}`, signature: s, signatureBytes };
 }

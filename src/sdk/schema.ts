@@ -54,14 +54,20 @@ export function validateJsonSchema(schema: JsonSchema, value: unknown): string[]
   return errors;
 }
 
+/** Schema objects whose keywords were already found supported. */
+const supported = new WeakSet<object>();
+
 function check(schema: JsonSchema, value: unknown, path: string, errors: string[]): void {
   if (schema === true) return;
   if (schema === false) {
     errors.push(`${path}: not allowed`);
     return;
   }
-  for (const keyword of Object.keys(schema)) {
-    if (!ANNOTATIONS.has(keyword) && !ASSERTIONS.has(keyword)) throw new TypeError(`unsupported JSON Schema keyword: ${keyword}`);
+  if (!supported.has(schema)) {
+    for (const keyword of Object.keys(schema)) {
+      if (!ANNOTATIONS.has(keyword) && !ASSERTIONS.has(keyword)) throw new TypeError(`unsupported JSON Schema keyword: ${keyword}`);
+    }
+    supported.add(schema); // a verifier checks every presentation against the same few schemas
   }
   const s = schema as Record<string, unknown>;
   if (s.type !== undefined && !matchesType(s.type, value)) {

@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { decodeBase64Url, epochSeconds, isPlainObject } from './encoding.ts';
 import { PresentationError } from './errors.ts';
 import { candidateKeys, isAllowedAlg, parseCompactJws, verifyJwsSignature } from './jws.ts';
-import type { JSONWebKeySet } from './jws.ts';
+import type { JSONWebKeySet, ParsedJws } from './jws.ts';
 
 /**
  * Token Status List (draft-ietf-oauth-status-list) on the verifier side: check a
@@ -46,20 +46,21 @@ const MAX_CACHED_LISTS = 16;
 const MAX_LIST_BYTES = 16 * 1024 * 1024;
 
 /**
- * Tokens whose signature already verified, per JWKS object: every presentation
- * from one issuer points at the same few lists, and re-verifying the same bytes
- * with the same keys cannot change the answer. Time claims are still checked
- * on every call. A rotated JWKS is a new object, so it starts afresh.
+ * Tokens whose signature already verified, per JWKS object, with their parsed form:
+ * every presentation from one issuer points at the same few lists, and re-verifying
+ * (or re-decoding) the same bytes with the same keys cannot change the answer. Time
+ * claims are still checked on every call. A rotated JWKS is a new object, so it
+ * starts afresh.
  */
-const verifiedTokens = new WeakMap<JSONWebKeySet, Set<string>>();
+const verifiedTokens = new WeakMap<JSONWebKeySet, Map<string, ParsedJws>>();
 
-function rememberVerified(jwks: JSONWebKeySet, token: string): void {
-  let set = verifiedTokens.get(jwks);
-  if (set === undefined || set.size >= MAX_CACHED_LISTS) {
-    set = new Set();
-    verifiedTokens.set(jwks, set);
+function rememberVerified(jwks: JSONWebKeySet, token: string, jws: ParsedJws): void {
+  let known = verifiedTokens.get(jwks);
+  if (known === undefined || known.size >= MAX_CACHED_LISTS) {
+    known = new Map();
+    verifiedTokens.set(jwks, known);
   }
-  set.add(token);
+  known.set(token, jws);
 }
 
 /**
@@ -72,19 +73,19 @@ function rememberVerified(jwks: JSONWebKeySet, token: string): void {
  */
 export function verifyStatusListToken(token: string, options: VerifyStatusListOptions): VerifiedStatusList {
   const unavailable = (why: string): PresentationError => new PresentationError('status_unavailable', `status list ${options.uri}: ${why}`);
-  const jws = parseCompactJws(token);
+  const known = verifiedTokens.get(options.jwks)?.get(token);
+  const jws = known ?? parseCompactJws(token);
   if (jws === undefined) throw unavailable('malformed token');
   const { header, payload } = jws;
-  if (header.typ !== 'statuslist+jwt') throw unavailable('typ is not statuslist+jwt');
-  if (!isAllowedAlg(header.alg)) throw unavailable('algorithm not allowed');
-  if (header.crit !== undefined) throw unavailable('unsupported crit header');
-  const alg = header.alg;
-  const known = verifiedTokens.get(options.jwks);
-  if (known?.has(token) !== true) {
-    if (!candidateKeys(options.jwks, header.kid, alg).some((k) => verifyJwsSignature(jws.signingInput, jws.signature, k, alg))) {
+  if (known === undefined) {
+    if (header.typ !== 'statuslist+jwt') throw unavailable('typ is not statuslist+jwt');
+    if (!isAllowedAlg(header.alg)) throw unavailable('algorithm not allowed');
+    if (header.crit !== undefined) throw unavailable('unsupported crit header');
+    const alg = header.alg;
+    if (!candidateKeys(options.jwks, header.kid, alg).some((k) => verifyJwsSignature(jws.signingInput, jws.signatureBytes, k, alg))) {
       throw unavailable('signature does not verify with the issuer keys');
     }
-    rememberVerified(options.jwks, token);
+    rememberVerified(options.jwks, token, jws);
   }
   if (payload.sub !== options.uri) throw unavailable('sub does not match the referenced uri');
   if (options.issuer !== undefined && payload.iss !== undefined && payload.iss !== options.issuer)

@@ -13,6 +13,10 @@ import type { StatusListSource } from './status.ts';
 /** An issuer a world accepts, with keys it already holds (so verification needs no network). */
 export interface TrustedIssuer {
   iss: string;
+  /**
+   * Its keys. Keep one object while they hold and replace it (never edit it in place) to
+   * rotate or drop a key: what was verified is remembered per JWKS object.
+   */
   jwks: JSONWebKeySet;
 }
 
@@ -50,6 +54,25 @@ export interface VerifiedPresentation {
   cnf: { jwk: JsonWebKey };
   issuedAt: Date | undefined;
   expiresAt: Date | undefined;
+}
+
+/**
+ * Issuer-signed JWTs whose signature verified, with their parse, by exact bytes and the
+ * JWKS object that verified them. By mvid's design a person shows the same copy to the
+ * same world on every visit, so a world meets the same issuer JWT again and again; the
+ * same bytes under the same keys cannot verify differently, so the signature check and
+ * the decoding are done once. Everything else — trust in the issuer for this call,
+ * disclosures, validity times, key binding, status — is checked on every call. The
+ * holder key imported from the remembered `cnf` stays cached with it (see jws.ts).
+ * Bounded; least recently seen out first.
+ */
+const verifiedJwts = new Map<string, { jwt: ParsedJws; jwks: JSONWebKeySet }>();
+const MAX_VERIFIED_JWTS = 1024;
+
+function rememberVerified(jwtText: string, jwt: ParsedJws, jwks: JSONWebKeySet): void {
+  verifiedJwts.delete(jwtText);
+  if (verifiedJwts.size >= MAX_VERIFIED_JWTS) verifiedJwts.delete(verifiedJwts.keys().next().value as string);
+  verifiedJwts.set(jwtText, { jwt, jwks });
 }
 
 const TYPES = new Set(['dc+sd-jwt', 'vc+sd-jwt']); // vc+sd-jwt: the pre-2025 media type, still in wallets
@@ -95,17 +118,23 @@ export async function verifyPresentation(presentation: string, options: VerifyPr
   const kbText = parts.pop() ?? '';
   const [jwtText = '', ...encodedDisclosures] = parts;
   if (encodedDisclosures.some((d) => d === '')) fail('presentation_malformed', 'empty SD-JWT segment');
-  const jwt = parseCompactJws(jwtText) ?? fail('presentation_malformed', 'issuer JWT is malformed');
+  const known = verifiedJwts.get(jwtText);
+  const jwt = known?.jwt ?? parseCompactJws(jwtText) ?? fail('presentation_malformed', 'issuer JWT is malformed');
   const { header, payload } = jwt;
 
-  // 2. Issuer-signed JWT
-  if (!isAllowedAlg(header.alg)) fail('alg_not_allowed', `issuer JWT alg ${String(header.alg)} is not allowed`);
-  if (typeof header.typ !== 'string' || !TYPES.has(header.typ)) fail('presentation_malformed', 'typ is not dc+sd-jwt');
-  if (header.crit !== undefined) fail('presentation_malformed', 'unsupported crit header');
+  // 2. Issuer-signed JWT (header checks depend on the bytes alone: a remembered JWT passed them)
+  if (known === undefined) {
+    if (!isAllowedAlg(header.alg)) fail('alg_not_allowed', `issuer JWT alg ${String(header.alg)} is not allowed`);
+    if (typeof header.typ !== 'string' || !TYPES.has(header.typ)) fail('presentation_malformed', 'typ is not dc+sd-jwt');
+    if (header.crit !== undefined) fail('presentation_malformed', 'unsupported crit header');
+  }
   const iss = typeof payload.iss === 'string' ? payload.iss : fail('presentation_malformed', 'iss missing');
   const issuer =
     options.trustedIssuers.find((t) => t.iss === iss) ?? fail('issuer_untrusted', `issuer ${iss.slice(0, 200)} is not trusted`);
-  if (!verifiedBy(jwt, issuer.jwks)) fail('signature_invalid', 'issuer signature does not verify');
+  if (known?.jwks !== issuer.jwks) {
+    if (!verifiedBy(jwt, issuer.jwks)) fail('signature_invalid', 'issuer signature does not verify');
+  }
+  rememberVerified(jwtText, jwt, issuer.jwks);
   if (payload._sd_alg !== undefined && payload._sd_alg !== 'sha-256') fail('presentation_malformed', '_sd_alg is not sha-256');
 
   // 3. Disclosures: each must be one the issuer signed a digest for
@@ -131,7 +160,8 @@ export async function verifyPresentation(presentation: string, options: VerifyPr
   if (!isAllowedAlg(kbAlg)) return fail('alg_not_allowed', `KB-JWT alg ${String(kbAlg)} is not allowed`);
   if (kb.header.typ !== 'kb+jwt' || kb.header.crit !== undefined) fail('kb_invalid', 'KB-JWT typ is not kb+jwt');
   const holderKey = publicKeyFromJwk(cnf, kbAlg) ?? fail('kb_invalid', 'cnf.jwk is not a usable key for the KB-JWT alg');
-  if (!verifyJwsSignature(kb.signingInput, kb.signature, holderKey, kbAlg)) fail('kb_invalid', 'KB-JWT is not signed by the holder key');
+  if (!verifyJwsSignature(kb.signingInput, kb.signatureBytes, holderKey, kbAlg))
+    fail('kb_invalid', 'KB-JWT is not signed by the holder key');
   const sdHash = sha256Base64Url(presentation.slice(0, presentation.length - kbText.length));
   if (kb.payload.sd_hash !== sdHash) fail('sd_hash_mismatch', 'KB-JWT sd_hash does not cover this presentation');
   if (kb.payload.aud !== options.audience) fail('kb_audience_mismatch', 'KB-JWT is for another audience');
@@ -165,7 +195,8 @@ export async function verifyPresentation(presentation: string, options: VerifyPr
     vct,
     iss,
     claims,
-    cnf: { jwk: cnf as JsonWebKey },
+    // A copy: the parsed payload may be remembered, and must not be changed by a caller.
+    cnf: { jwk: { ...(cnf as JsonWebKey) } },
     issuedAt: iat === undefined ? undefined : new Date(iat * 1000),
     expiresAt: exp === undefined ? undefined : new Date(exp * 1000),
   };
@@ -194,7 +225,7 @@ export async function tryVerifyPresentation(presentation: string, options: Verif
 function verifiedBy(jws: ParsedJws, jwks: JSONWebKeySet): boolean {
   const alg = jws.header.alg;
   if (!isAllowedAlg(alg)) return false;
-  return candidateKeys(jwks, jws.header.kid, alg).some((key) => verifyJwsSignature(jws.signingInput, jws.signature, key, alg));
+  return candidateKeys(jwks, jws.header.kid, alg).some((key) => verifyJwsSignature(jws.signingInput, jws.signatureBytes, key, alg));
 }
 
 async function checkStatus(
