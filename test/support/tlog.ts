@@ -1,14 +1,39 @@
 /** Helpers for transparency-log tests: deterministic entries, a fetch over app.inject, a runtime sharing another's keys. */
+import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/index.ts';
 import { ManualClock } from '../../src/core/index.ts';
 import { createLogger, startRuntime } from '../../src/server/index.ts';
-import type { Engine } from '../../src/store/index.ts';
-import { encodeEntry } from '../../src/tlog/index.ts';
+import type { Engine, Store } from '../../src/store/index.ts';
+import { CompactTree, encodeEntry, openCheckpoint, type TransparencyLog, verifyConsistency } from '../../src/tlog/index.ts';
 import { createTestDatabase } from './engines.ts';
 import type { TestRuntime } from './runtime.ts';
+
+/** Every leaf dense and in place, the root recomputed from the entries, every checkpoint consistent with the one before. */
+export async function assertWellFormed(store: Store, log: TransparencyLog, expected: number): Promise<Uint8Array[]> {
+  const rows = await store.db.selectFrom('tlog_leaves').select(['idx', 'entry']).orderBy('idx').execute();
+  assert.equal(rows.length, expected);
+  for (const [i, r] of rows.entries()) assert.equal(Number(r.idx), i, 'indices are dense');
+  const tree = new CompactTree();
+  for (const r of rows) tree.appendEntry(new Uint8Array(r.entry));
+  const latest = await log.checkpoint();
+  assert.ok(latest);
+  assert.equal(latest.size, BigInt(expected));
+  assert.deepEqual(latest.root, tree.root());
+  openCheckpoint(latest.note, { origin: log.origin, log: log.verifier });
+  const sizes = (await store.db.selectFrom('tlog_checkpoints').select(['size', 'root']).orderBy('size').execute()).map((c) => ({
+    size: BigInt(c.size),
+    root: new Uint8Array(c.root),
+  }));
+  for (let i = 1; i < sizes.length; i++) {
+    const [a, b] = [sizes[i - 1], sizes[i]] as [{ size: bigint; root: Uint8Array }, { size: bigint; root: Uint8Array }];
+    if (a.size === 0n) continue;
+    assert.ok(verifyConsistency(a.size, b.size, await log.consistencyProof(a.size, b.size), a.root, b.root), `${a.size} → ${b.size}`);
+  }
+  return rows.map((r) => new Uint8Array(r.entry));
+}
 
 /** A valid, distinct log entry for each n (a `request_expired` event). */
 export function testEntry(n: number, salt = 0): Uint8Array {
