@@ -76,6 +76,15 @@ export class SelfService {
     this.#closedHooks.push(hook);
   }
 
+  /**
+   * The attributes the service itself reads (birthdate for age predicates, nationalities,
+   * residence country), opened with the data-at-rest key: `{}` for an unknown person.
+   * Only the service's own issuance paths (credentials, OIDC claims) call this.
+   */
+  async serviceAttributes(personId: string): Promise<Record<string, unknown>> {
+    return readAttributes(this.#deps.store.db, personId, this.#deps.secrets.dataKey);
+  }
+
   async view(personId: string): Promise<PersonView> {
     const db = this.#deps.store.db;
     const person = await personSummary(db, personId);
