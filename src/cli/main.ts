@@ -4,10 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isMvidError } from '../core/index.ts';
+import { registerAuthorityCommands } from './commands/authority.ts';
 import { registerCoreCommands } from './commands/core.ts';
 import { registerCredentialsCommands } from './commands/credentials.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerLogCommands } from './commands/log.ts';
 import { registerRegistryCommands } from './commands/registry.ts';
+import { registerTrusteeReviewCommands } from './commands/trustee-review.ts';
 import { registerWitnessCommands } from './commands/witness.ts';
 import { registerWorldsCommands } from './commands/worlds.ts';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.ts';
@@ -27,6 +30,9 @@ export function buildProgram(io: CliIo): Command {
   registerWitnessCommands(program, io);
   registerWorldsCommands(program, io);
   registerCredentialsCommands(program, io);
+  registerAuthorityCommands(program, io);
+  registerTrusteeReviewCommands(program, io);
+  registerDemoCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

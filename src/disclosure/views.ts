@@ -77,6 +77,16 @@ export interface PersonDisclosureView {
   subject: SubjectOpening;
 }
 
+export interface QueueItem {
+  id: string;
+  status: string;
+  createdAt: string;
+  expiresAt: string;
+  emergency: boolean;
+  myDecision: string | null;
+  pendingExtensions: string[];
+}
+
 export class Views {
   readonly #store: Store;
   readonly #clock: Clock;
@@ -172,19 +182,7 @@ export class Views {
   }
 
   /** A trustee's queue: open requests of its set (pending, or released with extensions to decide). */
-  async queue(
-    trustee: TrusteePrincipal,
-  ): Promise<
-    Array<{
-      id: string;
-      status: string;
-      createdAt: string;
-      expiresAt: string;
-      emergency: boolean;
-      myDecision: string | null;
-      pendingExtensions: string[];
-    }>
-  > {
+  async queue(trustee: TrusteePrincipal): Promise<QueueItem[]> {
     const rows = await this.#store.db
       .selectFrom('disclosure_requests')
       .select(['id', 'status', 'created_at', 'expires_at', 'emergency'])

@@ -1,0 +1,153 @@
+/**
+ * `mvid trustee enrol|review|approve|deny|extension` — a trustee's client over HTTP —
+ * and `mvid disclosure trustee-token` (administrator). The client's state file holds
+ * the trustee token, its document key, the pinned log key and the last checkpoint it
+ * accepted; the share file is opened only for `approve`, and only after every check.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { systemClock } from '../../core/index.ts';
+import { decryptShareFile } from '../../crypto/index.ts';
+import { DENIAL_REASONS, type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
+import { type CliIo, UsageError } from '../io.ts';
+import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
+import { canPrompt, promptHidden, readJsonFile, readSecretFile } from './registry-context.ts';
+
+interface StateFlags {
+  state: string;
+  url?: string;
+}
+
+function clientOf(io: CliIo, flags: StateFlags): TrusteeClient {
+  const state = readJson<TrusteeClientState>(io, flags.state, 'trustee state file');
+  if (state?.version !== 1 || typeof state.token !== 'string')
+    throw new UsageError(`${flags.state} is not a trustee state file (run mvid trustee enrol)`);
+  const effective = flags.url === undefined ? state : { ...state, url: requireUrl(flags.url) };
+  // The new checkpoint is on disk before anything that depends on it leaves this machine.
+  return new TrusteeClient(effective, { fetch, clock: systemClock, save: (s) => writePrivateJson(io, flags.state, s) });
+}
+
+async function openShare(io: CliIo, file: string, passphraseFile: string | undefined) {
+  const share = readJsonFile(io, file, 'share file');
+  let passphrase = passphraseFile === undefined ? io.env.MVID_TRUSTEE_PASSPHRASE : readSecretFile(io, passphraseFile);
+  if (passphrase === undefined && canPrompt(io)) passphrase = await promptHidden('share passphrase: ');
+  if (passphrase === undefined) throw new UsageError('give the passphrase with --passphrase-file FILE or MVID_TRUSTEE_PASSPHRASE');
+  return decryptShareFile(share, passphrase);
+}
+
+function reasonOf(value: string): DenialReason {
+  if (!(DENIAL_REASONS as readonly string[]).includes(value)) throw new UsageError(`--reason is one of ${DENIAL_REASONS.join(', ')}`);
+  return value as DenialReason;
+}
+
+export function registerTrusteeReviewCommands(program: Command, io: CliIo): void {
+  const trustee =
+    program.commands.find((c) => c.name() === 'trustee') ??
+    program.command('trustee').description('what one trustee does with their share');
+  trustee
+    .command('enrol')
+    .description('first run: register this client’s document key, pin the log key, write the state file')
+    .requiredOption('--url <url>', 'the mvid service')
+    .requiredOption('--state <file>', 'where to keep the client state (0600)')
+    .option('--token-file <file>', 'the trustee token from the administrator (else MVID_TRUSTEE_TOKEN)')
+    .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)')
+    .action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string }) => {
+      const state = await TrusteeClient.enrol({
+        url: requireUrl(o.url),
+        token: tokenOf(io, o.tokenFile, 'MVID_TRUSTEE_TOKEN'),
+        fetch,
+        clock: systemClock,
+        ...(o.logKey === undefined ? {} : { logKey: o.logKey }),
+      });
+      writePrivateJson(io, o.state, state);
+      io.out(
+        `trustee ${state.trustee.trusteeId} (#${state.trustee.trusteeIndex}) of set ${state.trustee.trusteeSetId}; log key ${state.log.vkey}`,
+      );
+    });
+  trustee
+    .command('review')
+    .description('the queue, or one request verified against the log (inclusion, consistency, validity)')
+    .requiredOption('--state <file>', 'the client state file')
+    .option('--url <url>', 'the mvid service (default: the one enrolled with)')
+    .option('--request <id>', 'review this request')
+    .option('--out-document <file>', 'write the decrypted court order document here')
+    .action(async (o: StateFlags & { request?: string; outDocument?: string }) => {
+      const client = clientOf(io, o);
+      if (o.request === undefined) return print(io, await client.queue());
+      const { request, document, logIndex, checkpointSize } = await client.review(o.request);
+      if (o.outDocument !== undefined) writeFileSync(resolve(io.cwd, o.outDocument), document, { mode: 0o600 });
+      const { orderDocument: _doc, ...shown } = request;
+      print(io, shown);
+      io.err(
+        `mvid: verified — logged at index ${logIndex} under the signed checkpoint of size ${checkpointSize}; court order document matches its hash`,
+      );
+    });
+  trustee
+    .command('approve')
+    .description('approve (logged), verify the approval is in the log, then upload partial decryptions sealed to the authority')
+    .requiredOption('--state <file>', 'the client state file')
+    .requiredOption('--request <id>', 'the request')
+    .requiredOption('--share <file>', 'your share file')
+    .option('--passphrase-file <file>', 'the share passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
+    .option('--statement <text>', 'your reasons', 'approved')
+    .option('--url <url>', 'the mvid service')
+    .action(async (o: StateFlags & { request: string; share: string; passphraseFile?: string; statement: string }) => {
+      const client = clientOf(io, o);
+      const share = await openShare(io, o.share, o.passphraseFile);
+      try {
+        const r = await client.approve(o.request, share, o.statement);
+        io.out(
+          `approved: logged at index ${r.approvalIndex}; ${r.upload ? `shares uploaded (${r.upload.shares} so far${r.upload.released ? ', released' : ''})` : 'shares were already uploaded'}`,
+        );
+      } finally {
+        share.secret.fill(0);
+      }
+    });
+  trustee
+    .command('deny')
+    .description('deny (logged, and verified in the log)')
+    .requiredOption('--state <file>', 'the client state file')
+    .requiredOption('--request <id>', 'the request')
+    .requiredOption('--reason <reason>', DENIAL_REASONS.join(' | '))
+    .option('--statement <text>', 'your reasons', 'denied')
+    .option('--url <url>', 'the mvid service')
+    .action(async (o: StateFlags & { request: string; reason: string; statement: string }) => {
+      const r = await clientOf(io, o).deny(o.request, reasonOf(o.reason), o.statement);
+      io.out(`denied: logged at index ${r.denialIndex}`);
+    });
+  trustee
+    .command('extension')
+    .description('approve or deny a notification-delay extension (logged)')
+    .requiredOption('--state <file>', 'the client state file')
+    .requiredOption('--request <id>', 'the request')
+    .requiredOption('--extension <id>', 'the extension')
+    .option('--deny <reason>', 'deny, with a reason; approves otherwise')
+    .option('--statement <text>', 'your reasons', 'decided')
+    .option('--url <url>', 'the mvid service')
+    .action(async (o: StateFlags & { request: string; extension: string; deny?: string; statement: string }) => {
+      const decision = o.deny === undefined ? 'approve' : 'deny';
+      const index = await clientOf(io, o).decideExtension(
+        o.request,
+        o.extension,
+        decision,
+        o.statement,
+        o.deny === undefined ? undefined : reasonOf(o.deny),
+      );
+      io.out(`${decision === 'approve' ? 'approved' : 'denied'}: logged at index ${index}`);
+    });
+
+  program
+    .command('disclosure')
+    .description('lawful disclosure administration')
+    .command('trustee-token')
+    .description('issue (or replace) the API token of a trustee of the active set; printed once')
+    .requiredOption('--trustee <name>', 'the trustee (name or index)')
+    .action((o: { trustee: string }) =>
+      withDisclosureAdmin(io, async (d) => {
+        const { principal, token } = await d.trustees.issue(o.trustee);
+        io.out(`token for trustee ${principal.trusteeId} (#${principal.trusteeIndex}) of set ${principal.trusteeSetId}:`);
+        io.out(token);
+      }),
+    );
+}
