@@ -40,6 +40,7 @@ export {
 export type { SignStatusListInput, VerifyStatusListInput } from './statuslist.ts';
 export { createCredentials, REVOCATION_REQUEST_TYP } from './service.ts';
 export type { Credentials } from './service.ts';
+export type { CredentialsSweepReport } from './sweep.ts';
 export type {
   CredentialSubjects,
   CredentialsDeps,

@@ -15,6 +15,7 @@ import type { CredentialsDeps } from './ports.ts';
 import { PresentationRequests } from './presentation-requests.ts';
 import { Revocations } from './revocation.ts';
 import { StatusLists } from './status-store.ts';
+import { type CredentialsSweepReport, sweepCredentials } from './sweep.ts';
 
 export const REVOCATION_REQUEST_TYP = 'mvid-revocation+jwt';
 const MAX_REQUEST_AGE_SECONDS = 300;
@@ -40,6 +41,8 @@ export interface Credentials {
    * re-issues of the named source credentials (its own only).
    */
   revokeForIssuer(request: unknown): Promise<{ issuer: string; revoked: number }>;
+  /** Deletes expired nonces, offers, tokens, requests and status lists nobody can need. */
+  sweep(): Promise<CredentialsSweepReport>;
 }
 
 /**
@@ -72,6 +75,7 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
     nonce: () => issueCNonce(nonceKey, clock.now(), random),
     personClosed: (tx, { personId }) => revocations.revokeIn(tx, { personId }, 'closed'),
     personRecovered: (tx, { personId }) => revocations.revokeIn(tx, { personId }, 'recovered'),
+    sweep: () => sweepCredentials(store, clock),
     async revokeForIssuer(request) {
       const { issuer, sourceHashes } = await verifyRevocationRequest(request, attributeIssuers, options.publicUrl, clock.now());
       const revoked = await revocations.revoke({ sourceHashes, attributeIssuerId: issuer.id }, 'issuer_request');

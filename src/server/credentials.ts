@@ -18,7 +18,7 @@ import {
 import type { CredentialsHttp } from '../http/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
-import { StatusListCache } from '../sdk/index.ts';
+import { StatusListCache, type StatusListSource } from '../sdk/index.ts';
 import type { Store, Tx } from '../store/index.ts';
 import { clientSecretMatches, type WorldsService } from '../worlds/index.ts';
 
@@ -27,6 +27,8 @@ export interface CredentialsWiringOptions {
   serviceAttributes?: (personId: string) => Promise<ServiceAttributes>;
   /** Overrides how a world client authenticates (tests). */
   worldOf?: (request: FastifyRequest) => Promise<string | undefined>;
+  /** Overrides where attribute issuers' own status lists come from (tests). */
+  externalStatusLists?: StatusListSource;
 }
 
 /** The registry's optional reader of service-readable attributes and recovery hook (duck-typed until exported). */
@@ -53,9 +55,9 @@ export function registrySubjects(registry: Registry, override?: CredentialsWirin
     },
     async serviceAttributes(personId) {
       if (override) return override(personId);
-      const reader = registry.self as unknown as RegistryExtras;
-      if (typeof reader.serviceAttributes !== 'function') return { birthdate: null, residenceCountry: null };
-      const a = await reader.serviceAttributes(personId);
+      const reader = ([registry.self, registry] as unknown as RegistryExtras[]).find((r) => typeof r.serviceAttributes === 'function');
+      if (reader?.serviceAttributes === undefined) return { birthdate: null, residenceCountry: null };
+      const a = await reader.serviceAttributes.call(reader, personId);
       return {
         birthdate: typeof a.birthdate === 'string' ? a.birthdate : null,
         residenceCountry: typeof a.residence_country === 'string' ? a.residence_country : null,
@@ -148,16 +150,39 @@ export function buildCredentials(
     nonceSecret: keys.cookieSecret,
     subjects: registrySubjects(registry, options.serviceAttributes),
     worlds: worldClaimPolicy(worlds),
-    externalStatusLists: externalStatusLists(config, clock),
+    externalStatusLists: options.externalStatusLists ?? externalStatusLists(config, clock),
     options: { publicUrl: config.publicUrl, mode: config.mode },
   });
   // Closure and recovery revoke what was issued, in the same transaction as the act itself.
   registry.self.onPersonClosed(async (tx, event) => {
     await credentials.personClosed(tx, event);
   });
-  const extras = registry.enrolments as unknown as RegistryExtras;
-  extras.onPersonRecovered?.(async (tx, event) => {
-    await credentials.personRecovered(tx, event);
-  });
+  const hooks = [registry.enrolments, registry.self] as unknown as RegistryExtras[];
+  const recoveryHook = hooks.find((h) => typeof h.onPersonRecovered === 'function');
+  if (recoveryHook?.onPersonRecovered) {
+    recoveryHook.onPersonRecovered(async (tx, event) => {
+      await credentials.personRecovered(tx, event);
+    });
+  } else {
+    // Until the registry offers a recovery hook (inside its transaction), revoke right after
+    // the recovery commits and before its result — the new session — leaves the process, so
+    // nothing can be issued to the new key in between. Only a crash at that instant would
+    // leave the old copies live (until they expire).
+    const recover = registry.enrolments.recover.bind(registry.enrolments);
+    registry.enrolments.recover = async (presentation) => {
+      const result = await recover(presentation);
+      await credentials.revocations.revoke({ personId: result.personId }, 'recovered');
+      return result;
+    };
+  }
   return { credentials, http: { credentials, worldOf: options.worldOf ?? basicWorldAuth(worlds) } };
+}
+
+/** Sweeps expired credentials state on a timer; returns the stop function. */
+export function startCredentialsSweeper(credentials: Credentials, intervalSeconds: number, failed: (error: unknown) => void): () => void {
+  const timer = setInterval(() => {
+    credentials.sweep().catch(failed);
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

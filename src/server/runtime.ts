@@ -12,7 +12,7 @@ import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '
 import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
-import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
+import { buildCredentials, type CredentialsWiringOptions, startCredentialsSweeper } from './credentials.ts';
 import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
 import type { TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
@@ -147,6 +147,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     options.background === false || config.sweepIntervalSeconds === 0
       ? undefined
       : startWorldsSweeper(worlds, config.sweepIntervalSeconds, (error) => logger.error({ err: error }, 'worlds sweep failed'));
+  const stopCredentialsSweeper =
+    options.background === false || config.sweepIntervalSeconds === 0
+      ? undefined
+      : startCredentialsSweeper(credentials, config.sweepIntervalSeconds, (error) =>
+          logger.error({ err: error }, 'credentials sweep failed'),
+        );
   // Expiry of disclosure requests is logged; each request is swept under its own lock, so nodes may race safely.
   const stopDisclosureSweeper =
     options.background === false || config.sweepIntervalSeconds === 0
@@ -176,6 +182,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await stopLog();
       await stopSweeper?.();
       stopWorldsSweeper?.();
+      stopCredentialsSweeper?.();
       await stopDisclosureSweeper?.();
       await app.close();
       if (!options.store) await store.close();

@@ -10,7 +10,14 @@ import { loadConfig } from '../../src/config/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { issuanceClaimsSchema, issueCredentials, vctFor } from '../../src/credentials/index.ts';
 import { generateHolderKey, type PidClaims } from '../../src/registry/index.ts';
-import { type JSONWebKeySet, type JsonWebKey, publicJwkOf, signCompactJws, type VerifyPresentationOptions } from '../../src/sdk/index.ts';
+import {
+  type JSONWebKeySet,
+  type JsonWebKey,
+  publicJwkOf,
+  type StatusListSource,
+  signCompactJws,
+  type VerifyPresentationOptions,
+} from '../../src/sdk/index.ts';
 import { createLogger, startRuntime } from '../../src/server/index.ts';
 import type { Engine } from '../../src/store/index.ts';
 import { createTestDatabase } from './engines.ts';
@@ -28,7 +35,10 @@ export interface CredentialsRuntime extends TestRuntime {
 }
 
 /** A runtime on a fresh database with an active trustee set and an administrator token. */
-export async function startCredentialsRuntime(engine: Engine): Promise<CredentialsRuntime> {
+export async function startCredentialsRuntime(
+  engine: Engine,
+  wiring: { externalStatusLists?: StatusListSource } = {},
+): Promise<CredentialsRuntime> {
   const database = await createTestDatabase(engine);
   const config = loadConfig({
     env: {},
@@ -48,6 +58,7 @@ export async function startCredentialsRuntime(engine: Engine): Promise<Credentia
     logger: createLogger('silent'),
     background: false,
     credentials: {
+      ...wiring,
       // The registry's own reader when it has one; otherwise what enrolment put in.
       async serviceAttributes(personId) {
         const reader = (runtime?.registry.self ?? {}) as { serviceAttributes?: (id: string) => Promise<Record<string, unknown>> };
@@ -125,7 +136,12 @@ export interface AttributeIssuerKit {
   iss: string;
   jwks: JSONWebKeySet;
   privateKey: KeyObject;
-  issue(kind: 'occupation' | 'membership', claims: Record<string, unknown>, holderJwk: JsonWebKey): Promise<string>;
+  issue(
+    kind: 'occupation' | 'membership',
+    claims: Record<string, unknown>,
+    holderJwk: JsonWebKey,
+    status?: { uri: string; idx: number },
+  ): Promise<string>;
 }
 
 export function attributeIssuer(rt: CredentialsRuntime, iss: string): AttributeIssuerKit {
@@ -134,7 +150,7 @@ export function attributeIssuer(rt: CredentialsRuntime, iss: string): AttributeI
     iss,
     privateKey,
     jwks: { keys: [{ ...publicJwkOf(publicKey), kid: 'k1' }] },
-    async issue(kind, claims, holderJwk) {
+    async issue(kind, claims, holderJwk, status) {
       const [issued] = await issueCredentials({
         vct: vctFor(PUBLIC_URL, kind),
         claims,
@@ -145,6 +161,7 @@ export function attributeIssuer(rt: CredentialsRuntime, iss: string): AttributeI
         now: rt.clock.now(),
         random: systemRandom,
         schema: issuanceClaimsSchema(kind),
+        ...(status === undefined ? {} : { status: () => status }),
       });
       return issued?.credential ?? '';
     },
