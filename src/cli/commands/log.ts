@@ -101,7 +101,7 @@ export function registerLogCommands(program: Command, io: CliIo): void {
       const options = monitorOptions(io, flags, state);
       let lastReport = 0n;
       options.progress = (verified, total) => {
-        if (verified - lastReport >= 256n || verified === total) io.err(`mvid: verified ${verified}/${total} entries`);
+        if (verified - lastReport >= 256n || verified === total) io.err(`mvid: checked ${verified}/${total} entries`);
         lastReport = verified;
       };
       try {
