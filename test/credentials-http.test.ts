@@ -379,11 +379,11 @@ for (const engine of ENGINES) {
     });
 
     it('refuses what mvid does not hold and bad requests', async () => {
-      const stateless = await enrol(rt);
-      rt.attributes.set(stateless.personId, { birthdate: null, residenceCountry: null });
-      if (typeof (rt.registry.self as { serviceAttributes?: unknown }).serviceAttributes !== 'function') {
-        problem(await issue(stateless, { kind: 'age' }), 409, 'attribute_unavailable');
-      }
+      // No country in the PID's address: mvid holds no country of residence, so it issues none.
+      const stateless = await enrol(rt, { address: { locality: 'Nowhere' } });
+      problem(await issue(stateless, { kind: 'residence' }), 409, 'attribute_unavailable');
+      const residence = await issue(person, { kind: 'residence' });
+      assert.equal(residence.statusCode, 201, residence.body);
       const personhood = await issue(stateless, { kind: 'personhood', copies: 2 });
       assert.equal(personhood.statusCode, 201, personhood.body);
       problem(await issue(stateless, { kind: 'birthdate' }), 400, 'credential_configuration_unknown');

@@ -23,21 +23,18 @@ import type { Store, Tx } from '../store/index.ts';
 import { clientSecretMatches, type WorldsService } from '../worlds/index.ts';
 
 export interface CredentialsWiringOptions {
-  /** Overrides where service attributes come from (tests, until the registry exposes them). */
-  serviceAttributes?: (personId: string) => Promise<ServiceAttributes>;
   /** Overrides how a world client authenticates (tests). */
   worldOf?: (request: FastifyRequest) => Promise<string | undefined>;
   /** Overrides where attribute issuers' own status lists come from (tests). */
   externalStatusLists?: StatusListSource;
 }
 
-/** The registry's optional reader of service-readable attributes and recovery hook (duck-typed until exported). */
+/** The registry's recovery hook, once it offers one (duck-typed until then). */
 type RegistryExtras = {
-  serviceAttributes?: (personId: string) => Promise<Record<string, unknown>>;
   onPersonRecovered?: (hook: (tx: Tx, event: { personId: string }) => Promise<void>) => void;
 };
 
-export function registrySubjects(registry: Registry, override?: CredentialsWiringOptions['serviceAttributes']): CredentialSubjects {
+export function registrySubjects(registry: Registry): CredentialSubjects {
   return {
     async status(personId) {
       try {
@@ -53,11 +50,8 @@ export function registrySubjects(registry: Registry, override?: CredentialsWirin
         .reverse()
         .map((k) => k.jwk);
     },
-    async serviceAttributes(personId) {
-      if (override) return override(personId);
-      const reader = ([registry.self, registry] as unknown as RegistryExtras[]).find((r) => typeof r.serviceAttributes === 'function');
-      if (reader?.serviceAttributes === undefined) return { birthdate: null, residenceCountry: null };
-      const a = await reader.serviceAttributes.call(reader, personId);
+    async serviceAttributes(personId): Promise<ServiceAttributes> {
+      const a = await registry.self.serviceAttributes(personId);
       return {
         birthdate: typeof a.birthdate === 'string' ? a.birthdate : null,
         residenceCountry: typeof a.residence_country === 'string' ? a.residence_country : null,
@@ -148,7 +142,7 @@ export function buildCredentials(
     keys: signingKeys(keys),
     // Its own derived key inside: the c_nonce MAC never shares a key with the registry's nonces.
     nonceSecret: keys.cookieSecret,
-    subjects: registrySubjects(registry, options.serviceAttributes),
+    subjects: registrySubjects(registry),
     worlds: worldClaimPolicy(worlds),
     externalStatusLists: options.externalStatusLists ?? externalStatusLists(config, clock),
     options: { publicUrl: config.publicUrl, mode: config.mode },

@@ -30,8 +30,6 @@ export const WORLD = 'https://world.example';
 
 export interface CredentialsRuntime extends TestRuntime {
   adminToken: string;
-  /** Birthdates and countries by person, standing in until the registry exposes service attributes. */
-  attributes: Map<string, { birthdate: string | null; residenceCountry: string | null }>;
 }
 
 /** A runtime on a fresh database with an active trustee set and an administrator token. */
@@ -50,37 +48,20 @@ export async function startCredentialsRuntime(
     },
   });
   const clock = new ManualClock('2026-06-01T12:00:00Z');
-  const attributes = new Map<string, { birthdate: string | null; residenceCountry: string | null }>();
-  let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
-  runtime = await startRuntime(config, {
+  const runtime = await startRuntime(config, {
     clock,
     random: systemRandom,
     logger: createLogger('silent'),
     background: false,
-    credentials: {
-      ...wiring,
-      // The registry's own reader when it has one; otherwise what enrolment put in.
-      async serviceAttributes(personId) {
-        const reader = (runtime?.registry.self ?? {}) as { serviceAttributes?: (id: string) => Promise<Record<string, unknown>> };
-        if (typeof reader.serviceAttributes === 'function') {
-          const a = await reader.serviceAttributes(personId);
-          return {
-            birthdate: typeof a.birthdate === 'string' ? a.birthdate : null,
-            residenceCountry: typeof a.residence_country === 'string' ? a.residence_country : null,
-          };
-        }
-        return attributes.get(personId) ?? { birthdate: null, residenceCountry: null };
-      },
-    },
+    credentials: wiring,
   });
   await runtime.app.ready();
   const rt = Object.assign(runtime, {
     clock,
     database,
-    attributes,
     adminToken: '',
     async stop() {
-      await runtime?.close();
+      await runtime.close();
       await database.drop();
     },
   }) as CredentialsRuntime;
@@ -104,7 +85,6 @@ export async function enrol(rt: CredentialsRuntime, overrides: Partial<PidClaims
   const reply = await rt.app.inject({ method: 'POST', url: '/registry/v1/enrolments', payload: { presentation: p } });
   assert.equal(reply.statusCode, 201, reply.body);
   const body = reply.json() as { personId: string; session: { token: string } };
-  rt.attributes.set(body.personId, { birthdate: claims.birthdate, residenceCountry: claims.address?.country ?? null });
   return { personId: body.personId, token: body.session.token, holder, claims };
 }
 
