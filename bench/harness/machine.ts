@@ -9,14 +9,14 @@ export interface MachineFacts {
   cores: number;
   availableParallelism: number;
   /** The cgroup v2 CPU quota (`cpu.max`), when one is set. */
-  cpuQuota: string | undefined;
+  cpuQuota: string | null;
   totalMemoryMB: number;
   node: string;
   os: string;
-  distribution: string | undefined;
-  gitCommit: string | undefined;
+  distribution: string | null;
+  gitCommit: string | null;
   /** Whether the working tree had uncommitted changes (then the commit alone does not describe the code). */
-  gitDirty: boolean | undefined;
+  gitDirty: boolean | null;
   /** 1, 5 and 15 minute load averages when the run started: other work on the machine skews every figure. */
   loadAverage: number[];
 }
@@ -46,13 +46,13 @@ export function machineFacts(repoRoot: string): MachineFacts {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
     availableParallelism: os.availableParallelism(),
-    cpuQuota: quota === undefined || quota.startsWith('max') ? undefined : quota,
+    cpuQuota: quota === undefined || quota.startsWith('max') ? null : quota,
     totalMemoryMB: Math.round(os.totalmem() / 2 ** 20),
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
-    distribution: release ? /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(release)?.[1] : undefined,
-    gitCommit: git(repoRoot, ['rev-parse', 'HEAD']),
-    gitDirty: status === undefined ? undefined : status.length > 0,
+    distribution: (release ? /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(release)?.[1] : undefined) ?? null,
+    gitCommit: git(repoRoot, ['rev-parse', 'HEAD']) ?? null,
+    gitDirty: status === undefined ? null : status.length > 0,
     loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
