@@ -27,12 +27,12 @@ import {
 import {
   POINT_BYTES,
   encodePoint,
+  fixedPublicKey,
   multiplyBaseSecret,
   multiplySecret,
   randomBytes,
   randomScalar,
   readPointField,
-  tryDecodePoint,
 } from './group.ts';
 import { GCM_NONCE_BYTES, GCM_TAG_BYTES, aesGcmOpen, aesGcmSeal, hkdfSha256 } from './symmetric.ts';
 
@@ -100,7 +100,7 @@ export function sealEnvelope(input: SealEnvelopeInput, random: Random = systemRa
   if (typeof input.escrowPublicKey !== 'string') throw new TypeError('escrowPublicKey must be a base64url string');
   // The identity as Y would make S = r·0 = 0 public: refuse it (and anything that is not a point).
   const keyBytes = decodeBase64UrlStrict(input.escrowPublicKey);
-  const y = keyBytes === undefined ? undefined : tryDecodePoint(keyBytes);
+  const y = keyBytes === undefined ? undefined : fixedPublicKey(keyBytes);
   if (y === undefined)
     fail('crypto_encoding_invalid', 'escrowPublicKey is not a valid ristretto255 public key', { field: 'escrowPublicKey' });
 

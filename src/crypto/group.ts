@@ -147,6 +147,35 @@ export function readPointField(value: unknown, field: string, code: ErrorCode): 
   return point;
 }
 
+const FIXED_KEY_WINDOW = 8;
+const FIXED_KEY_CACHE_SIZE = 16;
+const fixedKeys = new Map<string, Point>();
+
+/**
+ * Decodes a long-lived public key (the escrow key Y every envelope is sealed to) once and
+ * precomputes its window table, so each r·Y costs about what r·G does instead of a full
+ * ladder — enrolment seals four envelopes to the same Y. Bounded LRU; identity refused.
+ */
+export function fixedPublicKey(bytes: Uint8Array): Point | undefined {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== POINT_BYTES) return undefined;
+  const key = Buffer.from(bytes).toString('hex');
+  const cached = fixedKeys.get(key);
+  if (cached) {
+    fixedKeys.delete(key);
+    fixedKeys.set(key, cached);
+    return cached;
+  }
+  const point = tryDecodePoint(bytes);
+  if (point === undefined) return undefined;
+  point.precompute(FIXED_KEY_WINDOW, false);
+  fixedKeys.set(key, point);
+  if (fixedKeys.size > FIXED_KEY_CACHE_SIZE) {
+    const oldest = fixedKeys.keys().next().value;
+    if (oldest !== undefined) fixedKeys.delete(oldest);
+  }
+  return point;
+}
+
 /** s·P for a secret s (constant-time ladder). s = 0 gives the identity. */
 export function multiplySecret(point: Point, s: bigint): Point {
   const r = modL(s);
