@@ -214,6 +214,14 @@ for (const engine of ENGINES) {
       assert.equal(d.authority.name, 'Landeskriminalamt Berlin');
       assert.equal(d.courtOrder.reference, '351 Gs 1234/26');
       assert.equal(d.log.length, 7);
+      // …and in his account view.
+      const page = await story.rt.app.inject({
+        url: '/account/disclosures',
+        headers: { authorization: `Bearer ${await signInTom(story)}` },
+      });
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Landeskriminalamt Berlin/);
+      assert.match(page.body, /351 Gs 1234\/26/);
     });
 
     it('the transparency report counts it, and recomputing it from the log gives the same figures', async () => {

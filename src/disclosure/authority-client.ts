@@ -147,7 +147,7 @@ export function openRelease(m: ReleaseMaterial, secretKey: Uint8Array): FetchedR
       throw new MvidError('request_mismatch', `envelope ${committed.envelopeId} is missing or not the one the request committed to`);
     }
     const mine = partials.filter((p) => p.envelopeId === envelope.envelopeId);
-    const { point, usedTrustees, badTrustees } = combinePartials(mine, {
+    const { point, usedTrustees, badTrustees } = combineNaming(mine, badByIndex, {
       threshold: set.threshold,
       verificationKeys: set.trustees,
       c1: envelope.c1,
@@ -166,6 +166,24 @@ export function openRelease(m: ReleaseMaterial, secretKey: Uint8Array): FetchedR
     }
   }
   return { requestId: m.requestId, envelopes, badTrustees: [...badByIndex.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)) };
+}
+
+/** `combinePartials`, but a refusal also names the trustees whose sealed shares did not even open. */
+function combineNaming(partials: PartialDecryption[], unopened: Map<number, BadTrustee>, options: Parameters<typeof combinePartials>[1]) {
+  try {
+    return combinePartials(partials, options);
+  } catch (error) {
+    if (!(error instanceof MvidError) || (error.code !== 'share_invalid' && error.code !== 'threshold_not_met')) throw error;
+    const fromCombine = ((error.extensions as { badTrustees?: BadTrustee[] }).badTrustees ?? []).filter(
+      (b) => b.index === undefined || !unopened.has(b.index),
+    );
+    const bad = [...unopened.values(), ...fromCombine];
+    if (bad.length === 0) throw error;
+    const names = bad.map((b) => b.trusteeId ?? `#${b.index ?? '?'}`).join(', ');
+    throw new MvidError('share_invalid', `too few valid shares for envelope ${options.envelopeId}; bad: ${names}`, {
+      extensions: { ...error.extensions, badTrustees: bad },
+    });
+  }
 }
 
 /** A fresh authority key pair (public key to register, secret key to keep), base64url. */
