@@ -44,7 +44,6 @@ export interface SigningKeys {
 export interface CredentialsOptions {
   /** mvid's public URL: `iss` of its credentials, credential issuer identifier, KB-JWT audience for sources. */
   publicUrl: string;
-  mode: 'development' | 'production';
   /** How long verifiers may cache a status list (`ttl`, Cache-Control max-age): the revocation delay. Default 900. */
   statusTtlSeconds?: number;
   /** Default lifetime of issued credentials, in days (age credentials may end sooner). Default 30. */

@@ -145,7 +145,7 @@ export function buildCredentials(
     subjects: registrySubjects(registry),
     worlds: worldClaimPolicy(worlds),
     externalStatusLists: options.externalStatusLists ?? externalStatusLists(config, clock),
-    options: { publicUrl: config.publicUrl, mode: config.mode },
+    options: { publicUrl: config.publicUrl },
   });
   // Closure and recovery revoke what was issued, in the same transaction as the act itself.
   registry.self.onPersonClosed(async (tx, event) => {
