@@ -259,6 +259,19 @@ for (const engine of ENGINES) {
       oauthError(await credential(access, body), 401, 'unauthenticated', 'invalid_token');
     });
 
+    it('the OpenAPI document describes the issuance endpoints', async () => {
+      const doc = (await rt.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+      for (const path of [
+        '/credentials/v1/issue',
+        '/credentials/v1/offers',
+        '/credentials/oid4vci/token',
+        '/credentials/oid4vci/nonce',
+        '/credentials/oid4vci/credential',
+      ]) {
+        assert.ok(doc.paths[path], `${path} is documented`);
+      }
+    });
+
     it('offers only what mvid proofs itself, and only to an active person', async () => {
       problem(
         await rt.app.inject({
