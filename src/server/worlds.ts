@@ -1,6 +1,6 @@
 /**
- * Wiring of src/worlds to its neighbours: the registry answers who is active (and,
- * once it exposes them, the service-readable attributes), the credentials module
+ * Wiring of src/worlds to its neighbours: the registry answers who is active and
+ * opens the service-readable attributes (birthdate, residence), the credentials module
  * turns a birthdate into age predicates, moderation will answer trust levels.
  */
 import type { Config } from '../config/index.ts';
@@ -12,13 +12,10 @@ import type { Store } from '../store/index.ts';
 import { createWorlds, type PersonAttributes, type PersonDirectory, type TrustLevels, type WorldsService } from '../worlds/index.ts';
 
 export interface WorldsWiringOptions {
-  /** Overrides where person attributes come from (tests, until the registry exposes them). */
+  /** Overrides where person attributes come from (tests that need attributes no PID carries). */
   personAttributes?: (personId: string) => Promise<PersonAttributes>;
   trustLevels?: TrustLevels;
 }
-
-/** The registry's optional reader of service-readable attributes (birthdate, residence, …). */
-type AttributeReader = { serviceAttributes?: (personId: string) => Promise<Record<string, unknown>> };
 
 export function registryPersonDirectory(registry: Registry, override?: WorldsWiringOptions['personAttributes']): PersonDirectory {
   return {
@@ -31,9 +28,7 @@ export function registryPersonDirectory(registry: Registry, override?: WorldsWir
     },
     async attributes(personId) {
       if (override) return override(personId);
-      const reader = registry.self as unknown as AttributeReader;
-      if (typeof reader.serviceAttributes !== 'function') return {};
-      const a = await reader.serviceAttributes(personId);
+      const a = await registry.self.serviceAttributes(personId);
       const out: PersonAttributes = {};
       if (typeof a.birthdate === 'string') out.birthdate = a.birthdate;
       if (typeof a.residence_country === 'string') out.residenceCountry = a.residence_country;
