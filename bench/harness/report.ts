@@ -186,7 +186,7 @@ function busyLines(rows: readonly ResultRow[]): string[] {
   const worst = Math.max(...rows.map((r) => r.foreignCpuCores ?? 0));
   return [
     `**Other processes were using the CPU during ${busy.length} benchmarks (up to ${worst.toFixed(2)} cores): ${busy.join(', ')}.**`,
-    '**Their figures are low for reasons outside mvid; see the ⚠ notes.**',
+    '**Rates measured beside other work are low, and latencies high, for reasons outside mvid; see the ⚠ notes.**',
     '',
   ];
 }
