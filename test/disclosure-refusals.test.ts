@@ -166,16 +166,19 @@ for (const engine of ENGINES) {
     });
 
     it('a trustee refuses a stale checkpoint, older than the last one it saw', async () => {
-      const rows = await story.rt.store.db.selectFrom('tlog_checkpoints').select(['size', 'note']).orderBy('size').execute();
-      const oldest = rows.find((r) => Number(r.size) > 0);
-      assert.ok(oldest);
+      // Grow the log past the checkpoints already signed, then let bob see the newest one.
+      await story.authority.client.file(tomRequest(story));
       const bob = story.trustees.get('bob');
       assert.ok(bob);
-      await bob.client.review(requestId); // bob has now seen the latest
+      await bob.client.review(requestId);
+      const seen = BigInt(bob.state.lastCheckpoint?.size ?? '0');
+      const rows = await story.rt.store.db.selectFrom('tlog_checkpoints').select(['size', 'note']).orderBy('size').execute();
+      const older = rows.find((r) => Number(r.size) > 0 && BigInt(r.size) < seen);
+      assert.ok(older, `no signed checkpoint older than ${seen}`);
       await rejects(
         clientOf(
           'bob',
-          withCheckpoint(story.fetch, async () => oldest.note),
+          withCheckpoint(story.fetch, async () => older.note),
           bob.state,
         ).review(requestId),
         'checkpoint_stale',
