@@ -23,6 +23,7 @@ import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts
 import { disclosureRoutes } from './routes/disclosure.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { homeRoutes } from './routes/home.ts';
 import { tlogRoutes } from './routes/tlog.ts';
 import { worldsRoutes } from './routes/worlds.ts';
 
@@ -154,6 +155,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes);
+  await app.register(homeRoutes);
   if (deps.credentials) await app.register(credentialsRoutes, deps.credentials);
   await app.register(registryRoutes);
   await app.register(tlogRoutes);

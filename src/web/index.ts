@@ -7,5 +7,7 @@ export { renderErrorPage, renderLogoutPage, renderLogoutDone } from './oidc-page
 export { renderAccount, renderPasskeySetup } from './account.ts';
 export type { AccountPageInput } from './account.ts';
 export { passkeyScript } from './passkey-script.ts';
-export { renderPersonDisclosures, renderTransparencyReport } from './disclosure.ts';
+export { renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from './disclosure.ts';
 export type { PersonDisclosuresPageInput, TransparencyPageInput } from './disclosure.ts';
+export { renderHome } from './home.ts';
+export type { HomePageInput } from './home.ts';

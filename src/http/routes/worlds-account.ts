@@ -6,20 +6,15 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError, toBase64Url } from '../../core/index.ts';
-import { newNonce, pageCsp, renderAccount, renderPasskeySetup } from '../../web/index.ts';
+import { newNonce, renderAccount, renderPasskeySetup } from '../../web/index.ts';
 import { WEB_SESSION_TTL_SECONDS } from '../../worlds/index.ts';
+import { sendPage } from '../pages.ts';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
 import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
 
 const PRE = 'mvid_pre';
 
-function html(reply: FastifyReply, body: string, nonce: string): FastifyReply {
-  return reply
-    .type('text/html; charset=utf-8')
-    .header('content-security-policy', pageCsp(nonce))
-    .header('cache-control', 'no-store')
-    .send(body);
-}
+const html = (reply: FastifyReply, body: string, nonce: string): FastifyReply => sendPage(reply, body, nonce);
 
 export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
   const { worlds, config, random } = app.deps;
