@@ -49,7 +49,8 @@ export function buildTransparencyLog(config: Config, store: Store, keys: Service
 
 /**
  * Signs the first checkpoint if there is none and integrates what is queued, then keeps
- * integrating in the background. Returns the stop function.
+ * integrating in the background. Without background jobs (tests, one-shot commands) the
+ * log integrates only when asked or appended to. Returns the stop function.
  */
 export async function startTransparencyLog(
   log: TransparencyLog,
@@ -57,6 +58,7 @@ export async function startTransparencyLog(
   logger: Logger,
   background: boolean,
 ): Promise<() => Promise<void>> {
+  if (!background) return async () => log.witnessesIdle();
   try {
     const first = await log.integrate();
     if (first.integrated > 0) logger.info({ integrated: first.integrated, size: first.size.toString() }, 'integrated queued log entries');
@@ -64,6 +66,6 @@ export async function startTransparencyLog(
     // A log that refuses to sign still serves what it signed: the evidence stays readable.
     logger.error({ err: error }, 'log integration failed');
   }
-  if (!background || config.logIntegrateIntervalMs === 0) return async () => log.witnessesIdle();
+  if (config.logIntegrateIntervalMs === 0) return async () => log.witnessesIdle();
   return log.start(config.logIntegrateIntervalMs, (error) => logger.error({ err: error }, 'log integration failed'));
 }
