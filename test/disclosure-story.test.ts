@@ -245,6 +245,10 @@ for (const engine of ENGINES) {
       const page = await story.rt.app.inject({ url: '/transparency' });
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /Landeskriminalamt Berlin/);
+      const console = await story.rt.app.inject({ url: '/disclosure/trustee' });
+      assert.equal(console.statusCode, 200);
+      assert.match(String(console.headers['content-security-policy']), /script-src 'nonce-/);
+      assert.match(console.body, /Trustee console/);
     });
 
     it('with one bad share among four, the authority names the bad trustee and decrypts with the other three', async () => {

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MvidError, toBase64Url } from '../../core/index.ts';
 import type { NewAuthority } from '../../disclosure/index.ts';
-import { newNonce, pageCsp, renderPersonDisclosures, renderTransparencyReport } from '../../web/index.ts';
+import { newNonce, pageCsp, renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from '../../web/index.ts';
 import { ADMIN_SECURITY, PERSON_SECURITY, personOf, requireAdmin, requirePerson } from '../auth.ts';
 import { disclosureOf } from './disclosure-auth.ts';
 import { disclosureAuthorityRoutes } from './disclosure-authority.ts';
@@ -154,6 +154,11 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
     const nonce = newNonce();
     const report = await d.transparencyReport();
     return html(reply, renderTransparencyReport({ nonce, ...report }), nonce, 'public, max-age=60');
+  });
+
+  app.get('/disclosure/trustee', { schema: { hide: true } }, async (_request, reply) => {
+    const nonce = newNonce();
+    return html(reply, renderTrusteeConsole({ nonce }), nonce, 'no-store');
   });
 
   app.get(
