@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { buildCatalogue, loadSuites, orderSuites, selectBenchmarks } from './harness/catalogue.ts';
+import { autoQuietWait, estimateSeconds, RUN_BUDGET_SECONDS } from './harness/runner.ts';
 import { formatFigure, median, quantile, summarize } from './harness/stats.ts';
 import { type AnySuite, type Benchmark, defineSuite, type MetricSpec } from './harness/types.ts';
 import { conditionText, judge, TARGETS, type TargetRow } from './targets.ts';
@@ -205,5 +206,25 @@ describe('selection', () => {
     const s = selectBenchmarks(catalogue, ['tokens', 'nope']);
     assert.deepEqual(s.unknown, ['nope']);
     assert.deepEqual(s.benchmarks, ['ceiling.http.hello', 'tokens.cc']);
+  });
+});
+
+describe('run budget', () => {
+  it('estimates measuring time from repetitions, warm-ups and seconds', () => {
+    assert.equal(
+      estimateSeconds([
+        { reps: 5, warmups: 1, seconds: 4 },
+        { reps: 5, warmups: 1, seconds: 1 },
+      ]),
+      30,
+    );
+  });
+
+  it('waits for a quiet machine only with what the 15-minute budget leaves, never more than 5 min', () => {
+    assert.equal(autoQuietWait(60), 300);
+    assert.equal(autoQuietWait(RUN_BUDGET_SECONDS), 0);
+    const tight = autoQuietWait(450);
+    assert.ok(tight > 0 && tight < 300);
+    assert.ok(450 * 1.5 + 120 + tight <= RUN_BUDGET_SECONDS);
   });
 });

@@ -21,7 +21,8 @@ const HELP = `usage: npm run bench [-- [NAME...] [--quick] [--list] [--quiet-wai
   --quick  repetitions shortened to a fifth (smoke test; results are marked and not comparable)
   --list   list the benchmarks and targets, measure nothing
   --quiet-wait S  before each benchmark, wait for other processes to leave the CPU, at most
-           S seconds in the whole run (default 300; 0 never waits)
+           S seconds in the whole run (default auto: what the 15-minute budget leaves, at
+           most 300, and 0 with --quick; 0 never waits)
 Full runs write bench/results/latest.{json,md}; selective or quick runs bench/results/partial.{json,md}.`;
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -34,7 +35,7 @@ function parse(args: string[]) {
     options: {
       quick: { type: 'boolean' },
       list: { type: 'boolean' },
-      'quiet-wait': { type: 'string', default: '300' },
+      'quiet-wait': { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -84,9 +85,11 @@ async function main(argv: string[]): Promise<number> {
     log(`bench: also measuring the ceilings ${selection.pulledIn.join(', ')} (ratios need them from the same run)`);
 
   const quick = parsed.values.quick === true;
-  const quietWaitSeconds = Number(parsed.values['quiet-wait']);
-  if (!Number.isFinite(quietWaitSeconds) || quietWaitSeconds < 0) {
-    log(`bench: --quiet-wait takes a number of seconds\n${HELP}`);
+  const quietWait = parsed.values['quiet-wait'];
+  // A smoke test has nothing to protect by waiting.
+  const quietWaitSeconds = quietWait === 'auto' ? (quick ? 0 : 'auto') : Number(quietWait);
+  if (quietWaitSeconds !== 'auto' && !(Number.isFinite(quietWaitSeconds) && quietWaitSeconds >= 0)) {
+    log(`bench: --quiet-wait takes a number of seconds or auto\n${HELP}`);
     return 2;
   }
   const started = new Date();

@@ -18,9 +18,10 @@ export interface RunOptions {
   timeScale: number;
   /**
    * Seconds this run may spend, in total, waiting before a benchmark for other processes to
-   * leave the CPU (0: never wait). On a shared machine this trades minutes for honest figures.
+   * leave the CPU (0: never wait; `auto`: what the 15-minute budget leaves, at most 300).
+   * On a shared machine this trades minutes for honest figures.
    */
-  quietWaitSeconds: number;
+  quietWaitSeconds: number | 'auto';
   log: (line: string) => void;
 }
 
@@ -61,6 +62,17 @@ interface Plan {
   reps: number;
   warmups: number;
   seconds: number;
+}
+
+/** A full run must finish within this many seconds on 2 cores (the issue's bound). */
+export const RUN_BUDGET_SECONDS = 15 * 60;
+
+/**
+ * The default waiting budget: what remains of the run budget once measuring (and, assumed,
+ * half as much again for setups and process starts, plus a minute) is accounted for; at most 5 min.
+ */
+export function autoQuietWait(estimateSeconds: number): number {
+  return Math.max(0, Math.min(300, RUN_BUDGET_SECONDS - 120 - 1.5 * estimateSeconds));
 }
 
 /** Estimated measuring time of a plan in seconds (setup and process starts not included). */
@@ -119,8 +131,11 @@ export async function runBenchmarks(
     }
   }
   const estimate = estimateSeconds(plans);
+  const quietWaitSeconds = options.quietWaitSeconds === 'auto' ? autoQuietWait(estimate) : options.quietWaitSeconds;
+  const suiteCount = new Set(plans.map((p) => p.suite.name)).size;
   log(
-    `bench: ${plans.length} benchmarks in ${new Set(plans.map((p) => p.suite.name)).size} suites, about ${Math.ceil(estimate / 60)} min of measuring`,
+    `bench: ${plans.length} benchmarks in ${suiteCount} suites, about ${Math.ceil(estimate / 60)} min of measuring` +
+      (quietWaitSeconds > 0 ? `, up to ${Math.ceil(quietWaitSeconds / 60)} min of waiting for other work to leave the CPU` : ''),
   );
 
   const outcomes: MetricOutcome[] = [];
@@ -167,7 +182,7 @@ export async function runBenchmarks(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  let quietBudget = options.quietWaitSeconds * 1000;
+  let quietBudget = quietWaitSeconds * 1000;
   const waitForQuiet = async (tag: string) => {
     let noted = false;
     let quietSamples = 0;
@@ -280,8 +295,8 @@ export async function runBenchmarks(
       }
       suiteCleanups = [];
     }
-    const waited = options.quietWaitSeconds - quietBudget / 1000;
-    facts['waited for other processes to leave the CPU'] = `${Math.round(waited)} s (budget ${options.quietWaitSeconds} s)`;
+    const waited = quietWaitSeconds - quietBudget / 1000;
+    facts['waited for other processes to leave the CPU'] = `${Math.round(waited)} s (budget ${Math.round(quietWaitSeconds)} s)`;
   } finally {
     for (const cleanup of runCleanups) await cleanup().catch((error: unknown) => log(`bench: cleanup failed: ${errorText(error)}`));
     process.removeListener('SIGINT', onSignal);
