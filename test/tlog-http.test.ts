@@ -187,6 +187,13 @@ for (const engine of ENGINES) {
       assert.equal(post.statusCode, 405);
     });
 
+    it('documents the JSON API in the OpenAPI document', async () => {
+      const paths = Object.keys((await get('/openapi.json')).json().paths);
+      for (const path of ['/log/checkpoint', '/log/v1/proof/inclusion', '/log/v1/proof/consistency', '/log/v1/entries', '/log/v1/key']) {
+        assert.ok(paths.includes(path), path);
+      }
+    });
+
     it('integrates entries queued by other modules in the outbox', async () => {
       const extra = testEntry(COUNT + 1);
       const [id] = await rt.store.transaction((tx) => rt.tlog.enqueue(tx, [extra]));

@@ -135,6 +135,10 @@ for (const engine of ENGINES) {
           store.transaction((tx) => log.enqueue(tx, [new TextEncoder().encode('not an entry\n')])),
           (e: unknown) => e instanceof MvidError && e.code === 'entry_invalid',
         );
+        await assert.rejects(
+          log.appendEntries([new Uint8Array(70_000).fill(0x61)]),
+          (e: unknown) => e instanceof MvidError && e.code === 'entry_too_large',
+        );
         const [bad] = (
           await store.db
             .insertInto('log_outbox')
