@@ -41,3 +41,11 @@ it('reads a config file, with the environment winning', () => {
   writeFileSync(file, '{not json');
   assert.throws(() => loadConfig({ env: { MVID_CONFIG: file } }), /cannot read config file/);
 });
+
+it('bounds the lawful-disclosure clocks', () => {
+  const config = loadConfig({ env: { MVID_DISCLOSURE_MAX_DELAY_DAYS: '60' } });
+  assert.equal(config.disclosureMaxDelayDays, 60);
+  assert.equal(config.disclosureRequestValidityDays, 30);
+  assert.equal(config.disclosureEmergencyValidityHours, 48);
+  assert.throws(() => loadConfig({ env: { MVID_DISCLOSURE_MAX_DELAY_DAYS: '9999' } }), /MVID_DISCLOSURE_MAX_DELAY_DAYS/);
+});

@@ -34,6 +34,12 @@ export const ConfigSchema = Type.Object(
     ),
     /** Cosignatures a checkpoint needs before /log/checkpoint prefers it (0: serve the newest). */
     logWitnessThreshold: Type.Integer({ minimum: 0, maximum: 32 }),
+    /** Longest notification delay an authority may ask for (extensions need a new quorum). */
+    disclosureMaxDelayDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    /** How long an ordinary disclosure request stays open for trustee decisions. */
+    disclosureRequestValidityDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    /** Validity of an emergency (threat to life) request: shorter clock, same quorum. */
+    disclosureEmergencyValidityHours: Type.Integer({ minimum: 1, maximum: 720 }),
   },
   { additionalProperties: false },
 );
@@ -57,6 +63,9 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_LOG_INTEGRATE_INTERVAL_MS: 'logIntegrateIntervalMs',
   MVID_LOG_WITNESSES: 'logWitnesses',
   MVID_LOG_WITNESS_THRESHOLD: 'logWitnessThreshold',
+  MVID_DISCLOSURE_MAX_DELAY_DAYS: 'disclosureMaxDelayDays',
+  MVID_DISCLOSURE_REQUEST_VALIDITY_DAYS: 'disclosureRequestValidityDays',
+  MVID_DISCLOSURE_EMERGENCY_VALIDITY_HOURS: 'disclosureEmergencyValidityHours',
 };
 
 const INTEGER_KEYS = new Set<keyof Config>([
@@ -68,6 +77,9 @@ const INTEGER_KEYS = new Set<keyof Config>([
   'shutdownGraceSeconds',
   'logIntegrateIntervalMs',
   'logWitnessThreshold',
+  'disclosureMaxDelayDays',
+  'disclosureRequestValidityDays',
+  'disclosureEmergencyValidityHours',
 ]);
 /** Keys whose environment value is JSON. */
 const JSON_KEYS = new Set<keyof Config>(['logWitnesses']);
@@ -132,6 +144,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.retentionDays ??= 365;
   raw.sweepIntervalSeconds ??= 3600;
   raw.shutdownGraceSeconds ??= 10;
+  raw.disclosureMaxDelayDays ??= 90;
+  raw.disclosureRequestValidityDays ??= 30;
+  raw.disclosureEmergencyValidityHours ??= 48;
   raw.logIntegrateIntervalMs ??= 500;
   raw.logWitnesses ??= [];
   raw.logWitnessThreshold ??= 0;

@@ -111,7 +111,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);
-    disclosure = buildDisclosure({ store, clock, random, registry, worlds, log: tlog }, options.disclosure);
+    disclosure = buildDisclosure(
+      { store, clock, random, registry, worlds, log: tlog },
+      {
+        maxNotificationDelayDays: config.disclosureMaxDelayDays,
+        requestValidityDays: config.disclosureRequestValidityDays,
+        emergencyValidityHours: config.disclosureEmergencyValidityHours,
+        ...options.disclosure,
+      },
+    );
     app = await createApp({
       config,
       store,
