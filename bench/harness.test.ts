@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { buildCatalogue, loadSuites, orderSuites, selectBenchmarks } from './harness/catalogue.ts';
+import { ratioSkew } from './harness/report.ts';
 import { autoQuietWait, estimateSeconds, RUN_BUDGET_SECONDS } from './harness/runner.ts';
 import { formatFigure, median, quantile, summarize } from './harness/stats.ts';
 import { type AnySuite, type Benchmark, defineSuite, type MetricSpec } from './harness/types.ts';
@@ -226,5 +227,19 @@ describe('run budget', () => {
     const tight = autoQuietWait(450);
     assert.ok(tight > 0 && tight < 300);
     assert.ok(450 * 1.5 + 120 + tight <= RUN_BUDGET_SECONDS);
+  });
+});
+
+describe('ratio skew', () => {
+  const ceiling = (foreignCpuCores: number | null) => ({ id: 'c', title: 'C', unit: 'ops/s', median: 100, foreignCpuCores });
+
+  it('flags a ratio whose two sides saw different amounts of other work', () => {
+    assert.match(ratioSkew({ ratio: 0.3, foreignCpuCores: 0.05, ceiling: ceiling(1.3) }) ?? '', /ratio skewed/);
+  });
+
+  it('leaves a ratio alone when both sides saw the same conditions, or nothing is known', () => {
+    assert.equal(ratioSkew({ ratio: 0.3, foreignCpuCores: 1.2, ceiling: ceiling(1.3) }), null);
+    assert.equal(ratioSkew({ ratio: 0.3, foreignCpuCores: null, ceiling: ceiling(1.3) }), null);
+    assert.equal(ratioSkew({ ratio: null, foreignCpuCores: 0, ceiling: ceiling(1.3) }), null);
   });
 });

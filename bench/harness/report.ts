@@ -22,7 +22,7 @@ export interface ResultRow {
   secondsPerRep: number;
   samples: number[];
   summary: Summary | null;
-  ceiling: { id: string; title: string; unit: string; median: number | null } | null;
+  ceiling: { id: string; title: string; unit: string; median: number | null; foreignCpuCores: number | null } | null;
   /** median / ceiling median, both from this run. */
   ratio: number | null;
   target: { text: string; conditions: TargetRow['conditions'] } | null;
@@ -91,6 +91,7 @@ export function buildRows(
               title: ceilingTitle ?? metric.ceiling,
               unit: ceilingOutcome?.metric.unit ?? '',
               median: ceilingMedian ?? null,
+              foreignCpuCores: ceilingOutcome?.foreignCpuCores ?? null,
             },
       ratio: ratio ?? null,
       target: metric.target
@@ -126,7 +127,13 @@ export function buildRows(
       ceiling:
         row.ceiling === undefined
           ? null
-          : { id: row.ceiling, title: ceiling?.title ?? row.ceiling, unit: ceiling?.unit ?? '', median: medianOf(row.ceiling) ?? null },
+          : {
+              id: row.ceiling,
+              title: ceiling?.title ?? row.ceiling,
+              unit: ceiling?.unit ?? '',
+              median: medianOf(row.ceiling) ?? null,
+              foreignCpuCores: byId.get(row.ceiling)?.foreignCpuCores ?? null,
+            },
       ratio: null,
       target: { text: row.conditions.map((c) => conditionText(c, row.unit, ceiling?.title)).join(' and '), conditions: row.conditions },
       status: 'not-measured',
@@ -152,6 +159,17 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
+/**
+ * A ratio is only as good as the conditions on its two sides: when the ceiling and the
+ * benchmark were measured beside different amounts of other work, say so.
+ */
+export function ratioSkew(row: Pick<ResultRow, 'ratio' | 'foreignCpuCores' | 'ceiling'>): string | null {
+  const mine = row.foreignCpuCores;
+  const theirs = row.ceiling?.foreignCpuCores ?? null;
+  if (row.ratio === null || mine === null || theirs === null || Math.abs(mine - theirs) < BUSY_CORES) return null;
+  return `⚠ ratio skewed: the ceiling was measured beside ${theirs.toFixed(2)} cores of other work, this beside ${mine.toFixed(2)}`;
+}
+
 /** A reason short enough for a table cell (the JSON keeps it whole). */
 function brief(text: string): string {
   const flat = text.split('\n')[0]!.replace(/\s+/g, ' ').trim();
@@ -165,7 +183,8 @@ function figure(value: number | null | undefined, unit: string): string {
 function rowLine(row: ResultRow, targets: boolean): string {
   const s = row.summary;
   const ceiling = row.ceiling ? `${row.ceiling.title}: ${figure(row.ceiling.median, row.ceiling.unit)}` : '—';
-  const ratio = row.ratio === null ? '—' : `${row.ratio.toFixed(row.ratio < 0.1 ? 3 : 2)}×`;
+  const skew = ratioSkew(row);
+  const ratio = row.ratio === null ? '—' : `${row.ratio.toFixed(row.ratio < 0.1 ? 3 : 2)}×${skew === null ? '' : ' ⚠'}`;
   const measured = s ? figure(s.median, row.unit) : row.status === 'not-measured' ? 'not yet measured' : STATUS_TEXT[row.status];
   const range = s ? `${formatFigure(s.min)}–${formatFigure(s.max)}` : '—';
   const p95 = s ? formatFigure(s.p95) : '—';
@@ -173,7 +192,7 @@ function rowLine(row: ResultRow, targets: boolean): string {
     row.foreignCpuCores !== null && row.foreignCpuCores >= BUSY_CORES
       ? `⚠ other processes used ${row.foreignCpuCores.toFixed(2)} CPU cores meanwhile`
       : null;
-  const why = [busy, row.reason === null ? null : brief(row.reason), row.note].filter((x) => x !== null).join('; ');
+  const why = [busy, skew, row.reason === null ? null : brief(row.reason), row.note].filter((x) => x !== null).join('; ');
   const cells = [`${row.title} \`${row.id}\``, measured, p95, range, ceiling, ratio];
   if (targets) cells.push(row.target?.text ?? '—', STATUS_TEXT[row.status]);
   cells.push(why || '');

@@ -184,6 +184,7 @@ export async function runBenchmarks(
 
   let quietBudget = quietWaitSeconds * 1000;
   const waitForQuiet = async (tag: string) => {
+    if (quietWaitSeconds === 0) return;
     let noted = false;
     let quietSamples = 0;
     for (;;) {
