@@ -171,12 +171,3 @@ export function buildCredentials(
   }
   return { credentials, http: { credentials, worldOf: options.worldOf ?? basicWorldAuth(worlds) } };
 }
-
-/** Sweeps expired credentials state on a timer; returns the stop function. */
-export function startCredentialsSweeper(credentials: Credentials, intervalSeconds: number, failed: (error: unknown) => void): () => void {
-  const timer = setInterval(() => {
-    credentials.sweep().catch(failed);
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
-}

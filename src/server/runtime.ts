@@ -12,12 +12,13 @@ import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '
 import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
-import { buildCredentials, type CredentialsWiringOptions, startCredentialsSweeper } from './credentials.ts';
+import { type Stop, startSweepers } from './background.ts';
+import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
 import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
 import type { TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
-import { buildWorlds, startWorldsSweeper, type WorldsWiringOptions } from './worlds.ts';
+import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
 import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
@@ -140,38 +141,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   }
   // Safe with several nodes: integration runs under a database lock (see src/tlog/integrate.ts).
   const stopLog = await startTransparencyLog(tlog, config, logger, options.background !== false);
-  // Safe with several nodes: each sweep batch runs under a database lock (see src/registry/sweeper.ts).
-  const stopSweeper =
-    options.background === false || config.sweepIntervalSeconds === 0
-      ? undefined
-      : registry.sweeper.start(config.sweepIntervalSeconds, {
-          done: (report) => {
-            if (report.envelopes + report.tags + report.persons > 0)
-              logger.info({ sweep: report }, 'retention sweep deleted expired escrow data');
-          },
-          failed: (error) => logger.error({ err: error }, 'retention sweep failed'),
-        });
-  const stopWorldsSweeper =
-    options.background === false || config.sweepIntervalSeconds === 0
-      ? undefined
-      : startWorldsSweeper(worlds, config.sweepIntervalSeconds, (error) => logger.error({ err: error }, 'worlds sweep failed'));
-  const stopCredentialsSweeper =
-    options.background === false || config.sweepIntervalSeconds === 0
-      ? undefined
-      : startCredentialsSweeper(credentials, config.sweepIntervalSeconds, (error) =>
-          logger.error({ err: error }, 'credentials sweep failed'),
-        );
-  // Expiry of disclosure requests is logged; each request is swept under its own lock, so nodes may race safely.
-  const stopDisclosureSweeper =
-    options.background === false || config.sweepIntervalSeconds === 0
-      ? undefined
-      : disclosure.sweeper.start(config.sweepIntervalSeconds, {
-          done: (report) => {
-            if (report.expired + report.closed + report.extensionsExpired > 0)
-              logger.info({ sweep: report }, 'disclosure requests expired or closed');
-          },
-          failed: (error) => logger.error({ err: error }, 'disclosure sweep failed'),
-        });
+  // Safe with several nodes: every sweep runs under database locks (see src/server/background.ts).
+  const stops: Stop[] = [stopLog];
+  if (options.background !== false && config.sweepIntervalSeconds > 0) {
+    stops.push(...startSweepers({ registry, worlds, credentials, disclosure }, config.sweepIntervalSeconds, logger));
+  }
   return {
     config,
     store,
@@ -187,11 +161,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     app,
     initialised,
     async close() {
-      await stopLog();
-      await stopSweeper?.();
-      stopWorldsSweeper?.();
-      stopCredentialsSweeper?.();
-      await stopDisclosureSweeper?.();
+      for (const stop of stops) await stop();
       await app.close();
       if (!options.store) await store.close();
     },

@@ -61,12 +61,3 @@ export function buildWorlds(
   registry.self.onPersonClosed((tx, event) => worlds.onPersonClosed(tx, event));
   return worlds;
 }
-
-/** Sweeps expired protocol state on a timer; returns the stop function. */
-export function startWorldsSweeper(worlds: WorldsService, intervalSeconds: number, failed: (error: unknown) => void): () => void {
-  const timer = setInterval(() => {
-    worlds.sweep().catch(failed);
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
-}
