@@ -6,14 +6,14 @@
 import { createHash, type JsonWebKey } from 'node:crypto';
 import { ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
 import type { ShareFile } from '../../src/crypto/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
 import { initKeyDir, keyDirOf, loadKeys, type ServiceKeys } from '../../src/keys/index.ts';
+import { buildRegistry } from '../../src/server/index.ts';
 import {
-  createRegistry,
   type DevIssuerKey,
   generateHolderKey,
   issueDevPid,
   loadDevIssuerKey,
-  outboxLog,
   type PidClaims,
   presentPid,
   type PublishedTrusteeSet,
@@ -79,19 +79,8 @@ export function buildTestRegistry(
   retentionDays = 365,
   random: Random = systemRandom,
 ): Registry {
-  return createRegistry({
-    store,
-    clock,
-    random,
-    secrets: {
-      uniquenessSecret: keys.uniquenessSecret,
-      dataKey: keys.dataKey,
-      nonceSecret: keys.cookieSecret,
-      logSubjectSecret: keys.pairwiseSecret,
-    },
-    options: { mode, audience: AUDIENCE, retentionDays },
-    log: outboxLog(clock),
-  });
+  // The runtime's own wiring, so the tests exercise what ships.
+  return buildRegistry(loadConfig({ env: {}, overrides: { mode, retentionDays, publicUrl: AUDIENCE } }), store, keys, clock, random);
 }
 
 let counter = 0;
