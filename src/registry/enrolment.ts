@@ -27,6 +27,9 @@ import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
 import { type IssuedSession, type RegistryDeps, SESSION_TTL_SECONDS } from './types.ts';
 import { addDays } from './util.ts';
 
+/** Runs in the recovery's transaction; a throw aborts the recovery. */
+export type PersonRecoveredHook = (tx: Tx, event: { personId: string; at: Date; revokedKeys: string[] }) => Promise<void>;
+
 export interface EnrolmentResult {
   personId: string;
   holderKeyId: string;
@@ -49,6 +52,7 @@ export class Enrolments {
   readonly #trustees: TrusteeSets;
   readonly #nonceKey: Uint8Array;
   readonly #subjectKey: Uint8Array;
+  readonly #recoveredHooks: PersonRecoveredHook[] = [];
 
   constructor(deps: RegistryDeps, issuers: IssuerRegistry, trustees: TrusteeSets) {
     this.#deps = deps;
@@ -56,6 +60,14 @@ export class Enrolments {
     this.#trustees = trustees;
     this.#nonceKey = nonceKey(deps.secrets.nonceSecret);
     this.#subjectKey = logSubjectKey(deps.secrets.logSubjectSecret);
+  }
+
+  /**
+   * Subscribes to recoveries. The hook runs inside the recovery's transaction, so what it
+   * does (revoking credentials bound to the old keys) commits with the recovery or not at all.
+   */
+  onPersonRecovered(hook: PersonRecoveredHook): void {
+    this.#recoveredHooks.push(hook);
   }
 
   /** Verifies the PID and derives what both enrolment and recovery need, before any write. */
@@ -185,6 +197,7 @@ export class Enrolments {
       const entries = [personEventEntry(this.#subjectKey, personId, 'recovered', now, pid.issuer.id)];
       if (reopened) entries.unshift(personEventEntry(this.#subjectKey, personId, 'reinstated', now));
       await log.enqueue(tx, entries);
+      for (const hook of this.#recoveredHooks) await hook(tx, { personId, at: now, revokedKeys });
       return { personId, holderKeyId: kid, session, revokedKeys, reopened };
     });
   }

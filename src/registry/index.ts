@@ -17,7 +17,7 @@ export type { LoggedPersonAction, DestructionReason } from './log.ts';
 export { TRUSTEE_NAME, checkShareAgainst } from './trustees.ts';
 export type { TrusteeSets, PublishedTrusteeSet, DealtTrusteeSet, CheckedShare } from './trustees.ts';
 export type { IssuerRegistry, NewIssuer } from './issuers.ts';
-export type { Enrolments, EnrolmentResult } from './enrolment.ts';
+export type { Enrolments, EnrolmentResult, PersonRecoveredHook } from './enrolment.ts';
 export { SESSION_ASSERTION_TYP, KEY_PROOF_TYP } from './sessions.ts';
 export type { Sessions, PersonPrincipal } from './sessions.ts';
 export type { AdminTokens, AdminPrincipal, AdminTokenInfo } from './admin-tokens.ts';

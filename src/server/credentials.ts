@@ -19,7 +19,7 @@ import type { CredentialsHttp } from '../http/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
 import { StatusListCache, type StatusListSource } from '../sdk/index.ts';
-import type { Store, Tx } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { clientSecretMatches, type WorldsService } from '../worlds/index.ts';
 
 export interface CredentialsWiringOptions {
@@ -28,11 +28,6 @@ export interface CredentialsWiringOptions {
   /** Overrides where attribute issuers' own status lists come from (tests). */
   externalStatusLists?: StatusListSource;
 }
-
-/** The registry's recovery hook, once it offers one (duck-typed until then). */
-type RegistryExtras = {
-  onPersonRecovered?: (hook: (tx: Tx, event: { personId: string }) => Promise<void>) => void;
-};
 
 export function registrySubjects(registry: Registry): CredentialSubjects {
   return {
@@ -151,23 +146,8 @@ export function buildCredentials(
   registry.self.onPersonClosed(async (tx, event) => {
     await credentials.personClosed(tx, event);
   });
-  const hooks = [registry.enrolments, registry.self] as unknown as RegistryExtras[];
-  const recoveryHook = hooks.find((h) => typeof h.onPersonRecovered === 'function');
-  if (recoveryHook?.onPersonRecovered) {
-    recoveryHook.onPersonRecovered(async (tx, event) => {
-      await credentials.personRecovered(tx, event);
-    });
-  } else {
-    // Until the registry offers a recovery hook (inside its transaction), revoke right after
-    // the recovery commits and before its result — the new session — leaves the process, so
-    // nothing can be issued to the new key in between. Only a crash at that instant would
-    // leave the old copies live (until they expire).
-    const recover = registry.enrolments.recover.bind(registry.enrolments);
-    registry.enrolments.recover = async (presentation) => {
-      const result = await recover(presentation);
-      await credentials.revocations.revoke({ personId: result.personId }, 'recovered');
-      return result;
-    };
-  }
+  registry.enrolments.onPersonRecovered(async (tx, event) => {
+    await credentials.personRecovered(tx, event);
+  });
   return { credentials, http: { credentials, worldOf: options.worldOf ?? basicWorldAuth(worlds) } };
 }
