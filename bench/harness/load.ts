@@ -17,6 +17,11 @@ export interface LoadSpec {
   /** Sample this process's RSS every 100 ms during the run (the server's pid). */
   samplePid?: number;
   rss?: (pid: number) => number;
+  /**
+   * Share of the requests that may fail (errors, timeouts, non-2xx) before the run throws
+   * (default 0: none). Failed requests are never counted in `requestsPerSecond`.
+   */
+  maxFailureFraction?: number;
 }
 
 export interface LoadResult {
@@ -26,7 +31,10 @@ export interface LoadResult {
   latencyP99Ms: number;
   /** Largest RSS sampled during the run, in bytes (0 when not sampled). */
   peakRssBytes: number;
+  /** 2xx responses. */
   responses: number;
+  /** Errors, timeouts and non-2xx responses (at most `maxFailureFraction` of all requests). */
+  failures: number;
 }
 
 export const DEFAULT_CONNECTIONS = 64;
@@ -63,7 +71,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     if (sampler) clearInterval(sampler);
   }
   const failures = result.errors + result.timeouts + result.non2xx;
-  if (failures > 0 || result['2xx'] === 0) {
+  const allowed = (spec.maxFailureFraction ?? 0) * (result['2xx'] + failures);
+  if (failures > allowed || result['2xx'] === 0) {
     throw new Error(
       `load on ${spec.url} saw ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses (of ${result['2xx'] + result.non2xx})`,
     );
@@ -74,5 +83,6 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     latencyP99Ms: result.latency.p99,
     peakRssBytes,
     responses: result['2xx'],
+    failures,
   };
 }
