@@ -5,24 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { runCli } from '../src/cli/main.ts';
-import type { CliIo } from '../src/cli/io.ts';
 import { REPO_ROOT } from './support/engines.ts';
-
-function captureIo(env: Record<string, string> = {}): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    env,
-    cwd: REPO_ROOT,
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
+import { captureIo } from './support/cli.ts';
 
 it('--version and --help exit 0; an unknown command exits 2', async () => {
   const v = captureIo();

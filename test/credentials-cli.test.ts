@@ -7,26 +7,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CliIo } from '../src/cli/io.ts';
 import { runCli } from '../src/cli/main.ts';
 import { publicJwkOf } from '../src/sdk/index.ts';
-import { createTestDatabase, ENGINES, REPO_ROOT, type TestDatabase } from './support/engines.ts';
-
-function captureIo(env: Record<string, string>): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    env,
-    cwd: REPO_ROOT,
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
+import { createTestDatabase, ENGINES, type TestDatabase } from './support/engines.ts';
+import { captureIo } from './support/cli.ts';
 
 for (const engine of ENGINES) {
   describe(`attribute-issuers CLI on ${engine}`, () => {

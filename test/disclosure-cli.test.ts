@@ -9,27 +9,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CliIo } from '../src/cli/io.ts';
 import { runCli } from '../src/cli/main.ts';
 import { ENGINES } from './support/engines.ts';
 import { type Story, startStory } from './support/disclosure.ts';
 import { passphraseOf } from './support/registry.ts';
-
-function captureIo(env: Record<string, string | undefined>, cwd: string): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    env,
-    cwd,
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
+import { captureIo } from './support/cli.ts';
 
 for (const engine of ENGINES) {
   describe(`disclosure CLI on ${engine}`, () => {

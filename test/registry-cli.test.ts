@@ -7,31 +7,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CliIo } from '../src/cli/io.ts';
 import { runCli } from '../src/cli/main.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { ManualClock } from '../src/core/index.ts';
 import { generateHolderKey, presentPid } from '../src/registry/index.ts';
 import { createLogger, type Runtime, startRuntime } from '../src/server/index.ts';
 import { createTestDatabase, ENGINES, REPO_ROOT, type TestDatabase } from './support/engines.ts';
-
-type Io = CliIo & { stdout: string; stderr: string };
-
-function captureIo(env: Record<string, string>): Io {
-  const io: Io = {
-    env,
-    cwd: REPO_ROOT,
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
+import { captureIo } from './support/cli.ts';
 
 const TRUSTEES = ['alice', 'bob', 'carol', 'dave', 'erin'];
 
