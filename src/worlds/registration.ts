@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { type Clock, constantTimeEqual, MvidError, type Random, toBase64Url, ValidationError, utf8 } from '../core/index.ts';
-import type { Store } from '../store/index.ts';
+import type { Selectable } from 'kysely';
+import type { Database, Store } from '../store/index.ts';
 import {
   type CommunityRule,
   isWorldClaim,
@@ -113,18 +114,7 @@ export function validateNewWorld(input: NewWorld): StoredMetadata & { name: stri
   };
 }
 
-type Row = {
-  id: string;
-  name: string;
-  metadata_json: string;
-  purpose: string;
-  auth_method: string;
-  jwks_json: string | null;
-  secret_hash: string | null;
-  created_at: string;
-  updated_at: string;
-  disabled_at: string | null;
-};
+type Row = Selectable<Database['worlds']>;
 
 function toWorld(row: Row): World {
   const meta = JSON.parse(row.metadata_json) as StoredMetadata;

@@ -4,10 +4,11 @@
  * own files) the authority and trustee APIs. Mounted only when the runtime built the
  * disclosure service.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { MvidError, toBase64Url } from '../../core/index.ts';
 import type { NewAuthority } from '../../disclosure/index.ts';
-import { newNonce, pageCsp, renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from '../../web/index.ts';
+import { newNonce, renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from '../../web/index.ts';
+import { sendPage } from '../pages.ts';
 import { ADMIN_SECURITY, PERSON_SECURITY, personOf, requireAdmin, requirePerson } from '../auth.ts';
 import { disclosureOf } from './disclosure-auth.ts';
 import { disclosureAuthorityRoutes } from './disclosure-authority.ts';
@@ -27,10 +28,6 @@ import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
 
 const TAG = 'disclosure';
 const MAX_PAGE = 1000n;
-
-function html(reply: FastifyReply, body: string, nonce: string, cache: string): FastifyReply {
-  return reply.type('text/html; charset=utf-8').header('content-security-policy', pageCsp(nonce)).header('cache-control', cache).send(body);
-}
 
 export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
   if (!app.deps.disclosure) return;
@@ -153,12 +150,12 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
   app.get('/transparency', { schema: { hide: true } }, async (_request, reply) => {
     const nonce = newNonce();
     const report = await d.transparencyReport();
-    return html(reply, renderTransparencyReport({ nonce, ...report }), nonce, 'public, max-age=60');
+    return sendPage(reply, renderTransparencyReport({ nonce, ...report }), nonce, { cache: 'public, max-age=60' });
   });
 
   app.get('/disclosure/trustee', { schema: { hide: true } }, async (_request, reply) => {
     const nonce = newNonce();
-    return html(reply, renderTrusteeConsole({ nonce }), nonce, 'no-store');
+    return sendPage(reply, renderTrusteeConsole({ nonce }), nonce, { cache: 'no-store' });
   });
 
   app.get(
@@ -180,7 +177,7 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
   app.get('/account/disclosures', { preHandler: requireWorldsPerson, schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
     const disclosures = await d.views.forPerson(worldsPersonOf(request).personId);
-    return html(reply, renderPersonDisclosures({ nonce, disclosures }), nonce, 'no-store');
+    return sendPage(reply, renderPersonDisclosures({ nonce, disclosures }), nonce, { cache: 'no-store' });
   });
 
   const admin = { preHandler: requireAdmin };
