@@ -102,19 +102,19 @@ export const TARGETS: readonly TargetRow[] = [
   },
   {
     metric: 'mvid.rss.load',
-    title: 'RSS of `mvid serve`, under load',
+    title: 'RSS of `mvid serve`, under the token load',
     unit: 'MB',
     conditions: [{ op: '<=', value: 300 }],
     ceiling: 'ceiling.http.hello.rss-load',
-    addedBy: 'this harness (bench/suites/mvid-http.ts); moves under the token load with the token-endpoint issue',
+    addedBy: 'the OAuth token-endpoint issue (bench/suites/oidc.ts, benchmark mvid.token-load)',
   },
   {
     metric: 'mvid.readyz.p99',
-    title: 'p99 latency of /readyz under load',
+    title: 'p99 latency of /readyz under the token load',
     unit: 'ms',
     conditions: [{ op: '<', value: 50 }],
     ceiling: 'ceiling.http.hello.p99',
-    addedBy: 'this harness (bench/suites/mvid-http.ts); moves under the token load with the token-endpoint issue',
+    addedBy: 'the OAuth token-endpoint issue (bench/suites/oidc.ts, benchmark mvid.token-load)',
   },
 ];
 
