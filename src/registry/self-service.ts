@@ -85,6 +85,11 @@ export class SelfService {
     return readAttributes(this.#deps.store.db, personId, this.#deps.secrets.dataKey);
   }
 
+  /** The person's status alone (`undefined` for an unknown person): what a sign-in checks, one indexed read. */
+  async status(personId: string): Promise<PersonSummary['status'] | undefined> {
+    return (await personSummary(this.#deps.store.db, personId))?.status;
+  }
+
   async view(personId: string): Promise<PersonView> {
     const db = this.#deps.store.db;
     const person = await personSummary(db, personId);

@@ -20,11 +20,7 @@ export interface WorldsWiringOptions {
 export function registryPersonDirectory(registry: Registry, override?: WorldsWiringOptions['personAttributes']): PersonDirectory {
   return {
     async isActive(personId) {
-      try {
-        return (await registry.self.view(personId)).person.status === 'active';
-      } catch {
-        return false;
-      }
+      return (await registry.self.status(personId)) === 'active';
     },
     async attributes(personId) {
       if (override) return override(personId);

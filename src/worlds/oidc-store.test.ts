@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../core/index.ts';
 import type { Store } from '../store/index.ts';
 import { createTestStore, ENGINES } from '../../test/support/engines.ts';
-import { destroyGrant, grantsOfPerson, kyselyOidcAdapter, sweepOidcModels } from './oidc-store.ts';
+import { destroyGrant, grantsOfPerson, kyselyOidcAdapter, SESSION_RESAVE_SLACK_SECONDS, sweepOidcModels } from './oidc-store.ts';
 
 for (const engine of ENGINES) {
   describe(`oidc-provider adapter on ${engine}`, () => {
@@ -41,6 +41,33 @@ for (const engine of ENGINES) {
       await adapter('DeviceCode').upsert('d1', { userCode: 'ABCD-EFGH' }, 600);
       assert.ok(await adapter('DeviceCode').findByUserCode('ABCD-EFGH'));
       assert.equal(await adapter('DeviceCode').findByUserCode('nope'), undefined);
+    });
+
+    it('skips a Session re-save that only slides its expiry by less than the slack', async () => {
+      const sessions = adapter('Session');
+      const expiresAt = async () =>
+        (
+          await store.db
+            .selectFrom('oidc_models')
+            .select('expires_at')
+            .where('model', '=', 'Session')
+            .where('id', '=', 's2')
+            .executeTakeFirstOrThrow()
+        ).expires_at;
+      const exp = Math.floor(clock.now().getTime() / 1000) + 600;
+      await sessions.upsert('s2', { uid: 'u-2', accountId: 'p1', exp }, 600);
+      const first = await expiresAt();
+      clock.advance(30_000);
+      await sessions.upsert('s2', { uid: 'u-2', accountId: 'p1', exp: exp + 30 }, 600);
+      assert.equal(await expiresAt(), first, 'unchanged payload, expiry 30 s later: not written');
+      assert.equal((await sessions.find('s2'))?.exp, exp);
+      await sessions.upsert('s2', { uid: 'u-2', accountId: 'p1', exp: exp + 30, loginTs: 1 }, 600);
+      assert.equal((await sessions.find('s2'))?.loginTs, 1, 'a changed payload is written at once');
+      clock.advance(SESSION_RESAVE_SLACK_SECONDS * 1000);
+      const later = exp + 30 + SESSION_RESAVE_SLACK_SECONDS;
+      await sessions.upsert('s2', { uid: 'u-2', accountId: 'p1', exp: later, loginTs: 1 }, 600);
+      assert.equal((await sessions.find('s2'))?.exp, later, 'an expiry that moved by the slack is written');
+      assert.notEqual(await expiresAt(), first);
     });
 
     it('revokes by grant id per model, and destroyGrant removes a grant with all it issued', async () => {

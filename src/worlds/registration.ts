@@ -206,6 +206,12 @@ export class WorldRegistry {
     return row?.secret_hash ?? null;
   }
 
+  /** The world and its client-secret hash in one read (what every token request looks up). */
+  async getWithSecretHash(id: string): Promise<{ world: World; secretHash: string | null } | undefined> {
+    const row = await this.#store.db.selectFrom('worlds').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && { world: toWorld(row), secretHash: row.secret_hash };
+  }
+
   /** Disables a world: it can no longer sign anyone in (its grants are revoked by the caller). */
   async disable(id: string): Promise<World> {
     const now = this.#clock.now().toISOString();

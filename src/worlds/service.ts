@@ -50,6 +50,9 @@ function grantedClaims(payload: Record<string, unknown>): WorldClaim[] {
   return scope.split(' ').filter(isWorldClaim);
 }
 
+/** How fresh `worlds_releases.last_at` is kept: one minute. */
+const RELEASE_RECORD_RESOLUTION_MS = 60_000;
+
 export class WorldsService {
   readonly registry: WorldRegistry;
   readonly handles: Handles;
@@ -85,8 +88,9 @@ export class WorldsService {
 
   /** The OpenID Connect client metadata of an enabled world (undefined otherwise). */
   async clientMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
-    const world = await this.registry.get(clientId);
-    if (!world || world.disabledAt !== null) return undefined;
+    const found = await this.registry.getWithSecretHash(clientId);
+    if (!found || found.world.disabledAt !== null) return undefined;
+    const { world, secretHash } = found;
     const metadata: Record<string, unknown> = {
       client_id: world.id,
       client_name: world.name,
@@ -105,7 +109,7 @@ export class WorldsService {
     if (world.tosUri) metadata.tos_uri = world.tosUri;
     if (world.jwks) metadata.jwks = world.jwks;
     // oidc-provider wants a secret for client_secret_* methods; it receives the hash, compared by hash (see provider.ts).
-    if (world.authMethod !== 'private_key_jwt') metadata.client_secret = (await this.registry.secretHashOf(world.id)) ?? undefined;
+    if (world.authMethod !== 'private_key_jwt') metadata.client_secret = secretHash ?? undefined;
     return metadata;
   }
 
@@ -142,6 +146,7 @@ export class WorldsService {
   async #recordRelease(worldId: string, personId: string, claims: string[], at: Date): Promise<void> {
     if (claims.length === 0) return;
     const iso = at.toISOString();
+    if (await this.#releaseAlreadyRecorded(worldId, personId, claims, at)) return;
     await this.#deps.store.transaction(async (tx) => {
       const row = await tx
         .selectFrom('worlds_releases')
@@ -164,6 +169,23 @@ export class WorldsService {
           .execute();
       }
     });
+  }
+
+  /**
+   * Whether the record already names these claims with a `last_at` under a minute old: a world
+   * that signs the same person in again and again then costs no durable write per sign-in, and
+   * "last received" stays true to the minute.
+   */
+  async #releaseAlreadyRecorded(worldId: string, personId: string, claims: readonly string[], at: Date): Promise<boolean> {
+    const row = await this.#deps.store.db
+      .selectFrom('worlds_releases')
+      .select(['claims_json', 'last_at'])
+      .where('world_id', '=', worldId)
+      .where('person_id', '=', personId)
+      .executeTakeFirst();
+    if (!row || at.getTime() - Date.parse(row.last_at) >= RELEASE_RECORD_RESOLUTION_MS) return false;
+    const recorded = new Set(JSON.parse(row.claims_json) as string[]);
+    return claims.every((c) => recorded.has(c));
   }
 
   /** Every world the person uses: consented claims (live grants) and what it received, and when. */
