@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
-  CompiledQuery,
+  type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -63,22 +63,32 @@ class StatementCache {
   }
 }
 
-class NodeSqliteConnection implements DatabaseConnection {
-  readonly #statements: StatementCache;
-  constructor(db: DatabaseSync) {
-    this.#statements = new StatementCache(db);
+/**
+ * One acquisition of the single connection. Kysely acquires, runs, then releases; a lease
+ * whose work has joined a commit group hands the connection back early (so others can join
+ * the same group) and resolves only once the group is durable — Kysely's release is then a no-op.
+ */
+class Lease implements DatabaseConnection {
+  released = false;
+  inTransaction = false;
+  readonly #driver: NodeSqliteDriver;
+  constructor(driver: NodeSqliteDriver) {
+    this.#driver = driver;
   }
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const { stmt, reader } = this.#statements.get(compiled.sql);
-    const params = compiled.parameters.map(toSqliteValue);
-    if (reader) return { rows: stmt.all(...params) as R[] };
-    const { changes, lastInsertRowid } = stmt.run(...params);
-    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    return this.#driver.execute<R>(this, compiled);
   }
   // biome-ignore lint/correctness/useYield: streaming is not used; Kysely requires the method
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming is not supported on SQLite');
   }
+}
+
+/** The outer transaction that writes join until it commits: one fsync for all of them. */
+interface CommitGroup {
+  durable: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 class Mutex {
@@ -100,11 +110,23 @@ class Mutex {
   }
 }
 
+/**
+ * Group commit. SQLite has one writer and synchronous=FULL pays an fsync per COMMIT, which
+ * blocks the event loop; under concurrent load most of a request's time went there. So every
+ * write unit — a transaction, or a write outside one — runs as a SAVEPOINT inside one outer
+ * `BEGIN IMMEDIATE` transaction, the group, which commits on the next turn of the event loop
+ * (setImmediate), after every unit that queued for the connection meanwhile. A unit resolves
+ * only once its group's COMMIT has returned, so nothing is acknowledged before it is durable;
+ * a unit that fails rolls back to its savepoint and leaves the others alone. Reads while a
+ * group is open see its writes and likewise resolve only once it is durable, so no answer is
+ * built on data that a crash could still take back. Reads with no group open run at once.
+ */
 class NodeSqliteDriver implements Driver {
   readonly #options: SqliteOptions;
   readonly #mutex = new Mutex();
   #db: DatabaseSync | undefined;
-  #connection: NodeSqliteConnection | undefined;
+  #statements: StatementCache | undefined;
+  #group: CommitGroup | undefined;
 
   constructor(options: SqliteOptions) {
     this.#options = options;
@@ -121,30 +143,159 @@ class NodeSqliteDriver implements Driver {
     db.exec('PRAGMA foreign_keys = ON');
     db.exec(`PRAGMA busy_timeout = ${Math.trunc(this.#options.busyTimeoutMs ?? 5000)}`);
     this.#db = db;
-    this.#connection = new NodeSqliteConnection(db);
+    this.#statements = new StatementCache(db);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.#mutex.lock();
-    if (!this.#connection) throw new Error('SQLite driver is not initialised');
-    return this.#connection;
+    if (!this.#db) {
+      this.#mutex.unlock();
+      throw new Error('SQLite driver is not initialised');
+    }
+    return new Lease(this);
+  }
+
+  async execute<R>(lease: Lease, compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const { stmt, reader } = this.#statement(compiled.sql);
+    const params = compiled.parameters.map(toSqliteValue);
+    const run = (): QueryResult<R> => {
+      if (reader) return { rows: stmt.all(...params) as R[] };
+      const { changes, lastInsertRowid } = stmt.run(...params);
+      return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+    };
+    if (lease.inTransaction || (reader && this.#group === undefined)) return run();
+    const group = this.#joinGroup();
+    let result: QueryResult<R>;
+    if (reader) result = run();
+    else {
+      this.#exec('SAVEPOINT mvid_write');
+      try {
+        result = run();
+      } catch (error) {
+        this.#undo('mvid_write', error);
+        throw error;
+      }
+      this.#exec('RELEASE mvid_write');
+    }
+    this.#releaseEarly(lease);
+    await group.durable;
+    return result;
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+    const lease = connection as Lease;
+    this.#joinGroup();
+    this.#exec('SAVEPOINT mvid_tx');
+    lease.inTransaction = true;
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+    const lease = connection as Lease;
+    const group = this.#group;
+    if (!group) throw new Error('SQLite commit group lost before the transaction committed');
+    this.#exec('RELEASE mvid_tx');
+    lease.inTransaction = false;
+    this.#releaseEarly(lease);
+    await group.durable;
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
+    const lease = connection as Lease;
+    // After a failed group COMMIT the unit is already released and rolled back with its group.
+    if (!lease.inTransaction) return;
+    lease.inTransaction = false;
+    this.#undo('mvid_tx', new Error('transaction rolled back'));
   }
-  async releaseConnection(): Promise<void> {
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const lease = connection as Lease;
+    if (lease.released) return;
+    lease.released = true;
     this.#mutex.unlock();
   }
   async destroy(): Promise<void> {
-    this.#db?.close();
-    this.#db = undefined;
+    await this.#mutex.lock();
+    try {
+      const group = this.#group;
+      if (group) this.#commitGroup(group);
+      this.#db?.close();
+      this.#db = undefined;
+    } finally {
+      this.#mutex.unlock();
+    }
+  }
+
+  #statement(sql: string): { stmt: StatementSync; reader: boolean } {
+    if (!this.#statements) throw new Error('SQLite driver is closed');
+    return this.#statements.get(sql);
+  }
+  #exec(sql: string): void {
+    this.#statement(sql).stmt.run();
+  }
+  #releaseEarly(lease: Lease): void {
+    lease.released = true;
+    this.#mutex.unlock();
+  }
+
+  /** The open group, or a new one (BEGIN IMMEDIATE) whose COMMIT is queued behind the work already waiting. */
+  #joinGroup(): CommitGroup {
+    if (this.#group) return this.#group;
+    this.#exec('BEGIN IMMEDIATE');
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const durable = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Members await it; this keeps a failure that no member is awaiting yet from going unhandled.
+    durable.catch(() => {});
+    const group: CommitGroup = { durable, resolve, reject };
+    this.#group = group;
+    setImmediate(() => void this.#flush(group));
+    return group;
+  }
+
+  async #flush(group: CommitGroup): Promise<void> {
+    await this.#mutex.lock();
+    try {
+      if (this.#group === group) this.#commitGroup(group);
+    } finally {
+      this.#mutex.unlock();
+    }
+  }
+
+  #commitGroup(group: CommitGroup): void {
+    this.#group = undefined;
+    try {
+      this.#exec('COMMIT');
+      group.resolve();
+    } catch (error) {
+      this.#abandonTransaction();
+      group.reject(error);
+    }
+  }
+
+  /** Rolls one unit back to its savepoint; if SQLite already dropped the whole transaction, the group fails. */
+  #undo(savepoint: string, cause: unknown): void {
+    const group = this.#group;
+    if (this.#db?.isTransaction) {
+      try {
+        this.#exec(`ROLLBACK TO ${savepoint}`);
+        this.#exec(`RELEASE ${savepoint}`);
+        return;
+      } catch (error) {
+        cause = error;
+      }
+    }
+    this.#group = undefined;
+    this.#abandonTransaction();
+    group?.reject(cause);
+  }
+
+  #abandonTransaction(): void {
+    if (!this.#db?.isTransaction) return;
+    try {
+      this.#exec('ROLLBACK');
+    } catch {
+      // The transaction is gone either way; the members are told through the group.
+    }
   }
 }
 
