@@ -4,3 +4,4 @@ export type { ErrorCode, MvidErrorOptions } from './errors.ts';
 export { systemClock, ManualClock, systemRandom, SeededRandom } from './clock.ts';
 export type { Clock, Random } from './clock.ts';
 export { constantTimeEqual, toBase64Url, fromBase64Url, toHex, utf8, concatBytes } from './bytes.ts';
+export { lazy } from './lazy.ts';

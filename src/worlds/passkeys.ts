@@ -5,21 +5,22 @@
  * is a discoverable-credential assertion. Challenges are single use and short-lived.
  */
 import { createHash } from 'node:crypto';
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+  VerifiedAuthenticationResponse,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
-import { type Clock, fromBase64Url, MvidError, type Random, toBase64Url } from '../core/index.ts';
+import { type Clock, fromBase64Url, lazy, MvidError, type Random, toBase64Url } from '../core/index.ts';
 import type { Store } from '../store/index.ts';
 
 export const CHALLENGE_TTL_SECONDS = 300;
+
+/** The WebAuthn library, loaded on the first passkey ceremony: an idle server does not need it. */
+const webauthn = lazy(() => import('@simplewebauthn/server'));
 
 export interface PasskeyRecord {
   id: string;
@@ -104,6 +105,7 @@ export class Passkeys {
       .where('person_id', '=', personId)
       .execute();
     const challenge = await this.#issueChallenge('register', personId);
+    const { generateRegistrationOptions } = await webauthn();
     return generateRegistrationOptions({
       rpName: this.#rpName,
       rpID: this.#rpId,
@@ -127,7 +129,8 @@ export class Passkeys {
     const challenge = challengeOf(response?.response?.clientDataJSON);
     const owner = await this.#consumeChallenge(challenge, 'register');
     if (owner !== personId) throw refuse('the challenge was issued to someone else');
-    let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    const { verifyRegistrationResponse } = await webauthn();
+    let result: VerifiedRegistrationResponse;
     try {
       result = await verifyRegistrationResponse({
         response,
@@ -163,6 +166,7 @@ export class Passkeys {
   /** Options for `navigator.credentials.get()`: discoverable credentials, so no account is named. */
   async authenticationOptions(): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const challenge = await this.#issueChallenge('sign_in', null);
+    const { generateAuthenticationOptions } = await webauthn();
     return generateAuthenticationOptions({ rpID: this.#rpId, challenge, userVerification: 'required', allowCredentials: [] });
   }
 
@@ -177,7 +181,8 @@ export class Passkeys {
     const id = typeof response.id === 'string' ? response.id : '';
     const row = await this.#store.db.selectFrom('worlds_passkeys').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw refuse('unknown passkey');
-    let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    const { verifyAuthenticationResponse } = await webauthn();
+    let result: VerifiedAuthenticationResponse;
     try {
       result = await verifyAuthenticationResponse({
         response,
