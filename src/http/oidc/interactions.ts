@@ -24,16 +24,18 @@ function htmlReply(reply: FastifyReply, body: string, nonce: string, formTargets
     .send(body);
 }
 
-export function interactionRoutes(provider: Provider) {
+/** `provider` is a memoised loader: the provider is built on the first request that needs it. */
+export function interactionRoutes(provider: () => Promise<Provider>) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const { worlds, config } = app.deps;
     const cookieName = sessionCookieName(config.publicUrl);
     const csrfOf = (uid: string) => worlds.webSessions.csrfToken(`interaction:${uid}`);
 
     async function details(request: FastifyRequest<Params>, reply: FastifyReply): Promise<InteractionDetails> {
+      const oidc = await provider();
       let found: InteractionDetails;
       try {
-        found = await provider.interactionDetails(request.raw, reply.raw);
+        found = await oidc.interactionDetails(request.raw, reply.raw);
       } catch (error) {
         throw new MvidError('not_found', 'this sign-in has expired or belongs to another browser; start again from the world', {
           cause: error,
@@ -57,7 +59,7 @@ export function interactionRoutes(provider: Provider) {
     }
 
     async function finish(request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>): Promise<string> {
-      return provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
+      return (await provider()).interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
     }
 
     app.get<Params>('/interaction/:uid', { schema: { hide: true, params: UID } }, async (request, reply) => {
@@ -126,8 +128,9 @@ export function interactionRoutes(provider: Provider) {
       const clientId = String(d.params.client_id);
       const world = await worlds.enabledWorld(clientId);
       const required = new Set(world.claims.filter((c) => c.required).map((c) => c.name));
-      const grant = d.grantId ? await provider.Grant.find(d.grantId) : undefined;
-      const target = grant ?? new provider.Grant({ accountId: d.session.accountId, clientId });
+      const { Grant } = await provider();
+      const grant = d.grantId ? await Grant.find(d.grantId) : undefined;
+      const target = grant ?? new Grant({ accountId: d.session.accountId, clientId });
       const missing: string[] = d.prompt.details.missingOIDCScope ?? [];
       const accepted = missing.filter((s) => !isWorldClaim(s) || required.has(s) || body[`claim:${s}`] === '1');
       const declined = missing.filter((s) => !accepted.includes(s));

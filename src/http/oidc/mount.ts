@@ -2,7 +2,8 @@
  * Mounts oidc-provider (a Koa application) under /oidc in the Fastify app. The
  * provider reads request bodies itself, so this plugin's scope keeps Fastify's parsers
  * off the stream; the path is stripped as a Connect-style mount would, with
- * `originalUrl` kept so the provider builds its own URLs under /oidc.
+ * `originalUrl` kept so the provider builds its own URLs under /oidc. The provider is
+ * built on the first request that needs it (`provider` is a memoised loader).
  */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,8 +11,8 @@ import type Provider from 'oidc-provider';
 
 export const OIDC_MOUNT = '/oidc';
 
-export function oidcMount(provider: Provider, publicUrl: string) {
-  const callback = provider.callback();
+export function oidcMount(provider: () => Promise<Provider>, publicUrl: string) {
+  let callback: ReturnType<Provider['callback']> | undefined;
   // oidc-provider builds endpoint URLs from the request's Host; pin them to the public URL
   // instead, so a forged Host header cannot poison discovery or redirects.
   const pub = new URL(publicUrl);
@@ -19,6 +20,7 @@ export function oidcMount(provider: Provider, publicUrl: string) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      callback ??= (await provider()).callback();
       reply.hijack();
       const raw = request.raw as IncomingMessage & { originalUrl?: string };
       raw.originalUrl = raw.url ?? '/';
