@@ -16,6 +16,7 @@ import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
 import { parseJsonBody } from './json-body.ts';
+import { lazySchemaCompilers } from './lazy-schemas.ts';
 import { Metrics } from './metrics.ts';
 import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
@@ -50,6 +51,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     metrics: Metrics;
+    /** Compiles every route schema not compiled yet (they compile on first use); returns how many. */
+    compileAllSchemas(): number;
   }
 }
 
@@ -59,6 +62,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   // pino's Logger is a FastifyBaseLogger; the cast keeps FastifyInstance's default generics for plugins.
   const { config, random } = deps;
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
@@ -75,12 +79,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // Validators and serializers compile on a route's first request, not at start-up (idle memory).
+    schemaController: { compilersFactory: schemas.compilersFactory },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
   const metrics = new Metrics();
   const routes = new RouteIndex();
   app.decorate('deps', deps);
   app.decorate('metrics', metrics);
+  app.decorate('compileAllSchemas', () => schemas.compileAll());
 
   app.addHook('onRoute', (route) => routes.add(route.url, route.method as string | string[]));
   app.removeAllContentTypeParsers();
