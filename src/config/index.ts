@@ -4,6 +4,7 @@
  * Nothing else in mvid reads `process.env`: the parsed `Config` is passed down.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -24,6 +25,8 @@ export const ConfigSchema = Type.Object(
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
     retentionDays: Type.Integer({ minimum: 1, maximum: 36500 }),
     sweepIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
+    /** Worker threads that seal escrow envelopes off the event loop (0: seal on the event loop). */
+    sealWorkers: Type.Integer({ minimum: 0, maximum: 64 }),
     shutdownGraceSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
     /** How often queued transparency-log entries are integrated, in ms (0: only when appended through the log). */
     logIntegrateIntervalMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
@@ -59,6 +62,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   MVID_RETENTION_DAYS: 'retentionDays',
   MVID_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
+  MVID_SEAL_WORKERS: 'sealWorkers',
   MVID_SHUTDOWN_GRACE_SECONDS: 'shutdownGraceSeconds',
   MVID_LOG_INTEGRATE_INTERVAL_MS: 'logIntegrateIntervalMs',
   MVID_LOG_WITNESSES: 'logWitnesses',
@@ -74,6 +78,7 @@ const INTEGER_KEYS = new Set<keyof Config>([
   'bodyLimitBytes',
   'retentionDays',
   'sweepIntervalSeconds',
+  'sealWorkers',
   'shutdownGraceSeconds',
   'logIntegrateIntervalMs',
   'logWitnessThreshold',
@@ -143,6 +148,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.bodyLimitBytes ??= 1024 * 1024;
   raw.retentionDays ??= 365;
   raw.sweepIntervalSeconds ??= 3600;
+  // Every core but the event loop's, at least one, at most four.
+  raw.sealWorkers ??= Math.max(1, Math.min(4, availableParallelism() - 1));
   raw.shutdownGraceSeconds ??= 10;
   raw.disclosureMaxDelayDays ??= 90;
   raw.disclosureRequestValidityDays ??= 30;

@@ -28,6 +28,8 @@ export { DEFAULT_SCRYPT, SCRYPT_LIMITS, SHARE_PASSPHRASE_MIN_LENGTH, decryptShar
 export type { ScryptParams, ShareFile } from './sharefile.ts';
 export { MAX_ENVELOPE_PLAINTEXT_BYTES, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
 export type { Envelope, SealEnvelopeInput } from './envelope.ts';
+export { SealingPool } from './seal-pool.ts';
+export type { EnvelopeSealer } from './seal-pool.ts';
 export { combinePartials, partialDecrypt, thresholdOpen, verifyPartial } from './threshold.ts';
 export type { BadTrustee, BadTrusteeReason, CombineOptions, CombineResult, PartialContext, PartialDecryption } from './threshold.ts';
 export { MAX_SEALED_PLAINTEXT_BYTES, generateRecipientKeyPair, openFromSender, recipientPublicKey, sealToRecipient } from './seal.ts';

@@ -90,9 +90,9 @@ export class Enrolments {
     return { now, pid, tag, trusteeSet };
   }
 
-  #seal(prepared: Prepared, personId: string): SealedEnvelope[] {
+  #seal(prepared: Prepared, personId: string): Promise<SealedEnvelope[]> {
     const groups = fieldGroupsOf(prepared.pid.claims, prepared.pid.provenance);
-    return sealIdentity(groups, { personId, trusteeSet: prepared.trusteeSet, random: this.#deps.random });
+    return sealIdentity(groups, { personId, trusteeSet: prepared.trusteeSet, random: this.#deps.random, sealer: this.#deps.sealer });
   }
 
   /** Writes what enrolment and recovery share: nonce use, key, attributes, envelopes, session. */
@@ -130,7 +130,7 @@ export class Enrolments {
     const { now, tag, pid } = prepared;
     if (await store.db.selectFrom('registry_tags').select('tag').where('tag', '=', tag).executeTakeFirst()) throw alreadyEnrolled();
     const personId = random.uuid();
-    const envelopes = this.#seal(prepared, personId);
+    const envelopes = await this.#seal(prepared, personId);
     return store.transaction(async (tx) => {
       const at = now.toISOString();
       await tx
@@ -165,7 +165,7 @@ export class Enrolments {
     const found = await store.db.selectFrom('registry_tags').select('person_id').where('tag', '=', tag).executeTakeFirst();
     if (!found) throw notEnrolled();
     const personId = found.person_id;
-    const envelopes = this.#seal(prepared, personId);
+    const envelopes = await this.#seal(prepared, personId);
     return store.transaction(async (tx) => {
       const person = await tx.selectFrom('registry_persons').select(['status', 'swept_at']).where('id', '=', personId).executeTakeFirst();
       const tagRow = await tx.selectFrom('registry_tags').select('tag').where('tag', '=', tag).executeTakeFirst();

@@ -4,7 +4,7 @@
  * associated data. Only M trustees together can open one; the server never can.
  */
 import type { Random } from '../core/index.ts';
-import { type Envelope, sealEnvelope, type TrusteeSet } from '../crypto/index.ts';
+import { type Envelope, type EnvelopeSealer, type SealEnvelopeInput, sealEnvelope, type TrusteeSet } from '../crypto/index.ts';
 import { FIELD_GROUPS, type FieldGroup } from './types.ts';
 
 /** Plaintexts are padded to a multiple of this, so ciphertext length says little about a name's length. */
@@ -24,30 +24,27 @@ function padded(value: unknown): Uint8Array {
 
 /**
  * Seals every field group for `personId` to `trusteeSet`. Every group gets an envelope,
- * even an empty one, so the envelopes do not reveal which fields a person has.
+ * even an empty one, so the envelopes do not reveal which fields a person has. With a
+ * `sealer` (the worker pool) the sealing runs off the event loop; without one it runs here
+ * with `random` (tests inject deterministic randomness that way).
  */
-export function sealIdentity(
+export async function sealIdentity(
   groups: Record<FieldGroup, Record<string, unknown>>,
-  context: { personId: string; trusteeSet: TrusteeSet; random: Random },
-): SealedEnvelope[] {
-  const { personId, trusteeSet, random } = context;
-  return FIELD_GROUPS.map((fieldGroup) => {
-    const plaintext = padded(groups[fieldGroup]);
-    try {
-      const envelope = sealEnvelope(
-        {
-          escrowPublicKey: trusteeSet.escrowPublicKey,
-          envelopeId: random.uuid(),
-          personId,
-          trusteeSetId: trusteeSet.id,
-          fieldGroup,
-          plaintext,
-        },
-        random,
-      );
-      return { envelope };
-    } finally {
-      plaintext.fill(0);
-    }
-  });
+  context: { personId: string; trusteeSet: TrusteeSet; random: Random; sealer?: EnvelopeSealer | undefined },
+): Promise<SealedEnvelope[]> {
+  const { personId, trusteeSet, random, sealer } = context;
+  const inputs: SealEnvelopeInput[] = FIELD_GROUPS.map((fieldGroup) => ({
+    escrowPublicKey: trusteeSet.escrowPublicKey,
+    envelopeId: random.uuid(),
+    personId,
+    trusteeSetId: trusteeSet.id,
+    fieldGroup,
+    plaintext: padded(groups[fieldGroup]),
+  }));
+  try {
+    const envelopes = sealer ? await sealer.seal(inputs) : inputs.map((input) => sealEnvelope(input, random));
+    return envelopes.map((envelope) => ({ envelope }));
+  } finally {
+    for (const input of inputs) input.plaintext.fill(0);
+  }
 }

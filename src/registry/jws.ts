@@ -71,12 +71,33 @@ export function algOf(jwk: JsonWebKey): HolderAlg {
   return jwk.kty === 'EC' ? 'ES256' : 'EdDSA';
 }
 
+const KEY_CACHE_SIZE = 64;
+const keyCache = new Map<string, KeyObject>();
+
+/**
+ * The public KeyObject of a JWK, remembered (bounded LRU): importing a JWK costs about as much
+ * as verifying a signature with it, and every enrolment checks the same few issuers' keys.
+ */
+function publicKeyOf(jwk: JsonWebKey): KeyObject {
+  const id = JSON.stringify([jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e]);
+  const cached = keyCache.get(id);
+  if (cached) {
+    keyCache.delete(id);
+    keyCache.set(id, cached);
+    return cached;
+  }
+  const key = createPublicKey({ key: jwk, format: 'jwk' });
+  keyCache.set(id, key);
+  if (keyCache.size > KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+  return key;
+}
+
 /** Whether `jws` carries a valid signature by `jwk` with the algorithm that key type implies. */
 export function verifiedBy(jws: DecodedJws, jwk: JsonWebKey): boolean {
   const alg = algOf(jwk);
   if (jws.header.alg !== alg) return false;
   try {
-    const key = createPublicKey({ key: jwk, format: 'jwk' });
+    const key = publicKeyOf(jwk);
     const data = utf8(jws.signingInput);
     if (alg === 'ES256') return jws.signature.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, jws.signature);
     return verify(null, data, key, jws.signature);

@@ -1,6 +1,7 @@
 /** Registry vocabulary: options, records and constants shared by the registry modules. */
 import type { JsonWebKey } from 'node:crypto';
 import type { Clock, Random } from '../core/index.ts';
+import type { EnvelopeSealer } from '../crypto/index.ts';
 import type { Store, Tx } from '../store/index.ts';
 
 /** The credential type of a person-identification credential (the EU PID type). */
@@ -54,6 +55,8 @@ export interface RegistryDeps {
   };
   options: RegistryOptions;
   log: RegistryLog;
+  /** Seals escrow envelopes off the event loop (the composition root's worker pool); in-thread when absent. */
+  sealer?: EnvelopeSealer;
 }
 
 export interface RegistryOptions {

@@ -12,6 +12,7 @@ import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '
 import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
+import { type EnvelopeSealer, SealingPool } from '../crypto/index.ts';
 import { type Stop, startSweepers } from './background.ts';
 import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
 import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
@@ -61,7 +62,14 @@ export interface RuntimeOptions {
  * The registry as configured. Its log port writes to `log_outbox` in the caller's
  * transaction; the transparency log integrates from there.
  */
-export function buildRegistry(config: Config, store: Store, keys: ServiceKeys, clock: Clock, random: Random): Registry {
+export function buildRegistry(
+  config: Config,
+  store: Store,
+  keys: ServiceKeys,
+  clock: Clock,
+  random: Random,
+  sealer?: EnvelopeSealer,
+): Registry {
   return createRegistry({
     store,
     clock,
@@ -74,7 +82,16 @@ export function buildRegistry(config: Config, store: Store, keys: ServiceKeys, c
     },
     options: { mode: config.mode, audience: config.publicUrl, retentionDays: config.retentionDays },
     log: outboxLog(clock),
+    ...(sealer ? { sealer } : {}),
   });
+}
+
+/**
+ * The envelope-sealing worker pool, unless configured off or randomness is injected (a
+ * worker seals with its own system randomness, which a test's seeded source cannot reach).
+ */
+function buildSealer(config: Config, random: Random): SealingPool | undefined {
+  return config.sealWorkers > 0 && random === systemRandom ? new SealingPool({ workers: config.sealWorkers }) : undefined;
 }
 
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -97,6 +114,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (!options.store) await store.close();
     throw error;
   }
+  const sealer = buildSealer(config, random);
   let registry: Registry;
   let worlds: WorldsService;
   let credentials: Credentials;
@@ -104,7 +122,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let disclosure: DisclosureService;
   let app: FastifyInstance;
   try {
-    registry = buildRegistry(config, store, keys, clock, random);
+    registry = buildRegistry(config, store, keys, clock, random, sealer);
     const devIssuer = await registry.setupDevIssuer(keyDir);
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
@@ -136,6 +154,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       log: tlog,
     });
   } catch (error) {
+    await sealer?.close();
     if (!options.store) await store.close();
     throw error;
   }
@@ -163,6 +182,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     async close() {
       for (const stop of stops) await stop();
       await app.close();
+      await sealer?.close();
       if (!options.store) await store.close();
     },
   };
