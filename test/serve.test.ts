@@ -1,9 +1,10 @@
 /**
- * `mvid serve` as a real process: starts on a fresh data dir (initialising it), answers
- * /readyz on each engine, and shuts down gracefully on SIGTERM.
+ * `mvid serve` as a real process: starts on a fresh data dir (initialising it) with the
+ * server's V8 heap bounds, answers /readyz on each engine, and shuts down gracefully on SIGTERM.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { createTestDatabase, ENGINES, REPO_ROOT } from './support/engines.ts';
@@ -34,6 +35,11 @@ for (const engine of ENGINES) {
         child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
       });
       assert.match(stderr, /initialised a fresh data dir/);
+      if (process.platform === 'linux') {
+        // The same process (execve keeps the pid) now runs with the server's heap bounds.
+        const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+        assert.ok(argv.includes('--max-semi-space-size=8') && argv.includes('--max-old-space-size=1024'), argv.join(' '));
+      }
       const ready = await fetch(`${url}/readyz`);
       assert.equal(ready.status, 200);
       assert.deepEqual(await ready.json(), { status: 'ready', engine });
