@@ -1,9 +1,10 @@
-/** WorldsService: the record of what each world received, on both engines. */
+/** WorldsService: the record of what each world received, on both engines; the client cache. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock, systemRandom } from '../core/index.ts';
 import type { Store } from '../store/index.ts';
 import { createTestStore, ENGINES } from '../../test/support/engines.ts';
+import { CLIENT_CACHE_MS, WorldRegistry } from './registration.ts';
 import { WorldsService } from './service.ts';
 
 for (const engine of ENGINES) {
@@ -57,3 +58,31 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('world client lookups', () => {
+  it('are cached briefly, dropped when the world is disabled here, and expire when it changes elsewhere', async () => {
+    const { store, close } = await createTestStore('sqlite');
+    try {
+      const registry = new WorldRegistry(store, new ManualClock('2026-06-01T12:00:00Z'), systemRandom);
+      const added = await registry.add({
+        name: 'Cached World',
+        redirectUris: ['https://world.example/cb'],
+        rules: [{ category: 'conduct', text: 'Be kind.' }],
+        purpose: 'testing the client cache',
+        claims: [],
+      });
+      const id = added.world.id;
+      assert.equal((await registry.clientEntry(id))?.world.disabledAt, null);
+      await registry.disable(id);
+      assert.notEqual((await registry.clientEntry(id))?.world.disabledAt, null, 'disabled through this registry: seen at once');
+      // Another node (or the CLI) renames it behind this registry's back: seen once the entry expires.
+      await store.db.updateTable('worlds').set({ name: 'Renamed World' }).where('id', '=', id).execute();
+      assert.equal((await registry.clientEntry(id))?.world.name, 'Cached World');
+      await new Promise((resolve) => setTimeout(resolve, CLIENT_CACHE_MS + 50));
+      assert.equal((await registry.clientEntry(id))?.world.name, 'Renamed World');
+      assert.equal(await registry.clientEntry('w_unknown'), undefined);
+    } finally {
+      await close();
+    }
+  });
+});

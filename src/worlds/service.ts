@@ -88,7 +88,7 @@ export class WorldsService {
 
   /** The OpenID Connect client metadata of an enabled world (undefined otherwise). */
   async clientMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
-    const found = await this.registry.getWithSecretHash(clientId);
+    const found = await this.registry.clientEntry(clientId);
     if (!found || found.world.disabledAt !== null) return undefined;
     const { world, secretHash } = found;
     const metadata: Record<string, unknown> = {
