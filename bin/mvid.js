@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Entry point of the `mvid` command. mvid's source is TypeScript run by Node's type
 // stripping, which needs Node >= 22.18; when started by an older `node` on PATH, this
-// re-executes itself with the Node 24 that `npm ci` installed (the `node` package).
+// re-executes itself with the Node 24 that `npm ci` installed (the `node` package). So this
+// file must load on old Node too: nothing newer than Node 18 at the top level.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +31,7 @@ if (process.features.typescript) {
   }
   // Type stripping and compilation are cached beside the code (not in a shared temp dir, where
   // another local user could plant entries), so later starts skip most of that work and memory.
-  enableCompileCache(join(here, '..', 'node_modules', '.cache', 'node-compile-cache'));
+  nodeModule.enableCompileCache(join(here, '..', 'node_modules', '.cache', 'node-compile-cache'));
   const { runCli } = await import('../src/cli/main.ts');
   process.exit(await runCli(args));
 } else {
