@@ -21,12 +21,14 @@ const args = process.argv.slice(2);
  * operator already gave (on the command line or in NODE_OPTIONS) wins.
  */
 const SERVE_V8_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=1024'];
-const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+// V8 accepts `_` for `-` in flag names (`--max_old_space_size`).
+const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map((flag) => flag.replaceAll('_', '-'));
 const serveFlags = args[0] === 'serve' ? SERVE_V8_FLAGS.filter((flag) => !given.some((g) => g.startsWith(flag.split('=')[0]))) : [];
 
 if (process.features.typescript) {
-  if (serveFlags.length > 0) {
-    // Replaces this process (same pid, no parent left waiting): the flags only act at start-up.
+  // Where execve exists (not on Windows), replace this process (same pid, no parent left
+  // waiting): heap flags only act at start-up. Elsewhere the server runs with V8's defaults.
+  if (serveFlags.length > 0 && typeof process.execve === 'function') {
     process.execve(process.execPath, [process.execPath, ...serveFlags, ...process.execArgv, script, ...args], process.env);
   }
   // Type stripping and compilation are cached beside the code (not in a shared temp dir, where

@@ -3,41 +3,58 @@
  * server's V8 heap bounds, answers /readyz on each engine, and shuts down gracefully on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { createTestDatabase, ENGINES, REPO_ROOT } from './support/engines.ts';
+import { createTestDatabase, ENGINES, REPO_ROOT, type TestDatabase } from './support/engines.ts';
+
+interface Served {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  stderr: string;
+}
+
+/** Starts `bin/mvid.js serve` on `db` and waits for its listening line. */
+async function serve(db: TestDatabase, extraEnv: Record<string, string> = {}): Promise<Served> {
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    MVID_DATA_DIR: db.dataDir,
+    MVID_PORT: '0',
+    MVID_LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  if (db.location.engine === 'postgres') env.MVID_DATABASE_URL = db.location.url;
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'mvid.js'), 'serve'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+  return { child, url, stderr };
+}
+
+/** The server's command line, read from /proc (execve keeps the pid). */
+const argvOf = (pid: number | undefined): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
 for (const engine of ENGINES) {
   it(`serve answers /readyz on ${engine} and stops on SIGTERM`, async () => {
     const db = await createTestDatabase(engine);
-    const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
-      MVID_DATA_DIR: db.dataDir,
-      MVID_PORT: '0',
-      MVID_LOG_LEVEL: 'warn',
-    };
-    if (db.location.engine === 'postgres') env.MVID_DATABASE_URL = db.location.url;
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'mvid.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let served: Served | undefined;
     try {
-      let stderr = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
-        child.stderr.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString();
-          const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1] as string);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-      });
+      served = await serve(db);
+      const { child, url, stderr } = served;
       assert.match(stderr, /initialised a fresh data dir/);
       if (process.platform === 'linux') {
-        // The same process (execve keeps the pid) now runs with the server's heap bounds.
-        const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+        const argv = argvOf(child.pid);
         assert.ok(argv.includes('--max-semi-space-size=8') && argv.includes('--max-old-space-size=1024'), argv.join(' '));
       }
       const ready = await fetch(`${url}/readyz`);
@@ -47,8 +64,24 @@ for (const engine of ENGINES) {
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (served && served.child.exitCode === null) served.child.kill('SIGKILL');
       await db.drop();
     }
   });
 }
+
+it('serve leaves a heap flag the operator set (in NODE_OPTIONS, either spelling) alone', {
+  skip: process.platform !== 'linux',
+}, async () => {
+  const db = await createTestDatabase('sqlite');
+  let served: Served | undefined;
+  try {
+    served = await serve(db, { NODE_OPTIONS: '--max_old_space_size=300' });
+    const argv = argvOf(served.child.pid);
+    assert.ok(argv.includes('--max-semi-space-size=8'), argv.join(' '));
+    assert.ok(!argv.some((a) => a.startsWith('--max-old-space-size')), argv.join(' '));
+  } finally {
+    served?.child.kill('SIGKILL');
+    await db.drop();
+  }
+});
