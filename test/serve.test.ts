@@ -3,43 +3,18 @@
  * server's V8 heap bounds, answers /readyz on each engine, and shuts down gracefully on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { it } from 'node:test';
-import { createTestDatabase, ENGINES, REPO_ROOT, type TestDatabase } from './support/engines.ts';
+import { startListening } from './support/cli.ts';
+import { createTestDatabase, ENGINES, type TestDatabase } from './support/engines.ts';
 
-interface Served {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  stderr: string;
-}
+type Served = Awaited<ReturnType<typeof startListening>>;
 
-/** Starts `bin/mvid.js serve` on `db` and waits for its listening line. */
-async function serve(db: TestDatabase, extraEnv: Record<string, string> = {}): Promise<Served> {
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    MVID_DATA_DIR: db.dataDir,
-    MVID_PORT: '0',
-    MVID_LOG_LEVEL: 'warn',
-    ...extraEnv,
-  };
+/** Starts `bin/mvid.js serve` on `db` (log level warn, any port). */
+function serve(db: TestDatabase, extraEnv: Record<string, string> = {}): Promise<Served> {
+  const env: Record<string, string> = { MVID_DATA_DIR: db.dataDir, MVID_PORT: '0', MVID_LOG_LEVEL: 'warn', ...extraEnv };
   if (db.location.engine === 'postgres') env.MVID_DATABASE_URL = db.location.url;
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'mvid.js'), 'serve'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  return { child, url, stderr };
+  return startListening(['serve'], env);
 }
 
 /** The server's command line, read from /proc (execve keeps the pid). */
@@ -52,7 +27,7 @@ for (const engine of ENGINES) {
     try {
       served = await serve(db);
       const { child, url, stderr } = served;
-      assert.match(stderr, /initialised a fresh data dir/);
+      assert.match(stderr(), /initialised a fresh data dir/);
       if (process.platform === 'linux') {
         const argv = argvOf(child.pid);
         assert.ok(argv.includes('--max-semi-space-size=8') && argv.includes('--max-old-space-size=1024'), argv.join(' '));

@@ -16,36 +16,11 @@ import { systemClock } from '../src/core/index.ts';
 import { initKeyDir, keyDirOf, loadKeys } from '../src/keys/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { ed25519Signer, openTransparencyLog, signCheckpoint } from '../src/tlog/index.ts';
-import { createTestDatabase, ENGINES, REPO_ROOT } from './support/engines.ts';
+import { createTestDatabase, ENGINES } from './support/engines.ts';
+import { MVID_BIN as MVID, startListening } from './support/cli.ts';
 import { testEntries, testEntry } from './support/tlog.ts';
 
-const MVID = join(REPO_ROOT, 'bin', 'mvid.js');
 const ORIGIN = 'mvid.test/log';
-
-/** Starts a long-running mvid command and resolves with the URL it says it listens on. */
-async function startListening(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [MVID, ...args], {
-    env: { ...(process.env as Record<string, string>), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  return { child, url, stderr: () => stderr };
-}
 
 /** Runs an mvid command to completion. */
 async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
