@@ -5,3 +5,4 @@ export { systemClock, ManualClock, systemRandom, SeededRandom } from './clock.ts
 export type { Clock, Random } from './clock.ts';
 export { constantTimeEqual, toBase64Url, fromBase64Url, toHex, utf8, concatBytes } from './bytes.ts';
 export { lazy } from './lazy.ts';
+export { LruCache } from './lru.ts';

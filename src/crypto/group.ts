@@ -12,7 +12,7 @@
  */
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { createHash } from 'node:crypto';
-import { systemRandom } from '../core/index.ts';
+import { LruCache, systemRandom } from '../core/index.ts';
 import type { Random } from '../core/index.ts';
 import type { ErrorCode } from '../core/index.ts';
 import { fail, frame, readBytesField, wipe } from './encoding.ts';
@@ -148,8 +148,7 @@ export function readPointField(value: unknown, field: string, code: ErrorCode): 
 }
 
 const FIXED_KEY_WINDOW = 8;
-const FIXED_KEY_CACHE_SIZE = 16;
-const fixedKeys = new Map<string, Point>();
+const fixedKeys = new LruCache<string, Point>(16);
 
 /**
  * Decodes a long-lived public key (the escrow key Y every envelope is sealed to) once and
@@ -160,19 +159,11 @@ export function fixedPublicKey(bytes: Uint8Array): Point | undefined {
   if (!(bytes instanceof Uint8Array) || bytes.length !== POINT_BYTES) return undefined;
   const key = Buffer.from(bytes).toString('hex');
   const cached = fixedKeys.get(key);
-  if (cached) {
-    fixedKeys.delete(key);
-    fixedKeys.set(key, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const point = tryDecodePoint(bytes);
   if (point === undefined) return undefined;
   point.precompute(FIXED_KEY_WINDOW, false);
   fixedKeys.set(key, point);
-  if (fixedKeys.size > FIXED_KEY_CACHE_SIZE) {
-    const oldest = fixedKeys.keys().next().value;
-    if (oldest !== undefined) fixedKeys.delete(oldest);
-  }
   return point;
 }
 

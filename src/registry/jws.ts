@@ -4,7 +4,7 @@
  * named by the token itself — and the algorithm must match the key type.
  */
 import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, KeyObject, sign, verify } from 'node:crypto';
-import { fromBase64Url, MvidError, toBase64Url, utf8 } from '../core/index.ts';
+import { fromBase64Url, LruCache, MvidError, toBase64Url, utf8 } from '../core/index.ts';
 
 export type HolderAlg = 'ES256' | 'EdDSA';
 
@@ -71,8 +71,7 @@ export function algOf(jwk: JsonWebKey): HolderAlg {
   return jwk.kty === 'EC' ? 'ES256' : 'EdDSA';
 }
 
-const KEY_CACHE_SIZE = 64;
-const keyCache = new Map<string, KeyObject>();
+const keyCache = new LruCache<string, KeyObject>(64);
 
 /**
  * The public KeyObject of a JWK, remembered (bounded LRU): importing a JWK costs about as much
@@ -81,14 +80,9 @@ const keyCache = new Map<string, KeyObject>();
 function publicKeyOf(jwk: JsonWebKey): KeyObject {
   const id = JSON.stringify([jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e]);
   const cached = keyCache.get(id);
-  if (cached) {
-    keyCache.delete(id);
-    keyCache.set(id, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const key = createPublicKey({ key: jwk, format: 'jwk' });
   keyCache.set(id, key);
-  if (keyCache.size > KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
   return key;
 }
 

@@ -1,3 +1,4 @@
+import { LruCache } from '../core/index.ts';
 import { parseDisclosure, unpackPayload } from './disclosures.ts';
 import { epochSeconds, isPlainObject, sha256Base64Url } from './encoding.ts';
 import { isPresentationError, PresentationError } from './errors.ts';
@@ -66,12 +67,9 @@ export interface VerifiedPresentation {
  * holder key imported from the remembered `cnf` stays cached with it (see jws.ts).
  * Bounded; least recently seen out first.
  */
-const verifiedJwts = new Map<string, { jwt: ParsedJws; jwks: JSONWebKeySet }>();
-const MAX_VERIFIED_JWTS = 1024;
+const verifiedJwts = new LruCache<string, { jwt: ParsedJws; jwks: JSONWebKeySet }>(1024);
 
 function rememberVerified(jwtText: string, jwt: ParsedJws, jwks: JSONWebKeySet): void {
-  verifiedJwts.delete(jwtText);
-  if (verifiedJwts.size >= MAX_VERIFIED_JWTS) verifiedJwts.delete(verifiedJwts.keys().next().value as string);
   verifiedJwts.set(jwtText, { jwt, jwks });
 }
 

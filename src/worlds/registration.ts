@@ -5,7 +5,7 @@
  * hash is enough); private_key_jwt with the world's own JWKS is preferred.
  */
 import { createHash } from 'node:crypto';
-import { type Clock, constantTimeEqual, MvidError, type Random, toBase64Url, ValidationError, utf8 } from '../core/index.ts';
+import { type Clock, constantTimeEqual, LruCache, MvidError, type Random, toBase64Url, ValidationError, utf8 } from '../core/index.ts';
 import type { Selectable } from 'kysely';
 import type { Database, Store } from '../store/index.ts';
 import {
@@ -138,7 +138,6 @@ function toWorld(row: Row): World {
  * stops being served within this time.
  */
 export const CLIENT_CACHE_MS = 1000;
-const CLIENT_CACHE_ENTRIES = 1024;
 
 type ClientEntry = { world: World; secretHash: string | null } | undefined;
 
@@ -146,7 +145,7 @@ export class WorldRegistry {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #random: Random;
-  readonly #clients = new Map<string, { until: number; entry: ClientEntry }>();
+  readonly #clients = new LruCache<string, { until: number; entry: ClientEntry }>(1024);
 
   constructor(store: Store, clock: Clock, random: Random) {
     this.#store = store;
@@ -230,9 +229,7 @@ export class WorldRegistry {
     const hit = this.#clients.get(id);
     if (hit && hit.until > now) return hit.entry;
     const entry = await this.getWithSecretHash(id);
-    this.#clients.delete(id);
     this.#clients.set(id, { until: now + CLIENT_CACHE_MS, entry });
-    if (this.#clients.size > CLIENT_CACHE_ENTRIES) this.#clients.delete(this.#clients.keys().next().value as string);
     return entry;
   }
 

@@ -7,6 +7,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { LruCache } from '../../core/index.ts';
 import {
   type CompiledQuery,
   type DatabaseConnection,
@@ -40,25 +41,16 @@ function toSqliteValue(value: unknown): SqliteValue {
 /** Prepared statements are cached: node:sqlite prepares synchronously and it shows in profiles. */
 class StatementCache {
   readonly #db: DatabaseSync;
-  readonly #cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
-  readonly #max = 500;
+  readonly #cache = new LruCache<string, { stmt: StatementSync; reader: boolean }>(500);
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
   get(sql: string): { stmt: StatementSync; reader: boolean } {
-    let entry = this.#cache.get(sql);
-    if (entry) {
-      this.#cache.delete(sql);
-      this.#cache.set(sql, entry);
-      return entry;
-    }
+    const cached = this.#cache.get(sql);
+    if (cached) return cached;
     const stmt = this.#db.prepare(sql);
-    entry = { stmt, reader: stmt.columns().length > 0 };
+    const entry = { stmt, reader: stmt.columns().length > 0 };
     this.#cache.set(sql, entry);
-    if (this.#cache.size > this.#max) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest !== undefined) this.#cache.delete(oldest);
-    }
     return entry;
   }
 }
