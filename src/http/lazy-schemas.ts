@@ -42,9 +42,9 @@ export interface LazySchemaCompilers {
 
 export function lazySchemaCompilers(): LazySchemaCompilers {
   const pending = new Set<() => unknown>();
-  // One selector per app, as Fastify makes one per instance when given no factory.
-  let validatorSelector: ValidatorFactory | undefined;
-  let serializerSelector: SerializerFactory | undefined;
+  // One selector per app, as Fastify makes one per instance when given no factory; made on first use.
+  const validatorSelector = memo(() => (fromFastify('@fastify/ajv-compiler') as () => ValidatorFactory)());
+  const serializerSelector = memo(() => (fromFastify('@fastify/fast-json-stringify-compiler') as () => SerializerFactory)());
 
   /** A route schema's compilation, run the first time its result is needed (or by `compileAll`). */
   function onFirstUse<T>(compile: () => T): () => T {
@@ -57,10 +57,7 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
   }
 
   const buildValidator: ValidatorFactory = (externalSchemas, options) => {
-    const compilerOf = memo((): ValidatorCompiler => {
-      validatorSelector ??= (fromFastify('@fastify/ajv-compiler') as () => ValidatorFactory)();
-      return validatorSelector(externalSchemas, options);
-    });
+    const compilerOf = memo((): ValidatorCompiler => validatorSelector()(externalSchemas, options));
     const compile: ValidatorCompiler = (route) => {
       // Fastify lower-cases header names in a header schema only for its default compiler.
       if (route.httpPart === 'headers')
@@ -79,10 +76,7 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
   };
 
   const buildSerializer: SerializerFactory = (externalSchemas, options) => {
-    const compilerOf = memo((): SerializerCompiler => {
-      serializerSelector ??= (fromFastify('@fastify/fast-json-stringify-compiler') as () => SerializerFactory)();
-      return serializerSelector(externalSchemas, options);
-    });
+    const compilerOf = memo((): SerializerCompiler => serializerSelector()(externalSchemas, options));
     const compile: SerializerCompiler = (route) => {
       const real = onFirstUse(() => compilerOf()(route));
       return ((data: unknown) => real()(data)) as Serializer;
