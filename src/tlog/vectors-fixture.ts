@@ -1,6 +1,8 @@
 /**
- * Test support: loads the shared test vectors from `<repo>/../shared/vectors`.
- * Used by the tests beside it only.
+ * Test support: loads the published test vectors vendored under
+ * `test/fixtures/vectors` (provenance and licences in its README.md).
+ * Used by the tests beside it only. The repository carries every file its tests
+ * read, so a fresh clone with nothing beside it passes (test/self-contained.test.ts).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,11 +11,11 @@ import type { SubtreeId } from './nodes.ts';
 import type { SubtreeHashReader } from './prove.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
-export const VECTORS_DIR = resolve(REPO_ROOT, '..', 'shared', 'vectors');
+export const VECTORS_DIR = resolve(REPO_ROOT, 'test', 'fixtures', 'vectors');
 
 function vectorsPath(...parts: string[]): string {
   if (!existsSync(VECTORS_DIR)) {
-    throw new Error(`shared test vectors not found at ${VECTORS_DIR}: the repository expects ../shared/vectors beside it`);
+    throw new Error(`test vectors not found at ${VECTORS_DIR}: they are part of the repository (test/fixtures/vectors)`);
   }
   return join(VECTORS_DIR, ...parts);
 }
