@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import type { Clock, Random } from '../core/index.ts';
+import { type Clock, MvidError, type Random } from '../core/index.ts';
 import type { DisclosureService } from '../disclosure/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
@@ -56,6 +56,10 @@ declare module 'fastify' {
   }
 }
 
+/** A NUL byte, literal or percent-encoded (JSON's \u0000 is refused by parseJsonBody). */
+const NUL = /\0|%00/i;
+const nulRefused = (where: string) => new MvidError('bad_request', `${where} contains a NUL byte`);
+
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -101,11 +105,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser(/^application\/[a-z0-9.+-]+\+json$/, { parseAs: 'string' }, parseJson);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body.toString())));
+    const text = body.toString();
+    if (NUL.test(text)) return done(nulRefused('the form body'), undefined);
+    done(null, Object.fromEntries(new URLSearchParams(text)));
   });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // PostgreSQL cannot store NUL in text: refuse it here, as bad input, rather than as a database error.
+    if (NUL.test(request.raw.url ?? '')) throw nulRefused('the URL');
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -2,7 +2,7 @@
  * Authentication for every domain's routes. Two kinds of principal:
  *  - administrators, with bearer tokens from `mvid admin token create` (stored hashed);
  *  - persons, with session tokens from enrolment, recovery or a holder-key sign-in.
- * A route opts in with `preHandler: requireAdmin` / `requirePerson` and `security:
+ * A route opts in with `onRequest: requireAdmin` / `requirePerson` and `security:
  * ADMIN_SECURITY` / `PERSON_SECURITY` in its schema. How a credential reaches us is
  * isolated in `credentialOf` (today the Authorization header; a session cookie or a
  * passkey-backed session can be added there without touching the routes).
@@ -65,7 +65,7 @@ function unauthenticated(reply: FastifyReply, realm: string): MvidError {
   return new MvidError('unauthenticated', 'a valid bearer token is required');
 }
 
-/** preHandler: the request must carry a live administrator token; sets `request.admin`. */
+/** onRequest (before any body is read): the request must carry a live administrator token; sets `request.admin`. */
 export async function requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = credentialOf(request);
   const admin = token === undefined ? undefined : await request.server.deps.auth.admin(token);
@@ -73,7 +73,7 @@ export async function requireAdmin(request: FastifyRequest, reply: FastifyReply)
   request.admin = admin;
 }
 
-/** preHandler: the request must carry a live person session; sets `request.person`. */
+/** onRequest (before any body is read): the request must carry a live person session; sets `request.person`. */
 export async function requirePerson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = credentialOf(request);
   const person = token === undefined ? undefined : await request.server.deps.auth.person(token);

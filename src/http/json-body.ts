@@ -55,6 +55,8 @@ export function parseJsonBody(text: string): unknown {
   } catch (error) {
     throw new MvidError('bad_request', `the request body is not valid JSON: ${(error as Error).message}`);
   }
+  // PostgreSQL cannot store NUL in text; no field of mvid's API has a use for one.
+  if (text.includes('\\u0000')) throw new MvidError('bad_request', 'the body contains a NUL character (\\u0000)');
   if (FORBIDDEN_KEYS.test(text)) throw new MvidError('validation_failed', 'the body uses a forbidden member name');
   const duplicate = findDuplicateKey(text);
   if (duplicate !== undefined) {

@@ -76,7 +76,7 @@ export function basicWorldAuth(worlds: WorldsService): (request: FastifyRequest)
     if (!match?.[1]) return undefined;
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 1) return undefined;
+    if (colon < 1 || decoded.includes('\0')) return undefined;
     // RFC 6749 §2.3.1: both parts are form-urlencoded before they are joined.
     let id: string;
     let secret: string;
@@ -86,6 +86,7 @@ export function basicWorldAuth(worlds: WorldsService): (request: FastifyRequest)
     } catch {
       return undefined;
     }
+    if (id.includes('\0')) return undefined;
     const world = await worlds.registry.get(id);
     if (!world || world.disabledAt !== null || world.authMethod === 'private_key_jwt') return undefined;
     return clientSecretMatches(await worlds.registry.secretHashOf(id), secret) ? id : undefined;

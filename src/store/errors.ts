@@ -1,17 +1,20 @@
 /**
  * The single place where driver errors of both engines become domain errors:
  * constraint violations (SQLite 1555/2067/787, PostgreSQL 23505/23503) → ConflictError,
- * lost connections → storage_unavailable. Everything else passes through unchanged.
+ * text PostgreSQL cannot store (NUL) → bad_request, lost connections → storage_unavailable. Everything else passes through unchanged.
  */
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryResult, TransactionSettings } from 'kysely';
 import { ConflictError, MvidError } from '../core/index.ts';
-import { postgresConstraintViolation, postgresIsUnavailable } from './dialects/postgres.ts';
+import { postgresConstraintViolation, postgresIsUnavailable, postgresRefusedText } from './dialects/postgres.ts';
 import { sqliteConstraintViolation } from './dialects/sqlite.ts';
 
 export function mapDriverError(error: unknown): unknown {
   if (error instanceof MvidError) return error;
   const violation = sqliteConstraintViolation(error) ?? postgresConstraintViolation(error);
   if (violation) return new ConflictError(`constraint violated: ${violation.constraint}`, violation.constraint, error);
+  // The HTTP edge refuses NUL bytes; this is the backstop for any path that missed it: bad input, not a 500.
+  if (postgresRefusedText(error))
+    return new MvidError('bad_request', 'a text value contains a NUL byte or invalid UTF-8', { cause: error });
   if (postgresIsUnavailable(error)) return new MvidError('storage_unavailable', 'the database is not reachable', { cause: error });
   return error;
 }

@@ -42,6 +42,9 @@ export const SESSION_RESAVE_SLACK_SECONDS = 60;
 
 const withoutExp = (payload: OidcPayload): string => JSON.stringify({ ...payload, exp: undefined });
 
+/** Ids come from clients (client_id, cookies, URLs); one PostgreSQL cannot store (a NUL) matches nothing. */
+const storable = (id: string): boolean => !id.includes('\0');
+
 const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
 
 /**
@@ -97,15 +100,18 @@ export function kyselyOidcAdapter(store: Store, clock: Clock, clients: ClientLoo
     }
 
     async find(id: string): Promise<OidcPayload | undefined> {
+      if (!storable(id)) return undefined;
       if (this.model === 'Client') return (await clients(id)) as OidcPayload | undefined;
       return read(await db.selectFrom('oidc_models').selectAll().where('model', '=', this.model).where('id', '=', id).executeTakeFirst());
     }
 
     async findByUid(uid: string): Promise<OidcPayload | undefined> {
+      if (!storable(uid)) return undefined;
       return read(await db.selectFrom('oidc_models').selectAll().where('model', '=', this.model).where('uid', '=', uid).executeTakeFirst());
     }
 
     async findByUserCode(userCode: string): Promise<OidcPayload | undefined> {
+      if (!storable(userCode)) return undefined;
       return read(
         await db.selectFrom('oidc_models').selectAll().where('model', '=', this.model).where('user_code', '=', userCode).executeTakeFirst(),
       );

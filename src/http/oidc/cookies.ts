@@ -11,9 +11,19 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
   if (typeof header !== 'string') return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeCookieValue(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+/** A cookie value that is not valid percent-encoding (or carries a NUL) is no cookie at all, not an error. */
+function decodeCookieValue(raw: string): string | undefined {
+  try {
+    const value = decodeURIComponent(raw);
+    return value.includes('\0') ? undefined : value;
+  } catch {
+    return undefined;
+  }
 }
 
 /** HttpOnly, SameSite=Lax, Secure when mvid is served over https. */

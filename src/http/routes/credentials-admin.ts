@@ -60,7 +60,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
         security: ADMIN_SECURITY,
         body: AttributeIssuerBody,
       },
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
     },
     async (request, reply) => {
       return reply.code(201).send(await credentials.attributeIssuers.add(request.body));
@@ -69,7 +69,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
 
   app.get(
     '/credentials/v1/attribute-issuers',
-    { schema: { summary: 'List attribute issuers', tags: TAGS, security: ADMIN_SECURITY }, preHandler: requireAdmin },
+    { schema: { summary: 'List attribute issuers', tags: TAGS, security: ADMIN_SECURITY }, onRequest: requireAdmin },
     async () => ({ attributeIssuers: await credentials.attributeIssuers.list() }),
   );
 
@@ -77,7 +77,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
     '/credentials/v1/attribute-issuers/:id',
     {
       schema: { summary: 'Disable an attribute issuer (its credentials are refused from now on)', tags: TAGS, security: ADMIN_SECURITY },
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
     },
     async (request, reply) => {
       await credentials.attributeIssuers.disable(request.params.id);
@@ -89,7 +89,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
     '/credentials/v1/revocations',
     {
       schema: { summary: 'Revoke issued credentials (administrator)', tags: TAGS, security: ADMIN_SECURITY, body: RevocationBody },
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
     },
     async (request) => {
       const { personId, sourceHashes, credentialHashes } = request.body;

@@ -50,7 +50,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
         security: PERSON_SECURITY,
         body: IssueBody,
       },
-      preHandler: requirePerson,
+      onRequest: requirePerson,
     },
     async (request, reply) => {
       const { personId } = personOf(request);
@@ -74,7 +74,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
         security: PERSON_SECURITY,
         body: OfferBody,
       },
-      preHandler: requirePerson,
+      onRequest: requirePerson,
     },
     async (request, reply) => {
       const { personId } = personOf(request);

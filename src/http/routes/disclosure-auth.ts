@@ -1,7 +1,7 @@
 /**
  * Authentication of the two disclosure principals: registered authorities and escrow
  * trustees, each with a bearer token stored hashed (like administrators'). A route
- * opts in with `preHandler: requireAuthority` or `requireTrustee`.
+ * opts in with `onRequest: requireAuthority` or `requireTrustee`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError } from '../../core/index.ts';
@@ -29,7 +29,7 @@ function refuse(reply: FastifyReply, realm: string): MvidError {
   return new MvidError('unauthenticated', 'a valid bearer token is required');
 }
 
-/** preHandler: a live, registered authority; an unregistered or disabled one is refused like any stranger. */
+/** onRequest (before any body is read): a live, registered authority; an unregistered or disabled one is refused like any stranger. */
 export async function requireAuthority(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = credentialOf(request);
   const authority = token === undefined ? undefined : await disclosureOf(request).authorities.authenticate(token);

@@ -7,7 +7,7 @@ import { AcceptedResponse, ExtensionBody, IdParams, NewRequestBody, OpenView, Re
 const TAG = 'disclosure-authority';
 
 export async function disclosureAuthorityRoutes(app: FastifyInstance): Promise<void> {
-  const guarded = { preHandler: requireAuthority };
+  const guarded = { onRequest: requireAuthority };
 
   app.post<{ Body: NewRequest }>(
     '/disclosure/v1/requests',

@@ -22,7 +22,7 @@ import {
 const TAG = 'disclosure-trustee';
 
 export async function disclosureTrusteeRoutes(app: FastifyInstance): Promise<void> {
-  const guarded = { preHandler: requireTrustee };
+  const guarded = { onRequest: requireTrustee };
   const me = (t: ReturnType<typeof trusteeOf>) => ({
     trusteeSetId: t.trusteeSetId,
     trusteeId: t.trusteeId,

@@ -24,7 +24,7 @@ import {
   TrusteeCredentialBody,
 } from './disclosure-schemas.ts';
 import { disclosureTrusteeRoutes } from './disclosure-trustee.ts';
-import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
+import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 
 const TAG = 'disclosure';
 const MAX_PAGE = 1000n;
@@ -161,7 +161,7 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/disclosure/v1/me/disclosures',
     {
-      preHandler: requirePerson,
+      onRequest: requirePerson,
       schema: {
         summary: 'Disclosures of my identity whose notification delay has ended',
         description:
@@ -174,13 +174,13 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
     async (request) => ({ disclosures: await d.views.forPerson(personOf(request).personId) }),
   );
 
-  app.get('/account/disclosures', { preHandler: requireWorldsPerson, schema: { hide: true } }, async (request, reply) => {
+  app.get('/account/disclosures', { ...WORLDS_PERSON_GUARD, schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
     const disclosures = await d.views.forPerson(worldsPersonOf(request).personId);
     return sendPage(reply, renderPersonDisclosures({ nonce, disclosures }), nonce, { cache: 'no-store' });
   });
 
-  const admin = { preHandler: requireAdmin };
+  const admin = { onRequest: requireAdmin };
   app.get(
     '/admin/v1/authorities',
     {

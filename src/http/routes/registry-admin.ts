@@ -8,7 +8,7 @@ const TAG = 'admin';
 
 export async function registryAdminRoutes(app: FastifyInstance): Promise<void> {
   const { registry } = app.deps;
-  const guarded = { preHandler: requireAdmin };
+  const guarded = { onRequest: requireAdmin };
 
   app.get(
     '/admin/v1/issuers',

@@ -8,7 +8,7 @@ const BODY_LIMIT = 16 * 1024;
 
 export async function registryMeRoutes(app: FastifyInstance): Promise<void> {
   const { registry } = app.deps;
-  const guarded = { preHandler: requirePerson };
+  const guarded = { onRequest: requirePerson };
 
   app.get(
     '/registry/v1/me',

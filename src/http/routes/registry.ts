@@ -105,7 +105,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
   app.delete(
     '/registry/v1/sessions/current',
     {
-      preHandler: requirePerson,
+      onRequest: requirePerson,
       schema: { summary: 'Sign out (end this session)', tags: [TAG], security: PERSON_SECURITY, response: { 204: { type: 'null' } } },
     },
     async (request, reply) => {

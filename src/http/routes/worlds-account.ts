@@ -10,7 +10,7 @@ import { newNonce, renderAccount, renderPasskeySetup } from '../../web/index.ts'
 import { WEB_SESSION_TTL_SECONDS } from '../../worlds/index.ts';
 import { sendPage } from '../pages.ts';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
-import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
+import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 
 const PRE = 'mvid_pre';
 
@@ -66,7 +66,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
     return { location: '/account' };
   });
 
-  const guarded = { preHandler: requireWorldsPerson, schema: { hide: true } };
+  const guarded = { ...WORLDS_PERSON_GUARD, schema: { hide: true } };
   app.post('/account/passkeys/options', guarded, async (request) => worlds.passkeys.registrationOptions(worldsPersonOf(request).personId));
   app.post('/account/passkeys', { ...guarded, bodyLimit: 64 * 1024 }, async (request) => {
     // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier

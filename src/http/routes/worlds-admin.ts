@@ -8,7 +8,7 @@ const TAG = 'admin';
 
 export async function worldsAdminRoutes(app: FastifyInstance): Promise<void> {
   const { worlds, config } = app.deps;
-  const guarded = { preHandler: requireAdmin };
+  const guarded = { onRequest: requireAdmin };
   const issuer = `${config.publicUrl}/oidc`;
 
   app.post<{ Body: NewWorld }>(

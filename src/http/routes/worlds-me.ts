@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import type { WorldClaim } from '../../worlds/index.ts';
 import { PERSON_SECURITY } from '../auth.ts';
-import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
+import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 import { HandleBody, HandleResponse, PasskeyList, Passkey, PersonWorlds, RevokeQuery, WorldIdParams } from './worlds-schemas.ts';
 
 const TAG = 'worlds';
@@ -11,7 +11,7 @@ const PasskeyParams = { type: 'object', properties: { id: { type: 'string', minL
 
 export async function worldsMeRoutes(app: FastifyInstance): Promise<void> {
   const { worlds } = app.deps;
-  const guarded = { preHandler: requireWorldsPerson };
+  const guarded = WORLDS_PERSON_GUARD;
 
   app.get(
     '/worlds/v1/me/worlds',

@@ -24,6 +24,11 @@ declare module 'fastify' {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * onRequest: who is asking, from the headers alone, so that a stranger is refused before
+ * any body is read. The CSRF check of a cookie session needs the body (a form field) and
+ * runs later, in `requireWorldsCsrf`; `WORLDS_PERSON_GUARD` mounts both.
+ */
 export async function requireWorldsPerson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { worlds, auth, config } = request.server.deps;
   const token = credentialOf(request);
@@ -36,12 +41,6 @@ export async function requireWorldsPerson(request: FastifyRequest, reply: Fastif
   } else {
     const session = await worlds.webSessions.resolve(readCookie(request, sessionCookieName(config.publicUrl)));
     if (session && (await worlds.persons.isActive(session.personId))) {
-      if (!SAFE.has(request.method)) {
-        const body = request.body as Record<string, unknown> | undefined;
-        const presented = request.headers['x-csrf-token'] ?? body?.csrf;
-        if (!worlds.webSessions.csrfValid(`session:${session.id}`, presented))
-          throw new MvidError('csrf_invalid', 'the form token is missing or wrong');
-      }
       request.worldsPerson = { personId: session.personId, via: 'cookie', sessionId: session.id };
       return;
     }
@@ -49,6 +48,19 @@ export async function requireWorldsPerson(request: FastifyRequest, reply: Fastif
   reply.header('www-authenticate', 'Bearer realm="mvid"');
   throw new MvidError('unauthenticated', 'a person session (bearer token or mvid browser session) is required');
 }
+
+/** preHandler: a cookie-authenticated request that changes something carries the session's CSRF token. */
+export async function requireWorldsCsrf(request: FastifyRequest): Promise<void> {
+  const person = worldsPersonOf(request);
+  if (person.via !== 'cookie' || SAFE.has(request.method)) return;
+  const body = request.body as Record<string, unknown> | undefined;
+  const presented = request.headers['x-csrf-token'] ?? body?.csrf;
+  if (!request.server.deps.worlds.webSessions.csrfValid(`session:${person.sessionId}`, presented))
+    throw new MvidError('csrf_invalid', 'the form token is missing or wrong');
+}
+
+/** Route options of a worlds-person route: authenticate on the headers, then check CSRF on the body. */
+export const WORLDS_PERSON_GUARD = { onRequest: requireWorldsPerson, preHandler: requireWorldsCsrf };
 
 export function worldsPersonOf(request: FastifyRequest): WorldsPerson {
   if (!request.worldsPerson) throw new TypeError('worldsPersonOf used on a route without requireWorldsPerson');

@@ -46,6 +46,12 @@ export function postgresConstraintViolation(error: unknown): { constraint: strin
   return { constraint: typeof constraint === 'string' ? constraint : 'unknown' };
 }
 
+/** A text value PostgreSQL cannot store (22021: a NUL byte or invalid UTF-8; 22P05: untranslatable). */
+export function postgresRefusedText(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '22021' || code === '22P05';
+}
+
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
