@@ -4,6 +4,7 @@
  * the shape of every error the server or Node itself produces.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './support/engines.ts';
 import { bearer, problem } from './support/registry-http.ts';
@@ -123,6 +124,95 @@ for (const engine of ENGINES) {
       assert.ok(auth.statusCode >= 400 && auth.statusCode < 500, `${auth.statusCode} ${auth.body}`);
       const raw = await rt.app.inject({ method: 'GET', url: '/oidc/auth?client_id=a\u0000b&response_type=code&scope=openid' });
       assert.ok(raw.statusCode >= 400 && raw.statusCode < 500, `${raw.statusCode} ${raw.body}`);
+    });
+  });
+}
+
+/** Sends raw bytes to a listening server and returns everything it answers before closing. */
+async function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let out = '';
+    socket.on('data', (chunk) => {
+      out += chunk.toString();
+    });
+    socket.on('close', () => resolve(out));
+    socket.on('error', () => resolve(out));
+  });
+}
+
+function rawProblem(response: string, status: number, code: string): void {
+  const [head = '', body = ''] = response.split('\r\n\r\n');
+  assert.match(head, new RegExp(`^HTTP/1.1 ${status} `));
+  assert.match(head, /content-type: application\/problem\+json/i);
+  assert.match(head, /x-content-type-options: nosniff/i);
+  const doc = JSON.parse(body) as Record<string, unknown>;
+  assert.equal(doc.code, code);
+  assert.equal(doc.status, status);
+  assert.equal(doc.type, `https://mvid.test/errors/${code}`);
+}
+
+for (const engine of ENGINES) {
+  describe(`finding 5: every answer is problem+json with the security headers, on ${engine}`, () => {
+    let rt: TestRuntime;
+    let admin: string;
+    let port: number;
+
+    before(async () => {
+      rt = await startTestRuntime(engine, { publicUrl: 'https://mvid.test', metricsToken: 'metrics-scraper-token-0123456789abcdef' });
+      admin = (await rt.registry.adminTokens.create('edge-admin')).token;
+      await rt.app.listen({ host: '127.0.0.1', port: 0 });
+      const address = rt.app.server.address();
+      port = typeof address === 'object' && address ? address.port : 0;
+    });
+    after(async () => rt.stop());
+
+    const httpsProblem = (r: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, code: string) => {
+      assert.equal(r.statusCode, status, r.body);
+      assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
+      assert.equal((JSON.parse(r.body) as { code: string }).code, code);
+      assert.equal(r.headers['x-content-type-options'], 'nosniff');
+      assert.match(String(r.headers['strict-transport-security']), /^max-age=\d+/);
+    };
+
+    it("Fastify's own 400 (bad URL encoding) and 414 (long path parameter) are problem documents", async () => {
+      httpsProblem(await rt.app.inject({ method: 'GET', url: '/admin/v1/worlds/%E0%A4%A' }), 400, 'bad_request');
+      httpsProblem(await rt.app.inject({ method: 'GET', url: '/%' }), 400, 'bad_request');
+      httpsProblem(await rt.app.inject({ method: 'GET', url: `/admin/v1/worlds/${'a'.repeat(600)}` }), 414, 'uri_too_long');
+    });
+
+    it("Node's own 400 (malformed HTTP) and 431 (headers too large) are problem documents", async () => {
+      rawProblem(await rawExchange(port, 'GARBAGE\r\n\r\n'), 400, 'bad_request');
+      rawProblem(await rawExchange(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`), 431, 'header_too_large');
+    });
+
+    it('sends HSTS (https public URL) and nosniff on every response, pages and oidc-provider included', async () => {
+      for (const url of ['/healthz', '/', '/openapi.json', '/oidc/.well-known/openid-configuration', '/oidc/jwks', '/nope']) {
+        const r = await rt.app.inject({ method: 'GET', url });
+        assert.equal(r.headers['x-content-type-options'], 'nosniff', url);
+        assert.match(String(r.headers['strict-transport-security']), /^max-age=\d+; includeSubDomains$/, url);
+      }
+    });
+
+    it('/metrics is not public: an admin token or the configured scraper token', async () => {
+      httpsProblem(await rt.app.inject({ method: 'GET', url: '/metrics' }), 401, 'unauthenticated');
+      httpsProblem(
+        await rt.app.inject({ method: 'GET', url: '/metrics', headers: bearer('metrics-scraper-token-0123456789abcdeX') }),
+        401,
+        'unauthenticated',
+      );
+      const scraper = await rt.app.inject({ method: 'GET', url: '/metrics', headers: bearer('metrics-scraper-token-0123456789abcdef') });
+      assert.equal(scraper.statusCode, 200);
+      assert.match(scraper.body, /mvid_http_requests_total/);
+      assert.equal((await rt.app.inject({ method: 'GET', url: '/metrics', headers: bearer(admin) })).statusCode, 200);
+    });
+
+    it('personal responses are never cached: Cache-Control no-store whenever a credential was presented', async () => {
+      const session = await rt.app.inject({ method: 'GET', url: '/registry/v1/me', headers: bearer('mvs_unknown') });
+      assert.equal(session.headers['cache-control'], 'no-store');
+      const admins = await rt.app.inject({ method: 'GET', url: '/admin/v1/worlds', headers: bearer(admin) });
+      assert.equal(admins.statusCode, 200);
+      assert.equal(admins.headers['cache-control'], 'no-store');
     });
   });
 }

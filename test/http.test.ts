@@ -126,7 +126,8 @@ for (const engine of ENGINES) {
 
     it('serves Prometheus metrics with request counts, latency and pool stats', async () => {
       await rt.app.inject({ method: 'GET', url: '/healthz' });
-      const r = await rt.app.inject({ method: 'GET', url: '/metrics' });
+      const admin = (await rt.registry.adminTokens.create('metrics-reader')).token;
+      const r = await rt.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${admin}` } });
       assert.equal(r.statusCode, 200);
       assert.match(String(r.headers['content-type']), /^text\/plain/);
       assert.match(r.body, /mvid_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);

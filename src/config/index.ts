@@ -23,6 +23,14 @@ export const ConfigSchema = Type.Object(
     logLevel: LogLevel,
     mode: Type.Union([Type.Literal('development'), Type.Literal('production')]),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+    /** A bearer token a metrics scraper presents on /metrics (besides any administrator token). */
+    metricsToken: Type.Optional(Type.String({ minLength: 32, maxLength: 512, pattern: '^[A-Za-z0-9._~+/-]+=*$' })),
+    /** Slow-loris protection: the whole header block must arrive within this, the whole request within the next. */
+    headersTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+    requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
+    keepAliveTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+    /** Pending connections the kernel queues for accept() (capped by net.core.somaxconn). */
+    listenBacklog: Type.Integer({ minimum: 1, maximum: 65535 }),
     retentionDays: Type.Integer({ minimum: 1, maximum: 36500 }),
     sweepIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
     /** Worker threads that seal escrow envelopes off the event loop (0: seal on the event loop). */
@@ -60,6 +68,11 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_LOG_LEVEL: 'logLevel',
   MVID_MODE: 'mode',
   MVID_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  MVID_METRICS_TOKEN: 'metricsToken',
+  MVID_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
+  MVID_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  MVID_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
+  MVID_LISTEN_BACKLOG: 'listenBacklog',
   MVID_RETENTION_DAYS: 'retentionDays',
   MVID_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
   MVID_SEAL_WORKERS: 'sealWorkers',
@@ -76,6 +89,10 @@ const INTEGER_KEYS = new Set<keyof Config>([
   'databasePoolSize',
   'port',
   'bodyLimitBytes',
+  'headersTimeoutMs',
+  'requestTimeoutMs',
+  'keepAliveTimeoutMs',
+  'listenBacklog',
   'retentionDays',
   'sweepIntervalSeconds',
   'sealWorkers',
@@ -146,6 +163,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.logLevel ??= 'info';
   raw.mode ??= 'development';
   raw.bodyLimitBytes ??= 1024 * 1024;
+  raw.headersTimeoutMs ??= 10_000;
+  raw.requestTimeoutMs ??= 30_000;
+  raw.keepAliveTimeoutMs ??= 5_000;
+  raw.listenBacklog ??= 2048;
   raw.retentionDays ??= 365;
   raw.sweepIntervalSeconds ??= 3600;
   // Every core but the event loop's, at least one, at most four.

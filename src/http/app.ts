@@ -15,6 +15,7 @@ import type { TransparencyLog } from '../tlog/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
+import { applyEdgeHeaders, clientErrorHandler, frameworkErrorHandler, securityHeaders } from './edge.ts';
 import { parseJsonBody } from './json-body.ts';
 import { lazySchemaCompilers } from './lazy-schemas.ts';
 import { Metrics } from './metrics.ts';
@@ -81,6 +82,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : random.uuid();
     },
     return503OnClosing: true,
+    // Slow-loris protection: a client trickling its headers or body is cut off (408 problem+json).
+    http: { headersTimeout: config.headersTimeoutMs },
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    frameworkErrors: frameworkErrorHandler(config.publicUrl),
+    clientErrorHandler: clientErrorHandler(config.publicUrl),
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     // Validators and serializers compile on a route's first request, not at start-up (idle memory).
@@ -110,8 +117,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     done(null, Object.fromEntries(new URLSearchParams(text)));
   });
 
+  const edgeHeaders = securityHeaders(config.publicUrl);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    applyEdgeHeaders(request, reply.raw, edgeHeaders);
     // PostgreSQL cannot store NUL in text: refuse it here, as bad input, rather than as a database error.
     if (NUL.test(request.raw.url ?? '')) throw nulRefused('the URL');
   });

@@ -10,7 +10,7 @@ export async function serve(config: Config, io: CliIo): Promise<void> {
   const runtime = await startRuntime(config);
   const { app, logger } = runtime;
   if (runtime.initialised) io.err(`mvid: initialised a fresh data dir at ${config.dataDir}`);
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   io.err(`mvid: listening on http://${config.host}:${port} (public URL ${config.publicUrl}, ${runtime.store.engine})`);

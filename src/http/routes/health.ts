@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { MvidError } from '../../core/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { constantTimeEqual, MvidError } from '../../core/index.ts';
+import { credentialOf, requireAdmin } from '../auth.ts';
 
 const Health = Type.Object({ status: Type.Literal('ok') });
 const Ready = Type.Object({ status: Type.Literal('ready'), engine: Type.String() });
@@ -27,7 +28,16 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  // Live per-route activity is operational data: an administrator token or the scraper's configured token.
+  app.get('/metrics', { schema: { hide: true }, onRequest: requireMetricsReader }, async (_request, reply) => {
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(app.metrics.render());
   });
+}
+
+async function requireMetricsReader(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const configured = request.server.deps.config.metricsToken;
+  const token = credentialOf(request);
+  const encode = (text: string) => new TextEncoder().encode(text);
+  if (configured !== undefined && token !== undefined && constantTimeEqual(encode(token), encode(configured))) return;
+  await requireAdmin(request, reply);
 }
