@@ -13,6 +13,7 @@ export { Passkeys, CHALLENGE_TTL_SECONDS } from './passkeys.ts';
 export type { PasskeyRecord } from './passkeys.ts';
 export { WebSessions, WEB_SESSION_TTL_SECONDS } from './web-sessions.ts';
 export type { WebSession } from './web-sessions.ts';
+export type { StoredConsent } from './consents.ts';
 export { kyselyOidcAdapter, sweepOidcModels, grantsOfPerson, destroyGrant } from './oidc-store.ts';
 export type { OidcAdapter, OidcAdapterClass, OidcPayload, ClientLookup } from './oidc-store.ts';
 export { WORLD_CLAIMS, WORLD_CLAIM_NAMES, isWorldClaim, DEFAULT_TRUST_LEVEL, defaultTrustLevels } from './types.ts';

@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { type Clock, MvidError, type Random, toBase64Url } from '../core/index.ts';
 import type { Store, Tx } from '../store/index.ts';
+import { Consents } from './consents.ts';
 import { Handles } from './handles.ts';
 import { destroyGrant, grantsOfPerson, kyselyOidcAdapter, type OidcAdapterClass, sweepOidcModels } from './oidc-store.ts';
 import { Passkeys } from './passkeys.ts';
@@ -58,6 +59,8 @@ export class WorldsService {
   readonly handles: Handles;
   readonly passkeys: Passkeys;
   readonly webSessions: WebSessions;
+  /** Consent per person + world, until withdrawn (new browsers' grants are rebuilt from it). */
+  readonly consents: Consents;
   readonly persons: PersonDirectory;
   readonly #deps: WorldsDeps;
   readonly #trust: TrustLevels;
@@ -68,6 +71,7 @@ export class WorldsService {
     this.handles = new Handles(deps.store, deps.clock);
     this.passkeys = new Passkeys(deps.store, deps.clock, deps.random, { publicUrl: deps.publicUrl });
     this.webSessions = new WebSessions(deps.store, deps.clock, deps.random, deps.secrets.cookieSecret);
+    this.consents = new Consents(deps.store, deps.clock);
     this.persons = deps.persons;
     this.#trust = deps.trustLevels ?? defaultTrustLevels;
   }
@@ -192,13 +196,16 @@ export class WorldsService {
   async worldsOf(personId: string): Promise<PersonWorldView[]> {
     const { store, clock } = this.#deps;
     const grants = await grantsOfPerson(store, clock, personId);
+    const consents = await this.consents.ofPerson(personId);
     const releases = await store.db.selectFrom('worlds_releases').selectAll().where('person_id', '=', personId).execute();
-    const ids = new Set([...grants.map((g) => String(g.payload.clientId)), ...releases.map((r) => r.world_id)]);
+    const ids = new Set([...grants.map((g) => String(g.payload.clientId)), ...consents.keys(), ...releases.map((r) => r.world_id)]);
     const out: PersonWorldView[] = [];
     for (const id of [...ids].sort()) {
       const world = await this.registry.get(id);
       if (!world) continue;
-      const consented = [...new Set(grants.filter((g) => g.payload.clientId === id).flatMap((g) => grantedClaims(g.payload)))].sort();
+      const remembered = (consents.get(id)?.scopes ?? []).filter(isWorldClaim);
+      const live = grants.filter((g) => g.payload.clientId === id).flatMap((g) => grantedClaims(g.payload));
+      const consented = [...new Set([...live, ...remembered])].sort();
       const release = releases.find((r) => r.world_id === id);
       out.push({
         world: { id: world.id, name: world.name, purpose: world.purpose, logoUri: world.logoUri, policyUri: world.policyUri },
@@ -218,6 +225,7 @@ export class WorldsService {
    */
   async revokeConsent(personId: string, worldId: string, claim?: WorldClaim): Promise<void> {
     await this.registry.require(worldId);
+    await this.consents.withdraw(personId, worldId, claim);
     const { store, clock } = this.#deps;
     for (const grant of (await grantsOfPerson(store, clock, personId)).filter((g) => g.payload.clientId === worldId)) {
       if (claim === undefined) {
@@ -239,6 +247,7 @@ export class WorldsService {
   /** The registry's closure hook: ends browser sessions and every grant of the person. */
   async onPersonClosed(tx: Tx, event: { personId: string; at: Date }): Promise<void> {
     await this.webSessions.revokeAll(tx, event.personId, event.at);
+    await this.consents.removeAll(tx, event.personId);
     const grants = await tx
       .selectFrom('oidc_models')
       .select('id')

@@ -195,6 +195,8 @@ export interface SignInOptions {
   /** Optional claims to untick on the consent page. */
   untick?: string[];
   decision?: 'allow' | 'deny';
+  /** Fails the walk when the consent page is (`false`) or is not (`true`) shown. */
+  expectConsent?: boolean;
 }
 
 /**
@@ -209,8 +211,13 @@ export async function walkSignIn(
   options: SignInOptions = {},
 ): Promise<URL> {
   let { response, url } = await browser.follow(authorizationUrl);
+  let consentShown = false;
   for (let step = 0; step < 4; step++) {
-    if (!url.startsWith(rt.url)) return new URL(url);
+    if (!url.startsWith(rt.url)) {
+      if (options.expectConsent !== undefined && options.expectConsent !== consentShown)
+        throw new Error(options.expectConsent ? 'the consent page was not shown' : 'the consent page was shown again');
+      return new URL(url);
+    }
     const html = await response.text();
     if (response.status !== 200) throw new Error(`unexpected ${response.status} at ${url}: ${html.slice(0, 400)}`);
     const uid = /\/interaction\/([^/?#]+)/.exec(url)?.[1];
@@ -227,6 +234,7 @@ export async function walkSignIn(
       ({ response, url } = await browser.follow(((await done.json()) as { location: string }).location));
       continue;
     }
+    consentShown = true;
     const form = new URLSearchParams({ csrf, decision: options.decision ?? 'allow' });
     for (const m of html.matchAll(/name="(claim:[a-z_0-9]+)" value="1"/g)) {
       const name = m[1] as string;

@@ -139,10 +139,19 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       for (const s of declined) target.rejectOIDCScope(s);
       const claims: string[] = d.prompt.details.missingOIDCClaims ?? [];
       if (claims.length > 0) target.addOIDCClaims(claims.filter((c) => !isWorldClaim(c) || accepted.includes(c)));
+      const resources: Record<string, string> = {};
       for (const [indicator, scopes] of Object.entries((d.prompt.details.missingResourceScopes ?? {}) as Record<string, string[]>)) {
         target.addResourceScope(indicator, scopes.join(' '));
+        resources[indicator] = scopes.join(' ');
       }
       const grantId = await target.save();
+      // Remembered for this person and world, not this browser: see loadExistingGrant in provider.ts.
+      await worlds.consents.record(d.session.accountId, clientId, {
+        scopes: accepted,
+        rejected: declined,
+        claims: claims.filter((c) => !isWorldClaim(c) || accepted.includes(c)),
+        resources,
+      });
       return reply.redirect(await finish(request, reply, { consent: { grantId } }), 303);
     });
 

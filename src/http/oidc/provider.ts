@@ -35,6 +35,39 @@ function html(ctx: Ctx, body: string, nonce: string, status?: number): void {
   ctx.body = body;
 }
 
+type Client = { clientId: string };
+type Token = { clientId?: string; aud?: string | string[] };
+
+/** Whether `client` may learn about `token`: it was issued to it, or names it as audience. */
+export function tokenIsFor(client: Client, token: Token): boolean {
+  if (token.clientId === client.clientId) return true;
+  const audiences = Array.isArray(token.aud) ? token.aud : token.aud === undefined ? [] : [token.aud];
+  return audiences.includes(client.clientId);
+}
+
+/**
+ * The grant of this browser session, else one rebuilt from the consent the person gave
+ * this world before (another browser, or before signing out): consent is remembered per
+ * person and world until withdrawn, as docs/integrating-a-world.md promises.
+ */
+async function rememberedGrant(ctx: Ctx, worlds: WorldsService) {
+  const { Grant } = ctx.oidc.provider;
+  const clientId: string = ctx.oidc.client.clientId;
+  const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(clientId);
+  const existing = grantId ? await Grant.find(grantId) : undefined;
+  if (existing) return existing;
+  const accountId: string | undefined = ctx.oidc.account?.accountId;
+  const stored = accountId ? await worlds.consents.find(accountId, clientId) : undefined;
+  if (!accountId || !stored || stored.scopes.length === 0) return undefined;
+  const grant = new Grant({ accountId, clientId });
+  grant.addOIDCScope(stored.scopes.join(' '));
+  for (const s of stored.rejected) grant.rejectOIDCScope(s);
+  if (stored.claims.length > 0) grant.addOIDCClaims(stored.claims);
+  for (const [indicator, scopes] of Object.entries(stored.resources)) grant.addResourceScope(indicator, scopes);
+  await grant.save();
+  return grant;
+}
+
 export function createOidcProvider({ publicUrl, keys, worlds }: OidcOptions): Provider {
   const issuer = `${publicUrl}/oidc`;
   const api = apiResource(publicUrl);
@@ -80,6 +113,7 @@ export function createOidcProvider({ publicUrl, keys, worlds }: OidcOptions): Pr
     },
     clientBasedCORS: (_ctx: Ctx, origin: string, client: { redirectUris: string[] }) =>
       client.redirectUris.some((u) => new URL(u).origin === origin),
+    loadExistingGrant: async (ctx: Ctx) => rememberedGrant(ctx, worlds),
     interactions: { url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: async (ctx: Ctx, accountId: string) => {
       if (!(await worlds.persons.isActive(accountId))) return undefined;
@@ -96,8 +130,10 @@ export function createOidcProvider({ publicUrl, keys, worlds }: OidcOptions): Pr
     features: {
       devInteractions: { enabled: false },
       userinfo: { enabled: true },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // A world may revoke or introspect only its own tokens, or (introspection) one whose audience it is:
+      // anything else is `active: false`, so world B never learns world A's subjects.
+      revocation: { enabled: true, allowedPolicy: async (_ctx: Ctx, client: Client, token: Token) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: async (_ctx: Ctx, client: Client, token: Token) => tokenIsFor(client, token) },
       clientCredentials: { enabled: true },
       dPoP: { enabled: true },
       rpInitiatedLogout: {

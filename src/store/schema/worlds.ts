@@ -89,6 +89,15 @@ export interface WorldsReleasesTable {
   last_at: string;
 }
 
+/** Consent a person gave a world (scopes, rejected claims, resource scopes), until withdrawn. */
+export interface WorldsConsentsTable {
+  person_id: string;
+  world_id: string;
+  consent_json: string;
+  granted_at: string;
+  updated_at: string;
+}
+
 export interface WorldsTables {
   worlds: WorldsTable;
   oidc_models: OidcModelsTable;
@@ -97,4 +106,5 @@ export interface WorldsTables {
   worlds_challenges: WorldsChallengesTable;
   worlds_handles: WorldsHandlesTable;
   worlds_releases: WorldsReleasesTable;
+  worlds_consents: WorldsConsentsTable;
 }
