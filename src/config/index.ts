@@ -12,6 +12,11 @@ import { MvidError } from '../core/index.ts';
 
 const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)));
 
+const AbuseLimit = Type.Object(
+  { limit: Type.Integer({ minimum: 0, maximum: 1_000_000 }), windowSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }) },
+  { additionalProperties: false },
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1 }),
@@ -31,6 +36,17 @@ export const ConfigSchema = Type.Object(
     keepAliveTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
     /** Pending connections the kernel queues for accept() (capped by net.core.somaxconn). */
     listenBacklog: Type.Integer({ minimum: 1, maximum: 65535 }),
+    /** Abuse limits per bucket (see src/abuse): `{ "credentialIp": { "limit": 100, "windowSeconds": 600 }, … }`; limit 0 turns one off. */
+    abuseLimits: Type.Partial(
+      Type.Object(
+        Object.fromEntries(
+          ['credentialIp', 'credentialPrincipal', 'mintIp', 'enrolIp', 'reportPrincipal'].map((bucket) => [bucket, AbuseLimit]),
+        ) as Record<'credentialIp' | 'credentialPrincipal' | 'mintIp' | 'enrolIp' | 'reportPrincipal', typeof AbuseLimit>,
+        { additionalProperties: false },
+      ),
+    ),
+    /** Reverse proxies in front of mvid whose X-Forwarded-For is trusted (0: none; the peer address is the client). */
+    trustProxyHops: Type.Integer({ minimum: 0, maximum: 10 }),
     retentionDays: Type.Integer({ minimum: 1, maximum: 36500 }),
     sweepIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
     /** Worker threads that seal escrow envelopes off the event loop (0: seal on the event loop). */
@@ -73,6 +89,8 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
   MVID_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
   MVID_LISTEN_BACKLOG: 'listenBacklog',
+  MVID_ABUSE_LIMITS: 'abuseLimits',
+  MVID_TRUST_PROXY_HOPS: 'trustProxyHops',
   MVID_RETENTION_DAYS: 'retentionDays',
   MVID_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
   MVID_SEAL_WORKERS: 'sealWorkers',
@@ -93,6 +111,7 @@ const INTEGER_KEYS = new Set<keyof Config>([
   'requestTimeoutMs',
   'keepAliveTimeoutMs',
   'listenBacklog',
+  'trustProxyHops',
   'retentionDays',
   'sweepIntervalSeconds',
   'sealWorkers',
@@ -104,7 +123,7 @@ const INTEGER_KEYS = new Set<keyof Config>([
   'disclosureEmergencyValidityHours',
 ]);
 /** Keys whose environment value is JSON. */
-const JSON_KEYS = new Set<keyof Config>(['logWitnesses']);
+const JSON_KEYS = new Set<keyof Config>(['logWitnesses', 'abuseLimits']);
 
 function sourceName(key: string): string {
   const env = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
@@ -167,6 +186,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.requestTimeoutMs ??= 30_000;
   raw.keepAliveTimeoutMs ??= 5_000;
   raw.listenBacklog ??= 2048;
+  raw.abuseLimits ??= {};
+  raw.trustProxyHops ??= 0;
   raw.retentionDays ??= 365;
   raw.sweepIntervalSeconds ??= 3600;
   // Every core but the event loop's, at least one, at most four.

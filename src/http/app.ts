@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { AbuseLimiter } from '../abuse/index.ts';
 import type { Config } from '../config/index.ts';
 import { type Clock, MvidError, type Random } from '../core/index.ts';
 import type { DisclosureService } from '../disclosure/index.ts';
@@ -15,6 +16,7 @@ import type { TransparencyLog } from '../tlog/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
+import { registerAbuseLimits } from './abuse.ts';
 import { applyEdgeHeaders, clientErrorHandler, frameworkErrorHandler, securityHeaders } from './edge.ts';
 import { parseJsonBody } from './json-body.ts';
 import { lazySchemaCompilers } from './lazy-schemas.ts';
@@ -46,6 +48,8 @@ export interface AppDeps {
   disclosure?: DisclosureService;
   /** The transparency log, served read-only under /log/. */
   log: TransparencyLog;
+  /** Per-IP and per-principal abuse limits (src/abuse), counted in the database. */
+  abuse: AbuseLimiter;
 }
 
 declare module 'fastify' {
@@ -82,8 +86,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : random.uuid();
     },
     return503OnClosing: true,
+    // X-Forwarded-For is believed for exactly the configured proxy hops (per-IP abuse limits count its answer).
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     // Slow-loris protection: a client trickling its headers or body is cut off (408 problem+json).
-    http: { headersTimeout: config.headersTimeoutMs },
+    // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default).
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     frameworkErrors: frameworkErrorHandler(config.publicUrl),
@@ -124,6 +131,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     // PostgreSQL cannot store NUL in text: refuse it here, as bad input, rather than as a database error.
     if (NUL.test(request.raw.url ?? '')) throw nulRefused('the URL');
   });
+  registerAbuseLimits(app, deps.abuse);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
@@ -141,6 +149,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     const classified = classifyError(error);
+    if (typeof classified.extensions.retryAfter === 'number') reply.header('retry-after', String(classified.extensions.retryAfter));
     if (classified.unexpected) request.log.error({ err: error }, 'request failed unexpectedly');
     else request.log.info({ code: classified.code, detail: classified.detail }, 'request refused');
     return sendProblem(request, reply, config.publicUrl, classified);

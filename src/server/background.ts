@@ -8,6 +8,7 @@ import type { Credentials } from '../credentials/index.ts';
 import type { DisclosureService } from '../disclosure/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
+import type { AbuseLimiter } from '../abuse/index.ts';
 
 export type Stop = () => unknown;
 
@@ -25,11 +26,12 @@ export interface Sweepable {
   worlds: WorldsService;
   credentials: Credentials;
   disclosure: DisclosureService;
+  abuse: AbuseLimiter;
 }
 
 /** Starts every domain's sweeper; returns their stop functions. */
 export function startSweepers(services: Sweepable, intervalSeconds: number, logger: Logger): Stop[] {
-  const { registry, worlds, credentials, disclosure } = services;
+  const { registry, worlds, credentials, disclosure, abuse } = services;
   return [
     registry.sweeper.start(intervalSeconds, {
       done: (report) => {
@@ -47,6 +49,11 @@ export function startSweepers(services: Sweepable, intervalSeconds: number, logg
       intervalSeconds,
       () => credentials.sweep(),
       (error) => logger.error({ err: error }, 'credentials sweep failed'),
+    ),
+    every(
+      intervalSeconds,
+      () => abuse.sweep(),
+      (error) => logger.error({ err: error }, 'abuse counter sweep failed'),
     ),
     // Expiry of disclosure requests is logged; each request is swept under its own lock.
     disclosure.sweeper.start(intervalSeconds, {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { storeLocationOf } from '../config/index.ts';
 import { type Clock, type Random, systemClock, systemRandom } from '../core/index.ts';
+import { AbuseLimiter } from '../abuse/index.ts';
 import { createApp } from '../http/index.ts';
 import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '../keys/index.ts';
 import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
@@ -115,6 +116,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     throw error;
   }
   const sealer = buildSealer(config, random);
+  const abuse = new AbuseLimiter(store, clock, config.abuseLimits);
   let registry: Registry;
   let worlds: WorldsService;
   let credentials: Credentials;
@@ -140,6 +142,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       },
     );
     app = await createApp({
+      abuse,
       config,
       store,
       keys,
@@ -163,7 +166,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   // Safe with several nodes: every sweep runs under database locks (see src/server/background.ts).
   const stops: Stop[] = [stopLog];
   if (options.background !== false && config.sweepIntervalSeconds > 0) {
-    stops.push(...startSweepers({ registry, worlds, credentials, disclosure }, config.sweepIntervalSeconds, logger));
+    stops.push(...startSweepers({ registry, worlds, credentials, disclosure, abuse }, config.sweepIntervalSeconds, logger));
   }
   return {
     config,

@@ -10,6 +10,7 @@ import type { InteractionDetails } from 'oidc-provider';
 import { MvidError } from '../../core/index.ts';
 import { newNonce, pageCsp, renderConsent, renderSignIn } from '../../web/index.ts';
 import { isWorldClaim, WEB_SESSION_TTL_SECONDS, WORLD_CLAIMS } from '../../worlds/index.ts';
+import { PASSKEY_SIGN_IN } from '../abuse.ts';
 import { readCookie, sessionCookieName, setSessionCookie } from './cookies.ts';
 
 type Params = { Params: { uid: string } };
@@ -85,23 +86,31 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       return htmlReply(reply, page, nonce, await redirectOrigins(clientId));
     });
 
-    app.post<Params>('/interaction/:uid/passkey/options', { schema: { hide: true, params: UID } }, async (request, reply) => {
-      checkCsrf(request);
-      await details(request, reply);
-      return worlds.passkeys.authenticationOptions();
-    });
+    app.post<Params>(
+      '/interaction/:uid/passkey/options',
+      { schema: { hide: true, params: UID }, config: { abuse: 'mint' } },
+      async (request, reply) => {
+        checkCsrf(request);
+        await details(request, reply);
+        return worlds.passkeys.authenticationOptions();
+      },
+    );
 
-    app.post<Params>('/interaction/:uid/passkey', { schema: { hide: true, params: UID } }, async (request, reply) => {
-      checkCsrf(request);
-      const d = await details(request, reply);
-      if (d.prompt.name !== 'login') throw new MvidError('conflict', 'this interaction is not asking for a sign-in');
-      // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier
-      const { personId } = await worlds.passkeys.authenticate(request.body as any);
-      if (!(await worlds.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed');
-      const { token } = await worlds.webSessions.open(personId, readCookie(request, cookieName));
-      setSessionCookie(reply, config.publicUrl, token, WEB_SESSION_TTL_SECONDS);
-      return { location: await finish(request, reply, { login: { accountId: personId, amr: ['hwk', 'user'] } }) };
-    });
+    app.post<Params>(
+      '/interaction/:uid/passkey',
+      { schema: { hide: true, params: UID }, config: PASSKEY_SIGN_IN },
+      async (request, reply) => {
+        checkCsrf(request);
+        const d = await details(request, reply);
+        if (d.prompt.name !== 'login') throw new MvidError('conflict', 'this interaction is not asking for a sign-in');
+        // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier
+        const { personId } = await worlds.passkeys.authenticate(request.body as any);
+        if (!(await worlds.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed');
+        const { token } = await worlds.webSessions.open(personId, readCookie(request, cookieName));
+        setSessionCookie(reply, config.publicUrl, token, WEB_SESSION_TTL_SECONDS);
+        return { location: await finish(request, reply, { login: { accountId: personId, amr: ['hwk', 'user'] } }) };
+      },
+    );
 
     app.post<Params>('/interaction/:uid/continue', { schema: { hide: true, params: UID } }, async (request, reply) => {
       checkCsrf(request);

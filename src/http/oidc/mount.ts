@@ -31,6 +31,10 @@ export function oidcMount(provider: () => Promise<Provider>, publicUrl: string) 
       reply.raw.setHeader('x-request-id', String(request.id));
       callback(raw, reply.raw);
     };
+    // Client authentication (secrets, private_key_jwt) happens here: failures count towards the abuse limits.
+    const clientAuth = { schema: { hide: true }, config: { abuse: 'sign-in' as const } };
+    app.post(`${OIDC_MOUNT}/token`, clientAuth, handler);
+    app.post(`${OIDC_MOUNT}/token/*`, clientAuth, handler);
     app.all(OIDC_MOUNT, { schema: { hide: true } }, handler);
     app.all(`${OIDC_MOUNT}/*`, { schema: { hide: true } }, handler);
   };

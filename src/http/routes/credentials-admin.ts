@@ -119,6 +119,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
   app.post<{ Body: { claims: string[]; world?: string } }>(
     '/credentials/v1/presentation-requests',
     {
+      config: { abuse: 'mint' },
       schema: {
         summary: 'Create a presentation request (nonce, audience, claims) for a world',
         description: 'A world may ask for no more than the claims it registered. An administrator names the world.',

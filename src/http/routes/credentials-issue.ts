@@ -74,6 +74,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
         security: PERSON_SECURITY,
         body: OfferBody,
       },
+      config: { abuse: 'mint' },
       onRequest: requirePerson,
     },
     async (request, reply) => {
@@ -86,7 +87,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
 
   app.post(
     `${OID4VCI_BASE}/token`,
-    { schema: { summary: 'OpenID4VCI token endpoint (pre-authorized code grant)', tags: TAGS } },
+    { config: { abuse: 'sign-in' }, schema: { summary: 'OpenID4VCI token endpoint (pre-authorized code grant)', tags: TAGS } },
     async (request, reply) => {
       const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
       return noStore(reply)
@@ -97,7 +98,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
 
   app.post(
     `${OID4VCI_BASE}/nonce`,
-    { schema: { summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce', tags: TAGS } },
+    { config: { abuse: 'mint' }, schema: { summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce', tags: TAGS } },
     async (_request, reply) => {
       return noStore(reply).send({ c_nonce: credentials.nonce().c_nonce });
     },

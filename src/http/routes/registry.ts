@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
+import { jwsKid } from '../abuse.ts';
 import { PERSON_SECURITY, personOf, requirePerson } from '../auth.ts';
 import { registryAdminRoutes } from './registry-admin.ts';
 import { registryMeRoutes } from './registry-me.ts';
@@ -28,6 +29,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/registry/v1/nonces',
     {
+      config: { abuse: 'mint' },
       schema: {
         summary: 'Get a single-use nonce',
         description: 'For the KB-JWT of a PID (enrolment, recovery) or a holder assertion (sign-in, key proof). Valid 5 minutes, once.',
@@ -41,6 +43,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { presentation: string } }>(
     '/registry/v1/enrolments',
     {
+      config: { abuse: 'enrol' },
       bodyLimit: PID_BODY_LIMIT,
       schema: {
         summary: 'Enrol a person from a PID',
@@ -61,6 +64,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { presentation: string } }>(
     '/registry/v1/recoveries',
     {
+      config: { abuse: 'enrol' },
       bodyLimit: PID_BODY_LIMIT,
       schema: {
         summary: 'Recover an account with a fresh PID and a new holder key',
@@ -86,6 +90,8 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { assertion: string } }>(
     '/registry/v1/sessions',
     {
+      // Failed holder sign-ins count per IP and per holder key (the assertion's kid).
+      config: { abuse: 'sign-in', abusePrincipal: (request) => jwsKid((request.body as { assertion?: unknown } | undefined)?.assertion) },
       bodyLimit: SMALL_BODY_LIMIT,
       schema: {
         summary: 'Sign in with a holder key',

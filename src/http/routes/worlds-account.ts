@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError, toBase64Url } from '../../core/index.ts';
 import { newNonce, renderAccount, renderPasskeySetup } from '../../web/index.ts';
 import { WEB_SESSION_TTL_SECONDS } from '../../worlds/index.ts';
+import { PASSKEY_SIGN_IN } from '../abuse.ts';
 import { sendPage } from '../pages.ts';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
 import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
@@ -51,12 +52,12 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
     return html(reply, page, nonce);
   });
 
-  app.post('/account/sign-in/options', { schema: { hide: true } }, async (request) => {
+  app.post('/account/sign-in/options', { schema: { hide: true }, config: { abuse: 'mint' } }, async (request) => {
     if (!preCsrfValid(request)) throw new MvidError('csrf_invalid', 'reload the page and try again');
     return worlds.passkeys.authenticationOptions();
   });
 
-  app.post('/account/sign-in', { schema: { hide: true }, bodyLimit: 64 * 1024 }, async (request, reply) => {
+  app.post('/account/sign-in', { schema: { hide: true }, bodyLimit: 64 * 1024, config: PASSKEY_SIGN_IN }, async (request, reply) => {
     if (!preCsrfValid(request)) throw new MvidError('csrf_invalid', 'reload the page and try again');
     // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier
     const { personId } = await worlds.passkeys.authenticate(request.body as any);
@@ -67,7 +68,9 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const guarded = { ...WORLDS_PERSON_GUARD, schema: { hide: true } };
-  app.post('/account/passkeys/options', guarded, async (request) => worlds.passkeys.registrationOptions(worldsPersonOf(request).personId));
+  app.post('/account/passkeys/options', { ...guarded, config: { abuse: 'mint' } }, async (request) =>
+    worlds.passkeys.registrationOptions(worldsPersonOf(request).personId),
+  );
   app.post('/account/passkeys', { ...guarded, bodyLimit: 64 * 1024 }, async (request) => {
     // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier
     await worlds.passkeys.register(worldsPersonOf(request).personId, request.body as any);

@@ -80,6 +80,7 @@ export async function worldsMeRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/worlds/v1/me/passkeys/options',
     {
+      config: { abuse: 'mint' },
       ...guarded,
       schema: {
         summary: 'Start adding a passkey',

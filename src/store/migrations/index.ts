@@ -11,6 +11,7 @@ import * as m0030 from './0030_worlds.ts';
 import * as m0040 from './0040_tlog.ts';
 import * as m0050 from './0050_disclosure.ts';
 import * as m0080 from './0080_worlds_consents.ts';
+import * as m0081 from './0081_abuse_counters.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0040_tlog', up: m0040.up },
   { name: '0050_disclosure', up: m0050.up },
   { name: '0080_worlds_consents', up: m0080.up },
+  { name: '0081_abuse_counters', up: m0081.up },
 ];

@@ -1,0 +1,146 @@
+/**
+ * Abuse limits: how many attempts a caller (an IP address) or a principal (a client id,
+ * a holder key, a passkey) may make per window, for each kind of guessable or costly
+ * operation. Counters live in the database (`abuse_counters`), so on PostgreSQL every node
+ * shares them; each is a fixed window updated by one upsert statement, so concurrent
+ * nodes never lose a hit. Keys are hashed before they are stored.
+ *
+ * Two ways to count:
+ *  - `consume`: every attempt counts (minting nonces and challenges, enrolment, reports);
+ *  - `blocked` before a credential check and `hit` after it failed: only failures count,
+ *    and once over the limit even a correct credential is refused until the window ends
+ *    (otherwise a guesser would still learn which guess was right).
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { type Clock, MvidError } from '../core/index.ts';
+import type { Store } from '../store/index.ts';
+
+/** A limit: at most `limit` hits per `windowSeconds` (limit 0: unlimited). */
+export interface Limit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Every bucket mvid counts, per IP address (`*Ip`) or per principal. */
+export const ABUSE_BUCKETS = ['credentialIp', 'credentialPrincipal', 'mintIp', 'enrolIp', 'reportPrincipal'] as const;
+export type AbuseBucket = (typeof ABUSE_BUCKETS)[number];
+export type AbusePolicy = Record<AbuseBucket, Limit>;
+
+/**
+ * Defaults: generous for people (a household behind one address, a wallet retrying),
+ * tight for guessers. Failed credential checks: 100 per IP and 10 per principal in 10
+ * minutes; nonce and challenge minting: 300 per IP per minute; enrolment and recovery:
+ * 30 per IP per hour; reports (moderation): 20 per person per hour.
+ */
+export const DEFAULT_ABUSE_POLICY: AbusePolicy = {
+  credentialIp: { limit: 100, windowSeconds: 600 },
+  credentialPrincipal: { limit: 10, windowSeconds: 600 },
+  mintIp: { limit: 300, windowSeconds: 60 },
+  enrolIp: { limit: 30, windowSeconds: 3600 },
+  reportPrincipal: { limit: 20, windowSeconds: 3600 },
+};
+
+export interface AbuseKey {
+  bucket: AbuseBucket;
+  /** The IP address or principal id; hashed before it is stored. */
+  key: string;
+}
+
+/** Thrown when a limit is reached; the HTTP layer answers 429 with `Retry-After`. */
+export function rateLimited(retryAfterSeconds: number): MvidError {
+  return new MvidError('rate_limited', `too many attempts; retry after ${retryAfterSeconds} seconds`, {
+    extensions: { retryAfter: retryAfterSeconds },
+  });
+}
+
+export class AbuseLimiter {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #policy: AbusePolicy;
+
+  constructor(store: Store, clock: Clock, policy: Partial<AbusePolicy> = {}) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#policy = { ...DEFAULT_ABUSE_POLICY, ...policy };
+  }
+
+  policy(bucket: AbuseBucket): Limit {
+    return this.#policy[bucket];
+  }
+
+  #window(bucket: AbuseBucket): { start: number; end: number; limit: number } {
+    const { limit, windowSeconds } = this.#policy[bucket];
+    const now = Math.floor(this.#clock.now().getTime() / 1000);
+    const start = now - (now % windowSeconds);
+    return { start, end: start + windowSeconds, limit };
+  }
+
+  #retryAfter(end: number): number {
+    return Math.max(1, end - Math.floor(this.#clock.now().getTime() / 1000));
+  }
+
+  /** Seconds until the first of `keys` that is over its limit may try again; undefined when none is. */
+  async blocked(keys: readonly AbuseKey[]): Promise<number | undefined> {
+    const live = keys.filter((k) => this.#policy[k.bucket].limit > 0);
+    if (live.length === 0) return undefined;
+    const hashes = new Map(live.map((k) => [hashKey(k), k.bucket]));
+    const rows = await this.#store.db
+      .selectFrom('abuse_counters')
+      .selectAll()
+      .where('key_hash', 'in', [...hashes.keys()])
+      .execute();
+    let wait: number | undefined;
+    for (const row of rows) {
+      const window = this.#window(hashes.get(row.key_hash) as AbuseBucket);
+      if (Number(row.window_start) === window.start && Number(row.hits) >= window.limit) {
+        wait = Math.max(wait ?? 0, this.#retryAfter(window.end));
+      }
+    }
+    return wait;
+  }
+
+  /** Counts one hit on each key; returns seconds to wait when any is now over its limit. */
+  async hit(keys: readonly AbuseKey[]): Promise<number | undefined> {
+    let wait: number | undefined;
+    for (const k of keys) {
+      const window = this.#window(k.bucket);
+      if (window.limit <= 0) continue;
+      const row = await this.#store.db
+        .insertInto('abuse_counters')
+        .values({ key_hash: hashKey(k), window_start: window.start, window_end: window.end, hits: 1 })
+        .onConflict((oc) =>
+          oc.column('key_hash').doUpdateSet({
+            hits: sql<number>`case when abuse_counters.window_start = excluded.window_start then abuse_counters.hits + 1 else 1 end`,
+            window_start: sql<number>`excluded.window_start`,
+            window_end: sql<number>`excluded.window_end`,
+          }),
+        )
+        .returning('hits')
+        .executeTakeFirstOrThrow();
+      if (Number(row.hits) > window.limit) wait = Math.max(wait ?? 0, this.#retryAfter(window.end));
+    }
+    return wait;
+  }
+
+  /**
+   * Counts an attempt that always counts (minting, enrolment, a report) and refuses it
+   * when over the limit. The hook other domains call (e.g. moderation for reports).
+   * @throws MvidError rate_limited
+   */
+  async consume(keys: readonly AbuseKey[]): Promise<void> {
+    const wait = await this.hit(keys);
+    if (wait !== undefined) throw rateLimited(wait);
+  }
+
+  /** Deletes counters whose window has passed; returns how many. */
+  async sweep(): Promise<number> {
+    const now = Math.floor(this.#clock.now().getTime() / 1000);
+    const result = await this.#store.db.deleteFrom('abuse_counters').where('window_end', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function hashKey(k: AbuseKey): string {
+  return createHash('sha256').update(`mvid-abuse\0${k.bucket}\0${k.key}`).digest('base64url').slice(0, 32);
+}

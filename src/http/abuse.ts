@@ -1,0 +1,107 @@
+/**
+ * Abuse limits at the HTTP edge (the counters are src/abuse's, in the database).
+ *  - A route marked `config: { abuse: 'mint' }` (nonces, challenges, offers) or `'enrol'`
+ *    (enrolment, recovery) counts every request per IP address.
+ *  - Every credential check counts its failures: any request carrying an Authorization
+ *    header, and routes marked `'sign-in'` (holder and passkey sign-in, pre-authorised
+ *    codes, client authentication at /oidc/token). Before the check, a caller (IP) or
+ *    principal (client id, holder key, passkey) over its limit is refused 429 whatever it
+ *    presents; after it, a failure (401; on sign-in routes any 400–403) counts one hit.
+ * A route names its principal with `config: { abusePrincipal }`, read once the body is parsed.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type AbuseKey, type AbuseLimiter, rateLimited } from '../abuse/index.ts';
+
+export type AbuseKind = 'mint' | 'enrol' | 'sign-in';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    abuse?: AbuseKind;
+    /** The principal a sign-in names (a holder key, a passkey id), from the parsed request. */
+    abusePrincipal?: (request: FastifyRequest) => string | undefined;
+  }
+  interface FastifyRequest {
+    /** Keys whose failure counters this request's credential check feeds. */
+    abuseKeys?: AbuseKey[] | undefined;
+  }
+}
+
+/** The client id of an `Authorization: Basic` header (RFC 6749 §2.3.1), if any. */
+export function basicClientId(request: FastifyRequest): string | undefined {
+  const match = /^Basic ([A-Za-z0-9+/]{1,2048}=*)$/.exec(request.headers.authorization ?? '');
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? decoded.slice(0, colon) : undefined;
+}
+
+function refuse(reply: FastifyReply, wait: number): Error {
+  reply.header('retry-after', String(wait));
+  return rateLimited(wait);
+}
+
+function failed(kind: AbuseKind | undefined, status: number): boolean {
+  return kind === 'sign-in' ? status >= 400 && status <= 403 : status === 401;
+}
+
+export function registerAbuseLimits(app: FastifyInstance, limiter: AbuseLimiter): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config ?? {};
+    const kind = config.abuse;
+    if (kind === 'mint' || kind === 'enrol') {
+      const wait = await limiter.hit([{ bucket: kind === 'mint' ? 'mintIp' : 'enrolIp', key: request.ip }]);
+      if (wait !== undefined) throw refuse(reply, wait);
+    }
+    if (kind !== 'sign-in' && request.headers.authorization === undefined) return;
+    const keys: AbuseKey[] = [{ bucket: 'credentialIp', key: request.ip }];
+    const client = basicClientId(request);
+    if (client !== undefined) keys.push({ bucket: 'credentialPrincipal', key: `client:${client}` });
+    const wait = await limiter.blocked(keys);
+    if (wait !== undefined) throw refuse(reply, wait);
+    request.abuseKeys = keys;
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const principal = request.routeOptions.config?.abusePrincipal?.(request);
+    if (principal === undefined || !request.abuseKeys) return;
+    const key: AbuseKey = { bucket: 'credentialPrincipal', key: principal };
+    const wait = await limiter.blocked([key]);
+    if (wait !== undefined) throw refuse(reply, wait);
+    request.abuseKeys.push(key);
+  });
+
+  // Counted before the answer leaves (onSend), so the next attempt already sees it; replies written
+  // by oidc-provider itself (hijacked, no onSend) are counted once they have finished.
+  const count = async (request: FastifyRequest, status: number) => {
+    if (!request.abuseKeys || !failed(request.routeOptions.config?.abuse, status)) return;
+    const keys = request.abuseKeys;
+    request.abuseKeys = undefined;
+    try {
+      await limiter.hit(keys);
+    } catch (error) {
+      request.log.warn({ err: error }, 'abuse counter not updated');
+    }
+  };
+  app.addHook('onSend', async (request, reply) => count(request, reply.statusCode));
+  app.addHook('onResponse', async (request, reply) => count(request, reply.statusCode));
+}
+
+/** The `kid` of a compact JWS's protected header, unverified (it only names whose counter a failure feeds). */
+export function jwsKid(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(value.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: unknown };
+    return typeof header.kid === 'string' && header.kid.length <= 200 ? `holder:${header.kid}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Passkey sign-in: failures count per IP and per credential id (the assertion's `id`). */
+export const PASSKEY_SIGN_IN = {
+  abuse: 'sign-in',
+  abusePrincipal: (request: FastifyRequest) => {
+    const id = (request.body as { id?: unknown } | undefined)?.id;
+    return typeof id === 'string' && id.length <= 1400 ? `passkey:${id}` : undefined;
+  },
+} as const;
