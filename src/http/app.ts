@@ -19,12 +19,14 @@ import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
 import { registerAbuseLimits } from './abuse.ts';
 import { applyEdgeHeaders, clientErrorHandler, frameworkErrorHandler, securityHeaders } from './edge.ts';
 import { parseJsonBody } from './json-body.ts';
+import { documentErrors } from './openapi.ts';
 import { lazySchemaCompilers } from './lazy-schemas.ts';
 import { Metrics } from './metrics.ts';
 import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
 import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
+import { errorRoutes } from './routes/errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -175,6 +177,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(swagger, {
+    transform: documentErrors,
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -189,6 +192,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(homeRoutes);
+  await app.register(errorRoutes);
   if (deps.credentials) await app.register(credentialsRoutes, deps.credentials);
   await app.register(registryRoutes);
   await app.register(tlogRoutes);

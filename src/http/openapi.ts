@@ -6,6 +6,7 @@
  *    each success response names its content type.
  */
 import { Type } from '@sinclair/typebox';
+import type { FastifySchema } from 'fastify';
 import { ERROR_CODES } from '../core/index.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 
@@ -35,10 +36,10 @@ export const ERROR_RESPONSES = {
 } as const;
 
 /** @fastify/swagger `transform`: adds the error responses to every documented operation (the document only). */
-export function documentErrors<T extends { schema?: unknown; url: string }>(input: T): { schema: unknown; url: string } {
-  const schema = input.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
-  if (!schema || schema.hide) return { schema, url: input.url };
-  return { schema: { ...schema, response: { ...ERROR_RESPONSES, ...schema.response } }, url: input.url };
+export function documentErrors({ schema, url }: { schema: FastifySchema; url: string }): { schema: FastifySchema; url: string } {
+  const route = schema as (FastifySchema & { hide?: boolean }) | undefined;
+  if (!route || route.hide) return { schema, url };
+  return { schema: { ...route, response: { ...ERROR_RESPONSES, ...(route.response as Record<string, unknown> | undefined) } }, url };
 }
 
 /** A JSON success body whose members are described in prose (serialised as is). */

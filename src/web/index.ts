@@ -11,3 +11,5 @@ export { renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole
 export type { PersonDisclosuresPageInput, TransparencyPageInput } from './disclosure.ts';
 export { renderHome } from './home.ts';
 export type { HomePageInput } from './home.ts';
+export { renderErrorCode, renderErrorIndex } from './errors.ts';
+export type { ErrorCodePage } from './errors.ts';

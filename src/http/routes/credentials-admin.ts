@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { MvidError, ValidationError } from '../../core/index.ts';
 import type { RevocationFilter } from '../../credentials/index.ts';
 import { ADMIN_SECURITY, requireAdmin } from '../auth.ts';
+import { OpenJson } from '../openapi.ts';
 import { type CredentialsHttp, requireWorldOrAdmin } from './credentials.ts';
 
 const TAGS = ['credentials'];
@@ -59,6 +60,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
         tags: TAGS,
         security: ADMIN_SECURITY,
         body: AttributeIssuerBody,
+        response: { 201: OpenJson('The registered attribute issuer') },
       },
       onRequest: requireAdmin,
     },
@@ -69,14 +71,27 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
 
   app.get(
     '/credentials/v1/attribute-issuers',
-    { schema: { summary: 'List attribute issuers', tags: TAGS, security: ADMIN_SECURITY }, onRequest: requireAdmin },
+    {
+      schema: {
+        summary: 'List attribute issuers',
+        tags: TAGS,
+        security: ADMIN_SECURITY,
+        response: { 200: OpenJson('{ attributeIssuers: [...] }') },
+      },
+      onRequest: requireAdmin,
+    },
     async () => ({ attributeIssuers: await credentials.attributeIssuers.list() }),
   );
 
   app.delete<{ Params: { id: string } }>(
     '/credentials/v1/attribute-issuers/:id',
     {
-      schema: { summary: 'Disable an attribute issuer (its credentials are refused from now on)', tags: TAGS, security: ADMIN_SECURITY },
+      schema: {
+        summary: 'Disable an attribute issuer (its credentials are refused from now on)',
+        tags: TAGS,
+        security: ADMIN_SECURITY,
+        response: { 204: { type: 'null', description: 'Disabled' } },
+      },
       onRequest: requireAdmin,
     },
     async (request, reply) => {
@@ -88,7 +103,13 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
   app.post<{ Body: RevocationFilter }>(
     '/credentials/v1/revocations',
     {
-      schema: { summary: 'Revoke issued credentials (administrator)', tags: TAGS, security: ADMIN_SECURITY, body: RevocationBody },
+      schema: {
+        summary: 'Revoke issued credentials (administrator)',
+        tags: TAGS,
+        security: ADMIN_SECURITY,
+        body: RevocationBody,
+        response: { 200: OpenJson('{ revoked: n }') },
+      },
       onRequest: requireAdmin,
     },
     async (request) => {
@@ -111,6 +132,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
           'of a credential the issuer issued. Revokes mvid’s re-issues of those credentials.',
         tags: TAGS,
         body: Type.Object({ request: Type.String({ minLength: 1, maxLength: 65_536 }) }, { additionalProperties: false }),
+        response: { 200: OpenJson('What was revoked') },
       },
     },
     async (request) => credentials.revokeForIssuer(request.body.request),
@@ -125,6 +147,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
         description: 'A world may ask for no more than the claims it registered. An administrator names the world.',
         tags: TAGS,
         body: RequestBody,
+        response: { 201: OpenJson('The presentation request: id, nonce, audience, claims, expiry') },
       },
     },
     async (request, reply) => {
@@ -145,6 +168,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
         summary: 'Verify the answer to a presentation request online (worlds may instead verify offline with the SDK)',
         tags: TAGS,
         body: VerifyBody,
+        response: { 200: OpenJson('The verified claims') },
       },
     },
     async (request, reply) => {

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import { OID4VCI_BASE } from '../../credentials/index.ts';
 import { credentialOf, PERSON_SECURITY, personOf, requirePerson } from '../auth.ts';
+import { OpenJson } from '../openapi.ts';
 import type { CredentialsHttp } from './credentials.ts';
 
 const TAGS = ['credentials'];
@@ -49,6 +50,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
         tags: TAGS,
         security: PERSON_SECURITY,
         body: IssueBody,
+        response: { 201: OpenJson('{ credentials: [...], linkable }: the issued SD-JWT VCs') },
       },
       onRequest: requirePerson,
     },
@@ -73,6 +75,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
         tags: TAGS,
         security: PERSON_SECURITY,
         body: OfferBody,
+        response: { 201: OpenJson('The credential offer (and its openid-credential-offer:// URI)') },
       },
       config: { abuse: 'mint' },
       onRequest: requirePerson,
@@ -87,7 +90,15 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
 
   app.post(
     `${OID4VCI_BASE}/token`,
-    { config: { abuse: 'sign-in' }, schema: { summary: 'OpenID4VCI token endpoint (pre-authorized code grant)', tags: TAGS } },
+    {
+      config: { abuse: 'sign-in' },
+      schema: {
+        summary: 'OpenID4VCI token endpoint (pre-authorized code grant)',
+        tags: TAGS,
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        response: { 200: OpenJson('{ access_token, token_type, expires_in }') },
+      },
+    },
     async (request, reply) => {
       const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
       return noStore(reply)
@@ -98,7 +109,10 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
 
   app.post(
     `${OID4VCI_BASE}/nonce`,
-    { config: { abuse: 'mint' }, schema: { summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce', tags: TAGS } },
+    {
+      config: { abuse: 'mint' },
+      schema: { summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce', tags: TAGS, response: { 200: OpenJson('{ c_nonce }') } },
+    },
     async (_request, reply) => {
       return noStore(reply).send({ c_nonce: credentials.nonce().c_nonce });
     },
@@ -111,6 +125,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
         summary: 'OpenID4VCI credential endpoint: one dc+sd-jwt credential per key proof',
         tags: TAGS,
         body: Type.Object({}, { additionalProperties: true }),
+        response: { 200: OpenJson('{ credentials: [{ credential }] }') },
       },
     },
     async (request, reply) => {

@@ -6,6 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
+import { NonJson } from '../openapi.ts';
 import {
   authorizationServerMetadata,
   CREDENTIAL_KINDS,
@@ -38,14 +39,25 @@ export async function credentialsPublicRoutes(app: FastifyInstance, http: Creden
   const schemas = new Map(CREDENTIAL_KINDS.map((k) => [k, serve(credentialSchema(publicUrl, k))]));
 
   const documentRoute = (path: string, summary: string, documents: typeof types, type: string) =>
-    app.get<{ Params: { kind: string } }>(path, { schema: { summary, tags: ['credentials'], params: Kind } }, async (request, reply) => {
-      const kind = request.params.kind;
-      const doc = isCredentialKind(kind) ? documents.get(kind) : undefined;
-      if (!doc) throw new MvidError('not_found', `no credential type ${kind.slice(0, 40)}`);
-      reply.header('cache-control', `public, max-age=${DOCUMENT_MAX_AGE}`).header('etag', doc.etag);
-      if (request.headers['if-none-match'] === doc.etag) return reply.code(304).send();
-      return reply.type(type).send(doc.body);
-    });
+    app.get<{ Params: { kind: string } }>(
+      path,
+      {
+        schema: {
+          summary,
+          tags: ['credentials'],
+          params: Kind,
+          response: { 200: NonJson(type, summary), 304: { description: 'Not modified (If-None-Match)' } },
+        },
+      },
+      async (request, reply) => {
+        const kind = request.params.kind;
+        const doc = isCredentialKind(kind) ? documents.get(kind) : undefined;
+        if (!doc) throw new MvidError('not_found', `no credential type ${kind.slice(0, 40)}`);
+        reply.header('cache-control', `public, max-age=${DOCUMENT_MAX_AGE}`).header('etag', doc.etag);
+        if (request.headers['if-none-match'] === doc.etag) return reply.code(304).send();
+        return reply.type(type).send(doc.body);
+      },
+    );
   documentRoute('/credentials/types/:kind', 'SD-JWT VC Type Metadata of a credential type (its vct URL)', types, 'application/json');
   documentRoute('/credentials/schemas/:kind', 'JSON Schema of a credential type', schemas, 'application/schema+json');
 
@@ -56,6 +68,7 @@ export async function credentialsPublicRoutes(app: FastifyInstance, http: Creden
         summary: 'A Token Status List (signed JWT); the URL credentials point at in status.status_list.uri',
         tags: ['credentials'],
         params: ListId,
+        response: { 200: NonJson('application/statuslist+jwt', 'The status list token') },
       },
     },
     async (request, reply) => {
@@ -68,10 +81,14 @@ export async function credentialsPublicRoutes(app: FastifyInstance, http: Creden
   );
 
   const jsonDocument = (path: string, summary: string, maxAge: number, build: () => unknown) => {
-    app.get(path, { schema: { summary, tags: ['credentials'] } }, async (_request, reply) => {
-      reply.header('cache-control', `public, max-age=${maxAge}`);
-      return reply.type('application/json').send(serializeDocument(build()));
-    });
+    app.get(
+      path,
+      { schema: { summary, tags: ['credentials'], response: { 200: NonJson('application/json', summary) } } },
+      async (_request, reply) => {
+        reply.header('cache-control', `public, max-age=${maxAge}`);
+        return reply.type('application/json').send(serializeDocument(build()));
+      },
+    );
   };
   const jwks = http.credentials.jwks.keys;
   jsonDocument('/.well-known/jwt-vc-issuer', 'SD-JWT VC issuer metadata: the keys mvid signs credentials with', KEYS_MAX_AGE, () =>

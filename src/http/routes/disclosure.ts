@@ -25,6 +25,7 @@ import {
 } from './disclosure-schemas.ts';
 import { disclosureTrusteeRoutes } from './disclosure-trustee.ts';
 import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
+import { NonJson } from '../openapi.ts';
 
 const TAG = 'disclosure';
 const MAX_PAGE = 1000n;
@@ -50,7 +51,13 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/disclosure/v1/log/checkpoint',
-    { schema: { summary: 'The latest signed checkpoint (C2SP signed note)', tags: [TAG] } },
+    {
+      schema: {
+        summary: 'The latest signed checkpoint (C2SP signed note)',
+        tags: [TAG],
+        response: { 200: NonJson('text/plain; charset=utf-8', 'The checkpoint as a C2SP signed note') },
+      },
+    },
     async (_request, reply) =>
       reply
         .type('text/plain; charset=utf-8')

@@ -16,6 +16,7 @@ import {
   InclusionQuery,
   InclusionResponse,
 } from './tlog-schemas.ts';
+import { NonJson } from '../openapi.ts';
 
 const TAG = 'transparency-log';
 /** Full tiles and bundles never change; partial ones are superseded as the tree grows. */
@@ -49,6 +50,7 @@ export async function tlogRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'The latest signed checkpoint (C2SP tlog-checkpoint), with the witness cosignatures collected',
         tags: [TAG],
+        response: { 200: NonJson('text/plain; charset=utf-8', 'The checkpoint as a C2SP signed note') },
       },
     },
     async (_request, reply) => {
@@ -67,6 +69,7 @@ export async function tlogRoutes(app: FastifyInstance): Promise<void> {
         summary: 'A tlog-tiles hash tile (tile/<L>/<N>[.p/<W>]) or entry bundle (tile/entries/<N>[.p/<W>])',
         description: 'Full tiles are immutable; partial ones exist for the sizes the log signed. 404 beyond the signed tree.',
         tags: [TAG],
+        response: { 200: NonJson('application/octet-stream', 'Tile or entry-bundle bytes') },
       },
     },
     async (request, reply) => {
@@ -81,7 +84,13 @@ export async function tlogRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/log/v1/key',
-    { schema: { summary: "The log's note verifier key (vkey); its name is the checkpoint origin", tags: [TAG] } },
+    {
+      schema: {
+        summary: "The log's note verifier key (vkey); its name is the checkpoint origin",
+        tags: [TAG],
+        response: { 200: NonJson('text/plain; charset=utf-8', 'The vkey, one line') },
+      },
+    },
     async (_request, reply) =>
       reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(`${log.verifier.vkey}\n`),
   );

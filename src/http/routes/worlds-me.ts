@@ -5,6 +5,7 @@ import type { WorldClaim } from '../../worlds/index.ts';
 import { PERSON_SECURITY } from '../auth.ts';
 import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 import { HandleBody, HandleResponse, PasskeyList, Passkey, PersonWorlds, RevokeQuery, WorldIdParams } from './worlds-schemas.ts';
+import { OpenJson } from '../openapi.ts';
 
 const TAG = 'worlds';
 const PasskeyParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 1400 } }, required: ['id'] } as const;
@@ -87,6 +88,7 @@ export async function worldsMeRoutes(app: FastifyInstance): Promise<void> {
         description: 'WebAuthn creation options (JSON) for `navigator.credentials.create()`; the challenge is single use, 5 minutes.',
         tags: [TAG],
         security: PERSON_SECURITY,
+        response: { 200: OpenJson('PublicKeyCredentialCreationOptionsJSON') },
       },
     },
     async (request) => worlds.passkeys.registrationOptions(worldsPersonOf(request).personId),
