@@ -29,6 +29,8 @@ for (const engine of ENGINES) {
         '/admin/v1/worlds',
         '/disclosure/v1/trustee/requests/x/shares',
         '/registry/v1/me/keys',
+        '/credentials/v1/verify',
+        '/credentials/v1/presentation-requests',
       ]) {
         const r = await rt.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
         problem(r, 401, 'unauthenticated');
@@ -100,6 +102,17 @@ for (const engine of ENGINES) {
         payload: { claims: ['age_over_18'] },
       });
       assert.ok([400, 401].includes(verify.statusCode), verify.body);
+    });
+
+    it('found by the hostile-input suite: a query number too large for a double is refused, not coerced to Infinity', async () => {
+      for (const url of [
+        `/log/v1/proof/inclusion?index=${'9'.repeat(400)}`,
+        '/log/v1/proof/inclusion?index=1e400',
+        '/log/v1/entries?start=1e400',
+        '/log/v1/proof/consistency?first=1&second=1e999',
+      ]) {
+        problem(await rt.app.inject({ method: 'GET', url }), 400, 'validation_failed');
+      }
     });
 
     it('finding 3: NUL bytes in OpenID Connect client ids are refused by the provider, not a 500', async () => {

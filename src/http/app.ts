@@ -17,7 +17,7 @@ import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
 import { registerAbuseLimits } from './abuse.ts';
-import { applyEdgeHeaders, clientErrorHandler, frameworkErrorHandler, securityHeaders } from './edge.ts';
+import { applyEdgeHeaders, clientErrorHandler, frameworkErrorHandler, refuseOverflowingNumbers, securityHeaders } from './edge.ts';
 import { parseJsonBody } from './json-body.ts';
 import { documentErrors } from './openapi.ts';
 import { lazySchemaCompilers } from './lazy-schemas.ts';
@@ -58,6 +58,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     metrics: Metrics;
+    /** Every registered route (see route-index.ts). */
+    routeIndex: RouteIndex;
     /** Compiles every route schema not compiled yet (they compile on first use); returns how many. */
     compileAllSchemas(): number;
   }
@@ -107,6 +109,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const routes = new RouteIndex();
   app.decorate('deps', deps);
   app.decorate('metrics', metrics);
+  app.decorate('routeIndex', routes);
   app.decorate('compileAllSchemas', () => schemas.compileAll());
 
   app.addHook('onRoute', (route) => routes.add(route.url, route.method as string | string[]));
@@ -133,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     // PostgreSQL cannot store NUL in text: refuse it here, as bad input, rather than as a database error.
     if (NUL.test(request.raw.url ?? '')) throw nulRefused('the URL');
   });
+  app.addHook('preValidation', refuseOverflowingNumbers);
   registerAbuseLimits(app, deps.abuse);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

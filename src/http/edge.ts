@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, type ErrorCode } from '../core/index.ts';
+import { ERROR_CODES, type ErrorCode, MvidError } from '../core/index.ts';
 import { PROBLEM_CONTENT_TYPE, problemTypeUri, sendProblem } from './problem.ts';
 
 /** Two years, the preload list's minimum; sent only when mvid is served over https. */
@@ -88,4 +88,27 @@ export function clientErrorHandler(publicUrl: string) {
     }
     socket.destroy(error);
   };
+}
+
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * preValidation: a query or path value written as a number too large for a double (`1e400`,
+ * 400 nines) would be coerced by Ajv to Infinity, which then skips `maximum` (Ajv checks
+ * bounds only on finite numbers). Such a value is refused here, before validation.
+ */
+export async function refuseOverflowingNumbers(request: FastifyRequest): Promise<void> {
+  for (const [part, values] of [
+    ['querystring', request.query],
+    ['params', request.params],
+  ] as const) {
+    if (typeof values !== 'object' || values === null) continue;
+    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v === 'string' && NUMERIC.test(v) && !Number.isFinite(Number(v))) {
+          throw new MvidError('validation_failed', `${part}/${name} is out of range`, { extensions: { field: `${part}.${name}` } });
+        }
+      }
+    }
+  }
 }

@@ -24,6 +24,11 @@ export class RouteIndex {
     for (const m of Array.isArray(methods) ? methods : [methods]) entry.methods.add(m.toUpperCase());
   }
 
+  /** Every registered route (url pattern and methods), in registration order: the authorisation matrix's rows. */
+  routes(): Array<{ url: string; methods: string[] }> {
+    return [...this.#byUrl].map(([url, entry]) => ({ url, methods: [...entry.methods].sort() }));
+  }
+
   /** Methods allowed on a concrete path, or an empty list when no route matches it. */
   allowed(path: string): string[] {
     const methods = new Set<string>();

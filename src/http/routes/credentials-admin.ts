@@ -4,7 +4,7 @@
  * requests and online verification (worlds, or administrators on a world's behalf).
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError, ValidationError } from '../../core/index.ts';
 import type { RevocationFilter } from '../../credentials/index.ts';
 import { ADMIN_SECURITY, requireAdmin } from '../auth.ts';
@@ -51,6 +51,16 @@ const VerifyBody = Type.Object(
 
 export async function credentialsAdminRoutes(app: FastifyInstance, http: CredentialsHttp): Promise<void> {
   const { credentials } = http;
+  // Who is calling is settled on the headers (onRequest), before the body is read.
+  const callers = new WeakMap<FastifyRequest, Awaited<ReturnType<typeof requireWorldOrAdmin>>>();
+  const worldOrAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
+    callers.set(request, await requireWorldOrAdmin(http, request, reply));
+  };
+  const callerOf = (request: FastifyRequest) => {
+    const caller = callers.get(request);
+    if (!caller) throw new TypeError('callerOf used on a route without worldOrAdmin');
+    return caller;
+  };
 
   app.post<{ Body: { name: string; iss: string; vcts: string[]; jwks: unknown } }>(
     '/credentials/v1/attribute-issuers',
@@ -142,6 +152,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
     '/credentials/v1/presentation-requests',
     {
       config: { abuse: 'mint' },
+      onRequest: worldOrAdmin,
       schema: {
         summary: 'Create a presentation request (nonce, audience, claims) for a world',
         description: 'A world may ask for no more than the claims it registered. An administrator names the world.',
@@ -151,7 +162,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
       },
     },
     async (request, reply) => {
-      const caller = await requireWorldOrAdmin(http, request, reply);
+      const caller = callerOf(request);
       const world = 'world' in caller ? caller.world : request.body.world;
       if (world === undefined) throw new ValidationError('name the world the request is for', 'world');
       if ('world' in caller && request.body.world !== undefined && request.body.world !== caller.world) {
@@ -164,6 +175,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
   app.post<{ Body: { requestId: string; presentation?: string; presentations?: string[] } }>(
     '/credentials/v1/verify',
     {
+      onRequest: worldOrAdmin,
       schema: {
         summary: 'Verify the answer to a presentation request online (worlds may instead verify offline with the SDK)',
         tags: TAGS,
@@ -171,8 +183,8 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
         response: { 200: OpenJson('The verified claims') },
       },
     },
-    async (request, reply) => {
-      const caller = await requireWorldOrAdmin(http, request, reply);
+    async (request) => {
+      const caller = callerOf(request);
       const { requestId, presentation, presentations } = request.body;
       const all = [...(presentation === undefined ? [] : [presentation]), ...(presentations ?? [])];
       return credentials.presentationRequests.verify(requestId, all, 'world' in caller ? caller.world : undefined);

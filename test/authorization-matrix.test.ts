@@ -1,0 +1,238 @@
+/**
+ * The authorisation matrix, generated from the route registry (src/http/route-index.ts):
+ * one row per route says who may call it; every cell (route × role) is checked on both
+ * engines. A route without a row — a new route nobody classified — fails the build, and
+ * so does a row whose route no longer exists.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ENGINES } from './support/engines.ts';
+import { injectFetch, registerAuthority } from './support/disclosure.ts';
+import { devKeyOf, presentation, publishTrustees } from './support/registry-http.ts';
+import { personClaims } from './support/registry.ts';
+import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
+
+type Role = 'anonymous' | 'person' | 'admin' | 'authority' | 'trustee' | 'world';
+/**
+ * Who may call a route. `public`: anyone (no credential is checked); `protocol`: oidc-provider's
+ * own endpoints (client authentication is the provider's, covered by worlds-oidc and
+ * worlds-isolation tests); `interaction`: needs the browser's sign-in interaction, so every
+ * role here is refused.
+ */
+type Access = Role | 'public' | 'protocol' | 'interaction' | 'world-or-admin';
+
+const MATRIX: Record<string, Access> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /metrics': 'admin',
+  'GET /': 'public',
+  'GET /errors': 'public',
+  'GET /errors/:code': 'public',
+  'GET /openapi.json': 'public',
+  'GET /credentials/types/:kind': 'public',
+  'GET /credentials/schemas/:kind': 'public',
+  'GET /credentials/status/:listId': 'public',
+  'GET /.well-known/jwt-vc-issuer': 'public',
+  'GET /.well-known/openid-credential-issuer': 'public',
+  'GET /.well-known/oauth-authorization-server/credentials/oid4vci': 'public',
+  'POST /credentials/v1/issue': 'person',
+  'POST /credentials/v1/offers': 'person',
+  'POST /credentials/oid4vci/token': 'public',
+  'POST /credentials/oid4vci/nonce': 'public',
+  'POST /credentials/oid4vci/credential': 'public',
+  'GET /credentials/v1/attribute-issuers': 'admin',
+  'POST /credentials/v1/attribute-issuers': 'admin',
+  'DELETE /credentials/v1/attribute-issuers/:id': 'admin',
+  'POST /credentials/v1/revocations': 'admin',
+  'POST /credentials/v1/attribute-issuers/revocations': 'public',
+  'POST /credentials/v1/presentation-requests': 'world-or-admin',
+  'POST /credentials/v1/verify': 'world-or-admin',
+  'POST /registry/v1/nonces': 'public',
+  'POST /registry/v1/enrolments': 'public',
+  'POST /registry/v1/recoveries': 'public',
+  'POST /registry/v1/sessions': 'public',
+  'DELETE /registry/v1/sessions/current': 'person',
+  'GET /registry/v1/trustee-set': 'public',
+  'GET /registry/v1/me': 'person',
+  'GET /registry/v1/me/keys': 'person',
+  'POST /registry/v1/me/keys': 'person',
+  'DELETE /registry/v1/me/keys/:kid': 'person',
+  'POST /registry/v1/me/close': 'person',
+  'GET /registry/v1/me/export': 'person',
+  'GET /admin/v1/issuers': 'admin',
+  'POST /admin/v1/issuers': 'admin',
+  'DELETE /admin/v1/issuers/:id': 'admin',
+  'GET /admin/v1/trustee-sets': 'admin',
+  'GET /log/checkpoint': 'public',
+  'GET /log/tile/*': 'public',
+  'GET /log/v1/key': 'public',
+  'GET /log/v1/checkpoints/latest': 'public',
+  'GET /log/v1/proof/inclusion': 'public',
+  'GET /log/v1/proof/consistency': 'public',
+  'GET /log/v1/entries': 'public',
+  'POST /oidc/token': 'protocol',
+  'POST /oidc/token/*': 'protocol',
+  'GET /oidc': 'protocol',
+  'GET /oidc/*': 'protocol',
+  'POST /oidc/*': 'protocol',
+  'GET /interaction/:uid': 'interaction',
+  'POST /interaction/:uid/passkey/options': 'interaction',
+  'POST /interaction/:uid/passkey': 'interaction',
+  'POST /interaction/:uid/continue': 'interaction',
+  'POST /interaction/:uid/consent': 'interaction',
+  'POST /interaction/:uid/abort': 'interaction',
+  'GET /admin/v1/worlds': 'admin',
+  'POST /admin/v1/worlds': 'admin',
+  'DELETE /admin/v1/worlds/:worldId': 'admin',
+  'GET /admin/v1/worlds/:worldId': 'admin',
+  'GET /worlds/v1/me/worlds': 'person',
+  'DELETE /worlds/v1/me/worlds/:worldId': 'person',
+  'PUT /worlds/v1/me/worlds/:worldId/handle': 'person',
+  'GET /worlds/v1/me/passkeys': 'person',
+  'POST /worlds/v1/me/passkeys': 'person',
+  'POST /worlds/v1/me/passkeys/options': 'person',
+  'DELETE /worlds/v1/me/passkeys/:id': 'person',
+  'GET /account': 'public',
+  'POST /account/sign-in/options': 'public',
+  'POST /account/sign-in': 'public',
+  'POST /account/passkeys/options': 'person',
+  'POST /account/passkeys': 'person',
+  'POST /account/worlds/:worldId/revoke': 'person',
+  'POST /account/sign-out': 'person',
+  'GET /disclosure/v1/log': 'public',
+  'GET /disclosure/v1/log/checkpoint': 'public',
+  'GET /disclosure/v1/log/inclusion': 'public',
+  'GET /disclosure/v1/log/consistency': 'public',
+  'GET /disclosure/v1/log/entries': 'public',
+  'GET /disclosure/v1/trustees': 'public',
+  'GET /disclosure/v1/transparency-report': 'public',
+  'GET /disclosure/v1/transparency/records': 'public',
+  'GET /transparency': 'public',
+  'GET /disclosure/trustee': 'public',
+  'GET /disclosure/v1/me/disclosures': 'person',
+  'GET /account/disclosures': 'person',
+  'GET /admin/v1/authorities': 'admin',
+  'POST /admin/v1/authorities': 'admin',
+  'DELETE /admin/v1/authorities/:id': 'admin',
+  'POST /admin/v1/disclosure/trustee-credentials': 'admin',
+  'GET /disclosure/v1/requests': 'authority',
+  'POST /disclosure/v1/requests': 'authority',
+  'GET /disclosure/v1/requests/:id': 'authority',
+  'GET /disclosure/v1/requests/:id/release': 'authority',
+  'POST /disclosure/v1/requests/:id/receipt': 'authority',
+  'POST /disclosure/v1/requests/:id/delay-extensions': 'authority',
+  'GET /disclosure/v1/trustee/me': 'trustee',
+  'PUT /disclosure/v1/trustee/me/encryption-key': 'trustee',
+  'GET /disclosure/v1/trustee/requests': 'trustee',
+  'GET /disclosure/v1/trustee/requests/:id': 'trustee',
+  'POST /disclosure/v1/trustee/requests/:id/decisions': 'trustee',
+  'POST /disclosure/v1/trustee/requests/:id/extensions/:extensionId/decisions': 'trustee',
+  'POST /disclosure/v1/trustee/requests/:id/shares': 'trustee',
+};
+
+/** Methods the oidc mount registers only so that oidc-provider answers them (405s, CORS): not rows of their own. */
+const MOUNT_ONLY = /^(DELETE|OPTIONS|PATCH|PUT|QUERY|TRACE|POST) \/oidc$|^(DELETE|OPTIONS|PATCH|PUT|QUERY|TRACE) \/oidc\/\*$/;
+const ROLES: readonly Role[] = ['anonymous', 'person', 'admin', 'authority', 'trustee', 'world'];
+/** Routes that end the caller's session or account: each person cell gets a person of its own. */
+const SELF_ENDING = new Set(['DELETE /registry/v1/sessions/current', 'POST /registry/v1/me/close', 'POST /account/sign-out']);
+
+function allowed(access: Access, role: Role): boolean | undefined {
+  if (access === 'public' || access === 'protocol') return undefined;
+  if (access === 'interaction') return false;
+  if (access === 'world-or-admin') return role === 'world' || role === 'admin';
+  return access === role;
+}
+
+for (const engine of ENGINES) {
+  describe(`authorisation matrix on ${engine}`, () => {
+    let rt: TestRuntime;
+    const headers = new Map<Role, Record<string, string>>();
+    let enrol: () => Promise<string>;
+
+    before(async () => {
+      const off = { limit: 0, windowSeconds: 60 };
+      rt = await startTestRuntime(engine, { abuseLimits: { credentialIp: off, credentialPrincipal: off, mintIp: off, enrolIp: off } });
+      await publishTrustees(rt);
+      const admin = (await rt.registry.adminTokens.create('matrix-admin')).token;
+      enrol = async () => {
+        const { presentation: p } = await presentation(rt, devKeyOf(rt), personClaims());
+        const r = await rt.app.inject({ method: 'POST', url: '/registry/v1/enrolments', payload: { presentation: p } });
+        assert.equal(r.statusCode, 201, r.body);
+        return (r.json() as { session: { token: string } }).session.token;
+      };
+      const authority = await registerAuthority({ rt, adminToken: admin, fetch: injectFetch(rt.app) }, 'Matrix Police');
+      const trustee = await rt.app.inject({
+        method: 'POST',
+        url: '/admin/v1/disclosure/trustee-credentials',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: { trustee: 'alice' },
+      });
+      assert.equal(trustee.statusCode, 201, trustee.body);
+      const world = await rt.app.inject({
+        method: 'POST',
+        url: '/admin/v1/worlds',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: {
+          name: 'Matrix World',
+          redirectUris: ['https://matrix.example/cb'],
+          claims: [{ name: 'age_over_18', required: true }],
+          rules: [{ category: 'harassment', text: 'Be kind.' }],
+          purpose: 'To test.',
+        },
+      });
+      assert.equal(world.statusCode, 201, world.body);
+      const { clientId, clientSecret } = world.json() as { clientId: string; clientSecret: string };
+      headers.set('anonymous', {});
+      headers.set('person', { authorization: `Bearer ${await enrol()}` });
+      headers.set('admin', { authorization: `Bearer ${admin}` });
+      headers.set('authority', { authorization: `Bearer ${authority.token}` });
+      headers.set('trustee', { authorization: `Bearer ${(trustee.json() as { token: string }).token}` });
+      headers.set('world', { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` });
+    });
+    after(async () => rt.stop());
+
+    const registered = () =>
+      rt.app.routeIndex
+        .routes()
+        .flatMap((r) => r.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${r.url}`))
+        .filter((key) => !MOUNT_ONLY.test(key));
+
+    it('has a row for every registered route, and no row for a route that is gone', () => {
+      const routes = registered();
+      assert.deepEqual(
+        routes.filter((key) => !(key in MATRIX)),
+        [],
+        'classify each new route in MATRIX (who may call it)',
+      );
+      assert.deepEqual(
+        Object.keys(MATRIX).filter((key) => !routes.includes(key)),
+        [],
+      );
+    });
+
+    it('refuses every role a route does not allow (unauthenticated/forbidden) and lets the allowed ones past authentication', async () => {
+      const failures: string[] = [];
+      for (const key of registered()) {
+        const access = MATRIX[key] as Access;
+        const [method = 'GET', pattern = '/'] = key.split(' ');
+        const url = pattern.replace(/:[A-Za-z]+/g, 'x').replace('*', 'x');
+        for (const role of ROLES) {
+          const expected = allowed(access, role);
+          const auth = role === 'person' && SELF_ENDING.has(key) ? { authorization: `Bearer ${await enrol()}` } : (headers.get(role) ?? {});
+          const body =
+            method === 'GET' || method === 'DELETE' ? {} : { payload: '{}', headers: { ...auth, 'content-type': 'application/json' } };
+          const r = await rt.app.inject({ method: method as 'GET', url, headers: auth, ...body });
+          // Refused by authentication or authorisation, not by a domain check after it (e.g. passkey_invalid is 401 too).
+          const problem = /problem\+json/.test(String(r.headers['content-type']));
+          const code = problem ? (JSON.parse(r.body) as { code?: string }).code : undefined;
+          const refused = code === 'unauthenticated' || code === 'forbidden';
+          if (r.statusCode >= 500) failures.push(`${key} as ${role}: ${r.statusCode}`);
+          else if (expected === true && refused) failures.push(`${key} as ${role}: refused ${r.statusCode} ${r.body.slice(0, 120)}`);
+          else if (expected === false && !refused && !(access === 'interaction' && r.statusCode >= 400))
+            failures.push(`${key} as ${role}: not refused (${r.statusCode})`);
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
+  });
+}
