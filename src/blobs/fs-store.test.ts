@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { REPO_ROOT } from '../../test/support/engines.ts';
 import { type BlobStore, openBlobStore, sha256Hex } from './index.ts';
 
@@ -79,6 +80,8 @@ describe('filesystem blob store', () => {
 
     writeFileSync(path, Buffer.concat([Buffer.from('mvid-blob/1 text/html; x\n'), bytes]));
     await rejectsWith('blob_integrity', store.get(sha256));
+    writeFileSync(path, Buffer.from(original.toString('latin1').replace('text/plain', 'text/plaim'), 'latin1'));
+    await rejectsWith('blob_integrity', store.get(sha256));
     writeFileSync(path, bytes);
     await rejectsWith('blob_integrity', store.get(sha256));
 
@@ -89,6 +92,30 @@ describe('filesystem blob store', () => {
 
     await store.put(bytes, 'text/plain');
     assert.deepEqual(Buffer.from((await store.get(sha256)).bytes), Buffer.from(bytes));
+  });
+
+  it('property: any single bit flipped anywhere in a stored file is detected on read', async () => {
+    const { store, dir } = freshStore();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 512 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        async (bytes, at, bit) => {
+          const { sha256 } = await store.put(bytes, 'application/octet-stream');
+          const path = pathIn(dir, sha256);
+          const original = readFileSync(path);
+          const flipped = Buffer.from(original);
+          const index = at % flipped.length;
+          flipped.writeUInt8(flipped.readUInt8(index) ^ (1 << bit), index);
+          writeFileSync(path, flipped);
+          await rejectsWith('blob_integrity', store.get(sha256));
+          writeFileSync(path, original);
+          assert.deepEqual(Buffer.from((await store.get(sha256)).bytes), Buffer.from(bytes));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('a missing blob is blob_not_found; delete is idempotent', async () => {
@@ -127,7 +154,10 @@ describe('filesystem blob store', () => {
     // What a writer killed mid-write leaves behind: a partial temporary file beside the final name.
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, sha256.slice(0, 2), sha256.slice(2, 4)), { recursive: true });
-    writeFileSync(join(dir, sha256.slice(0, 2), sha256.slice(2, 4), `.${sha256}.deadbeef0000.tmp`), 'mvid-blob/1 text/plain\na long');
+    writeFileSync(
+      join(dir, sha256.slice(0, 2), sha256.slice(2, 4), `.${sha256}.deadbeef0000.tmp`),
+      `mvid-blob/1 text/plain ${'0'.repeat(64)}\na long`,
+    );
     await rejectsWith('blob_not_found', store.get(sha256));
     await store.put(bytes, 'text/plain');
     assert.deepEqual(Buffer.from((await store.get(sha256)).bytes), Buffer.from(bytes));

@@ -2,8 +2,9 @@
  * The filesystem blob store (the default): `<dir>/ab/cd/abcd…` for the blob whose SHA-256
  * is `abcd…`, the directory 0700 and the files 0600.
  *
- * A file is `mvid-blob/1 <content type>\n` followed by the blob's bytes, so that the type
- * and the bytes are one file and land together. A write goes to a temporary file beside
+ * A file is `mvid-blob/1 <content type> <check>\n` followed by the blob's bytes, so that
+ * the type and the bytes are one file and land together; `check` is the SHA-256 of the type
+ * and the blob's name, so that a damaged header is caught like damaged bytes. A write goes to a temporary file beside
  * the final one, is fsynced, renamed over the final name and the directory fsynced: after a
  * crash at any point the final name holds either nothing or the whole blob, never a part
  * (a `.tmp` file may remain; it is never read, and the next put of that blob replaces it).
@@ -12,9 +13,10 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BlobStore, checkPut, checkSha256, integrityFailure, isMediaType, MAX_BLOB_BYTES, notFound, verifyBlob } from './blob.ts';
+import { sha256Hex } from './sigv4.ts';
 
 const MAGIC = 'mvid-blob/1 ';
-const HEADER_MAX = MAGIC.length + 128 + 1;
+const HEADER_MAX = MAGIC.length + 128 + 1 + 64 + 1;
 
 export interface FsBlobStoreConfig {
   kind: 'fs';
@@ -35,11 +37,17 @@ function isErrno(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
 }
 
+const headerCheck = (contentType: string, sha256: string): string => sha256Hex(`${contentType} ${sha256}`);
+
+function header(contentType: string, sha256: string): string {
+  return `${MAGIC}${contentType} ${headerCheck(contentType, sha256)}\n`;
+}
+
 function parseFile(sha256: string, file: Uint8Array): { bytes: Uint8Array; contentType: string } {
   const newline = file.subarray(0, HEADER_MAX).indexOf(0x0a);
-  const header = newline < 0 ? '' : Buffer.from(file.subarray(0, newline)).toString('latin1');
-  const contentType = header.startsWith(MAGIC) ? header.slice(MAGIC.length) : '';
-  if (!isMediaType(contentType)) throw integrityFailure(sha256, 'its header is malformed');
+  const line = newline < 0 ? '' : Buffer.from(file.subarray(0, newline)).toString('latin1');
+  const [contentType = '', check = ''] = line.startsWith(MAGIC) ? line.slice(MAGIC.length).split(' ') : [];
+  if (!isMediaType(contentType) || check !== headerCheck(contentType, sha256)) throw integrityFailure(sha256, 'its header is damaged');
   const bytes = file.subarray(newline + 1);
   verifyBlob(sha256, bytes);
   return { bytes, contentType };
@@ -99,7 +107,7 @@ export function openFsBlobStore(config: FsBlobStoreConfig): BlobStore {
     const handle = await open(tmp, 'wx', 0o600);
     try {
       try {
-        await handle.writeFile(Buffer.concat([Buffer.from(`${MAGIC}${contentType}\n`, 'latin1'), bytes]));
+        await handle.writeFile(Buffer.concat([Buffer.from(header(contentType, sha256), 'latin1'), bytes]));
         await handle.sync();
       } finally {
         await handle.close();
