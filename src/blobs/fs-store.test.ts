@@ -13,7 +13,7 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 let counter = 0;
 function freshStore(): { store: BlobStore; dir: string } {
   const dir = join(scratch, `store-${counter++}`, 'blobs');
-  return { store: openBlobStore({ kind: 'fs', dir }), dir };
+  return { store: openBlobStore({ dir }), dir };
 }
 const pathIn = (dir: string, sha: string) => join(dir, sha.slice(0, 2), sha.slice(2, 4), sha);
 const text = (s: string) => new TextEncoder().encode(s);

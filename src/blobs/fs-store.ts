@@ -19,7 +19,8 @@ const MAGIC = 'mvid-blob/1 ';
 const HEADER_MAX = MAGIC.length + 128 + 1 + 64 + 1;
 
 export interface FsBlobStoreConfig {
-  kind: 'fs';
+  /** The default kind: may be left out. */
+  kind?: 'fs';
   /** Root directory, e.g. `<dataDir>/blobs`; created 0700 if absent. */
   dir: string;
 }
