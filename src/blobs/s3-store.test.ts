@@ -152,6 +152,20 @@ describe('S3 blob store against a signature-verifying S3 server', () => {
     assert.equal(await send(url, sign(), bytes), '200');
   });
 
+  it('retries once, re-signed, when S3 says slow down; a second refusal is storage_unavailable', async () => {
+    const store = openBlobStore(s3());
+    const bytes = text('evidence during a busy hour');
+    let start = server.requests.length;
+    server.slowDown(1);
+    const { sha256 } = await store.put(bytes, 'text/plain');
+    assert.deepEqual(requestsSince(start), ['HEAD 503', 'HEAD 404', 'PUT 200']);
+    start = server.requests.length;
+    server.slowDown(2);
+    await rejectsWith('storage_unavailable', store.get(sha256), /503 SlowDown/);
+    assert.deepEqual(requestsSince(start), ['GET 503', 'GET 503']);
+    assert.deepEqual(Buffer.from((await store.get(sha256)).bytes), Buffer.from(bytes));
+  });
+
   it('a missing bucket or an unreachable endpoint is storage_unavailable, not a crash', async () => {
     await rejectsWith('storage_unavailable', openBlobStore(s3({ bucket: 'no-such-bucket' })).put(text('x'), 'text/plain'), /NoSuchBucket/);
     const closed = await startS3TestServer({ credentials: [KEY], buckets: [BUCKET] });

@@ -31,6 +31,10 @@ export interface S3BlobStoreConfig {
 }
 
 const EMPTY_SHA256 = sha256Hex('');
+const ATTEMPTS = 2;
+const RETRY_PAUSE_MS = 200;
+const RETRYABLE = new Set([500, 502, 503, 504]);
+type S3Method = 'PUT' | 'GET' | 'HEAD' | 'DELETE';
 
 /** The base URL objects hang under, for either addressing style. */
 export function s3BaseUrl(config: Pick<S3BlobStoreConfig, 'endpoint' | 'bucket' | 'pathStyle'>): string {
@@ -78,34 +82,36 @@ export function openS3BlobStore(config: S3BlobStoreConfig): BlobStore {
   const timeoutMs = config.timeoutMs ?? 30_000;
   const credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey };
 
-  async function send(
-    method: 'PUT' | 'GET' | 'HEAD' | 'DELETE',
-    sha256: string,
-    body?: Uint8Array,
-    headers: Record<string, string> = {},
+  async function attempt(
+    method: S3Method,
+    url: URL,
+    payloadHash: string,
+    body: Uint8Array | undefined,
+    headers: Record<string, string>,
   ): Promise<Response> {
-    const url = new URL(`${prefix}${sha256}`, base);
-    const signed = signRequest({
-      method,
-      url,
-      headers,
-      payloadHash: body === undefined ? EMPTY_SHA256 : sha256Hex(body),
-      credentials,
-      region: config.region,
-      service: 's3',
-      now: clock.now(),
-    });
+    const signed = signRequest({ method, url, headers, payloadHash, credentials, region: config.region, service: 's3', now: clock.now() });
     // fetch sets Host from the URL itself (the same value that was signed).
     delete signed.host;
-    try {
-      return await fetchImpl(url, {
-        method,
-        headers: signed,
-        ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new MvidError('storage_unavailable', `S3 ${method} ${url.host} failed: ${(error as Error).message}`, { cause: error });
+    return fetchImpl(url, { method, headers: signed, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(timeoutMs) });
+  }
+
+  /**
+   * Every call here is idempotent (the key is the content's hash), so a network failure or a
+   * 500/503 (S3's "slow down") is retried once, re-signed, after a short pause.
+   */
+  async function send(method: S3Method, sha256: string, body?: Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+    const url = new URL(`${prefix}${sha256}`, base);
+    const payloadHash = body === undefined ? EMPTY_SHA256 : sha256Hex(body);
+    for (let tries = 1; ; tries++) {
+      try {
+        const response = await attempt(method, url, payloadHash, body, headers);
+        if (tries >= ATTEMPTS || !RETRYABLE.has(response.status)) return response;
+        await response.body?.cancel();
+      } catch (error) {
+        if (tries >= ATTEMPTS)
+          throw new MvidError('storage_unavailable', `S3 ${method} ${url.host} failed: ${(error as Error).message}`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
     }
   }
 

@@ -45,6 +45,8 @@ export interface S3TestServer {
   object(bucket: string, key: string): S3TestObject | undefined;
   /** Replaces a stored object's bytes without a signed request (a tampered or corrupted store). */
   tamper(bucket: string, key: string, bytes: Uint8Array): void;
+  /** Answers the next `count` requests with 503 SlowDown (after verifying them), as a busy S3 does. */
+  slowDown(count: number): void;
   close(): Promise<void>;
 }
 
@@ -140,6 +142,7 @@ export async function startS3TestServer(options: S3TestServerOptions): Promise<S
   const secrets = new Map(options.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
   const buckets = new Map(options.buckets.map((b) => [b, new Map<string, S3TestObject>()]));
   const requests: S3TestServer['requests'] = [];
+  let slowDowns = 0;
 
   /** Path-style `/<bucket>/<key>` on a service host, or virtual-hosted `<bucket>.<service host>/<key>`. */
   const locate = (request: IncomingMessage): { bucket: string; key: string; addressing: 'path' | 'virtual' } => {
@@ -161,6 +164,10 @@ export async function startS3TestServer(options: S3TestServerOptions): Promise<S
       const body = await readBody(request);
       where = locate(request);
       verifySignature(request, body, secrets, region, now());
+      if (slowDowns > 0) {
+        slowDowns--;
+        throw new S3Refusal(503, 'SlowDown', 'please reduce your request rate');
+      }
       const objects = buckets.get(where.bucket);
       if (!objects) throw new S3Refusal(404, 'NoSuchBucket', 'the specified bucket does not exist');
       if (where.key === '') throw new S3Refusal(400, 'InvalidRequest', 'only object operations are served');
@@ -196,6 +203,9 @@ export async function startS3TestServer(options: S3TestServerOptions): Promise<S
       const object = buckets.get(bucket)?.get(key);
       if (!object) throw new Error(`no object ${bucket}/${key} to tamper with`);
       object.bytes = bytes;
+    },
+    slowDown(count) {
+      slowDowns = count;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
