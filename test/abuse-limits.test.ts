@@ -155,6 +155,34 @@ for (const engine of ENGINES) {
       assert.equal(other.statusCode, 401, 'another client id is not blocked');
     });
 
+    it('client secrets: successful client authentication does not count, even in a burst', async () => {
+      const world = await rt.app.inject({
+        method: 'POST',
+        url: '/admin/v1/worlds',
+        headers: bearer(admin),
+        payload: {
+          name: 'Busy World',
+          redirectUris: ['https://busy.example/cb'],
+          claims: [{ name: 'age_over_18', required: true }],
+          rules: [{ category: 'harassment', text: 'Be kind.' }],
+          purpose: 'To test.',
+        },
+      });
+      const { clientId, clientSecret } = world.json() as { clientId: string; clientSecret: string };
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          rt.app.inject({
+            method: 'POST',
+            url: '/oidc/token',
+            headers: { ...basic(clientId, clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+            payload: `grant_type=client_credentials&scope=mvid:world&resource=${encodeURIComponent('http://mvid.test/api')}`,
+            ...from('192.0.2.90'),
+          }),
+        ),
+      );
+      for (const r of burst) assert.equal(r.statusCode, 200, r.body);
+    });
+
     it('holder sign-in: failures per holder key reach 429', async () => {
       const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'mvid-session+jwt', kid: 'holder-key-1' })).toString('base64url');
       const assertion = `${header}.e30.c2ln`;

@@ -210,6 +210,61 @@ for (const engine of ENGINES) {
       );
     });
 
+    it('other principal: a person cannot touch another person’s keys, a world cannot act as another world', async () => {
+      const other = { authorization: `Bearer ${await enrol()}` };
+      const keys = await rt.app.inject({ method: 'GET', url: '/registry/v1/me/keys', headers: headers.get('person') ?? {} });
+      const kid = (keys.json() as { keys: Array<{ kid: string }> }).keys[0]?.kid as string;
+      const stolen = await rt.app.inject({ method: 'DELETE', url: `/registry/v1/me/keys/${kid}`, headers: other });
+      assert.equal(stolen.statusCode, 404, stolen.body);
+      const still = await rt.app.inject({ method: 'GET', url: '/registry/v1/me/keys', headers: headers.get('person') ?? {} });
+      assert.ok(
+        (still.json() as { keys: Array<{ kid: string; revokedAt?: string | null }> }).keys.some((k) => k.kid === kid && !k.revokedAt),
+      );
+
+      const worldA = headers.get('world') ?? {};
+      const created = await rt.app.inject({
+        method: 'POST',
+        url: '/credentials/v1/presentation-requests',
+        headers: worldA,
+        payload: { claims: ['age_over_18'] },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const { requestId } = created.json() as { requestId: string };
+      const second = await rt.app.inject({
+        method: 'POST',
+        url: '/admin/v1/worlds',
+        headers: headers.get('admin') ?? {},
+        payload: {
+          name: 'Other World',
+          redirectUris: ['https://other.example/cb'],
+          claims: [{ name: 'age_over_18', required: true }],
+          rules: [{ category: 'harassment', text: 'Be kind.' }],
+          purpose: 'To test.',
+        },
+      });
+      const b = second.json() as { clientId: string; clientSecret: string };
+      const worldB = { authorization: `Basic ${Buffer.from(`${b.clientId}:${b.clientSecret}`).toString('base64')}` };
+      const aId = (await rt.app.inject({ method: 'GET', url: '/admin/v1/worlds', headers: headers.get('admin') ?? {} })).json() as {
+        worlds: Array<{ id: string; name: string }>;
+      };
+      const worldAId = aId.worlds.find((w) => w.name === 'Matrix World')?.id;
+      const impersonate = await rt.app.inject({
+        method: 'POST',
+        url: '/credentials/v1/presentation-requests',
+        headers: worldB,
+        payload: { claims: ['age_over_18'], world: worldAId },
+      });
+      assert.equal(impersonate.statusCode, 403, impersonate.body);
+      const foreign = await rt.app.inject({
+        method: 'POST',
+        url: '/credentials/v1/verify',
+        headers: worldB,
+        payload: { requestId, presentation: 'x~' },
+      });
+      assert.ok(foreign.statusCode >= 400 && foreign.statusCode < 500, foreign.body);
+      assert.doesNotMatch(foreign.body, /age_over_18/);
+    });
+
     it('refuses every role a route does not allow (unauthenticated/forbidden) and lets the allowed ones past authentication', async () => {
       const failures: string[] = [];
       for (const key of registered()) {

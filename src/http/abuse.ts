@@ -8,11 +8,14 @@
  *    principal (client id, holder key, passkey) over its limit is refused 429 whatever it
  *    presents; after it, a failure (401; on sign-in routes any 400–403) counts one hit.
  * A route names its principal with `config: { abusePrincipal }`, read once the body is parsed.
+ *  - `'client-auth'` (oidc-provider's token endpoints, whose replies bypass Fastify's onSend):
+ *    like `'sign-in'`, but the failure is counted inside oidc-provider (`countProviderFailures`,
+ *    a Koa middleware), before its answer is written, so the next attempt always sees it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AbuseKey, type AbuseLimiter, rateLimited } from '../abuse/index.ts';
 
-export type AbuseKind = 'mint' | 'enrol' | 'sign-in';
+export type AbuseKind = 'mint' | 'enrol' | 'sign-in' | 'client-auth';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,6 +27,21 @@ declare module 'fastify' {
     /** Keys whose failure counters this request's credential check feeds. */
     abuseKeys?: AbuseKey[] | undefined;
   }
+}
+
+const ABUSE_KEYS = Symbol('mvid.abuseKeys');
+type RawWithKeys = { [ABUSE_KEYS]?: AbuseKey[] };
+
+/**
+ * Koa middleware for oidc-provider: counts a failed client authentication (any 400–403 of a
+ * request the edge marked `'client-auth'`) before the provider writes its answer.
+ */
+export function countProviderFailures(limiter: AbuseLimiter) {
+  return async (ctx: { req: unknown; status: number }, next: () => Promise<unknown>): Promise<void> => {
+    await next();
+    const keys = (ctx.req as RawWithKeys)[ABUSE_KEYS];
+    if (keys !== undefined && ctx.status >= 400 && ctx.status <= 403) await limiter.hit(keys).catch(() => undefined);
+  };
 }
 
 /** The client id of an `Authorization: Basic` header (RFC 6749 §2.3.1), if any. */
@@ -41,7 +59,7 @@ function refuse(reply: FastifyReply, wait: number): Error {
 }
 
 function failed(kind: AbuseKind | undefined, status: number): boolean {
-  return kind === 'sign-in' ? status >= 400 && status <= 403 : status === 401;
+  return kind === 'sign-in' || kind === 'client-auth' ? status >= 400 && status <= 403 : status === 401;
 }
 
 export function registerAbuseLimits(app: FastifyInstance, limiter: AbuseLimiter): void {
@@ -52,13 +70,14 @@ export function registerAbuseLimits(app: FastifyInstance, limiter: AbuseLimiter)
       const wait = await limiter.hit([{ bucket: kind === 'mint' ? 'mintIp' : 'enrolIp', key: request.ip }]);
       if (wait !== undefined) throw refuse(reply, wait);
     }
-    if (kind !== 'sign-in' && request.headers.authorization === undefined) return;
+    if (kind !== 'sign-in' && kind !== 'client-auth' && request.headers.authorization === undefined) return;
     const keys: AbuseKey[] = [{ bucket: 'credentialIp', key: request.ip }];
     const client = basicClientId(request);
     if (client !== undefined) keys.push({ bucket: 'credentialPrincipal', key: `client:${client}` });
     const wait = await limiter.blocked(keys);
     if (wait !== undefined) throw refuse(reply, wait);
-    request.abuseKeys = keys;
+    if (kind === 'client-auth') (request.raw as RawWithKeys)[ABUSE_KEYS] = keys;
+    else request.abuseKeys = keys;
   });
 
   app.addHook('preHandler', async (request, reply) => {
@@ -70,8 +89,7 @@ export function registerAbuseLimits(app: FastifyInstance, limiter: AbuseLimiter)
     request.abuseKeys.push(key);
   });
 
-  // Counted before the answer leaves (onSend), so the next attempt already sees it; replies written
-  // by oidc-provider itself (hijacked, no onSend) are counted once they have finished.
+  // Counted before the answer leaves (onSend), so the next attempt already sees it.
   const count = async (request: FastifyRequest, status: number) => {
     if (!request.abuseKeys || !failed(request.routeOptions.config?.abuse, status)) return;
     const keys = request.abuseKeys;
@@ -83,6 +101,7 @@ export function registerAbuseLimits(app: FastifyInstance, limiter: AbuseLimiter)
     }
   };
   app.addHook('onSend', async (request, reply) => count(request, reply.statusCode));
+  // oidc-provider's own replies (hijacked: no onSend) carrying a bearer token, e.g. userinfo.
   app.addHook('onResponse', async (request, reply) => count(request, reply.statusCode));
 }
 

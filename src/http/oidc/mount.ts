@@ -8,11 +8,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { countProviderFailures } from '../abuse.ts';
 
 export const OIDC_MOUNT = '/oidc';
 
 export function oidcMount(provider: () => Promise<Provider>, publicUrl: string) {
-  let callback: ReturnType<Provider['callback']> | undefined;
+  let callback: Promise<ReturnType<Provider['callback']>> | undefined;
   // oidc-provider builds endpoint URLs from the request's Host; pin them to the public URL
   // instead, so a forged Host header cannot poison discovery or redirects.
   const pub = new URL(publicUrl);
@@ -20,7 +21,18 @@ export function oidcMount(provider: () => Promise<Provider>, publicUrl: string) 
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      callback ??= (await provider()).callback();
+      // Once, however many requests arrive while the provider is being built.
+      callback ??= provider().then(
+        (built) => {
+          built.use(countProviderFailures(app.deps.abuse));
+          return built.callback();
+        },
+        (error: unknown) => {
+          callback = undefined;
+          throw error;
+        },
+      );
+      const handle = await callback;
       reply.hijack();
       const raw = request.raw as IncomingMessage & { originalUrl?: string };
       raw.originalUrl = raw.url ?? '/';
@@ -29,10 +41,10 @@ export function oidcMount(provider: () => Promise<Provider>, publicUrl: string) 
       raw.headers['x-forwarded-host'] = pub.host;
       raw.headers['x-forwarded-proto'] = pub.protocol.slice(0, -1);
       reply.raw.setHeader('x-request-id', String(request.id));
-      callback(raw, reply.raw);
+      handle(raw, reply.raw);
     };
     // Client authentication (secrets, private_key_jwt) happens here: failures count towards the abuse limits.
-    const clientAuth = { schema: { hide: true }, config: { abuse: 'sign-in' as const } };
+    const clientAuth = { schema: { hide: true }, config: { abuse: 'client-auth' as const } };
     app.post(`${OIDC_MOUNT}/token`, clientAuth, handler);
     app.post(`${OIDC_MOUNT}/token/*`, clientAuth, handler);
     app.all(OIDC_MOUNT, { schema: { hide: true } }, handler);

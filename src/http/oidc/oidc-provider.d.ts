@@ -36,6 +36,8 @@ declare module 'oidc-provider' {
     Grant: { new (init: { accountId: string; clientId: string }): GrantInstance; find(id: string): Promise<GrantInstance | undefined> };
     Client: { prototype: Any; find(id: string): Promise<Any> };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    /** Koa middleware around every endpoint of the provider. */
+    use(middleware: (ctx: { req: IncomingMessage; status: number }, next: () => Promise<unknown>) => Promise<void>): void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionResult(
       req: IncomingMessage,
