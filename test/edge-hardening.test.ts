@@ -44,6 +44,33 @@ for (const engine of ENGINES) {
       problem(forged, 401, 'unauthenticated');
     });
 
+    it('finding 1: every route a stranger may post to has a body limit that fits it, far below the app-wide one', async () => {
+      const payload = `{"x":"${'a'.repeat(200 * 1024)}"}`;
+      for (const url of [
+        '/registry/v1/nonces',
+        '/registry/v1/enrolments',
+        '/registry/v1/recoveries',
+        '/registry/v1/sessions',
+        '/credentials/oid4vci/token',
+        '/credentials/oid4vci/nonce',
+        '/credentials/v1/attribute-issuers/revocations',
+        '/account/sign-in/options',
+        '/account/sign-in',
+        '/interaction/abc/passkey',
+        '/interaction/abc/consent',
+      ]) {
+        const r = await rt.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
+        problem(r, 413, 'payload_too_large');
+      }
+      const stranger = await rt.app.inject({
+        method: 'POST',
+        url: '/credentials/oid4vci/credential',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"proofs":',
+      });
+      problem(stranger, 401, 'unauthenticated');
+    });
+
     it('finding 1: an authenticated caller still meets the route body limit', async () => {
       const r = await rt.app.inject({
         method: 'POST',

@@ -31,6 +31,10 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
     const { worlds, config } = app.deps;
     const cookieName = sessionCookieName(config.publicUrl);
     const csrfOf = (uid: string) => worlds.webSessions.csrfToken(`interaction:${uid}`);
+    // Anyone may post here: a form or a passkey assertion is a few kilobytes, never the app-wide limit.
+    app.addHook('onRoute', (route) => {
+      route.bodyLimit ??= 64 * 1024;
+    });
 
     async function details(request: FastifyRequest<Params>, reply: FastifyReply): Promise<InteractionDetails> {
       const oidc = await provider();

@@ -134,6 +134,7 @@ export async function credentialsAdminRoutes(app: FastifyInstance, http: Credent
   app.post<{ Body: { request: string } }>(
     '/credentials/v1/attribute-issuers/revocations',
     {
+      bodyLimit: 128 * 1024,
       schema: {
         summary: 'Revocation request of an attribute issuer',
         description:

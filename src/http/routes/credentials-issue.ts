@@ -5,7 +5,7 @@
  * `error` member a wallet looks for (`invalid_proof`, `invalid_nonce`, …).
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import { OID4VCI_BASE } from '../../credentials/index.ts';
 import { credentialOf, PERSON_SECURITY, personOf, requirePerson } from '../auth.ts';
@@ -37,6 +37,7 @@ function noStore(reply: FastifyReply): FastifyReply {
 
 export async function credentialsIssueRoutes(app: FastifyInstance, http: CredentialsHttp): Promise<void> {
   const { credentials } = http;
+  const grants = new WeakMap<FastifyRequest, NonNullable<Awaited<ReturnType<typeof credentials.oid4vci.authenticate>>>>();
 
   app.post<{ Body: { kind: string; copies?: number; proofs?: string[]; source?: string } }>(
     '/credentials/v1/issue',
@@ -92,6 +93,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
     `${OID4VCI_BASE}/token`,
     {
       config: { abuse: 'sign-in' },
+      bodyLimit: 16 * 1024,
       schema: {
         summary: 'OpenID4VCI token endpoint (pre-authorized code grant)',
         tags: TAGS,
@@ -111,6 +113,7 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
     `${OID4VCI_BASE}/nonce`,
     {
       config: { abuse: 'mint' },
+      bodyLimit: 1024,
       schema: { summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce', tags: TAGS, response: { 200: OpenJson('{ c_nonce }') } },
     },
     async (_request, reply) => {
@@ -121,6 +124,19 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
   app.post(
     `${OID4VCI_BASE}/credential`,
     {
+      // The access token is checked on the headers, before the body (up to 10 key proofs) is read.
+      onRequest: async (request, reply) => {
+        const token = credentialOf(request);
+        const grant = token === undefined ? undefined : await credentials.oid4vci.authenticate(token);
+        if (grant === undefined) {
+          reply.header('www-authenticate', 'Bearer error="invalid_token"');
+          throw new MvidError('unauthenticated', 'a valid access token from the token endpoint is required', {
+            extensions: { error: 'invalid_token' },
+          });
+        }
+        grants.set(request, grant);
+      },
+      bodyLimit: 128 * 1024,
       schema: {
         summary: 'OpenID4VCI credential endpoint: one dc+sd-jwt credential per key proof',
         tags: TAGS,
@@ -129,14 +145,8 @@ export async function credentialsIssueRoutes(app: FastifyInstance, http: Credent
       },
     },
     async (request, reply) => {
-      const token = credentialOf(request);
-      const grant = token === undefined ? undefined : await credentials.oid4vci.authenticate(token);
-      if (grant === undefined) {
-        reply.header('www-authenticate', 'Bearer error="invalid_token"');
-        throw new MvidError('unauthenticated', 'a valid access token from the token endpoint is required', {
-          extensions: { error: 'invalid_token' },
-        });
-      }
+      const grant = grants.get(request);
+      if (grant === undefined) throw new TypeError('the credential endpoint ran without its access-token check');
       const { credentials: issued } = await credentials.oid4vci.credential(grant, request.body as Record<string, unknown>);
       return noStore(reply).send({ credentials: issued });
     },

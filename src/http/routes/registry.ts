@@ -30,6 +30,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     '/registry/v1/nonces',
     {
       config: { abuse: 'mint' },
+      bodyLimit: 1024,
       schema: {
         summary: 'Get a single-use nonce',
         description: 'For the KB-JWT of a PID (enrolment, recovery) or a holder assertion (sign-in, key proof). Valid 5 minutes, once.',

@@ -52,7 +52,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
     return html(reply, page, nonce);
   });
 
-  app.post('/account/sign-in/options', { schema: { hide: true }, config: { abuse: 'mint' } }, async (request) => {
+  app.post('/account/sign-in/options', { schema: { hide: true }, config: { abuse: 'mint' }, bodyLimit: 4096 }, async (request) => {
     if (!preCsrfValid(request)) throw new MvidError('csrf_invalid', 'reload the page and try again');
     return worlds.passkeys.authenticationOptions();
   });
