@@ -49,3 +49,14 @@ it('bounds the lawful-disclosure clocks', () => {
   assert.equal(config.disclosureEmergencyValidityHours, 48);
   assert.throws(() => loadConfig({ env: { MVID_DISCLOSURE_MAX_DELAY_DAYS: '9999' } }), /MVID_DISCLOSURE_MAX_DELAY_DAYS/);
 });
+
+it('seeds demo material in development only: on by default there, off in production, refused when asked for in production', () => {
+  assert.equal(loadConfig({ env: {} }).demoSeed, true);
+  assert.equal(loadConfig({ env: { MVID_DEMO_SEED: 'false' } }).demoSeed, false);
+  assert.equal(loadConfig({ env: { MVID_MODE: 'production' } }).demoSeed, false);
+  assert.throws(() => loadConfig({ env: { MVID_MODE: 'production', MVID_DEMO_SEED: 'true' } }), {
+    code: 'config_invalid',
+    message: /MVID_DEMO_SEED \(demoSeed\): production mode never seeds/,
+  });
+  assert.throws(() => loadConfig({ env: { MVID_DEMO_SEED: 'yes' } }), { code: 'config_invalid' });
+});

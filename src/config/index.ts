@@ -22,6 +22,8 @@ export const ConfigSchema = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
     logLevel: LogLevel,
     mode: Type.Union([Type.Literal('development'), Type.Literal('production')]),
+    /** Seed a living demo system on start (development only): example world, demo trustee set, demo authority. */
+    demoSeed: Type.Boolean(),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
     retentionDays: Type.Integer({ minimum: 1, maximum: 36500 }),
     sweepIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
@@ -59,6 +61,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_PORT: 'port',
   MVID_LOG_LEVEL: 'logLevel',
   MVID_MODE: 'mode',
+  MVID_DEMO_SEED: 'demoSeed',
   MVID_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   MVID_RETENTION_DAYS: 'retentionDays',
   MVID_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
@@ -86,8 +89,8 @@ const INTEGER_KEYS = new Set<keyof Config>([
   'disclosureRequestValidityDays',
   'disclosureEmergencyValidityHours',
 ]);
-/** Keys whose environment value is JSON. */
-const JSON_KEYS = new Set<keyof Config>(['logWitnesses']);
+/** Keys whose environment value is JSON (`true`/`false` for booleans). */
+const JSON_KEYS = new Set<keyof Config>(['logWitnesses', 'demoSeed']);
 
 function sourceName(key: string): string {
   const env = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
@@ -145,6 +148,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.port ??= 8080;
   raw.logLevel ??= 'info';
   raw.mode ??= 'development';
+  raw.demoSeed ??= raw.mode === 'development';
   raw.bodyLimitBytes ??= 1024 * 1024;
   raw.retentionDays ??= 365;
   raw.sweepIntervalSeconds ??= 3600;
@@ -165,6 +169,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const value = key in raw ? ` (got ${JSON.stringify(raw[key])})` : '';
     throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: ${first.message}${value}`, {
       extensions: { field: key },
+    });
+  }
+  if (raw.mode === 'production' && raw.demoSeed === true) {
+    throw new MvidError('config_invalid', `invalid configuration ${sourceName('demoSeed')}: production mode never seeds demo material`, {
+      extensions: { field: 'demoSeed' },
     });
   }
   const config = raw as Config;
