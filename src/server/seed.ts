@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { MvidError } from '../core/index.ts';
-import { generateRecipientKeyPair } from '../crypto/index.ts';
-import type { DisclosureService } from '../disclosure/index.ts';
+import { type DisclosureService, newAuthorityKey } from '../disclosure/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
@@ -37,6 +36,7 @@ export interface DemoMaterial {
   adminToken: string;
   trustees: { trusteeSetId: string; passphrases: Record<string, string>; shareFiles: Record<string, string> };
   exampleWorld?: { issuer: string; clientId: string; clientSecret: string; redirectUri: string };
+  /** `secretKey` is the authority's decryption key, base64url. */
   authority?: { id: string; name: string; token: string; secretKey: string };
 }
 
@@ -138,7 +138,7 @@ async function seedAuthority(deps: SeedDeps, dir: string, result: SeedResult): P
     result.warnings.push(`${DEMO_AUTHORITY_NAME} is registered but its token is not in ${dir}`);
     return;
   }
-  const key = generateRecipientKeyPair();
+  const key = newAuthorityKey();
   const { authority, token } = await deps.disclosure.authorities.add({
     name: DEMO_AUTHORITY_NAME,
     jurisdiction: 'DE-BE',

@@ -1,10 +1,11 @@
 /**
- * Node marks the ML-DSA Web Crypto algorithms experimental and says so once per process.
- * @simplewebauthn probes for ML-DSA on the first passkey registration, so the server would
- * print that warning to every operator although mvid never uses ML-DSA. This drops that
- * one warning and passes every other (other ExperimentalWarnings included) to Node.
+ * Node marks the ML-DSA Web Crypto algorithms — and `SubtleCrypto.supports`, with which
+ * @simplewebauthn probes for ML-DSA on the first passkey registration — experimental and
+ * says so once per process, so the server would print that to every operator although
+ * mvid never uses ML-DSA. This drops those warnings and passes every other (other
+ * ExperimentalWarnings included) to Node.
  */
-const ML_DSA = /\bML-DSA\b/;
+const ML_DSA = /\bML-DSA\b|^The supports Web Crypto API method is an experimental feature/;
 let installed = false;
 
 function isMlDsaExperimental(warning: string | Error, typeOrOptions: unknown): boolean {

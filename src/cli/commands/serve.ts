@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Config } from '../../config/index.ts';
 import {
   EXAMPLE_WORLD_URL,
@@ -14,7 +14,8 @@ import type { CliIo } from '../io.ts';
 /** Where to go next on a development server: the pages that exist and the example world. */
 function printDemoUrls(io: CliIo, config: Config, seeded: SeedResult): void {
   const base = config.publicUrl;
-  const world = relative(io.cwd, `${seeded.dir}/example-world.json`);
+  const file = join(seeded.dir, 'example-world.json');
+  const world = relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file);
   for (const what of seeded.created) io.err(`mvid: seeded ${what}`);
   for (const warning of seeded.warnings) io.err(`mvid: demo seed: ${warning}`);
   io.err(
