@@ -60,3 +60,12 @@ it('seeds demo material in development only: on by default there, off in product
   });
   assert.throws(() => loadConfig({ env: { MVID_DEMO_SEED: 'yes' } }), { code: 'config_invalid' });
 });
+
+it('docs/operating.md carries the configuration reference generated from the schema (npm run docs:config)', async () => {
+  const { OPERATING_DOC, withCurrentReference } = await import('../scripts/config-doc.ts');
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(OPERATING_DOC, 'utf8');
+  assert.equal(withCurrentReference(doc), doc, 'run npm run docs:config');
+  for (const env of ['MVID_DATA_DIR', 'MVID_DEMO_SEED', 'MVID_LOG_WITNESSES', 'MVID_SHUTDOWN_GRACE_SECONDS'])
+    assert.ok(doc.includes(`| \`${env}\` |`), env);
+});
