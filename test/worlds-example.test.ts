@@ -69,6 +69,8 @@ for (const engine of ENGINES) {
       child.stdout?.on('data', (d) => (output += d));
       child.stderr?.on('data', (d) => (output += d));
       await waitFor(`${worldUrl}/`, child, () => output);
+      // It logs the address to open as it redirects to it (localhost), so following its log signs in.
+      assert.match(output, new RegExp(`Example World listening on ${worldUrl} `));
     });
     after(async () => {
       child?.kill('SIGTERM');
