@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import * as oidc from 'openid-client';
-import { mvidJwks, verifyWorldIdToken } from '../../src/sdk/index.ts';
+import { mvidJwks, verifyWorldIdToken } from '@mvid/sdk';
 
 /** `{issuer, clientId, clientSecret}` as the development seed writes it; the variables win. */
 const file = process.env.WORLD_CREDENTIALS
