@@ -49,6 +49,10 @@ describe('mvid demo', () => {
     assert.equal(await runCli(['demo'], io), 0, `${io.stdout}\n${io.stderr}`);
     assertStory(io.stdout);
     assert.match(io.stdout, /✓ nothing shown yet/);
+    // A witness cosigns the log: the trustees demand its cosignature, and the log verifies with it
+    // (the server waits for the cosignature before proving a fresh entry).
+    assert.match(io.stdout, /pinned by every trustee client and 1 of 1 witness cosignatures demanded/);
+    assert.match(io.stdout, /verified against checkpoint \d+, cosigned by 1 witness;/);
     assert.match(io.stdout, /30 days later, Tom looks at his account again/);
   });
 

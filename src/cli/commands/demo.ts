@@ -5,17 +5,20 @@
  * `--url`, a development mvid already running, whose demo material is read from
  * `--data-dir` (default: the configured data dir). Exits 1 when a step misbehaves.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
-import { ManualClock } from '../../core/index.ts';
-import { keyDirOf } from '../../keys/index.ts';
+import { ManualClock, systemClock } from '../../core/index.ts';
+import { initKeyDir, keyDirOf, loadKeys } from '../../keys/index.ts';
 import { createLogger, readDemoMaterial, seedDemo, silenceMlDsaExperimentalWarning, startRuntime } from '../../server/index.ts';
+import { cosigner, createWitness, ed25519Signer, fileWitnessStore, logOriginOf } from '../../tlog/index.ts';
 import { tellTheStory } from '../demo/story.ts';
 import type { CliIo } from '../io.ts';
+import { listenWitness } from './witness.ts';
 
 /** A loopback port free right now (the server's public URL must name its port before it starts). */
 function freePort(): Promise<number> {
@@ -29,17 +32,35 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A tlog-witness of the demo's log, listening on loopback: it cosigns every checkpoint that
+ * is consistent with the last it saw, and the server serves only cosigned checkpoints.
+ */
+async function startWitness(dataDir: string, publicUrl: string) {
+  const origin = logOriginOf(publicUrl);
+  const logKey = ed25519Signer(origin, loadKeys(keyDirOf(dataDir)).logSigning.seed).verifier;
+  const key = cosigner('witness.demo.example/w1', randomBytes(32), systemClock);
+  const service = createWitness({ cosigner: key, logs: [{ origin, verifier: logKey }], store: fileWitnessStore(join(dataDir, 'witness')) });
+  const { url, server } = await listenWitness(service, '127.0.0.1', 0, () => {});
+  return { url, vkey: key.verifier.vkey, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 async function embedded(io: CliIo, keep: boolean): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mvid-demo-'));
   const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000));
   const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  initKeyDir(keyDirOf(dataDir));
+  const witness = await startWitness(dataDir, publicUrl);
   const config = loadConfig({
     env: {},
     overrides: {
       dataDir,
       host: '127.0.0.1',
       port,
-      publicUrl: `http://127.0.0.1:${port}`,
+      publicUrl,
+      logWitnesses: [{ url: witness.url, vkey: witness.vkey }],
+      logWitnessThreshold: 1,
       logLevel: 'silent',
       mode: 'development',
       demoSeed: true,
@@ -47,22 +68,28 @@ async function embedded(io: CliIo, keep: boolean): Promise<void> {
       logIntegrateIntervalMs: 50,
     },
   });
-  const rt = await startRuntime(config, { clock, logger: createLogger('silent') });
+  const rt = await startRuntime(config, { clock, logger: createLogger('silent') }).catch(async (error: unknown) => {
+    await witness.close();
+    throw error;
+  });
   try {
     await seedDemo(rt);
     await rt.app.listen({ host: config.host, port });
     io.out(`0. A fresh mvid listens on ${config.publicUrl} (data dir ${dataDir}, ${rt.store.engine}), seeded as npm start seeds it:`);
-    io.out('   the example world, a demo trustee set (3 of 5), a demo authority and an administrator.');
+    io.out('   the example world, a demo trustee set (3 of 5), a demo authority and an administrator;');
+    io.out(`   a witness (${witness.vkey.split('+')[0]}) cosigns every checkpoint of its log before it is served.`);
     await tellTheStory({
       url: config.publicUrl,
       material: readDemoMaterial(dataDir),
       keyDir: keyDirOf(dataDir),
       clock,
+      witnesses: { vkeys: [witness.vkey], threshold: 1 },
       out: (line) => io.out(line),
     });
     io.out('The story is told: every step behaved as narrated.');
   } finally {
     await rt.close();
+    await witness.close();
     if (keep) io.err(`mvid: kept the demo data dir ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
   }

@@ -36,6 +36,8 @@ export interface StoryContext {
   material: DemoMaterial;
   /** The key directory of that mvid's data dir (the development PID issuer's key). */
   keyDir: string;
+  /** The log's witnesses (their cosignature keys) when known: trustees and the authority then demand their cosignatures. */
+  witnesses?: { vkeys: string[]; threshold: number };
   /** The server's clock when the demo runs it (lets the notification delay pass); else the story cannot wait. */
   clock?: ManualClock;
   out(line: string): void;
@@ -293,10 +295,18 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
           201,
           'trustee credential',
         );
-        const state = await TrusteeClient.enrol({ url, token: issued.token, fetch, clock, logKey: log.verifierKey });
+        const state = await TrusteeClient.enrol({
+          url,
+          token: issued.token,
+          fetch,
+          clock,
+          logKey: log.verifierKey,
+          ...(ctx.witnesses ? { witnesses: ctx.witnesses } : {}),
+        });
         trustees.set(name, new TrusteeClient(state, { fetch, clock, save: () => {} }));
       }
-      return [undefined, `log key ${log.verifierKey} pinned by every trustee client`];
+      const pinned = ctx.witnesses ? ` and ${ctx.witnesses.threshold} of ${ctx.witnesses.vkeys.length} witness cosignatures demanded` : '';
+      return [undefined, `log key ${log.verifierKey} pinned by every trustee client${pinned}`];
     },
   );
 
@@ -320,7 +330,7 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
           notificationDelayDays: delayDays,
           document: new TextEncoder().encode(`Amtsgericht Tiergarten, ${reference}: identify "${handle}" of Plaza (threats, StGB § 241).`),
         },
-        { origin: log.origin, vkey: log.verifierKey },
+        { origin: log.origin, vkey: log.verifierKey, ...(ctx.witnesses ? { witnesses: ctx.witnesses } : {}) },
       );
       return [
         accepted.requestId,
@@ -345,7 +355,7 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
   const [first, second, third] = trusteeNames as [string, string, string];
   for (const name of [first, second]) {
     await say.step(
-      `Trustee ${name} checks the request against the public log (pinned log key, inclusion proof) and approves.`,
+      `Trustee ${name} checks the request against the public log (pinned log key${ctx.witnesses ? ', witness cosignatures' : ''}, inclusion proof) and approves.`,
       async () => {
         const r = await approve(name);
         return [undefined, `approval logged at ${r.approvalIndex} and proven; a share sealed to the authority uploaded`];
@@ -385,12 +395,15 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
   const checkpointSize = await say.step(
     'Anyone verifies the public log: every entry recomputed, every step of the request in it.',
     async (check) => {
-      const verified = await verifyLog({ url, fetch, clock, state: null, key: log.verifierKey });
+      const witnesses = ctx.witnesses ? { witnesses: ctx.witnesses.vkeys, witnessThreshold: ctx.witnesses.threshold } : {};
+      const verified = await verifyLog({ url, fetch, clock, state: null, key: log.verifierKey, ...witnesses });
       const status = await authorityClient.status(requestId);
       const missing = status.events.filter((e) => e.index === null || BigInt(e.index) >= verified.checkpoint.size);
       check(missing.length === 0, `steps not in the log: ${missing.map((e) => e.type).join(', ')}`);
       const witnessed =
-        verified.cosignatures > 0 ? `, cosigned by ${verified.cosignatures} witnesses` : ' (this server has no log witnesses configured)';
+        verified.cosignatures > 0
+          ? `, cosigned by ${verified.cosignatures} witness${verified.cosignatures === 1 ? '' : 'es'}`
+          : ' (this server has no log witnesses configured)';
       return [
         verified.checkpoint.size,
         `${verified.verifiedEntries} entries verified against checkpoint ${verified.checkpoint.size}${witnessed}; ${status.events.map((e) => `${e.type}@${e.index}`).join(', ')}`,
