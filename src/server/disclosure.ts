@@ -16,7 +16,7 @@ import {
 import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { TransparencyLog } from '../tlog/index.ts';
-import { normaliseHandle, type WorldsService } from '../worlds/index.ts';
+import type { WorldsService } from '../worlds/index.ts';
 
 /** The disclosure log port over the tlog store. */
 export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
@@ -49,7 +49,7 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
 const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Pseudonym → person. A handle is looked up by its confusable skeleton; a pairwise
+ * Pseudonym → person. A handle is looked up by its look-alike keys (src/worlds handles); a pairwise
  * subject cannot be inverted, so it is recomputed for each candidate: persons known to
  * the world first, then everyone (a rare, court-ordered act may cost a scan).
  */
@@ -57,21 +57,8 @@ export function worldsPseudonymResolver(store: Store, worlds: WorldsService): Ps
   return {
     async resolve(worldId, pseudonymOrHandle) {
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
-      let key: string | undefined;
-      try {
-        key = normaliseHandle(pseudonymOrHandle).key;
-      } catch {
-        key = undefined;
-      }
-      if (key !== undefined) {
-        const row = await store.db
-          .selectFrom('worlds_handles')
-          .select('person_id')
-          .where('world_id', '=', worldId)
-          .where('skeleton', '=', key)
-          .executeTakeFirst();
-        if (row) return row.person_id;
-      }
+      const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
+      if (holder !== undefined) return holder;
       if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
       const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
       for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
