@@ -120,6 +120,7 @@ export const ERROR_CODES = {
   checkpoint_stale: { status: 409, title: 'Checkpoint stale' },
   request_expired: { status: 410, title: 'Request outside its validity window' },
   request_mismatch: { status: 422, title: 'Request does not match its log entry' },
+  subject_binding_invalid: { status: 422, title: 'Pseudonym not bound to the envelopes' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
