@@ -94,6 +94,19 @@ export async function registerAuthority(story: Pick<Story, 'rt' | 'adminToken' |
   };
 }
 
+/** Enrols a person with a development PID carrying `claims`. */
+export async function enrolPerson(rt: TestRuntime, claims: ReturnType<typeof personClaims>) {
+  const holder = generateHolderKey();
+  const devKey = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
+  const credential = await issueDevPid(devKey, claims, holder.publicJwk, { now: rt.clock.now() });
+  const presentation = await presentPid(credential, holder.privateJwk, {
+    nonce: rt.registry.issueNonce().nonce,
+    audience: AUDIENCE,
+    now: rt.clock.now(),
+  });
+  return { holder, enrolled: await rt.registry.enrolments.enrol(presentation) };
+}
+
 export async function startStory(
   engine: Engine,
   options: { disclosure?: Partial<DisclosureOptions>; random?: Random } = {},
@@ -115,15 +128,7 @@ export async function startStory(
     claims: [],
   });
   const claims = personClaims({ given_name: 'Tom', family_name: 'Tiddler' });
-  const holder = generateHolderKey();
-  const devKey = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
-  const credential = await issueDevPid(devKey, claims, holder.publicJwk, { now: clock.now() });
-  const presentation = await presentPid(credential, holder.privateJwk, {
-    nonce: rt.registry.issueNonce().nonce,
-    audience: AUDIENCE,
-    now: clock.now(),
-  });
-  const enrolled = await rt.registry.enrolments.enrol(presentation);
+  const { holder, enrolled } = await enrolPerson(rt, claims);
   const handle = await rt.worlds.handles.claim(world.clientId, enrolled.personId, 'tom_on_the_moon');
   const pseudonym = rt.worlds.subjectFor(world.clientId, enrolled.personId);
 
