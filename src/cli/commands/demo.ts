@@ -98,7 +98,7 @@ async function demo(io: CliIo, keep: boolean): Promise<void> {
     const tom = await rt.registry.enrolments.enrol(presentation);
     const handle = await rt.worlds.handles.claim(world.clientId, tom.personId, 'tom_on_the_moon');
     say(
-      `2. Tom enrols (legal identity sealed in 4 envelopes) and plays in ${world.world.name} as "${handle}" — pseudonym ${rt.worlds.subjectFor(world.clientId, tom.personId)}`,
+      `2. Tom enrols (legal identity sealed in 4 envelopes, each bound to his opaque person id in the log) and plays in ${world.world.name} as "${handle}" — pseudonym ${rt.worlds.subjectFor(world.clientId, tom.personId)} (a VRF output mvid can prove is his)`,
     );
 
     const authorityKey = generateRecipientKeyPair();
@@ -127,10 +127,22 @@ async function demo(io: CliIo, keep: boolean): Promise<void> {
       const state = await TrusteeClient.enrol({ url: URL_BASE, token: (issued.json() as { token: string }).token, fetch, clock });
       trustees.set(name, new TrusteeClient(state, { fetch, clock, save: () => {} }));
     }
-    const log = (await rt.app.inject({ url: '/disclosure/v1/log' })).json() as { origin: string; verifierKey: string };
-    say(`4. each trustee's client registers a document key and pins the log key ${log.verifierKey}`);
+    const log = (await rt.app.inject({ url: '/disclosure/v1/log' })).json() as {
+      origin: string;
+      verifierKey: string;
+      pseudonymKey: string;
+    };
+    say(
+      `4. each trustee's client registers a document key and pins the log key ${log.verifierKey} and the pseudonym key ${log.pseudonymKey}`,
+    );
 
-    const authorityClient = new AuthorityClient({ url: URL_BASE, token: authorityToken, fetch });
+    const authorityClient = new AuthorityClient({
+      url: URL_BASE,
+      token: authorityToken,
+      fetch,
+      clock,
+      pins: { log: { origin: log.origin, vkey: log.verifierKey }, pseudonymKey: log.pseudonymKey },
+    });
     const document = new TextEncoder().encode(
       `Amtsgericht Tiergarten, 351 Gs 1234/26: identify the user "${handle}" of ${world.world.name} (threats, StGB § 241).`,
     );
@@ -152,7 +164,7 @@ async function demo(io: CliIo, keep: boolean): Promise<void> {
     );
     const requestId = accepted.requestId;
     say(
-      `5. the authority files request ${requestId} for name_birth under order 351 Gs 1234/26: logged at index ${accepted.logIndex} (inclusion proof verified)`,
+      `5. the authority files request ${requestId} for name_birth under order 351 Gs 1234/26, naming the handle; it commits to the pseudonym ${accepted.target.pseudonym}: logged at index ${accepted.logIndex} (inclusion proof verified)`,
     );
     say(`   logged entry:\n${Buffer.from(accepted.entry, 'base64url').toString('utf8').trimEnd().replace(/^/gm, '     ')}`);
 
@@ -161,7 +173,7 @@ async function demo(io: CliIo, keep: boolean): Promise<void> {
       const r = await (trustees.get(name) as TrusteeClient).approve(requestId, share, `${name}: lawful order, proportionate`);
       share.secret.fill(0);
       say(
-        `${name === 'alice' ? '6' : '7'}. ${name} verifies the request in the log, approves (logged at ${r.approvalIndex}, proven), uploads a sealed share`,
+        `${name === 'alice' ? '6' : '7'}. ${name} verifies the request in the log and its chain pseudonym → person id → logged envelopes, approves (logged at ${r.approvalIndex}, proven), uploads a sealed share`,
       );
     }
     try {
@@ -177,7 +189,7 @@ async function demo(io: CliIo, keep: boolean): Promise<void> {
     carolShare.secret.fill(0);
     say(`9. carol approves (logged at ${third.approvalIndex}); the third sealed share releases the request`);
 
-    const opened = await authorityClient.fetchRelease(requestId, authorityKey.secretKey);
+    const opened = await authorityClient.fetchRelease(requestId, authorityKey.secretKey, accepted.target);
     const fields = opened.envelopes[0]?.fields as { given_name?: string; family_name?: string; birthdate?: string };
     say(
       `10. the authority opens the shares with its own key, checks 3 DLEQ proofs, combines and decrypts ${opened.envelopes.map((e) => e.fieldGroup).join(', ')}: ${fields.given_name} ${fields.family_name}, born ${fields.birthdate}`,
