@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MvidError, systemRandom } from '../src/core/index.ts';
+import { systemRandom } from '../src/core/index.ts';
 import type { Envelope } from '../src/crypto/index.ts';
 import {
   createDisclosure,
@@ -25,20 +25,9 @@ import {
 } from '../src/disclosure/index.ts';
 import { envelopeSealedEntry } from '../src/registry/index.ts';
 import { registryEscrowDirectory, worldsPseudonymResolver } from '../src/server/index.ts';
-import { enrolPerson, type Story, startStory, tomRequest } from './support/disclosure.ts';
+import { enrolPerson, rejects, type Story, startStory, tomRequest } from './support/disclosure.ts';
 import { ENGINES } from './support/engines.ts';
 import { personClaims } from './support/registry.ts';
-
-async function rejects(promise: Promise<unknown>, code: string): Promise<MvidError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof MvidError, `expected MvidError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 for (const engine of ENGINES) {
   describe(`envelope substitution and look-alike handles on ${engine}`, () => {

@@ -4,9 +4,10 @@
  * handle in a world, an authority registered through the admin API with its own key,
  * and every trustee enrolled through its client (fetch goes through `app.inject`).
  */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { fromBase64Url, type ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
+import { fromBase64Url, type ManualClock, MvidError, type Random, systemRandom } from '../../src/core/index.ts';
 import { decryptShareFile, generateRecipientKeyPair, type ShareFile, type TrusteeShare } from '../../src/crypto/index.ts';
 import {
   AuthorityClient,
@@ -202,6 +203,18 @@ export function tomRequest(story: Story, overrides: Partial<FiledRequest> = {}):
     document: story.document,
     ...overrides,
   };
+}
+
+/** Awaits a refusal with one of `codes` and returns it. */
+export async function rejects(promise: Promise<unknown>, ...codes: string[]): Promise<MvidError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof MvidError, `expected MvidError ${codes.join('|')}, got ${String(error)}`);
+    assert.ok(codes.includes(error.code), `${error.code}: ${error.message}`);
+    return error;
+  }
+  assert.fail(`expected ${codes.join('|')}`);
 }
 
 export function sha256(bytes: Uint8Array): string {
