@@ -20,7 +20,9 @@ import {
   createDisclosure,
   type DisclosureService,
   type EscrowDirectory,
+  parseLogEntries,
   type PseudonymResolver,
+  resealedEnvelopes,
   type SubjectOpening,
 } from '../src/disclosure/index.ts';
 import { envelopeSealedEntry } from '../src/registry/index.ts';
@@ -139,6 +141,10 @@ for (const engine of ENGINES) {
       }
       const error = await rejects(story.authority.client.fetchRelease(requestId, story.authority.secretKey), 'subject_binding_invalid');
       assert.match(error.message, /personId/);
+      // And the forgery is public: anyone reading the log finds the envelope sealed twice.
+      const size = (await story.rt.disclosure.log.checkpoint()).size;
+      const events = parseLogEntries(await story.rt.disclosure.log.entries(0n, size));
+      assert.deepEqual(resealedEnvelopes(events), [envelope.envelopeId]);
     });
 
     it('the honest request still passes the same checks, and names Tom’s pseudonym though the authority gave a handle', async () => {

@@ -59,7 +59,7 @@ export type {
   SubjectEnvelope,
   SubjectOpening,
 } from './commitments.ts';
-export { boundEnvelope, checkSubjectChain, sealedEntryOf, verifySubjectBinding } from './subject-binding.ts';
+export { boundEnvelope, checkSubjectChain, resealedEnvelopes, sealedEntryOf, verifySubjectBinding } from './subject-binding.ts';
 export { computeTransparencyReport, parseLogEntries } from './transparency.ts';
 export type { PublicAuthority, PublicRequestRecord, ReportCounts, TransparencyReport } from './transparency.ts';
 export { checkOffence, validateRequest } from './validation.ts';

@@ -22,7 +22,7 @@
  */
 import { MvidError } from '../core/index.ts';
 import { type Envelope, envelopeBinding, pseudonymInput, vrfVerify } from '../crypto/index.ts';
-import { type Checkpoint, encodeEntry, type LogEventOf } from '../tlog/index.ts';
+import { type Checkpoint, encodeEntry, type LogEvent, type LogEventOf } from '../tlog/index.ts';
 import type { SubjectEnvelope, SubjectOpening } from './commitments.ts';
 import type { ApiClient } from './http-client.ts';
 import { proveIncluded } from './log-verify.ts';
@@ -110,4 +110,21 @@ export function boundEnvelope(
     if (envelope[field as keyof typeof header] !== value)
       throw refuse(`envelope ${committed.envelopeId}: its ${field} is not the one the request committed to`);
   return { ...envelope, ...header };
+}
+
+/**
+ * Envelope ids the log shows sealed more than once. Enrolment and recovery seal every
+ * envelope under a fresh id, so a second `envelope_sealed` entry for one id is a forged
+ * binding (an operator holding the log key re-binding someone's envelope to another
+ * person id): anyone reading the log (`parseLogEntries`) can run this.
+ */
+export function resealedEnvelopes(events: readonly LogEvent[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const e of events) {
+    if (e.type !== 'envelope_sealed') continue;
+    if (seen.has(e.envelope)) twice.add(e.envelope);
+    seen.add(e.envelope);
+  }
+  return [...twice];
 }
