@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { AbuseLimiter } from '../src/abuse/index.ts';
 import { ManualClock } from '../src/core/index.ts';
 import { createTestStore, ENGINES } from './support/engines.ts';
-import { bearer, problem } from './support/registry-http.ts';
+import { basic, bearer, problem, registerWorldAsAdmin } from './support/registry-http.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
 
 type Reply = { statusCode: number; headers: Record<string, unknown>; body: string; json(): unknown };
@@ -21,8 +21,6 @@ function limited(reply: Reply): number {
   assert.ok(Number.isInteger(wait) && wait > 0, `Retry-After: ${reply.headers['retry-after']}`);
   return wait;
 }
-
-const basic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
 
 for (const engine of ENGINES) {
   describe(`abuse limiter on ${engine}`, () => {
@@ -156,19 +154,7 @@ for (const engine of ENGINES) {
     });
 
     it('client secrets: successful client authentication does not count, even in a burst', async () => {
-      const world = await rt.app.inject({
-        method: 'POST',
-        url: '/admin/v1/worlds',
-        headers: bearer(admin),
-        payload: {
-          name: 'Busy World',
-          redirectUris: ['https://busy.example/cb'],
-          claims: [{ name: 'age_over_18', required: true }],
-          rules: [{ category: 'harassment', text: 'Be kind.' }],
-          purpose: 'To test.',
-        },
-      });
-      const { clientId, clientSecret } = world.json() as { clientId: string; clientSecret: string };
+      const { clientId, clientSecret } = await registerWorldAsAdmin(rt.app, admin, 'Busy World');
       const burst = await Promise.all(
         Array.from({ length: 12 }, () =>
           rt.app.inject({

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './support/engines.ts';
 import { injectFetch, registerAuthority } from './support/disclosure.ts';
-import { devKeyOf, presentation, publishTrustees } from './support/registry-http.ts';
+import { devKeyOf, presentation, publishTrustees, registerWorldAsAdmin } from './support/registry-http.ts';
 import { personClaims } from './support/registry.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
 
@@ -148,12 +148,14 @@ for (const engine of ENGINES) {
     let rt: TestRuntime;
     const headers = new Map<Role, Record<string, string>>();
     let enrol: () => Promise<string>;
+    let admin: string;
+    let worldAId: string;
 
     before(async () => {
       const off = { limit: 0, windowSeconds: 60 };
       rt = await startTestRuntime(engine, { abuseLimits: { credentialIp: off, credentialPrincipal: off, mintIp: off, enrolIp: off } });
       await publishTrustees(rt);
-      const admin = (await rt.registry.adminTokens.create('matrix-admin')).token;
+      admin = (await rt.registry.adminTokens.create('matrix-admin')).token;
       enrol = async () => {
         const { presentation: p } = await presentation(rt, devKeyOf(rt), personClaims());
         const r = await rt.app.inject({ method: 'POST', url: '/registry/v1/enrolments', payload: { presentation: p } });
@@ -168,26 +170,14 @@ for (const engine of ENGINES) {
         payload: { trustee: 'alice' },
       });
       assert.equal(trustee.statusCode, 201, trustee.body);
-      const world = await rt.app.inject({
-        method: 'POST',
-        url: '/admin/v1/worlds',
-        headers: { authorization: `Bearer ${admin}` },
-        payload: {
-          name: 'Matrix World',
-          redirectUris: ['https://matrix.example/cb'],
-          claims: [{ name: 'age_over_18', required: true }],
-          rules: [{ category: 'harassment', text: 'Be kind.' }],
-          purpose: 'To test.',
-        },
-      });
-      assert.equal(world.statusCode, 201, world.body);
-      const { clientId, clientSecret } = world.json() as { clientId: string; clientSecret: string };
+      const world = await registerWorldAsAdmin(rt.app, admin, 'Matrix World');
+      worldAId = world.clientId;
       headers.set('anonymous', {});
       headers.set('person', { authorization: `Bearer ${await enrol()}` });
       headers.set('admin', { authorization: `Bearer ${admin}` });
       headers.set('authority', { authorization: `Bearer ${authority.token}` });
       headers.set('trustee', { authorization: `Bearer ${(trustee.json() as { token: string }).token}` });
-      headers.set('world', { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` });
+      headers.set('world', world.headers);
     });
     after(async () => rt.stop());
 
@@ -230,24 +220,7 @@ for (const engine of ENGINES) {
       });
       assert.equal(created.statusCode, 201, created.body);
       const { requestId } = created.json() as { requestId: string };
-      const second = await rt.app.inject({
-        method: 'POST',
-        url: '/admin/v1/worlds',
-        headers: headers.get('admin') ?? {},
-        payload: {
-          name: 'Other World',
-          redirectUris: ['https://other.example/cb'],
-          claims: [{ name: 'age_over_18', required: true }],
-          rules: [{ category: 'harassment', text: 'Be kind.' }],
-          purpose: 'To test.',
-        },
-      });
-      const b = second.json() as { clientId: string; clientSecret: string };
-      const worldB = { authorization: `Basic ${Buffer.from(`${b.clientId}:${b.clientSecret}`).toString('base64')}` };
-      const aId = (await rt.app.inject({ method: 'GET', url: '/admin/v1/worlds', headers: headers.get('admin') ?? {} })).json() as {
-        worlds: Array<{ id: string; name: string }>;
-      };
-      const worldAId = aId.worlds.find((w) => w.name === 'Matrix World')?.id;
+      const worldB = (await registerWorldAsAdmin(rt.app, admin, 'Other World')).headers;
       const impersonate = await rt.app.inject({
         method: 'POST',
         url: '/credentials/v1/presentation-requests',

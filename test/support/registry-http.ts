@@ -1,6 +1,7 @@
 /** Helpers for the registry's HTTP tests: a runtime with a trustee set, dev PIDs, problem checks. */
 import assert from 'node:assert/strict';
 import type { JsonWebKey } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { ShareFile } from '../../src/crypto/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import {
@@ -70,4 +71,28 @@ export async function holderAssertion(rt: TestRuntime, holder: Holder, typ: stri
 
 export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
+}
+
+/** `Authorization: Basic` for a client id and secret (client_secret_basic). */
+export function basic(id: string, secret: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` };
+}
+
+/** Registers a world through the admin API in process; returns its client credentials and their Basic header. */
+export async function registerWorldAsAdmin(app: FastifyInstance, adminToken: string, name: string) {
+  const reply = await app.inject({
+    method: 'POST',
+    url: '/admin/v1/worlds',
+    headers: bearer(adminToken),
+    payload: {
+      name,
+      redirectUris: [`https://${name.toLowerCase().replace(/\W+/g, '-')}.example/cb`],
+      claims: [{ name: 'age_over_18', required: true }],
+      rules: [{ category: 'harassment', text: 'Be kind.' }],
+      purpose: 'To test.',
+    },
+  });
+  assert.equal(reply.statusCode, 201, reply.body);
+  const { clientId, clientSecret } = reply.json() as { clientId: string; clientSecret: string };
+  return { clientId, clientSecret, headers: basic(clientId, clientSecret) };
 }
