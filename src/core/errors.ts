@@ -120,6 +120,15 @@ export const ERROR_CODES = {
   checkpoint_stale: { status: 409, title: 'Checkpoint stale' },
   request_expired: { status: 410, title: 'Request outside its validity window' },
   request_mismatch: { status: 422, title: 'Request does not match its log entry' },
+  // moderation inside a world (src/moderation): reports, cases, decisions, sanctions, appeals
+  moderation_subject_unknown: { status: 404, title: 'Subject not known to this world' },
+  moderation_rule_unknown: { status: 422, title: 'Not one of the world’s published rules' },
+  moderation_evidence_unknown: { status: 422, title: 'Evidence not uploaded to this world' },
+  moderation_case_decided: { status: 409, title: 'Case already decided' },
+  sign_in_sanctioned: { status: 403, title: 'Sign-in refused by a sanction in this world' },
+  appeal_window_closed: { status: 409, title: 'Appeal window closed' },
+  appeal_exists: { status: 409, title: 'Decision already appealed' },
+  appeal_same_moderator: { status: 403, title: 'An appeal is heard by another moderator' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
