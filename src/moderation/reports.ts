@@ -17,8 +17,8 @@ const HOUR_MS = 3_600_000;
 export interface NewReport {
   /** `world`: the world's client on behalf of a member; `person`: a person signed in to mvid. */
   channel: 'world' | 'person';
-  /** The reporting person (null: anonymous, only through the world). */
-  reporterPersonId: string | null;
+  /** The reporting person (a signed-in person, or a member the world names by pseudonym or handle); null: anonymous. */
+  reporter: { personId: string } | { subject: string } | null;
   /** The world's pseudonym of the subject, or their handle there. */
   subject: string;
   category: string;
@@ -76,8 +76,13 @@ export class Reports {
     const ctx = this.#ctx;
     const world = await requireWorld(ctx, worldId);
     const subjectId = await resolveSubject(ctx, worldId, input.subject);
-    if (input.reporterPersonId !== null && input.reporterPersonId === subjectId)
-      throw new ValidationError('a person cannot report themselves', 'subject');
+    const reporterId =
+      input.reporter === null
+        ? null
+        : 'personId' in input.reporter
+          ? input.reporter.personId
+          : await resolveSubject(ctx, worldId, input.reporter.subject, 'reporter');
+    if (reporterId !== null && reporterId === subjectId) throw new ValidationError('a person cannot report themselves', 'subject');
     const rule = ruleOf(world, input.category);
     const body = text(input.text, 'text', 4000);
     const occurredAt = input.occurredAt === undefined ? null : isoTime(input.occurredAt, 'occurredAt');
@@ -102,8 +107,8 @@ export class Reports {
       return { sha256: e.sha256, contentType: e.content_type, size: Number(e.size) };
     });
     const now = ctx.clock.now();
-    if (input.reporterPersonId !== null) await this.#checkLimits(worldId, input.reporterPersonId, subjectId, rule.category, now);
-    const trusted = input.reporterPersonId !== null && (await this.#roles.has(worldId, input.reporterPersonId, 'trusted_flagger'));
+    if (reporterId !== null) await this.#checkLimits(worldId, reporterId, subjectId, rule.category, now);
+    const trusted = reporterId !== null && (await this.#roles.has(worldId, reporterId, 'trusted_flagger'));
     const priority = trusted ? PRIORITY_TRUSTED_FLAGGER : PRIORITY_NORMAL;
     const reportId = newId(ctx, 'mr');
     const at = now.toISOString();
@@ -146,7 +151,7 @@ export class Reports {
           world_id: worldId,
           case_id: id,
           channel: input.channel,
-          reporter_person_id: input.reporterPersonId,
+          reporter_person_id: reporterId,
           subject_person_id: subjectId,
           category: rule.category,
           text: body,

@@ -5,7 +5,7 @@
  * moderation decision is never a basis for lawful disclosure (src/disclosure refuses it).
  */
 import { Cases } from './cases.ts';
-import { type Ctx, type ModerationDeps, requireWorld } from './context.ts';
+import { type Ctx, type ModerationDeps, requireWorld, resolveSubject } from './context.ts';
 import { Decisions } from './decisions.ts';
 import { Reports } from './reports.ts';
 import { Roles, Settings } from './roles.ts';
@@ -53,6 +53,17 @@ export class ModerationService {
     this.cases = new Cases(this.#ctx);
     this.decisions = new Decisions(this.#ctx, this.cases, this.settings);
     this.standing = new StandingService(this.#ctx);
+  }
+
+  /** The person behind a pseudonym or handle this world knows. @throws MvidError world_not_found | moderation_subject_unknown */
+  async resolve(worldId: string, subject: string): Promise<string> {
+    await requireWorld(this.#ctx, worldId);
+    return resolveSubject(this.#ctx, worldId, subject);
+  }
+
+  /** The world's pseudonym of a person: the only way a person is named to a world. */
+  pseudonymOf(worldId: string, personId: string): string {
+    return this.#ctx.worlds.subjectFor(worldId, personId);
   }
 
   /** A world's statistics, without personal data. @throws MvidError world_not_found */

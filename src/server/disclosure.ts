@@ -51,9 +51,10 @@ const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 /**
  * Pseudonym → person. A handle is looked up by its confusable skeleton; a pairwise
  * subject cannot be inverted, so it is recomputed for each candidate: persons known to
- * the world first, then everyone (a rare, court-ordered act may cost a scan).
+ * the world first, then — with `everyone` — every person (a rare, court-ordered act may
+ * cost a scan; moderation, which is frequent, resolves only persons the world knows).
  */
-export function worldsPseudonymResolver(store: Store, worlds: WorldsService): PseudonymResolver {
+export function worldsPseudonymResolver(store: Store, worlds: WorldsService, { everyone = true } = {}): PseudonymResolver {
   return {
     async resolve(worldId, pseudonymOrHandle) {
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
@@ -75,8 +76,9 @@ export function worldsPseudonymResolver(store: Store, worlds: WorldsService): Ps
       if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
       const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
       for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
-      const everyone = await store.db.selectFrom('registry_persons').select('id').execute();
-      for (const { id } of everyone) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
+      if (!everyone) return undefined;
+      const all = await store.db.selectFrom('registry_persons').select('id').execute();
+      for (const { id } of all) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
       return undefined;
     },
   };

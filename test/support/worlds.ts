@@ -3,7 +3,9 @@
  * talk to it), persons enrolled through the registry's dev PID flow, and a tiny
  * cookie-keeping "browser" that walks the interaction pages the way a person would.
  */
+import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import * as oidc from 'openid-client';
 import { loadConfig } from '../../src/config/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
@@ -197,6 +199,9 @@ export interface SignInOptions {
   decision?: 'allow' | 'deny';
 }
 
+/** Where a walk through the sign-in pages ended: back at the world, or on an mvid page that is not a step (a refusal). */
+export type WalkEnd = { kind: 'world'; url: URL } | { kind: 'page'; status: number; html: string; url: string };
+
 /**
  * Walks authorization → passkey sign-in → consent, as a person in a browser would;
  * returns the URL mvid redirects to at the world (with `code` or `error`).
@@ -208,11 +213,24 @@ export async function walkSignIn(
   authorizationUrl: string,
   options: SignInOptions = {},
 ): Promise<URL> {
+  const end = await walkSignInPages(rt, browser, person, authorizationUrl, options);
+  if (end.kind === 'page') throw new Error(`unexpected ${end.status} at ${end.url}: ${end.html.slice(0, 400)}`);
+  return end.url;
+}
+
+/** As walkSignIn, but an mvid page answering other than 200 ends the walk and is returned. */
+export async function walkSignInPages(
+  rt: WorldsRuntime,
+  browser: Browser,
+  person: TestPerson,
+  authorizationUrl: string,
+  options: SignInOptions = {},
+): Promise<WalkEnd> {
   let { response, url } = await browser.follow(authorizationUrl);
   for (let step = 0; step < 4; step++) {
-    if (!url.startsWith(rt.url)) return new URL(url);
+    if (!url.startsWith(rt.url)) return { kind: 'world', url: new URL(url) };
     const html = await response.text();
-    if (response.status !== 200) throw new Error(`unexpected ${response.status} at ${url}: ${html.slice(0, 400)}`);
+    if (response.status !== 200) return { kind: 'page', status: response.status, html, url };
     const uid = /\/interaction\/([^/?#]+)/.exec(url)?.[1];
     if (!uid) throw new Error(`not an interaction page: ${url}\n${html.slice(0, 400)}`);
     const csrf = csrfOf(html);
@@ -239,4 +257,41 @@ export async function walkSignIn(
     }));
   }
   throw new Error('sign-in did not finish');
+}
+
+/** A stock OpenID Connect client (openid-client) of a registered world. */
+export async function clientFor(rt: WorldsRuntime, clientId: string, auth: oidc.ClientAuth): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(`${rt.url}/oidc`), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+}
+
+export async function authorize(config: oidc.Configuration, redirectUri: string, scope: string, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope,
+    state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+  return { url: url.href, verifier, state };
+}
+
+/** A whole sign-in: authorization URL, the person's walk through the pages, the code exchanged for tokens. */
+export async function signIn(
+  rt: WorldsRuntime,
+  config: oidc.Configuration,
+  person: TestPerson,
+  redirectUri: string,
+  scope: string,
+  untick: string[] = [],
+) {
+  const browser = new Browser(rt.url);
+  // OpenID Connect Core §11: offline access (a refresh token) is only granted with prompt=consent.
+  const req = await authorize(config, redirectUri, scope, scope.includes('offline_access') ? { prompt: 'consent' } : {});
+  const callback = await walkSignIn(rt, browser, person, req.url, { untick });
+  assert.equal(callback.searchParams.get('error'), null, callback.href);
+  const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state });
+  return { tokens, browser };
 }

@@ -11,6 +11,7 @@ import Provider, { errors } from 'oidc-provider';
 import { toBase64Url } from '../../core/index.ts';
 import type { ServiceKeys } from '../../keys/index.ts';
 import { renderErrorPage, renderLogoutPage, renderLogoutDone, newNonce, pageCsp } from '../../web/index.ts';
+import type { ModerationService } from '../../moderation/index.ts';
 import { clientSecretMatches, WORLD_CLAIM_NAMES, type WorldsService } from '../../worlds/index.ts';
 
 /** The scope a world uses for its own server-to-server calls to mvid's API. */
@@ -20,7 +21,12 @@ export interface OidcOptions {
   publicUrl: string;
   keys: ServiceKeys;
   worlds: WorldsService;
+  /** Sanctions: a suspended or banned person has no account in that world; the rest is the `mvid_moderation` claim. */
+  moderation?: ModerationService;
 }
+
+/** The claim every ID token and userinfo answer carries: the person's sanction state in this world only. */
+export const MODERATION_CLAIM = 'mvid_moderation';
 
 /** The resource indicator (JWT access-token audience) of mvid's own API. */
 export const apiResource = (publicUrl: string): string => `${publicUrl}/api`;
@@ -35,10 +41,10 @@ function html(ctx: Ctx, body: string, nonce: string, status?: number): void {
   ctx.body = body;
 }
 
-export function createOidcProvider({ publicUrl, keys, worlds }: OidcOptions): Provider {
+export function createOidcProvider({ publicUrl, keys, worlds, moderation }: OidcOptions): Provider {
   const issuer = `${publicUrl}/oidc`;
   const api = apiResource(publicUrl);
-  const claims: Record<string, string[]> = { openid: ['sub'] };
+  const claims: Record<string, string[]> = { openid: moderation ? ['sub', MODERATION_CLAIM] : ['sub'] };
   for (const name of WORLD_CLAIM_NAMES) claims[name] = [name];
   // A key of its own for oidc-provider's signed cookies, derived so the CSRF MACs never share one.
   const cookieKey = toBase64Url(createHmac('sha256', keys.cookieSecret).update('mvid-oidc-cookies').digest());
@@ -83,13 +89,18 @@ export function createOidcProvider({ publicUrl, keys, worlds }: OidcOptions): Pr
     interactions: { url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: async (ctx: Ctx, accountId: string) => {
       if (!(await worlds.persons.isActive(accountId))) return undefined;
+      // A refresh or a silent re-authorization of a suspended or banned person finds no account in that world.
+      const world: string | undefined = ctx.oidc?.client?.clientId;
+      if (world && moderation && (await moderation.standing.signInBlock(world, accountId))) return undefined;
       return {
         accountId,
         async claims(_use: string, scope: string, _claims: unknown, rejected: string[]) {
           const clientId: string | undefined = ctx.oidc?.client?.clientId;
           if (!clientId) return { sub: accountId };
           const granted = new Set(scope.split(' ').filter((s) => !rejected.includes(s)));
-          return { sub: accountId, ...(await worlds.claimsFor(clientId, accountId, granted)) };
+          const released = await worlds.claimsFor(clientId, accountId, granted);
+          if (!moderation) return { sub: accountId, ...released };
+          return { sub: accountId, ...released, [MODERATION_CLAIM]: await moderation.standing.claim(clientId, accountId) };
         },
       };
     },

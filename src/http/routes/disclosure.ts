@@ -150,7 +150,10 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
   app.get('/transparency', { schema: { hide: true } }, async (_request, reply) => {
     const nonce = newNonce();
     const report = await d.transparencyReport();
-    return sendPage(reply, renderTransparencyReport({ nonce, ...report }), nonce, { cache: 'public, max-age=60' });
+    const moderation = await app.deps.moderation?.moderation.allStatistics();
+    return sendPage(reply, renderTransparencyReport({ nonce, ...report, ...(moderation ? { moderation } : {}) }), nonce, {
+      cache: 'public, max-age=60',
+    });
   });
 
   app.get('/disclosure/trustee', { schema: { hide: true } }, async (_request, reply) => {

@@ -1,0 +1,62 @@
+/** Moderation API for the person: their standing, decisions and trust level in a world, notices, appeals. */
+import type { FastifyInstance } from 'fastify';
+import { PERSON_SECURITY } from '../auth.ts';
+import type { ModerationHttp } from './moderation.ts';
+import { AppealBody, AppealFiled, DecisionParams, NoticeList, PersonView, WorldParams } from './moderation-schemas.ts';
+import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
+
+const TAG = 'moderation';
+
+export async function moderationMeRoutes(app: FastifyInstance, http: ModerationHttp): Promise<void> {
+  const { moderation } = http;
+  const guarded = { preHandler: requireWorldsPerson };
+
+  app.get<{ Params: { worldId: string } }>(
+    '/moderation/v1/me/worlds/:worldId',
+    {
+      ...guarded,
+      schema: {
+        summary: 'Your standing in a world',
+        description: 'Sanctions (with their statements of reasons), appeals, and your trust level there with the reasons for it.',
+        tags: [TAG],
+        security: PERSON_SECURITY,
+        params: WorldParams,
+        response: { 200: PersonView },
+      },
+    },
+    async (request) => moderation.personView(worldsPersonOf(request).personId, request.params.worldId),
+  );
+
+  app.get(
+    '/moderation/v1/me/notices',
+    {
+      ...guarded,
+      schema: {
+        summary: 'What you were told: decisions about you, outcomes of your reports and appeals',
+        tags: [TAG],
+        security: PERSON_SECURITY,
+        response: { 200: NoticeList },
+      },
+    },
+    async (request) => ({ notices: await moderation.notices(worldsPersonOf(request).personId) }),
+  );
+
+  app.post<{ Params: { decisionId: string }; Body: { text: string } }>(
+    '/moderation/v1/me/decisions/:decisionId/appeal',
+    {
+      ...guarded,
+      schema: {
+        summary: 'Appeal a decision about you (DSA Art. 20), within the world’s window',
+        tags: [TAG],
+        security: PERSON_SECURITY,
+        params: DecisionParams,
+        body: AppealBody,
+        response: { 201: AppealFiled },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await moderation.decisions.appeal(worldsPersonOf(request).personId, request.params.decisionId, request.body.text)),
+  );
+}

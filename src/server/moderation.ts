@@ -1,0 +1,68 @@
+/**
+ * Wiring of src/moderation: the worlds answer who is behind a pseudonym or handle (only
+ * persons the world knows), the world's rules and a person's presence there; the
+ * evidence store keeps uploads by hash. Moderation in turn answers the worlds' trust
+ * levels, sanction claims and sign-in refusals.
+ */
+import type { Clock, Random } from '../core/index.ts';
+import { createModeration, type EvidenceStore, type ModerationService, type WorldDirectory } from '../moderation/index.ts';
+import type { Store } from '../store/index.ts';
+import type { TrustLevels, WorldsService } from '../worlds/index.ts';
+import { worldsPseudonymResolver } from './disclosure.ts';
+
+export function worldsDirectory(store: Store, worlds: WorldsService): WorldDirectory {
+  const resolver = worldsPseudonymResolver(store, worlds, { everyone: false });
+  return {
+    async world(worldId) {
+      const world = await worlds.registry.get(worldId);
+      return world && world.disabledAt === null ? { id: world.id, name: world.name, rules: world.rules } : undefined;
+    },
+    resolve: (worldId, subject) => resolver.resolve(worldId, subject),
+    subjectFor: (worldId, personId) => worlds.subjectFor(worldId, personId),
+    async presence(worldId, personId) {
+      const row = await store.db
+        .selectFrom('worlds_releases')
+        .select(['first_at', 'claims_json'])
+        .where('world_id', '=', worldId)
+        .where('person_id', '=', personId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      // The trust level is what is being computed, not something the person shared.
+      const shared = (JSON.parse(row.claims_json) as string[]).filter((c) => c !== 'trust_level');
+      return { since: row.first_at, shared };
+    },
+  };
+}
+
+/**
+ * Trust levels for the worlds, answered by moderation once it exists: the worlds are
+ * built first (moderation needs them), so the port forwards to a late-bound service.
+ */
+export function lateTrustLevels(): TrustLevels & { bind(moderation: ModerationService): void } {
+  let bound: ModerationService | undefined;
+  return {
+    bind(moderation) {
+      bound = moderation;
+    },
+    async levelOf(worldId, personId) {
+      if (!bound) throw new TypeError('trust levels asked before moderation was built');
+      return (await bound.standing.trust(worldId, personId)).level;
+    },
+  };
+}
+
+export function buildModeration(deps: {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  worlds: WorldsService;
+  evidence: EvidenceStore;
+}): ModerationService {
+  return createModeration({
+    store: deps.store,
+    clock: deps.clock,
+    random: deps.random,
+    worlds: worldsDirectory(deps.store, deps.worlds),
+    evidence: deps.evidence,
+  });
+}
