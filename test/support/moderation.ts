@@ -35,7 +35,7 @@ export interface ModerationStory {
   mia: TestPerson;
   max: TestPerson;
   /** Every JSON body a moderation route answered in this story (for the no-disclosure checks). */
-  seen: string[];
+  seen: Array<{ path: string; body: string }>;
 }
 
 async function world(rt: WorldsRuntime, name: string, redirect: string): Promise<TestWorld> {
@@ -126,7 +126,7 @@ async function call(
   }
   const r = await fetch(`${story.rt.url}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
   const text = await r.text();
-  if (path.startsWith('/moderation/')) story.seen.push(text);
+  if (path.startsWith('/moderation/')) story.seen.push({ path, body: text });
   return { status: r.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
