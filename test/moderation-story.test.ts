@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ModerationStatistics, StatementOfReasons } from '../src/moderation/index.ts';
+import { fetchModeration, moderationOf, restricts } from '../src/sdk/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { asPerson, asWorld, type ModerationStory, SCREENSHOT, SCOPE, signInTo, startModerationStory } from './support/moderation.ts';
 import { authorize, Browser, enrolPersonWithoutPasskey, recoverPerson, walkSignInPages } from './support/worlds.ts';
@@ -120,13 +121,21 @@ for (const engine of ENGINES) {
       assert.equal(file.status, 403);
     });
 
-    it('the world sees the suspension through the API', async () => {
+    it('the world sees the suspension through the API and the SDK', async () => {
       const tomSub = (await signInTo(story, story.tom, story.starport)).sub;
       tomInStarport = tomSub;
       const state = await asWorld(story, story.moonbase, 'GET', `${mb()}/sanctions/Tom`);
       assert.equal(state.status, 200, state.text);
       assert.equal(state.json().state, 'suspension');
       assert.ok(state.json().until);
+      const sdk = await fetchModeration({
+        baseUrl: story.rt.url,
+        clientId: story.moonbase.id,
+        clientSecret: story.moonbase.secret,
+        subject: 'Tom',
+      });
+      assert.equal(sdk.state, 'suspension');
+      assert.equal(restricts(sdk, 'chat', story.rt.clock.now()), true);
     });
 
     it('Tom is refused at sign-in to Moonbase with the statement of reasons and how to appeal; Starport lets him in', async () => {
@@ -188,7 +197,8 @@ for (const engine of ENGINES) {
       assert.equal(reversed.status, 200, reversed.text);
       assert.equal(reversed.json().status, 'reversed');
       const back = await signInTo(story, story.tom, story.moonbase);
-      assert.equal((back.claims.mvid_moderation as { state: string }).state, 'none');
+      assert.equal(moderationOf(back.claims).state, 'none');
+      assert.equal(typeof back.claims.trust_level, 'string');
       const notices = await asPerson(story, story.tom, 'GET', '/moderation/v1/me/notices');
       assert.ok((notices.json().notices as Array<{ kind: string }>).some((n) => n.kind === 'appeal_outcome'));
     });
@@ -208,6 +218,14 @@ for (const engine of ENGINES) {
       const csv = await (await fetch(`${story.rt.url}${mb()}/statistics.csv`)).text();
       assert.match(csv, /^section,key,value\n/);
       assert.match(csv, /appeals,reversed,1/);
+      const openapi = (await (await fetch(`${story.rt.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      for (const path of [
+        '/moderation/v1/worlds/{worldId}/reports',
+        '/moderation/v1/worlds/{worldId}/cases/{caseId}/decision',
+        '/moderation/v1/me/decisions/{decisionId}/appeal',
+        '/moderation/v1/worlds/{worldId}/statistics',
+      ])
+        assert.ok(path in openapi.paths, path);
       const page = await (await fetch(`${story.rt.url}/transparency`)).text();
       assert.match(page, /Moonbase/);
       assert.match(page, /Moderation/);
