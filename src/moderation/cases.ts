@@ -225,8 +225,12 @@ export class Cases {
       .select('evidence_json')
       .where('case_id', '=', caseId)
       .execute();
-    const cited = reports.some((r) => (JSON.parse(r.evidence_json) as EvidenceRef[]).some((e) => e.sha256 === sha256));
+    const cited = reports.flatMap((r) => JSON.parse(r.evidence_json) as EvidenceRef[]).find((e) => e.sha256 === sha256);
     if (!cited) throw new MvidError('not_found', 'no such evidence in this case');
-    return this.#ctx.evidence.get(sha256);
+    const blob = await this.#ctx.evidence.get(sha256);
+    // The hash pins the bytes, not the stored type: the type recorded on the report is the one trusted.
+    if (blob.contentType !== cited.contentType)
+      throw new MvidError('blob_integrity', 'the stored evidence type differs from the one recorded on the report');
+    return blob;
   }
 }

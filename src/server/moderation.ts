@@ -4,6 +4,7 @@
  * evidence store keeps uploads by hash. Moderation in turn answers the worlds' trust
  * levels, sanction claims and sign-in refusals.
  */
+import { type BlobStore, checkEvidence } from '../blobs/index.ts';
 import type { Clock, Random } from '../core/index.ts';
 import { createModeration, type EvidenceStore, type ModerationService, type WorldDirectory } from '../moderation/index.ts';
 import type { Store } from '../store/index.ts';
@@ -51,18 +52,28 @@ export function lateTrustLevels(): TrustLevels & { bind(moderation: ModerationSe
   };
 }
 
+/** The blob store (src/blobs) as moderation's evidence store: uploads are checked from their bytes (`checkEvidence`). */
+export function evidenceStore(blobs: BlobStore): EvidenceStore {
+  return {
+    put: (bytes, contentType) => blobs.put(bytes, contentType),
+    get: (sha256) => blobs.get(sha256),
+    delete: (sha256) => blobs.delete(sha256),
+    check: (bytes, declaredType) => checkEvidence(bytes, declaredType),
+  };
+}
+
 export function buildModeration(deps: {
   store: Store;
   clock: Clock;
   random: Random;
   worlds: WorldsService;
-  evidence: EvidenceStore;
+  blobs: BlobStore;
 }): ModerationService {
   return createModeration({
     store: deps.store,
     clock: deps.clock,
     random: deps.random,
     worlds: worldsDirectory(deps.store, deps.worlds),
-    evidence: deps.evidence,
+    evidence: evidenceStore(deps.blobs),
   });
 }

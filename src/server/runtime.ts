@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import { storeLocationOf } from '../config/index.ts';
+import { blobStoreConfigOf, storeLocationOf } from '../config/index.ts';
+import { openBlobStore } from '../blobs/index.ts';
 import { type Clock, type Random, systemClock, systemRandom } from '../core/index.ts';
 import { createApp } from '../http/index.ts';
 import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '../keys/index.ts';
@@ -23,7 +24,6 @@ import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
 import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import type { ModerationService } from '../moderation/index.ts';
-import { fileEvidenceStore } from './evidence-fs.ts';
 import { buildModeration, lateTrustLevels } from './moderation.ts';
 
 export interface Runtime {
@@ -134,7 +134,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
     const trust = lateTrustLevels();
     worlds = buildWorlds(config, store, keys, clock, random, registry, { trustLevels: trust, ...options.worlds });
-    moderation = buildModeration({ store, clock, random, worlds, evidence: fileEvidenceStore(config.dataDir) });
+    moderation = buildModeration({ store, clock, random, worlds, blobs: openBlobStore(blobStoreConfigOf(config)) });
     trust.bind(moderation);
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;

@@ -22,7 +22,8 @@ import {
 } from './moderation-schemas.ts';
 
 const TAG = 'moderation';
-const EVIDENCE_BODY_LIMIT = 21 * 1024 * 1024;
+/** Over the largest evidence limit (25 MiB clips, src/blobs), so the store's check — not the parser — answers. */
+const EVIDENCE_BODY_LIMIT = 26 * 1024 * 1024;
 
 type W = { Params: { worldId: string } };
 
@@ -59,7 +60,7 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
         schema: {
           summary: 'Upload evidence (a screenshot, a text log or a short clip)',
           description:
-            'The raw bytes, with their Content-Type (image/png, image/jpeg, image/webp, text/plain, video/mp4, video/webm). The type is checked against the bytes and limited in size; the bytes are stored by SHA-256, which a report then cites.',
+            'The raw bytes, with their Content-Type (image/png, image/jpeg, image/webp, image/gif, text/plain, video/mp4, video/webm). The type is checked against the bytes (415 evidence_type_unsupported) and limited in size (413 evidence_too_large); the bytes are stored by SHA-256, which a report then cites.',
           tags: [TAG],
           security: WORLD_OR_PERSON_SECURITY,
           params: WorldParams,
