@@ -4,12 +4,16 @@
  * evidence store keeps uploads by hash. Moderation in turn answers the worlds' trust
  * levels, sanction claims and sign-in refusals.
  */
-import { type BlobStore, checkEvidence } from '../blobs/index.ts';
+import { type BlobStore, checkEvidence, openBlobStore } from '../blobs/index.ts';
+import { blobStoreConfigOf, type Config } from '../config/index.ts';
+import type { ServiceKeys } from '../keys/index.ts';
+import type { Registry } from '../registry/index.ts';
 import type { Clock, Random } from '../core/index.ts';
 import { createModeration, type EvidenceStore, type ModerationService, type WorldDirectory } from '../moderation/index.ts';
 import type { Store } from '../store/index.ts';
 import type { TrustLevels, WorldsService } from '../worlds/index.ts';
 import { worldsPseudonymResolver } from './disclosure.ts';
+import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
 
 export function worldsDirectory(store: Store, worlds: WorldsService): WorldDirectory {
   const resolver = worldsPseudonymResolver(store, worlds, { everyone: false });
@@ -76,4 +80,24 @@ export function buildModeration(deps: {
     worlds: worldsDirectory(deps.store, deps.worlds),
     evidence: evidenceStore(deps.blobs),
   });
+}
+
+/**
+ * The worlds and moderation together, each answering the other: moderation resolves the
+ * worlds' pseudonyms, the worlds ask moderation for trust levels (unless `options` override).
+ */
+export function buildWorldsAndModeration(
+  config: Config,
+  store: Store,
+  keys: ServiceKeys,
+  clock: Clock,
+  random: Random,
+  registry: Registry,
+  options: WorldsWiringOptions = {},
+): { worlds: WorldsService; moderation: ModerationService } {
+  const trust = lateTrustLevels();
+  const worlds = buildWorlds(config, store, keys, clock, random, registry, { trustLevels: trust, ...options });
+  const moderation = buildModeration({ store, clock, random, worlds, blobs: openBlobStore(blobStoreConfigOf(config)) });
+  trust.bind(moderation);
+  return { worlds, moderation };
 }

@@ -5,8 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import { blobStoreConfigOf, storeLocationOf } from '../config/index.ts';
-import { openBlobStore } from '../blobs/index.ts';
+import { storeLocationOf } from '../config/index.ts';
 import { type Clock, type Random, systemClock, systemRandom } from '../core/index.ts';
 import { createApp } from '../http/index.ts';
 import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '../keys/index.ts';
@@ -20,11 +19,11 @@ import type { DisclosureOptions, DisclosureService } from '../disclosure/index.t
 import type { TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
-import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
+import type { WorldsWiringOptions } from './worlds.ts';
 import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import type { ModerationService } from '../moderation/index.ts';
-import { buildModeration, lateTrustLevels } from './moderation.ts';
+import { buildWorldsAndModeration } from './moderation.ts';
 
 export interface Runtime {
   config: Config;
@@ -132,10 +131,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const devIssuer = await registry.setupDevIssuer(keyDir);
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
-    const trust = lateTrustLevels();
-    worlds = buildWorlds(config, store, keys, clock, random, registry, { trustLevels: trust, ...options.worlds });
-    moderation = buildModeration({ store, clock, random, worlds, blobs: openBlobStore(blobStoreConfigOf(config)) });
-    trust.bind(moderation);
+    ({ worlds, moderation } = buildWorldsAndModeration(config, store, keys, clock, random, registry, options.worlds));
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);
