@@ -48,3 +48,45 @@ ${statementHtml(input.statement)}
 </form>`;
   return page({ title: 'Sign-in refused', nonce: input.nonce, body });
 }
+
+export interface AccountModerationInput {
+  csrf: string;
+  worlds: Array<{
+    worldId: string;
+    worldName: string;
+    state: string;
+    trust: { level: string; reasons: string[] };
+    decisions: Array<{
+      id: string;
+      statement: StatementForPage;
+      appeal: { status: string; reasons: string | null } | null;
+      /** Whether an appeal may still be filed (none yet, window open). */
+      appealable: boolean;
+    }>;
+  }>;
+}
+
+/** The account page's moderation section: per world, the standing, the trust level and why, decisions and the appeal form. */
+export function accountModerationHtml(input: AccountModerationInput): string {
+  if (input.worlds.length === 0) return '';
+  const worlds = input.worlds
+    .map((w) => {
+      const decisions = w.decisions
+        .map((d) => {
+          const appeal = d.appeal
+            ? `<p>Your appeal: <strong>${esc(d.appeal.status)}</strong>${d.appeal.reasons ? ` — ${esc(d.appeal.reasons)}` : ''}</p>`
+            : d.appealable
+              ? `<form method="post" action="/account/moderation/decisions/${esc(encodeURIComponent(d.id))}/appeal"><input type="hidden" name="csrf" value="${esc(input.csrf)}"><label for="appeal-${esc(d.id)}">Why the decision is wrong</label><br><textarea id="appeal-${esc(d.id)}" name="text" rows="3" cols="50" maxlength="4000" required></textarea><br><button type="submit">Appeal to ${esc(w.worldName)}</button></form>`
+              : '<p>The appeal window has closed.</p>';
+          return `<details><summary>${esc(label(d.statement.sanction.type))} — ${esc(d.statement.decidedAt)}</summary>${statementHtml(d.statement)}${appeal}</details>`;
+        })
+        .join('');
+      return `<h3>${esc(w.worldName)}</h3>
+<p>Standing: <strong>${esc(label(w.state))}</strong>. Trust level: <strong>${esc(w.trust.level)}</strong>, because: ${esc(w.trust.reasons.join('; '))}.</p>
+${decisions}`;
+    })
+    .join('\n');
+  return `<h2>Moderation</h2>
+<p>Each world judges conduct under its own rules; what one world decides holds there only and no other world learns of it.</p>
+${worlds}`;
+}

@@ -11,6 +11,16 @@ export async function moderationMeRoutes(app: FastifyInstance, http: ModerationH
   const { moderation } = http;
   const guarded = { preHandler: requireWorldsPerson };
 
+  // The account page's appeal form (browser session + CSRF token, checked by requireWorldsPerson).
+  app.post<{ Params: { decisionId: string }; Body: { text?: string } }>(
+    '/account/moderation/decisions/:decisionId/appeal',
+    { ...guarded, schema: { hide: true, params: DecisionParams } },
+    async (request, reply) => {
+      await moderation.decisions.appeal(worldsPersonOf(request).personId, request.params.decisionId, String(request.body?.text ?? ''));
+      return reply.redirect('/account', 303);
+    },
+  );
+
   app.get<{ Params: { worldId: string } }>(
     '/moderation/v1/me/worlds/:worldId',
     {
