@@ -39,7 +39,11 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
     const page = renderAccount({
       nonce,
       csrf,
-      moderationHtml: await moderationSection(session.personId, csrf, used.map((w) => w.world.id)),
+      moderationHtml: await moderationSection(
+        session.personId,
+        csrf,
+        used.map((w) => w.world.id),
+      ),
       worlds: used.map((w) => ({
         id: w.world.id,
         name: w.world.name,
