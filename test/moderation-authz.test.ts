@@ -12,8 +12,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkOffence } from '../src/disclosure/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { asPerson, asWorld, type ModerationStory, SCREENSHOT, SCOPE, signInTo, startModerationStory } from './support/moderation.ts';
-import { authorize, Browser, walkSignInPages } from './support/worlds.ts';
+import {
+  accountBrowser,
+  asPerson,
+  asWorld,
+  type ModerationStory,
+  SCREENSHOT,
+  SCOPE,
+  signInTo,
+  startModerationStory,
+} from './support/moderation.ts';
+import { authorize, Browser, csrfOf, walkSignInPages } from './support/worlds.ts';
 
 const FACTS = 'Tom demolished the shared greenhouse twice in one evening.';
 
@@ -279,6 +288,31 @@ for (const engine of ENGINES) {
         `${sp()}/sanctions/${(await signInTo(story, story.tom, story.starport)).sub}`,
       );
       assert.equal(inStarport.json().state, 'none', 'Starport sees nothing of Moonbase');
+    });
+
+    it('the account page shows the standing, the trust level and why, the statement, and takes an appeal', async () => {
+      const browser = await accountBrowser(story, story.tom);
+      const html = await (await browser.fetch('/account')).text();
+      assert.match(html, /<h2>Moderation<\/h2>/);
+      assert.match(html, /Moonbase/);
+      assert.match(html, /Trust level: <strong>restricted<\/strong>/);
+      assert.ok(html.includes(FACTS), 'the statement of reasons is quoted');
+      const action = /action="(\/account\/moderation\/decisions\/[^"]+\/appeal)"/.exec(html)?.[1];
+      assert.ok(action, 'an appeal form for the open decision');
+      const forged = await browser.fetch(action, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf: 'forged', text: 'not me' }).toString(),
+      });
+      assert.equal(forged.status, 403);
+      const appealed = await browser.fetch(action, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf: csrfOf(html), text: 'The greenhouse was mine to take down.' }).toString(),
+      });
+      assert.equal(appealed.status, 303);
+      const open = await asPerson(story, story.mia, 'GET', `${mb()}/appeals`);
+      assert.ok((open.json().appeals as Array<{ text: string }>).some((a) => a.text === 'The greenhouse was mine to take down.'));
     });
 
     it('the legal gate refuses a disclosure request that cites a moderation case or decision', () => {

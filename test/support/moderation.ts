@@ -7,7 +7,18 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { Engine } from '../../src/store/index.ts';
-import { clientFor, enrolPerson, registerWorld, signIn, startWorldsRuntime, type TestPerson, type WorldsRuntime } from './worlds.ts';
+import type { RequestOptions } from './webauthn.ts';
+import {
+  Browser,
+  clientFor,
+  csrfOf,
+  enrolPerson,
+  registerWorld,
+  signIn,
+  startWorldsRuntime,
+  type TestPerson,
+  type WorldsRuntime,
+} from './worlds.ts';
 
 export const REDIRECT_MOONBASE = 'http://127.0.0.1:9/moonbase/callback';
 export const REDIRECT_STARPORT = 'http://localhost:9/starport/callback';
@@ -153,4 +164,21 @@ export function asPerson(
   type?: string,
 ): Promise<Answer> {
   return call(story, `Bearer ${p.sessionToken}`, method, path, body, type);
+}
+
+/** A browser signed in to the person's mvid account page with their passkey. */
+export async function accountBrowser(story: ModerationStory, person: TestPerson): Promise<Browser> {
+  const browser = new Browser(story.rt.url);
+  const csrf = csrfOf(await (await browser.fetch('/account')).text());
+  const headers = { 'x-csrf-token': csrf, 'content-type': 'application/json' };
+  const options = (await (
+    await browser.fetch('/account/sign-in/options', { method: 'POST', headers, body: '{}' })
+  ).json()) as RequestOptions;
+  const signedIn = await browser.fetch('/account/sign-in', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(person.authenticator.get(options, story.rt.url)),
+  });
+  assert.equal(signedIn.status, 200, await signedIn.text());
+  return browser;
 }
