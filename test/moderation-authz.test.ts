@@ -315,6 +315,40 @@ for (const engine of ENGINES) {
       assert.ok((open.json().appeals as Array<{ text: string }>).some((a) => a.text === 'The greenhouse was mine to take down.'));
     });
 
+    it('mvid’s own report page files a report for a signed-in person, with evidence through the page’s script path', async () => {
+      const anonymous = await new Browser(story.rt.url).fetch(`/moderation/report/${story.moonbase.id}`);
+      assert.equal(anonymous.status, 303);
+      const browser = await accountBrowser(story, story.mia);
+      const form = await (await browser.fetch(`/moderation/report/${story.moonbase.id}`)).text();
+      assert.match(form, /<option value="griefing">/);
+      const csrf = csrfOf(form);
+      const post = (fields: Record<string, string>) =>
+        browser.fetch(`/moderation/report/${story.moonbase.id}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(fields).toString(),
+        });
+      assert.equal((await post({ csrf: 'forged', subject: 'Max', category: 'harassment', text: 'x' })).status, 403);
+      const refused = await post({ csrf, subject: 'Max', category: 'loitering', text: 'x' });
+      assert.equal(refused.status, 400);
+      assert.match(await refused.text(), /published rules/);
+      const filed = await post({ csrf, subject: 'Max', category: 'harassment', text: 'Max mocked a newcomer at the dock.' });
+      assert.equal(filed.status, 200);
+      assert.match(await filed.text(), /Report filed \(mr_/);
+      const upload = await browser.fetch(`/moderation/v1/worlds/${story.moonbase.id}/evidence`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png', 'x-csrf-token': csrf },
+        body: new Uint8Array(SCREENSHOT),
+      });
+      assert.equal(upload.status, 201);
+      const noToken = await browser.fetch(`/moderation/v1/worlds/${story.moonbase.id}/evidence`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: new Uint8Array(SCREENSHOT),
+      });
+      assert.equal(noToken.status, 403, 'a cookie-authenticated upload needs the CSRF token');
+    });
+
     it('the legal gate refuses a disclosure request that cites a moderation case or decision', () => {
       for (const [category, statute] of [
         ['moderation_decision', 'StGB § 186'],

@@ -82,6 +82,7 @@ export function accountModerationHtml(input: AccountModerationInput): string {
         })
         .join('');
       return `<h3>${esc(w.worldName)}</h3>
+<p><a href="/moderation/report/${esc(encodeURIComponent(w.worldId))}">Report someone in ${esc(w.worldName)}</a></p>
 <p>Standing: <strong>${esc(label(w.state))}</strong>. Trust level: <strong>${esc(w.trust.level)}</strong>, because: ${esc(w.trust.reasons.join('; '))}.</p>
 ${decisions}`;
     })
@@ -90,3 +91,71 @@ ${decisions}`;
 <p>Each world judges conduct under its own rules; what one world decides holds there only and no other world learns of it.</p>
 ${worlds}`;
 }
+
+export interface ReportPageInput {
+  nonce: string;
+  csrf: string;
+  world: { id: string; name: string; rules: Array<{ category: string; text: string }> };
+  /** After a form post without script: the filed report, or why it was refused. */
+  result?: { reportId: string } | { error: string };
+}
+
+/**
+ * mvid's own report page, for a person signed in to mvid: the subject by handle or
+ * pseudonym, one of the world's rules, what happened, when and where, and (with script)
+ * screenshots, logs or clips uploaded first and cited by hash.
+ */
+export function renderReportPage(input: ReportPageInput): string {
+  const api = `/moderation/v1/worlds/${encodeURIComponent(input.world.id)}`;
+  const result = input.result
+    ? 'reportId' in input.result
+      ? `<p role="status">Report filed (${esc(input.result.reportId)}). You will see the outcome on your account page.</p>`
+      : `<p class="error" role="alert">${esc(input.result.error)}</p>`
+    : '';
+  const rules = input.world.rules.map((r) => `<option value="${esc(r.category)}">${esc(r.category)} — ${esc(r.text)}</option>`).join('');
+  const body = `<h1>Report someone in ${esc(input.world.name)}</h1>
+${result}
+<p>${esc(input.world.name)}'s moderators decide under its published rules. They see your pseudonym in ${esc(input.world.name)}, never who you are; the person you report is not told who reported them.</p>
+<form id="report" method="post" action="/moderation/report/${esc(encodeURIComponent(input.world.id))}" data-api="${esc(api)}" data-csrf="${esc(input.csrf)}">
+<input type="hidden" name="csrf" value="${esc(input.csrf)}">
+<p><label for="subject">Their handle (or pseudonym) in ${esc(input.world.name)}</label><br><input id="subject" name="subject" required maxlength="128"></p>
+<p><label for="category">Rule broken</label><br><select id="category" name="category" required>${rules}</select></p>
+<p><label for="text">What happened</label><br><textarea id="text" name="text" rows="5" cols="50" required maxlength="4000"></textarea></p>
+<p><label for="occurredAt">When (optional)</label><br><input id="occurredAt" name="occurredAt" type="datetime-local"></p>
+<p><label for="location">Where in the world (optional)</label><br><input id="location" name="location" maxlength="200"></p>
+<p><label for="evidence">Screenshots, logs or short clips (optional)</label><br><input id="evidence" type="file" multiple accept="image/png,image/jpeg,image/webp,image/gif,text/plain,video/mp4,video/webm"></p>
+<button class="primary" type="submit">File the report</button>
+</form>
+<p id="status" role="status" aria-live="polite"></p>
+<p><a href="/account">Back to your account</a></p>`;
+  return page({ title: `Report in ${input.world.name}`, nonce: input.nonce, body, script: REPORT_SCRIPT });
+}
+
+/** Uploads each chosen file as evidence, then files the report citing their hashes (same-origin, CSRF header). */
+const REPORT_SCRIPT = `
+(function(){
+  var form = document.getElementById('report');
+  var status = document.getElementById('status');
+  if (!form || !window.fetch) return;
+  var api = form.getAttribute('data-api');
+  var csrf = form.getAttribute('data-csrf');
+  function send(url, body, type) {
+    return fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': type, 'x-csrf-token': csrf }, body: body })
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.detail || 'refused'); return j; }); });
+  }
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    status.textContent = 'Sending…';
+    var files = Array.prototype.slice.call(document.getElementById('evidence').files || []);
+    Promise.all(files.map(function (f) { return send(api + '/evidence', f, f.type || 'application/octet-stream'); }))
+      .then(function (uploaded) {
+        var report = { subject: form.subject.value, category: form.category.value, text: form.text.value, evidence: uploaded.map(function (u) { return u.sha256; }) };
+        if (form.occurredAt.value) report.occurredAt = new Date(form.occurredAt.value).toISOString();
+        if (form.location.value) report.location = form.location.value;
+        return send(api + '/reports', JSON.stringify(report), 'application/json');
+      })
+      .then(function (filed) { status.textContent = 'Report filed (' + filed.reportId + '). You will see the outcome on your account page.'; form.reset(); })
+      .catch(function (error) { status.textContent = 'Not filed: ' + error.message; });
+  });
+})();
+`;
