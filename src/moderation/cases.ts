@@ -5,7 +5,7 @@
  * Persons appear as this world's pseudonyms only.
  */
 import { MvidError } from '../core/index.ts';
-import { type Ctx, newId, nowIso, resolveSubject, text } from './context.ts';
+import { appealsOf, type CaseRow, type Ctx, newId, nowIso, resolveSubject, text } from './context.ts';
 import type { EvidenceRef, StatementOfReasons } from './types.ts';
 
 export interface CaseSummary {
@@ -79,20 +79,7 @@ export class Cases {
     return rows.map((r) => this.#summary(r, Number(counts.find((c) => c.case_id === r.id)?.n ?? 0)));
   }
 
-  #summary(
-    r: {
-      id: string;
-      world_id: string;
-      subject_person_id: string;
-      category: string;
-      priority: number;
-      status: string;
-      assigned_to: string | null;
-      opened_at: string;
-      decided_at: string | null;
-    },
-    reports: number,
-  ): CaseSummary {
+  #summary(r: CaseRow, reports: number): CaseSummary {
     const pseudonym = (id: string) => this.#ctx.worlds.subjectFor(r.world_id, id);
     return {
       id: r.id,
@@ -128,17 +115,10 @@ export class Cases {
     const reports = await db.selectFrom('moderation_reports').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
     const notes = await db.selectFrom('moderation_notes').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
     const decisions = await db.selectFrom('moderation_decisions').selectAll().where('case_id', '=', caseId).orderBy('decided_at').execute();
-    const appeals = decisions.length
-      ? await db
-          .selectFrom('moderation_appeals')
-          .selectAll()
-          .where(
-            'decision_id',
-            'in',
-            decisions.map((d) => d.id),
-          )
-          .execute()
-      : [];
+    const appeals = await appealsOf(
+      this.#ctx,
+      decisions.map((d) => d.id),
+    );
     return {
       ...this.#summary(row, reports.length),
       reportList: reports.map((r) => ({
@@ -159,7 +139,7 @@ export class Cases {
         createdAt: n.created_at,
       })),
       decisions: decisions.map((d) => {
-        const a = appeals.find((x) => x.decision_id === d.id);
+        const a = appeals.get(d.id);
         return {
           id: d.id,
           moderator: pseudonym(d.moderator_person_id),

@@ -1,6 +1,7 @@
 /** What every part of src/moderation shares: storage, time, randomness, the worlds and the evidence store. */
 import { type Clock, MvidError, type Random, toBase64Url, ValidationError } from '../core/index.ts';
-import type { Store } from '../store/index.ts';
+import type { Selectable } from 'kysely';
+import type { Database, Store } from '../store/index.ts';
 import type { EvidenceStore, ReportLimits, WorldDirectory } from './types.ts';
 
 export interface ModerationDeps {
@@ -15,6 +16,17 @@ export interface ModerationDeps {
 export type Ctx = Required<Omit<ModerationDeps, 'limits'>> & { limits: ReportLimits };
 
 export const DAY_MS = 86_400_000;
+
+export type CaseRow = Selectable<Database['moderation_cases']>;
+export type SanctionRow = Selectable<Database['moderation_sanctions']>;
+export type AppealRow = Selectable<Database['moderation_appeals']>;
+
+/** The appeal of each of these decisions, if any (one appeal per decision). */
+export async function appealsOf(ctx: Ctx, decisionIds: readonly string[]): Promise<Map<string, AppealRow>> {
+  if (decisionIds.length === 0) return new Map();
+  const rows = await ctx.store.db.selectFrom('moderation_appeals').selectAll().where('decision_id', 'in', decisionIds).execute();
+  return new Map(rows.map((a) => [a.decision_id, a]));
+}
 
 export function newId(ctx: Ctx, prefix: string): string {
   return `${prefix}_${toBase64Url(ctx.random.bytes(12))}`;

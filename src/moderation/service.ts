@@ -5,11 +5,11 @@
  * moderation decision is never a basis for lawful disclosure (src/disclosure refuses it).
  */
 import { Cases } from './cases.ts';
-import { type Ctx, type ModerationDeps, requireWorld, resolveSubject } from './context.ts';
+import { appealsOf, type Ctx, type ModerationDeps, requireWorld, resolveSubject } from './context.ts';
 import { Decisions } from './decisions.ts';
 import { Reports } from './reports.ts';
 import { Roles, Settings } from './roles.ts';
-import { StandingService, type SanctionView, type TrustExplanation } from './standing.ts';
+import { type ModerationClaim, StandingService, type SanctionView, type TrustExplanation } from './standing.ts';
 import { type ModerationStatistics, statistics } from './statistics.ts';
 import { DEFAULT_REPORT_LIMITS, type StatementOfReasons } from './types.ts';
 
@@ -61,6 +61,13 @@ export class ModerationService {
     return resolveSubject(this.#ctx, worldId, subject);
   }
 
+  /** A member's sanction state as the world reads it (the token claim's content plus the sanctions in force). */
+  async sanctionState(worldId: string, subject: string): Promise<ModerationClaim & { subject: string; sanctions: SanctionView[] }> {
+    const personId = await this.resolve(worldId, subject);
+    const [standing, claim] = await Promise.all([this.standing.of(worldId, personId), this.standing.claim(worldId, personId)]);
+    return { subject: this.pseudonymOf(worldId, personId), ...claim, sanctions: standing.sanctions };
+  }
+
   /** The world's pseudonym of a person: the only way a person is named to a world. */
   pseudonymOf(worldId: string, personId: string): string {
     return this.#ctx.worlds.subjectFor(worldId, personId);
@@ -94,24 +101,17 @@ export class ModerationService {
       .where('subject_person_id', '=', personId)
       .orderBy('decided_at', 'desc')
       .execute();
-    const appeals = decisions.length
-      ? await db
-          .selectFrom('moderation_appeals')
-          .selectAll()
-          .where(
-            'decision_id',
-            'in',
-            decisions.map((d) => d.id),
-          )
-          .execute()
-      : [];
+    const appeals = await appealsOf(
+      this.#ctx,
+      decisions.map((d) => d.id),
+    );
     return {
       worldId,
       worldName: world.name,
       state: standing.state,
       sanctions: await this.standing.history(worldId, personId),
       decisions: decisions.map((d) => {
-        const a = appeals.find((x) => x.decision_id === d.id);
+        const a = appeals.get(d.id);
         return {
           id: d.id,
           statement: JSON.parse(d.statement_json) as StatementOfReasons,

@@ -5,7 +5,7 @@
  * reasons. Nothing here looks at any other world.
  */
 import { MvidError } from '../core/index.ts';
-import { type Ctx, DAY_MS } from './context.ts';
+import { type Ctx, DAY_MS, type SanctionRow } from './context.ts';
 import { BLOCKING_SANCTIONS, SANCTION_TYPES, type SanctionType, type StatementOfReasons } from './types.ts';
 
 export interface SanctionView {
@@ -45,17 +45,6 @@ export interface TrustExplanation {
   level: TrustLevel;
   reasons: string[];
 }
-
-type SanctionRow = {
-  id: string;
-  decision_id: string;
-  type: string;
-  features_json: string;
-  reason: string;
-  starts_at: string;
-  ends_at: string | null;
-  status: string;
-};
 
 function view(r: SanctionRow, now: string): SanctionView {
   const lapsed = r.status === 'active' && r.ends_at !== null && r.ends_at <= now;

@@ -83,16 +83,7 @@ export function registerModerationCommands(program: Command, io: CliIo): void {
   moderation
     .command('sanctions <world> <subject>')
     .description("a person's sanction state in a world (JSON)")
-    .action((world: string, subject: string) =>
-      withModeration(io, async (m) => {
-        const personId = await m.resolve(world, subject);
-        json(io, {
-          subject: m.pseudonymOf(world, personId),
-          ...(await m.standing.claim(world, personId)),
-          sanctions: (await m.standing.of(world, personId)).sanctions,
-        });
-      }),
-    );
+    .action((world: string, subject: string) => withModeration(io, async (m) => json(io, await m.sanctionState(world, subject))));
 
   moderation
     .command('policy <world>')

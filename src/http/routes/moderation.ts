@@ -8,7 +8,7 @@
  * A world never reaches another world's records, and a moderator of one world is nobody
  * in another: both get 403 on another world's paths and 404 for another world's ids.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import type { ModerationService } from '../../moderation/index.ts';
 import { moderationCaseRoutes } from './moderation-cases.ts';
@@ -44,14 +44,61 @@ export function requireSameWorld(caller: Caller, worldId: string): void {
   if (caller.kind !== 'world' || caller.worldId !== worldId) throw new MvidError('forbidden', 'only the world itself may do this');
 }
 
-/** The world itself, or a moderator it appointed; returns the moderator's person id (null for the world). */
-export async function requireWorldOrModerator(http: ModerationHttp, caller: Caller, worldId: string): Promise<string | null> {
-  if (caller.kind === 'world') {
-    requireSameWorld(caller, worldId);
-    return null;
+/** Who acts on a world's moderation: the world itself (moderatorId null) or a moderator it appointed. */
+export interface ModerationActor {
+  worldId: string;
+  moderatorId: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    moderationActor?: ModerationActor;
   }
-  await http.moderation.requireModerator(worldId, caller.personId);
-  return caller.personId;
+}
+
+type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/**
+ * preHandlers of the routes under `/moderation/v1/worlds/:worldId`: `world` (the world
+ * itself), `worldOrModerator`, and `moderator` (a person the world appointed, signed in as
+ * themselves — a world never decides). Each sets `request.moderationActor`.
+ */
+export function moderationGuards(http: ModerationHttp): Record<'world' | 'worldOrModerator' | 'moderator', PreHandler> {
+  const worldIdOf = (request: FastifyRequest) => (request.params as { worldId: string }).worldId;
+  return {
+    async world(request, reply) {
+      const worldId = worldIdOf(request);
+      requireSameWorld(await callerOf(http, request, reply), worldId);
+      request.moderationActor = { worldId, moderatorId: null };
+    },
+    async worldOrModerator(request, reply) {
+      const worldId = worldIdOf(request);
+      const caller = await callerOf(http, request, reply);
+      if (caller.kind === 'world') requireSameWorld(caller, worldId);
+      else await http.moderation.requireModerator(worldId, caller.personId);
+      request.moderationActor = { worldId, moderatorId: caller.kind === 'person' ? caller.personId : null };
+    },
+    async moderator(request, reply) {
+      const worldId = worldIdOf(request);
+      const caller = await callerOf(http, request, reply);
+      if (caller.kind !== 'person') throw new MvidError('forbidden', 'decisions are taken by a moderator, signed in as themselves');
+      await http.moderation.requireModerator(worldId, caller.personId);
+      request.moderationActor = { worldId, moderatorId: caller.personId };
+    },
+  };
+}
+
+export function actorOf(request: FastifyRequest): ModerationActor {
+  if (!request.moderationActor) throw new TypeError('actorOf used on a route without a moderation guard');
+  return request.moderationActor;
+}
+
+/** A moderation route's OpenAPI schema: summary, the moderation tag, and the rest. */
+export function routeSchema(
+  summary: string,
+  rest: Omit<FastifySchema, 'summary' | 'tags'> & { security?: unknown[] },
+): { schema: FastifySchema } {
+  return { schema: { summary, tags: ['moderation'], ...rest } };
 }
 
 export function moderationRoutes(http: ModerationHttp) {
