@@ -227,6 +227,28 @@ for (const engine of ENGINES) {
       await asWorld(story, story.moonbase, 'DELETE', `${mb()}/roles/trusted_flagger/Tom`);
     });
 
+    it('refuses decisions whose sanction terms or rule do not hold', async () => {
+      const bad: Array<[Record<string, unknown>, number]> = [
+        [{ facts: FACTS, sanction: { type: 'suspension' } }, 400],
+        [{ facts: FACTS, sanction: { type: 'ban', durationDays: 3 } }, 400],
+        [{ facts: FACTS, sanction: { type: 'warning', durationDays: 3 } }, 400],
+        [{ facts: FACTS, sanction: { type: 'feature_restriction' } }, 400],
+        [{ facts: FACTS, sanction: { type: 'mute', features: ['chat'] } }, 400],
+        [{ facts: FACTS, sanction: { type: 'suspension', until: '2020-01-01T00:00:00Z' } }, 400],
+        [{ facts: FACTS, sanction: { type: 'suspension', durationDays: 1, until: '2030-01-01T00:00:00Z' } }, 400],
+        [{ facts: 'short', sanction: { type: 'warning' } }, 400],
+        [{ facts: FACTS, category: 'loitering', sanction: { type: 'warning' } }, 422],
+        [{ facts: FACTS, sanction: { type: 'exile' } }, 400],
+        [{ facts: FACTS, sanction: { type: 'warning' }, dsaCategory: 'anything' }, 400],
+      ];
+      for (const [body, status] of bad) {
+        const r = await asPerson(story, story.mia, 'POST', `${mb()}/cases/${caseId}/decision`, body);
+        assert.equal(r.status, status, `${JSON.stringify(body)}: ${r.text}`);
+      }
+      const file = await asPerson(story, story.mia, 'GET', `${mb()}/cases/${caseId}`);
+      assert.equal(file.json().status, 'open', 'nothing was decided');
+    });
+
     it('a suspension ends on time: sign-in works again, the sweeper records it, the trust level explains', async () => {
       const decided = await asPerson(story, story.mia, 'POST', `${mb()}/cases/${caseId}/decision`, {
         facts: FACTS,

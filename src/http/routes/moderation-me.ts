@@ -5,11 +5,9 @@ import { newNonce, type ReportPageInput, renderReportPage } from '../../web/inde
 import { readCookie, sessionCookieName } from '../oidc/cookies.ts';
 import { sendPage } from '../pages.ts';
 import { PERSON_SECURITY } from '../auth.ts';
-import type { ModerationHttp } from './moderation.ts';
+import { type ModerationHttp, routeSchema } from './moderation.ts';
 import { AppealBody, AppealFiled, DecisionParams, NoticeList, PersonView, WorldParams } from './moderation-schemas.ts';
 import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
-
-const TAG = 'moderation';
 
 export async function moderationMeRoutes(app: FastifyInstance, http: ModerationHttp): Promise<void> {
   const { moderation } = http;
@@ -79,14 +77,12 @@ export async function moderationMeRoutes(app: FastifyInstance, http: ModerationH
     '/moderation/v1/me/worlds/:worldId',
     {
       ...guarded,
-      schema: {
-        summary: 'Your standing in a world',
+      ...routeSchema('Your standing in a world', {
         description: 'Sanctions (with their statements of reasons), appeals, and your trust level there with the reasons for it.',
-        tags: [TAG],
         security: PERSON_SECURITY,
         params: WorldParams,
         response: { 200: PersonView },
-      },
+      }),
     },
     async (request) => moderation.personView(worldsPersonOf(request).personId, request.params.worldId),
   );
@@ -95,12 +91,10 @@ export async function moderationMeRoutes(app: FastifyInstance, http: ModerationH
     '/moderation/v1/me/notices',
     {
       ...guarded,
-      schema: {
-        summary: 'What you were told: decisions about you, outcomes of your reports and appeals',
-        tags: [TAG],
+      ...routeSchema('What you were told: decisions about you, outcomes of your reports and appeals', {
         security: PERSON_SECURITY,
         response: { 200: NoticeList },
-      },
+      }),
     },
     async (request) => ({ notices: await moderation.notices(worldsPersonOf(request).personId) }),
   );
@@ -109,14 +103,12 @@ export async function moderationMeRoutes(app: FastifyInstance, http: ModerationH
     '/moderation/v1/me/decisions/:decisionId/appeal',
     {
       ...guarded,
-      schema: {
-        summary: 'Appeal a decision about you (DSA Art. 20), within the world’s window',
-        tags: [TAG],
+      ...routeSchema('Appeal a decision about you (DSA Art. 20), within the world’s window', {
         security: PERSON_SECURITY,
         params: DecisionParams,
         body: AppealBody,
         response: { 201: AppealFiled },
-      },
+      }),
     },
     async (request, reply) =>
       reply
