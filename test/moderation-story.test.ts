@@ -12,7 +12,8 @@ import type { ModerationStatistics, StatementOfReasons } from '../src/moderation
 import { fetchModeration, moderationOf, restricts } from '../src/sdk/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { asPerson, asWorld, type ModerationStory, SCREENSHOT, SCOPE, signInTo, startModerationStory } from './support/moderation.ts';
-import { authorize, Browser, enrolPersonWithoutPasskey, recoverPerson, walkSignInPages } from './support/worlds.ts';
+import * as oidc from 'openid-client';
+import { authorize, Browser, enrolPersonWithoutPasskey, recoverPerson, signIn, walkSignInPages } from './support/worlds.ts';
 
 const FACTS = 'On 1 June at the Moonbase plaza Tom told several residents that Alice steals from their builds, which is untrue.';
 
@@ -24,6 +25,8 @@ for (const engine of ENGINES) {
     let decisionId: string;
     let appealId: string;
     let tomInStarport: string;
+    /** Tom's browser and refresh token from a sign-in to Moonbase before the decision. */
+    let tomBefore: { browser: Browser; refreshToken: string };
     const mb = () => `/moderation/v1/worlds/${story.moonbase.id}`;
 
     before(async () => {
@@ -32,6 +35,8 @@ for (const engine of ENGINES) {
     after(async () => story.rt.stop());
 
     it('Alice uploads a screenshot and reports Tom by his handle under a published rule', async () => {
+      const before = await signIn(story.rt, story.moonbase.config, story.tom, story.moonbase.redirect, `${SCOPE} offline_access`);
+      tomBefore = { browser: before.browser, refreshToken: String(before.tokens.refresh_token) };
       const up = await asPerson(story, story.alice, 'POST', `${mb()}/evidence`, new Uint8Array(SCREENSHOT), 'image/png');
       assert.equal(up.status, 201, up.text);
       const evidence = up.json();
@@ -151,6 +156,15 @@ for (const engine of ENGINES) {
       assert.match(end.html, /appeal/i);
       const starport = await signInTo(story, story.tom, story.starport);
       assert.equal((starport.claims.mvid_moderation as { state: string }).state, 'none');
+    });
+
+    it('a session from before the suspension does not carry Tom in: his refresh token fails, his browser gets the refusal page', async () => {
+      await assert.rejects(oidc.refreshTokenGrant(story.moonbase.config, tomBefore.refreshToken));
+      const req = await authorize(story.moonbase.config, story.moonbase.redirect, SCOPE);
+      const { response, url } = await tomBefore.browser.follow(req.url);
+      assert.ok(url.startsWith(story.rt.url), `not sent back to the world: ${url}`);
+      assert.equal(response.status, 403, `${url}: ${(await response.clone().text()).slice(0, 3000)}`);
+      assert.match(await response.text(), /cannot sign in to Moonbase/);
     });
 
     it('ban evasion: the recovered account is still suspended in Moonbase, free in Starport; a second enrolment is refused', async () => {

@@ -7,7 +7,7 @@
  * RP-initiated logout. Pages it renders itself (logout, errors) come from src/web.
  */
 import { createHmac } from 'node:crypto';
-import Provider, { errors } from 'oidc-provider';
+import Provider, { errors, interactionPolicy } from 'oidc-provider';
 import { toBase64Url } from '../../core/index.ts';
 import type { ServiceKeys } from '../../keys/index.ts';
 import { renderErrorPage, renderLogoutPage, renderLogoutDone, newNonce, pageCsp } from '../../web/index.ts';
@@ -27,6 +27,29 @@ export interface OidcOptions {
 
 /** The claim every ID token and userinfo answer carries: the person's sanction state in this world only. */
 export const MODERATION_CLAIM = 'mvid_moderation';
+
+/** Routes where a person is in front of mvid's pages, so a sanction is shown there rather than failing the request. */
+const INTERACTIVE_ROUTES = new Set(['authorization', 'resume']);
+
+/**
+ * oidc-provider's default prompts, plus: a person suspended or banned in this world is sent
+ * to the login interaction even with a live session there, where the page says why.
+ */
+function interactionsPolicy(moderation: ModerationService | undefined) {
+  const policy = interactionPolicy.base();
+  if (moderation) {
+    policy.get('login').checks.add(
+      new interactionPolicy.Check('mvid_sanctioned', 'a suspension or ban in this world refuses sign-in', async (ctx: Ctx) => {
+        const accountId: string | undefined = ctx.oidc?.session?.accountId;
+        const clientId: string | undefined = ctx.oidc?.client?.clientId;
+        return (
+          accountId !== undefined && clientId !== undefined && (await moderation.standing.signInBlock(clientId, accountId)) !== undefined
+        );
+      }),
+    );
+  }
+  return policy;
+}
 
 /** The resource indicator (JWT access-token audience) of mvid's own API. */
 export const apiResource = (publicUrl: string): string => `${publicUrl}/api`;
@@ -86,12 +109,17 @@ export function createOidcProvider({ publicUrl, keys, worlds, moderation }: Oidc
     },
     clientBasedCORS: (_ctx: Ctx, origin: string, client: { redirectUris: string[] }) =>
       client.redirectUris.some((u) => new URL(u).origin === origin),
-    interactions: { url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    interactions: {
+      policy: interactionsPolicy(moderation),
+      url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+    },
     findAccount: async (ctx: Ctx, accountId: string) => {
       if (!(await worlds.persons.isActive(accountId))) return undefined;
-      // A refresh or a silent re-authorization of a suspended or banned person finds no account in that world.
+      // A suspended or banned person has no account in that world for tokens (refresh, userinfo); at the
+      // authorization endpoint the login prompt (interactionsPolicy) shows the refusal page instead.
       const world: string | undefined = ctx.oidc?.client?.clientId;
-      if (world && moderation && (await moderation.standing.signInBlock(world, accountId))) return undefined;
+      if (world && moderation && !INTERACTIVE_ROUTES.has(ctx.oidc?.route) && (await moderation.standing.signInBlock(world, accountId)))
+        return undefined;
       return {
         accountId,
         async claims(_use: string, scope: string, _claims: unknown, rejected: string[]) {
