@@ -248,5 +248,21 @@ for (const engine of ENGINES) {
         assert.ok(!text.includes(tomSub) && !text.includes('Tom') && !text.includes(FACTS), 'no personal data in statistics');
       }
     });
+    it('trust levels grow with tenure in the world and what is shared there; a reversed sanction does not count', async () => {
+      const w = story.moonbase.id;
+      const level = async (p: { personId: string }) => (await story.rt.moderation.standing.trust(w, p.personId)).level;
+      assert.equal(await level(story.alice), 'new');
+      story.rt.clock.advanceDays(8);
+      assert.equal(await level(story.alice), 'member');
+      story.rt.clock.advanceDays(30);
+      assert.equal(await level(story.alice), 'established', 'one attribute shared (age_over_18), no sanction');
+      story.rt.clock.advanceDays(150);
+      const alice = await story.rt.moderation.standing.trust(w, story.alice.personId);
+      assert.equal(alice.level, 'established', 'trusted needs two attributes shared');
+      assert.match(alice.reasons.join(' '), /share 1 attribute with this world \(age_over_18\)/);
+      const tom = await story.rt.moderation.standing.trust(w, story.tom.personId);
+      assert.equal(tom.level, 'trusted', 'age_over_18 and handle shared; the suspension was reversed');
+      assert.equal((await story.rt.moderation.standing.trust(story.starport.id, story.tom.personId)).level, 'established');
+    });
   });
 }
