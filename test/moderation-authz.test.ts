@@ -215,10 +215,17 @@ for (const engine of ENGINES) {
       });
       assert.equal(flagged.status, 201, flagged.text);
       const byPriority = (await asPerson(story, story.mia, 'GET', `${mb()}/cases`)).json().cases as Array<{
+        id: string;
+        subject: string;
         priority: number;
-        openedAt: string;
       }>;
       assert.equal(byPriority[0]?.priority, 10);
+      const aboutMax = byPriority.find((c) => c.subject === story.rt.worlds.subjectFor(story.moonbase.id, story.max.personId));
+      const own = await asPerson(story, story.max, 'POST', `${mb()}/cases/${aboutMax?.id}/decision`, {
+        facts: FACTS,
+        sanction: { type: 'none' },
+      });
+      assert.equal(own.status, 403, 'a moderator does not decide a case about themselves');
       const byAge = (await asPerson(story, story.mia, 'GET', `${mb()}/cases?sort=age`)).json().cases as Array<{ openedAt: string }>;
       assert.deepEqual(
         byAge.map((c) => c.openedAt),

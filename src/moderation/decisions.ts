@@ -91,6 +91,8 @@ export class Decisions {
     const ctx = this.#ctx;
     const world = await requireWorld(ctx, worldId);
     const kase = await this.#cases.row(worldId, caseId);
+    if (kase.subject_person_id === moderatorPersonId)
+      throw new MvidError('forbidden', 'a moderator does not decide a case about themselves');
     const rule = ruleOf(world, input.category ?? kase.category);
     const facts = text(input.facts, 'facts', 8000, 10);
     if (input.dsaCategory !== undefined && !DSA_CATEGORY.test(input.dsaCategory))
@@ -338,6 +340,7 @@ export class Decisions {
         .select(['moderator_person_id'])
         .where('id', '=', a.decision_id)
         .executeTakeFirstOrThrow();
+      if (a.person_id === moderatorPersonId) throw new MvidError('forbidden', 'a moderator does not decide their own appeal');
       if (d.moderator_person_id === moderatorPersonId)
         throw new MvidError('appeal_same_moderator', 'another moderator of this world must decide the appeal against your decision');
       await tx
