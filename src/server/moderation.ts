@@ -12,17 +12,17 @@ import type { Clock, Random } from '../core/index.ts';
 import { createModeration, type EvidenceStore, type ModerationService, type WorldDirectory } from '../moderation/index.ts';
 import type { Store } from '../store/index.ts';
 import type { TrustLevels, WorldsService } from '../worlds/index.ts';
-import { worldsPseudonymResolver } from './disclosure.ts';
+import { findPersonInWorld } from './disclosure.ts';
 import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
 
 export function worldsDirectory(store: Store, worlds: WorldsService): WorldDirectory {
-  const resolver = worldsPseudonymResolver(store, worlds, { everyone: false });
   return {
     async world(worldId) {
       const world = await worlds.registry.get(worldId);
       return world && world.disabledAt === null ? { id: world.id, name: world.name, rules: world.rules } : undefined;
     },
-    resolve: (worldId, subject) => resolver.resolve(worldId, subject),
+    // Only persons the world knows: a report must not cost a scan of every person.
+    resolve: (worldId, subject) => findPersonInWorld(store, worlds, worldId, subject, { everyone: false }),
     subjectFor: (worldId, personId) => worlds.subjectFor(worldId, personId),
     async presence(worldId, personId) {
       const row = await store.db
