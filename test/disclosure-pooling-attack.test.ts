@@ -1,0 +1,130 @@
+/**
+ * Attack 1 of issue 12, on both engines: an authority holding a copy of the operator's
+ * database pools partial decryptions across requests that were each denied. D_i = x_i·C1
+ * is the same point for every request naming one envelope, so two approvals of request
+ * A and one of request B would give three D_i for Tom's `name_birth` envelope — enough
+ * to open it while the transparency report shows no release.
+ *
+ * Quorum-gated release refuses it: no trustee client computes a partial until the log
+ * proves M approvals of that very request, the server stores none before then
+ * (`approval_quorum_not_logged`), and sealed shares are deleted once the receipt is logged.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fromBase64Url, MvidError } from '../src/core/index.ts';
+import {
+  decodePoint,
+  encodePoint,
+  GROUP_ORDER,
+  openEnvelopeWithSharedPoint,
+  openFromSender,
+  parseEnvelope,
+  type Point,
+  type SealedMessage,
+} from '../src/crypto/index.ts';
+import { sharesAad } from '../src/disclosure/index.ts';
+import { ENGINES } from './support/engines.ts';
+import { type Story, startStory, tomRequest } from './support/disclosure.ts';
+
+const modL = (a: bigint) => ((a % GROUP_ORDER) + GROUP_ORDER) % GROUP_ORDER;
+function invL(a: bigint): bigint {
+  let [result, base, e] = [1n, modL(a), GROUP_ORDER - 2n];
+  while (e > 0n) {
+    if (e & 1n) result = (result * base) % GROUP_ORDER;
+    base = (base * base) % GROUP_ORDER;
+    e >>= 1n;
+  }
+  return result;
+}
+
+/** What the colluding authority does with every sealed share it can find: Lagrange over any M distinct D_i, proofs ignored. */
+function poolAndOpen(
+  story: Story,
+  sealed: Array<{ requestId: string; trusteeIndex: number; sealed: SealedMessage }>,
+  envelopeJson: unknown,
+) {
+  const envelope = parseEnvelope(envelopeJson);
+  const byIndex = new Map<number, Point>();
+  for (const s of sealed) {
+    const opened = JSON.parse(
+      Buffer.from(openFromSender(story.authority.secretKey, s.sealed, sharesAad(s.requestId, s.trusteeIndex))).toString('utf8'),
+    ) as { partials: Array<{ envelopeId: string; d: string; trusteeIndex: number }> };
+    for (const p of opened.partials) if (p.envelopeId === envelope.envelopeId) byIndex.set(p.trusteeIndex, decodePoint(fromBase64Url(p.d)));
+  }
+  const indices = [...byIndex.keys()].slice(0, 3);
+  if (indices.length < 3) return { partials: byIndex.size, name: undefined };
+  let sum: Point | undefined;
+  for (const i of indices) {
+    let lambda = 1n;
+    for (const j of indices) if (j !== i) lambda = modL(lambda * BigInt(j) * invL(BigInt(j - i)));
+    const term = (byIndex.get(i) as Point).multiply(lambda);
+    sum = sum === undefined ? term : sum.add(term);
+  }
+  const plain = openEnvelopeWithSharedPoint(envelope, encodePoint(sum as Point));
+  return { partials: byIndex.size, name: JSON.parse(Buffer.from(plain).toString('utf8')) as Record<string, unknown> };
+}
+
+async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => e instanceof MvidError && e.code === code);
+}
+
+for (const engine of ENGINES) {
+  describe(`pooling partials across denied requests, on ${engine}`, () => {
+    let story: Story;
+    before(async () => {
+      story = await startStory(engine);
+    });
+    after(async () => story?.stop());
+
+    const t = (name: string) => {
+      const x = story.trustees.get(name);
+      assert.ok(x);
+      return x;
+    };
+
+    it('two approvals of a denied request and one of another never yield a partial anyone can pool', {
+      todo: 'quorum-gated release',
+    }, async () => {
+      const a = (await story.authority.client.file(tomRequest(story))).requestId;
+      const b = (await story.authority.client.file(tomRequest(story))).requestId;
+      await t('alice').client.approve(a, t('alice').share, 'A: yes');
+      await t('bob').client.approve(a, t('bob').share, 'A: yes');
+      for (const n of ['carol', 'dave', 'erin']) await t(n).client.deny(a, 'disproportionate', 'A: no');
+      await t('carol').client.approve(b, t('carol').share, 'B: yes');
+      for (const n of ['alice', 'bob', 'dave']) await t(n).client.deny(b, 'insufficient_basis', 'B: no');
+
+      // Both requests are closed as denied; the log shows no release.
+      const rows = await story.rt.store.db.selectFrom('disclosure_requests').select(['id', 'outcome']).where('id', 'in', [a, b]).execute();
+      assert.deepEqual(rows.map((r) => r.outcome).sort(), ['denied', 'denied']);
+      const report = (await story.rt.app.inject({ url: '/disclosure/v1/transparency-report' })).json() as { totals: { releases: number } };
+      assert.equal(report.totals.releases, 0);
+
+      // The colluding authority reads every sealed share the operator's database holds.
+      const shares = await story.rt.store.db
+        .selectFrom('disclosure_shares')
+        .select(['request_id', 'trustee_index', 'sealed_json'])
+        .where('request_id', 'in', [a, b])
+        .execute();
+      const subject = JSON.parse(
+        (await story.rt.store.db.selectFrom('disclosure_requests').select('subject_json').where('id', '=', a).executeTakeFirstOrThrow())
+          .subject_json,
+      ) as { envelopes: Array<{ envelopeId: string }> };
+      const envelope = JSON.parse(
+        (
+          await story.rt.store.db
+            .selectFrom('registry_envelopes')
+            .select('envelope_json')
+            .where('id', '=', subject.envelopes[0]?.envelopeId as string)
+            .executeTakeFirstOrThrow()
+        ).envelope_json,
+      ) as unknown;
+      const pooled = poolAndOpen(
+        story,
+        shares.map((s) => ({ requestId: s.request_id, trusteeIndex: s.trustee_index, sealed: JSON.parse(s.sealed_json) as SealedMessage })),
+        envelope,
+      );
+      assert.equal(pooled.name, undefined, `the pooled partials opened ${JSON.stringify(pooled.name)}`);
+      assert.equal(shares.length, 0, 'no trustee computed a partial for a request without a logged quorum');
+    });
+  });
+}
