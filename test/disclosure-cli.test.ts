@@ -124,6 +124,23 @@ for (const engine of ENGINES) {
           `pass-${name}`,
         ]);
         assert.match(approved.stdout, /approved: logged at index \d+/);
+        assert.match(approved.stdout, name === 'carol' ? /shares uploaded \(1 so far\)/ : /no partial decryption yet/);
+      }
+      // The quorum is in the log now: the two who approved first release their partials.
+      for (const name of ['alice', 'bob']) {
+        const released = await run([
+          'trustee',
+          'release',
+          '--state',
+          `${name}.state`,
+          '--request',
+          requestId,
+          '--share',
+          `share-${name}.json`,
+          '--passphrase-file',
+          `pass-${name}`,
+        ]);
+        assert.match(released.stdout, name === 'bob' ? /3 so far, released/ : /2 so far/);
       }
       const fetched = await run([
         'authority',

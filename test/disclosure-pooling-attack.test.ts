@@ -126,5 +126,32 @@ for (const engine of ENGINES) {
       assert.equal(pooled.name, undefined, `the pooled partials opened ${JSON.stringify(pooled.name)}`);
       assert.equal(shares.length, 0, 'no trustee computed a partial for a request without a logged quorum');
     });
+
+    it('the server stores no sealed share before the log holds M approvals, and deletes them after the receipt', async () => {
+      const id = (await story.authority.client.file(tomRequest(story))).requestId;
+      const approved = await t('alice').client.approve(id, t('alice').share, 'yes');
+      assert.equal(approved.upload, undefined);
+      // A trustee (or a client modified to skip the gate) uploading early is refused.
+      const early = await story.rt.app.inject({
+        method: 'POST',
+        url: `/disclosure/v1/trustee/requests/${id}/shares`,
+        headers: { authorization: `Bearer ${t('alice').token}` },
+        payload: { sealed: { version: 1, epk: 'A'.repeat(43), nonce: 'A'.repeat(16), ciphertext: 'A'.repeat(64) } },
+      });
+      assert.equal(early.statusCode, 409, early.body);
+      assert.equal((early.json() as { code: string }).code, 'approval_quorum_not_logged');
+      await rejects(t('alice').client.release(id, t('alice').share), 'approval_quorum_not_logged');
+      await t('bob').client.approve(id, t('bob').share, 'yes');
+      const third = await t('carol').client.approve(id, t('carol').share, 'yes');
+      assert.equal(third.upload?.shares, 1, 'the approval that completes the quorum uploads at once');
+      assert.equal((await t('alice').client.release(id, t('alice').share)).shares, 2);
+      const last = await t('bob').client.release(id, t('bob').share);
+      assert.equal(last.released, true);
+      const opened = await story.authority.client.fetchRelease(id, story.authority.secretKey);
+      assert.equal(JSON.stringify(opened.envelopes[0]?.fields).includes(story.tom.givenName), true);
+      await story.authority.client.receipt(id, opened);
+      const left = await story.rt.store.db.selectFrom('disclosure_shares').select('trustee_index').where('request_id', '=', id).execute();
+      assert.deepEqual(left, [], 'sealed shares are deleted once the receipt is logged');
+    });
   });
 }

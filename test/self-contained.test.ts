@@ -18,7 +18,10 @@ function trackedFiles(): string[] {
   const out = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' });
   return out
     .split('\n')
-    .filter((f) => f && SCANNED.test(f) && !f.startsWith('test/fixtures/vectors/') && f !== 'package-lock.json' && f !== 'test/self-contained.test.ts');
+    .filter(
+      (f) =>
+        f && SCANNED.test(f) && !f.startsWith('test/fixtures/vectors/') && f !== 'package-lock.json' && f !== 'test/self-contained.test.ts',
+    );
 }
 
 const inside = (path: string): boolean => {
@@ -27,7 +30,10 @@ const inside = (path: string): boolean => {
 };
 
 const literalArgs = (args: string): string[] | undefined => {
-  const parts = args.split(',').map((a) => a.trim()).filter(Boolean);
+  const parts = args
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const values: string[] = [];
   for (const part of parts) {
     const m = /^(['"])([^'"]*)\1$/.exec(part);
@@ -45,7 +51,8 @@ export function escapingPaths(file: string, source: string): string[] {
     ['__dirname', dir],
   ]);
   const problems: string[] = [];
-  const call = /(?:const|let|var)?\s*(\w+)?\s*=?\s*(?:path\.)?(?:resolve|join)\(\s*(import\.meta\.dirname|__dirname|[A-Za-z_]\w*)\s*((?:,\s*(?:'[^']*'|"[^"]*"))*)\s*\)/g;
+  const call =
+    /(?:const|let|var)?\s*(\w+)?\s*=?\s*(?:path\.)?(?:resolve|join)\(\s*(import\.meta\.dirname|__dirname|[A-Za-z_]\w*)\s*((?:,\s*(?:'[^']*'|"[^"]*"))*)\s*\)/g;
   for (const m of source.matchAll(call)) {
     const [, boundName, baseName, rest] = m;
     const base = bases.get(baseName as string);
@@ -70,5 +77,8 @@ test('the checker catches a path climbing out of the repository', () => {
   const climbing = "const ROOT = resolve(import.meta.dirname, '..', '..');\nconst V = resolve(ROOT, '..', 'vectors');";
   assert.equal(escapingPaths('src/tlog/x.ts', climbing).length, 1);
   assert.equal(escapingPaths('src/tlog/x.ts', "readFileSync('../shared/vectors/a.json')").length, 1);
-  assert.deepEqual(escapingPaths('src/tlog/x.ts', "const ROOT = resolve(import.meta.dirname, '..', '..');\nresolve(ROOT, 'test', 'fixtures')"), []);
+  assert.deepEqual(
+    escapingPaths('src/tlog/x.ts', "const ROOT = resolve(import.meta.dirname, '..', '..');\nresolve(ROOT, 'test', 'fixtures')"),
+    [],
+  );
 });

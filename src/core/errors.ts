@@ -114,6 +114,7 @@ export const ERROR_CODES = {
   disclosure_request_closed: { status: 409, title: 'Disclosure request closed' },
   trustee_already_decided: { status: 409, title: 'Trustee already decided' },
   approval_not_logged: { status: 409, title: 'Approval not logged' },
+  approval_quorum_not_logged: { status: 409, title: 'Approval quorum not logged' },
   release_not_ready: { status: 409, title: 'Release not ready' },
   log_entry_missing: { status: 409, title: 'Log entry not proven' },
   checkpoint_inconsistent: { status: 409, title: 'Checkpoint inconsistent' },

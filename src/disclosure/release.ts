@@ -122,6 +122,8 @@ export class Releases {
         .set({ status: 'closed', outcome: 'released', received_at: now.toISOString(), closed_at: now.toISOString() })
         .where('id', '=', requestId)
         .execute();
+      // The partials did their work: nothing sealed outlives the receipt (it commits with the receipt's entries).
+      await tx.deleteFrom('disclosure_shares').where('request_id', '=', requestId).execute();
       return this.#ledger.record(tx, requestId, entries);
     });
     const indices = await this.#ledger.settle(leaves);

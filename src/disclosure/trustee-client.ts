@@ -23,6 +23,7 @@ import {
 import { ApiClient, type FetchLike } from './http-client.ts';
 import { advanceCheckpoint, type LogPin, proveIncluded, type SeenCheckpoint } from './log-verify.ts';
 import { openOrderDocument } from './order-document.ts';
+import { expectTrusteeSet, proveApprovalQuorum } from './quorum.ts';
 import type { DenialReason } from './types.ts';
 import type { TrusteeRequestView } from './views.ts';
 
@@ -238,35 +239,67 @@ export class TrusteeClient {
     return { index: recorded.logIndex as number, opening: o };
   }
 
+  #checkShare(share: TrusteeShare): void {
+    const me = this.#state.trustee;
+    if (share.trusteeSetId !== me.trusteeSetId || share.index !== me.trusteeIndex || share.verificationKey !== me.verificationKey) {
+      throw new MvidError('share_invalid', `this share is not trustee ${me.trusteeId}'s share of set ${me.trusteeSetId}`);
+    }
+  }
+
   /**
-   * Approves a request and, once the approval is proven logged, uploads the partial
-   * decryptions of exactly the committed envelopes, sealed to the authority.
+   * Approves a request (logged, proven). If that approval completes a quorum the log
+   * proves, uploads this trustee's partial decryptions at once; otherwise `upload` is
+   * undefined and `release` is run later, once M trustees have approved.
    * The share's secret is not wiped here: the caller owns it.
    */
   async approve(
     requestId: string,
     share: TrusteeShare,
     text: string,
-  ): Promise<{ reviewed: ReviewedRequest; approvalIndex: number; upload: { shares: number; released: boolean } | undefined }> {
-    const me = this.#state.trustee;
-    if (share.trusteeSetId !== me.trusteeSetId || share.index !== me.trusteeIndex || share.verificationKey !== me.verificationKey) {
-      throw new MvidError('share_invalid', `this share is not trustee ${me.trusteeId}'s share of set ${me.trusteeSetId}`);
-    }
+  ): Promise<{
+    reviewed: ReviewedRequest;
+    approvalIndex: number;
+    upload: { shares: number; released: boolean } | undefined;
+    /** Why nothing was uploaded: the quorum is not in the log yet, or this trustee already uploaded. */
+    waiting?: 'quorum' | 'uploaded';
+  }> {
+    this.#checkShare(share);
     const reviewed = await this.review(requestId);
     if (reviewed.request.myDecision === 'deny') throw new MvidError('trustee_already_decided', 'this trustee denied the request');
     const { index } = await this.#decide(reviewed, 'approve', text);
-    if (reviewed.request.myShares) return { reviewed, approvalIndex: index, upload: undefined };
-    const partials = reviewed.request.subject.envelopes.map((e) =>
-      partialDecrypt({ share, c1: e.c1, requestId, envelopeId: e.envelopeId }, this.#random),
-    );
+    if (reviewed.request.myShares) return { reviewed, approvalIndex: index, upload: undefined, waiting: 'uploaded' };
+    try {
+      return { reviewed, approvalIndex: index, upload: await this.release(requestId, share) };
+    } catch (error) {
+      if (error instanceof MvidError && error.code === 'approval_quorum_not_logged')
+        return { reviewed, approvalIndex: index, upload: undefined, waiting: 'quorum' };
+      throw error;
+    }
+  }
+
+  /**
+   * Quorum-gated release: only once this trustee's own approval and M approvals in
+   * all (each entry parsed and proven under a fresh consistent checkpoint) are in the
+   * log does it compute D_i = x_i·C1 for exactly the committed envelopes, sealed to
+   * the authority, and upload them. Never for a closed (denied, withdrawn, expired) request.
+   * @throws MvidError approval_quorum_not_logged | approval_not_logged | disclosure_request_closed | conflict | (every refusal of `review`)
+   */
+  async release(requestId: string, share: TrusteeShare): Promise<{ shares: number; released: boolean }> {
+    this.#checkShare(share);
+    const me = this.#state.trustee;
+    const reviewed = await this.review(requestId);
+    const r = reviewed.request;
+    if (r.myShares) throw new MvidError('conflict', 'this trustee already uploaded its shares');
+    if (r.myDecision !== 'approve') throw new MvidError('approval_not_logged', 'this trustee has not approved the request');
+    if (r.status === 'closed' || r.events.some((e) => e.type === 'request_closed' || e.type === 'request_expired'))
+      throw new MvidError('disclosure_request_closed', `request ${requestId} is closed: no partial decryption for it`);
+    const set = expectTrusteeSet(r.trusteeSet, me.trusteeSetId);
+    const checkpoint = await this.#checkpoint();
+    await proveApprovalQuorum(this.#api, requestId, set, r.approvalEntries, checkpoint);
+    const partials = r.subject.envelopes.map((e) => partialDecrypt({ share, c1: e.c1, requestId, envelopeId: e.envelopeId }, this.#random));
     const payload = utf8(JSON.stringify({ version: 1, requestId, trusteeIndex: me.trusteeIndex, partials }));
-    const sealed = sealToRecipient(reviewed.request.authority.encryptionKey, payload, sharesAad(requestId, me.trusteeIndex), this.#random);
-    const upload = await this.#api.json<{ shares: number; released: boolean }>(
-      'POST',
-      `/disclosure/v1/trustee/requests/${requestId}/shares`,
-      { sealed },
-    );
-    return { reviewed, approvalIndex: index, upload };
+    const sealed = sealToRecipient(r.authority.encryptionKey, payload, sharesAad(requestId, me.trusteeIndex), this.#random);
+    return this.#api.json<{ shares: number; released: boolean }>('POST', `/disclosure/v1/trustee/requests/${requestId}/shares`, { sealed });
   }
 
   /** Denies a request; the denial is logged and proven like an approval. */

@@ -185,6 +185,20 @@ export async function signInTom(story: Story): Promise<string> {
   return (res.json() as { token: string }).token;
 }
 
+/**
+ * The named trustees approve in turn; those who approved before the quorum was logged
+ * then release their partials (quorum-gated release), in the same order.
+ */
+export async function approveAndRelease(story: Story, requestId: string, names: readonly string[], text = 'approved'): Promise<void> {
+  const waiting: StoryTrustee[] = [];
+  for (const name of names) {
+    const t = story.trustees.get(name);
+    if (!t) throw new Error(`no trustee ${name}`);
+    if ((await t.client.approve(requestId, t.share, text)).waiting === 'quorum') waiting.push(t);
+  }
+  for (const t of waiting) await t.client.release(requestId, t.share);
+}
+
 /** A well-formed request for Tom's name under a court order (overridable). */
 export function tomRequest(story: Story, overrides: Partial<FiledRequest> = {}): FiledRequest {
   const today = story.clock.now().toISOString().slice(0, 10);

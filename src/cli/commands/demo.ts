@@ -156,12 +156,14 @@ async function demo(io: CliIo, keep: boolean): Promise<void> {
     );
     say(`   logged entry:\n${Buffer.from(accepted.entry, 'base64url').toString('utf8').trimEnd().replace(/^/gm, '     ')}`);
 
+    const shareOf = (name: string) =>
+      decryptShareFile(dealt.shareFiles.find((s) => s.trusteeId === name)?.file, passphrases.get(name) as string);
     for (const name of ['alice', 'bob']) {
-      const share = await decryptShareFile(dealt.shareFiles.find((s) => s.trusteeId === name)?.file, passphrases.get(name) as string);
+      const share = await shareOf(name);
       const r = await (trustees.get(name) as TrusteeClient).approve(requestId, share, `${name}: lawful order, proportionate`);
       share.secret.fill(0);
       say(
-        `${name === 'alice' ? '6' : '7'}. ${name} verifies the request in the log, approves (logged at ${r.approvalIndex}, proven), uploads a sealed share`,
+        `${name === 'alice' ? '6' : '7'}. ${name} verifies the request in the log, approves (logged at ${r.approvalIndex}, proven); no partial decryption yet: the log holds no quorum`,
       );
     }
     try {
@@ -169,13 +171,17 @@ async function demo(io: CliIo, keep: boolean): Promise<void> {
     } catch (error) {
       say(`8. with two approvals the authority gets nothing: ${isMvidError(error) ? error.code : String(error)}`);
     }
-    const carolShare = await decryptShareFile(
-      dealt.shareFiles.find((s) => s.trusteeId === 'carol')?.file,
-      passphrases.get('carol') as string,
-    );
+    const carolShare = await shareOf('carol');
     const third = await (trustees.get('carol') as TrusteeClient).approve(requestId, carolShare, 'carol: approved');
     carolShare.secret.fill(0);
-    say(`9. carol approves (logged at ${third.approvalIndex}); the third sealed share releases the request`);
+    for (const name of ['alice', 'bob']) {
+      const share = await shareOf(name);
+      await (trustees.get(name) as TrusteeClient).release(requestId, share);
+      share.secret.fill(0);
+    }
+    say(
+      `9. carol approves (logged at ${third.approvalIndex}); the log now proves 3 approvals, so carol, alice and bob each compute and upload a sealed share, releasing the request`,
+    );
 
     const opened = await authorityClient.fetchRelease(requestId, authorityKey.secretKey);
     const fields = opened.envelopes[0]?.fields as { given_name?: string; family_name?: string; birthdate?: string };

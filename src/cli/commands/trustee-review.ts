@@ -85,7 +85,9 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     });
   trustee
     .command('approve')
-    .description('approve (logged), verify the approval is in the log, then upload partial decryptions sealed to the authority')
+    .description(
+      'approve (logged, verified in the log); once the log proves M approvals, upload partial decryptions sealed to the authority',
+    )
     .requiredOption('--state <file>', 'the client state file')
     .requiredOption('--request <id>', 'the request')
     .requiredOption('--share <file>', 'your share file')
@@ -97,9 +99,30 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
       const share = await openShare(io, o.share, o.passphraseFile);
       try {
         const r = await client.approve(o.request, share, o.statement);
-        io.out(
-          `approved: logged at index ${r.approvalIndex}; ${r.upload ? `shares uploaded (${r.upload.shares} so far${r.upload.released ? ', released' : ''})` : 'shares were already uploaded'}`,
-        );
+        const next = r.upload
+          ? `shares uploaded (${r.upload.shares} so far${r.upload.released ? ', released' : ''})`
+          : r.waiting === 'quorum'
+            ? 'no partial decryption yet: the log holds fewer than M approvals; run `mvid trustee release` once it does'
+            : 'shares were already uploaded';
+        io.out(`approved: logged at index ${r.approvalIndex}; ${next}`);
+      } finally {
+        share.secret.fill(0);
+      }
+    });
+  trustee
+    .command('release')
+    .description('after approving: once the log proves M approvals, upload partial decryptions sealed to the authority')
+    .requiredOption('--state <file>', 'the client state file')
+    .requiredOption('--request <id>', 'the request')
+    .requiredOption('--share <file>', 'your share file')
+    .option('--passphrase-file <file>', 'the share passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
+    .option('--url <url>', 'the mvid service')
+    .action(async (o: StateFlags & { request: string; share: string; passphraseFile?: string }) => {
+      const client = clientOf(io, o);
+      const share = await openShare(io, o.share, o.passphraseFile);
+      try {
+        const up = await client.release(o.request, share);
+        io.out(`shares uploaded (${up.shares} so far${up.released ? ', released' : ''})`);
       } finally {
         share.secret.fill(0);
       }
