@@ -82,9 +82,7 @@ for (const engine of ENGINES) {
       return x;
     };
 
-    it('two approvals of a denied request and one of another never yield a partial anyone can pool', {
-      todo: 'quorum-gated release',
-    }, async () => {
+    it('two approvals of a denied request and one of another never yield a partial anyone can pool', async () => {
       const a = (await story.authority.client.file(tomRequest(story))).requestId;
       const b = (await story.authority.client.file(tomRequest(story))).requestId;
       await t('alice').client.approve(a, t('alice').share, 'A: yes');

@@ -5,7 +5,7 @@
  * any trustee whose share is bad), combines M good ones and opens only the envelopes
  * the request committed to. The combined point exists only here, and is wiped.
  */
-import { fromBase64Url, MvidError, type Random, systemRandom, toBase64Url } from '../core/index.ts';
+import { type Clock, fromBase64Url, MvidError, type Random, systemClock, systemRandom, toBase64Url } from '../core/index.ts';
 import {
   type BadTrustee,
   combinePartials,
@@ -16,13 +16,16 @@ import {
   type PartialDecryption,
   parseEnvelope,
   parseTrusteeSet,
+  recipientPublicKey,
 } from '../crypto/index.ts';
 import { hashLeaf, openCheckpoint, parseVerifierKey, verifyInclusion, type NoteVerifier } from '../tlog/index.ts';
 import { newSalt } from './commitments.ts';
 import { ApiClient, type FetchLike } from './http-client.ts';
 import { encryptOrderDocument } from './order-document.ts';
 import type { AcceptedRequest } from './requests.ts';
+import { advanceCheckpoint, type LogPin, type SeenCheckpoint } from './log-verify.ts';
 import type { ReleaseMaterial } from './release.ts';
+import { checkFieldGroups, verifyReleaseAgainstLog } from './release-verify.ts';
 import { sharesAad } from './trustee-client.ts';
 import type { CourtOrder, NewRequest } from './types.ts';
 import type { AuthorityRequestView } from './views.ts';
@@ -49,13 +52,45 @@ export interface FetchedRelease {
   badTrustees: BadTrustee[];
 }
 
+/** What `openRelease` needs: the request's committed subject and order, the set, envelopes and sealed shares. */
+export type OpenableRelease = Pick<
+  ReleaseMaterial,
+  'requestId' | 'trusteeSet' | 'subject' | 'courtOrder' | 'offence' | 'envelopes' | 'shares'
+>;
+
 export class AuthorityClient {
   readonly #api: ApiClient;
+  /** Log reads go without the token: the server cannot tell this client from the public. */
+  readonly #public: ApiClient;
   readonly #random: Random;
+  readonly #clock: Clock;
+  readonly #log: LogPin | undefined;
+  #seen: SeenCheckpoint | undefined;
 
-  constructor(input: { url: string; token: string; fetch: FetchLike; random?: Random }) {
+  /**
+   * `log` pins the log key (and witnesses), obtained out of band; without it the key the
+   * server announces is trusted on first use. `seen` is the last checkpoint accepted.
+   */
+  constructor(input: {
+    url: string;
+    token: string;
+    fetch: FetchLike;
+    random?: Random;
+    clock?: Clock;
+    log?: LogPin;
+    seen?: SeenCheckpoint;
+  }) {
     this.#api = new ApiClient(input.url, input.token, input.fetch);
+    this.#public = new ApiClient(input.url, undefined, input.fetch);
     this.#random = input.random ?? systemRandom;
+    this.#clock = input.clock ?? systemClock;
+    this.#log = input.log;
+    this.#seen = input.seen;
+  }
+
+  /** The last checkpoint this client accepted (to persist between runs). */
+  get seen(): SeenCheckpoint | undefined {
+    return this.#seen;
   }
 
   /**
@@ -95,11 +130,27 @@ export class AuthorityClient {
   }
 
   /**
-   * Fetches the release and opens it locally. Throws `share_invalid` (naming the bad
-   * trustees) when fewer than M good shares are there yet, `release_not_ready` before M uploads.
+   * Fetches the release, verifies it against the log (release-verify.ts) and only then
+   * opens it locally. Throws `share_invalid` (naming the bad trustees) when fewer than M
+   * good shares are there yet, `release_not_ready` before M uploads.
+   * @throws MvidError request_mismatch (extensions.differs) | log_entry_missing | approval_quorum_not_logged | checkpoint_* | note_* | witness_quorum_not_met | share_invalid | release_not_ready
    */
-  async fetchRelease(requestId: string, secretKey: Uint8Array): Promise<FetchedRelease> {
+  async fetchRelease(requestId: string, secretKey: Uint8Array, options: { trusteeSetId?: string } = {}): Promise<FetchedRelease> {
     const m = await this.#api.json<ReleaseMaterial>('GET', `/disclosure/v1/requests/${encodeURIComponent(requestId)}/release`);
+    if (m?.requestId !== requestId) throw new MvidError('request_mismatch', `the release shown is not request ${requestId}'s`);
+    const pin = this.#log ?? (await this.#public.json<{ origin: string; verifierKey: string }>('GET', '/disclosure/v1/log'));
+    const { checkpoint, seen } = await advanceCheckpoint(
+      this.#public,
+      'vkey' in pin ? pin : { origin: pin.origin, vkey: pin.verifierKey },
+      this.#seen,
+      this.#clock,
+    );
+    this.#seen = seen;
+    await verifyReleaseAgainstLog(this.#public, m, {
+      authorityKey: recipientPublicKey(secretKey),
+      checkpoint,
+      ...(options.trusteeSetId === undefined ? {} : { trusteeSetId: options.trusteeSetId }),
+    });
     return openRelease(m, secretKey);
   }
 
@@ -119,8 +170,14 @@ export class AuthorityClient {
   }
 }
 
-/** Opens release material with the authority's secret key: pure, so it can be benchmarked and tested alone. */
-export function openRelease(m: ReleaseMaterial, secretKey: Uint8Array): FetchedRelease {
+/**
+ * Opens release material with the authority's secret key: pure, so it can be benchmarked
+ * and tested alone. Decrypts with associated data built from the committed subject
+ * (envelope id, field group, C1) and the trustee set, never from the envelope's own
+ * header, and only field groups the order covers.
+ */
+export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedRelease {
+  checkFieldGroups(m);
   const set = parseTrusteeSet(m.trusteeSet);
   const badByIndex = new Map<number, BadTrustee>();
   const partials: PartialDecryption[] = [];
@@ -144,8 +201,18 @@ export function openRelease(m: ReleaseMaterial, secretKey: Uint8Array): FetchedR
   for (const committed of m.subject.envelopes) {
     const envelope = m.envelopes.map((e) => parseEnvelope(e)).find((e: Envelope) => e.envelopeId === committed.envelopeId);
     if (!envelope || envelope.c1 !== committed.c1 || envelope.fieldGroup !== committed.fieldGroup) {
-      throw new MvidError('request_mismatch', `envelope ${committed.envelopeId} is missing or not the one the request committed to`);
+      throw new MvidError('request_mismatch', `envelope ${committed.envelopeId} is missing or not the one the request committed to`, {
+        extensions: { differs: 'envelopes' },
+      });
     }
+    // The header's labels are the server's word; the committed ones are the log's.
+    const logged: Envelope = {
+      ...envelope,
+      envelopeId: committed.envelopeId,
+      fieldGroup: committed.fieldGroup,
+      c1: committed.c1,
+      trusteeSetId: set.id,
+    };
     const mine = partials.filter((p) => p.envelopeId === envelope.envelopeId);
     const { point, usedTrustees, badTrustees } = combineNaming(mine, badByIndex, {
       threshold: set.threshold,
@@ -156,7 +223,7 @@ export function openRelease(m: ReleaseMaterial, secretKey: Uint8Array): FetchedR
       trusteeSetId: set.id,
     });
     try {
-      const plaintext = openEnvelopeWithSharedPoint(envelope, point);
+      const plaintext = openEnvelopeWithSharedPoint(logged, point);
       const fields = JSON.parse(Buffer.from(plaintext).toString('utf8')) as Record<string, unknown>;
       plaintext.fill(0);
       for (const b of badTrustees) if (b.index !== undefined) badByIndex.set(b.index, b);

@@ -283,6 +283,7 @@ export class Decisions {
         .set({ status: 'released', released_at: now.toISOString(), notify_at: notifyAt })
         .where('id', '=', requestId)
         .execute();
+      await tx.updateTable('disclosure_shares').set({ in_release: 1 }).where('request_id', '=', requestId).execute();
       const sealedShares = shares.map((s) => ({ trusteeIndex: s.trustee_index, sealedJson: s.sealed_json }));
       const entries = openingsOf(row).subject.envelopes.map((e) =>
         releaseEntry({

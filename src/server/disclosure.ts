@@ -13,7 +13,7 @@ import {
   type EscrowDirectory,
   type PseudonymResolver,
 } from '../disclosure/index.ts';
-import type { Registry } from '../registry/index.ts';
+import { type Registry, trusteeSetEntry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { TransparencyLog } from '../tlog/index.ts';
 import { normaliseHandle, type WorldsService } from '../worlds/index.ts';
@@ -114,6 +114,22 @@ export function registryEscrowDirectory(store: Store, registry: Registry): Escro
     async trusteeSet(id) {
       const set = await registry.trusteeSets.byId(id);
       return set ? parseTrusteeSet(set) : undefined;
+    },
+    async trusteeSetLogEntry(id) {
+      // Rebuilt as `publish` wrote it: its time, and the set it replaced (retired in that same instant).
+      const row = await store.db
+        .selectFrom('registry_trustee_sets')
+        .select(['document_json', 'created_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const replaced = await store.db
+        .selectFrom('registry_trustee_sets')
+        .select('id')
+        .where('retired_at', '=', row.created_at)
+        .where('id', '!=', id)
+        .executeTakeFirst();
+      return trusteeSetEntry(parseTrusteeSet(JSON.parse(row.document_json)), new Date(row.created_at), replaced?.id);
     },
   };
 }
