@@ -13,10 +13,12 @@ import {
   type DisclosureOptions,
   type FetchLike,
   type FiledRequest,
+  type LogPin,
   TrusteeClient,
   type TrusteeClientState,
 } from '../../src/disclosure/index.ts';
 import { generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid } from '../../src/registry/index.ts';
+import type { Config } from '../../src/config/index.ts';
 import type { Engine } from '../../src/store/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { AUDIENCE, FAST_SCRYPT, type Holder, passphraseOf, personClaims, TRUSTEES } from './registry.ts';
@@ -96,9 +98,18 @@ export async function registerAuthority(story: Pick<Story, 'rt' | 'adminToken' |
 
 export async function startStory(
   engine: Engine,
-  options: { disclosure?: Partial<DisclosureOptions>; random?: Random } = {},
+  options: {
+    disclosure?: Partial<DisclosureOptions>;
+    random?: Random;
+    config?: Partial<Config>;
+    /** Witnesses every trustee pins at enrolment (`mvid trustee enrol --witness`). */
+    witnesses?: LogPin['witnesses'];
+    /** Runs once the runtime is up, before anything is logged (e.g. to point a witness at the log). */
+    beforeEnrol?: (rt: TestRuntime) => void;
+  } = {},
 ): Promise<Story> {
-  const rt = await startTestRuntime(engine, {}, { random: options.random ?? systemRandom });
+  const rt = await startTestRuntime(engine, options.config ?? {}, { random: options.random ?? systemRandom });
+  options.beforeEnrol?.(rt);
   const clock = rt.clock;
   const fetch = injectFetch(rt.app);
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
@@ -139,7 +150,13 @@ export async function startStory(
     });
     if (res.statusCode !== 201) throw new Error(`trustee credential failed: ${res.body}`);
     const token = (res.json() as { token: string }).token;
-    const state = await TrusteeClient.enrol({ url: URL_BASE, token, fetch, clock });
+    const state = await TrusteeClient.enrol({
+      url: URL_BASE,
+      token,
+      fetch,
+      clock,
+      ...(options.witnesses ? { witnesses: options.witnesses } : {}),
+    });
     const entry: StoryTrustee = {
       name,
       token,
