@@ -186,9 +186,7 @@ for (const engine of ENGINES) {
       return t.state;
     };
 
-    it('the honest story runs with a witness pinned: every checkpoint a trustee uses is cosigned', {
-      todo: 'witnessed checkpoints for trustees',
-    }, async () => {
+    it('the honest story runs with a witness pinned: every checkpoint a trustee uses is cosigned', async () => {
       const { requestId } = await story.authority.client.file(tomRequest(story));
       await approveAndRelease(story, requestId, ['alice', 'bob', 'carol']);
       const opened = await story.authority.client.fetchRelease(requestId, story.authority.secretKey);
@@ -222,7 +220,7 @@ for (const engine of ENGINES) {
       await story.rt.store.db.deleteFrom('disclosure_requests').where('id', '=', secret).execute();
     });
 
-    it('in production a trustee cannot enrol without witnesses', { todo: 'witnessed checkpoints for trustees' }, async () => {
+    it('in production a trustee cannot enrol without witnesses', async () => {
       const t = story.trustees.get('alice');
       assert.ok(t);
       await rejects(
@@ -233,9 +231,7 @@ for (const engine of ENGINES) {
       );
     });
 
-    it('the checkpoint a trustee uses is fetched without its token and served cacheable, like the public one', {
-      todo: 'witnessed checkpoints for trustees',
-    }, async () => {
+    it('the checkpoint a trustee uses is fetched without its token and served cacheable, like the public one', async () => {
       const seen: Array<{ path: string; auth: boolean; cache: string | null }> = [];
       const spying: FetchLike = async (url, init) => {
         const res = await story.fetch(url, init);

@@ -73,6 +73,7 @@ export const ERROR_CODES = {
   note_key_invalid: { status: 400, title: 'Note key invalid' },
   checkpoint_malformed: { status: 400, title: 'Checkpoint malformed' },
   witness_quorum_not_met: { status: 401, title: 'Witness quorum not met' },
+  witness_required: { status: 400, title: 'Witnesses required' },
   entry_invalid: { status: 400, title: 'Log entry invalid' },
   entry_too_large: { status: 413, title: 'Log entry too large' },
   tlog_inconsistent: { status: 500, title: 'Log inconsistent' },

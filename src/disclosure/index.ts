@@ -56,7 +56,7 @@ export { checkOffence, validateRequest } from './validation.ts';
 export { encryptOrderDocument, openOrderDocument } from './order-document.ts';
 export { ApiClient } from './http-client.ts';
 export type { FetchLike, FetchResponseLike } from './http-client.ts';
-export { advanceCheckpoint, proveIncluded } from './log-verify.ts';
+export { advanceCheckpoint, checkWitnessPin, proveIncluded } from './log-verify.ts';
 export type { LogPin, SeenCheckpoint } from './log-verify.ts';
 export { TrusteeClient, sharesAad } from './trustee-client.ts';
 export type { ReviewedRequest, TrusteeClientOptions, TrusteeClientState } from './trustee-client.ts';

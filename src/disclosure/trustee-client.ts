@@ -21,7 +21,7 @@ import {
   subjectCommitment,
 } from './commitments.ts';
 import { ApiClient, type FetchLike } from './http-client.ts';
-import { advanceCheckpoint, type LogPin, proveIncluded, type SeenCheckpoint } from './log-verify.ts';
+import { advanceCheckpoint, checkWitnessPin, type LogPin, proveIncluded, type SeenCheckpoint } from './log-verify.ts';
 import { openOrderDocument } from './order-document.ts';
 import { expectTrusteeSet, proveApprovalQuorum } from './quorum.ts';
 import type { DenialReason } from './types.ts';
@@ -64,6 +64,8 @@ const SKEW_MS = 5 * 60_000;
 export class TrusteeClient {
   #state: TrusteeClientState;
   readonly #api: ApiClient;
+  /** Log reads carry no token: the server cannot answer this trustee differently from the public. */
+  readonly #public: ApiClient;
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #save: TrusteeClientOptions['save'];
@@ -71,6 +73,7 @@ export class TrusteeClient {
   constructor(state: TrusteeClientState, options: TrusteeClientOptions) {
     this.#state = state;
     this.#api = new ApiClient(state.url, state.token, options.fetch);
+    this.#public = new ApiClient(state.url, undefined, options.fetch);
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#save = options.save;
@@ -90,17 +93,21 @@ export class TrusteeClient {
     fetch: FetchLike;
     logKey?: string;
     witnesses?: LogPin['witnesses'];
+    /** Production: refuse to enrol without witnesses, so no checkpoint is ever accepted on the log key alone. */
+    production?: boolean;
     clock?: Clock;
     random?: Random;
   }): Promise<TrusteeClientState> {
+    checkWitnessPin(input.witnesses, input.production === true);
     const api = new ApiClient(input.url, input.token, input.fetch);
+    const publicApi = new ApiClient(input.url, undefined, input.fetch);
     const me = await api.json<{ trusteeSetId: string; trusteeId: string; trusteeIndex: number; verificationKey: string }>(
       'GET',
       '/disclosure/v1/trustee/me',
     );
     const pair = generateRecipientKeyPair(input.random ?? systemRandom);
     await api.json('PUT', '/disclosure/v1/trustee/me/encryption-key', { publicKey: pair.publicKey });
-    const log = await api.json<{ origin: string; verifierKey: string }>('GET', '/disclosure/v1/log');
+    const log = await publicApi.json<{ origin: string; verifierKey: string }>('GET', '/disclosure/v1/log');
     if (input.logKey !== undefined && input.logKey !== log.verifierKey) {
       throw new MvidError('note_unverified', 'the server’s log key is not the one given with --log-key');
     }
@@ -109,7 +116,7 @@ export class TrusteeClient {
       vkey: input.logKey ?? log.verifierKey,
       ...(input.witnesses ? { witnesses: input.witnesses } : {}),
     };
-    const { seen } = await advanceCheckpoint(api, pin, undefined, input.clock ?? systemClock);
+    const { seen } = await advanceCheckpoint(publicApi, pin, undefined, input.clock ?? systemClock);
     const state: TrusteeClientState = {
       version: 1,
       url: input.url,
@@ -134,7 +141,7 @@ export class TrusteeClient {
 
   /** Accepts the log's current checkpoint (signed, consistent, not stale) and remembers it. */
   async #checkpoint() {
-    const { checkpoint, seen } = await advanceCheckpoint(this.#api, this.#state.log, this.#state.lastCheckpoint, this.#clock);
+    const { checkpoint, seen } = await advanceCheckpoint(this.#public, this.#state.log, this.#state.lastCheckpoint, this.#clock);
     this.#state = { ...this.#state, lastCheckpoint: seen };
     await this.#save(this.#state);
     return checkpoint;
@@ -182,7 +189,7 @@ export class TrusteeClient {
     });
     const logIndex = r.events.find((e) => e.type === 'disclosure_request')?.index;
     const checkpoint = await this.#checkpoint();
-    await proveIncluded(this.#api, entry, logIndex, checkpoint, `request ${requestId}`);
+    await proveIncluded(this.#public, entry, logIndex, checkpoint, `request ${requestId}`);
     if (r.orderDocument === null) throw mismatch('no court order document was sealed to the trustees');
     const secret = fromBase64Url(this.#state.encryption.secretKey);
     try {
@@ -235,7 +242,7 @@ export class TrusteeClient {
       statement: recorded.statement,
     });
     const checkpoint = await this.#checkpoint();
-    await proveIncluded(this.#api, entry, recorded.logIndex, checkpoint, `this trustee's ${decision}`);
+    await proveIncluded(this.#public, entry, recorded.logIndex, checkpoint, `this trustee's ${decision}`);
     return { index: recorded.logIndex as number, opening: o };
   }
 
@@ -295,7 +302,7 @@ export class TrusteeClient {
       throw new MvidError('disclosure_request_closed', `request ${requestId} is closed: no partial decryption for it`);
     const set = expectTrusteeSet(r.trusteeSet, me.trusteeSetId);
     const checkpoint = await this.#checkpoint();
-    await proveApprovalQuorum(this.#api, requestId, set, r.approvalEntries, checkpoint);
+    await proveApprovalQuorum(this.#public, requestId, set, r.approvalEntries, checkpoint);
     const partials = r.subject.envelopes.map((e) => partialDecrypt({ share, c1: e.c1, requestId, envelopeId: e.envelopeId }, this.#random));
     const payload = utf8(JSON.stringify({ version: 1, requestId, trusteeIndex: me.trusteeIndex, partials }));
     const sealed = sealToRecipient(r.authority.encryptionKey, payload, sharesAad(requestId, me.trusteeIndex), this.#random);

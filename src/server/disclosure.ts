@@ -28,6 +28,9 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
     },
     async integrate() {
       await log.integrate();
+      // A trustee that pins witnesses accepts only cosigned checkpoints: wait for the pushes
+      // (bounded by their timeout) so the checkpoint served next already covers what was logged.
+      await log.witnessesIdle();
     },
     async indexOf(leafHash) {
       return (await log.findByLeafHash(leafHash)) ?? undefined;

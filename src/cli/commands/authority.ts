@@ -8,9 +8,18 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fromBase64Url } from '../../core/index.ts';
-import { AuthorityClient, type DisclosureFieldGroup, newAuthorityKey } from '../../disclosure/index.ts';
+import { AuthorityClient, checkWitnessPin, type DisclosureFieldGroup, newAuthorityKey } from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
-import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
+import {
+  print,
+  readJson,
+  requireUrl,
+  tokenOf,
+  type WitnessFlags,
+  withDisclosureAdmin,
+  witnessPinOf,
+  writePrivateJson,
+} from './disclosure-context.ts';
 import { collect } from './registry-context.ts';
 
 const TOKEN_ENV = 'MVID_AUTHORITY_TOKEN';
@@ -81,12 +90,30 @@ async function fileRequest(io: CliIo, f: RequestFlags): Promise<void> {
 
 async function fetchRelease(
   io: CliIo,
-  f: { url?: string; tokenFile?: string; request: string; key: string; receipt: boolean },
+  f: {
+    url?: string;
+    tokenFile?: string;
+    request: string;
+    key: string;
+    receipt: boolean;
+    logKey?: string;
+    trusteeSet?: string;
+  } & WitnessFlags,
 ): Promise<void> {
-  const client = new AuthorityClient({ url: requireUrl(f.url), token: tokenOf(io, f.tokenFile, TOKEN_ENV), fetch });
+  const { witnesses, production } = witnessPinOf(io, f);
+  if (production && f.logKey === undefined) throw new UsageError('in production, give the log key obtained out of band with --log-key');
+  checkWitnessPin(witnesses, production);
+  const log =
+    f.logKey === undefined ? undefined : { origin: f.logKey.split('+')[0] as string, vkey: f.logKey, ...(witnesses ? { witnesses } : {}) };
+  const client = new AuthorityClient({
+    url: requireUrl(f.url),
+    token: tokenOf(io, f.tokenFile, TOKEN_ENV),
+    fetch,
+    ...(log ? { log } : {}),
+  });
   const secret = fromBase64Url(readKey(io, f.key).secretKey);
   try {
-    const opened = await client.fetchRelease(f.request, secret);
+    const opened = await client.fetchRelease(f.request, secret, f.trusteeSet === undefined ? {} : { trusteeSetId: f.trusteeSet });
     for (const b of opened.badTrustees)
       io.err(`mvid: trustee ${b.trusteeId ?? `#${b.index}`} sent an invalid share (${b.reason}); opened without it`);
     print(
@@ -175,5 +202,9 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
     .option('--url <url>', 'the mvid service')
     .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
     .option('--no-receipt', 'do not record receipt (yet)')
-    .action((o: { request: string; key: string; url?: string; tokenFile?: string; receipt: boolean }) => fetchRelease(io, o));
+    .option('--log-key <vkey>', 'the log key obtained out of band (else the key the server announces, trusted on first use)')
+    .option('--witness <vkey>', 'a witness cosignature key to require on the checkpoint (repeatable; required in production)', collect)
+    .option('--witness-threshold <k>', 'how many of the --witness keys must have cosigned (default: all)')
+    .option('--trustee-set <id>', 'the published trustee set the release must come from')
+    .action((o: Parameters<typeof fetchRelease>[1]) => fetchRelease(io, o));
 }

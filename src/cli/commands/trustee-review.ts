@@ -11,8 +11,17 @@ import { systemClock } from '../../core/index.ts';
 import { decryptShareFile } from '../../crypto/index.ts';
 import { DENIAL_REASONS, type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
-import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
-import { canPrompt, promptHidden, readJsonFile, readSecretFile } from './registry-context.ts';
+import {
+  print,
+  readJson,
+  requireUrl,
+  tokenOf,
+  type WitnessFlags,
+  withDisclosureAdmin,
+  witnessPinOf,
+  writePrivateJson,
+} from './disclosure-context.ts';
+import { canPrompt, collect, promptHidden, readJsonFile, readSecretFile } from './registry-context.ts';
 
 interface StateFlags {
   state: string;
@@ -52,17 +61,22 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     .requiredOption('--state <file>', 'where to keep the client state (0600)')
     .option('--token-file <file>', 'the trustee token from the administrator (else MVID_TRUSTEE_TOKEN)')
     .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)')
-    .action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string }) => {
+    .option('--witness <vkey>', 'a witness cosignature key to require on every checkpoint (repeatable; required in production)', collect)
+    .option('--witness-threshold <k>', 'how many of the --witness keys must have cosigned (default: all)')
+    .action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string } & WitnessFlags) => {
+      const { witnesses, production } = witnessPinOf(io, o);
       const state = await TrusteeClient.enrol({
         url: requireUrl(o.url),
         token: tokenOf(io, o.tokenFile, 'MVID_TRUSTEE_TOKEN'),
         fetch,
         clock: systemClock,
+        production,
+        ...(witnesses ? { witnesses } : {}),
         ...(o.logKey === undefined ? {} : { logKey: o.logKey }),
       });
       writePrivateJson(io, o.state, state);
       io.out(
-        `trustee ${state.trustee.trusteeId} (#${state.trustee.trusteeIndex}) of set ${state.trustee.trusteeSetId}; log key ${state.log.vkey}`,
+        `trustee ${state.trustee.trusteeId} (#${state.trustee.trusteeIndex}) of set ${state.trustee.trusteeSetId}; log key ${state.log.vkey}${witnesses ? `; ${witnesses.threshold} of ${witnesses.vkeys.length} witnesses must cosign` : ''}`,
       );
     });
   trustee
