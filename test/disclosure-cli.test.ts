@@ -110,10 +110,10 @@ for (const engine of ENGINES) {
         'alice-order.txt',
       ]);
       assert.match(reviewed.stderr, /verified/);
-      for (const name of ['alice', 'bob', 'carol']) {
-        const approved = await run([
+      const withShare = (command: string, name: string) =>
+        run([
           'trustee',
-          'approve',
+          command,
           '--state',
           `${name}.state`,
           '--request',
@@ -123,23 +123,14 @@ for (const engine of ENGINES) {
           '--passphrase-file',
           `pass-${name}`,
         ]);
+      for (const name of ['alice', 'bob', 'carol']) {
+        const approved = await withShare('approve', name);
         assert.match(approved.stdout, /approved: logged at index \d+/);
         assert.match(approved.stdout, name === 'carol' ? /shares uploaded \(1 so far\)/ : /no partial decryption yet/);
       }
       // The quorum is in the log now: the two who approved first release their partials.
       for (const name of ['alice', 'bob']) {
-        const released = await run([
-          'trustee',
-          'release',
-          '--state',
-          `${name}.state`,
-          '--request',
-          requestId,
-          '--share',
-          `share-${name}.json`,
-          '--passphrase-file',
-          `pass-${name}`,
-        ]);
+        const released = await withShare('release', name);
         assert.match(released.stdout, name === 'bob' ? /3 so far, released/ : /2 so far/);
       }
       const fetched = await run([

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fromBase64Url, MvidError } from '../src/core/index.ts';
+import { fromBase64Url } from '../src/core/index.ts';
 import {
   decodePoint,
   encodePoint,
@@ -24,7 +24,7 @@ import {
 } from '../src/crypto/index.ts';
 import { sharesAad } from '../src/disclosure/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { type Story, startStory, tomRequest } from './support/disclosure.ts';
+import { type Story, startStory, tomRequest, rejectsWith as rejects } from './support/disclosure.ts';
 
 const modL = (a: bigint) => ((a % GROUP_ORDER) + GROUP_ORDER) % GROUP_ORDER;
 function invL(a: bigint): bigint {
@@ -62,10 +62,6 @@ function poolAndOpen(
   }
   const plain = openEnvelopeWithSharedPoint(envelope, encodePoint(sum as Point));
   return { partials: byIndex.size, name: JSON.parse(Buffer.from(plain).toString('utf8')) as Record<string, unknown> };
-}
-
-async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(promise, (e: unknown) => e instanceof MvidError && e.code === code);
 }
 
 for (const engine of ENGINES) {

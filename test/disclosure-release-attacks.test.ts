@@ -14,22 +14,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MvidError, utf8 } from '../src/core/index.ts';
+import { utf8 } from '../src/core/index.ts';
 import { dealEscrowKey, type Envelope, partialDecrypt, sealEnvelope, sealToRecipient } from '../src/crypto/index.ts';
 import { AuthorityClient, type FetchLike, type ReleaseMaterial, sharesAad } from '../src/disclosure/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { approveAndRelease, type Story, startStory, tomRequest, URL_BASE } from './support/disclosure.ts';
-
-async function rejects(promise: Promise<unknown>, ...codes: string[]): Promise<MvidError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof MvidError, `expected MvidError ${codes.join('|')}, got ${String(error)}`);
-    assert.ok(codes.includes(error.code), `${error.code}: ${error.message}`);
-    return error;
-  }
-  assert.fail(`expected ${codes.join('|')}`);
-}
+import { approveAndRelease, type Story, startStory, tomRequest, URL_BASE, rejectsWith as rejects } from './support/disclosure.ts';
 
 /** A server that answers the authority's release call with `forge(real or undefined)`. */
 function forgingRelease(inner: FetchLike, forge: (requestId: string) => Promise<ReleaseMaterial>): FetchLike {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
-import { type Clock, MvidError } from '../src/core/index.ts';
+import type { Clock } from '../src/core/index.ts';
 import {
   courtOrderCommitment,
   type FetchLike,
@@ -36,18 +36,15 @@ import {
   signCheckpoint,
 } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { approveAndRelease, type Story, startStory, tomRequest, URL_BASE } from './support/disclosure.ts';
-
-async function rejects(promise: Promise<unknown>, ...codes: string[]): Promise<MvidError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof MvidError, `expected MvidError ${codes.join('|')}, got ${String(error)}`);
-    assert.ok(codes.includes(error.code), `${error.code}: ${error.message}`);
-    return error;
-  }
-  assert.fail(`expected ${codes.join('|')}`);
-}
+import {
+  approveAndRelease,
+  plantRequestEvent,
+  type Story,
+  startStory,
+  tomRequest,
+  URL_BASE,
+  rejectsWith as rejects,
+} from './support/disclosure.ts';
 
 // RFC 6962 §2.1 over leaf hashes, in memory: the operator's private fork.
 const split = (n: number) => 2 ** Math.floor(Math.log2(n - 1));
@@ -151,18 +148,7 @@ for (const engine of ENGINES) {
       });
       const leaves = (await story.rt.disclosure.log.entries(0n, base)).map((e) => hashLeaf(e));
       leaves.push(hashLeaf(entry));
-      await story.rt.store.db
-        .insertInto('disclosure_events')
-        .values({
-          request_id: secret,
-          extension_id: null,
-          type: 'disclosure_request',
-          leaf_hash: b64u(hashLeaf(entry)),
-          entry,
-          time: real.created_at,
-          log_index: Number(base),
-        })
-        .execute();
+      await plantRequestEvent(story, secret, { leafHash: b64u(hashLeaf(entry)), entry, time: real.created_at, index: Number(base) });
       const origin = story.rt.disclosure.log.origin;
       const signer = ed25519Signer(origin, story.rt.keys.logSigning.seed);
       const note = new TextDecoder().decode(

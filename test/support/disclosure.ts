@@ -4,9 +4,10 @@
  * handle in a world, an authority registered through the admin API with its own key,
  * and every trustee enrolled through its client (fetch goes through `app.inject`).
  */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { fromBase64Url, type ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
+import { fromBase64Url, type ManualClock, MvidError, type Random, systemRandom } from '../../src/core/index.ts';
 import { decryptShareFile, generateRecipientKeyPair, type ShareFile, type TrusteeShare } from '../../src/crypto/index.ts';
 import {
   AuthorityClient,
@@ -192,6 +193,38 @@ export async function startStory(
       await rt.stop();
     },
   };
+}
+
+/** What an operator writing to the database does: a `disclosure_request` event for `requestId`, claiming any leaf and index. */
+export async function plantRequestEvent(
+  story: Pick<Story, 'rt'>,
+  requestId: string,
+  e: { leafHash: string; entry: Uint8Array; time: string; index: number | null },
+): Promise<void> {
+  await story.rt.store.db
+    .insertInto('disclosure_events')
+    .values({
+      request_id: requestId,
+      extension_id: null,
+      type: 'disclosure_request',
+      leaf_hash: e.leafHash,
+      entry: e.entry,
+      time: e.time,
+      log_index: e.index,
+    })
+    .execute();
+}
+
+/** Awaits a refusal with one of `codes` (an MvidError) and returns it. */
+export async function rejectsWith(promise: Promise<unknown>, ...codes: string[]): Promise<MvidError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof MvidError, `expected MvidError ${codes.join('|')}, got ${String(error)}`);
+    assert.ok(codes.includes(error.code), `${error.code}: ${error.message}`);
+    return error;
+  }
+  assert.fail(`expected ${codes.join('|')}`);
 }
 
 /** Tom signs in again (sessions last an hour; notifications come weeks later). */

@@ -10,17 +10,9 @@ import type { Command } from 'commander';
 import { fromBase64Url } from '../../core/index.ts';
 import { AuthorityClient, checkWitnessPin, type DisclosureFieldGroup, newAuthorityKey } from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
-import {
-  print,
-  readJson,
-  requireUrl,
-  tokenOf,
-  type WitnessFlags,
-  withDisclosureAdmin,
-  witnessPinOf,
-  writePrivateJson,
-} from './disclosure-context.ts';
+import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
 import { collect } from './registry-context.ts';
+import { type WitnessFlags, witnessOptions, witnessPinOf } from './witness-pin.ts';
 
 const TOKEN_ENV = 'MVID_AUTHORITY_TOKEN';
 
@@ -194,17 +186,17 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
     .action(async (o: { request: string; url?: string; tokenFile?: string }) =>
       print(io, await new AuthorityClient({ url: requireUrl(o.url), token: tokenOf(io, o.tokenFile, TOKEN_ENV), fetch }).status(o.request)),
     );
-  authority
-    .command('fetch')
-    .description('fetch the sealed shares, verify them, decrypt the requested envelopes locally, record receipt')
-    .requiredOption('--request <id>', 'the request')
-    .requiredOption('--key <file>', 'the authority key file')
-    .option('--url <url>', 'the mvid service')
-    .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
-    .option('--no-receipt', 'do not record receipt (yet)')
-    .option('--log-key <vkey>', 'the log key obtained out of band (else the key the server announces, trusted on first use)')
-    .option('--witness <vkey>', 'a witness cosignature key to require on the checkpoint (repeatable; required in production)', collect)
-    .option('--witness-threshold <k>', 'how many of the --witness keys must have cosigned (default: all)')
-    .option('--trustee-set <id>', 'the published trustee set the release must come from')
-    .action((o: Parameters<typeof fetchRelease>[1]) => fetchRelease(io, o));
+  witnessOptions(
+    authority
+      .command('fetch')
+      .description('fetch the release, verify it against the log, decrypt the requested envelopes locally, record receipt')
+      .requiredOption('--request <id>', 'the request')
+      .requiredOption('--key <file>', 'the authority key file')
+      .option('--url <url>', 'the mvid service')
+      .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
+      .option('--no-receipt', 'do not record receipt (yet)')
+      .option('--log-key <vkey>', 'the log key obtained out of band (else the key the server announces, trusted on first use)')
+      .option('--trustee-set <id>', 'the published trustee set the release must come from'),
+    'the checkpoint',
+  ).action((o: Parameters<typeof fetchRelease>[1]) => fetchRelease(io, o));
 }

@@ -74,26 +74,3 @@ export function requireUrl(url: string | undefined): string {
 export function print(io: CliIo, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
 }
-
-/** `--witness <vkey>` (repeatable) and `--witness-threshold <k>`, as a client pins them. */
-export interface WitnessFlags {
-  witness?: string[];
-  witnessThreshold?: string;
-}
-
-/**
- * The witnesses a client pins (threshold: all of them unless given), and whether this is
- * production (`MVID_MODE=production`), where pinning none is refused.
- */
-export function witnessPinOf(io: CliIo, flags: WitnessFlags): { witnesses?: { vkeys: string[]; threshold: number }; production: boolean } {
-  const production = io.env.MVID_MODE === 'production';
-  const vkeys = flags.witness ?? [];
-  if (vkeys.length === 0) {
-    if (flags.witnessThreshold !== undefined) throw new UsageError('--witness-threshold needs at least one --witness');
-    return { production };
-  }
-  const threshold = flags.witnessThreshold === undefined ? vkeys.length : Number(flags.witnessThreshold);
-  if (!Number.isInteger(threshold) || threshold < 1 || threshold > vkeys.length)
-    throw new UsageError(`--witness-threshold is 1..${vkeys.length}`);
-  return { witnesses: { vkeys, threshold }, production };
-}

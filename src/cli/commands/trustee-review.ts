@@ -11,17 +11,9 @@ import { systemClock } from '../../core/index.ts';
 import { decryptShareFile } from '../../crypto/index.ts';
 import { DENIAL_REASONS, type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
-import {
-  print,
-  readJson,
-  requireUrl,
-  tokenOf,
-  type WitnessFlags,
-  withDisclosureAdmin,
-  witnessPinOf,
-  writePrivateJson,
-} from './disclosure-context.ts';
-import { canPrompt, collect, promptHidden, readJsonFile, readSecretFile } from './registry-context.ts';
+import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
+import { canPrompt, promptHidden, readJsonFile, readSecretFile } from './registry-context.ts';
+import { type WitnessFlags, witnessOptions, witnessPinOf } from './witness-pin.ts';
 
 interface StateFlags {
   state: string;
@@ -54,31 +46,31 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
   const trustee =
     program.commands.find((c) => c.name() === 'trustee') ??
     program.command('trustee').description('what one trustee does with their share');
-  trustee
-    .command('enrol')
-    .description('first run: register this client’s document key, pin the log key, write the state file')
-    .requiredOption('--url <url>', 'the mvid service')
-    .requiredOption('--state <file>', 'where to keep the client state (0600)')
-    .option('--token-file <file>', 'the trustee token from the administrator (else MVID_TRUSTEE_TOKEN)')
-    .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)')
-    .option('--witness <vkey>', 'a witness cosignature key to require on every checkpoint (repeatable; required in production)', collect)
-    .option('--witness-threshold <k>', 'how many of the --witness keys must have cosigned (default: all)')
-    .action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string } & WitnessFlags) => {
-      const { witnesses, production } = witnessPinOf(io, o);
-      const state = await TrusteeClient.enrol({
-        url: requireUrl(o.url),
-        token: tokenOf(io, o.tokenFile, 'MVID_TRUSTEE_TOKEN'),
-        fetch,
-        clock: systemClock,
-        production,
-        ...(witnesses ? { witnesses } : {}),
-        ...(o.logKey === undefined ? {} : { logKey: o.logKey }),
-      });
-      writePrivateJson(io, o.state, state);
-      io.out(
-        `trustee ${state.trustee.trusteeId} (#${state.trustee.trusteeIndex}) of set ${state.trustee.trusteeSetId}; log key ${state.log.vkey}${witnesses ? `; ${witnesses.threshold} of ${witnesses.vkeys.length} witnesses must cosign` : ''}`,
-      );
+  witnessOptions(
+    trustee
+      .command('enrol')
+      .description('first run: register this client’s document key, pin the log key, write the state file')
+      .requiredOption('--url <url>', 'the mvid service')
+      .requiredOption('--state <file>', 'where to keep the client state (0600)')
+      .option('--token-file <file>', 'the trustee token from the administrator (else MVID_TRUSTEE_TOKEN)')
+      .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)'),
+    'every checkpoint',
+  ).action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string } & WitnessFlags) => {
+    const { witnesses, production } = witnessPinOf(io, o);
+    const state = await TrusteeClient.enrol({
+      url: requireUrl(o.url),
+      token: tokenOf(io, o.tokenFile, 'MVID_TRUSTEE_TOKEN'),
+      fetch,
+      clock: systemClock,
+      production,
+      ...(witnesses ? { witnesses } : {}),
+      ...(o.logKey === undefined ? {} : { logKey: o.logKey }),
     });
+    writePrivateJson(io, o.state, state);
+    io.out(
+      `trustee ${state.trustee.trusteeId} (#${state.trustee.trusteeIndex}) of set ${state.trustee.trusteeSetId}; log key ${state.log.vkey}${witnesses ? `; ${witnesses.threshold} of ${witnesses.vkeys.length} witnesses must cosign` : ''}`,
+    );
+  });
   trustee
     .command('review')
     .description('the queue, or one request verified against the log (inclusion, consistency, validity)')
