@@ -92,6 +92,9 @@ for (const engine of ENGINES) {
       assert.deepEqual(rows.map((r) => r.outcome).sort(), ['denied', 'denied']);
       const report = (await story.rt.app.inject({ url: '/disclosure/v1/transparency-report' })).json() as { totals: { releases: number } };
       assert.equal(report.totals.releases, 0);
+      // Nobody's client computes a partial for a denied request, however it is asked.
+      await rejects(t('alice').client.release(a, t('alice').share), 'disclosure_request_closed');
+      await rejects(t('carol').client.release(b, t('carol').share), 'disclosure_request_closed');
 
       // The colluding authority reads every sealed share the operator's database holds.
       const shares = await story.rt.store.db

@@ -16,7 +16,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { utf8 } from '../src/core/index.ts';
 import { dealEscrowKey, type Envelope, partialDecrypt, sealEnvelope, sealToRecipient } from '../src/crypto/index.ts';
-import { AuthorityClient, type FetchLike, type ReleaseMaterial, sharesAad } from '../src/disclosure/index.ts';
+import {
+  AuthorityClient,
+  type FetchLike,
+  offenceCommitment,
+  type ReleaseMaterial,
+  sharesAad,
+  subjectCommitment,
+} from '../src/disclosure/index.ts';
+import { encodeEntry } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { approveAndRelease, type Story, startStory, tomRequest, URL_BASE, rejectsWith as rejects } from './support/disclosure.ts';
 
@@ -37,6 +45,14 @@ for (const engine of ENGINES) {
       story = await startStory(engine);
     });
     after(async () => story?.stop());
+
+    /** The release as the honest server serves it. */
+    async function realRelease(id: string): Promise<ReleaseMaterial> {
+      const res = await story.fetch(`${URL_BASE}/disclosure/v1/requests/${id}/release`, {
+        headers: { authorization: `Bearer ${story.authority.token}` },
+      });
+      return JSON.parse(await res.text()) as ReleaseMaterial;
+    }
 
     const clientOver = (fetch: FetchLike) => new AuthorityClient({ url: URL_BASE, token: story.authority.token, fetch });
     const row = (id: string) =>
@@ -96,11 +112,8 @@ for (const engine of ENGINES) {
       assert.ok(JSON.stringify(real.envelopes[0]?.fields).includes(story.tom.givenName));
       // The server strips the approvals (or shows another request's): the client counts nothing.
       const stripped = forgingRelease(story.fetch, async (id) => {
-        const res = await story.fetch(`${URL_BASE}/disclosure/v1/requests/${id}/release`, {
-          headers: { authorization: `Bearer ${story.authority.token}` },
-        });
-        const m = JSON.parse(await res.text()) as ReleaseMaterial & { approvalEntries?: unknown[] };
-        return { ...m, approvalEntries: [] } as ReleaseMaterial;
+        const m = await realRelease(id);
+        return { ...m, approvalEntries: [] };
       });
       await rejects(clientOver(stripped).fetchRelease(requestId, story.authority.secretKey), 'approval_quorum_not_logged');
     });
@@ -120,25 +133,73 @@ for (const engine of ENGINES) {
       ) as Envelope;
       // The header relabelled: the served envelope claims to be name_birth, with contact's ciphertext.
       const relabelled = forgingRelease(story.fetch, async (id) => {
-        const res = await story.fetch(`${URL_BASE}/disclosure/v1/requests/${id}/release`, {
-          headers: { authorization: `Bearer ${story.authority.token}` },
-        });
-        const m = JSON.parse(await res.text()) as ReleaseMaterial;
+        const m = await realRelease(id);
         const e = m.envelopes[0] as Envelope;
         return { ...m, envelopes: [{ ...e, nonce: contact.nonce, ciphertext: contact.ciphertext }] };
       });
       await rejects(clientOver(relabelled).fetchRelease(requestId, story.authority.secretKey), 'envelope_invalid', 'request_mismatch');
       // The subject shown names a group the order does not cover.
       const outside = forgingRelease(story.fetch, async (id) => {
-        const res = await story.fetch(`${URL_BASE}/disclosure/v1/requests/${id}/release`, {
-          headers: { authorization: `Bearer ${story.authority.token}` },
-        });
-        const m = JSON.parse(await res.text()) as ReleaseMaterial;
+        const m = await realRelease(id);
         const envelopes = m.subject.envelopes.map((e) => ({ ...e, fieldGroup: 'contact' }));
-        return { ...m, subject: { ...m.subject, envelopes }, envelopes: m.envelopes.map((e) => ({ ...e, fieldGroup: 'contact' })) };
+        return {
+          ...m,
+          subject: { ...m.subject, envelopes },
+          offence: { ...m.offence, fieldGroups: ['contact'] },
+          envelopes: m.envelopes.map((e) => ({ ...e, fieldGroup: 'contact' })),
+        };
       });
       const refused = await rejects(clientOver(outside).fetchRelease(requestId, story.authority.secretKey), 'request_mismatch');
-      assert.match(refused.message, /field group|subject/);
+      assert.match(refused.message, /not covered by the court order/);
+      assert.equal((refused.extensions as { differs?: string }).differs, 'fieldGroups');
+    });
+
+    it('3: a trustee refuses a logged request whose envelopes name a group the order does not cover', async () => {
+      const { requestId } = await story.authority.client.file(tomRequest(story));
+      const r = await row(requestId);
+      const contact = await story.rt.store.db
+        .selectFrom('registry_envelopes')
+        .select(['id', 'envelope_json'])
+        .where('person_id', '=', story.tom.personId)
+        .where('field_group', '=', 'contact')
+        .executeTakeFirstOrThrow();
+      // The operator files, and logs, a request for `contact` under the order for `name_birth`.
+      const subject = JSON.parse(r.subject_json) as ReleaseMaterial['subject'];
+      const c1 = (JSON.parse(contact.envelope_json) as Envelope).c1;
+      const forged = { ...subject, envelopes: [{ fieldGroup: 'contact', envelopeId: contact.id, c1 }] };
+      const offence = { ...JSON.parse(r.offence_json), fieldGroups: ['contact'] };
+      const id = '0c0c0c0c-0000-4000-8000-0000000c0c0c';
+      const entry = encodeEntry({
+        type: 'disclosure_request',
+        time: r.created_at,
+        request: id,
+        authority: r.authority_id,
+        subject: subjectCommitment(forged),
+        courtOrder: r.court_order,
+        offence: offenceCommitment(offence),
+        trusteeSet: r.trustee_set_id,
+        expires: r.expires_at,
+      });
+      await story.rt.store.transaction(async (tx) => {
+        await tx
+          .insertInto('disclosure_requests')
+          .values({
+            ...r,
+            id,
+            subject: subjectCommitment(forged),
+            subject_json: JSON.stringify(forged),
+            offence_json: JSON.stringify(offence),
+          })
+          .execute();
+        await story.rt.disclosure.ledger.record(tx, id, [entry]);
+      });
+      await story.rt.disclosure.ledger.settle();
+      const alice = story.trustees.get('alice');
+      assert.ok(alice);
+      const refused = await rejects(alice.client.approve(id, alice.share, 'yes'), 'request_mismatch');
+      assert.match(refused.message, /order does not cover/);
+      const shares = await story.rt.store.db.selectFrom('disclosure_shares').select('trustee_index').where('request_id', '=', id).execute();
+      assert.deepEqual(shares, []);
     });
   });
 }
