@@ -29,8 +29,9 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
     async integrate() {
       await log.integrate();
       // A trustee that pins witnesses accepts only cosigned checkpoints: wait for the pushes
-      // (bounded by their timeout) so the checkpoint served next already covers what was logged.
-      await log.witnessesIdle();
+      // (bounded by their timeout, retried if an earlier one failed) so the checkpoint
+      // served next already covers what was logged.
+      await log.witnessLatest();
     },
     async indexOf(leafHash) {
       return (await log.findByLeafHash(leafHash)) ?? undefined;
