@@ -22,7 +22,7 @@ import {
   type Point,
   type SealedMessage,
 } from '../src/crypto/index.ts';
-import { sharesAad } from '../src/disclosure/index.ts';
+import { type FetchLike, sharesAad, TrusteeClient } from '../src/disclosure/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { type Story, startStory, tomRequest, rejectsWith as rejects } from './support/disclosure.ts';
 
@@ -144,6 +144,15 @@ for (const engine of ENGINES) {
       assert.equal((await t('alice').client.release(id, t('alice').share)).shares, 2);
       const last = await t('bob').client.release(id, t('bob').share);
       assert.equal(last.released, true);
+      // A server claiming dave approved (he did not) gets no partial from him: the log shows no approval of his.
+      const claiming: FetchLike = async (url, init) => {
+        const res = await story.fetch(url, init);
+        if (!new URL(url).pathname.endsWith(`/trustee/requests/${id}`)) return res;
+        const view = { ...(JSON.parse(await res.text()) as object), myDecision: 'approve' };
+        return { ...res, text: async () => JSON.stringify(view) };
+      };
+      const dave = new TrusteeClient(t('dave').state, { fetch: claiming, clock: story.clock, save: () => {} });
+      await rejects(dave.release(id, t('dave').share), 'approval_not_logged');
       const opened = await story.authority.client.fetchRelease(id, story.authority.secretKey);
       assert.equal(JSON.stringify(opened.envelopes[0]?.fields).includes(story.tom.givenName), true);
       await story.authority.client.receipt(id, opened);

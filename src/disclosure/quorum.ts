@@ -42,7 +42,7 @@ export function expectTrusteeSet(shown: unknown, expectedId: string): TrusteeSet
 
 /**
  * Proves that at least `set.threshold` distinct trustees of `set` have a
- * `trustee_approval` of `requestId` included under `checkpoint`. Returns how many.
+ * `trustee_approval` of `requestId` included under `checkpoint`. Returns the keys counted.
  * Entries that are not such approvals, repeat a trustee, or name a stranger do not count.
  * @throws MvidError approval_quorum_not_logged | log_entry_missing
  */
@@ -52,7 +52,7 @@ export async function proveApprovalQuorum(
   set: TrusteeSet,
   approvals: readonly ShownEntry[],
   checkpoint: Checkpoint,
-): Promise<number> {
+): Promise<ReadonlySet<string>> {
   const keys = new Set(set.trustees.map((t) => t.verificationKey));
   const counted = new Set<string>();
   for (const shown of approvals) {
@@ -76,5 +76,5 @@ export async function proveApprovalQuorum(
       { extensions: { approvals: counted.size, threshold: set.threshold } },
     );
   }
-  return counted.size;
+  return counted;
 }

@@ -302,7 +302,10 @@ export class TrusteeClient {
       throw new MvidError('disclosure_request_closed', `request ${requestId} is closed: no partial decryption for it`);
     const set = expectTrusteeSet(r.trusteeSet, me.trusteeSetId);
     const checkpoint = await this.#checkpoint();
-    await proveApprovalQuorum(this.#public, requestId, set, r.approvalEntries, checkpoint);
+    const approvers = await proveApprovalQuorum(this.#public, requestId, set, r.approvalEntries, checkpoint);
+    // The server's `myDecision` is its word; this trustee's own logged approval is the log's.
+    if (!approvers.has(me.verificationKey))
+      throw new MvidError('approval_not_logged', 'the log proves no approval of this request by this trustee');
     const partials = r.subject.envelopes.map((e) => partialDecrypt({ share, c1: e.c1, requestId, envelopeId: e.envelopeId }, this.#random));
     const payload = utf8(JSON.stringify({ version: 1, requestId, trusteeIndex: me.trusteeIndex, partials }));
     const sealed = sealToRecipient(r.authority.encryptionKey, payload, sharesAad(requestId, me.trusteeIndex), this.#random);
