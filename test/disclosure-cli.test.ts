@@ -144,12 +144,32 @@ for (const engine of ENGINES) {
         requestId,
         '--key',
         'authority.key',
+        '--log-key',
+        story.rt.disclosure.log.verifierKey,
       ]);
       assert.match(fetched.stdout, new RegExp(story.tom.familyName));
       assert.match(fetched.stderr, /receipt logged/);
     });
   });
 }
+
+describe('disclosure clients in production pin witnesses', () => {
+  const refused = async (args: string[]) => {
+    const io = captureIo({ MVID_MODE: 'production', MVID_TRUSTEE_TOKEN: `mvtr_${'A'.repeat(43)}` }, tmpdir());
+    assert.notEqual(await runCli(args, io), 0, io.stdout);
+    return io.stderr;
+  };
+
+  it('refuses to enrol a trustee, or fetch a release, without a witness (and a threshold without witnesses)', async () => {
+    // Refused before anything is sent: nothing listens on this port.
+    const url = 'http://127.0.0.1:9';
+    assert.match(await refused(['trustee', 'enrol', '--url', url, '--state', 'never.json']), /witness/);
+    assert.match(await refused(['trustee', 'enrol', '--url', url, '--state', 'never.json', '--witness-threshold', '1']), /--witness/);
+    const fetch = ['authority', 'fetch', '--url', url, '--request', 'r', '--key', 'k', '--token-file', 't'];
+    assert.match(await refused(fetch), /--log-key/);
+    assert.match(await refused([...fetch, '--log-key', 'log.example+01020304+AQ']), /witness/);
+  });
+});
 
 describe('mvid demo', () => {
   it('runs the whole story and prints each step', async () => {
