@@ -5,7 +5,7 @@
  * authority ends with Tom's name. And `mvid demo` tells the whole story by itself.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -146,8 +146,12 @@ for (const engine of ENGINES) {
         'authority.key',
         '--log-key',
         story.rt.disclosure.log.verifierKey,
+        '--checkpoint-file',
+        'authority-checkpoint.json',
       ]);
       assert.match(fetched.stdout, new RegExp(story.tom.familyName));
+      const remembered = JSON.parse(readFileSync(join(dir, 'authority-checkpoint.json'), 'utf8')) as { seen: { size: string } };
+      assert.ok(Number(remembered.seen.size) > 0, 'the authority remembers the checkpoint it accepted');
       assert.match(fetched.stderr, /receipt logged/);
     });
   });

@@ -4,11 +4,17 @@
  * authority's secret key never leaves its file: `fetch` opens the sealed shares,
  * checks every trustee's proof and decrypts locally, then records receipt.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fromBase64Url } from '../../core/index.ts';
-import { AuthorityClient, checkWitnessPin, type DisclosureFieldGroup, newAuthorityKey } from '../../disclosure/index.ts';
+import {
+  AuthorityClient,
+  checkWitnessPin,
+  type DisclosureFieldGroup,
+  newAuthorityKey,
+  type SeenCheckpoint,
+} from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
 import { collect } from './registry-context.ts';
@@ -90,22 +96,31 @@ async function fetchRelease(
     receipt: boolean;
     logKey?: string;
     trusteeSet?: string;
+    checkpointFile?: string;
   } & WitnessFlags,
 ): Promise<void> {
   const { witnesses, production } = witnessPinOf(io, f);
   if (production && f.logKey === undefined) throw new UsageError('in production, give the log key obtained out of band with --log-key');
+  if (witnesses && f.logKey === undefined) throw new UsageError('--witness needs --log-key');
   checkWitnessPin(witnesses, production);
   const log =
     f.logKey === undefined ? undefined : { origin: f.logKey.split('+')[0] as string, vkey: f.logKey, ...(witnesses ? { witnesses } : {}) };
+  // The last checkpoint accepted, so the next fetch must be consistent with it.
+  const saved =
+    f.checkpointFile !== undefined && existsSync(resolve(io.cwd, f.checkpointFile))
+      ? readJson<{ seen?: SeenCheckpoint }>(io, f.checkpointFile, 'checkpoint file').seen
+      : undefined;
   const client = new AuthorityClient({
     url: requireUrl(f.url),
     token: tokenOf(io, f.tokenFile, TOKEN_ENV),
     fetch,
     ...(log ? { log } : {}),
+    ...(saved ? { seen: saved } : {}),
   });
   const secret = fromBase64Url(readKey(io, f.key).secretKey);
   try {
     const opened = await client.fetchRelease(f.request, secret, f.trusteeSet === undefined ? {} : { trusteeSetId: f.trusteeSet });
+    if (f.checkpointFile !== undefined) writePrivateJson(io, f.checkpointFile, { seen: client.seen });
     for (const b of opened.badTrustees)
       io.err(`mvid: trustee ${b.trusteeId ?? `#${b.index}`} sent an invalid share (${b.reason}); opened without it`);
     print(
@@ -196,7 +211,8 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
       .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
       .option('--no-receipt', 'do not record receipt (yet)')
       .option('--log-key <vkey>', 'the log key obtained out of band (else the key the server announces, trusted on first use)')
-      .option('--trustee-set <id>', 'the published trustee set the release must come from'),
+      .option('--trustee-set <id>', 'the published trustee set the release must come from')
+      .option('--checkpoint-file <file>', 'remember the last checkpoint accepted here; the next must be consistent with it'),
     'the checkpoint',
   ).action((o: Parameters<typeof fetchRelease>[1]) => fetchRelease(io, o));
 }
