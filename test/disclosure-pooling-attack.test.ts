@@ -24,7 +24,7 @@ import {
 } from '../src/crypto/index.ts';
 import { type FetchLike, sharesAad, TrusteeClient } from '../src/disclosure/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { type Story, startStory, tomRequest, rejectsWith as rejects } from './support/disclosure.ts';
+import { type Story, startStory, tomRequest, rejects } from './support/disclosure.ts';
 
 const modL = (a: bigint) => ((a % GROUP_ORDER) + GROUP_ORDER) % GROUP_ORDER;
 function invL(a: bigint): bigint {

@@ -12,7 +12,7 @@ import type { FetchLike, TrusteeClientState } from '../src/disclosure/index.ts';
 import { TrusteeClient } from '../src/disclosure/index.ts';
 import { ed25519Signer, generateNoteKey, parseSignerKey, signCheckpoint } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { plantRequestEvent, registerAuthority, type Story, startStory, tomRequest, rejectsWith as rejects } from './support/disclosure.ts';
+import { plantRequestEvent, registerAuthority, rejects, type Story, startStory, tomRequest } from './support/disclosure.ts';
 
 /** A fetch that rewrites the checkpoint the log serves (what a lying server would do). */
 function withCheckpoint(inner: FetchLike, note: () => Promise<string>): FetchLike {

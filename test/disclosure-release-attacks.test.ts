@@ -26,7 +26,7 @@ import {
 } from '../src/disclosure/index.ts';
 import { encodeEntry } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { approveAndRelease, type Story, startStory, tomRequest, URL_BASE, rejectsWith as rejects } from './support/disclosure.ts';
+import { approveAndRelease, type Story, startStory, tomRequest, URL_BASE, rejects } from './support/disclosure.ts';
 
 /** A server that answers the authority's release call with `forge(real or undefined)`. */
 function forgingRelease(inner: FetchLike, forge: (requestId: string) => Promise<ReleaseMaterial>): FetchLike {
@@ -101,7 +101,12 @@ for (const engine of ENGINES) {
         events: [],
       } as unknown as ReleaseMaterial;
       const client = clientOver(forgingRelease(story.fetch, async () => forged));
-      const refused = await rejects(client.fetchRelease(requestId, story.authority.secretKey), 'request_mismatch', 'log_entry_missing');
+      const refused = await rejects(
+        client.fetchRelease(requestId, story.authority.secretKey),
+        'request_mismatch',
+        'log_entry_missing',
+        'subject_binding_invalid',
+      );
       assert.doesNotMatch(refused.message, /Mallory/);
     });
 
@@ -137,7 +142,12 @@ for (const engine of ENGINES) {
         const e = m.envelopes[0] as Envelope;
         return { ...m, envelopes: [{ ...e, nonce: contact.nonce, ciphertext: contact.ciphertext }] };
       });
-      await rejects(clientOver(relabelled).fetchRelease(requestId, story.authority.secretKey), 'envelope_invalid', 'request_mismatch');
+      await rejects(
+        clientOver(relabelled).fetchRelease(requestId, story.authority.secretKey),
+        'envelope_invalid',
+        'request_mismatch',
+        'subject_binding_invalid',
+      );
       // The subject shown names a group the order does not cover.
       const outside = forgingRelease(story.fetch, async (id) => {
         const m = await realRelease(id);

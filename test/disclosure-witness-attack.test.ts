@@ -36,15 +36,7 @@ import {
   signCheckpoint,
 } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
-import {
-  approveAndRelease,
-  plantRequestEvent,
-  type Story,
-  startStory,
-  tomRequest,
-  URL_BASE,
-  rejectsWith as rejects,
-} from './support/disclosure.ts';
+import { approveAndRelease, plantRequestEvent, type Story, startStory, tomRequest, URL_BASE, rejects } from './support/disclosure.ts';
 
 // RFC 6962 §2.1 over leaf hashes, in memory: the operator's private fork.
 const split = (n: number) => 2 ** Math.floor(Math.log2(n - 1));

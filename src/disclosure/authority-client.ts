@@ -21,9 +21,10 @@ import {
 import { hashLeaf, openCheckpoint, parseVerifierKey, verifyInclusion, type NoteVerifier } from '../tlog/index.ts';
 import { newSalt } from './commitments.ts';
 import { ApiClient, type FetchLike } from './http-client.ts';
-import { encryptOrderDocument } from './order-document.ts';
-import type { AcceptedRequest } from './requests.ts';
 import { advanceCheckpoint, type LogPin, type SeenCheckpoint } from './log-verify.ts';
+import { encryptOrderDocument } from './order-document.ts';
+import { boundEnvelope, checkSubjectChain, verifySubjectBinding } from './subject-binding.ts';
+import type { AcceptedRequest } from './requests.ts';
 import type { ReleaseMaterial } from './release.ts';
 import { checkFieldGroups, verifyReleaseAgainstLog } from './release-verify.ts';
 import { sharesAad } from './trustee-client.ts';
@@ -52,10 +53,16 @@ export interface FetchedRelease {
   badTrustees: BadTrustee[];
 }
 
+/** Keys an authority pins out of band: the log's and the pseudonym VRF's (GET /disclosure/v1/log shows them). */
+export interface AuthorityPins {
+  log?: LogPin;
+  pseudonymKey?: string;
+}
+
 /** What `openRelease` needs: the request's committed subject and order, the set, envelopes and sealed shares. */
 export type OpenableRelease = Pick<
   ReleaseMaterial,
-  'requestId' | 'trusteeSet' | 'subject' | 'courtOrder' | 'offence' | 'envelopes' | 'shares'
+  'requestId' | 'trusteeSet' | 'subject' | 'courtOrder' | 'offence' | 'envelopes' | 'shares' | 'pseudonymKey'
 >;
 
 export class AuthorityClient {
@@ -64,12 +71,12 @@ export class AuthorityClient {
   readonly #public: ApiClient;
   readonly #random: Random;
   readonly #clock: Clock;
-  readonly #log: LogPin | undefined;
+  readonly #pins: AuthorityPins | undefined;
   #seen: SeenCheckpoint | undefined;
 
   /**
-   * `log` pins the log key (and witnesses), obtained out of band; without it the key the
-   * server announces is trusted on first use. `seen` is the last checkpoint accepted.
+   * `pins`: the log key (and witnesses) and pseudonym key given out of band; without them
+   * the server's are used (trust on first use). `seen`: the last checkpoint accepted.
    */
   constructor(input: {
     url: string;
@@ -77,14 +84,14 @@ export class AuthorityClient {
     fetch: FetchLike;
     random?: Random;
     clock?: Clock;
-    log?: LogPin;
+    pins?: AuthorityPins;
     seen?: SeenCheckpoint;
   }) {
     this.#api = new ApiClient(input.url, input.token, input.fetch);
     this.#public = new ApiClient(input.url, undefined, input.fetch);
     this.#random = input.random ?? systemRandom;
     this.#clock = input.clock ?? systemClock;
-    this.#log = input.log;
+    this.#pins = input.pins;
     this.#seen = input.seen;
   }
 
@@ -130,28 +137,55 @@ export class AuthorityClient {
   }
 
   /**
-   * Fetches the release, verifies it against the log (release-verify.ts) and only then
-   * opens it locally. Throws `share_invalid` (naming the bad trustees) when fewer than M
-   * good shares are there yet, `release_not_ready` before M uploads.
-   * @throws MvidError request_mismatch (extensions.differs) | log_entry_missing | approval_quorum_not_logged | checkpoint_* | note_* | witness_quorum_not_met | share_invalid | release_not_ready
+   * Fetches the release, verifies it against the log and only then opens it locally:
+   * the subject chain (subject-binding.ts) and the request, trustee set, approvals and
+   * releases (release-verify.ts), under one checkpoint signed by the pinned log key (and
+   * witnesses) and consistent with the last one this client accepted. Throws
+   * `share_invalid` (naming the bad trustees) when fewer than M good shares are there yet,
+   * `release_not_ready` before M uploads.
+   * @throws MvidError subject_binding_invalid | request_mismatch (extensions.differs) | log_entry_missing | approval_quorum_not_logged | checkpoint_* | note_* | witness_quorum_not_met | share_invalid | release_not_ready
    */
-  async fetchRelease(requestId: string, secretKey: Uint8Array, options: { trusteeSetId?: string } = {}): Promise<FetchedRelease> {
+  async fetchRelease(
+    requestId: string,
+    secretKey: Uint8Array,
+    expected?: { worldId: string; pseudonym: string },
+    options: { trusteeSetId?: string } = {},
+  ): Promise<FetchedRelease> {
     const m = await this.#api.json<ReleaseMaterial>('GET', `/disclosure/v1/requests/${encodeURIComponent(requestId)}/release`);
     if (m?.requestId !== requestId) throw new MvidError('request_mismatch', `the release shown is not request ${requestId}'s`);
-    const pin = this.#log ?? (await this.#public.json<{ origin: string; verifierKey: string }>('GET', '/disclosure/v1/log'));
-    const { checkpoint, seen } = await advanceCheckpoint(
-      this.#public,
-      'vkey' in pin ? pin : { origin: pin.origin, vkey: pin.verifierKey },
-      this.#seen,
-      this.#clock,
-    );
+    checkFieldGroups(m); // against the order shown, before anything else: no group the order does not cover
+    const server =
+      this.#pins?.log !== undefined && this.#pins.pseudonymKey !== undefined
+        ? undefined
+        : await this.#public.json<{ origin: string; verifierKey: string; pseudonymKey: string }>('GET', '/disclosure/v1/log');
+    const log: LogPin = this.#pins?.log ?? { origin: server?.origin ?? '', vkey: server?.verifierKey ?? '' };
+    const { checkpoint, seen } = await advanceCheckpoint(this.#public, log, this.#seen, this.#clock);
     this.#seen = seen;
+    await this.#verifySubject(m, this.#pins?.pseudonymKey ?? server?.pseudonymKey ?? '', checkpoint, expected);
     await verifyReleaseAgainstLog(this.#public, m, {
       authorityKey: recipientPublicKey(secretKey),
       checkpoint,
       ...(options.trusteeSetId === undefined ? {} : { trusteeSetId: options.trusteeSetId }),
     });
     return openRelease(m, secretKey);
+  }
+
+  /**
+   * The chain pseudonym → person id → logged envelopes (subject-binding.ts), against the
+   * pinned pseudonym key and a signed checkpoint, and the pseudonym the authority meant.
+   * @throws MvidError subject_binding_invalid | log_entry_missing
+   */
+  async #verifySubject(
+    m: ReleaseMaterial,
+    pseudonymKey: string,
+    checkpoint: Parameters<typeof verifySubjectBinding>[3],
+    expected?: { worldId: string; pseudonym: string },
+  ): Promise<void> {
+    if (m.pseudonymKey !== pseudonymKey)
+      throw new MvidError('subject_binding_invalid', 'the release names another pseudonym key than the pinned one');
+    if (expected !== undefined && (m.subject.worldId !== expected.worldId || m.subject.target !== expected.pseudonym))
+      throw new MvidError('subject_binding_invalid', `request ${m.requestId} targets another pseudonym than ${expected.pseudonym}`);
+    await verifySubjectBinding(this.#public, m.subject, m.trusteeSet.id, checkpoint, pseudonymKey);
   }
 
   /** Records receipt in the log (one entry per envelope) and closes the request. */
@@ -173,8 +207,8 @@ export class AuthorityClient {
 /**
  * Opens release material with the authority's secret key: pure, so it can be benchmarked
  * and tested alone. Decrypts with associated data built from the committed subject
- * (envelope id, field group, C1) and the trustee set, never from the envelope's own
- * header, and only field groups the order covers.
+ * (envelope id, field group, C1, person) and the trustee set, never from the envelope's
+ * own header, and only field groups the order covers.
  */
 export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedRelease {
   checkFieldGroups(m);
@@ -198,21 +232,11 @@ export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedR
   }
   const envelopes: OpenedEnvelope[] = [];
   // Only the envelopes (and C1s) the request committed to: the trustees' partials fit no other.
+  checkSubjectChain(m.subject, m.pseudonymKey);
   for (const committed of m.subject.envelopes) {
-    const envelope = m.envelopes.map((e) => parseEnvelope(e)).find((e: Envelope) => e.envelopeId === committed.envelopeId);
-    if (!envelope || envelope.c1 !== committed.c1 || envelope.fieldGroup !== committed.fieldGroup) {
-      throw new MvidError('request_mismatch', `envelope ${committed.envelopeId} is missing or not the one the request committed to`, {
-        extensions: { differs: 'envelopes' },
-      });
-    }
-    // The header's labels are the server's word; the committed ones are the log's.
-    const logged: Envelope = {
-      ...envelope,
-      envelopeId: committed.envelopeId,
-      fieldGroup: committed.fieldGroup,
-      c1: committed.c1,
-      trusteeSetId: set.id,
-    };
+    const found = m.envelopes.map((e) => parseEnvelope(e)).find((e: Envelope) => e.envelopeId === committed.envelopeId);
+    // Header (so associated data) from the checked request: the proven person, the request's set.
+    const envelope = boundEnvelope(found, committed, m.subject.personId, set.id);
     const mine = partials.filter((p) => p.envelopeId === envelope.envelopeId);
     const { point, usedTrustees, badTrustees } = combineNaming(mine, badByIndex, {
       threshold: set.threshold,
@@ -223,7 +247,7 @@ export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedR
       trusteeSetId: set.id,
     });
     try {
-      const plaintext = openEnvelopeWithSharedPoint(logged, point);
+      const plaintext = openEnvelopeWithSharedPoint(envelope, point);
       const fields = JSON.parse(Buffer.from(plaintext).toString('utf8')) as Record<string, unknown>;
       plaintext.fill(0);
       for (const b of badTrustees) if (b.index !== undefined) badByIndex.set(b.index, b);

@@ -34,6 +34,8 @@ function parseShown(shown: ShownEntry | null | undefined, what: string): { bytes
 
 /** The subject's field groups are the requested ones, each covered by the order. */
 export function checkFieldGroups(m: Pick<ReleaseMaterial, 'subject' | 'courtOrder' | 'offence'>): void {
+  if (![m?.subject?.envelopes, m?.offence?.fieldGroups, m?.courtOrder?.fieldGroups].every(Array.isArray))
+    throw differs('fieldGroups', 'the release material names no field groups');
   const groups = m.subject.envelopes.map((e) => e.fieldGroup);
   if (new Set(groups).size !== groups.length || groups.join() !== m.offence.fieldGroups.join())
     throw differs('fieldGroups', 'the subject’s envelopes are not the requested field groups');

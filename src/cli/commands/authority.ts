@@ -6,13 +6,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { fromBase64Url } from '../../core/index.ts';
 import {
   AuthorityClient,
   checkWitnessPin,
+  DISCLOSURE_FIELD_GROUPS,
   type DisclosureFieldGroup,
   newAuthorityKey,
+  OFFENCE_CATEGORIES,
   type SeenCheckpoint,
 } from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
@@ -82,7 +84,7 @@ async function fileRequest(io: CliIo, f: RequestFlags): Promise<void> {
     logKey,
   );
   io.out(
-    `request ${accepted.requestId} accepted, logged at index ${accepted.logIndex}${logKey ? ' (inclusion proof verified)' : ''}; open until ${accepted.expiresAt}`,
+    `request ${accepted.requestId} accepted for pseudonym ${accepted.target.pseudonym}, logged at index ${accepted.logIndex}${logKey ? ' (inclusion proof verified)' : ''}; open until ${accepted.expiresAt}`,
   );
 }
 
@@ -96,6 +98,7 @@ async function fetchRelease(
     receipt: boolean;
     logKey?: string;
     trusteeSet?: string;
+    pseudonymKey?: string;
     checkpointFile?: string;
   } & WitnessFlags,
 ): Promise<void> {
@@ -114,12 +117,17 @@ async function fetchRelease(
     url: requireUrl(f.url),
     token: tokenOf(io, f.tokenFile, TOKEN_ENV),
     fetch,
-    ...(log ? { log } : {}),
+    pins: { ...(log ? { log } : {}), ...(f.pseudonymKey === undefined ? {} : { pseudonymKey: f.pseudonymKey }) },
     ...(saved ? { seen: saved } : {}),
   });
   const secret = fromBase64Url(readKey(io, f.key).secretKey);
   try {
-    const opened = await client.fetchRelease(f.request, secret, f.trusteeSet === undefined ? {} : { trusteeSetId: f.trusteeSet });
+    const opened = await client.fetchRelease(
+      f.request,
+      secret,
+      undefined,
+      f.trusteeSet === undefined ? {} : { trusteeSetId: f.trusteeSet },
+    );
     if (f.checkpointFile !== undefined) writePrivateJson(io, f.checkpointFile, { seen: client.seen });
     for (const b of opened.badTrustees)
       io.err(`mvid: trustee ${b.trusteeId ?? `#${b.index}`} sent an invalid share (${b.reason}); opened without it`);
@@ -181,7 +189,11 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
     .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
     .requiredOption('--world <id>', 'the world (client id)')
     .requiredOption('--target <pseudonym>', 'the pseudonym (pairwise subject) or handle in that world')
-    .requiredOption('--offence-category <category>', 'a criminal offence category')
+    .addOption(
+      new Option('--offence-category <category>', 'a criminal offence category defined in law (the closed list below)')
+        .choices(OFFENCE_CATEGORIES)
+        .makeOptionMandatory(),
+    )
     .requiredOption('--statute <citation>', 'the statute and provision')
     .requiredOption('--court <court>', 'the issuing court')
     .requiredOption('--order-reference <ref>', 'the order’s reference')
@@ -192,6 +204,10 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
     .option('--delay-days <days>', 'notification delay', '30')
     .option('--emergency', 'threat to life: shorter validity, same quorum')
     .option('--log-key <vkey>', 'verify the inclusion proof against this log key')
+    .addHelpText(
+      'after',
+      `\nOffence categories (--offence-category):\n${OFFENCE_CATEGORIES.map((c) => `  ${c}`).join('\n')}\n\nField groups (--field-group, --order-field-group): ${DISCLOSURE_FIELD_GROUPS.join(', ')}`,
+    )
     .action((o: RequestFlags) => fileRequest(io, o));
   authority
     .command('status')
@@ -211,6 +227,7 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
       .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
       .option('--no-receipt', 'do not record receipt (yet)')
       .option('--log-key <vkey>', 'the log key obtained out of band (else the key the server announces, trusted on first use)')
+      .option('--pseudonym-key <key>', 'the pseudonym VRF key obtained out of band (else the server’s, trusted on first use)')
       .option('--trustee-set <id>', 'the published trustee set the release must come from')
       .option('--checkpoint-file <file>', 'remember the last checkpoint accepted here; the next must be consistent with it'),
     'the checkpoint',

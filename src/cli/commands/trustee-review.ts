@@ -53,9 +53,10 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
       .requiredOption('--url <url>', 'the mvid service')
       .requiredOption('--state <file>', 'where to keep the client state (0600)')
       .option('--token-file <file>', 'the trustee token from the administrator (else MVID_TRUSTEE_TOKEN)')
-      .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)'),
+      .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)')
+      .option('--pseudonym-key <key>', 'the pseudonym VRF key, obtained out of band (else trusted on first use)'),
     'every checkpoint',
-  ).action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string } & WitnessFlags) => {
+  ).action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string; pseudonymKey?: string } & WitnessFlags) => {
     const { witnesses, production } = witnessPinOf(io, o);
     const state = await TrusteeClient.enrol({
       url: requireUrl(o.url),
@@ -65,6 +66,7 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
       production,
       ...(witnesses ? { witnesses } : {}),
       ...(o.logKey === undefined ? {} : { logKey: o.logKey }),
+      ...(o.pseudonymKey === undefined ? {} : { pseudonymKey: o.pseudonymKey }),
     });
     writePrivateJson(io, o.state, state);
     io.out(

@@ -11,6 +11,7 @@ import * as m0030 from './0030_worlds.ts';
 import * as m0040 from './0040_tlog.ts';
 import * as m0050 from './0050_disclosure.ts';
 import * as m0060 from './0060_disclosure_release_shares.ts';
+import * as m0065 from './0065_handle_keys.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0040_tlog', up: m0040.up },
   { name: '0050_disclosure', up: m0050.up },
   { name: '0060_disclosure_release_shares', up: m0060.up },
+  { name: '0065_handle_keys', up: m0065.up },
 ];
