@@ -9,7 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -35,6 +34,7 @@ import {
   hashLeaf,
   signCheckpoint,
 } from '../src/tlog/index.ts';
+import { listenWitness } from '../src/cli/commands/witness.ts';
 import { ENGINES } from './support/engines.ts';
 import { approveAndRelease, plantRequestEvent, type Story, startStory, tomRequest, URL_BASE, rejects } from './support/disclosure.ts';
 
@@ -62,25 +62,23 @@ function subproof(m: number, leaves: Uint8Array[], whole: boolean): Uint8Array[]
 const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 const json = (body: unknown) => ({ status: 200, headers: { get: () => 'application/json' }, text: async () => JSON.stringify(body) });
 
-/** A witness on loopback whose cosignatures are dated by the story's clock. */
+/**
+ * `mvid witness serve`'s HTTP server on loopback, its state in files, its cosignatures
+ * dated by the story's clock. It learns the log's key once the story's runtime is up.
+ */
 async function startWitness(clock: { current: Clock }) {
   const dir = mkdtempSync(join(tmpdir(), 'mvid-witness-'));
   const key = cosigner('witness.test', new Uint8Array(randomBytes(32)), { now: () => clock.current.now() });
   let service: ReturnType<typeof createWitness> | undefined;
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      if (!service) return response.writeHead(503).end();
-      service.addCheckpoint(new Uint8Array(Buffer.concat(chunks))).then((a) => {
-        response.writeHead(a.status, { 'content-type': a.contentType }).end(a.body);
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
+  const unknownLog = { status: 404 as const, contentType: 'text/plain; charset=utf-8', body: 'unknown log\n' };
+  const { url, server } = await listenWitness(
+    { addCheckpoint: async (body) => (service ? service.addCheckpoint(body) : unknownLog) },
+    '127.0.0.1',
+    0,
+    () => {},
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     vkey: key.verifier.vkey,
     serve(logOrigin: string, logVkey: string, parse: (v: string) => Parameters<typeof createWitness>[0]['logs'][number]['verifier']) {
       service = createWitness({ cosigner: key, logs: [{ origin: logOrigin, verifier: parse(logVkey) }], store: fileWitnessStore(dir) });
