@@ -71,4 +71,7 @@ export type { LogPin, SeenCheckpoint } from './log-verify.ts';
 export { TrusteeClient, sharesAad } from './trustee-client.ts';
 export type { ReviewedRequest, TrusteeClientOptions, TrusteeClientState } from './trustee-client.ts';
 export { AuthorityClient, newAuthorityKey, openRelease } from './authority-client.ts';
-export type { AuthorityPins, FetchedRelease, FiledRequest, OpenedEnvelope } from './authority-client.ts';
+export type { AuthorityPins, FetchedRelease, FiledRequest, OpenableRelease, OpenedEnvelope } from './authority-client.ts';
+export { expectTrusteeSet, proveApprovalQuorum } from './quorum.ts';
+export type { ShownEntry } from './quorum.ts';
+export { checkFieldGroups, verifyReleaseAgainstLog } from './release-verify.ts';
