@@ -17,9 +17,11 @@ type Role = 'anonymous' | 'person' | 'admin' | 'authority' | 'trustee' | 'world'
  * Who may call a route. `public`: anyone (no credential is checked); `protocol`: oidc-provider's
  * own endpoints (client authentication is the provider's, covered by worlds-oidc and
  * worlds-isolation tests); `interaction`: needs the browser's sign-in interaction, so every
- * role here is refused.
+ * role here is refused; `moderation`: scoped to one world (the world itself, its moderators,
+ * the person concerned) and checked cell by cell in test/moderation-*.test.ts — here only
+ * "never a 5xx", because these routes validate parameters before they authenticate.
  */
-type Access = Role | 'public' | 'protocol' | 'interaction' | 'world-or-admin';
+type Access = Role | 'public' | 'protocol' | 'interaction' | 'world-or-admin' | 'moderation';
 
 const MATRIX: Record<string, Access> = {
   'GET /healthz': 'public',
@@ -128,6 +130,31 @@ const MATRIX: Record<string, Access> = {
   'POST /disclosure/v1/trustee/requests/:id/decisions': 'trustee',
   'POST /disclosure/v1/trustee/requests/:id/extensions/:extensionId/decisions': 'trustee',
   'POST /disclosure/v1/trustee/requests/:id/shares': 'trustee',
+  'POST /moderation/v1/worlds/:worldId/evidence': 'moderation',
+  'POST /moderation/v1/worlds/:worldId/reports': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/reports/:reportId': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/roles': 'moderation',
+  'PUT /moderation/v1/worlds/:worldId/roles': 'moderation',
+  'DELETE /moderation/v1/worlds/:worldId/roles/:role/:subject': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/settings': 'moderation',
+  'PUT /moderation/v1/worlds/:worldId/settings': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/sanctions/:subject': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/cases': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/cases/:caseId': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/cases/:caseId/evidence/:sha256': 'moderation',
+  'POST /moderation/v1/worlds/:worldId/cases/:caseId/assign': 'moderation',
+  'POST /moderation/v1/worlds/:worldId/cases/:caseId/notes': 'moderation',
+  'POST /moderation/v1/worlds/:worldId/cases/:caseId/decision': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/appeals': 'moderation',
+  'POST /moderation/v1/worlds/:worldId/appeals/:appealId/decision': 'moderation',
+  'GET /moderation/v1/worlds/:worldId/statistics': 'public',
+  'GET /moderation/v1/worlds/:worldId/statistics.csv': 'public',
+  'GET /moderation/report/:worldId': 'public',
+  'POST /moderation/report/:worldId': 'moderation',
+  'POST /account/moderation/decisions/:decisionId/appeal': 'person',
+  'GET /moderation/v1/me/worlds/:worldId': 'person',
+  'GET /moderation/v1/me/notices': 'person',
+  'POST /moderation/v1/me/decisions/:decisionId/appeal': 'person',
 };
 
 /** Methods the oidc mount registers only so that oidc-provider answers them (405s, CORS): not rows of their own. */
@@ -137,7 +164,7 @@ const ROLES: readonly Role[] = ['anonymous', 'person', 'admin', 'authority', 'tr
 const SELF_ENDING = new Set(['DELETE /registry/v1/sessions/current', 'POST /registry/v1/me/close', 'POST /account/sign-out']);
 
 function allowed(access: Access, role: Role): boolean | undefined {
-  if (access === 'public' || access === 'protocol') return undefined;
+  if (access === 'public' || access === 'protocol' || access === 'moderation') return undefined;
   if (access === 'interaction') return false;
   if (access === 'world-or-admin') return role === 'world' || role === 'admin';
   return access === role;

@@ -13,3 +13,5 @@ export { renderHome } from './home.ts';
 export type { HomePageInput } from './home.ts';
 export { renderErrorCode, renderErrorIndex } from './errors.ts';
 export type { ErrorCodePage } from './errors.ts';
+export { accountModerationHtml, renderReportPage, renderSignInRefused, statementHtml } from './moderation.ts';
+export type { AccountModerationInput, ReportPageInput, SignInRefusedInput, StatementForPage } from './moderation.ts';

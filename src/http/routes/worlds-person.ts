@@ -29,7 +29,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * any body is read. The CSRF check of a cookie session needs the body (a form field) and
  * runs later, in `requireWorldsCsrf`; `WORLDS_PERSON_GUARD` mounts both.
  */
-export async function requireWorldsPerson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function authenticateWorldsPerson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { worlds, auth, config } = request.server.deps;
   const token = credentialOf(request);
   if (token !== undefined) {
@@ -60,7 +60,13 @@ export async function requireWorldsCsrf(request: FastifyRequest): Promise<void> 
 }
 
 /** Route options of a worlds-person route: authenticate on the headers, then check CSRF on the body. */
-export const WORLDS_PERSON_GUARD = { onRequest: requireWorldsPerson, preHandler: requireWorldsCsrf };
+export const WORLDS_PERSON_GUARD = { onRequest: authenticateWorldsPerson, preHandler: requireWorldsCsrf };
+
+/** Both checks at once, for a preHandler (the body is parsed by then): authentication, then CSRF. */
+export async function requireWorldsPerson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await authenticateWorldsPerson(request, reply);
+  await requireWorldsCsrf(request);
+}
 
 export function worldsPersonOf(request: FastifyRequest): WorldsPerson {
   if (!request.worldsPerson) throw new TypeError('worldsPersonOf used on a route without requireWorldsPerson');
