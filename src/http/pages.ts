@@ -14,5 +14,6 @@ export function sendPage(reply: FastifyReply, body: string, nonce: string, optio
     .type('text/html; charset=utf-8')
     .header('content-security-policy', pageCsp(nonce, options.formTargets ?? []))
     .header('cache-control', options.cache ?? 'no-store')
+    .header('x-content-type-options', 'nosniff')
     .send(body);
 }

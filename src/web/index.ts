@@ -1,10 +1,12 @@
 /** Server-rendered pages: no external assets, strict CSP with per-response nonces. */
-export { esc, newNonce, page, pageCsp } from './layout.ts';
+export { html, joinHtml, SafeHtml, safeUrl, unsafeRaw } from './html.ts';
+export type { HtmlValue } from './html.ts';
+export { newNonce, page, pageCsp } from './layout.ts';
 export type { PageOptions } from './layout.ts';
 export { renderSignIn, renderConsent } from './interaction.ts';
 export type { SignInPageInput, ConsentPageInput, ConsentClaim } from './interaction.ts';
 export { renderErrorPage, renderLogoutPage, renderLogoutDone } from './oidc-pages.ts';
-export { renderAccount, renderPasskeySetup } from './account.ts';
+export { postButton, renderAccount, renderPasskeySetup } from './account.ts';
 export type { AccountPageInput } from './account.ts';
 export { passkeyScript } from './passkey-script.ts';
 export { renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from './disclosure.ts';

@@ -1,16 +1,10 @@
 /**
  * The page shell of mvid's server-rendered pages: no external assets, a strict CSP
- * whose only script and style are the nonce-tagged inline ones, and one escaping
- * function through which every interpolated value passes.
+ * whose only script and style are the nonce-tagged inline ones. Pages are built with
+ * the auto-escaping `html` template of html.ts.
  */
 import { randomBytes } from 'node:crypto';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML content and double-quoted attributes. */
-export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+import { html, type SafeHtml, unsafeRaw } from './html.ts';
 
 /** A fresh CSP nonce for one response. */
 export function newNonce(): string {
@@ -49,29 +43,33 @@ details{margin:1rem 0}
 table{border-collapse:collapse}td,th{padding:.25rem .5rem;text-align:left;border-bottom:1px solid #8884}
 `;
 
+const STYLE_HTML = unsafeRaw(STYLE);
+
 export interface PageOptions {
   title: string;
   nonce: string;
-  body: string;
-  script?: string;
+  body: SafeHtml;
+  /** Script source written in mvid's code (a module constant wrapped in unsafeRaw), never data. */
+  script?: SafeHtml;
   lang?: string;
 }
 
+/** A whole page, as the string a route sends. */
 export function page({ title, nonce, body, script, lang = 'en' }: PageOptions): string {
-  return `<!doctype html>
-<html lang="${esc(lang)}">
+  return html`<!doctype html>
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${esc(title)} — mvid</title>
-<style nonce="${esc(nonce)}">${STYLE}</style>
+<title>${title} — mvid</title>
+<style nonce="${nonce}">${STYLE_HTML}</style>
 </head>
 <body>
 <main>
 ${body}
 </main>
-${script ? `<script nonce="${esc(nonce)}">${script}</script>` : ''}
+${script && html`<script nonce="${nonce}">${script}</script>`}
 </body>
-</html>`;
+</html>`.toString();
 }
