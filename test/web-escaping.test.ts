@@ -86,6 +86,17 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   renderTrusteeConsole: { input: { nonce: 'n' } },
+  renderEnrol: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      mode: 'development',
+      values: { given_name: 'A', family_name: 'B', birthdate: '1990-01-01', nationality: 'FR', email: 'a@b.example' },
+      error: 'Wrong.',
+    },
+  },
+  renderFirstPasskey: { input: { nonce: 'n', csrf: 'c' } },
+  renderProblemPage: { input: { nonce: 'n', status: 400, title: 'Bad', detail: 'Wrong.', code: 'bad_request', requestId: 'r1' } },
   renderHome: { input: { nonce: 'n', publicUrl: 'http://localhost:8080', engine: 'sqlite', logSize: 3, version: '0.1.0' } },
 };
 

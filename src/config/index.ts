@@ -157,7 +157,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.logIntegrateIntervalMs ??= 500;
   raw.logWitnesses ??= [];
   raw.logWitnessThreshold ??= 0;
-  raw.publicUrl ??= `http://${raw.host === '0.0.0.0' || raw.host === '::' ? 'localhost' : raw.host}:${raw.port}`;
+  // Loopback and any-address listeners are reached as localhost: browsers treat it as a secure
+  // context and accept it as a WebAuthn RP ID, while Chromium refuses passkeys on 127.0.0.1.
+  raw.publicUrl ??= `http://${LOCAL_HOSTS.has(String(raw.host)) ? 'localhost' : raw.host}:${raw.port}`;
 
   const first = Value.Errors(ConfigSchema, raw).First();
   if (first) {
@@ -172,6 +174,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(cwd, config.dataDir);
   return config;
 }
+
+/** Listen addresses whose default public URL is http://localhost (see loadConfig). */
+const LOCAL_HOSTS = new Set(['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost']);
 
 /** Where the store lives for this config. */
 export function storeLocationOf(

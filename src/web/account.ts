@@ -43,6 +43,7 @@ export function renderPasskeySetup(input: { nonce: string; csrf: string }): stri
   const body = html`<h1>Sign in to your mvid account</h1>
 <p>Use the passkey you added when you enrolled. There is no password.</p>
 <button class="primary" type="button" id="passkey" data-csrf="${input.csrf}" data-options="/account/sign-in/options" data-verify="/account/sign-in">Sign in with a passkey</button>
-<p id="status" role="status" aria-live="polite"></p>`;
+<p id="status" role="status" aria-live="polite"></p>
+<p>New here? <a href="/account/enrol">Create your mvid identity</a>.</p>`;
   return page({ title: 'Sign in', nonce: input.nonce, body, script: passkeyScript('get') });
 }

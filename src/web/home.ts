@@ -23,6 +23,7 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).</p>
 
 <h2>People</h2>
 <ul>
+<li><a href="/account/enrol">Create your identity</a>: once, from your identity wallet (or a development PID on a development server), then a passkey.</li>
 <li><a href="/account">Your account</a>: your passkeys, the worlds you use, what each received, and any disclosure about you once its legal delay has ended.</li>
 </ul>
 

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { loadConfig } from '../../src/config/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
-import { generateHolderKey, issueDevPid, loadDevIssuerKey, type PidClaims, presentPid } from '../../src/registry/index.ts';
+import { devPresentation, loadDevIssuerKey, type PidClaims } from '../../src/registry/index.ts';
 import { createLogger, type Runtime, startRuntime } from '../../src/server/index.ts';
 import type { Engine } from '../../src/store/index.ts';
 import type { PersonAttributes } from '../../src/worlds/index.ts';
@@ -93,10 +93,8 @@ export interface TestPerson {
 }
 
 async function presentation(rt: WorldsRuntime, claims: PidClaims): Promise<string> {
-  const holder = generateHolderKey();
   const key = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
-  const credential = await issueDevPid(key, claims, holder.publicJwk, { now: rt.clock.now() });
-  return presentPid(credential, holder.privateJwk, { nonce: rt.registry.issueNonce().nonce, audience: rt.url, now: rt.clock.now() });
+  return devPresentation(key, claims, { nonce: rt.registry.issueNonce().nonce, audience: rt.url, now: rt.clock.now() });
 }
 
 /** Enrols a person through the registry (the dev PID flow); no passkey yet. */

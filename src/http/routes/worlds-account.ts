@@ -4,35 +4,26 @@
  * CSRF token is bound to a random pre-session cookie (so a foreign site cannot sign
  * the browser in to another account); after, to the session.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MvidError, toBase64Url } from '../../core/index.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { MvidError } from '../../core/index.ts';
 import { newNonce, renderAccount, renderPasskeySetup } from '../../web/index.ts';
 import { WEB_SESSION_TTL_SECONDS } from '../../worlds/index.ts';
 import { sendPage } from '../pages.ts';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
+import { openPreSession, requirePreCsrf } from './pre-session.ts';
 import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
-
-const PRE = 'mvid_pre';
 
 const html = (reply: FastifyReply, body: string, nonce: string): FastifyReply => sendPage(reply, body, nonce);
 
 export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
-  const { worlds, config, random } = app.deps;
+  const { worlds, config } = app.deps;
   const cookieName = sessionCookieName(config.publicUrl);
-  const secure = config.publicUrl.startsWith('https://') ? '; Secure' : '';
-
-  function preCsrfValid(request: FastifyRequest): boolean {
-    const pre = readCookie(request, PRE);
-    return pre !== undefined && worlds.webSessions.csrfValid(`pre:${pre}`, request.headers['x-csrf-token']);
-  }
 
   app.get('/account', { schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
     const session = await worlds.webSessions.resolve(readCookie(request, cookieName));
     if (!session || !(await worlds.persons.isActive(session.personId))) {
-      const pre = toBase64Url(random.bytes(24));
-      reply.header('set-cookie', `${PRE}=${pre}; Path=/account; HttpOnly; SameSite=Strict; Max-Age=900${secure}`);
-      return html(reply, renderPasskeySetup({ nonce, csrf: worlds.webSessions.csrfToken(`pre:${pre}`) }), nonce);
+      return html(reply, renderPasskeySetup({ nonce, csrf: openPreSession(request, reply) }), nonce);
     }
     const used = await worlds.worldsOf(session.personId);
     const page = renderAccount({
@@ -52,12 +43,12 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/account/sign-in/options', { schema: { hide: true } }, async (request) => {
-    if (!preCsrfValid(request)) throw new MvidError('csrf_invalid', 'reload the page and try again');
+    requirePreCsrf(request);
     return worlds.passkeys.authenticationOptions();
   });
 
   app.post('/account/sign-in', { schema: { hide: true }, bodyLimit: 64 * 1024 }, async (request, reply) => {
-    if (!preCsrfValid(request)) throw new MvidError('csrf_invalid', 'reload the page and try again');
+    requirePreCsrf(request);
     // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier
     const { personId } = await worlds.passkeys.authenticate(request.body as any);
     if (!(await worlds.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed');

@@ -1,0 +1,137 @@
+/**
+ * Enrolment in the browser, over HTTP: the development form issues a dev PID, enrols,
+ * opens a browser session and asks for the first passkey; the form refuses posts
+ * without its pre-session CSRF token (another site cannot enrol in a browser's name);
+ * mistakes come back as the form with the person's values; production explains that a
+ * wallet PID is needed and refuses the form. Browsers get human error pages.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ENGINES } from './support/engines.ts';
+import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
+import { startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
+
+const HTML = 'text/html,application/xhtml+xml,*/*;q=0.8';
+
+function cookiesOf(headers: Record<string, unknown>): string {
+  const set = headers['set-cookie'];
+  const list = Array.isArray(set) ? set : set ? [String(set)] : [];
+  return list.map((c: string) => c.split(';')[0]).join('; ');
+}
+
+function csrfOf(body: string): string {
+  const m = /name="csrf" value="([^"]+)"/.exec(body);
+  assert.ok(m, 'the form carries a CSRF token');
+  return m[1] as string;
+}
+
+const FORM = { given_name: 'Grace', family_name: 'Hopper', birthdate: '1990-12-09', nationality: 'us', email: 'grace@example.org' };
+
+for (const engine of ENGINES) {
+  describe(`enrolment in the browser on ${engine}`, () => {
+    let rt: WorldsRuntime;
+    before(async () => {
+      rt = await startWorldsRuntime(engine, 'localhost');
+    });
+    after(async () => rt.stop());
+
+    async function openForm() {
+      const r = await rt.app.inject({ method: 'GET', url: '/account/enrol', headers: { accept: HTML } });
+      assert.equal(r.statusCode, 200);
+      assert.match(String(r.headers['content-security-policy']), /script-src 'nonce-/);
+      assert.match(r.body, /Development mode/);
+      return { cookie: cookiesOf(r.headers), csrf: csrfOf(r.body) };
+    }
+
+    const post = (cookie: string, payload: Record<string, string>) =>
+      rt.app.inject({
+        method: 'POST',
+        url: '/account/enrol',
+        headers: { accept: HTML, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(payload).toString(),
+      });
+
+    it('enrols from the form, opens a browser session and asks for the first passkey', async () => {
+      const { cookie, csrf } = await openForm();
+      const r = await post(cookie, { csrf, ...FORM });
+      assert.equal(r.statusCode, 303);
+      assert.equal(r.headers.location, '/account/welcome');
+      const session = cookiesOf(r.headers);
+      assert.match(session, /^mvid_session=mvb_/);
+      const welcome = await rt.app.inject({ method: 'GET', url: '/account/welcome', headers: { accept: HTML, cookie: session } });
+      assert.equal(welcome.statusCode, 200);
+      assert.match(welcome.body, /Add your first passkey/);
+      const options = await rt.app.inject({
+        method: 'POST',
+        url: '/account/passkeys/options',
+        headers: {
+          cookie: session,
+          'x-csrf-token': /data-csrf="([^"]+)"/.exec(welcome.body)?.[1] ?? '',
+          'content-type': 'application/json',
+        },
+        payload: '{}',
+      });
+      assert.equal(options.statusCode, 200, 'the session may register a passkey');
+      assert.equal(options.json().rp.id, 'localhost');
+      const account = await rt.app.inject({ method: 'GET', url: '/account', headers: { accept: HTML, cookie: session } });
+      assert.match(account.body, /Your mvid account/);
+      // Once signed in, the enrolment form sends the person to the account.
+      const again = await rt.app.inject({ method: 'GET', url: '/account/enrol', headers: { accept: HTML, cookie: session } });
+      assert.equal(again.statusCode, 303);
+    });
+
+    it('refuses a post without the CSRF token of its own pre-session, with a human page for a browser', async () => {
+      const mine = await openForm();
+      const theirs = await openForm();
+      for (const attempt of [
+        post(mine.cookie, { ...FORM }),
+        post(mine.cookie, { csrf: theirs.csrf, ...FORM }),
+        post('', { csrf: mine.csrf, ...FORM }),
+      ]) {
+        const r = await attempt;
+        assert.equal(r.statusCode, 403);
+        assert.match(String(r.headers['content-type']), /^text\/html/);
+        assert.match(r.body, /reload the page and try again/);
+        assert.match(String(r.headers['content-security-policy']), /default-src 'none'/);
+      }
+      const api = await rt.app.inject({ method: 'POST', url: '/account/enrol', headers: { accept: 'application/json' }, payload: FORM });
+      assert.equal(api.statusCode, 403);
+      assert.match(String(api.headers['content-type']), /problem\+json/);
+    });
+
+    it('shows the form again, with what was typed, when a field is wrong', async () => {
+      const { cookie, csrf } = await openForm();
+      const r = await post(cookie, { csrf, ...FORM, birthdate: '2990-01-01', given_name: '<b>Grace</b>' });
+      assert.equal(r.statusCode, 400);
+      assert.match(r.body, /role="alert">Please check the form: PID claim \/birthdate is not a plausible date of birth/);
+      assert.match(r.body, /value="&lt;b&gt;Grace&lt;\/b&gt;"/);
+      assert.equal(cookiesOf(r.headers).includes('mvid_session'), false);
+    });
+  });
+}
+
+describe('enrolment in the browser in production mode', () => {
+  let rt: TestRuntime;
+  before(async () => {
+    rt = await startTestRuntime('sqlite', { mode: 'production', publicUrl: 'https://id.example' });
+  });
+  after(async () => rt.stop());
+
+  it('explains that a wallet PID is needed and refuses the development form', async () => {
+    const page = await rt.app.inject({ method: 'GET', url: '/account/enrol', headers: { accept: HTML } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /OpenID4VP/);
+    assert.doesNotMatch(page.body, /Development mode|<form/);
+    // A valid pre-session token (the sign-in page's) still enrols no one with a development PID.
+    const signIn = await rt.app.inject({ method: 'GET', url: '/account', headers: { accept: HTML } });
+    const csrf = /data-csrf="([^"]+)"/.exec(signIn.body)?.[1] ?? '';
+    const r = await rt.app.inject({
+      method: 'POST',
+      url: '/account/enrol',
+      headers: { cookie: cookiesOf(signIn.headers), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      payload: new URLSearchParams({ csrf, ...FORM }).toString(),
+    });
+    assert.equal(r.statusCode, 403);
+    assert.equal(r.json().code, 'dev_issuer_disabled');
+  });
+});
