@@ -50,10 +50,41 @@ const FIXTURES: Record<string, Fixture> = {
     input: {
       nonce: 'n',
       csrf: 'c',
-      worlds: [{ id: 'w1', name: 'World', purpose: 'To play.', consented: ['handle'], received: ['handle'], lastReleasedAt: '2026-01-01' }],
-      passkeys: [{ id: 'p1', name: 'Laptop', createdAt: '2026-01-01', lastUsedAt: '2026-01-02' }],
+      worlds: [
+        {
+          id: 'w1',
+          name: 'World',
+          purpose: 'To play.',
+          consentActive: true,
+          consented: ['Handle'],
+          received: ['Handle'],
+          firstReleasedAt: '2026-01-01',
+          lastReleasedAt: '2026-01-02',
+          handle: 'Ada',
+          trustLevel: 'new',
+        },
+        {
+          id: 'w2',
+          name: 'Other',
+          purpose: 'To chat.',
+          consentActive: false,
+          consented: [],
+          received: ['Over 18'],
+          firstReleasedAt: '2026-01-01',
+          lastReleasedAt: '2026-01-01',
+          handle: null,
+          trustLevel: 'new',
+        },
+      ],
+      passkeys: [
+        { id: 'p1', name: 'Laptop', createdAt: '2026-01-01', lastUsedAt: '2026-01-02' },
+        { id: 'p2', name: 'Phone', createdAt: '2026-01-01', lastUsedAt: null },
+      ],
+      notice: 'Done.',
     },
   },
+  renderCloseAccount: { input: { nonce: 'n', csrf: 'c', retentionDays: 365 } },
+  renderAccountClosed: { input: { nonce: 'n', purgeAfter: '2027-01-01T00:00:00.000Z' } },
   renderPasskeySetup: { input: { nonce: 'n', csrf: 'c' } },
   renderPersonDisclosures: {
     input: {

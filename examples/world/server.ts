@@ -6,7 +6,7 @@
  *   mvid worlds add --name "Example World" --redirect-uri http://localhost:3000/callback \
  *     --purpose "Adult areas need age_over_18; your handle is shown to other players." \
  *     --claim age_over_18 --optional-claim handle
- *   MVID_ISSUER=http://127.0.0.1:8080/oidc WORLD_CLIENT_ID=w_… WORLD_CLIENT_SECRET=mvcs_… \
+ *   MVID_ISSUER=http://localhost:8080/oidc WORLD_CLIENT_ID=w_… WORLD_CLIENT_SECRET=mvcs_… \
  *     node examples/world/server.ts
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,7 @@ import Fastify from 'fastify';
 import * as oidc from 'openid-client';
 import { mvidJwks, verifyWorldIdToken } from '../../src/sdk/index.ts';
 
-const issuer = process.env.MVID_ISSUER ?? 'http://127.0.0.1:8080/oidc';
+const issuer = process.env.MVID_ISSUER ?? 'http://localhost:8080/oidc';
 const clientId = process.env.WORLD_CLIENT_ID ?? '';
 const clientSecret = process.env.WORLD_CLIENT_SECRET ?? '';
 const port = Number(process.env.PORT ?? 3000);

@@ -43,6 +43,19 @@ export interface Credentials {
   revokeForIssuer(request: unknown): Promise<{ issuer: string; revoked: number }>;
   /** Deletes expired nonces, offers, tokens, requests and status lists nobody can need. */
   sweep(): Promise<CredentialsSweepReport>;
+  /** The ledger of credentials issued to the person (no credential itself: mvid keeps only its hash), for their export. */
+  issuedTo(personId: string): Promise<IssuedCredentialRecord[]>;
+}
+
+export interface IssuedCredentialRecord {
+  kind: string;
+  /** SHA-256 of the issued credential (base64url): what mvid keeps of it. */
+  credentialHash: string;
+  status: { list: string; index: number };
+  attributeIssuerId: string | null;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedReason: string | null;
 }
 
 /**
@@ -76,6 +89,23 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
     personClosed: (tx, { personId }) => revocations.revokeIn(tx, { personId }, 'closed'),
     personRecovered: (tx, { personId }) => revocations.revokeIn(tx, { personId }, 'recovered'),
     sweep: () => sweepCredentials(store, clock),
+    async issuedTo(personId) {
+      const rows = await store.db
+        .selectFrom('credentials_issued')
+        .selectAll()
+        .where('person_id', '=', personId)
+        .orderBy('expires_at')
+        .execute();
+      return rows.map((r) => ({
+        kind: r.kind,
+        credentialHash: r.credential_hash,
+        status: { list: r.list_id, index: Number(r.idx) },
+        attributeIssuerId: r.attribute_issuer_id,
+        expiresAt: r.expires_at,
+        revokedAt: r.revoked_at,
+        revokedReason: r.revoked_reason,
+      }));
+    },
     async revokeForIssuer(request) {
       const { issuer, sourceHashes } = await verifyRevocationRequest(request, attributeIssuers, options.publicUrl, clock.now());
       const revoked = await revocations.revoke({ sourceHashes, attributeIssuerId: issuer.id }, 'issuer_request');

@@ -46,6 +46,11 @@ main{overflow-wrap:anywhere}pre{white-space:pre-wrap}
 input[type=text],input[type=email],input[type=date]{font:inherit;padding:.4rem;border:1px solid #555;border-radius:.4rem;width:100%;max-width:24rem;box-sizing:border-box}
 .notice{border-left:4px solid #1d4e89;padding-left:.75rem}
 form.inline{display:inline}
+button.danger{background:#a40000;color:#fff;border-color:#a40000}
+article.world{border-top:1px solid #8886;padding-top:.5rem;margin-top:1rem}
+dl{margin:.5rem 0}dt{font-weight:600}dd{margin:0 0 .5rem 0}
+ul.plain{padding-left:1rem}ul.plain li{margin-bottom:1rem}
+form.row{margin:.25rem 0}form.row input[type=text]{width:auto;max-width:100%}
 @media (max-width:30rem){body{margin:1rem auto;padding:0 .5rem}main{padding:1rem}td,th{padding:.25rem}}
 `;
 

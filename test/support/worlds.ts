@@ -9,6 +9,7 @@ import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { devPresentation, loadDevIssuerKey, type PidClaims } from '../../src/registry/index.ts';
 import { createLogger, type Runtime, startRuntime } from '../../src/server/index.ts';
+import { registryPersonDirectory } from '../../src/server/worlds.ts';
 import type { Engine } from '../../src/store/index.ts';
 import type { PersonAttributes } from '../../src/worlds/index.ts';
 import { createTestDatabase, type TestDatabase } from './engines.ts';
@@ -55,13 +56,13 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     },
   });
   const clock = new ManualClock('2026-06-01T12:00:00Z');
-  const runtime = await startRuntime(config, {
+  const runtime: Runtime = await startRuntime(config, {
     clock,
     random: systemRandom,
     logger: createLogger('silent'),
     background: false,
-    // The registry does not yet expose service-readable attributes to other domains; tests supply them.
-    worlds: { personAttributes: async (id) => attributes.get(id) ?? {} },
+    // Tests may give a person attributes no PID carries; everyone else's come from the registry, as in production.
+    worlds: { personAttributes: async (id) => attributes.get(id) ?? registryPersonDirectory(runtime.registry).attributes(id) },
   });
   await runtime.app.listen({ host: '127.0.0.1', port });
   const dealt = await runtime.registry.trusteeSets.deal({
