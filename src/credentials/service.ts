@@ -7,6 +7,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { MvidError } from '../core/index.ts';
 import type { JSONWebKeySet } from '../sdk/index.ts';
 import type { Tx } from '../store/index.ts';
+import { attestedClaims } from './attested.ts';
 import { AttributeIssuers } from './attribute-issuers.ts';
 import { Issuance } from './issuance.ts';
 import { cNonceKey, issueCNonce } from './nonces.ts';
@@ -43,6 +44,8 @@ export interface Credentials {
   revokeForIssuer(request: unknown): Promise<{ issuer: string; revoked: number }>;
   /** Deletes expired nonces, offers, tokens, requests and status lists nobody can need. */
   sweep(): Promise<CredentialsSweepReport>;
+  /** The claims of the person's newest live re-issued attribute of `kind` (occupation, membership), if any. */
+  attestedClaims(personId: string, kind: string): Promise<Record<string, unknown> | undefined>;
   /** The ledger of credentials issued to the person (no credential itself: mvid keeps only its hash), for their export. */
   issuedTo(personId: string): Promise<IssuedCredentialRecord[]>;
 }
@@ -89,6 +92,7 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
     personClosed: (tx, { personId }) => revocations.revokeIn(tx, { personId }, 'closed'),
     personRecovered: (tx, { personId }) => revocations.revokeIn(tx, { personId }, 'recovered'),
     sweep: () => sweepCredentials(store, clock),
+    attestedClaims: (personId, kind) => attestedClaims(store, deps.dataKey, personId, kind, clock.now()),
     async issuedTo(personId) {
       const rows = await store.db
         .selectFrom('credentials_issued')

@@ -9,7 +9,6 @@ import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { devPresentation, loadDevIssuerKey, type PidClaims } from '../../src/registry/index.ts';
 import { createLogger, type Runtime, startRuntime } from '../../src/server/index.ts';
-import { registryPersonDirectory } from '../../src/server/worlds.ts';
 import type { Engine } from '../../src/store/index.ts';
 import type { PersonAttributes } from '../../src/worlds/index.ts';
 import { createTestDatabase, type TestDatabase } from './engines.ts';
@@ -56,13 +55,13 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     },
   });
   const clock = new ManualClock('2026-06-01T12:00:00Z');
-  const runtime: Runtime = await startRuntime(config, {
+  const runtime = await startRuntime(config, {
     clock,
     random: systemRandom,
     logger: createLogger('silent'),
     background: false,
-    // Tests may give a person attributes no PID carries; everyone else's come from the registry, as in production.
-    worlds: { personAttributes: async (id) => attributes.get(id) ?? registryPersonDirectory(runtime.registry).attributes(id) },
+    // Tests may give a person attributes no PID carries; everyone else's come as wired in production.
+    worlds: { personAttributes: async (id) => attributes.get(id) },
   });
   await runtime.app.listen({ host: '127.0.0.1', port });
   const dealt = await runtime.registry.trusteeSets.deal({
@@ -101,7 +100,6 @@ async function presentation(rt: WorldsRuntime, claims: PidClaims): Promise<strin
 /** Enrols a person through the registry (the dev PID flow); no passkey yet. */
 export async function enrolPersonWithoutPasskey(rt: WorldsRuntime, claims: PidClaims = personClaims()): Promise<TestPerson> {
   const enrolled = await rt.registry.enrolments.enrol(await presentation(rt, claims));
-  rt.attributes.set(enrolled.personId, { birthdate: claims.birthdate });
   return { personId: enrolled.personId, sessionToken: enrolled.session.token, claims, authenticator: new TestAuthenticator() };
 }
 
