@@ -7,19 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as oidc from 'openid-client';
 import type { PersonExportDocument } from '../src/http/person-export.ts';
 import { ENGINES } from './support/engines.ts';
 import {
   addPasskey,
   Browser,
+  codeFlow,
   csrfOf,
   enrolPerson,
   registerWorld,
   startWorldsRuntime,
   type TestPerson,
-  walkSignIn,
   type WorldsRuntime,
+  worldClient,
 } from './support/worlds.ts';
 
 const REDIRECT = 'http://localhost:9/portal-world/callback';
@@ -50,24 +50,8 @@ for (const engine of ENGINES) {
         body: JSON.stringify({ handle: 'AdaL' }),
       });
       assert.equal(handle.status, 200);
-      const config = await oidc.discovery(
-        new URL(`${rt.url}/oidc`),
-        world.clientId,
-        undefined,
-        oidc.ClientSecretBasic(registered.clientSecret as string),
-        { execute: [oidc.allowInsecureRequests] },
-      );
-      const verifier = oidc.randomPKCECodeVerifier();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: REDIRECT,
-        scope: 'openid age_over_18 handle',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state: 's',
-      });
       browser = new Browser(rt.url);
-      const callback = await walkSignIn(rt, browser, ada, url.href);
-      await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 's' });
+      await codeFlow(rt, await worldClient(rt, registered), ada, REDIRECT, 'openid age_over_18 handle', browser);
       await rt.credentials.issuance.issue(ada.personId, { kind: 'age' });
     });
     after(async () => rt.stop());

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { keyDirOf } from '../src/keys/index.ts';
 import { generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid } from '../src/registry/index.ts';
 import { presentCredential } from '../src/sdk/index.ts';
@@ -18,12 +18,12 @@ import { personClaims } from './support/registry.ts';
 import { TestAuthenticator } from './support/webauthn.ts';
 import {
   addPasskey,
-  Browser,
+  codeFlow,
   registerWorld,
   startWorldsRuntime,
   type TestPerson,
-  walkSignIn,
   type WorldsRuntime,
+  worldClient,
 } from './support/worlds.ts';
 
 const REDIRECT = 'http://localhost:9/claims-world/callback';
@@ -48,16 +48,7 @@ for (const engine of ENGINES) {
     let claims: Record<string, unknown>;
 
     async function signIn(): Promise<Record<string, unknown>> {
-      const verifier = oidc.randomPKCECodeVerifier();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: REDIRECT,
-        scope: `openid ${WORLD_CLAIM_NAMES.join(' ')}`,
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state: 's',
-      });
-      const callback = await walkSignIn(rt, new Browser(rt.url), grace, url.href);
-      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 's' });
+      const tokens = await codeFlow(rt, config, grace, REDIRECT, `openid ${WORLD_CLAIM_NAMES.join(' ')}`);
       return tokens.claims() ?? {};
     }
 
@@ -68,15 +59,7 @@ for (const engine of ENGINES) {
         redirectUris: [REDIRECT],
         claims: WORLD_CLAIM_NAMES.map((name) => ({ name, required: false })),
       });
-      config = await oidc.discovery(
-        new URL(`${rt.url}/oidc`),
-        world.clientId,
-        undefined,
-        oidc.ClientSecretBasic(world.clientSecret as string),
-        {
-          execute: [oidc.allowInsecureRequests],
-        },
-      );
+      config = await worldClient(rt, world);
 
       // Enrolment keeps the holder key: the person presents the board's credential with it.
       const pid = personClaims({ birthdate: '2010-06-15' });

@@ -21,6 +21,7 @@ import {
   type TestPerson,
   walkSignIn,
   type WorldsRuntime,
+  authorize,
 } from './support/worlds.ts';
 
 const REDIRECT_A = 'http://127.0.0.1:9/world-a/callback';
@@ -28,20 +29,6 @@ const REDIRECT_B = 'http://localhost:9/world-b/callback';
 
 async function clientFor(rt: WorldsRuntime, clientId: string, auth: oidc.ClientAuth): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(`${rt.url}/oidc`), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
-}
-
-async function authorize(config: oidc.Configuration, redirectUri: string, scope: string, extra: Record<string, string> = {}) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope,
-    state,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    ...extra,
-  });
-  return { url: url.href, verifier, state };
 }
 
 async function signIn(

@@ -4,6 +4,7 @@
  * cookie-keeping "browser" that walks the interaction pages the way a person would.
  */
 import { createServer } from 'node:net';
+import * as oidc from 'openid-client';
 import { loadConfig } from '../../src/config/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
@@ -236,4 +237,43 @@ export async function walkSignIn(
     }));
   }
   throw new Error('sign-in did not finish');
+}
+
+/** A stock OpenID Connect client (openid-client) for a registered world, over mvid's plain-http test origin. */
+export async function worldClient(rt: WorldsRuntime, world: { clientId: string; clientSecret?: string }): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(`${rt.url}/oidc`), world.clientId, undefined, oidc.ClientSecretBasic(world.clientSecret as string), {
+    execute: [oidc.allowInsecureRequests],
+  });
+}
+
+/** An authorization request with PKCE and state: the URL to send the browser to, and what the callback needs. */
+export async function authorize(config: oidc.Configuration, redirectUri: string, scope: string, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope,
+    state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+  return { url: url.href, verifier, state };
+}
+
+/**
+ * The code flow with PKCE, the person walking sign-in and consent in `browser`: returns
+ * the tokens the world gets.
+ */
+export async function codeFlow(
+  rt: WorldsRuntime,
+  config: oidc.Configuration,
+  person: TestPerson,
+  redirectUri: string,
+  scope: string,
+  browser: Browser = new Browser(rt.url),
+) {
+  const req = await authorize(config, redirectUri, scope);
+  const callback = await walkSignIn(rt, browser, person, req.url);
+  return oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state });
 }
