@@ -84,6 +84,30 @@ describe('the front door in a browser', { skip: NO_CHROMIUM }, () => {
     await myWorldsShows(page, 'Example World', /withdrawn/i);
     await check('account-withdrawn');
     assert.equal(await page.getByRole('button', { name: /Withdraw consent/ }).count(), 0);
+
+    // The other pages a person or an auditor reaches, and a browser's error page.
+    for (const [path, name] of [
+      ['/account/disclosures', 'disclosures'],
+      ['/transparency', 'transparency'],
+      ['/disclosure/trustee', 'trustee-console'],
+      ['/no/such/page', 'not-found'],
+    ] as const) {
+      await page.goto(`${rt.url}${path}`);
+      await check(name);
+    }
+    assert.match(await page.content(), /no route for GET \/no\/such\/page/);
+
+    // Closing the account: a confirmation first, then the account is gone from this browser.
+    await page.goto(`${rt.url}/account`);
+    await page.getByRole('link', { name: 'Close my account…' }).click();
+    await page.waitForURL(`${rt.url}/account/close`);
+    await check('close-account');
+    await page.getByLabel('I understand, close my account').check();
+    await page.getByRole('button', { name: 'Close my account' }).click();
+    await page.waitForSelector('text=Your account is closed');
+    await check('account-closed');
+    await page.goto(`${rt.url}/account`);
+    assert.match(await page.title(), /Sign in/);
     assert.deepEqual(cspErrors, [], 'the CSP blocked nothing of ours');
     await context.close();
   });

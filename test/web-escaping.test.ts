@@ -122,7 +122,7 @@ const FIXTURES: Record<string, Fixture> = {
       nonce: 'n',
       csrf: 'c',
       mode: 'development',
-      values: { given_name: 'A', family_name: 'B', birthdate: '1990-01-01', nationality: 'FR', email: 'a@b.example' },
+      values: { given_name: 'A', family_name: 'B', birthdate: '1990-01-01', nationality: 'FR', residence: 'SE', email: 'a@b.example' },
       error: 'Wrong.',
     },
   },

@@ -25,7 +25,14 @@ function csrfOf(body: string): string {
   return m[1] as string;
 }
 
-const FORM = { given_name: 'Grace', family_name: 'Hopper', birthdate: '1990-12-09', nationality: 'us', email: 'grace@example.org' };
+const FORM = {
+  given_name: 'Grace',
+  family_name: 'Hopper',
+  birthdate: '1990-12-09',
+  nationality: 'us',
+  residence: 'se',
+  email: 'grace@example.org',
+};
 
 for (const engine of ENGINES) {
   describe(`enrolment in the browser on ${engine}`, () => {
@@ -75,6 +82,12 @@ for (const engine of ENGINES) {
       assert.equal(options.json().rp.id, 'localhost');
       const account = await rt.app.inject({ method: 'GET', url: '/account', headers: { accept: HTML, cookie: session } });
       assert.match(account.body, /Your mvid account/);
+      // What the form said is what the registry holds (sealed), ready for the claims worlds may ask for.
+      const session0 = await rt.worlds.webSessions.resolve(decodeURIComponent(session.split('=')[1] ?? ''));
+      assert.ok(session0);
+      const attributes = await rt.registry.self.serviceAttributes(session0.personId);
+      assert.equal(attributes.birthdate, '1990-12-09');
+      assert.equal(attributes.residence_country, 'SE');
       // Once signed in, the enrolment form sends the person to the account.
       const again = await rt.app.inject({ method: 'GET', url: '/account/enrol', headers: { accept: HTML, cookie: session } });
       assert.equal(again.statusCode, 303);

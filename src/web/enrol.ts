@@ -12,7 +12,7 @@ export interface EnrolPageInput {
   csrf: string;
   mode: 'development' | 'production';
   /** What the person typed, shown again with `error` when the form was refused. */
-  values?: { given_name?: string; family_name?: string; birthdate?: string; nationality?: string; email?: string };
+  values?: { given_name?: string; family_name?: string; birthdate?: string; nationality?: string; residence?: string; email?: string };
   error?: string;
 }
 
@@ -45,6 +45,7 @@ ${field('given_name', 'Given name', v.given_name, { autocomplete: 'given-name' }
 ${field('family_name', 'Family name', v.family_name, { autocomplete: 'family-name' })}
 ${field('birthdate', 'Date of birth', v.birthdate, { type: 'date', autocomplete: 'bday', hint: 'Worlds may learn only "over 18" or similar, never the date.' })}
 ${field('nationality', 'Nationality', v.nationality ?? 'ZZ', { hint: 'Two-letter country code, such as FR or SE.', autocomplete: 'country' })}
+${field('residence', 'Country of residence', v.residence, { hint: 'Two-letter code; a world may ask for it, only with your consent.', required: false })}
 ${field('email', 'Email', v.email, { type: 'email', autocomplete: 'email', required: false })}
 <p>Your legal identity is sealed for a quorum of independent trustees and never shown to worlds. Next you add a passkey: that is how you sign in.</p>
 <button class="primary" type="submit">Create my identity</button>

@@ -25,6 +25,7 @@ const EnrolForm = Type.Object({
   family_name: Short(200),
   birthdate: Short(10),
   nationality: Short(2),
+  residence: Type.Optional(Short(2)),
   email: Type.Optional(Short(254)),
 });
 type EnrolForm = Static<typeof EnrolForm>;
@@ -65,6 +66,7 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
       unique_id: `DEV-${toBase64Url(random.bytes(12))}`,
       unique_id_namespace: 'ZZ:dev',
       ...(b.email?.trim() ? { email: b.email.trim() } : {}),
+      ...(b.residence?.trim() ? { address: { country: b.residence.trim().toUpperCase() } } : {}),
     };
     let enrolled: Awaited<ReturnType<typeof registry.enrolments.enrol>>;
     try {
