@@ -123,6 +123,20 @@ for (const engine of ENGINES) {
   });
 }
 
+describe('enrolment in the browser before any trustee set exists', () => {
+  let rt: TestRuntime;
+  before(async () => {
+    rt = await startTestRuntime('sqlite');
+  });
+  after(async () => rt.stop());
+
+  it('says so on the form, before the person types anything', async () => {
+    const page = await rt.app.inject({ method: 'GET', url: '/account/enrol', headers: { accept: HTML } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /role="alert">This server cannot enrol anyone yet: it has no trustee set/);
+  });
+});
+
 describe('enrolment in the browser in production mode', () => {
   let rt: TestRuntime;
   before(async () => {

@@ -30,6 +30,9 @@ const EnrolForm = Type.Object({
 });
 type EnrolForm = Static<typeof EnrolForm>;
 
+const NO_TRUSTEES =
+  'This server cannot enrol anyone yet: it has no trustee set to seal identities to. Its operator runs "mvid trustees init" first (see README).';
+
 /** Refusals the person can fix by editing the form; anything else is an error page. */
 const FIXABLE = new Set(['schema_violation', 'claims_missing']);
 
@@ -49,6 +52,8 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/account/enrol', { schema: { hide: true } }, async (request, reply) => {
     if (await signedIn(request)) return reply.redirect('/account', 303);
+    // Say so before the person fills the form: without trustees no identity can be sealed.
+    if (config.mode === 'development' && !(await registry.trusteeSets.active())) return form(request, reply, { error: NO_TRUSTEES });
     return form(request, reply);
   });
 
