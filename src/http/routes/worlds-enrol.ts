@@ -31,7 +31,7 @@ const EnrolForm = Type.Object({
 type EnrolForm = Static<typeof EnrolForm>;
 
 const NO_TRUSTEES =
-  'This server cannot enrol anyone yet: it has no trustee set to seal identities to. Its operator runs "mvid trustees init" first (see README).';
+  'This server cannot enrol anyone yet: it has no trustee set to seal identities to. Its operator runs "mvid trustees init" first (see docs/registry.md).';
 
 /** Refusals the person can fix by editing the form; anything else is an error page. */
 const FIXABLE = new Set(['schema_violation', 'claims_missing']);
