@@ -13,5 +13,5 @@ export { renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole
 export type { PersonDisclosuresPageInput, TransparencyPageInput } from './disclosure.ts';
 export { renderHome } from './home.ts';
 export type { HomePageInput } from './home.ts';
-export { renderEnrol, renderFirstPasskey, renderProblemPage } from './enrol.ts';
+export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest } from './enrol.ts';
 export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';
