@@ -16,6 +16,8 @@ for (const engine of ENGINES) {
     before(async () => {
       rt = await startWorldsRuntime(engine, 'localhost');
       world = await startExampleWorld(rt);
+      // It logs the address to open as it redirects to it (localhost), so following its log signs in.
+      assert.match(world.output(), new RegExp(`Example World listening on ${world.url} `));
       ada = await enrolPerson(rt);
       await fetch(`${rt.url}/worlds/v1/me/worlds/${world.clientId}/handle`, {
         method: 'PUT',

@@ -87,6 +87,7 @@ export const ERROR_CODES = {
   person_not_enrolled: { status: 404, title: 'No enrolled person matches' },
   person_closed: { status: 403, title: 'Account closed' },
   dev_issuer_disabled: { status: 403, title: 'Development issuer disabled' },
+  demo_material_refused: { status: 403, title: 'Demo material refused in production' },
   issuer_namespace_refused: { status: 403, title: 'Issuer may not attest this identifier namespace' },
   issuer_exists: { status: 409, title: 'Issuer already registered' },
   escrow_unavailable: { status: 503, title: 'No active trustee set' },
@@ -120,6 +121,7 @@ export const ERROR_CODES = {
   checkpoint_stale: { status: 409, title: 'Checkpoint stale' },
   request_expired: { status: 410, title: 'Request outside its validity window' },
   request_mismatch: { status: 422, title: 'Request does not match its log entry' },
+  subject_binding_invalid: { status: 422, title: 'Pseudonym not bound to the envelopes' },
   // evidence blobs (src/blobs): content-addressed uploads behind moderation reports
   evidence_type_unsupported: { status: 415, title: 'Evidence type not accepted' },
   evidence_too_large: { status: 413, title: 'Evidence too large' },
