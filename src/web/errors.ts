@@ -1,5 +1,6 @@
 /** The pages problem `type` URIs resolve to: one per error code, and an index of all of them. */
-import { esc, page } from './layout.ts';
+import { html, joinHtml, type SafeHtml } from './html.ts';
+import { page } from './layout.ts';
 
 export interface ErrorCodePage {
   code: string;
@@ -9,29 +10,28 @@ export interface ErrorCodePage {
   meaning: string | undefined;
 }
 
-/** Escapes, then turns Markdown `code` spans into <code>. */
-const inline = (text: string): string => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+/** Escapes the text and turns Markdown `code` spans into <code>. */
+function inline(text: string): SafeHtml {
+  return joinHtml(text.split('`').map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part)));
+}
 
 export function renderErrorCode(input: ErrorCodePage & { nonce: string }): string {
-  const body = `<h1>${esc(input.title)}</h1>
-<p>Error code <code>${esc(input.code)}</code>, HTTP status ${input.status}.</p>
-${input.meaning ? `<p>${inline(input.meaning)}</p>` : ''}
+  const body = html`<h1>${input.title}</h1>
+<p>Error code <code>${input.code}</code>, HTTP status ${input.status}.</p>
+${input.meaning ? html`<p>${inline(input.meaning)}</p>` : ''}
 <p>mvid answers every error with an RFC 9457 problem document (<code>application/problem+json</code>) whose
 <code>type</code> is this page and whose <code>requestId</code> the operator can look up. <a href="/errors">All error codes</a>.</p>`;
   return page({ title: `${input.title} (${input.code})`, nonce: input.nonce, body });
 }
 
 export function renderErrorIndex(input: { nonce: string; codes: readonly ErrorCodePage[] }): string {
-  const rows = input.codes
-    .map(
-      (c) =>
-        `<tr><td><a href="/errors/${esc(c.code)}"><code>${esc(c.code)}</code></a></td><td>${c.status}</td><td>${esc(c.title)}</td></tr>`,
-    )
-    .join('\n');
-  const body = `<h1>Error codes</h1>
+  const rows = input.codes.map(
+    (c) => html`<tr><td><a href="/errors/${c.code}"><code>${c.code}</code></a></td><td>${c.status}</td><td>${c.title}</td></tr>`,
+  );
+  const body = html`<h1>Error codes</h1>
 <p>Every error of mvid is a problem document whose <code>code</code> is one of these.</p>
 <table><thead><tr><th>code</th><th>status</th><th>title</th></tr></thead><tbody>
-${rows}
+${joinHtml(rows, '\n')}
 </tbody></table>`;
   return page({ title: 'Error codes', nonce: input.nonce, body });
 }
