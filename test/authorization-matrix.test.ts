@@ -101,6 +101,17 @@ const MATRIX: Record<string, Access> = {
   'POST /account/passkeys': 'person',
   'POST /account/worlds/:worldId/revoke': 'person',
   'POST /account/sign-out': 'person',
+  'POST /account/passkeys/rename': 'person',
+  'POST /account/passkeys/remove': 'person',
+  'POST /account/export': 'person',
+  'GET /account/close': 'person',
+  'POST /account/close': 'person',
+  'GET /account/welcome': 'person',
+  'GET /account/enrol': 'public',
+  'POST /account/enrol': 'public',
+  'GET /account/enrol/wallet': 'public',
+  'POST /account/enrol/wallet/response': 'public',
+  'GET /account/enrol/wallet/done': 'public',
   'GET /disclosure/v1/log': 'public',
   'GET /disclosure/v1/log/checkpoint': 'public',
   'GET /disclosure/v1/log/inclusion': 'public',
@@ -161,7 +172,12 @@ const MATRIX: Record<string, Access> = {
 const MOUNT_ONLY = /^(DELETE|OPTIONS|PATCH|PUT|QUERY|TRACE|POST) \/oidc$|^(DELETE|OPTIONS|PATCH|PUT|QUERY|TRACE) \/oidc\/\*$/;
 const ROLES: readonly Role[] = ['anonymous', 'person', 'admin', 'authority', 'trustee', 'world'];
 /** Routes that end the caller's session or account: each person cell gets a person of its own. */
-const SELF_ENDING = new Set(['DELETE /registry/v1/sessions/current', 'POST /registry/v1/me/close', 'POST /account/sign-out']);
+const SELF_ENDING = new Set([
+  'DELETE /registry/v1/sessions/current',
+  'POST /registry/v1/me/close',
+  'POST /account/sign-out',
+  'POST /account/close',
+]);
 
 function allowed(access: Access, role: Role): boolean | undefined {
   if (access === 'public' || access === 'protocol' || access === 'moderation') return undefined;

@@ -110,41 +110,45 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
     return form(request, reply);
   });
 
-  app.post<{ Body: EnrolForm }>('/account/enrol', { schema: { hide: true, body: EnrolForm } }, async (request, reply) => {
-    requirePreCsrf(request);
-    if (config.mode !== 'development')
-      throw new MvidError('dev_issuer_disabled', 'enrolment in the browser needs a wallet PID in production mode');
-    const b = request.body;
-    const claims: PidClaims = {
-      given_name: b.given_name.trim(),
-      family_name: b.family_name.trim(),
-      birthdate: b.birthdate,
-      nationalities: [b.nationality.trim().toUpperCase()],
-      // A development identity is new every time: a random identifier, never a real one.
-      unique_id: `DEV-${toBase64Url(random.bytes(12))}`,
-      unique_id_namespace: 'ZZ:dev',
-      ...(b.email?.trim() ? { email: b.email.trim() } : {}),
-      ...(b.residence?.trim() ? { address: { country: b.residence.trim().toUpperCase() } } : {}),
-    };
-    let enrolled: Awaited<ReturnType<typeof registry.enrolments.enrol>>;
-    try {
-      const key = loadDevIssuerKey(keyDirOf(config.dataDir), config.mode);
-      const presentation = await devPresentation(key, claims, {
-        nonce: registry.issueNonce().nonce,
-        audience: config.publicUrl,
-        now: clock.now(),
-      });
-      enrolled = await registry.enrolments.enrol(presentation);
-    } catch (error) {
-      if (!isMvidError(error) || !FIXABLE.has(error.code)) throw error;
-      reply.code(400);
-      const { csrf: _, ...values } = b;
-      return form(request, reply, { values, error: `Please check the form: ${error.message}.` });
-    }
-    await dropRegistrySession(enrolled.session.token);
-    await openBrowserSession(request, reply, enrolled.personId);
-    return reply.redirect('/account/welcome', 303);
-  });
+  app.post<{ Body: EnrolForm }>(
+    '/account/enrol',
+    { config: { abuse: 'enrol' }, schema: { hide: true, body: EnrolForm } },
+    async (request, reply) => {
+      requirePreCsrf(request);
+      if (config.mode !== 'development')
+        throw new MvidError('dev_issuer_disabled', 'enrolment in the browser needs a wallet PID in production mode');
+      const b = request.body;
+      const claims: PidClaims = {
+        given_name: b.given_name.trim(),
+        family_name: b.family_name.trim(),
+        birthdate: b.birthdate,
+        nationalities: [b.nationality.trim().toUpperCase()],
+        // A development identity is new every time: a random identifier, never a real one.
+        unique_id: `DEV-${toBase64Url(random.bytes(12))}`,
+        unique_id_namespace: 'ZZ:dev',
+        ...(b.email?.trim() ? { email: b.email.trim() } : {}),
+        ...(b.residence?.trim() ? { address: { country: b.residence.trim().toUpperCase() } } : {}),
+      };
+      let enrolled: Awaited<ReturnType<typeof registry.enrolments.enrol>>;
+      try {
+        const key = loadDevIssuerKey(keyDirOf(config.dataDir), config.mode);
+        const presentation = await devPresentation(key, claims, {
+          nonce: registry.issueNonce().nonce,
+          audience: config.publicUrl,
+          now: clock.now(),
+        });
+        enrolled = await registry.enrolments.enrol(presentation);
+      } catch (error) {
+        if (!isMvidError(error) || !FIXABLE.has(error.code)) throw error;
+        reply.code(400);
+        const { csrf: _, ...values } = b;
+        return form(request, reply, { values, error: `Please check the form: ${error.message}.` });
+      }
+      await dropRegistrySession(enrolled.session.token);
+      await openBrowserSession(request, reply, enrolled.personId);
+      return reply.redirect('/account/welcome', 303);
+    },
+  );
 
   // ---- From a wallet: OpenID4VP, same device (response mode direct_post). ----
   const WALLET_COOKIE = 'mvid_wallet';
@@ -173,7 +177,7 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: WalletResponse }>(
     '/account/enrol/wallet/response',
-    { bodyLimit: 64 * 1024, schema: { hide: true, body: WalletResponse } },
+    { bodyLimit: 64 * 1024, config: { abuse: 'enrol' }, schema: { hide: true, body: WalletResponse } },
     async (request) => {
       const presentation = presentationOf(request.body.vp_token);
       const { responseCode, enrolment } = await registry.walletRequests.answer(request.body.state, presentation);
