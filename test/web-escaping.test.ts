@@ -53,6 +53,8 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   renderErrorPage: { input: { nonce: 'n', error: 'invalid_request', description: 'Wrong.' } },
+  renderErrorCode: { input: { nonce: 'n', code: 'bad_request', status: 400, title: 'Bad request', meaning: 'Bad.' } },
+  renderErrorIndex: { input: { nonce: 'n', codes: [{ code: 'bad_request', status: 400, title: 'Bad request', meaning: 'Bad.' }] } },
   // oidc-provider builds and escapes its logout form itself; the page embeds it as markup.
   renderLogoutPage: { input: { nonce: 'n', form: '<form id="op.logoutForm"></form>', clientName: 'World' }, raw: ['form'] },
   renderLogoutDone: { input: { nonce: 'n', clientName: 'World' } },
