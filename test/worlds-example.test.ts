@@ -22,6 +22,8 @@ for (const engine of ENGINES) {
         headers: { authorization: `Bearer ${ada.sessionToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ handle: 'Ada' }),
       });
+      // It logs the address to open as it redirects to it (localhost), so following its log signs in.
+      assert.match(world.output(), new RegExp(`Example World listening on ${world.url} `));
     });
     after(async () => {
       world?.stop();

@@ -1,5 +1,6 @@
 /** The example world (examples/world/server.ts) as its own process, registered with a listening mvid. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { REPO_ROOT } from './engines.ts';
 import { freePort, registerWorld, type WorldsRuntime } from './worlds.ts';
 
@@ -26,6 +27,8 @@ async function waitFor(url: string, child: ChildProcess, log: () => string): Pro
 
 /** Registers "Example World" as its README does and starts it on a free localhost port. */
 export async function startExampleWorld(rt: WorldsRuntime): Promise<ExampleWorld> {
+  // The world imports @mvid/sdk as a world would (examples/world/package.json): build it.
+  execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'packages/sdk'], { cwd: REPO_ROOT });
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const world = await registerWorld(rt, {
