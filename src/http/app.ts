@@ -12,6 +12,7 @@ import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { TransparencyLog } from '../tlog/index.ts';
+import type { ModerationStatistics } from '../web/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
@@ -22,6 +23,7 @@ import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
 import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
+import { transparencyRoutes } from './routes/transparency.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -45,6 +47,8 @@ export interface AppDeps {
   disclosure?: DisclosureService;
   /** The transparency log, served read-only under /log/. */
   log: TransparencyLog;
+  /** Moderation figures for the transparency page, once the moderation service publishes them. */
+  moderationStatistics?: () => Promise<ModerationStatistics | null>;
 }
 
 declare module 'fastify' {
@@ -168,6 +172,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tlogRoutes);
   await app.register(worldsRoutes);
   await app.register(disclosureRoutes);
+  await app.register(transparencyRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

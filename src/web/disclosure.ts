@@ -1,12 +1,12 @@
 /**
- * Pages of lawful disclosure: the public transparency report, and the person's own
+ * Pages of lawful disclosure: the disclosure tables of the transparency page, the person's own
  * list of disclosures (shown only once each notification delay has ended). Inputs are
  * plain data, so these renderers depend on nothing but the layout.
  */
 import { html, type SafeHtml, unsafeRaw } from './html.ts';
 import { page } from './layout.ts';
 
-interface Counts {
+export interface TransparencyCounts {
   requests: number;
   emergencyRequests: number;
   approvals: number;
@@ -17,18 +17,7 @@ interface Counts {
   expiredRequests: number;
 }
 
-export interface TransparencyPageInput {
-  nonce: string;
-  generatedAt: string;
-  totals: Counts;
-  byAuthority: Array<Counts & { name: string; jurisdiction: string }>;
-  byJurisdiction: Array<Counts & { jurisdiction: string }>;
-  byOffenceCategory: Array<Counts & { category: string }>;
-  medianTimeToDecisionSeconds: number | null;
-  unverified: number;
-}
-
-const COLUMNS: Array<[keyof Counts, string]> = [
+export const TRANSPARENCY_COLUMNS: Array<[keyof TransparencyCounts, string]> = [
   ['requests', 'Requests'],
   ['emergencyRequests', 'Emergency'],
   ['approvals', 'Approvals'],
@@ -38,30 +27,24 @@ const COLUMNS: Array<[keyof Counts, string]> = [
   ['expiredRequests', 'Expired'],
 ];
 
-function table(caption: string, key: string, rows: Array<Counts & { label: string }>): SafeHtml {
+function table(caption: string, key: string, rows: Array<TransparencyCounts & { label: string }>): SafeHtml {
   if (rows.length === 0) return html`<p>${caption}: none yet.</p>`;
-  const head = html`<tr><th scope="col">${key}</th>${COLUMNS.map(([, t]) => html`<th scope="col">${t}</th>`)}</tr>`;
-  const body = rows.map((r) => html`<tr><th scope="row">${r.label}</th>${COLUMNS.map(([k]) => html`<td>${r[k]}</td>`)}</tr>`);
-  return html`<table><caption>${caption}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
+  const head = html`<tr><th scope="col">${key}</th>${TRANSPARENCY_COLUMNS.map(([, t]) => html`<th scope="col">${t}</th>`)}</tr>`;
+  const body = rows.map((r) => html`<tr><th scope="row">${r.label}</th>${TRANSPARENCY_COLUMNS.map(([k]) => html`<td>${r[k]}</td>`)}</tr>`);
+  return html`<div class="scroll"><table><caption>${caption}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
 }
 
-function duration(seconds: number | null): string {
-  if (seconds === null) return 'no decision yet';
-  if (seconds < 3600) return `${Math.round(seconds / 60)} minutes`;
-  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} hours`;
-  return `${(seconds / 86_400).toFixed(1)} days`;
-}
-
-export function renderTransparencyReport(input: TransparencyPageInput): string {
-  const t = input.totals;
-  const body = html`<h1>Lawful disclosure: transparency report</h1>
-<p>An authority learns who is behind a pseudonym only for a criminal offence, under a court order, after a quorum of independent trustees approves — and every step is an entry in mvid's public transparency log. Every figure below can be recomputed from the log entries and the public records at <a href="/disclosure/v1/transparency/records">/disclosure/v1/transparency/records</a>.</p>
-<p>${t.requests} requests (${t.emergencyRequests} emergencies), ${t.approvals} trustee approvals, ${t.denials} denials, ${t.releases} released, ${t.deniedRequests} refused, ${t.expiredRequests} expired. Median time to decision: ${duration(input.medianTimeToDecisionSeconds)}.${input.unverified > 0 && html` <strong class="error">${input.unverified} requests have no matching public record.</strong>`}</p>
-${table(
-  'By authority',
-  'Authority',
-  input.byAuthority.map((a) => ({ ...a, label: `${a.name} (${a.jurisdiction})` })),
-)}
+/** The disclosure figures by authority, jurisdiction and offence, as tables. */
+export function disclosureTables(input: {
+  byAuthority: Array<TransparencyCounts & { name: string; jurisdiction: string }>;
+  byJurisdiction: Array<TransparencyCounts & { jurisdiction: string }>;
+  byOffenceCategory: Array<TransparencyCounts & { category: string }>;
+}): SafeHtml {
+  return html`${table(
+    'By authority',
+    'Authority',
+    input.byAuthority.map((a) => ({ ...a, label: `${a.name} (${a.jurisdiction})` })),
+  )}
 ${table(
   'By jurisdiction',
   'Jurisdiction',
@@ -71,9 +54,7 @@ ${table(
   'By offence',
   'Offence category',
   input.byOffenceCategory.map((c) => ({ ...c, label: c.category.replaceAll('_', ' ') })),
-)}
-<p><small>Generated ${input.generatedAt}. JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.</small></p>`;
-  return page({ title: 'Transparency report', nonce: input.nonce, body });
+)}`;
 }
 
 export interface PersonDisclosuresPageInput {

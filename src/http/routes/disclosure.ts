@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MvidError, toBase64Url } from '../../core/index.ts';
 import type { NewAuthority } from '../../disclosure/index.ts';
-import { newNonce, renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from '../../web/index.ts';
+import { newNonce, renderPersonDisclosures, renderTrusteeConsole } from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
 import { ADMIN_SECURITY, PERSON_SECURITY, personOf, requireAdmin, requirePerson } from '../auth.ts';
 import { disclosureOf } from './disclosure-auth.ts';
@@ -146,12 +146,6 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
     },
     async () => d.publicRecords(),
   );
-
-  app.get('/transparency', { schema: { hide: true } }, async (_request, reply) => {
-    const nonce = newNonce();
-    const report = await d.transparencyReport();
-    return sendPage(reply, renderTransparencyReport({ nonce, ...report }), nonce, { cache: 'public, max-age=60' });
-  });
 
   app.get('/disclosure/trustee', { schema: { hide: true } }, async (_request, reply) => {
     const nonce = newNonce();

@@ -1,0 +1,55 @@
+/**
+ * The browser bundles (src/web/assets/, built by `npm run web:build` from src/web/browser/)
+ * are exactly what esbuild makes from today's sources, and the node:crypto and Buffer shims
+ * they run on compute what Node does: the bundles reuse src/tlog as it is.
+ */
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { ASSETS_DIR, buildBundles } from '../scripts/build-web.ts';
+import { Buffer as ShimBuffer } from '../src/web/browser/buffer-shim.ts';
+import * as shim from '../src/web/browser/node-crypto-shim.ts';
+
+it('every committed bundle is what npm run web:build makes from the current sources', async () => {
+  const built = await buildBundles();
+  assert.ok(built.size > 0);
+  for (const [file, text] of built) {
+    assert.equal(readFileSync(join(ASSETS_DIR, file), 'utf8'), text, `src/web/assets/${file} is out of date: run npm run web:build`);
+    assert.doesNotMatch(text, /\brequire\(|from\s*["']node:/, `${file} still needs Node`);
+  }
+});
+
+it('the node:crypto shim hashes and verifies Ed25519 as node:crypto does, and refuses forgeries', () => {
+  const data = new TextEncoder().encode('mvid checkpoint\n42\n');
+  assert.deepEqual(
+    new Uint8Array(shim.createHash('sha256').update(data).digest() as Uint8Array),
+    new Uint8Array(createHash('sha256').update(data).digest()),
+  );
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
+  const signature = new Uint8Array(sign(null, data, privateKey));
+  const key = shim.createPublicKey({ key: spki });
+  assert.equal(shim.verify(null, data, key, signature), true);
+  const forged = signature.slice();
+  forged[0] = (forged[0] as number) ^ 1;
+  assert.equal(shim.verify(null, data, key, forged), false);
+  assert.equal(shim.verify(null, new TextEncoder().encode('other'), key, signature), false);
+  assert.equal(shim.verify(null, data, key, signature.subarray(0, 10)), false);
+  assert.throws(() => shim.createHash('md5'));
+});
+
+it('the Buffer shim encodes and decodes as Buffer does', () => {
+  const bytes = Uint8Array.from({ length: 67 }, (_, i) => (i * 37) & 0xff);
+  for (const enc of ['hex', 'base64', 'base64url'] as const) {
+    const text = Buffer.from(bytes).toString(enc);
+    assert.equal(ShimBuffer.from(bytes).toString(enc), text, enc);
+    assert.deepEqual(new Uint8Array(ShimBuffer.from(text, enc)), bytes, enc);
+  }
+  assert.equal(ShimBuffer.from('héllo', 'utf8').toString(), 'héllo');
+  assert.equal(ShimBuffer.compare(bytes, bytes.slice()), 0);
+  assert.equal(ShimBuffer.compare(Uint8Array.of(1), Uint8Array.of(2)), -1);
+  assert.deepEqual(new Uint8Array(ShimBuffer.concat([Uint8Array.of(1), Uint8Array.of(2, 3)])), Uint8Array.of(1, 2, 3));
+  assert.deepEqual(new Uint8Array(ShimBuffer.from(bytes.buffer, 3, 4)), bytes.subarray(3, 7));
+});
