@@ -52,4 +52,6 @@ it('the Buffer shim encodes and decodes as Buffer does', () => {
   assert.equal(ShimBuffer.compare(Uint8Array.of(1), Uint8Array.of(2)), -1);
   assert.deepEqual(new Uint8Array(ShimBuffer.concat([Uint8Array.of(1), Uint8Array.of(2, 3)])), Uint8Array.of(1, 2, 3));
   assert.deepEqual(new Uint8Array(ShimBuffer.from(bytes.buffer, 3, 4)), bytes.subarray(3, 7));
+  assert.equal(ShimBuffer.from(bytes).readUInt32BE(5), Buffer.from(bytes).readUInt32BE(5));
+  assert.deepEqual(new Uint8Array(ShimBuffer.alloc(3)), new Uint8Array(3));
 });

@@ -47,6 +47,9 @@ class BrowserBuffer extends Uint8Array {
     if (encoding === 'base64url') return toBase64(this).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     return new TextDecoder().decode(this);
   }
+  readUInt32BE(offset = 0): number {
+    return new DataView(this.buffer, this.byteOffset, this.byteLength).getUint32(offset, false);
+  }
 }
 
 function wrap(bytes: Uint8Array): BrowserBuffer {
@@ -67,6 +70,9 @@ export const Buffer = {
       return wrap(new Uint8Array(value, offset, length ?? value.byteLength - offset).slice());
     }
     return wrap(Uint8Array.from(value as ArrayLike<number>));
+  },
+  alloc(size: number): BrowserBuffer {
+    return wrap(new Uint8Array(size));
   },
   concat(list: readonly Uint8Array[]): BrowserBuffer {
     const out = new Uint8Array(list.reduce((n, b) => n + b.length, 0));
