@@ -1,8 +1,9 @@
 /**
  * Bundles the browser code of src/web/browser/ with esbuild into src/web/assets/, the
  * scripts the pages load from 'self' under their strict CSP (`npm run web:build`). The
- * bundles reuse src/tlog and src/core as they are: `node:crypto` becomes
- * src/web/browser/node-crypto-shim.ts (@noble) and `Buffer` src/web/browser/buffer-shim.ts.
+ * bundles reuse src/tlog, src/core, src/crypto and src/disclosure as they are: `node:crypto`
+ * becomes src/web/browser/node-crypto-shim.ts (@noble) and `Buffer` src/web/browser/buffer-shim.ts;
+ * server-only modules an index file brings along (worker threads, files) load but throw if called.
  * Output is deterministic and committed; test/web-bundles.test.ts fails when a bundle is
  * not what this script makes from the current sources (`--check` says the same, exit 1).
  */
@@ -15,12 +16,18 @@ const BROWSER = join(ROOT, 'src', 'web', 'browser');
 export const ASSETS_DIR = join(ROOT, 'src', 'web', 'assets');
 
 /** Entry points: src/web/browser/<name>.ts becomes src/web/assets/<name>.js. */
-export const BUNDLES = ['transparency-verify'] as const;
+export const BUNDLES = ['transparency-verify', 'trustee-console'] as const;
 
 const nodeShims: Plugin = {
   name: 'mvid-node-shims',
   setup(b) {
     b.onResolve({ filter: /^(node:)?crypto$/ }, () => ({ path: join(BROWSER, 'node-crypto-shim.ts') }));
+    // Server-only modules that index files bring along (worker threads, files): present, unusable.
+    b.onResolve({ filter: /^node:(worker_threads|fs|path|os)$/ }, (args) => ({ path: args.path, namespace: 'unavailable' }));
+    b.onLoad({ filter: /.*/, namespace: 'unavailable' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, name) => () => { throw new Error('${args.path} ' + String(name) + ' is not available in a browser'); } });`,
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^node:/ }, (args) => ({
       errors: [{ text: `${args.path} has no browser shim (imported by ${args.importer})` }],
     }));

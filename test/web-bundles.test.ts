@@ -37,6 +37,10 @@ it('the node:crypto shim hashes and verifies Ed25519 as node:crypto does, and re
   assert.equal(shim.verify(null, data, key, forged), false);
   assert.equal(shim.verify(null, new TextEncoder().encode('other'), key, signature), false);
   assert.equal(shim.verify(null, data, key, signature.subarray(0, 10)), false);
+  assert.deepEqual(
+    new Uint8Array(shim.createHash('sha512').update(data).digest() as Uint8Array),
+    new Uint8Array(createHash('sha512').update(data).digest()),
+  );
   assert.throws(() => shim.createHash('md5'));
 });
 
@@ -54,4 +58,44 @@ it('the Buffer shim encodes and decodes as Buffer does', () => {
   assert.deepEqual(new Uint8Array(ShimBuffer.from(bytes.buffer, 3, 4)), bytes.subarray(3, 7));
   assert.equal(ShimBuffer.from(bytes).readUInt32BE(5), Buffer.from(bytes).readUInt32BE(5));
   assert.deepEqual(new Uint8Array(ShimBuffer.alloc(3)), new Uint8Array(3));
+});
+
+it('the shim seals and opens AES-256-GCM, HMAC, HKDF and scrypt as node:crypto does, and refuses a tampered message', async () => {
+  const { aesGcmOpen, aesGcmSeal } = await import('../src/crypto/symmetric.ts');
+  const node = await import('node:crypto');
+  const key = node.randomBytes(32);
+  const nonce = node.randomBytes(12);
+  const aad = new TextEncoder().encode('aad');
+  const message = new TextEncoder().encode('the court order');
+  const sealed = aesGcmSeal(key, nonce, message, aad);
+  const c = shim.createCipheriv('aes-256-gcm', key, nonce);
+  c.setAAD(aad);
+  assert.deepEqual(new Uint8Array([...c.update(message), ...c.final(), ...c.getAuthTag()]), sealed);
+  const open = (bytes: Uint8Array, extra = aad) => {
+    const d = shim.createDecipheriv('aes-256-gcm', key, nonce);
+    d.setAAD(extra);
+    d.setAuthTag(bytes.subarray(bytes.length - 16));
+    const body = d.update(bytes.subarray(0, bytes.length - 16));
+    d.final();
+    return new Uint8Array(body);
+  };
+  assert.deepEqual(open(sealed), message);
+  assert.deepEqual(aesGcmOpen(key, nonce, sealed, aad), message);
+  const tampered = sealed.slice();
+  tampered[0] = (tampered[0] as number) ^ 1;
+  assert.throws(() => open(tampered));
+  assert.throws(() => open(sealed, new TextEncoder().encode('other aad')));
+  assert.deepEqual(
+    new Uint8Array(shim.createHmac('sha256', key).update(message).digest()),
+    new Uint8Array(node.createHmac('sha256', key).update(message).digest()),
+  );
+  assert.deepEqual(
+    new Uint8Array(shim.hkdfSync('sha256', key, '', 'info', 42)),
+    new Uint8Array(node.hkdfSync('sha256', key, '', 'info', 42)),
+  );
+  const params = { N: 1024, r: 8, p: 1 };
+  const viaShim = await new Promise<Uint8Array>((resolve, reject) =>
+    shim.scrypt('pass', 'salt', 32, params, (e, d) => (e ? reject(e) : resolve(new Uint8Array(d)))),
+  );
+  assert.deepEqual(viaShim, new Uint8Array(node.scryptSync('pass', 'salt', 32, params)));
 });

@@ -211,7 +211,6 @@ it("a world's policy link cannot be a javascript: URL", () => {
 const RAW_ALLOWED: Record<string, number> = {
   'web/layout.ts': 1, // the stylesheet constant
   'web/passkey-script.ts': 2, // the two WebAuthn script constants
-  'web/disclosure.ts': 1, // the trustee console's script constant
   'web/oidc-pages.ts': 1, // oidc-provider's own logout form
 };
 

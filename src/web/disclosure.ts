@@ -3,7 +3,7 @@
  * list of disclosures (shown only once each notification delay has ended). Inputs are
  * plain data, so these renderers depend on nothing but the layout.
  */
-import { html, type SafeHtml, unsafeRaw } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 
 export interface TransparencyCounts {
@@ -31,7 +31,7 @@ function table(caption: string, key: string, rows: Array<TransparencyCounts & { 
   if (rows.length === 0) return html`<p>${caption}: none yet.</p>`;
   const head = html`<tr><th scope="col">${key}</th>${TRANSPARENCY_COLUMNS.map(([, t]) => html`<th scope="col">${t}</th>`)}</tr>`;
   const body = rows.map((r) => html`<tr><th scope="row">${r.label}</th>${TRANSPARENCY_COLUMNS.map(([k]) => html`<td>${r[k]}</td>`)}</tr>`);
-  return html`<div class="scroll"><table><caption>${caption}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${caption}"><table><caption>${caption}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
 }
 
 /** The disclosure figures by authority, jurisdiction and offence, as tables. */
@@ -85,66 +85,51 @@ ${items.length ? items : html`<p>No authority has received your identity — or,
   return page({ title: 'Disclosures', nonce: input.nonce, body });
 }
 
-/**
- * The trustee console: a read-only view of the review queue and of one request, for
- * reading the order's details in a browser. It decides nothing on purpose: approving
- * must go through the trustee's own client (`mvid trustee approve`), which verifies
- * the log itself — a page served by the server could not be trusted to.
- */
-const CONSOLE_SCRIPT = unsafeRaw(`
-const $ = (id) => document.getElementById(id);
-const show = (el, text) => { el.textContent = text; };
-async function api(path) {
-  const res = await fetch(path, { headers: { authorization: 'Bearer ' + $('token').value.trim(), accept: 'application/json' } });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body.detail || body.title || res.status);
-  return body;
-}
-function row(cells) { const tr = document.createElement('tr'); for (const c of cells) { const td = document.createElement('td'); if (c instanceof Node) td.append(c); else td.textContent = c; tr.append(td); } return tr; }
-async function load() {
-  const list = $('queue'); list.replaceChildren();
-  try {
-    const me = await api('/disclosure/v1/trustee/me');
-    show($('who'), 'Trustee ' + me.trusteeId + ' (#' + me.trusteeIndex + ') of set ' + me.trusteeSetId);
-    const { requests } = await api('/disclosure/v1/trustee/requests');
-    if (requests.length === 0) show($('status'), 'No open request.');
-    for (const r of requests) {
-      const b = document.createElement('button'); b.type = 'button'; b.textContent = 'Read';
-      b.addEventListener('click', () => open(r.id));
-      list.append(row([r.id, r.emergency ? 'EMERGENCY' : 'ordinary', r.status, r.expiresAt, r.myDecision || 'undecided', b]));
-    }
-  } catch (e) { show($('status'), 'Refused: ' + e.message); }
-}
-async function open(id) {
-  try {
-    const r = await api('/disclosure/v1/trustee/requests/' + encodeURIComponent(id));
-    const lines = [
-      'Authority: ' + r.authority.name + ' (' + r.authority.jurisdiction + '), ' + r.authority.contact,
-      'Offence: ' + r.offence.category + ' — ' + r.offence.statute + (r.offence.emergency ? ' — EMERGENCY' : ''),
-      'Court order: ' + r.courtOrder.court + ', ' + r.courtOrder.reference + ', ' + r.courtOrder.date + ' (document SHA-256 ' + r.courtOrder.documentSha256 + ')',
-      'Target: ' + r.subject.target + ' in world ' + r.subject.worldId,
-      'Field groups: ' + r.offence.fieldGroups.join(', ') + '; notification after ' + r.offence.notificationDelayDays + ' days',
-      'Progress: ' + r.approvals + ' approvals, ' + r.denials + ' denials, ' + r.shares + ' shares of ' + r.threshold + ' needed',
-      'Log: ' + r.events.map((e) => e.type + '@' + e.index).join(', '),
-      '',
-      'To decide, verify and act with your own client:',
-      '  mvid trustee review  --state STATE --request ' + r.id + ' --out-document order.pdf',
-      '  mvid trustee approve --state STATE --request ' + r.id + ' --share SHARE.json --statement "…"',
-      '  mvid trustee deny    --state STATE --request ' + r.id + ' --reason disproportionate --statement "…"',
-    ];
-    show($('detail'), lines.join('\\n'));
-  } catch (e) { show($('status'), 'Refused: ' + e.message); }
-}
-$('load').addEventListener('click', load);
-`);
+const DENIAL_REASON_LABELS: Array<[string, string]> = [
+  ['insufficient_basis', 'Insufficient basis'],
+  ['not_an_offence', 'Not an offence'],
+  ['order_invalid', 'The order is invalid'],
+  ['disproportionate', 'Disproportionate'],
+  ['other', 'Other (say why in the statement)'],
+];
 
+/**
+ * The trustee console. The page is a shell; its script (src/web/browser/trustee-console.ts)
+ * is the trustee client of `mvid trustee`, run in the browser: it opens the trustee's state
+ * and share files locally, verifies the request against the log itself, decrypts the order
+ * there, and sends only decisions and sealed partial decryptions. No form posts to the
+ * server (requests carry the trustee's bearer token, not a cookie), so there is no CSRF.
+ */
 export function renderTrusteeConsole(input: { nonce: string }): string {
   const body = html`<h1>Trustee console</h1>
-<p>Read the requests addressed to your trustee set. This page decides nothing: approve or deny with <code>mvid trustee</code>, which checks the public log itself before your share is ever used.</p>
-<p><label>Your trustee token <input id="token" type="password" autocomplete="off" size="48"></label> <button id="load" type="button" class="primary">Show my queue</button></p>
+<p class="notice"><strong>Your share file never leaves this computer.</strong> This page opens your state file and your share file in your browser, checks the request against the public log here, and sends the server only your decision and the partial decryptions, sealed to the authority. Nothing you choose below is uploaded.</p>
+<noscript><p>The console needs JavaScript: it does the cryptography in your browser. Without it, use <code>mvid trustee review|approve|deny</code>.</p></noscript>
+<div id="console" hidden>
+<h2>1. Open your state file</h2>
+<p class="field"><label for="state-file">Trustee state file</label><small>The file <code>mvid trustee enrol</code> wrote: your token, your document key, the log key you pinned and the last checkpoint you saw.</small><input id="state-file" type="file" accept="application/json,.json"></p>
+<p><button id="load" type="button" class="primary">Show my queue</button></p>
 <p id="who"></p>
+<p id="save-state-row" hidden><a id="save-state" href="#" download="trustee-state.json">Save your updated state file</a> (it remembers the newest checkpoint you verified; replace your old file with it).</p>
 <p id="status" role="status" aria-live="polite"></p>
-<table><caption>Review queue</caption><thead><tr><th scope="col">Request</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">Open until</th><th scope="col">Your decision</th><th scope="col"></th></tr></thead><tbody id="queue"></tbody></table>
-<pre id="detail"></pre>`;
-  return page({ title: 'Trustee console', nonce: input.nonce, body, script: CONSOLE_SCRIPT });
+<div class="scroll" tabindex="0" role="region" aria-label="Review queue"><table><caption>Review queue</caption><thead><tr><th scope="col">Request</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">Open until</th><th scope="col">Your decision</th><th scope="col">Action</th></tr></thead><tbody id="queue"></tbody></table></div>
+<h2>2. Verification, step by step</h2>
+<ol id="steps" class="steps"></ol>
+<section id="decide" hidden aria-labelledby="decide-heading">
+<h2 id="decide-heading">3. Decide</h2>
+<dl id="facts"></dl>
+<p>The court order: <a id="document" href="#">download the decrypted document</a></p>
+<pre id="document-text"></pre>
+<p class="field"><label for="statement">Your statement of reasons</label><small>Logged with your decision (as a commitment) and shown to the authority.</small><input id="statement" type="text" value=""></p>
+<fieldset><legend>Approve</legend>
+<p class="field"><label for="share-file">Your share file</label><small>Opened here with your passphrase; used to compute your partial decryption; never uploaded.</small><input id="share-file" type="file" accept="application/json,.json"></p>
+<p class="field"><label for="passphrase">Share passphrase</label><input id="passphrase" type="password" autocomplete="off"></p>
+<p><button id="approve" type="button" class="primary">Approve and send my partial decryption</button></p>
+</fieldset>
+<fieldset><legend>Deny</legend>
+<p class="field"><label for="reason">Reason</label><select id="reason">${DENIAL_REASON_LABELS.map(([v, l]) => html`<option value="${v}">${l}</option>`)}</select></p>
+<p><button id="deny" type="button" class="danger">Deny</button></p>
+</fieldset>
+</section>
+</div>`;
+  return page({ title: 'Trustee console', nonce: input.nonce, body, bundles: ['trustee-console.js'] });
 }

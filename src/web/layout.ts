@@ -44,7 +44,7 @@ details{margin:1rem 0}
 table{border-collapse:collapse}td,th{padding:.25rem .5rem;text-align:left;border-bottom:1px solid #8884}
 main{overflow-wrap:break-word}td,code,dd{overflow-wrap:anywhere}pre{white-space:pre-wrap}input{max-width:100%;box-sizing:border-box}
 .field label{display:block;font-weight:600}.field small{display:block;color:#555}
-input[type=text],input[type=email],input[type=date]{font:inherit;padding:.4rem;border:1px solid #555;border-radius:.4rem;width:100%;max-width:24rem;box-sizing:border-box}
+input[type=text],input[type=email],input[type=date],input[type=password],select{font:inherit;padding:.4rem;border:1px solid #555;border-radius:.4rem;width:100%;max-width:24rem;box-sizing:border-box}
 .notice{border-left:4px solid #1d4e89;padding-left:.75rem}
 form.inline{display:inline}
 button.danger{background:#a40000;color:#fff;border-color:#a40000}

@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { loadConfig } from '../../src/config/index.ts';
+import type { ShareFile } from '../../src/crypto/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { devPresentation, loadDevIssuerKey, type PidClaims } from '../../src/registry/index.ts';
@@ -36,6 +37,8 @@ export interface WorldsRuntime extends Runtime {
   adminToken: string;
   /** Birthdates (and other attributes) the registry would hold, by person id. */
   attributes: Map<string, PersonAttributes>;
+  /** The active trustee set's share files by trustee (passphrases: passphraseOf in registry.ts). */
+  shareFiles: Map<string, ShareFile>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     url,
     adminToken,
     attributes,
+    shareFiles: new Map(dealt.shareFiles.map((f) => [f.trusteeId, f.file])),
     async stop() {
       await runtime.close();
       await database.drop();
