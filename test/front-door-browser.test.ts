@@ -88,6 +88,7 @@ describe('the front door in a browser', { skip: NO_CHROMIUM }, () => {
     // The other pages a person or an auditor reaches, and a browser's error page.
     for (const [path, name] of [
       ['/account/disclosures', 'disclosures'],
+      ['/account/enrol/wallet', 'wallet-request'],
       ['/transparency', 'transparency'],
       ['/disclosure/trustee', 'trustee-console'],
       ['/no/such/page', 'not-found'],

@@ -151,6 +151,7 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   renderFirstPasskey: { input: { nonce: 'n', csrf: 'c' } },
+  renderWalletRequest: { input: { nonce: 'n', requestUrl: 'openid4vp://?client_id=x', minutes: 10 } },
   renderProblemPage: { input: { nonce: 'n', status: 400, title: 'Bad', detail: 'Wrong.', code: 'bad_request', requestId: 'r1' } },
   renderHome: { input: { nonce: 'n', publicUrl: 'http://localhost:8080', engine: 'sqlite', logSize: 3, version: '0.1.0' } },
 };

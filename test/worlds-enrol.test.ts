@@ -7,7 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { keyDirOf } from '../src/keys/index.ts';
+import { devPresentation, loadDevIssuerKey } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
+import { personClaims } from './support/registry.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
 import { startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
@@ -112,6 +115,77 @@ for (const engine of ENGINES) {
       assert.match(String(api.headers['content-type']), /problem\+json/);
     });
 
+    /** The wallet's part: a PID presentation answering the request in `link`, posted to its response_uri. */
+    async function walletAnswers(link: string, claims = personClaims(), nonce?: string) {
+      const params = new URL(link).searchParams;
+      assert.equal(params.get('response_mode'), 'direct_post');
+      assert.equal(params.get('client_id'), rt.url);
+      const query = JSON.parse(params.get('dcql_query') ?? '{}');
+      assert.equal(query.credentials[0].meta.vct_values[0], 'urn:eudi:pid:1');
+      const key = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
+      const presentation = await devPresentation(key, claims, {
+        nonce: nonce ?? (params.get('nonce') as string),
+        audience: params.get('client_id') as string,
+        now: rt.clock.now(),
+      });
+      return rt.app.inject({
+        method: 'POST',
+        url: new URL(params.get('response_uri') as string).pathname,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        payload: new URLSearchParams({
+          vp_token: JSON.stringify({ pid: [presentation] }),
+          state: params.get('state') as string,
+        }).toString(),
+      });
+    }
+
+    async function openWalletRequest() {
+      const r = await rt.app.inject({ method: 'GET', url: '/account/enrol/wallet', headers: { accept: HTML } });
+      assert.equal(r.statusCode, 200);
+      const link = /href="(openid4vp:\/\/[^"]+)"/.exec(r.body)?.[1]?.replaceAll('&amp;', '&');
+      assert.ok(link, 'the page links to the wallet');
+      return { link, cookie: cookiesOf(r.headers) };
+    }
+
+    it('enrols from a wallet on the same device: only the browser that started it, with the code, gets the session', async () => {
+      const { link, cookie } = await openWalletRequest();
+      const answered = await walletAnswers(link);
+      assert.equal(answered.statusCode, 200, answered.body);
+      const back = new URL(answered.json().redirect_uri);
+      assert.equal(back.origin, rt.url);
+      const done = `${back.pathname}${back.search}`;
+      // Someone else's browser (no cookie, or another request's cookie) and a wrong code get nothing.
+      const other = await openWalletRequest();
+      for (const [c, url] of [
+        ['', done],
+        [other.cookie, done],
+        [cookie, `${back.pathname}?response_code=wrong`],
+      ] as const) {
+        const r = await rt.app.inject({ method: 'GET', url, headers: { accept: HTML, cookie: c } });
+        assert.ok([404, 409].includes(r.statusCode), r.body);
+        assert.equal(cookiesOf(r.headers).includes('mvid_session'), false);
+      }
+      const r = await rt.app.inject({ method: 'GET', url: done, headers: { accept: HTML, cookie } });
+      assert.equal(r.statusCode, 303, r.body);
+      assert.equal(r.headers.location, '/account/welcome');
+      assert.match(cookiesOf(r.headers), /mvid_session=mvb_/);
+      const again = await rt.app.inject({ method: 'GET', url: done, headers: { accept: HTML, cookie } });
+      assert.equal(again.statusCode, 404, 'the code is single use');
+    });
+
+    it("refuses a wallet's answer to another request, a second answer, and an unknown request", async () => {
+      const { link } = await openWalletRequest();
+      const other = await openWalletRequest();
+      const wrongNonce = await walletAnswers(link, personClaims(), new URL(other.link).searchParams.get('nonce') as string);
+      assert.equal(wrongNonce.statusCode, 401);
+      assert.equal(wrongNonce.json().code, 'kb_nonce_mismatch');
+      assert.equal((await walletAnswers(link)).statusCode, 200);
+      const second = await walletAnswers(link);
+      assert.equal(second.statusCode, 409, 'a request is answered once');
+      const unknown = await walletAnswers(link.replace(/state=[^&]+/, 'state=nope'));
+      assert.equal(unknown.statusCode, 404);
+    });
+
     it('shows the form again, with what was typed, when a field is wrong', async () => {
       const { cookie, csrf } = await openForm();
       const r = await post(cookie, { csrf, ...FORM, birthdate: '2990-01-01', given_name: '<b>Grace</b>' });
@@ -123,6 +197,20 @@ for (const engine of ENGINES) {
   });
 }
 
+describe('enrolment in the browser before any trustee set exists', () => {
+  let rt: TestRuntime;
+  before(async () => {
+    rt = await startTestRuntime('sqlite');
+  });
+  after(async () => rt.stop());
+
+  it('says so on the form, before the person types anything', async () => {
+    const page = await rt.app.inject({ method: 'GET', url: '/account/enrol', headers: { accept: HTML } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /role="alert">This server cannot enrol anyone yet: it has no trustee set/);
+  });
+});
+
 describe('enrolment in the browser in production mode', () => {
   let rt: TestRuntime;
   before(async () => {
@@ -133,7 +221,8 @@ describe('enrolment in the browser in production mode', () => {
   it('explains that a wallet PID is needed and refuses the development form', async () => {
     const page = await rt.app.inject({ method: 'GET', url: '/account/enrol', headers: { accept: HTML } });
     assert.equal(page.statusCode, 200);
-    assert.match(page.body, /OpenID4VP/);
+    assert.match(page.body, /href="\/account\/enrol\/wallet"/);
+    assert.match(page.body, /OpenID for Verifiable Presentations/);
     assert.doesNotMatch(page.body, /Development mode|<form/);
     // A valid pre-session token (the sign-in page's) still enrols no one with a development PID.
     const signIn = await rt.app.inject({ method: 'GET', url: '/account', headers: { accept: HTML } });

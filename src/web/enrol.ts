@@ -31,7 +31,9 @@ export function renderEnrol(input: EnrolPageInput): string {
   if (input.mode === 'production') {
     const body = html`<h1>Create your mvid identity</h1>
 <p>mvid checks who you are once, from the <strong>person identification data (PID)</strong> in your identity wallet — for example the EU Digital Identity Wallet of your country. Worlds never see it: each sees only a pseudonym of its own and the attributes you agree to show.</p>
-<p>Enrolment from a wallet uses OpenID for Verifiable Presentations (OpenID4VP). This server does not offer it in the browser yet: your wallet or the enrolment app of your provider presents the PID to <code>/registry/v1/enrolments</code>.</p>
+${input.error && html`<p class="error" role="alert">${input.error}</p>`}
+<p><a class="button primary" href="/account/enrol/wallet">Present my PID from my wallet</a></p>
+<p>Your wallet asks you to share your PID with this mvid (OpenID for Verifiable Presentations), then brings you back here to add a passkey.</p>
 <p>Already enrolled? <a href="/account">Sign in with your passkey</a>.</p>`;
     return page({ title: 'Create your identity', nonce: input.nonce, body });
   }
@@ -50,8 +52,20 @@ ${field('email', 'Email', v.email, { type: 'email', autocomplete: 'email', requi
 <p>Your legal identity is sealed for a quorum of independent trustees and never shown to worlds. Next you add a passkey: that is how you sign in.</p>
 <button class="primary" type="submit">Create my identity</button>
 </form>
+<p>Have an identity wallet? <a href="/account/enrol/wallet">Present a PID from your wallet</a> instead.</p>
 <p>Already enrolled? <a href="/account">Sign in with your passkey</a>.</p>`;
   return page({ title: 'Create your identity', nonce: input.nonce, body });
+}
+
+/** The OpenID4VP request, as a link that opens the wallet on this device. */
+export function renderWalletRequest(input: { nonce: string; requestUrl: string; minutes: number }): string {
+  const body = html`<h1>Present your PID from your wallet</h1>
+<p><a class="button primary" href="${input.requestUrl}">Open my wallet</a></p>
+<p>Your identity wallet opens on this device and asks you to share your person identification data with this mvid. After you agree, it brings you back to this browser to add your first passkey. The request is valid ${input.minutes} minutes; reload this page for a new one.</p>
+<p>Only this browser can finish the enrolment it started: if you send this link to someone else, their wallet would enrol them, not you.</p>
+<p><small>A wallet on another device (by QR code) is not offered yet.</small></p>
+<p><a href="/account/enrol">Back</a></p>`;
+  return page({ title: 'Present your PID', nonce: input.nonce, body });
 }
 
 /** Right after enrolment: register the first passkey, the only way back in. */

@@ -17,5 +17,5 @@ export { webAsset } from './assets.ts';
 export type { WebAsset } from './assets.ts';
 export { renderHome } from './home.ts';
 export type { HomePageInput } from './home.ts';
-export { renderEnrol, renderFirstPasskey, renderProblemPage } from './enrol.ts';
+export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest } from './enrol.ts';
 export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';

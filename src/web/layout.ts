@@ -36,7 +36,8 @@ body{max-width:40rem;margin:2rem auto;padding:0 1rem}
 main{border:1px solid #8886;border-radius:.75rem;padding:1.5rem}
 h1{font-size:1.5rem;margin-top:0}
 button{font:inherit;padding:.5rem 1.25rem;border-radius:.5rem;border:1px solid #555;cursor:pointer;margin:.25rem .5rem .25rem 0}
-button.primary{background:#1d4e89;color:#fff;border-color:#1d4e89}
+button.primary,a.button.primary{background:#1d4e89;color:#fff;border-color:#1d4e89}
+a.button{display:inline-block;padding:.5rem 1.25rem;border-radius:.5rem;border:1px solid #555;text-decoration:none}
 fieldset{border:1px solid #8886;border-radius:.5rem;margin:1rem 0}
 .claim{margin:.5rem 0}.claim small{display:block;color:#555;margin-left:1.75rem}
 .error{color:#a40000;font-weight:600}

@@ -11,6 +11,7 @@ import * as m0030 from './0030_worlds.ts';
 import * as m0040 from './0040_tlog.ts';
 import * as m0050 from './0050_disclosure.ts';
 import * as m0095 from './0095_credentials_attested_claims.ts';
+import * as m0096 from './0096_registry_wallet_requests.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0040_tlog', up: m0040.up },
   { name: '0050_disclosure', up: m0050.up },
   { name: '0095_credentials_attested_claims', up: m0095.up },
+  { name: '0096_registry_wallet_requests', up: m0096.up },
 ];
