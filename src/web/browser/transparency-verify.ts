@@ -4,8 +4,8 @@
  * pins the log key and checks every entry; later visits check the new checkpoint's
  * signature and its consistency with the one verified last time, then only the new entries.
  */
-import { systemClock } from '../../core/clock.ts';
-import { type MonitorState, verifyLog } from '../../tlog/monitor.ts';
+import { systemClock } from '../../core/index.ts';
+import { type MonitorState, verifyLog } from '../../tlog/index.ts';
 import { byId, create, origin, storage } from './dom.ts';
 
 const STATE_KEY = 'mvid.log-monitor.v1';

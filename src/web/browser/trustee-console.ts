@@ -5,9 +5,8 @@
  * page makes goes through TrusteeClient (the token from the state file, JSON bodies it
  * builds: decisions, and partial decryptions sealed to the authority).
  */
-import { decryptShareFile } from '../../crypto/sharefile.ts';
-import { TrusteeClient, type TrusteeClientState } from '../../disclosure/trustee-client.ts';
-import type { DenialReason } from '../../disclosure/types.ts';
+import { decryptShareFile } from '../../crypto/index.ts';
+import { type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
 import { byId, create, type El, origin } from './dom.ts';
 
 interface FileInput extends El {
