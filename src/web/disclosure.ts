@@ -133,3 +133,58 @@ export function renderTrusteeConsole(input: { nonce: string }): string {
 </div>`;
   return page({ title: 'Trustee console', nonce: input.nonce, body, bundles: ['trustee-console.js'] });
 }
+
+export interface AuthorityConsoleInput {
+  nonce: string;
+  /** Offence categories an authority may cite (src/disclosure's list). */
+  categories: readonly string[];
+  fieldGroups: readonly string[];
+  today: string;
+}
+
+/**
+ * The authority console. Its script (src/web/browser/authority.ts) is the authority
+ * client of `mvid authority`, run in the browser: the court order is encrypted here, the
+ * release is opened here with the key file, which is never uploaded. Requests carry the
+ * authority's bearer token, not a cookie, so no form here posts with ambient credentials.
+ */
+export function renderAuthorityConsole(input: AuthorityConsoleInput): string {
+  const field = (id: string, label: string, control: SafeHtml, hint?: string) =>
+    html`<p class="field"><label for="${id}">${label}</label>${hint && html`<small>${hint}</small>`}${control}</p>`;
+  const body = html`<h1>Authority console</h1>
+<p class="notice"><strong>Your key file never leaves this computer.</strong> The court order is encrypted in your browser to the trustees; a release is opened in your browser with your authority key, after the same checks <code>mvid authority fetch</code> makes.</p>
+<noscript><p>The console needs JavaScript: it does the cryptography in your browser. Without it, use <code>mvid authority request|status|fetch</code>.</p></noscript>
+<div id="authority-console" hidden>
+${field('token', 'Your authority token', html`<input id="token" type="password" autocomplete="off">`, 'Issued once by the operator (mvid authorities add).')}
+${field('log-key', "The log's key (optional)", html`<input id="log-key" type="text" autocomplete="off">`, 'Obtained out of band; with it, the inclusion of your request in the log is verified here.')}
+<h2>File a request</h2>
+${field('world', 'World (client id)', html`<input id="world" type="text">`)}
+${field('target', 'Pseudonym or handle in that world', html`<input id="target" type="text">`)}
+${field('category', 'Offence', html`<select id="category">${input.categories.map((c) => html`<option value="${c}">${c.replaceAll('_', ' ')}</option>`)}</select>`)}
+${field('statute', 'Statute', html`<input id="statute" type="text">`, 'The provision of law defining the offence.')}
+${field('court', 'Court', html`<input id="court" type="text">`)}
+${field('reference', 'Order reference', html`<input id="reference" type="text">`)}
+${field('order-date', 'Order date', html`<input id="order-date" type="date" value="${input.today}">`)}
+${field('order-document', 'The court order document', html`<input id="order-document" type="file">`, 'Encrypted here; the server stores its ciphertext and hash.')}
+<fieldset><legend>Field groups ordered</legend>${input.fieldGroups.map(
+    (g, i) =>
+      html`<div class="claim"><input id="group-${g}" type="checkbox"${i === 0 && html` checked`}> <label for="group-${g}">${g.replaceAll('_', ' ')}</label></div>`,
+  )}</fieldset>
+${field('delay', 'Notification delay (days)', html`<input id="delay" type="text" inputmode="numeric" value="30">`, 'When the person is told; longer needs a new quorum.')}
+<div class="claim"><input id="emergency" type="checkbox"> <label for="emergency">Emergency (threat to life): a shorter clock, the same quorum</label></div>
+<p><button id="file" type="button" class="primary">Encrypt the order and file</button></p>
+<p id="file-status" role="status" aria-live="polite"></p>
+<h2>Follow a request</h2>
+${field('request-id', 'Request', html`<input id="request-id" type="text">`)}
+<p><button id="check" type="button">Check progress</button></p>
+<p id="progress-status" role="status" aria-live="polite"></p>
+<dl id="progress"></dl>
+<h2>Fetch and decrypt the release</h2>
+${field('key-file', 'Your authority key file', html`<input id="key-file" type="file" accept="application/json,.json">`, 'The file mvid authority keygen wrote; read by your browser only.')}
+<div class="claim"><input id="receipt" type="checkbox" checked> <label for="receipt">Log a receipt once it is opened</label></div>
+<p><button id="release" type="button" class="primary">Fetch and decrypt</button></p>
+<p id="release-status" role="status" aria-live="polite"></p>
+<dl id="released"></dl>
+</div>`;
+  return page({ title: 'Authority console', nonce: input.nonce, body, bundles: ['authority.js'] });
+}

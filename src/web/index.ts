@@ -9,8 +9,8 @@ export { renderErrorPage, renderLogoutPage, renderLogoutDone } from './oidc-page
 export { postButton, renderAccount, renderAccountClosed, renderCloseAccount, renderPasskeySetup, when } from './account.ts';
 export type { AccountPageInput, AccountWorld } from './account.ts';
 export { passkeyScript } from './passkey-script.ts';
-export { renderPersonDisclosures, renderTrusteeConsole } from './disclosure.ts';
-export type { PersonDisclosuresPageInput, TransparencyCounts } from './disclosure.ts';
+export { renderAuthorityConsole, renderPersonDisclosures, renderTrusteeConsole } from './disclosure.ts';
+export type { AuthorityConsoleInput, PersonDisclosuresPageInput, TransparencyCounts } from './disclosure.ts';
 export { renderTransparencyReport, transparencyCsv } from './transparency.ts';
 export type { DisclosureStatistics, ModerationStatistics, TransparencyLogView, TransparencyPageInput } from './transparency.ts';
 export { webAsset } from './assets.ts';

@@ -1,19 +1,22 @@
 /**
- * Three trustees decide in their consoles in Chromium: each opens the state file
+ * Lawful disclosure in Chromium, from the authority's page and the trustees' consoles.
+ * The authority files a request in its page (the court order encrypted in the browser).
+ * Three trustees decide in their consoles: each opens the state file
  * `mvid trustee enrol` wrote, sees the request verified step by step (inclusion,
  * checkpoint signature, witnesses, consistency with last seen) with the court order
  * decrypted in the browser, opens their share file with its passphrase and approves;
- * the third approval releases to the authority. No request body ever carries share
- * material (the share file, its passphrase, or the share itself). axe and 390 px on the
- * console; screenshots in test-results/trustee-console/. One engine (the disclosure HTTP
- * suites cover both).
+ * the third approval releases to the authority, which fetches and decrypts the release in
+ * its page with its key file. No request body ever carries share material (the share
+ * file, its passphrase, or the share itself) nor the authority's secret key. axe and
+ * 390 px on both consoles; screenshots in test-results/trustee-console/ and
+ * test-results/authority/. One engine (the disclosure HTTP suites cover both).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { toBase64Url, toHex } from '../src/core/index.ts';
-import { decryptShareFile, generateRecipientKeyPair } from '../src/crypto/index.ts';
-import { AuthorityClient, TrusteeClient, type TrusteeClientState } from '../src/disclosure/index.ts';
+import { decryptShareFile } from '../src/crypto/index.ts';
+import { newAuthorityKey, TrusteeClient, type TrusteeClientState } from '../src/disclosure/index.ts';
 import { axe, horizontalOverflow, launchChromium, NO_CHROMIUM, screenshot } from './support/browser.ts';
 import { passphraseOf } from './support/registry.ts';
 import { enrolPerson, registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
@@ -21,10 +24,15 @@ import { enrolPerson, registerWorld, startWorldsRuntime, type WorldsRuntime } fr
 const SERIOUS = ['serious', 'critical'];
 const DECIDING = ['alice', 'bob', 'carol'];
 
-describe('the trustee console in a browser', { skip: NO_CHROMIUM }, () => {
+describe('the disclosure consoles in a browser', { skip: NO_CHROMIUM }, () => {
   let rt: WorldsRuntime;
   let browser: Browser;
   let requestId: string;
+  let authorityToken: string;
+  let worldId: string;
+  let handle: string;
+  let givenName: string;
+  const authorityKey = newAuthorityKey();
   const states = new Map<string, TrusteeClientState>();
   const order = 'Amtsgericht Tiergarten, Beschluss 351 Gs 1234/26: disclose the name of the user tom_on_the_moon.';
   before(async () => {
@@ -34,8 +42,9 @@ describe('the trustee console in a browser', { skip: NO_CHROMIUM }, () => {
     const admin = { authorization: `Bearer ${rt.adminToken}`, 'content-type': 'application/json' };
     const world = await registerWorld(rt, { name: 'Moonbase', redirectUris: ['https://moonbase.example/cb'], claims: [] });
     const tom = await enrolPerson(rt);
-    const handle = await rt.worlds.handles.claim(world.clientId, tom.personId, 'tom_on_the_moon');
-    const pair = generateRecipientKeyPair();
+    worldId = world.clientId;
+    givenName = tom.claims.given_name;
+    handle = await rt.worlds.handles.claim(world.clientId, tom.personId, 'tom_on_the_moon');
     const authority = (await (
       await fetch(`${rt.url}/admin/v1/authorities`, {
         method: 'POST',
@@ -44,7 +53,7 @@ describe('the trustee console in a browser', { skip: NO_CHROMIUM }, () => {
           name: 'Landeskriminalamt Berlin',
           jurisdiction: 'DE',
           contact: 'lka@police.example',
-          encryptionKey: pair.publicKey,
+          encryptionKey: authorityKey.publicKey,
         }),
       })
     ).json()) as { token: string };
@@ -57,17 +66,7 @@ describe('the trustee console in a browser', { skip: NO_CHROMIUM }, () => {
       const { token } = (await res.json()) as { token: string };
       states.set(name, await TrusteeClient.enrol({ url: rt.url, token, fetch }));
     }
-    const today = new Date().toISOString().slice(0, 10);
-    const accepted = await new AuthorityClient({ url: rt.url, token: authority.token, fetch }).file({
-      target: { worldId: world.clientId, pseudonym: handle },
-      offence: { category: 'threat_to_life', statute: 'StGB § 241 (Bedrohung)' },
-      courtOrder: { court: 'Amtsgericht Tiergarten', reference: '351 Gs 1234/26', date: today, fieldGroups: ['name_birth'] },
-      fieldGroups: ['name_birth'],
-      notificationDelayDays: 30,
-      document: new TextEncoder().encode(order),
-    });
-    requestId = accepted.requestId;
-    await rt.tlog.integrate();
+    authorityToken = authority.token;
     browser = await launchChromium();
   });
   after(async () => {
@@ -75,7 +74,35 @@ describe('the trustee console in a browser', { skip: NO_CHROMIUM }, () => {
     await rt?.stop();
   });
 
-  it('three trustees verify and approve in their consoles; no request body carries share material', async () => {
+  it('the authority files in its page, three trustees approve in their consoles, the authority decrypts in its page', async () => {
+    const authorityContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const authorityPage = await authorityContext.newPage();
+    const authorityBodies: string[] = [];
+    authorityPage.on('request', (r) => {
+      const body = r.postData();
+      if (body !== null) authorityBodies.push(body);
+    });
+    await authorityPage.goto(`${rt.url}/disclosure/authority`);
+    await authorityPage.getByText('Your key file never leaves this computer.').waitFor();
+    assert.deepEqual(await axe(authorityPage, SERIOUS), [], 'axe (authority)');
+    assert.equal(await horizontalOverflow(authorityPage), 0, 'the authority console overflows 390 px');
+    await screenshot(authorityPage, 'authority', '01-console');
+    await authorityPage.getByLabel('Your authority token').fill(authorityToken);
+    await authorityPage.getByLabel('World (client id)').fill(worldId);
+    await authorityPage.getByLabel('Pseudonym or handle in that world').fill(handle);
+    await authorityPage.getByLabel('Offence').selectOption('threat_to_life');
+    await authorityPage.getByLabel('Statute').fill('StGB § 241 (Bedrohung)');
+    await authorityPage.getByLabel('Court', { exact: true }).fill('Amtsgericht Tiergarten');
+    await authorityPage.getByLabel('Order reference').fill('351 Gs 1234/26');
+    await authorityPage.setInputFiles('#order-document', { name: 'order.txt', mimeType: 'text/plain', buffer: Buffer.from(order) });
+    await authorityPage.getByRole('button', { name: 'Encrypt the order and file' }).click();
+    await authorityPage.waitForSelector('#file-status:is(:has-text("Filed:"), :has-text("Refused"))', { timeout: 30_000 });
+    assert.match((await authorityPage.locator('#file-status').textContent()) ?? '', /^Filed: request /);
+    requestId = await authorityPage.getByLabel('Request', { exact: true }).inputValue();
+    assert.ok(!authorityBodies.some((b) => b.includes(order)), 'the order document left the browser in the clear');
+    await screenshot(authorityPage, 'authority', '02-filed');
+    await rt.tlog.integrate();
+
     for (const [n, name] of DECIDING.entries()) {
       const shareFile = rt.shareFiles.get(name);
       const share = await decryptShareFile(shareFile, passphraseOf(name));
@@ -142,9 +169,22 @@ describe('the trustee console in a browser', { skip: NO_CHROMIUM }, () => {
       assert.deepEqual(errors, []);
       await context.close();
     }
-    const view = await fetch(`${rt.url}/disclosure/v1/trustee/requests/${requestId}`, {
-      headers: { authorization: `Bearer ${states.get('alice')?.token}` },
+    await authorityPage.getByRole('button', { name: 'Check progress' }).click();
+    await authorityPage.waitForSelector(`#progress-status:has-text("Request ${requestId}: released")`);
+    await authorityPage.setInputFiles('#key-file', {
+      name: 'authority.key',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ format: 'mvid-authority-key', ...authorityKey })),
     });
-    assert.equal(((await view.json()) as { status: string }).status, 'released');
+    await authorityPage.getByRole('button', { name: 'Fetch and decrypt' }).click();
+    await authorityPage.waitForSelector('#release-status:is(:has-text("Opened"), :has-text("Refused"))', { timeout: 60_000 });
+    const opened = (await authorityPage.locator('#release-status').textContent()) ?? '';
+    assert.match(opened, /^Opened 1 field group\(s\) in your browser\. Receipt logged at \d+/, opened);
+    assert.match((await authorityPage.locator('#released').textContent()) ?? '', new RegExp(`given_name: ${givenName}`));
+    assert.deepEqual(await axe(authorityPage, SERIOUS), [], 'axe (authority, released)');
+    assert.equal(await horizontalOverflow(authorityPage), 0, 'the opened release overflows 390 px');
+    await screenshot(authorityPage, 'authority', '03-decrypted');
+    for (const body of authorityBodies) assert.ok(!body.includes(authorityKey.secretKey), 'a request body carried the authority key');
+    await authorityContext.close();
   });
 });
