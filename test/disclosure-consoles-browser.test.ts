@@ -17,7 +17,7 @@ import type { Browser } from 'playwright-core';
 import { toBase64Url, toHex } from '../src/core/index.ts';
 import { decryptShareFile } from '../src/crypto/index.ts';
 import { newAuthorityKey, TrusteeClient, type TrusteeClientState } from '../src/disclosure/index.ts';
-import { axe, horizontalOverflow, launchChromium, NO_CHROMIUM, screenshot } from './support/browser.ts';
+import { axe, horizontalOverflow, launchChromium, NO_CHROMIUM, requestBodies, screenshot } from './support/browser.ts';
 import { passphraseOf } from './support/registry.ts';
 import { enrolPerson, registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
@@ -77,11 +77,7 @@ describe('the disclosure consoles in a browser', { skip: NO_CHROMIUM }, () => {
   it('the authority files in its page, three trustees approve in their consoles, the authority decrypts in its page', async () => {
     const authorityContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const authorityPage = await authorityContext.newPage();
-    const authorityBodies: string[] = [];
-    authorityPage.on('request', (r) => {
-      const body = r.postData();
-      if (body !== null) authorityBodies.push(body);
-    });
+    const authorityBodies = requestBodies(authorityPage);
     await authorityPage.goto(`${rt.url}/disclosure/authority`);
     await authorityPage.getByText('Your key file never leaves this computer.').waitFor();
     assert.deepEqual(await axe(authorityPage, SERIOUS), [], 'axe (authority)');
@@ -115,11 +111,7 @@ describe('the disclosure consoles in a browser', { skip: NO_CHROMIUM }, () => {
       share.secret.fill(0);
       const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
       const page = await context.newPage();
-      const bodies: string[] = [];
-      page.on('request', (r) => {
-        const body = r.postData();
-        if (body !== null) bodies.push(body);
-      });
+      const bodies = requestBodies(page);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${rt.url}/disclosure/trustee`);

@@ -7,7 +7,7 @@
  */
 import { fromBase64Url } from '../../core/index.ts';
 import { AuthorityClient, type DisclosureFieldGroup } from '../../disclosure/index.ts';
-import { byId, create, type El, origin } from './dom.ts';
+import { byId, create, type El, origin, wire } from './dom.ts';
 
 type Input = El & {
   value: string;
@@ -133,14 +133,4 @@ async function release(): Promise<void> {
   }
 }
 
-for (const [id, action] of [
-  ['file', file],
-  ['check', progress],
-  ['release', release],
-] as const) {
-  byId(id).addEventListener('click', (event) => {
-    event.preventDefault();
-    void action();
-  });
-}
-byId('authority-console').hidden = false;
+wire('authority-console', { file, check: progress, release });

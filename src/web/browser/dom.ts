@@ -43,3 +43,14 @@ export const create = (tag: string, text?: string, className?: string): El => {
 
 export const storage = (): Storage => g.localStorage;
 export const origin = (): string => g.location.origin;
+
+/** Runs `actions[id]` when the button `#id` is clicked; the console (`#shell`) then shows. */
+export function wire(shell: string, actions: Record<string, () => Promise<void>>): void {
+  for (const [id, action] of Object.entries(actions)) {
+    byId(id).addEventListener('click', (event) => {
+      event.preventDefault();
+      void action();
+    });
+  }
+  byId(shell).hidden = false;
+}

@@ -7,7 +7,7 @@
  */
 import { decryptShareFile } from '../../crypto/index.ts';
 import { type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
-import { byId, create, type El, origin } from './dom.ts';
+import { byId, create, type El, origin, wire } from './dom.ts';
 
 interface FileInput extends El {
   files: { length: number; [i: number]: { text(): Promise<string>; name: string } } | null;
@@ -174,14 +174,4 @@ async function deny(): Promise<void> {
   }
 }
 
-for (const [id, action] of [
-  ['load', load],
-  ['approve', approve],
-  ['deny', deny],
-] as const) {
-  byId(id).addEventListener('click', (event) => {
-    event.preventDefault();
-    void action();
-  });
-}
-byId('console').hidden = false;
+wire('console', { load, approve, deny });
