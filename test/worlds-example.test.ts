@@ -16,14 +16,14 @@ for (const engine of ENGINES) {
     before(async () => {
       rt = await startWorldsRuntime(engine, 'localhost');
       world = await startExampleWorld(rt);
+      // It logs the address to open as it redirects to it (localhost), so following its log signs in.
+      assert.match(world.output(), new RegExp(`Example World listening on ${world.url} `));
       ada = await enrolPerson(rt);
       await fetch(`${rt.url}/worlds/v1/me/worlds/${world.clientId}/handle`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${ada.sessionToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ handle: 'Ada' }),
       });
-      // It logs the address to open as it redirects to it (localhost), so following its log signs in.
-      assert.match(world.output(), new RegExp(`Example World listening on ${world.url} `));
     });
     after(async () => {
       world?.stop();

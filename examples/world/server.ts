@@ -28,8 +28,8 @@ const clientId = process.env.WORLD_CLIENT_ID ?? file.clientId ?? '';
 const clientSecret = process.env.WORLD_CLIENT_SECRET ?? file.clientSecret ?? '';
 const port = Number(process.env.PORT ?? 3000);
 // The browser must come back to the very host it left from (the sign-in cookie is per host), so
-// this world is reached, redirected to and logged as localhost (mvid's own cookies, on the same
-// host at another port, have other names).
+// this world is reached, redirected to and logged as localhost. mvid is on localhost too (passkeys
+// refuse IP addresses): cookies are per host, so this world's `login` never shares a name with mvid's.
 const origin = `http://localhost:${port}`;
 const redirectUri = `${origin}/callback`;
 if (!clientId || !clientSecret) {

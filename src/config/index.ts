@@ -26,8 +26,8 @@ export const ConfigSchema = Type.Object(
     publicUrl: Type.String({
       pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
       ...doc(
-        'the URL people and worlds use: OpenID issuer, presentation audience, log origin (passkeys need a domain name, so a loopback or any-address host is called `localhost`)',
-        '`http://localhost:<port>` (loopback or any-address host), else `http://<host>:<port>`',
+        'the URL people and worlds use: OpenID issuer, presentation audience, log origin',
+        '`http://localhost:<port>` for a loopback or any-address host (passkeys refuse IP addresses), else `http://<host>:<port>`',
       ),
     }),
     host: Type.String({ minLength: 1, ...doc('the address to listen on', '`127.0.0.1`') }),
