@@ -25,7 +25,7 @@ const STORY = [
   /Trustee demo-alice checks the request against the public log .*\n\s+✓ approval logged/,
   /Trustee demo-bob checks/,
   /With two of five approvals .*\n\s+✓ nothing: release_not_ready/,
-  /Trustee demo-carol verifies and approves.*\n\s+✓ approval logged at \d+; three sealed shares release/,
+  /Trustee demo-carol verifies and approves.*\n\s+✓ approval logged at \d+; the log now proves three approvals, .* releasing the request/,
   /✓ Tom Tiddler, born 1994-03-14 — and nothing else/,
   /✓ \d+ entries verified against checkpoint \d+/,
   /Tom sees: Demo Police \(development only\) received his name and birth date/,

@@ -126,6 +126,8 @@ export interface EscrowDirectory {
   envelopesById(ids: readonly string[]): Promise<Envelope[]>;
   activeTrusteeSet(): Promise<TrusteeSet | undefined>;
   trusteeSet(id: string): Promise<TrusteeSet | undefined>;
+  /** The `trustee_set` log entry that published this set (so clients can prove it is the logged one). */
+  trusteeSetLogEntry(id: string): Promise<Uint8Array | undefined>;
 }
 
 export interface DisclosureDeps {

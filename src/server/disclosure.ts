@@ -13,7 +13,7 @@ import {
   type EscrowDirectory,
   type PseudonymResolver,
 } from '../disclosure/index.ts';
-import { envelopeSealedEntry, type Registry } from '../registry/index.ts';
+import { envelopeSealedEntry, type Registry, trusteeSetEntry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import { entryTime, hashLeaf, type TransparencyLog } from '../tlog/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
@@ -28,10 +28,10 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
     },
     async integrate() {
       await log.integrate();
-      // With witnesses, the checkpoint served (and proven against) is a cosigned one: wait for
-      // this integration's cosignatures, or a fresh entry would be proven against an older
-      // checkpoint that does not hold it (the pushes are bounded by the witness timeout).
-      await log.witnessesIdle();
+      // A trustee that pins witnesses accepts only cosigned checkpoints: wait for the pushes
+      // (bounded by their timeout, retried if an earlier one failed) so the checkpoint
+      // served next already covers what was logged.
+      await log.witnessLatest();
     },
     async indexOf(leafHash) {
       return (await log.findByLeafHash(leafHash)) ?? undefined;
@@ -134,6 +134,22 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
     async trusteeSet(id) {
       const set = await registry.trusteeSets.byId(id);
       return set ? parseTrusteeSet(set) : undefined;
+    },
+    async trusteeSetLogEntry(id) {
+      // Rebuilt as `publish` wrote it: its time, and the set it replaced (retired in that same instant).
+      const row = await store.db
+        .selectFrom('registry_trustee_sets')
+        .select(['document_json', 'created_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const replaced = await store.db
+        .selectFrom('registry_trustee_sets')
+        .select('id')
+        .where('retired_at', '=', row.created_at)
+        .where('id', '!=', id)
+        .executeTakeFirst();
+      return trusteeSetEntry(parseTrusteeSet(JSON.parse(row.document_json)), new Date(row.created_at), replaced?.id);
     },
   };
 }

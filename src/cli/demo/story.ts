@@ -351,26 +351,26 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
     },
   );
 
-  const approve = async (name: string) => {
+  const withShare = async <T>(name: string, work: (share: Awaited<ReturnType<typeof decryptShareFile>>) => Promise<T>): Promise<T> => {
     const file = JSON.parse(readFileSync(join(material.dir, shareFiles[name] as string), 'utf8')) as unknown;
     const share = await decryptShareFile(file, passphrases[name] as string);
     try {
-      return await (trustees.get(name) as TrusteeClient).approve(
-        requestId,
-        share,
-        `${name}: a court order for an offence in law, proportionate`,
-      );
+      return await work(share);
     } finally {
       share.secret.fill(0);
     }
   };
+  const approve = (name: string) =>
+    withShare(name, (share) =>
+      (trustees.get(name) as TrusteeClient).approve(requestId, share, `${name}: a court order for an offence in law, proportionate`),
+    );
   const [first, second, third] = trusteeNames as [string, string, string];
   for (const name of [first, second]) {
     await say.step(
       `Trustee ${name} checks the request against the public log (pinned log key${ctx.witnesses ? ', witness cosignatures' : ''}, inclusion proof) and the chain pseudonym → person id → envelopes logged at enrolment, and approves.`,
       async () => {
         const r = await approve(name);
-        return [undefined, `approval logged at ${r.approvalIndex} and proven; a share sealed to the authority uploaded`];
+        return [undefined, `approval logged at ${r.approvalIndex} and proven; no partial decryption yet: the log holds no quorum`];
       },
     );
   }
@@ -385,8 +385,15 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
   });
   await say.step(`Trustee ${third} verifies and approves: the third approval.`, async (check) => {
     const r = await approve(third);
-    check(r.upload?.released === true, 'the request was not released by the third share');
-    return [undefined, `approval logged at ${r.approvalIndex}; three sealed shares release the request`];
+    check(r.upload !== undefined, 'the approval completing the quorum uploaded no share');
+    let released = r.upload?.released === true;
+    for (const name of [first, second])
+      released = (await withShare(name, (share) => (trustees.get(name) as TrusteeClient).release(requestId, share))).released || released;
+    check(released, 'the request was not released by the three shares');
+    return [
+      undefined,
+      `approval logged at ${r.approvalIndex}; the log now proves three approvals, so ${third}, ${first} and ${second} each compute and upload a sealed share, releasing the request`,
+    ];
   });
 
   await say.step(`${authority.name} combines the three shares with its own key and decrypts.`, async (check) => {
