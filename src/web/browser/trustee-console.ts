@@ -5,7 +5,7 @@
  * page makes goes through TrusteeClient (the token from the state file, JSON bodies it
  * builds: decisions, and partial decryptions sealed to the authority).
  */
-import { decryptShareFile } from '../../crypto/index.ts';
+import { decryptShareFile, type TrusteeShare } from '../../crypto/index.ts';
 import { type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
 import { byId, create, type El, origin, wire } from './dom.ts';
 
@@ -136,30 +136,54 @@ async function review(id: string): Promise<void> {
   }
 }
 
-async function approve(): Promise<void> {
-  if (client === null || current === null) return;
+/** Opens the share file with its passphrase (in this browser), runs `use`, then wipes the share. */
+async function withShare(button: string, use: (share: TrusteeShare) => Promise<void>): Promise<void> {
   const passphrase = byId('passphrase') as El & { value: string };
-  const button = byId('approve');
-  button.disabled = true;
+  byId(button).disabled = true;
   try {
     const file = await readJsonFile('share-file', 'share file');
     status('Opening your share file (scrypt takes a few seconds)…');
     const share = await decryptShareFile(file, passphrase.value);
     passphrase.value = '';
     try {
-      status('Approving: logging the approval, proving it is in the log, then sending the partial decryptions sealed to the authority…');
-      const r = await client.approve(current, share, (byId('statement') as El & { value: string }).value);
-      status(
-        `Approved: logged at entry ${r.approvalIndex}; ${r.upload ? `shares sent (${r.upload.shares} so far${r.upload.released ? ', released to the authority' : ''})` : 'shares were already sent'}.`,
-      );
+      await use(share);
     } finally {
       share.secret.fill(0);
     }
   } catch (error) {
     fail(error);
   } finally {
-    button.disabled = false;
+    byId(button).disabled = false;
   }
+}
+
+const sent = (u: { shares: number; released: boolean }) => `your partial decryption is sent (${u.shares} so far${u.released ? ', released to the authority' : ''})`;
+
+async function approve(): Promise<void> {
+  if (client === null || current === null) return;
+  const c = client;
+  const id = current;
+  await withShare('approve', async (share) => {
+    status('Approving: logging the approval and proving it is in the log; your partial decryption is sent once the quorum of approvals is logged…');
+    const r = await c.approve(id, share, (byId('statement') as El & { value: string }).value);
+    const next =
+      r.upload !== undefined
+        ? sent(r.upload)
+        : r.waiting === 'quorum'
+          ? 'your partial decryption waits until enough trustees have approved in the log: come back then and press “Send my partial decryption”'
+          : 'your partial decryption was already sent';
+    status(`Approved: logged at entry ${r.approvalIndex}; ${next}.`);
+  });
+}
+
+async function release(): Promise<void> {
+  if (client === null || current === null) return;
+  const c = client;
+  const id = current;
+  await withShare('release', async (share) => {
+    status('Checking that the quorum of approvals is in the log, then sending your partial decryption sealed to the authority…');
+    status(`Sent: ${sent(await c.release(id, share))}.`);
+  });
 }
 
 async function deny(): Promise<void> {
@@ -174,4 +198,4 @@ async function deny(): Promise<void> {
   }
 }
 
-wire('console', { load, approve, deny });
+wire('console', { load, approve, release, deny });
