@@ -157,14 +157,17 @@ async function withShare(button: string, use: (share: TrusteeShare) => Promise<v
   }
 }
 
-const sent = (u: { shares: number; released: boolean }) => `your partial decryption is sent (${u.shares} so far${u.released ? ', released to the authority' : ''})`;
+const sent = (u: { shares: number; released: boolean }) =>
+  `your partial decryption is sent (${u.shares} so far${u.released ? ', released to the authority' : ''})`;
 
 async function approve(): Promise<void> {
   if (client === null || current === null) return;
   const c = client;
   const id = current;
   await withShare('approve', async (share) => {
-    status('Approving: logging the approval and proving it is in the log; your partial decryption is sent once the quorum of approvals is logged…');
+    status(
+      'Approving: logging the approval and proving it is in the log; your partial decryption is sent once the quorum of approvals is logged…',
+    );
     const r = await c.approve(id, share, (byId('statement') as El & { value: string }).value);
     const next =
       r.upload !== undefined
