@@ -141,6 +141,7 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   renderTrusteeConsole: { input: { nonce: 'n' } },
+  renderOperatorConsole: { input: { nonce: 'n' } },
   renderAuthorityConsole: {
     input: { nonce: 'n', categories: ['fraud', 'threat_to_life'], fieldGroups: ['name_birth', 'contact'], today: '2026-01-01' },
   },

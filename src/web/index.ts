@@ -13,6 +13,7 @@ export { renderAuthorityConsole, renderPersonDisclosures, renderTrusteeConsole }
 export type { AuthorityConsoleInput, PersonDisclosuresPageInput, TransparencyCounts } from './disclosure.ts';
 export { renderTransparencyReport, transparencyCsv } from './transparency.ts';
 export type { DisclosureStatistics, ModerationStatistics, TransparencyLogView, TransparencyPageInput } from './transparency.ts';
+export { renderOperatorConsole } from './operator.ts';
 export { webAsset } from './assets.ts';
 export type { WebAsset } from './assets.ts';
 export { renderHome } from './home.ts';

@@ -53,7 +53,7 @@ article.world{border-top:1px solid #8886;padding-top:.5rem;margin-top:1rem}
 dl{margin:.5rem 0}dt{font-weight:600}dd{margin:0 0 .5rem 0}
 ul.plain{padding-left:1rem}ul.plain li{margin-bottom:1rem}
 form.row{margin:.25rem 0}form.row input[type=text]{width:auto;max-width:100%}
-.scroll{overflow-x:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%}.scroll td,.scroll th{overflow-wrap:normal;white-space:nowrap;max-width:24rem;overflow:hidden;text-overflow:ellipsis}
 figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:#555}
 ol.steps{padding-left:1.25rem}ol.steps li.ok{color:#0a5d00}ol.steps li.error{color:#a40000;font-weight:600}
 progress{width:100%}

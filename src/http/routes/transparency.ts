@@ -1,11 +1,19 @@
 /**
  * The public transparency page and its downloads (/transparency, /transparency.json,
- * /transparency.csv), and the browser bundles its "verify in your browser" button (and
- * later consoles) load from 'self' (/assets/<name>.js).
+ * /transparency.csv), the operator console's page (/admin; it calls the admin API with the
+ * token given in the page), and the browser bundles the pages load from 'self'
+ * (/assets/<name>.js).
  */
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
-import { newNonce, renderTransparencyReport, type TransparencyPageInput, transparencyCsv, webAsset } from '../../web/index.ts';
+import {
+  newNonce,
+  renderOperatorConsole,
+  renderTransparencyReport,
+  type TransparencyPageInput,
+  transparencyCsv,
+  webAsset,
+} from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
 
 /** Days of log growth the page charts. */
@@ -57,6 +65,11 @@ export async function transparencyRoutes(app: FastifyInstance): Promise<void> {
       .header('cache-control', 'public, max-age=60')
       .header('content-disposition', 'attachment; filename="mvid-transparency.csv"')
       .send(transparencyCsv(await snapshot()));
+  });
+
+  app.get('/admin', { schema: { hide: true } }, async (_request, reply) => {
+    const nonce = newNonce();
+    return sendPage(reply, renderOperatorConsole({ nonce }), nonce, { cache: 'no-store' });
   });
 
   app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
