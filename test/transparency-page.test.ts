@@ -52,7 +52,7 @@ for (const engine of ENGINES) {
         /<svg viewBox="0 0 600 220" role="img" aria-label="Log size over time[^"]*from \d+ on 2026-06-01 to \d+ on 2026-06-03"/,
       );
       assert.match(body, /<svg [^>]*aria-label="Disclosure requests and outcomes: Requests 0/);
-      assert.match(body, /Moderation statistics \(reports, decisions with their statements of reasons, appeals\) appear here/);
+      assert.match(body, /This server runs no moderation service/);
       const nonce = /script-src 'nonce-([^']+)'/.exec(String(res.headers.get('content-security-policy')))?.[1];
       assert.ok(nonce);
       const src = new RegExp(`<script nonce="${nonce}" src="(/assets/transparency-verify\\.js\\?v=[0-9a-f]{16})" defer></script>`).exec(
@@ -96,22 +96,32 @@ for (const engine of ENGINES) {
   });
 }
 
-it('CSV cells are quoted and never start a spreadsheet formula', () => {
+it('CSV cells are quoted (RFC 4180), and names sit behind a series prefix, never starting a spreadsheet formula', () => {
   const csv = transparencyCsv({
     generatedAt: 'x',
     log: null,
     disclosure: null,
-    moderation: {
-      generatedAt: 'x',
-      period: { from: 'a', to: 'b' },
-      reports: 1,
-      decisions: 1,
-      appeals: 0,
-      appealsReversed: 0,
-      byDecision: [{ label: '=HYPERLINK("http://evil")', count: 1 }],
-      byWorld: [{ label: 'A, "B"', count: 1 }],
-    },
+    moderation: [
+      {
+        worldId: 'w1',
+        worldName: '=HYPERLINK("http://evil")',
+        reports: { total: 1 },
+        decisions: { total: 1 },
+        sanctions: { byType: {} },
+        medianTimeToDecisionSeconds: null,
+        appeals: { filed: 0, reversed: 0 },
+      },
+      {
+        worldId: 'w2',
+        worldName: 'A, "B"',
+        reports: { total: 1 },
+        decisions: { total: 1 },
+        sanctions: { byType: {} },
+        medianTimeToDecisionSeconds: null,
+        appeals: { filed: 0, reversed: 0 },
+      },
+    ],
   });
-  assert.ok(csv.includes(`moderation,by_decision,"'=HYPERLINK(""http://evil"")",1`));
-  assert.ok(csv.includes('moderation,by_world,"A, ""B""",1'));
+  assert.ok(csv.includes('moderation,"world:=HYPERLINK(""http://evil"") (w1)",reports,1'));
+  assert.ok(csv.includes('moderation,"world:A, ""B"" (w2)",decisions,1'));
 });

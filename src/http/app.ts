@@ -12,7 +12,7 @@ import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { TransparencyLog } from '../tlog/index.ts';
-import type { ModerationStatistics } from '../web/index.ts';
+import type { WorldModerationStatistics } from '../web/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
@@ -47,8 +47,8 @@ export interface AppDeps {
   disclosure?: DisclosureService;
   /** The transparency log, served read-only under /log/. */
   log: TransparencyLog;
-  /** Moderation figures for the transparency page, once the moderation service publishes them. */
-  moderationStatistics?: () => Promise<ModerationStatistics | null>;
+  /** Per-world moderation figures for the transparency page (src/moderation's statistics). */
+  moderationStatistics?: () => Promise<WorldModerationStatistics[]>;
 }
 
 declare module 'fastify' {

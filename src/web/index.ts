@@ -12,7 +12,7 @@ export { passkeyScript } from './passkey-script.ts';
 export { renderAuthorityConsole, renderPersonDisclosures, renderTrusteeConsole } from './disclosure.ts';
 export type { AuthorityConsoleInput, PersonDisclosuresPageInput, TransparencyCounts } from './disclosure.ts';
 export { renderTransparencyReport, transparencyCsv } from './transparency.ts';
-export type { DisclosureStatistics, ModerationStatistics, TransparencyLogView, TransparencyPageInput } from './transparency.ts';
+export type { DisclosureStatistics, TransparencyLogView, TransparencyPageInput, WorldModerationStatistics } from './transparency.ts';
 export { renderOperatorConsole } from './operator.ts';
 export { webAsset } from './assets.ts';
 export type { WebAsset } from './assets.ts';

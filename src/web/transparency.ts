@@ -1,7 +1,7 @@
 /**
  * The public transparency page (/transparency): the log's current signed checkpoint and
- * its size over time, lawful-disclosure statistics, moderation statistics (once the
- * moderation service publishes them), all as server-rendered SVG charts with their
+ * its size over time, lawful-disclosure statistics, moderation statistics per world
+ * (src/moderation), all as server-rendered SVG charts with their
  * numbers, downloadable as JSON and CSV, and a "verify in your browser" button whose
  * script (src/web/browser/transparency-verify.ts) checks the checkpoint's signature and its
  * consistency with the one this browser verified last time.
@@ -35,21 +35,17 @@ export interface DisclosureStatistics {
 }
 
 /**
- * Moderation figures, for the moderation service to fill (src/moderation): counts for a
- * period, and how many decisions of each kind (warning, removal, suspension…). Worlds are
- * named; no person ever is.
+ * Moderation inside one world, as src/moderation's statistics give it (no personal data):
+ * each world judges conduct under its own rules, so the figures are per world.
  */
-export interface ModerationStatistics {
-  generatedAt: string;
-  period: { from: string; to: string };
-  reports: number;
-  decisions: number;
-  appeals: number;
-  appealsReversed: number;
-  /** Decisions by kind, e.g. `{ label: 'suspension', count: 3 }`. */
-  byDecision: Array<{ label: string; count: number }>;
-  /** Decisions per world. */
-  byWorld: Array<{ label: string; count: number }>;
+export interface WorldModerationStatistics {
+  worldId: string;
+  worldName: string;
+  reports: { total: number };
+  decisions: { total: number };
+  sanctions: { byType: Record<string, number> };
+  medianTimeToDecisionSeconds: number | null;
+  appeals: { filed: number; reversed: number };
 }
 
 export interface TransparencyPageInput {
@@ -57,7 +53,8 @@ export interface TransparencyPageInput {
   generatedAt: string;
   log: TransparencyLogView | null;
   disclosure: DisclosureStatistics | null;
-  moderation: ModerationStatistics | null;
+  /** Per world; null when this server runs no moderation service. */
+  moderation: WorldModerationStatistics[] | null;
 }
 
 function duration(seconds: number | null): string {
@@ -101,22 +98,28 @@ ${barChart(
 ${disclosureTables(d)}`;
 }
 
-function moderationSection(m: ModerationStatistics | null) {
-  if (m === null) {
-    return html`<h2>Moderation</h2><p>Moderation statistics (reports, decisions with their statements of reasons, appeals) appear here once this server's moderation service publishes them.</p>`;
-  }
-  return html`<h2>Moderation</h2>
-<p>From ${m.period.from} to ${m.period.to}: ${m.reports} reports, ${m.decisions} decisions, ${m.appeals} appeals (${m.appealsReversed} decisions reversed on appeal).</p>
-${barChart(
-  'Moderation decisions by kind',
-  ['Decision', 'Count'],
-  m.byDecision.map((b) => ({ label: b.label, value: b.count })),
-)}
+function moderationSection(worlds: WorldModerationStatistics[] | null) {
+  if (worlds === null) return html`<h2>Moderation</h2><p>This server runs no moderation service.</p>`;
+  const intro = html`<h2>Moderation in each world</h2><p>Each world judges conduct under its own published rules; a sanction holds in that world only and is never a ground for disclosure. Per world, as JSON and CSV: <code>/moderation/v1/worlds/{world}/statistics</code>.</p>`;
+  if (worlds.length === 0) return html`${intro}<p>No moderation cases yet.</p>`;
+  const sanctions = new Map<string, number>();
+  for (const w of worlds) for (const [type, n] of Object.entries(w.sanctions.byType)) sanctions.set(type, (sanctions.get(type) ?? 0) + n);
+  const rows = worlds.map(
+    (w) =>
+      html`<tr><th scope="row"><a href="${`/moderation/v1/worlds/${encodeURIComponent(w.worldId)}/statistics`}">${w.worldName}</a></th><td>${w.reports.total}</td><td>${w.decisions.total}</td><td>${duration(w.medianTimeToDecisionSeconds)}</td><td>${w.appeals.filed}</td><td>${w.appeals.reversed}</td></tr>`,
+  );
+  return html`${intro}
 ${barChart(
   'Moderation decisions by world',
-  ['World', 'Count'],
-  m.byWorld.map((b) => ({ label: b.label, value: b.count })),
-)}`;
+  ['World', 'Decisions'],
+  worlds.map((w) => ({ label: w.worldName, value: w.decisions.total })),
+)}
+${barChart(
+  'Sanctions by type, all worlds',
+  ['Sanction', 'Count'],
+  [...sanctions].map(([label, value]) => ({ label: label.replaceAll('_', ' '), value })),
+)}
+<div class="scroll" tabindex="0" role="region" aria-label="Moderation by world"><table><caption>Moderation by world</caption><thead><tr><th scope="col">World</th><th scope="col">Reports</th><th scope="col">Decisions</th><th scope="col">Median time to decision</th><th scope="col">Appeals</th><th scope="col">Reversed</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 export function renderTransparencyReport(input: TransparencyPageInput): string {
@@ -149,11 +152,16 @@ export function transparencyCsv(input: Omit<TransparencyPageInput, 'nonce'>): st
       for (const [k] of TRANSPARENCY_COLUMNS) rows.push(['disclosure', `offence:${c.category}`, k, c[k]]);
     rows.push(['disclosure', 'median_time_to_decision_seconds', 'all', d.medianTimeToDecisionSeconds ?? '']);
   }
-  if (input.moderation) {
-    const m = input.moderation;
-    for (const k of ['reports', 'decisions', 'appeals', 'appealsReversed'] as const) rows.push(['moderation', 'totals', k, m[k]]);
-    for (const b of m.byDecision) rows.push(['moderation', 'by_decision', b.label, b.count]);
-    for (const b of m.byWorld) rows.push(['moderation', 'by_world', b.label, b.count]);
+  for (const w of input.moderation ?? []) {
+    const series = `world:${w.worldName} (${w.worldId})`;
+    rows.push(
+      ['moderation', series, 'reports', w.reports.total],
+      ['moderation', series, 'decisions', w.decisions.total],
+      ['moderation', series, 'median_time_to_decision_seconds', w.medianTimeToDecisionSeconds ?? ''],
+      ['moderation', series, 'appeals_filed', w.appeals.filed],
+      ['moderation', series, 'appeals_reversed', w.appeals.reversed],
+    );
+    for (const [type, n] of Object.entries(w.sanctions.byType)) rows.push(['moderation', series, `sanction:${type}`, n]);
   }
   const cell = (v: string | number) => {
     const s = String(v);
