@@ -21,6 +21,16 @@ interface Fixture {
   raw?: string[];
 }
 
+const STATEMENT = {
+  sanction: { type: 'suspension', startsAt: '2026-01-01', endsAt: '2026-01-08', features: ['chat'] },
+  facts: 'Shouted.',
+  rule: { category: 'harassment', text: 'Be kind.' },
+  automated: { detection: false, decision: false },
+  redress: { appeal: { until: '2026-02-01', how: 'From your account.' }, disputeSettlement: 'ODS body', judicial: 'The courts.' },
+  world: { name: 'World' },
+  decidedAt: '2026-01-01',
+};
+
 const FIXTURES: Record<string, Fixture> = {
   renderSignIn: { input: { nonce: 'n', uid: 'u1', csrf: 'c', worldName: 'World', signedIn: true, error: 'bad' } },
   renderConsent: {
@@ -158,6 +168,15 @@ const FIXTURES: Record<string, Fixture> = {
   renderFirstPasskey: { input: { nonce: 'n', csrf: 'c' } },
   renderWalletRequest: { input: { nonce: 'n', requestUrl: 'openid4vp://?client_id=x', minutes: 10 } },
   renderProblemPage: { input: { nonce: 'n', status: 400, title: 'Bad', detail: 'Wrong.', code: 'bad_request', requestId: 'r1' } },
+  renderSignInRefused: { input: { nonce: 'n', uid: 'u1', csrf: 'c', worldName: 'World', statement: STATEMENT } },
+  renderReportPage: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      world: { id: 'w1', name: 'World', rules: [{ category: 'harassment', text: 'Be kind.' }] },
+      result: { error: 'Refused.' },
+    },
+  },
   renderHome: { input: { nonce: 'n', publicUrl: 'http://localhost:8080', engine: 'sqlite', logSize: 3, version: '0.1.0' } },
 };
 
@@ -218,6 +237,7 @@ const RAW_ALLOWED: Record<string, number> = {
   'web/layout.ts': 1, // the stylesheet constant
   'web/passkey-script.ts': 2, // the two WebAuthn script constants
   'web/oidc-pages.ts': 1, // oidc-provider's own logout form
+  'web/moderation.ts': 1, // the report page's upload script constant
 };
 
 it('raw HTML enters pages only through the reviewed unsafeRaw calls', () => {

@@ -12,7 +12,6 @@ import type { ServiceKeys } from '../keys/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { TransparencyLog } from '../tlog/index.ts';
-import type { WorldModerationStatistics } from '../web/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import { type Authenticators, SECURITY_SCHEMES } from './auth.ts';
 import { DISCLOSURE_SECURITY_SCHEMES } from './routes/disclosure-auth.ts';
@@ -24,6 +23,7 @@ import { RouteIndex } from './route-index.ts';
 import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
+import { MODERATION_SECURITY_SCHEMES, type ModerationHttp, moderationRoutes } from './routes/moderation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -45,10 +45,10 @@ export interface AppDeps {
   credentials?: CredentialsHttp;
   /** Lawful disclosure (authorities, trustees, the person's notifications, transparency report). */
   disclosure?: DisclosureService;
+  /** Moderation inside each world (reports, cases, sanctions, appeals); mounted when given. */
+  moderation?: ModerationHttp;
   /** The transparency log, served read-only under /log/. */
   log: TransparencyLog;
-  /** Per-world moderation figures for the transparency page (src/moderation's statistics). */
-  moderationStatistics?: () => Promise<WorldModerationStatistics[]>;
 }
 
 declare module 'fastify' {
@@ -161,7 +161,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         description: 'Digital identity for the users of virtual worlds. Errors are RFC 9457 problem documents (see docs/errors.md).',
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { ...SECURITY_SCHEMES, ...DISCLOSURE_SECURITY_SCHEMES } },
+      components: { securitySchemes: { ...SECURITY_SCHEMES, ...DISCLOSURE_SECURITY_SCHEMES, ...MODERATION_SECURITY_SCHEMES } },
     },
   });
 
@@ -173,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(worldsRoutes);
   await app.register(disclosureRoutes);
   await app.register(transparencyRoutes);
+  if (deps.moderation) await app.register(moderationRoutes(deps.moderation));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -53,27 +53,36 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
 const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Pseudonym → person, with the VRF proof that the pseudonym is that person's. A handle is
- * looked up by its look-alike keys (src/worlds handles) and turned into the pseudonym; a
- * pseudonym cannot be inverted, so it is recomputed for each candidate: persons known to
- * the world first, then everyone (a rare, court-ordered act may cost a scan).
+ * Pseudonym or handle → person. A handle is looked up by its look-alike keys (src/worlds
+ * handles); a pseudonym cannot be inverted, so it is recomputed for each candidate: persons
+ * known to the world first, then — with `everyone` — every person (a rare, court-ordered act
+ * may cost a scan; moderation, which is frequent, resolves only persons the world knows).
  */
+export async function findPersonInWorld(
+  store: Store,
+  worlds: WorldsService,
+  worldId: string,
+  pseudonymOrHandle: string,
+  { everyone = true } = {},
+): Promise<string | undefined> {
+  const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
+  if (holder !== undefined) return holder;
+  if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
+  const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
+  for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
+  if (!everyone) return undefined;
+  const all = await store.db.selectFrom('registry_persons').select('id').execute();
+  for (const { id } of all) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
+  return undefined;
+}
+
+/** Pseudonym → person, with the VRF proof that the pseudonym is that person's. */
 export function worldsPseudonymResolver(store: Store, worlds: WorldsService): PseudonymResolver {
-  const find = async (worldId: string, pseudonymOrHandle: string): Promise<string | undefined> => {
-    const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
-    if (holder !== undefined) return holder;
-    if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
-    const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
-    for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
-    const everyone = await store.db.selectFrom('registry_persons').select('id').execute();
-    for (const { id } of everyone) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
-    return undefined;
-  };
   return {
     pseudonymKey: worlds.pseudonymKey,
     async resolve(worldId, pseudonymOrHandle) {
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
-      const personId = await find(worldId, pseudonymOrHandle);
+      const personId = await findPersonInWorld(store, worlds, worldId, pseudonymOrHandle);
       if (personId === undefined) return undefined;
       const { subject, proof } = worlds.subjectProof(worldId, personId);
       return { personId, pseudonym: subject, proof };

@@ -27,6 +27,8 @@ export interface AccountPageInput {
   csrf: string;
   worlds: AccountWorld[];
   passkeys: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>;
+  /** The moderation section (standing, trust level, decisions, appeals), already rendered. */
+  moderationHtml?: SafeHtml | undefined;
   /** One line confirming what the person just did. */
   notice?: string;
 }
@@ -86,6 +88,7 @@ ${input.notice && html`<p class="notice" role="status">${input.notice}</p>`}
 <section aria-labelledby="my-worlds"><h2 id="my-worlds">My worlds</h2>
 ${worlds}
 </section>
+${input.moderationHtml}
 <section aria-labelledby="my-passkeys"><h2 id="my-passkeys">Passkeys</h2>
 ${passkeys}
 <button type="button" id="passkey" data-csrf="${csrf}" data-options="/account/passkeys/options" data-verify="/account/passkeys">Add a passkey</button>

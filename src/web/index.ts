@@ -18,5 +18,7 @@ export { webAsset } from './assets.ts';
 export type { WebAsset } from './assets.ts';
 export { renderHome } from './home.ts';
 export type { HomePageInput } from './home.ts';
+export { accountModerationHtml, renderReportPage, renderSignInRefused, statementHtml } from './moderation.ts';
+export type { AccountModerationInput, ReportPageInput, SignInRefusedInput, StatementForPage } from './moderation.ts';
 export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest } from './enrol.ts';
 export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';

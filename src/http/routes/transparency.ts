@@ -27,7 +27,7 @@ export async function transparencyRoutes(app: FastifyInstance): Promise<void> {
       log.checkpoint(),
       log.sizeByDay(SIZE_HISTORY_DAYS),
       app.deps.disclosure?.transparencyReport() ?? null,
-      app.deps.moderationStatistics?.() ?? null,
+      app.deps.moderation?.moderation.allStatistics() ?? null,
     ]);
     return {
       generatedAt: clock.now().toISOString(),

@@ -9,7 +9,15 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import type { PersonPrincipal } from '../../registry/index.ts';
-import { newNonce, renderAccount, renderAccountClosed, renderCloseAccount, renderPasskeySetup } from '../../web/index.ts';
+import {
+  accountModerationHtml,
+  newNonce,
+  renderAccount,
+  renderAccountClosed,
+  renderCloseAccount,
+  renderPasskeySetup,
+  type SafeHtml,
+} from '../../web/index.ts';
 import { WEB_SESSION_TTL_SECONDS, WORLD_CLAIMS, type WorldClaim } from '../../worlds/index.ts';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
 import { sendPage } from '../pages.ts';
@@ -42,9 +50,15 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
       return html(reply, renderPasskeySetup({ nonce, csrf: openPreSession(request, reply) }), nonce);
     }
     const used = await worlds.worldsOf(session.personId);
+    const csrf = worlds.webSessions.csrfToken(`session:${session.id}`);
     const page = renderAccount({
       nonce,
-      csrf: worlds.webSessions.csrfToken(`session:${session.id}`),
+      csrf,
+      moderationHtml: await moderationSection(
+        session.personId,
+        csrf,
+        used.map((w) => w.world.id),
+      ),
       worlds: used.map((w) => ({
         id: w.world.id,
         name: w.world.name,
@@ -61,6 +75,24 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
     });
     return html(reply, page, nonce);
   });
+
+  /** Per world the person uses or was decided on: standing, trust level and why, decisions and appeal forms. */
+  async function moderationSection(personId: string, csrf: string, usedWorlds: string[]): Promise<SafeHtml | undefined> {
+    const moderation = app.deps.moderation?.moderation;
+    if (!moderation) return undefined;
+    const ids = [...new Set([...usedWorlds, ...(await moderation.worldsOf(personId))])].sort();
+    const now = app.deps.clock.now().toISOString();
+    const views = [];
+    for (const id of ids) {
+      const view = await moderation.personView(personId, id).catch(() => undefined);
+      if (!view) continue;
+      views.push({
+        ...view,
+        decisions: view.decisions.map((d) => ({ ...d, appealable: d.appeal === null && now <= d.statement.redress.appeal.until })),
+      });
+    }
+    return accountModerationHtml({ csrf, worlds: views });
+  }
 
   app.post('/account/sign-in/options', { schema: { hide: true } }, async (request) => {
     requirePreCsrf(request);
