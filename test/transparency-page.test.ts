@@ -52,7 +52,7 @@ for (const engine of ENGINES) {
         /<svg viewBox="0 0 600 220" role="img" aria-label="Log size over time[^"]*from \d+ on 2026-06-01 to \d+ on 2026-06-03"/,
       );
       assert.match(body, /<svg [^>]*aria-label="Disclosure requests and outcomes: Requests 0/);
-      assert.match(body, /This server runs no moderation service/);
+      assert.match(body, /<h2>Moderation in each world<\/h2>.*No moderation cases yet\./);
       const nonce = /script-src 'nonce-([^']+)'/.exec(String(res.headers.get('content-security-policy')))?.[1];
       assert.ok(nonce);
       const src = new RegExp(`<script nonce="${nonce}" src="(/assets/transparency-verify\\.js\\?v=[0-9a-f]{16})" defer></script>`).exec(
@@ -74,7 +74,7 @@ for (const engine of ENGINES) {
       assert.equal(data.log?.size, Number(await rt.tlog.size()));
       assert.equal(data.log?.sizeByDay.length, 3);
       assert.equal(data.disclosure?.totals.requests, 0);
-      assert.equal(data.moderation, null);
+      assert.deepEqual(data.moderation, []);
       const csv = await fetch(`${rt.url}/transparency.csv`);
       assert.equal(csv.headers.get('content-type'), 'text/csv; charset=utf-8');
       const text = await csv.text();

@@ -22,10 +22,13 @@ function niceMax(max: number): number {
 }
 
 function axis(max: number): SafeHtml {
-  const ticks = [0, 0.5, 1].map((f) => {
-    const y = PAD.top + (1 - f) * (H - PAD.top - PAD.bottom);
-    return html`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y}" y2="${y}" stroke="currentColor" stroke-opacity="0.2"/><text x="${PAD.left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="currentColor">${Math.round(max * f)}</text>`;
-  });
+  // Counts are whole numbers: a half-way line only where it is one.
+  const ticks = [0, 0.5, 1]
+    .filter((f) => Number.isInteger(max * f))
+    .map((f) => {
+      const y = PAD.top + (1 - f) * (H - PAD.top - PAD.bottom);
+      return html`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y}" y2="${y}" stroke="currentColor" stroke-opacity="0.2"/><text x="${PAD.left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="currentColor">${max * f}</text>`;
+    });
   return html`${ticks}`;
 }
 
