@@ -121,6 +121,12 @@ const MATRIX: Record<string, Access> = {
   'GET /disclosure/v1/transparency-report': 'public',
   'GET /disclosure/v1/transparency/records': 'public',
   'GET /transparency': 'public',
+  'GET /transparency.json': 'public',
+  'GET /transparency.csv': 'public',
+  // Console shells: static pages whose script calls the API with the token the user enters.
+  'GET /disclosure/authority': 'public',
+  'GET /admin': 'public',
+  'GET /assets/:name': 'public',
   'GET /disclosure/trustee': 'public',
   'GET /disclosure/v1/me/disclosures': 'person',
   'GET /account/disclosures': 'person',
