@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { MvidError } from '../core/index.ts';
+import { parseKeyEncryptionKey as parseKek } from '../keys/index.ts';
 
 const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)));
 
@@ -43,6 +44,10 @@ export const ConfigSchema = Type.Object(
     disclosureRequestValidityDays: Type.Integer({ minimum: 1, maximum: 365 }),
     /** Validity of an emergency (threat to life) request: shorter clock, same quorum. */
     disclosureEmergencyValidityHours: Type.Integer({ minimum: 1, maximum: 720 }),
+    /** The key-encryption key (32 bytes, base64url/base64/hex) that seals the deployment's keys in the database. */
+    keyEncryptionKey: Type.Optional(Type.String({ minLength: 1 })),
+    /** A file holding the key-encryption key (a mounted secret); exclusive with keyEncryptionKey. */
+    keyEncryptionKeyFile: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
 );
@@ -70,6 +75,8 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_DISCLOSURE_MAX_DELAY_DAYS: 'disclosureMaxDelayDays',
   MVID_DISCLOSURE_REQUEST_VALIDITY_DAYS: 'disclosureRequestValidityDays',
   MVID_DISCLOSURE_EMERGENCY_VALIDITY_HOURS: 'disclosureEmergencyValidityHours',
+  MVID_KEY_ENCRYPTION_KEY: 'keyEncryptionKey',
+  MVID_KEY_ENCRYPTION_KEY_FILE: 'keyEncryptionKeyFile',
 };
 
 const INTEGER_KEYS = new Set<keyof Config>([
@@ -162,15 +169,42 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const first = Value.Errors(ConfigSchema, raw).First();
   if (first) {
     const key = first.path.replace(/^\//, '') || '(root)';
-    const value = key in raw ? ` (got ${JSON.stringify(raw[key])})` : '';
+    const value = key in raw && key !== 'keyEncryptionKey' ? ` (got ${JSON.stringify(raw[key])})` : '';
     throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: ${first.message}${value}`, {
       extensions: { field: key },
     });
   }
+  if (raw.keyEncryptionKey !== undefined && raw.keyEncryptionKeyFile !== undefined) {
+    throw new MvidError('config_invalid', 'invalid configuration: set MVID_KEY_ENCRYPTION_KEY or MVID_KEY_ENCRYPTION_KEY_FILE, not both', {
+      extensions: { field: 'keyEncryptionKey' },
+    });
+  }
   const config = raw as Config;
+  if (config.keyEncryptionKeyFile !== undefined && !isAbsolute(config.keyEncryptionKeyFile)) {
+    config.keyEncryptionKeyFile = resolve(cwd, config.keyEncryptionKeyFile);
+  }
   config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(cwd, config.dataDir);
   return config;
+}
+
+/**
+ * The key-encryption key, read from the configuration or its file; `undefined` when there
+ * is none (the key directory then holds the keys). Throws `config_invalid` when malformed.
+ */
+export function keyEncryptionKeyOf(config: Config): Uint8Array | undefined {
+  if (config.keyEncryptionKey !== undefined) return parseKek(config.keyEncryptionKey, 'MVID_KEY_ENCRYPTION_KEY');
+  if (config.keyEncryptionKeyFile === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(config.keyEncryptionKeyFile, 'utf8');
+  } catch (error) {
+    throw new MvidError(
+      'config_invalid',
+      `cannot read MVID_KEY_ENCRYPTION_KEY_FILE ${config.keyEncryptionKeyFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  return parseKek(text, `MVID_KEY_ENCRYPTION_KEY_FILE ${config.keyEncryptionKeyFile}`);
 }
 
 /** Where the store lives for this config. */

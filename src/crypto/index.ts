@@ -36,3 +36,4 @@ export { MAX_SEALED_PLAINTEXT_BYTES, generateRecipientKeyPair, openFromSender, r
 export type { RecipientKeyPair, SealedMessage } from './seal.ts';
 export { MIN_TAG_SECRET_BYTES, normalizeIdentifier, uniquenessTag } from './tag.ts';
 export { commit, verifyCommitment } from './commit.ts';
+export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';

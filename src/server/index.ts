@@ -3,3 +3,4 @@ export { startRuntime, buildRegistry } from './runtime.ts';
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { createLogger } from './logger.ts';
 export { buildDisclosure, registryEscrowDirectory } from './disclosure.ts';
+export { openServiceKeys, serviceKeyOptions } from './keys.ts';

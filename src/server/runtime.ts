@@ -8,8 +8,9 @@ import type { Config } from '../config/index.ts';
 import { storeLocationOf } from '../config/index.ts';
 import { type Clock, type Random, systemClock, systemRandom } from '../core/index.ts';
 import { createApp } from '../http/index.ts';
-import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '../keys/index.ts';
-import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
+import type { ServiceKeys } from '../keys/index.ts';
+import { createRegistry, DEV_ISSUER_KEY_FILE, type DevIssuerKey, devIssuerKeyOf, outboxLog, type Registry } from '../registry/index.ts';
+import { openServiceKeys } from './keys.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
 import { type EnvelopeSealer, SealingPool } from '../crypto/index.ts';
@@ -37,7 +38,7 @@ export interface Runtime {
   tlog: TransparencyLog;
   disclosure: DisclosureService;
   app: FastifyInstance;
-  /** Whether the key directory was created by this start. */
+  /** Whether this start created the deployment's keys. */
   initialised: boolean;
   close(): Promise<void>;
 }
@@ -98,18 +99,21 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const keyDir = keyDirOf(config.dataDir);
-  let initialised = false;
-  if (!keyDirExists(keyDir)) {
-    const result = initKeyDir(keyDir, clock, random);
-    initialised = true;
-    logger.info({ keyDir, created: result.created.length }, 'initialised a fresh key directory');
-  }
-  const keys = loadKeys(keyDir);
   const store = options.store ?? openStore(storeLocationOf(config));
+  let keys: ServiceKeys;
+  let devIssuerKey: DevIssuerKey | undefined;
+  let initialised = false;
   try {
     const report = await store.migrate();
     if (report.applied.length > 0) logger.info({ applied: report.applied, engine: store.engine }, 'database migrated');
+    const established = await openServiceKeys(config, store, { clock, random, create: true });
+    keys = established.keys;
+    initialised = established.created.length > 0;
+    if (initialised) logger.info({ source: established.source, created: established.created.length }, 'created the deployment keys');
+    if (established.imported.length > 0)
+      logger.info({ imported: established.imported.length }, 'recorded the key directory as the deployment keys');
+    const devText = established.materials.get(DEV_ISSUER_KEY_FILE);
+    if (devText !== undefined) devIssuerKey = devIssuerKeyOf(devText);
   } catch (error) {
     if (!options.store) await store.close();
     throw error;
@@ -123,7 +127,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let app: FastifyInstance;
   try {
     registry = buildRegistry(config, store, keys, clock, random, sealer);
-    const devIssuer = await registry.setupDevIssuer(keyDir);
+    const devIssuer = devIssuerKey ? await registry.setupDevIssuer(devIssuerKey) : undefined;
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
     worlds = buildWorlds(config, store, keys, clock, random, registry, options.worlds);

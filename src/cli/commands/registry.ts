@@ -118,7 +118,9 @@ function claimsFrom(o: DevPidOptions): PidClaims {
 
 async function devPid(io: CliIo, options: DevPidOptions): Promise<void> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
-  const key = loadDevIssuerKey(keyDirOf(config.dataDir), config.mode);
+  if (config.mode !== 'development') loadDevIssuerKey(keyDirOf(config.dataDir), config.mode);
+  // The deployment's key (the key directory's, or sealed in the database under the KEK).
+  const key = await withRegistry(io, async (ctx) => ctx.devIssuerKey ?? loadDevIssuerKey(ctx.keyDir, config.mode));
   const claims = claimsFrom(options);
   try {
     validatePidClaims(claims as unknown as Record<string, unknown>, systemClock.now());

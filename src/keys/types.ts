@@ -1,0 +1,25 @@
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+
+export interface TokenSigningKey {
+  kid: string;
+  createdAt: string;
+  privateKey: KeyObject;
+  /** Public JWK with `kid`, `alg` and `use`, as published in the JWKS. */
+  publicJwk: JsonWebKey & { kid: string; alg: 'ES256'; use: 'sig' };
+  privateJwk: JsonWebKey & { kid: string; alg: 'ES256'; use: 'sig' };
+}
+
+export interface ServiceKeys {
+  /** Ed25519 key that signs log checkpoints. */
+  logSigning: { privateKey: KeyObject; seed: Uint8Array; publicKey: Uint8Array };
+  /** ES256 keys for tokens and credentials, newest first; the first is the active one. */
+  tokenSigning: TokenSigningKey[];
+  /** HMAC secret for uniqueness tags. */
+  uniquenessSecret: Uint8Array;
+  /** AES-256 key for the little the service itself must read (birthdate, issued attributes). */
+  dataKey: Uint8Array;
+  /** HMAC secret for pairwise subject identifiers. */
+  pairwiseSecret: Uint8Array;
+  /** HMAC secret for session cookies and CSRF tokens. */
+  cookieSecret: Uint8Array;
+}
