@@ -17,7 +17,7 @@ import { type EnvelopeSealer, SealingPool } from '../crypto/index.ts';
 import { type Stop, startSweepers } from './background.ts';
 import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
 import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
-import type { TransparencyLog } from '../tlog/index.ts';
+import { fixLogIdentity, type TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
 import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
@@ -134,6 +134,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);
+    if ((await fixLogIdentity(store, { origin: tlog.origin, publicKey: keys.logSigning.publicKey }, clock)) === 'recorded') {
+      logger.info({ origin: tlog.origin }, 'recorded the transparency log origin and key');
+    }
     disclosure = buildDisclosure(
       { store, clock, random, registry, worlds, log: tlog },
       {
