@@ -55,6 +55,8 @@ export interface RuntimeOptions {
   worlds?: WorldsWiringOptions;
   /** Credentials wiring overrides (tests). */
   credentials?: CredentialsWiringOptions;
+  /** Create the deployment's keys when there are none (default true; commands that only use keys pass false). */
+  createKeys?: boolean;
   /** Lawful-disclosure limits (notification delay, validity windows). */
   disclosure?: Partial<DisclosureOptions>;
 }
@@ -106,7 +108,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   try {
     const report = await store.migrate();
     if (report.applied.length > 0) logger.info({ applied: report.applied, engine: store.engine }, 'database migrated');
-    const established = await openServiceKeys(config, store, { clock, random, create: true });
+    const established = await openServiceKeys(config, store, { clock, random, create: options.createKeys !== false });
     keys = established.keys;
     initialised = established.created.length > 0;
     if (initialised) logger.info({ source: established.source, created: established.created.length }, 'created the deployment keys');
@@ -167,10 +169,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   }
   // Safe with several nodes: integration runs under a database lock (see src/tlog/integrate.ts).
   const stopLog = await startTransparencyLog(tlog, config, logger, options.background !== false);
-  // Safe with several nodes: every sweep runs under database locks (see src/server/background.ts).
+  // Once across the cluster: each run is claimed in the database (see src/server/background.ts).
   const stops: Stop[] = [stopLog];
   if (options.background !== false && config.sweepIntervalSeconds > 0) {
-    stops.push(...startSweepers({ registry, worlds, credentials, disclosure }, config.sweepIntervalSeconds, logger));
+    stops.push(...startSweepers({ registry, worlds, credentials, disclosure }, config.sweepIntervalSeconds, { store, clock, logger }));
   }
   return {
     config,

@@ -11,6 +11,7 @@ import * as m0030 from './0030_worlds.ts';
 import * as m0040 from './0040_tlog.ts';
 import * as m0050 from './0050_disclosure.ts';
 import * as m0090 from './0090_service_keys.ts';
+import * as m0091 from './0091_job_runs.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0040_tlog', up: m0040.up },
   { name: '0050_disclosure', up: m0050.up },
   { name: '0090_service_keys', up: m0090.up },
+  { name: '0091_job_runs', up: m0091.up },
 ];

@@ -13,7 +13,18 @@ export interface ServiceKeysTable {
   created_at: string;
 }
 
+/** One row per background job (src/store/jobs.ts): when it is next due, and who claimed the current run. */
+export interface JobRunsTable {
+  name: string;
+  fence: number;
+  holder: string;
+  claimed_at: string;
+  next_run_at: string;
+  finished_at: string | null;
+}
+
 export interface CoreTables {
+  job_runs: JobRunsTable;
   service_meta: ServiceMetaTable;
   service_keys: ServiceKeysTable;
 }
