@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { loadConfig, storeLocationOf } from '../src/config/index.ts';
+import { openBlobStore } from '../src/blobs/index.ts';
+import { blobStoreConfigOf, loadConfig, storeLocationOf } from '../src/config/index.ts';
 
 it('has working defaults: SQLite in ./data, port 8080', () => {
   const config = loadConfig({ env: {}, cwd: '/srv/mvid' });
@@ -48,4 +49,69 @@ it('bounds the lawful-disclosure clocks', () => {
   assert.equal(config.disclosureRequestValidityDays, 30);
   assert.equal(config.disclosureEmergencyValidityHours, 48);
   assert.throws(() => loadConfig({ env: { MVID_DISCLOSURE_MAX_DELAY_DAYS: '9999' } }), /MVID_DISCLOSURE_MAX_DELAY_DAYS/);
+});
+
+it('keeps evidence blobs under the data dir by default, or in an S3-compatible store', () => {
+  const config = loadConfig({ env: {}, cwd: '/srv/mvid' });
+  assert.deepEqual(blobStoreConfigOf(config), { kind: 'fs', dir: '/srv/mvid/data/blobs' });
+  assert.deepEqual(blobStoreConfigOf(loadConfig({ env: { MVID_BLOB_DIR: 'evidence' }, cwd: '/srv/mvid' })), {
+    kind: 'fs',
+    dir: '/srv/mvid/evidence',
+  });
+  const s3 = loadConfig({
+    env: {
+      MVID_BLOB_STORE: 's3',
+      MVID_BLOB_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      MVID_BLOB_S3_BUCKET: 'mvid-evidence',
+      MVID_BLOB_S3_REGION: 'eu-central-1',
+      MVID_BLOB_S3_ACCESS_KEY_ID: 'AKID',
+      MVID_BLOB_S3_SECRET_ACCESS_KEY: 'secret',
+      MVID_BLOB_S3_PATH_STYLE: 'true',
+    },
+  });
+  const location = blobStoreConfigOf(s3);
+  assert.deepEqual(location, {
+    kind: 's3',
+    endpoint: 'http://127.0.0.1:9000',
+    bucket: 'mvid-evidence',
+    region: 'eu-central-1',
+    accessKeyId: 'AKID',
+    secretAccessKey: 'secret',
+    pathStyle: true,
+  });
+  // The shape is what openBlobStore takes (checked by tsc, and it opens).
+  assert.equal(typeof openBlobStore(location).get, 'function');
+  const aws = loadConfig({
+    env: {
+      MVID_BLOB_STORE: 's3',
+      MVID_BLOB_S3_BUCKET: 'b-1',
+      MVID_BLOB_S3_REGION: 'eu-west-3',
+      MVID_BLOB_S3_ACCESS_KEY_ID: 'a',
+      MVID_BLOB_S3_SECRET_ACCESS_KEY: 's',
+    },
+  });
+  assert.deepEqual(blobStoreConfigOf(aws), {
+    kind: 's3',
+    endpoint: 'https://s3.eu-west-3.amazonaws.com',
+    bucket: 'b-1',
+    region: 'eu-west-3',
+    accessKeyId: 'a',
+    secretAccessKey: 's',
+    pathStyle: false,
+  });
+});
+
+it('refuses an incomplete or malformed blob store configuration, naming the variable', () => {
+  assert.throws(() => loadConfig({ env: { MVID_BLOB_STORE: 'ftp' } }), /MVID_BLOB_STORE/);
+  assert.throws(
+    () => loadConfig({ env: { MVID_BLOB_STORE: 's3', MVID_BLOB_S3_ACCESS_KEY_ID: 'a', MVID_BLOB_S3_SECRET_ACCESS_KEY: 's' } }),
+    /MVID_BLOB_S3_BUCKET.*required/,
+  );
+  assert.throws(
+    () => loadConfig({ env: { MVID_BLOB_STORE: 's3', MVID_BLOB_S3_BUCKET: 'b-1', MVID_BLOB_S3_ACCESS_KEY_ID: 'a' } }),
+    /MVID_BLOB_S3_SECRET_ACCESS_KEY/,
+  );
+  assert.throws(() => loadConfig({ env: { MVID_BLOB_S3_BUCKET: 'Not_A_Bucket' } }), /MVID_BLOB_S3_BUCKET/);
+  assert.throws(() => loadConfig({ env: { MVID_BLOB_S3_PATH_STYLE: 'yes' } }), /MVID_BLOB_S3_PATH_STYLE/);
+  assert.throws(() => loadConfig({ env: { MVID_BLOB_S3_ENDPOINT: 'ftp://x' } }), /MVID_BLOB_S3_ENDPOINT/);
 });

@@ -48,6 +48,18 @@ export const ConfigSchema = Type.Object(
     keyEncryptionKey: Type.Optional(Type.String({ minLength: 1 })),
     /** A file holding the key-encryption key (a mounted secret); exclusive with keyEncryptionKey. */
     keyEncryptionKeyFile: Type.Optional(Type.String({ minLength: 1 })),
+    /** Where evidence blobs live: `fs` (under `blobDir`) or `s3` (an S3-compatible object store). */
+    blobStore: Type.Union([Type.Literal('fs'), Type.Literal('s3')]),
+    /** Filesystem blob directory (default `<dataDir>/blobs`). */
+    blobDir: Type.Optional(Type.String({ minLength: 1 })),
+    /** S3 endpoint (default `https://s3.<region>.amazonaws.com`). */
+    blobS3Endpoint: Type.Optional(Type.String({ pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' })),
+    blobS3Bucket: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+    blobS3Region: Type.String({ minLength: 1, maxLength: 64 }),
+    blobS3AccessKeyId: Type.Optional(Type.String({ minLength: 1 })),
+    blobS3SecretAccessKey: Type.Optional(Type.String({ minLength: 1 })),
+    /** Path-style (`<endpoint>/<bucket>/<key>`, MinIO and most self-hosted stores) instead of virtual-hosted addressing. */
+    blobS3PathStyle: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -77,6 +89,14 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_DISCLOSURE_EMERGENCY_VALIDITY_HOURS: 'disclosureEmergencyValidityHours',
   MVID_KEY_ENCRYPTION_KEY: 'keyEncryptionKey',
   MVID_KEY_ENCRYPTION_KEY_FILE: 'keyEncryptionKeyFile',
+  MVID_BLOB_STORE: 'blobStore',
+  MVID_BLOB_DIR: 'blobDir',
+  MVID_BLOB_S3_ENDPOINT: 'blobS3Endpoint',
+  MVID_BLOB_S3_BUCKET: 'blobS3Bucket',
+  MVID_BLOB_S3_REGION: 'blobS3Region',
+  MVID_BLOB_S3_ACCESS_KEY_ID: 'blobS3AccessKeyId',
+  MVID_BLOB_S3_SECRET_ACCESS_KEY: 'blobS3SecretAccessKey',
+  MVID_BLOB_S3_PATH_STYLE: 'blobS3PathStyle',
 };
 
 const INTEGER_KEYS = new Set<keyof Config>([
@@ -95,6 +115,15 @@ const INTEGER_KEYS = new Set<keyof Config>([
 ]);
 /** Keys whose environment value is JSON. */
 const JSON_KEYS = new Set<keyof Config>(['logWitnesses']);
+/** Keys whose environment value is `true` or `false`. */
+const BOOLEAN_KEYS = new Set<keyof Config>(['blobS3PathStyle']);
+
+function envValue(key: keyof Config, name: string, value: string): unknown {
+  if (INTEGER_KEYS.has(key) && /^-?\d+$/.test(value)) return Number(value);
+  if (JSON_KEYS.has(key)) return parseJsonValue(name, value);
+  if (BOOLEAN_KEYS.has(key) && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
+}
 
 function sourceName(key: string): string {
   const env = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
@@ -142,7 +171,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : JSON_KEYS.has(key) ? parseJsonValue(name, value) : value;
+    raw[key] = envValue(key, name, value);
   }
   Object.assign(raw, options.overrides ?? {});
 
@@ -164,6 +193,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.logIntegrateIntervalMs ??= 500;
   raw.logWitnesses ??= [];
   raw.logWitnessThreshold ??= 0;
+  raw.blobStore ??= 'fs';
+  raw.blobS3Region ??= 'us-east-1';
+  raw.blobS3PathStyle ??= false;
   raw.publicUrl ??= `http://${raw.host === '0.0.0.0' || raw.host === '::' ? 'localhost' : raw.host}:${raw.port}`;
 
   const first = Value.Errors(ConfigSchema, raw).First();
@@ -183,8 +215,18 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (config.keyEncryptionKeyFile !== undefined && !isAbsolute(config.keyEncryptionKeyFile)) {
     config.keyEncryptionKeyFile = resolve(cwd, config.keyEncryptionKeyFile);
   }
+  if (config.blobStore === 's3') {
+    for (const key of ['blobS3Bucket', 'blobS3AccessKeyId', 'blobS3SecretAccessKey'] as const) {
+      if (config[key] === undefined) {
+        throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: required when MVID_BLOB_STORE is s3`, {
+          extensions: { field: key },
+        });
+      }
+    }
+  }
   config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(cwd, config.dataDir);
+  if (config.blobDir !== undefined && !isAbsolute(config.blobDir)) config.blobDir = resolve(cwd, config.blobDir);
   return config;
 }
 
@@ -214,4 +256,22 @@ export function storeLocationOf(
   return config.databaseUrl
     ? { engine: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
     : { engine: 'sqlite', path: resolve(config.dataDir, 'mvid.sqlite') };
+}
+
+/** The evidence blob store for this config, in the shape `openBlobStore` (src/blobs) takes. */
+export function blobStoreConfigOf(
+  config: Config,
+):
+  | { kind: 'fs'; dir: string }
+  | { kind: 's3'; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; pathStyle: boolean } {
+  if (config.blobStore === 'fs') return { kind: 'fs', dir: config.blobDir ?? resolve(config.dataDir, 'blobs') };
+  return {
+    kind: 's3',
+    endpoint: config.blobS3Endpoint ?? `https://s3.${config.blobS3Region}.amazonaws.com`,
+    bucket: config.blobS3Bucket ?? '',
+    region: config.blobS3Region,
+    accessKeyId: config.blobS3AccessKeyId ?? '',
+    secretAccessKey: config.blobS3SecretAccessKey ?? '',
+    pathStyle: config.blobS3PathStyle,
+  };
 }

@@ -122,6 +122,11 @@ export const ERROR_CODES = {
   checkpoint_stale: { status: 409, title: 'Checkpoint stale' },
   request_expired: { status: 410, title: 'Request outside its validity window' },
   request_mismatch: { status: 422, title: 'Request does not match its log entry' },
+  // evidence blobs (src/blobs): content-addressed uploads behind moderation reports
+  evidence_type_unsupported: { status: 415, title: 'Evidence type not accepted' },
+  evidence_too_large: { status: 413, title: 'Evidence too large' },
+  blob_not_found: { status: 404, title: 'Blob not found' },
+  blob_integrity: { status: 500, title: 'Stored blob failed its integrity check' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -15,6 +15,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         '*.passphrase',
         '*.client_secret',
         '*.privateKey',
+        '*.secretAccessKey',
+        '*.blobS3SecretAccessKey',
       ],
       censor: '[redacted]',
     },

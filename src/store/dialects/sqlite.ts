@@ -133,6 +133,9 @@ class NodeSqliteDriver implements Driver {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = ON');
+    // Deleted rows are overwritten, not only unlinked: a swept envelope must not survive in
+    // free pages of the file (and so in every later copy of it). Test: store-secure-delete.
+    db.exec('PRAGMA secure_delete = ON');
     db.exec(`PRAGMA busy_timeout = ${Math.trunc(this.#options.busyTimeoutMs ?? 5000)}`);
     this.#db = db;
     this.#statements = new StatementCache(db);
