@@ -189,6 +189,39 @@ for (const engine of ENGINES) {
     });
   });
 
+  describe(`staged rotation on ${engine}`, () => {
+    it('a key activated later is published by every restarted node first, and signs only in nodes started after', async () => {
+      const t = await createTestStore(engine);
+      const dirs = [1, 2].map(() => mkdtempSync(join(tmpdir(), 'mvid-node-')));
+      const start = (dataDir: string) =>
+        startRuntime(
+          loadConfig({ env: { MVID_KEY_ENCRYPTION_KEY: KEK }, overrides: { dataDir, publicUrl: 'http://mvid.test', logLevel: 'silent' } }),
+          { store: t.store, clock, random: systemRandom, logger: createLogger('silent'), background: false },
+        );
+      try {
+        const first = await start(dirs[0] as string);
+        const old = first.keys.tokenSigning[0]?.kid;
+        await first.close();
+        clock.advanceDays(1);
+        const options = { store: t.store, keyDir: keyDirOf(dirs[1] as string), kek: parseKek(KEK), clock, random: systemRandom };
+        const name = await rotateServiceTokenKey(options, 3600);
+        const kid = name.replace(/^token-es256\/(.*)\.jwk$/, '$1');
+        const restarted = await start(dirs[1] as string);
+        const jwks = (await restarted.app.inject({ method: 'GET', url: '/oidc/jwks' })).json() as { keys: Array<{ kid: string }> };
+        assert.deepEqual(jwks.keys.map((k) => k.kid).sort(), [old, kid].sort(), 'published');
+        assert.equal(restarted.keys.tokenSigning[0]?.kid, old, 'still signing with the old key');
+        await restarted.close();
+        clock.advance(3_600_000);
+        const later = await start(dirs[1] as string);
+        assert.equal(later.keys.tokenSigning[0]?.kid, kid, 'signing with the new key once active');
+        await later.close();
+      } finally {
+        await t.close();
+        for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe(`a deployment that began with a key directory on ${engine}`, () => {
     it('exports its keys, and a node given them by `mvid keys import`, or the KEK added later, joins it', async () => {
       const t = await createTestStore(engine);

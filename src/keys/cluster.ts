@@ -216,18 +216,24 @@ export async function establishServiceKeys(opts: EstablishOptions): Promise<Esta
   return {
     ...result,
     source,
-    keys: serviceKeysOf(result.materials, source === 'database' ? 'the database' : `the key directory ${keyDir}`),
+    keys: serviceKeysOf(result.materials, source === 'database' ? 'the database' : `the key directory ${keyDir}`, opts.clock.now()),
   };
 }
 
 /**
- * Adds a new active token-signing key to the deployment (and to this node's key directory
- * when the deployment keeps its keys there). Other nodes sign with it after their restart;
- * the old keys stay published for verification. Returns the new key's name.
+ * Adds a new token-signing key to the deployment (and to this node's key directory when
+ * the deployment keeps its keys there). Nodes publish it after their next restart and sign
+ * with it once it is active: at once, or `activateAfterSeconds` later, so that every node
+ * can publish it before any signs with it. The old keys stay published. Returns its name.
  */
-export async function rotateServiceTokenKey(opts: ServiceKeyOptions): Promise<string> {
+export async function rotateServiceTokenKey(opts: ServiceKeyOptions, activateAfterSeconds = 0): Promise<string> {
   const established = await establishServiceKeys({ ...opts, create: false });
-  const [name, text] = newTokenKey(opts.clock, opts.random);
+  const now = opts.clock.now();
+  const [name, text] = newTokenKey(
+    opts.clock,
+    opts.random,
+    activateAfterSeconds > 0 ? new Date(now.getTime() + activateAfterSeconds * 1000) : undefined,
+  );
   await opts.store.transaction(async (tx) => {
     await opts.store.lock(tx, LOCK);
     await insert(tx, opts, new Map([[name, text]]));

@@ -34,11 +34,21 @@ function secretText(random: Random): string {
   return `${toBase64Url(random.bytes(32))}\n`;
 }
 
-/** A new token-signing key: its name and text. */
-export function newTokenKey(clock: Clock, random: Random): [string, string] {
+/**
+ * A new token-signing key: its name and text. With `notBefore` the key is published at once
+ * but signs only in nodes started after that time (so every node publishes it first).
+ */
+export function newTokenKey(clock: Clock, random: Random, notBefore?: Date): [string, string] {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = toBase64Url(random.bytes(12));
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig', created_at: clock.now().toISOString() };
+  const jwk = {
+    ...privateKey.export({ format: 'jwk' }),
+    kid,
+    alg: 'ES256',
+    use: 'sig',
+    created_at: clock.now().toISOString(),
+    ...(notBefore ? { not_before: notBefore.toISOString() } : {}),
+  };
   return [`${TOKEN_KEY_DIR}/${kid}.jwk`, `${JSON.stringify(jwk, null, 2)}\n`];
 }
 
@@ -77,29 +87,43 @@ function secret(materials: KeyMaterials, name: string, where: string): Uint8Arra
 }
 
 function tokenKeyOf(text: string): TokenSigningKey {
-  const jwk = JSON.parse(text) as JsonWebKey & { kid: string; created_at: string };
+  const jwk = JSON.parse(text) as JsonWebKey & { kid: string; created_at: string; not_before?: string };
   const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
   const pub = createPublicKey(privateKey).export({ format: 'jwk' });
   return {
     kid: jwk.kid,
     createdAt: jwk.created_at,
+    ...(jwk.not_before ? { notBefore: jwk.not_before } : {}),
     privateKey,
     publicJwk: { kty: pub.kty, crv: pub.crv, x: pub.x, y: pub.y, kid: jwk.kid, alg: 'ES256', use: 'sig' },
     privateJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d, kid: jwk.kid, alg: 'ES256', use: 'sig' },
   } as TokenSigningKey;
 }
 
-/** The service keys in `materials`; throws `keys_missing` naming the first missing key. `where` names the source. */
-export function serviceKeysOf(materials: KeyMaterials, where: string): ServiceKeys {
+/** Newest first among the keys that may sign at `now`; keys not yet active after them (published only). */
+function signingOrder(keys: TokenSigningKey[], now: Date): TokenSigningKey[] {
+  const at = now.toISOString();
+  const newestFirst = (a: TokenSigningKey, b: TokenSigningKey) =>
+    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.kid < b.kid ? 1 : -1;
+  const active = keys.filter((k) => k.notBefore === undefined || k.notBefore <= at).sort(newestFirst);
+  const pending = keys.filter((k) => !active.includes(k)).sort(newestFirst);
+  return [...active, ...pending];
+}
+
+/**
+ * The service keys in `materials`; throws `keys_missing` naming the first missing key.
+ * `where` names the source; `now` decides which token key is active (see `newTokenKey`).
+ */
+export function serviceKeysOf(materials: KeyMaterials, where: string, now: Date = new Date()): ServiceKeys {
   const logText = materials.get(LOG_KEY_NAME);
   if (logText === undefined) throw new MvidError('keys_missing', `${where} lacks the key ${LOG_KEY_NAME} (run \`mvid init\`)`);
   const logJwk = JSON.parse(logText) as JsonWebKey;
   const logPrivate = createPrivateKey({ key: logJwk, format: 'jwk' });
   const logPublicJwk = createPublicKey(logPrivate).export({ format: 'jwk' });
-  const tokenSigning = [...materials]
-    .filter(([name]) => isTokenKeyName(name))
-    .map(([, text]) => tokenKeyOf(text))
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.kid < b.kid ? 1 : -1));
+  const tokenSigning = signingOrder(
+    [...materials].filter(([name]) => isTokenKeyName(name)).map(([, text]) => tokenKeyOf(text)),
+    now,
+  );
   if (tokenSigning.length === 0) throw new MvidError('keys_missing', `${where} has no token signing key (run \`mvid init\`)`);
   return {
     logSigning: { privateKey: logPrivate, seed: fromBase64Url(logJwk.d ?? ''), publicKey: fromBase64Url(logPublicJwk.x ?? '') },

@@ -3,6 +3,8 @@ import type { JsonWebKey, KeyObject } from 'node:crypto';
 export interface TokenSigningKey {
   kid: string;
   createdAt: string;
+  /** When the key starts signing (published before); absent: at once. */
+  notBefore?: string;
   privateKey: KeyObject;
   /** Public JWK with `kid`, `alg` and `use`, as published in the JWKS. */
   publicJwk: JsonWebKey & { kid: string; alg: 'ES256'; use: 'sig' };
@@ -12,7 +14,7 @@ export interface TokenSigningKey {
 export interface ServiceKeys {
   /** Ed25519 key that signs log checkpoints. */
   logSigning: { privateKey: KeyObject; seed: Uint8Array; publicKey: Uint8Array };
-  /** ES256 keys for tokens and credentials, newest first; the first is the active one. */
+  /** ES256 keys for tokens and credentials: the active one first (the newest that may sign), then the older, then those not yet active. */
   tokenSigning: TokenSigningKey[];
   /** HMAC secret for uniqueness tags. */
   uniquenessSecret: Uint8Array;

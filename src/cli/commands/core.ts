@@ -65,10 +65,19 @@ export function registerCoreCommands(program: Command, io: CliIo): void {
   const keys = program.command('keys').description("manage the deployment's service keys (see docs/deploy.md)");
   keys
     .command('rotate')
-    .description('add a new active token-signing key for every node (each signs with it after its restart); old keys stay published')
-    .action(async () => {
+    .description('add a token-signing key for every node (published after its restart, signing once active); old keys stay published')
+    .option('--activate-after <seconds>', 'publish now, sign only in nodes started this much later (a cluster: restart all twice)', '0')
+    .action(async (o: { activateAfter: string }) => {
+      const seconds = Number(o.activateAfter);
+      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 30 * 86_400)
+        throw new UsageError('--activate-after must be 0..2592000 seconds');
       await withKeys(io, false, async ({ options }) => {
-        io.out(`created ${await rotateServiceTokenKey(options)}; restart every node to sign with it`);
+        const name = await rotateServiceTokenKey(options, seconds);
+        io.out(
+          seconds === 0
+            ? `created ${name}; restart every node to sign with it`
+            : `created ${name}; restart every node now to publish it, and again after ${seconds} s to sign with it`,
+        );
       });
     });
   keys
