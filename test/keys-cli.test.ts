@@ -82,5 +82,23 @@ for (const engine of ENGINES) {
       const names = Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { keys: object }).keys);
       assert.equal(names.filter((n) => n.startsWith('token-es256/')).length, 2);
     });
+
+    it('reseal changes the KEK: the old one no longer opens the keys, the new one does', async () => {
+      const newKek = Buffer.alloc(32, 4).toString('hex');
+      const file = join(work, 'new-kek');
+      writeFileSync(file, `${newKek}\n`, { mode: 0o600 });
+      const r = await run(['keys', 'reseal', '--new-key-file', file], env(db.dataDir, { MVID_KEY_ENCRYPTION_KEY: KEK }));
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /sealed \d+ keys/);
+      const old = await run(['keys', 'export', '--out', join(work, 'old.json')], env(db.dataDir, { MVID_KEY_ENCRYPTION_KEY: KEK }));
+      assert.equal(old.code, 1);
+      assert.match(old.err, /keys_mismatch/);
+      const fresh = await run(['keys', 'export', '--out', join(work, 'new.json')], env(db.dataDir, { MVID_KEY_ENCRYPTION_KEY_FILE: file }));
+      assert.equal(fresh.code, 0, fresh.err);
+      assert.deepEqual(
+        JSON.parse(readFileSync(join(work, 'new.json'), 'utf8')),
+        JSON.parse(readFileSync(join(work, 'rotated.json'), 'utf8')),
+      );
+    });
   });
 }

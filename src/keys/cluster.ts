@@ -242,6 +242,37 @@ export async function rotateServiceTokenKey(opts: ServiceKeyOptions, activateAft
   return name;
 }
 
+/**
+ * Changes the key-encryption key: opens every key with the current KEK (`opts.kek`) and
+ * seals it again under `newKek`, in one transaction under the key lock. Nodes running keep
+ * their keys in memory; a node started afterwards needs the new KEK. Returns how many
+ * keys were sealed again.
+ */
+export async function resealServiceKeys(opts: ServiceKeyOptions, newKek: Uint8Array): Promise<number> {
+  if (!opts.kek)
+    throw new MvidError('config_invalid', 'changing the key-encryption key needs the current one (MVID_KEY_ENCRYPTION_KEY or its _FILE)');
+  const { materials } = await establishServiceKeys({ ...opts, create: false });
+  return opts.store.transaction(async (tx) => {
+    await opts.store.lock(tx, LOCK);
+    const recorded = await rowsOf(tx);
+    for (const row of recorded.values()) {
+      const text = materials.get(row.name);
+      if (text === undefined || fingerprintOf(row.name, text) !== row.fingerprint) {
+        throw new MvidError(
+          'keys_mismatch',
+          `the deployment's key ${row.name} changed while it was being sealed again; nothing was changed`,
+        );
+      }
+      await tx
+        .updateTable('service_keys')
+        .set({ sealed: seal(newKek, row.name, text, opts.random) })
+        .where('name', '=', row.name)
+        .execute();
+    }
+    return recorded.size;
+  });
+}
+
 /** Every key of the deployment, as `mvid keys export` writes it. */
 export interface KeyExport {
   format: 'mvid-keys-v1';

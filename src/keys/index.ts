@@ -13,6 +13,7 @@ export {
   importServiceKeys,
   parseKeyEncryptionKey,
   parseKeyExport,
+  resealServiceKeys,
   rotateServiceTokenKey,
 } from './cluster.ts';
 export type { EstablishedKeys, EstablishOptions, KeyExport, ServiceKeyOptions } from './cluster.ts';

@@ -8,14 +8,16 @@ import {
   exportServiceKeys,
   importServiceKeys,
   keyDirOf,
+  parseKeyEncryptionKey,
   parseKeyExport,
+  resealServiceKeys,
   rotateServiceTokenKey,
   type ServiceKeyOptions,
 } from '../../keys/index.ts';
 import { createLogger, openServiceKeys, serviceKeyOptions, startRuntime } from '../../server/index.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
-import { readJsonFile } from './registry-context.ts';
+import { readJsonFile, readSecretFile } from './registry-context.ts';
 import { serve } from './serve.ts';
 
 export function registerCoreCommands(program: Command, io: CliIo): void {
@@ -78,6 +80,17 @@ export function registerCoreCommands(program: Command, io: CliIo): void {
             ? `created ${name}; restart every node to sign with it`
             : `created ${name}; restart every node now to publish it, and again after ${seconds} s to sign with it`,
         );
+      });
+    });
+  keys
+    .command('reseal')
+    .description('seal the deployment’s keys under a new key-encryption key (then give every node the new one)')
+    .requiredOption('--new-key-file <file>', 'a file holding the new KEK (32 random bytes, base64/base64url/hex)')
+    .action(async (o: { newKeyFile: string }) => {
+      const newKek = parseKeyEncryptionKey(readSecretFile(io, o.newKeyFile), `--new-key-file ${o.newKeyFile}`);
+      await withKeys(io, false, async ({ options }) => {
+        const count = await resealServiceKeys(options, newKek);
+        io.out(`sealed ${count} keys under the new key-encryption key; give every node the new one before it next starts`);
       });
     });
   keys
