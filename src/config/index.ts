@@ -18,6 +18,8 @@ export const ConfigSchema = Type.Object(
     dataDir: Type.String({ minLength: 1 }),
     databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
     databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+    /** A read replica of `databaseUrl` for the log's public reads (tiles, entries, proofs). */
+    databaseReadUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
     publicUrl: Type.String({ pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' }),
     host: Type.String({ minLength: 1 }),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
@@ -71,6 +73,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_DATA_DIR: 'dataDir',
   MVID_DATABASE_URL: 'databaseUrl',
   MVID_DATABASE_POOL_SIZE: 'databasePoolSize',
+  MVID_DATABASE_READ_URL: 'databaseReadUrl',
   MVID_PUBLIC_URL: 'publicUrl',
   MVID_HOST: 'host',
   MVID_PORT: 'port',
@@ -205,6 +208,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: ${first.message}${value}`, {
       extensions: { field: key },
     });
+  }
+  if (raw.databaseReadUrl !== undefined && raw.databaseUrl === undefined) {
+    throw new MvidError(
+      'config_invalid',
+      'invalid configuration MVID_DATABASE_READ_URL: a read replica needs MVID_DATABASE_URL (PostgreSQL)',
+      {
+        extensions: { field: 'databaseReadUrl' },
+      },
+    );
   }
   if (raw.keyEncryptionKey !== undefined && raw.keyEncryptionKeyFile !== undefined) {
     throw new MvidError('config_invalid', 'invalid configuration: set MVID_KEY_ENCRYPTION_KEY or MVID_KEY_ENCRYPTION_KEY_FILE, not both', {

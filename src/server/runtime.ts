@@ -21,7 +21,7 @@ import { fixLogIdentity, type TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
 import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
-import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
+import { buildTransparencyLog, publicTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
 export interface Runtime {
@@ -127,6 +127,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let tlog: TransparencyLog;
   let disclosure: DisclosureService;
   let app: FastifyInstance;
+  let publicLog: ReturnType<typeof publicTransparencyLog> | undefined;
   try {
     registry = buildRegistry(config, store, keys, clock, random, sealer);
     const devIssuer = devIssuerKey ? await registry.setupDevIssuer(devIssuerKey) : undefined;
@@ -148,6 +149,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         ...options.disclosure,
       },
     );
+    publicLog = publicTransparencyLog(config, tlog, keys, clock);
     app = await createApp({
       config,
       store,
@@ -160,9 +162,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       worlds,
       credentials: built.http,
       disclosure,
-      log: tlog,
+      log: publicLog.log,
     });
   } catch (error) {
+    await publicLog?.close();
     await sealer?.close();
     if (!options.store) await store.close();
     throw error;
@@ -191,6 +194,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     async close() {
       for (const stop of stops) await stop();
       await app.close();
+      await publicLog?.close();
       await sealer?.close();
       if (!options.store) await store.close();
     },

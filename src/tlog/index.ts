@@ -51,6 +51,7 @@ export { ENTRY_SCHEMAS } from './entry-schema.ts';
 export type { LogEvent, LogEventOf, LogEventType } from './entry-schema.ts';
 export { logOriginOf } from './origin.ts';
 export { fixLogIdentity } from './identity.ts';
+export { withReadReplica } from './replica.ts';
 export type { LogIdentity } from './identity.ts';
 export { MAX_ENTRIES_PAGE, openTransparencyLog } from './log.ts';
 export type { IntegrateReport, LogLeaf, TransparencyLog, TransparencyLogOptions } from './log.ts';
