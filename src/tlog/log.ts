@@ -316,10 +316,22 @@ export function openTransparencyLog(options: TransparencyLogOptions): Transparen
     start(intervalMs, failed) {
       if (!Number.isInteger(intervalMs) || intervalMs <= 0) throw new TypeError('intervalMs must be a positive integer');
       let stopped = false;
+      // A checkpoint whose signer died before pushing it to the witnesses is pushed by any
+      // node once it has waited this long uncosigned (once per size and process).
+      const staleMs = Math.max(5_000, 10 * intervalMs);
+      let repushed = -1n;
       const tick = async () => {
         // Peek without the lock: an idle log costs one indexed read per tick, not a write transaction.
-        if (!(await outboxHasRows(store.db)) && (await checkpoint()) !== null) return;
-        await integrate();
+        if (await outboxHasRows(store.db)) return void (await integrate());
+        const newest = await latestCheckpoint(store.db);
+        if (newest === null) return void (await integrate());
+        const endpoints = options.witnesses?.endpoints.length ?? 0;
+        if (pusher && newest.cosignatures < endpoints && newest.size !== repushed) {
+          if (clock.now().getTime() - Date.parse(newest.signedAt) >= staleMs) {
+            repushed = newest.size;
+            pusher.push(newest);
+          }
+        }
       };
       const timer = setInterval(() => {
         if (!stopped) tick().catch(failed);
