@@ -19,8 +19,8 @@ function files(dir: string): string[] {
   });
 }
 
-/** The README's configuration table: the variables a user may set. */
-const documented = variables(read('README.md').split('## Configuration')[1]?.split('\n## ')[0] ?? '');
+/** The configuration reference (generated from src/config): the variables a user may set. */
+const documented = variables(read('docs/operating.md').split('## Configuration reference')[1]?.split('\n## ')[0] ?? '');
 
 it('the cluster section of docs/deploy.md sets what the cluster test sets', () => {
   const test = read('test/cluster.test.ts');

@@ -6,3 +6,17 @@ export { sweepAll } from './background.ts';
 export type { FullSweepReport } from './background.ts';
 export { buildDisclosure, registryEscrowDirectory } from './disclosure.ts';
 export { openServiceKeys, serviceKeyOptions } from './keys.ts';
+export {
+  DEMO_AUTHORITY_NAME,
+  DEMO_THRESHOLD,
+  DEMO_TRUSTEES,
+  type DemoMaterial,
+  demoDirOf,
+  EXAMPLE_WORLD_NAME,
+  EXAMPLE_WORLD_URL,
+  readDemoMaterial,
+  refuseDemoMaterial,
+  type SeedResult,
+  seedDemo,
+} from './seed.ts';
+export { silenceMlDsaExperimentalWarning } from './warnings.ts';
