@@ -157,6 +157,8 @@ describe('a three-node cluster on one PostgreSQL', { timeout: 90_000 }, () => {
       MVID_KEY_ENCRYPTION_KEY: kek,
       MVID_PUBLIC_URL: proxy.url,
       MVID_LOG_LEVEL: 'warn',
+      // Development mode (people enrol with the development PID issuer), but no per-node demo seeding.
+      MVID_DEMO_SEED: 'false',
       MVID_SEAL_WORKERS: '0',
       MVID_LOG_INTEGRATE_INTERVAL_MS: '200',
       MVID_SWEEP_INTERVAL_SECONDS: '2',
@@ -164,14 +166,16 @@ describe('a three-node cluster on one PostgreSQL', { timeout: 90_000 }, () => {
     const migrated = await run(['migrate'], { ...env, MVID_DATA_DIR: db.dataDir });
     assert.equal(migrated.code, 0, migrated.stderr);
     // Three nodes started together race to create the deployment's keys: one does, all use them.
-    const started = await Promise.all(
+    const started = await Promise.allSettled(
       [1, 2, 3].map((i) => {
         const dataDir = mkdtempSync(join(tmpdir(), `mvid-node${i}-`));
         dirs.push(dataDir);
         return startNode({ ...env, MVID_DATA_DIR: dataDir, MVID_PORT: '0' });
       }),
     );
-    nodes.push(...started);
+    // Every node that did start is stopped by `after`, even when another failed to.
+    for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     proxy.upstreams = nodes.map((n) => n.url);
 
     // The operator's ceremony, on the same configuration: trustees, an admin token.

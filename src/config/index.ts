@@ -320,6 +320,20 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       extensions: { field: 'demoSeed' },
     });
   }
+  if (raw.databaseReadUrl !== undefined && raw.databaseUrl === undefined) {
+    throw new MvidError(
+      'config_invalid',
+      'invalid configuration MVID_DATABASE_READ_URL: a read replica needs MVID_DATABASE_URL (PostgreSQL)',
+      {
+        extensions: { field: 'databaseReadUrl' },
+      },
+    );
+  }
+  if (raw.keyEncryptionKey !== undefined && raw.keyEncryptionKeyFile !== undefined) {
+    throw new MvidError('config_invalid', 'invalid configuration: set MVID_KEY_ENCRYPTION_KEY or MVID_KEY_ENCRYPTION_KEY_FILE, not both', {
+      extensions: { field: 'keyEncryptionKey' },
+    });
+  }
   const config = raw as Config;
   if (config.keyEncryptionKeyFile !== undefined && !isAbsolute(config.keyEncryptionKeyFile)) {
     config.keyEncryptionKeyFile = resolve(cwd, config.keyEncryptionKeyFile);

@@ -110,7 +110,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (report.applied.length > 0) logger.info({ applied: report.applied, engine: store.engine }, 'database migrated');
     const established = await openServiceKeys(config, store, { clock, random, create: options.createKeys !== false });
     keys = established.keys;
-    initialised = established.created.length > 0;
+    // The development issuer key alone is created on demand, not a fresh deployment.
+    initialised = established.created.some((name) => name !== DEV_ISSUER_KEY_FILE);
     if (initialised) logger.info({ source: established.source, created: established.created.length }, 'created the deployment keys');
     if (established.imported.length > 0)
       logger.info({ imported: established.imported.length }, 'recorded the key directory as the deployment keys');
