@@ -189,6 +189,43 @@ for (const engine of ENGINES) {
     });
   });
 
+  describe(`an upgrade that needs a new key on ${engine}`, () => {
+    it('creates the key the deployment lacks once, and replaces none', async () => {
+      const t = await createTestStore(engine);
+      const dir = mkdtempSync(join(tmpdir(), 'mvid-node-'));
+      const start = () =>
+        startRuntime(
+          loadConfig({
+            env: { MVID_KEY_ENCRYPTION_KEY: KEK },
+            overrides: { dataDir: dir, publicUrl: 'http://mvid.test', logLevel: 'silent' },
+          }),
+          { store: t.store, clock, random: systemRandom, logger: createLogger('silent'), background: false },
+        );
+      const rows = () => t.store.db.selectFrom('service_keys').select(['name', 'fingerprint']).orderBy('name').execute();
+      try {
+        await (await start()).close();
+        // A deployment from before the pseudonym key existed.
+        await t.store.db.deleteFrom('service_keys').where('name', '=', 'pseudonym-vrf.key').execute();
+        const before = await rows();
+        const upgraded = await start();
+        const after = await rows();
+        assert.deepEqual(
+          after.filter((r) => r.name !== 'pseudonym-vrf.key'),
+          before,
+        );
+        assert.equal(after.length, before.length + 1);
+        assert.equal(upgraded.keys.pseudonymSecret.length, 32);
+        await upgraded.close();
+        const again = await start();
+        assert.deepEqual(again.keys.pseudonymSecret, upgraded.keys.pseudonymSecret);
+        await again.close();
+      } finally {
+        await t.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe(`staged rotation on ${engine}`, () => {
     it('a key activated later is published by every restarted node first, and signs only in nodes started after', async () => {
       const t = await createTestStore(engine);

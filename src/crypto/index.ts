@@ -26,7 +26,7 @@ export { MAX_TRUSTEES, computeTrusteeSetId, dealEscrowKey, parseTrusteeSet, veri
 export type { EscrowDeal, TrusteeDescriptor, TrusteeSet, TrusteeShare } from './feldman.ts';
 export { DEFAULT_SCRYPT, SCRYPT_LIMITS, SHARE_PASSPHRASE_MIN_LENGTH, decryptShareFile, encryptShareFile } from './sharefile.ts';
 export type { ScryptParams, ShareFile } from './sharefile.ts';
-export { MAX_ENVELOPE_PLAINTEXT_BYTES, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
+export { MAX_ENVELOPE_PLAINTEXT_BYTES, envelopeBinding, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
 export type { Envelope, SealEnvelopeInput } from './envelope.ts';
 export { SealingPool } from './seal-pool.ts';
 export type { EnvelopeSealer } from './seal-pool.ts';
@@ -37,3 +37,5 @@ export type { RecipientKeyPair, SealedMessage } from './seal.ts';
 export { MIN_TAG_SECRET_BYTES, normalizeIdentifier, uniquenessTag } from './tag.ts';
 export { commit, verifyCommitment } from './commit.ts';
 export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';
+export { pseudonymInput, vrfKeyFromSecret, vrfVerify } from './vrf.ts';
+export type { VrfKey, VrfProof } from './vrf.ts';

@@ -12,7 +12,7 @@ import { type Clock, fromBase64Url, MvidError, type Random, toBase64Url, utf8 } 
 import { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from '../crypto/index.ts';
 import type { Store, Tx } from '../store/index.ts';
 import { keyDirExists, readKeyDir, writeKeyDir } from './keydir.ts';
-import { fingerprintOf, generateKeyMaterials, isKeyName, type KeyMaterials, newTokenKey, serviceKeysOf } from './material.ts';
+import { fingerprintOf, generateKeyMaterials, isKeyName, type KeyMaterials, missingKeys, newTokenKey, serviceKeysOf } from './material.ts';
 import type { ServiceKeys } from './types.ts';
 
 const LOCK = 'mvid:service-keys';
@@ -201,7 +201,8 @@ export async function establishServiceKeys(opts: EstablishOptions): Promise<Esta
         }
       }
     }
-    const extra: KeyMaterials = new Map();
+    // Keys this deployment lacks (added by a newer version) are created, never replaced.
+    const extra: KeyMaterials = opts.create ? missingKeys(materials, opts.clock, opts.random) : new Map();
     for (const [name, generate] of Object.entries(opts.optional ?? {})) {
       if (!materials.has(name)) extra.set(name, generate());
     }

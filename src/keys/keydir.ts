@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Clock, MvidError, type Random, systemClock, systemRandom } from '../core/index.ts';
-import { generateKeyMaterials, isKeyName, type KeyMaterials, LOG_KEY_NAME, newTokenKey, serviceKeysOf, TOKEN_KEY_DIR } from './material.ts';
+import { isKeyName, type KeyMaterials, LOG_KEY_NAME, missingKeys, newTokenKey, serviceKeysOf, TOKEN_KEY_DIR } from './material.ts';
 import type { ServiceKeys } from './types.ts';
 
 export function keyDirOf(dataDir: string): string {
@@ -70,13 +70,7 @@ export interface InitKeyDirResult {
 
 /** Creates the key directory and every missing key; existing keys are left alone. */
 export function initKeyDir(dir: string, clock: Clock = systemClock, random: Random = systemRandom): InitKeyDirResult {
-  const present = readKeyDir(dir);
-  const fresh = generateKeyMaterials(clock, random);
-  const hasToken = [...present.keys()].some((name) => name.startsWith(`${TOKEN_KEY_DIR}/`));
-  for (const name of [...fresh.keys()]) {
-    if (present.has(name) || (hasToken && name.startsWith(`${TOKEN_KEY_DIR}/`))) fresh.delete(name);
-  }
-  return { dir, created: writeKeyDir(dir, fresh) };
+  return { dir, created: writeKeyDir(dir, missingKeys(readKeyDir(dir), clock, random)) };
 }
 
 /**

@@ -15,6 +15,7 @@ export const SECRET_NAMES = {
   dataKey: 'data-at-rest.key',
   pairwiseSecret: 'pairwise.key',
   cookieSecret: 'cookie.key',
+  pseudonymSecret: 'pseudonym-vrf.key',
 } as const;
 export const LOG_KEY_NAME = 'log-ed25519.jwk';
 export const TOKEN_KEY_DIR = 'token-es256';
@@ -60,6 +61,19 @@ export function generateKeyMaterials(clock: Clock, random: Random): KeyMaterials
   out.set(LOG_KEY_NAME, `${JSON.stringify({ ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'EdDSA' }, null, 2)}\n`);
   out.set(...newTokenKey(clock, random));
   return out;
+}
+
+/**
+ * Fresh keys for every required key `present` lacks (a secret a newer version added, or no
+ * token key at all); what is present is never replaced.
+ */
+export function missingKeys(present: KeyMaterials, clock: Clock, random: Random): KeyMaterials {
+  const fresh = generateKeyMaterials(clock, random);
+  const hasToken = [...present.keys()].some(isTokenKeyName);
+  for (const name of [...fresh.keys()]) {
+    if (present.has(name) || (hasToken && isTokenKeyName(name))) fresh.delete(name);
+  }
+  return fresh;
 }
 
 /** The secret bytes of a key's text: the 32 random bytes of a secret, `d` of a JWK. */
@@ -132,5 +146,6 @@ export function serviceKeysOf(materials: KeyMaterials, where: string, now: Date 
     dataKey: secret(materials, SECRET_NAMES.dataKey, where),
     pairwiseSecret: secret(materials, SECRET_NAMES.pairwiseSecret, where),
     cookieSecret: secret(materials, SECRET_NAMES.cookieSecret, where),
+    pseudonymSecret: secret(materials, SECRET_NAMES.pseudonymSecret, where),
   };
 }

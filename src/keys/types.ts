@@ -20,8 +20,10 @@ export interface ServiceKeys {
   uniquenessSecret: Uint8Array;
   /** AES-256 key for the little the service itself must read (birthdate, issued attributes). */
   dataKey: Uint8Array;
-  /** HMAC secret for pairwise subject identifiers. */
+  /** HMAC secret the log-subject key is derived from (src/registry log.ts). */
   pairwiseSecret: Uint8Array;
+  /** 32 bytes the pseudonym VRF key is derived from (src/crypto vrf.ts): world subjects anyone can verify. */
+  pseudonymSecret: Uint8Array;
   /** HMAC secret for session cookies and CSRF tokens. */
   cookieSecret: Uint8Array;
 }

@@ -12,6 +12,7 @@ export {
   personEventEntry,
   trusteeSetEntry,
   envelopeDestroyedEntry,
+  envelopeSealedEntry,
 } from './log.ts';
 export type { LoggedPersonAction, DestructionReason } from './log.ts';
 export { TRUSTEE_NAME, checkShareAgainst } from './trustees.ts';

@@ -10,6 +10,7 @@ import * as m0020 from './0020_credentials.ts';
 import * as m0030 from './0030_worlds.ts';
 import * as m0040 from './0040_tlog.ts';
 import * as m0050 from './0050_disclosure.ts';
+import * as m0065 from './0065_handle_keys.ts';
 import * as m0090 from './0090_service_keys.ts';
 import * as m0091 from './0091_job_runs.ts';
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0030_worlds', up: m0030.up },
   { name: '0040_tlog', up: m0040.up },
   { name: '0050_disclosure', up: m0050.up },
+  { name: '0065_handle_keys', up: m0065.up },
   { name: '0090_service_keys', up: m0090.up },
   { name: '0091_job_runs', up: m0091.up },
 ];
