@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/index.ts';
 import type { Credentials, CredentialsSweepReport } from '../credentials/index.ts';
 import type { DisclosureService, DisclosureSweepReport } from '../disclosure/index.ts';
+import type { ModerationService } from '../moderation/index.ts';
 import type { Registry, SweepReport } from '../registry/index.ts';
 import { claimJob, finishJob, type Store } from '../store/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
@@ -21,6 +22,7 @@ export interface Sweepable {
   worlds: WorldsService;
   credentials: Credentials;
   disclosure: DisclosureService;
+  moderation: ModerationService;
 }
 
 /** What one sweep of every domain did. */
@@ -29,6 +31,7 @@ export interface FullSweepReport {
   worlds: number;
   credentials: CredentialsSweepReport;
   disclosure: DisclosureSweepReport;
+  moderation: number;
 }
 
 interface Job<R> {
@@ -38,7 +41,7 @@ interface Job<R> {
   done(report: R, logger: Logger): void;
 }
 
-function jobsOf({ registry, worlds, credentials, disclosure }: Sweepable) {
+function jobsOf({ registry, worlds, credentials, disclosure, moderation }: Sweepable) {
   return {
     registry: {
       name: 'registry-sweep',
@@ -49,6 +52,8 @@ function jobsOf({ registry, worlds, credentials, disclosure }: Sweepable) {
       },
     } satisfies Job<SweepReport>,
     worlds: { name: 'worlds-sweep', run: () => worlds.sweep(), done: () => {} } satisfies Job<number>,
+    // Suspensions end on time whatever the sweeper does (standing is computed against the clock); this records it.
+    moderation: { name: 'moderation-sweep', run: () => moderation.sweep(), done: () => {} } satisfies Job<number>,
     credentials: { name: 'credentials-sweep', run: () => credentials.sweep(), done: () => {} } satisfies Job<CredentialsSweepReport>,
     // Expiry of disclosure requests is logged; each request is swept under its own lock.
     disclosure: {
@@ -70,6 +75,7 @@ export async function sweepAll(services: Sweepable): Promise<FullSweepReport> {
     worlds: await jobs.worlds.run(),
     credentials: await jobs.credentials.run(),
     disclosure: await jobs.disclosure.run(),
+    moderation: await jobs.moderation.run(),
   };
 }
 

@@ -20,9 +20,11 @@ import type { DisclosureOptions, DisclosureService } from '../disclosure/index.t
 import { fixLogIdentity, type TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
-import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
+import type { WorldsWiringOptions } from './worlds.ts';
 import { buildTransparencyLog, publicTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
+import type { ModerationService } from '../moderation/index.ts';
+import { buildWorldsAndModeration } from './moderation.ts';
 
 export interface Runtime {
   config: Config;
@@ -37,6 +39,8 @@ export interface Runtime {
   /** The transparency log store (src/tlog); integrates `log_outbox` in the background. */
   tlog: TransparencyLog;
   disclosure: DisclosureService;
+  /** Moderation inside each world (reports, cases, sanctions, appeals). */
+  moderation: ModerationService;
   app: FastifyInstance;
   /** Whether this start created the deployment's keys. */
   initialised: boolean;
@@ -127,6 +131,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let credentials: Credentials;
   let tlog: TransparencyLog;
   let disclosure: DisclosureService;
+  let moderation: ModerationService;
   let app: FastifyInstance;
   let publicLog: ReturnType<typeof publicTransparencyLog> | undefined;
   try {
@@ -134,7 +139,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const devIssuer = devIssuerKey ? await registry.setupDevIssuer(devIssuerKey) : undefined;
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
-    worlds = buildWorlds(config, store, keys, clock, random, registry, options.worlds);
+    ({ worlds, moderation } = buildWorldsAndModeration(config, store, keys, clock, random, registry, options.worlds));
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);
@@ -163,6 +168,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       worlds,
       credentials: built.http,
       disclosure,
+      moderation: { moderation, worldOf: built.http.worldOf },
       log: publicLog.log,
     });
   } catch (error) {
@@ -176,7 +182,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   // Once across the cluster: each run is claimed in the database (see src/server/background.ts).
   const stops: Stop[] = [stopLog];
   if (options.background !== false && config.sweepIntervalSeconds > 0) {
-    stops.push(...startSweepers({ registry, worlds, credentials, disclosure }, config.sweepIntervalSeconds, { store, clock, logger }));
+    stops.push(
+      ...startSweepers({ registry, worlds, credentials, disclosure, moderation }, config.sweepIntervalSeconds, { store, clock, logger }),
+    );
   }
   return {
     config,
@@ -190,6 +198,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     credentials,
     tlog,
     disclosure,
+    moderation,
     app,
     initialised,
     async close() {
