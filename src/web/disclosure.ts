@@ -3,7 +3,8 @@
  * list of disclosures (shown only once each notification delay has ended). Inputs are
  * plain data, so these renderers depend on nothing but the layout.
  */
-import { esc, page } from './layout.ts';
+import { html, type SafeHtml, unsafeRaw } from './html.ts';
+import { page } from './layout.ts';
 
 interface Counts {
   requests: number;
@@ -47,13 +48,11 @@ const COLUMNS: Array<[keyof Counts, string]> = [
   ['expiredRequests', 'Expired'],
 ];
 
-function table(caption: string, key: string, rows: Array<Counts & { label: string }>): string {
-  if (rows.length === 0) return `<p>${esc(caption)}: none yet.</p>`;
-  const head = `<tr><th scope="col">${esc(key)}</th>${COLUMNS.map(([, t]) => `<th scope="col">${esc(t)}</th>`).join('')}</tr>`;
-  const body = rows
-    .map((r) => `<tr><th scope="row">${esc(r.label)}</th>${COLUMNS.map(([k]) => `<td>${esc(r[k])}</td>`).join('')}</tr>`)
-    .join('');
-  return `<table><caption>${esc(caption)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
+function table(caption: string, key: string, rows: Array<Counts & { label: string }>): SafeHtml {
+  if (rows.length === 0) return html`<p>${caption}: none yet.</p>`;
+  const head = html`<tr><th scope="col">${key}</th>${COLUMNS.map(([, t]) => html`<th scope="col">${t}</th>`)}</tr>`;
+  const body = rows.map((r) => html`<tr><th scope="row">${r.label}</th>${COLUMNS.map(([k]) => html`<td>${r[k]}</td>`)}</tr>`);
+  return html`<table><caption>${caption}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
 }
 
 function duration(seconds: number | null): string {
@@ -63,24 +62,21 @@ function duration(seconds: number | null): string {
   return `${(seconds / 86_400).toFixed(1)} days`;
 }
 
-function moderationTable(rows: NonNullable<TransparencyPageInput['moderation']>): string {
-  const intro =
-    '<h2>Moderation in each world</h2><p>Each world judges conduct under its own published rules; a sanction holds in that world only and is never a ground for disclosure. Per world, as JSON and CSV: <code>/moderation/v1/worlds/{world}/statistics</code>.</p>';
-  if (rows.length === 0) return `${intro}<p>No moderation cases yet.</p>`;
-  const body = rows
-    .map((r) => {
-      const sanctions = Object.values(r.sanctions.byType).reduce((a, b) => a + b, 0);
-      return `<tr><th scope="row"><a href="/moderation/v1/worlds/${esc(encodeURIComponent(r.worldId))}/statistics">${esc(r.worldName)}</a></th><td>${esc(r.reports.total)}</td><td>${esc(r.decisions.total)}</td><td>${esc(sanctions)}</td><td>${esc(duration(r.medianTimeToDecisionSeconds))}</td><td>${esc(r.appeals.filed)}</td><td>${esc(r.appeals.reversed)}</td></tr>`;
-    })
-    .join('');
-  return `${intro}<table><caption>Moderation by world</caption><thead><tr><th scope="col">World</th><th scope="col">Reports</th><th scope="col">Decisions</th><th scope="col">Sanctions</th><th scope="col">Median time to decision</th><th scope="col">Appeals</th><th scope="col">Reversed</th></tr></thead><tbody>${body}</tbody></table>`;
+function moderationTable(rows: NonNullable<TransparencyPageInput['moderation']>): SafeHtml {
+  const intro = html`<h2>Moderation in each world</h2><p>Each world judges conduct under its own published rules; a sanction holds in that world only and is never a ground for disclosure. Per world, as JSON and CSV: <code>/moderation/v1/worlds/{world}/statistics</code>.</p>`;
+  if (rows.length === 0) return html`${intro}<p>No moderation cases yet.</p>`;
+  const body = rows.map((r) => {
+    const sanctions = Object.values(r.sanctions.byType).reduce((a, b) => a + b, 0);
+    return html`<tr><th scope="row"><a href="/moderation/v1/worlds/${encodeURIComponent(r.worldId)}/statistics">${r.worldName}</a></th><td>${r.reports.total}</td><td>${r.decisions.total}</td><td>${sanctions}</td><td>${duration(r.medianTimeToDecisionSeconds)}</td><td>${r.appeals.filed}</td><td>${r.appeals.reversed}</td></tr>`;
+  });
+  return html`${intro}<table><caption>Moderation by world</caption><thead><tr><th scope="col">World</th><th scope="col">Reports</th><th scope="col">Decisions</th><th scope="col">Sanctions</th><th scope="col">Median time to decision</th><th scope="col">Appeals</th><th scope="col">Reversed</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 export function renderTransparencyReport(input: TransparencyPageInput): string {
   const t = input.totals;
-  const body = `<h1>Lawful disclosure: transparency report</h1>
+  const body = html`<h1>Lawful disclosure: transparency report</h1>
 <p>An authority learns who is behind a pseudonym only for a criminal offence, under a court order, after a quorum of independent trustees approves — and every step is an entry in mvid's public transparency log. Every figure below can be recomputed from the log entries and the public records at <a href="/disclosure/v1/transparency/records">/disclosure/v1/transparency/records</a>.</p>
-<p>${esc(t.requests)} requests (${esc(t.emergencyRequests)} emergencies), ${esc(t.approvals)} trustee approvals, ${esc(t.denials)} denials, ${esc(t.releases)} released, ${esc(t.deniedRequests)} refused, ${esc(t.expiredRequests)} expired. Median time to decision: ${esc(duration(input.medianTimeToDecisionSeconds))}.${input.unverified > 0 ? ` <strong class="error">${esc(input.unverified)} requests have no matching public record.</strong>` : ''}</p>
+<p>${t.requests} requests (${t.emergencyRequests} emergencies), ${t.approvals} trustee approvals, ${t.denials} denials, ${t.releases} released, ${t.deniedRequests} refused, ${t.expiredRequests} expired. Median time to decision: ${duration(input.medianTimeToDecisionSeconds)}.${input.unverified > 0 && html` <strong class="error">${input.unverified} requests have no matching public record.</strong>`}</p>
 ${table(
   'By authority',
   'Authority',
@@ -97,7 +93,7 @@ ${table(
   input.byOffenceCategory.map((c) => ({ ...c, label: c.category.replaceAll('_', ' ') })),
 )}
 ${moderationTable(input.moderation ?? [])}
-<p><small>Generated ${esc(input.generatedAt)}. JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.</small></p>`;
+<p><small>Generated ${input.generatedAt}. JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.</small></p>`;
   return page({ title: 'Transparency report', nonce: input.nonce, body });
 }
 
@@ -118,13 +114,14 @@ export interface PersonDisclosuresPageInput {
 
 export function renderPersonDisclosures(input: PersonDisclosuresPageInput): string {
   const items = input.disclosures.map(
-    (d) => `<section><h2>${esc(d.authority.name)} (${esc(d.authority.jurisdiction)})</h2>
-<p>Under order ${esc(d.courtOrder.reference)} of ${esc(d.courtOrder.court)}, ${esc(d.courtOrder.date)}, for ${esc(d.offence.category.replaceAll('_', ' '))} (${esc(d.offence.statute)}), this authority received your <strong>${esc(d.fieldGroups.join(', ').replaceAll('_', ' '))}</strong>, linked to the pseudonym ${esc(d.target.pseudonym)} in world ${esc(d.target.worldId)}.</p>
-<p>Requested ${esc(d.requestedAt)}; released ${esc(d.releasedAt ?? '—')}. Contact: ${esc(d.authority.contact)}.</p>
-<details><summary>Log entries proving each step</summary><ul>${d.log.map((e) => `<li>${esc(e.type.replaceAll('_', ' '))}: entry ${esc(e.index ?? 'pending')}</li>`).join('')}</ul></details></section>`,
+    (d) => html`<section><h2>${d.authority.name} (${d.authority.jurisdiction})</h2>
+<p>Under order ${d.courtOrder.reference} of ${d.courtOrder.court}, ${d.courtOrder.date}, for ${d.offence.category.replaceAll('_', ' ')} (${d.offence.statute}), this authority received your <strong>${d.fieldGroups.join(', ').replaceAll('_', ' ')}</strong>, linked to the pseudonym ${d.target.pseudonym} in world ${d.target.worldId}.</p>
+<p>Requested ${d.requestedAt}; released ${d.releasedAt ?? '—'}. Contact: ${d.authority.contact}.</p>
+<details><summary>Log entries proving each step</summary><ul>${d.log.map((e) => html`<li>${e.type.replaceAll('_', ' ')}: entry ${e.index ?? 'pending'}</li>`)}</ul></details></section>
+`,
   );
-  const body = `<h1>Disclosures of your identity</h1>
-${items.length ? items.join('\n') : '<p>No authority has received your identity — or, if one did, the legal delay before you are told has not ended yet.</p>'}`;
+  const body = html`<h1>Disclosures of your identity</h1>
+${items.length ? items : html`<p>No authority has received your identity — or, if one did, the legal delay before you are told has not ended yet.</p>`}`;
   return page({ title: 'Disclosures', nonce: input.nonce, body });
 }
 
@@ -134,7 +131,7 @@ ${items.length ? items.join('\n') : '<p>No authority has received your identity 
  * must go through the trustee's own client (`mvid trustee approve`), which verifies
  * the log itself — a page served by the server could not be trusted to.
  */
-const CONSOLE_SCRIPT = `
+const CONSOLE_SCRIPT = unsafeRaw(`
 const $ = (id) => document.getElementById(id);
 const show = (el, text) => { el.textContent = text; };
 async function api(path) {
@@ -179,10 +176,10 @@ async function open(id) {
   } catch (e) { show($('status'), 'Refused: ' + e.message); }
 }
 $('load').addEventListener('click', load);
-`;
+`);
 
 export function renderTrusteeConsole(input: { nonce: string }): string {
-  const body = `<h1>Trustee console</h1>
+  const body = html`<h1>Trustee console</h1>
 <p>Read the requests addressed to your trustee set. This page decides nothing: approve or deny with <code>mvid trustee</code>, which checks the public log itself before your share is ever used.</p>
 <p><label>Your trustee token <input id="token" type="password" autocomplete="off" size="48"></label> <button id="load" type="button" class="primary">Show my queue</button></p>
 <p id="who"></p>

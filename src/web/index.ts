@@ -1,11 +1,13 @@
 /** Server-rendered pages: no external assets, strict CSP with per-response nonces. */
-export { esc, newNonce, page, pageCsp } from './layout.ts';
+export { html, joinHtml, SafeHtml, safeUrl, unsafeRaw } from './html.ts';
+export type { HtmlValue } from './html.ts';
+export { newNonce, page, pageCsp } from './layout.ts';
 export type { PageOptions } from './layout.ts';
 export { renderSignIn, renderConsent } from './interaction.ts';
 export type { SignInPageInput, ConsentPageInput, ConsentClaim } from './interaction.ts';
 export { renderErrorPage, renderLogoutPage, renderLogoutDone } from './oidc-pages.ts';
-export { renderAccount, renderPasskeySetup } from './account.ts';
-export type { AccountPageInput } from './account.ts';
+export { postButton, renderAccount, renderAccountClosed, renderCloseAccount, renderPasskeySetup, when } from './account.ts';
+export type { AccountPageInput, AccountWorld } from './account.ts';
 export { passkeyScript } from './passkey-script.ts';
 export { renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from './disclosure.ts';
 export type { PersonDisclosuresPageInput, TransparencyPageInput } from './disclosure.ts';
@@ -13,3 +15,5 @@ export { renderHome } from './home.ts';
 export type { HomePageInput } from './home.ts';
 export { accountModerationHtml, renderReportPage, renderSignInRefused, statementHtml } from './moderation.ts';
 export type { AccountModerationInput, ReportPageInput, SignInRefusedInput, StatementForPage } from './moderation.ts';
+export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest } from './enrol.ts';
+export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';
