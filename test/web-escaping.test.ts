@@ -118,19 +118,33 @@ const FIXTURES: Record<string, Fixture> = {
     input: {
       nonce: 'n',
       generatedAt: '2026-01-01',
-      totals: counts(),
-      byAuthority: [{ ...counts(), name: 'Police', jurisdiction: 'ZZ' }],
-      byJurisdiction: [{ ...counts(), jurisdiction: 'ZZ' }],
-      byOffenceCategory: [{ ...counts(), category: 'fraud' }],
-      medianTimeToDecisionSeconds: 100,
-      unverified: 1,
+      log: {
+        checkpoint: 'example.org/log\n3\nroot=\n\n— sig\n',
+        size: 3,
+        signedAt: '2026-01-01T00:00:00Z',
+        cosignatures: 0,
+        vkey: 'example.org/log+1234+key',
+        sizeByDay: [
+          { day: '2025-12-31', size: 1 },
+          { day: '2026-01-01', size: 3 },
+        ],
+      },
+      disclosure: {
+        generatedAt: '2026-01-01',
+        totals: counts(),
+        byAuthority: [{ ...counts(), name: 'Police', jurisdiction: 'ZZ' }],
+        byJurisdiction: [{ ...counts(), jurisdiction: 'ZZ' }],
+        byOffenceCategory: [{ ...counts(), category: 'fraud' }],
+        medianTimeToDecisionSeconds: 100,
+        unverified: 1,
+      },
       moderation: [
         {
           worldId: 'w1',
           worldName: 'World',
-          reports: { total: 1 },
-          decisions: { total: 1 },
-          sanctions: { byType: { suspension: 1 } },
+          reports: { total: 4 },
+          decisions: { total: 3 },
+          sanctions: { byType: { suspension: 2 } },
           medianTimeToDecisionSeconds: 60,
           appeals: { filed: 1, reversed: 0 },
         },
@@ -138,6 +152,10 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   renderTrusteeConsole: { input: { nonce: 'n' } },
+  renderOperatorConsole: { input: { nonce: 'n' } },
+  renderAuthorityConsole: {
+    input: { nonce: 'n', categories: ['fraud', 'threat_to_life'], fieldGroups: ['name_birth', 'contact'], today: '2026-01-01' },
+  },
   renderEnrol: {
     input: {
       nonce: 'n',
@@ -218,7 +236,6 @@ it("a world's policy link cannot be a javascript: URL", () => {
 const RAW_ALLOWED: Record<string, number> = {
   'web/layout.ts': 1, // the stylesheet constant
   'web/passkey-script.ts': 2, // the two WebAuthn script constants
-  'web/disclosure.ts': 1, // the trustee console's script constant
   'web/oidc-pages.ts': 1, // oidc-provider's own logout form
   'web/moderation.ts': 1, // the report page's upload script constant
 };

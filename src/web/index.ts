@@ -9,8 +9,13 @@ export { renderErrorPage, renderLogoutPage, renderLogoutDone } from './oidc-page
 export { postButton, renderAccount, renderAccountClosed, renderCloseAccount, renderPasskeySetup, when } from './account.ts';
 export type { AccountPageInput, AccountWorld } from './account.ts';
 export { passkeyScript } from './passkey-script.ts';
-export { renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from './disclosure.ts';
-export type { PersonDisclosuresPageInput, TransparencyPageInput } from './disclosure.ts';
+export { renderAuthorityConsole, renderPersonDisclosures, renderTrusteeConsole } from './disclosure.ts';
+export type { AuthorityConsoleInput, PersonDisclosuresPageInput, TransparencyCounts } from './disclosure.ts';
+export { renderTransparencyReport, transparencyCsv } from './transparency.ts';
+export type { DisclosureStatistics, TransparencyLogView, TransparencyPageInput, WorldModerationStatistics } from './transparency.ts';
+export { renderOperatorConsole } from './operator.ts';
+export { webAsset } from './assets.ts';
+export type { WebAsset } from './assets.ts';
 export { renderHome } from './home.ts';
 export type { HomePageInput } from './home.ts';
 export { accountModerationHtml, renderReportPage, renderSignInRefused, statementHtml } from './moderation.ts';

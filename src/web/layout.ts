@@ -4,6 +4,7 @@
  * the auto-escaping `html` template of html.ts.
  */
 import { randomBytes } from 'node:crypto';
+import { assetUrl } from './assets.ts';
 import { html, type SafeHtml, unsafeRaw } from './html.ts';
 
 /** A fresh CSP nonce for one response. */
@@ -44,7 +45,7 @@ details{margin:1rem 0}
 table{border-collapse:collapse}td,th{padding:.25rem .5rem;text-align:left;border-bottom:1px solid #8884}
 main{overflow-wrap:break-word}td,code,dd{overflow-wrap:anywhere}pre{white-space:pre-wrap}input{max-width:100%;box-sizing:border-box}
 .field label{display:block;font-weight:600}.field small{display:block;color:#555}
-input[type=text],input[type=email],input[type=date]{font:inherit;padding:.4rem;border:1px solid #555;border-radius:.4rem;width:100%;max-width:24rem;box-sizing:border-box}
+input[type=text],input[type=email],input[type=date],input[type=password],select{font:inherit;padding:.4rem;border:1px solid #555;border-radius:.4rem;width:100%;max-width:24rem;box-sizing:border-box}
 .notice{border-left:4px solid #1d4e89;padding-left:.75rem}
 form.inline{display:inline}
 button.danger{background:#a40000;color:#fff;border-color:#a40000}
@@ -52,6 +53,10 @@ article.world{border-top:1px solid #8886;padding-top:.5rem;margin-top:1rem}
 dl{margin:.5rem 0}dt{font-weight:600}dd{margin:0 0 .5rem 0}
 ul.plain{padding-left:1rem}ul.plain li{margin-bottom:1rem}
 form.row{margin:.25rem 0}form.row input[type=text]{width:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%}.scroll td,.scroll th{overflow-wrap:normal;white-space:nowrap;max-width:24rem;overflow:hidden;text-overflow:ellipsis}
+figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:#555}
+ol.steps{padding-left:1.25rem}ol.steps li.ok{color:#0a5d00}ol.steps li.error{color:#a40000;font-weight:600}
+progress{width:100%}
 @media (max-width:30rem){body{margin:1rem auto;padding:0 .5rem}main{padding:1rem}td,th{padding:.25rem}}
 `;
 
@@ -63,11 +68,13 @@ export interface PageOptions {
   body: SafeHtml;
   /** Script source written in mvid's code (a module constant wrapped in unsafeRaw), never data. */
   script?: SafeHtml;
+  /** Bundles of src/web/assets/ the page loads from 'self' (e.g. `transparency-verify.js`). */
+  bundles?: readonly string[];
   lang?: string;
 }
 
 /** A whole page, as the string a route sends. */
-export function page({ title, nonce, body, script, lang = 'en' }: PageOptions): string {
+export function page({ title, nonce, body, script, bundles = [], lang = 'en' }: PageOptions): string {
   return html`<!doctype html>
 <html lang="${lang}">
 <head>
@@ -82,6 +89,7 @@ export function page({ title, nonce, body, script, lang = 'en' }: PageOptions): 
 ${body}
 </main>
 ${script && html`<script nonce="${nonce}">${script}</script>`}
+${bundles.map((name) => html`<script nonce="${nonce}" src="${assetUrl(name)}" defer></script>`)}
 </body>
 </html>`.toString();
 }

@@ -67,3 +67,13 @@ export async function screenshot(page: Page, folder: string, name: string): Prom
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
+
+/** Collects the body of every request the page sends (to check what leaves the browser). */
+export function requestBodies(page: Page): string[] {
+  const bodies: string[] = [];
+  page.on('request', (r) => {
+    const body = r.postData();
+    if (body !== null) bodies.push(body);
+  });
+  return bodies;
+}

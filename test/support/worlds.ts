@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { loadConfig } from '../../src/config/index.ts';
+import type { ShareFile } from '../../src/crypto/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { devPresentation, loadDevIssuerKey, type PidClaims } from '../../src/registry/index.ts';
@@ -47,6 +48,8 @@ export interface WorldsRuntime extends Runtime {
   adminToken: string;
   /** Birthdates (and other attributes) the registry would hold, by person id. */
   attributes: Map<string, PersonAttributes>;
+  /** The active trustee set's share files by trustee (passphrases: passphraseOf in registry.ts). */
+  shareFiles: Map<string, ShareFile>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +94,7 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     url,
     adminToken,
     attributes,
+    shareFiles: new Map(dealt.shareFiles.map((f) => [f.trusteeId, f.file])),
     async stop() {
       await runtime.close();
       await database.drop();
