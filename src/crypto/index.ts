@@ -36,3 +36,42 @@ export { MAX_SEALED_PLAINTEXT_BYTES, generateRecipientKeyPair, openFromSender, r
 export type { RecipientKeyPair, SealedMessage } from './seal.ts';
 export { MIN_TAG_SECRET_BYTES, normalizeIdentifier, uniquenessTag } from './tag.ts';
 export { commit, verifyCommitment } from './commit.ts';
+export {
+  DKG_ROUNDS,
+  checkDkgParameters,
+  dkgAnnounce,
+  dkgCommit,
+  dkgComplaints,
+  dkgDealers,
+  dkgFinalShare,
+  dkgOutcome,
+  dkgReceive,
+  dkgResult,
+  dkgShares,
+  newDkgIdentity,
+  resultAgrees,
+  sealShare,
+  signCommit,
+  signShares,
+  validAnnouncements,
+  verifyDkgMessage,
+  verifyProofOfKnowledge,
+  wipeDkgIdentity,
+  wipeDkgPolynomial,
+} from './dkg.ts';
+export type {
+  DisqualifyReason,
+  DkgAnnounce,
+  DkgCommit,
+  DkgComplaint,
+  DkgComplaints,
+  DkgIdentity,
+  DkgOutcome,
+  DkgParameters,
+  DkgPolynomial,
+  DkgResult,
+  DkgRound,
+  DkgShares,
+  DkgSignedShare,
+  DkgTranscript,
+} from './dkg.ts';
