@@ -13,8 +13,12 @@ export {
   trusteeSetEntry,
   envelopeDestroyedEntry,
 } from './log.ts';
-export type { LoggedPersonAction, DestructionReason } from './log.ts';
+export type { LoggedPersonAction, DestructionReason, TrusteeSetCeremony } from './log.ts';
 export { TRUSTEE_NAME, checkShareAgainst } from './trustees.ts';
+export { DKG_TOKEN_PREFIX } from './dkg.ts';
+export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView } from './dkg.ts';
+export { announceFingerprint, dkgPaths, runDkg } from './dkg-client.ts';
+export type { DkgCall, DkgMe, DkgRunOptions, DkgRunResult } from './dkg-client.ts';
 export type { TrusteeSets, PublishedTrusteeSet, DealtTrusteeSet, CheckedShare } from './trustees.ts';
 export type { IssuerRegistry, NewIssuer } from './issuers.ts';
 export type { Enrolments, EnrolmentResult, PersonRecoveredHook } from './enrolment.ts';

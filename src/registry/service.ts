@@ -1,5 +1,6 @@
 /** Composition of the registry's services from its dependencies (see `createRegistry`). */
 import { AdminTokens } from './admin-tokens.ts';
+import { DkgCeremonies } from './dkg.ts';
 import { loadDevIssuerKey } from './dev-issuer.ts';
 import { Enrolments } from './enrolment.ts';
 import { IssuerRegistry } from './issuers.ts';
@@ -13,6 +14,8 @@ import type { IssuerRecord, RegistryDeps } from './types.ts';
 export interface Registry {
   issuers: IssuerRegistry;
   trusteeSets: TrusteeSets;
+  /** Dealerless key ceremonies (`mvid trustee dkg`): the server relays, the trustees compute. */
+  dkg: DkgCeremonies;
   enrolments: Enrolments;
   sessions: Sessions;
   self: SelfService;
@@ -41,6 +44,7 @@ export function createRegistry(deps: RegistryDeps): Registry {
   return {
     issuers,
     trusteeSets,
+    dkg: new DkgCeremonies(store, clock, random, trusteeSets),
     enrolments: new Enrolments(deps, issuers, trusteeSets),
     sessions,
     self: new SelfService(deps, sessions.nonceKey),
