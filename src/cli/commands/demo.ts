@@ -11,16 +11,18 @@ import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../config/index.ts';
 import { isMvidError, ManualClock } from '../../core/index.ts';
-import { decryptShareFile, generateRecipientKeyPair } from '../../crypto/index.ts';
-import { AuthorityClient, computeTransparencyReport, parseLogEntries, TrusteeClient } from '../../disclosure/index.ts';
+import { decryptShareFile, generateRecipientKeyPair, type TrusteeSet } from '../../crypto/index.ts';
+import { ApiClient, AuthorityClient, computeTransparencyReport, parseLogEntries, TrusteeClient } from '../../disclosure/index.ts';
 import { verifyLog } from '../../tlog/index.ts';
 import {
+  type DkgCall,
   generateHolderKey,
   issueDevPid,
   jwkThumbprint,
   loadDevIssuerKey,
   presentPid,
   publicHolderJwk,
+  runDkg,
   signJws,
 } from '../../registry/index.ts';
 import { createLogger, startRuntime } from '../../server/index.ts';
@@ -64,10 +66,20 @@ async function demo(io: CliIo, keep: boolean): Promise<void> {
     say(`0. a fresh mvid in ${dataDir} (SQLite, key directory, transparency log ${rt.tlog.origin})`);
 
     const passphrases = new Map(TRUSTEES.map((t) => [t, `${t} passphrase for the demo`]));
-    const dealt = await rt.registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: { logN: 14, r: 8, p: 1 } });
-    const set = await rt.registry.trusteeSets.publish(dealt.trusteeSet);
+    // A dealerless key generation: each trustee's client runs the ceremony through the server; no one holds the secret.
+    const ceremony = await rt.registry.dkg.create({ threshold: 3, trustees: TRUSTEES });
+    const ran = await Promise.all(
+      ceremony.tokens.map((t) => {
+        const api = new ApiClient(URL_BASE, t.token, fetch);
+        const passphrase = passphrases.get(t.trusteeId) as string;
+        const call: DkgCall = (method, path, body) => api.json(method, path, body);
+        return runDkg({ ceremonyId: ceremony.ceremony.id, call, passphrase, scrypt: { logN: 14, r: 8, p: 1 }, pollMs: 10 });
+      }),
+    );
+    const dealt = { shareFiles: ran.map((r) => ({ trusteeId: TRUSTEES[r.trusteeIndex - 1] as string, file: r.shareFile })) };
+    const set = ran[0]?.trusteeSet as TrusteeSet;
     say(
-      `1. trustee ceremony: ${set.threshold} of ${set.trustees.length} (${TRUSTEES.join(', ')}); each holds a passphrase-encrypted share file`,
+      `1. key ceremony (DKG, no dealer): ${set.threshold} of ${set.trustees.length} (${TRUSTEES.join(', ')}); each holds a passphrase-encrypted share file, no machine held the escrow secret`,
     );
 
     const world = await rt.worlds.registry.add({
