@@ -75,3 +75,5 @@ export type {
   DkgSignedShare,
   DkgTranscript,
 } from './dkg.ts';
+export { blindIdentifier, evaluateBlinded, finalizeTag, generateTagServiceKey, tagServicePublicKey } from './oprf.ts';
+export type { BlindedIdentifier, TagEvaluation, TagServiceKeyPair } from './oprf.ts';
