@@ -10,6 +10,7 @@ import { registerCredentialsCommands } from './commands/credentials.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerLogCommands } from './commands/log.ts';
 import { registerRegistryCommands } from './commands/registry.ts';
+import { registerTagServiceCommand } from './commands/tag-service.ts';
 import { registerTrusteeDkgCommands } from './commands/trustee-dkg.ts';
 import { registerTrusteeReviewCommands } from './commands/trustee-review.ts';
 import { registerWitnessCommands } from './commands/witness.ts';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerAuthorityCommands(program, io);
   registerTrusteeReviewCommands(program, io);
   registerTrusteeDkgCommands(program, io);
+  registerTagServiceCommand(program, io);
   registerDemoCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -55,6 +55,12 @@ export const ConfigSchema = Type.Object(
     blobS3SecretAccessKey: Type.Optional(Type.String({ minLength: 1 })),
     /** Path-style (`<endpoint>/<bucket>/<key>`, MinIO and most self-hosted stores) instead of virtual-hosted addressing. */
     blobS3PathStyle: Type.Boolean(),
+    /** The tag service (`mvid tag-service`) that holds the uniqueness-tag OPRF key; unset: an embedded one under `<dataDir>/tag-service` (development and tests only). */
+    tagServiceUrl: Type.Optional(Type.String({ pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' })),
+    /** Its public key (GET /tag/v1/key), pinned: every evaluation's proof is checked against it. */
+    tagServicePublicKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' })),
+    /** Its client token (the `tag-service.token` file of its key directory). */
+    tagServiceToken: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
 );
@@ -90,6 +96,9 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_BLOB_S3_ACCESS_KEY_ID: 'blobS3AccessKeyId',
   MVID_BLOB_S3_SECRET_ACCESS_KEY: 'blobS3SecretAccessKey',
   MVID_BLOB_S3_PATH_STYLE: 'blobS3PathStyle',
+  MVID_TAG_SERVICE_URL: 'tagServiceUrl',
+  MVID_TAG_SERVICE_PUBLIC_KEY: 'tagServicePublicKey',
+  MVID_TAG_SERVICE_TOKEN: 'tagServiceToken',
 };
 
 const INTEGER_KEYS = new Set<keyof Config>([
@@ -204,6 +213,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     for (const key of ['blobS3Bucket', 'blobS3AccessKeyId', 'blobS3SecretAccessKey'] as const) {
       if (config[key] === undefined) {
         throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: required when MVID_BLOB_STORE is s3`, {
+          extensions: { field: key },
+        });
+      }
+    }
+  }
+  if (config.tagServiceUrl !== undefined) {
+    for (const key of ['tagServicePublicKey', 'tagServiceToken'] as const) {
+      if (config[key] === undefined) {
+        throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: required with MVID_TAG_SERVICE_URL`, {
           extensions: { field: key },
         });
       }

@@ -31,7 +31,7 @@ export interface ServiceKeys {
   logSigning: { privateKey: KeyObject; seed: Uint8Array; publicKey: Uint8Array };
   /** ES256 keys for tokens and credentials, newest first; the first is the active one. */
   tokenSigning: TokenSigningKey[];
-  /** HMAC secret for uniqueness tags (never leaves the key dir). */
+  /** Former HMAC key of uniqueness tags; unused since tags come from the tag service (src/tagservice), kept so older key directories load. */
   uniquenessSecret: Uint8Array;
   /** AES-256 key for the little the service itself must read (birthdate, issued attributes). */
   dataKey: Uint8Array;

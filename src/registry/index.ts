@@ -11,11 +11,14 @@ export {
   personSubject,
   personEventEntry,
   trusteeSetEntry,
+  tagEvaluationsEntry,
   envelopeDestroyedEntry,
 } from './log.ts';
 export type { LoggedPersonAction, DestructionReason, TrusteeSetCeremony } from './log.ts';
 export { TRUSTEE_NAME, checkShareAgainst } from './trustees.ts';
 export { DKG_TOKEN_PREFIX } from './dkg.ts';
+export { embeddedTagOracle, remoteTagOracle } from './tag-oracle.ts';
+export type { TagFetch, TagOracle, TaggedIdentifier } from './tag-oracle.ts';
 export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView } from './dkg.ts';
 export { announceFingerprint, dkgPaths, runDkg } from './dkg-client.ts';
 export type { DkgCall, DkgMe, DkgRunOptions, DkgRunResult } from './dkg-client.ts';

@@ -65,6 +65,11 @@ export function trusteeSetEntry(set: TrusteeSet, at: Date, replaces?: string, ce
   });
 }
 
+/** The tag service's evaluation count as of an enrolment or recovery (see docs/threat-model.md). */
+export function tagEvaluationsEntry(servicePublicKey: string, count: number, at: Date): Uint8Array {
+  return encodeEntry({ type: 'tag_evaluations', time: entryTime(at), service: servicePublicKey, count });
+}
+
 /** An escrow envelope deleted by the retention sweeper. */
 export function envelopeDestroyedEntry(
   subjectKey: Uint8Array,

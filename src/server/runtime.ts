@@ -2,6 +2,7 @@
  * The composition root: from a Config to a running set of services and an HTTP app.
  * `mvid serve` and the integration tests both start here, so tests run what ships.
  */
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
@@ -9,7 +10,8 @@ import { storeLocationOf } from '../config/index.ts';
 import { type Clock, type Random, systemClock, systemRandom } from '../core/index.ts';
 import { createApp } from '../http/index.ts';
 import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '../keys/index.ts';
-import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
+import { createRegistry, embeddedTagOracle, outboxLog, type Registry, remoteTagOracle, type TagOracle } from '../registry/index.ts';
+import { TagService } from '../tagservice/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
 import { type EnvelopeSealer, SealingPool } from '../crypto/index.ts';
@@ -59,6 +61,24 @@ export interface RuntimeOptions {
 }
 
 /**
+ * The uniqueness-tag oracle as configured: the tag service at MVID_TAG_SERVICE_URL, or
+ * (development and tests only) one embedded in this process with its own key directory
+ * under `<dataDir>/tag-service`, never the main key directory.
+ */
+export function tagOracleOf(config: Config, random: Random): TagOracle {
+  if (config.tagServiceUrl !== undefined) {
+    return remoteTagOracle({
+      url: config.tagServiceUrl,
+      token: config.tagServiceToken as string,
+      publicKey: config.tagServicePublicKey as string,
+      fetch,
+      random,
+    });
+  }
+  return embeddedTagOracle(() => new TagService({ keyDir: join(config.dataDir, 'tag-service'), random }), random);
+}
+
+/**
  * The registry as configured. Its log port writes to `log_outbox` in the caller's
  * transaction; the transparency log integrates from there.
  */
@@ -74,8 +94,8 @@ export function buildRegistry(
     store,
     clock,
     random,
+    tagOracle: tagOracleOf(config, random),
     secrets: {
-      uniquenessSecret: keys.uniquenessSecret,
       dataKey: keys.dataKey,
       nonceSecret: keys.cookieSecret,
       logSubjectSecret: keys.pairwiseSecret,

@@ -65,6 +65,11 @@ export const ENTRY_SCHEMAS = {
     transcript: optional(hash),
     disqualified: optional(uint(0, 255)),
   },
+  /**
+   * The uniqueness-tag service answered its `count`-th evaluation for an enrolment or recovery; `service` is its
+   * public key. Counts rise by one per enrolment attempt: a larger jump is evaluations nobody enrolled with.
+   */
+  tag_evaluations: { service: hash, count: uint(1, Number.MAX_SAFE_INTEGER) },
   /** A service key changed; keys are named by the SHA-256 of their public part. */
   key_rotation: { purpose: oneOf('log', 'token', 'data_at_rest'), newKey: hash, previousKey: optional(hash) },
   /** An escrow envelope was deleted; field groups mirror the registry's FIELD_GROUPS. */
