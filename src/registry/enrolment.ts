@@ -117,7 +117,7 @@ export class Enrolments {
       .executeTakeFirst();
     if (!stillActive) throw new MvidError('conflict', 'the trustee set changed during enrolment; retry with a fresh nonce');
     const kid = await insertHolderKey(tx, personId, pid.holderJwk, now);
-    await writeAttributes(tx, personId, serviceAttributesOf(pid.claims), secrets.dataKey, random, now);
+    await writeAttributes(tx, personId, serviceAttributesOf(pid.claims, now), secrets.dataKey, random, now);
     await insertEnvelopes(tx, personId, envelopes, now);
     const session = await createSession(tx, personId, method, kid, now, options.sessionTtlSeconds ?? SESSION_TTL_SECONDS, random);
     return { kid, session };

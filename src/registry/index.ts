@@ -33,7 +33,7 @@ export type { Sweeper, SweepReport } from './sweeper.ts';
 export type { IssuedNonce } from './nonces.ts';
 export { DEV_ISSUER_KEY_FILE, loadDevIssuerKey, issueDevPid, presentPid, generateHolderKey } from './dev-issuer.ts';
 export type { DevIssuerKey, DevPidOptions } from './dev-issuer.ts';
-export { PID_CLAIMS, REQUIRED_PID_CLAIMS, PidClaimsSchema, validatePidClaims } from './pid-claims.ts';
+export { PID_CLAIMS, REQUIRED_PID_CLAIMS, PidClaimsSchema, ageSourceOf, validatePidClaims } from './pid-claims.ts';
 export type { PidClaims } from './pid-claims.ts';
 export { MAX_PID_LENGTH } from './pid-verify.ts';
 export { signJws, jwkThumbprint, publicHolderJwk } from './jws.ts';

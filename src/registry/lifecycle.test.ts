@@ -208,7 +208,8 @@ for (const engine of ENGINES) {
       const enrolled = await f.registry.enrolments.enrol(await present(f, a.credential, a.holder));
       const principal = (await f.registry.sessions.authenticate(enrolled.session.token)) as PersonPrincipal;
       const doc = await f.registry.self.export(principal);
-      assert.deepEqual(doc.attributes, { birthdate: claims.birthdate, nationalities: claims.nationalities, residence_country: 'GB' });
+      const past21 = { over13: true, over16: true, over18: true, over21: true };
+      assert.deepEqual(doc.attributes, { age_milestones: past21, nationalities: claims.nationalities, residence_country: 'GB' });
       assert.equal(doc.envelopes.length, 4);
       assert.ok(doc.envelopes.every((e) => typeof e.envelope.ciphertext === 'string'));
       assert.equal(doc.holderKeys.length, 1);

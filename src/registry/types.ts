@@ -25,7 +25,8 @@ export const FIELD_GROUPS = ['name_birth', 'identifier', 'document', 'contact'] 
 export type FieldGroup = (typeof FIELD_GROUPS)[number];
 
 /** Attributes the service itself reads (sealed with the data-at-rest key). */
-export const SERVICE_ATTRIBUTES = ['birthdate', 'nationalities', 'residence_country'] as const;
+/** `age_milestones` (src/core's `AgeMilestones`), not the birthdate: that stays in the `name_birth` envelope. */
+export const SERVICE_ATTRIBUTES = ['age_milestones', 'nationalities', 'residence_country'] as const;
 export type ServiceAttribute = (typeof SERVICE_ATTRIBUTES)[number];
 
 export type PersonStatus = 'active' | 'closed';
