@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ValidationError } from '../core/index.ts';
 import type { JsonSchema } from '../sdk/index.ts';
 import { ISO_3166_ALPHA2 } from './countries.ts';
 
