@@ -77,3 +77,5 @@ export type {
 } from './dkg.ts';
 export { blindIdentifier, evaluateBlinded, finalizeTag, generateTagServiceKey, tagServicePublicKey } from './oprf.ts';
 export type { BlindedIdentifier, TagEvaluation, TagServiceKeyPair } from './oprf.ts';
+export { reshareCombine, reshareDeal, reshareOutcome, verifyDealing, verifySubShare } from './reshare.ts';
+export type { ReshareDeal, ReshareDealing, ReshareOutcome, ReshareParameters } from './reshare.ts';
