@@ -59,6 +59,12 @@ async function openWith(set: TrusteeSet, shares: TrusteeShare[]): Promise<Uint8A
   return thresholdOpen(envelope, partials, { trusteeSet: set, requestId: 'req-dkg' }).plaintext;
 }
 
+/** What `mvid trustee dkg` runs, for one trustee, through the app. */
+function honestTrustee(rt: TestRuntime, ceremonyId: string, t: { token: string; trusteeId: string }) {
+  const call = callOf(rt, t.token);
+  return runDkg({ ceremonyId, call, passphrase: passphraseOf(t.trusteeId), scrypt: FAST_SCRYPT, pollMs: 20, timeoutMs: 60_000 });
+}
+
 /** A trustee who follows the protocol but deals `victim` a share off its committed polynomial, then stops. */
 async function cheat(rt: TestRuntime, ceremonyId: string, token: string, victim: number): Promise<void> {
   const call = callOf(rt, token);
@@ -98,18 +104,7 @@ for (const engine of ENGINES) {
       const rt = await startTestRuntime(engine);
       try {
         const { ceremony, tokens } = await rt.registry.dkg.create({ threshold: 3, trustees: TRUSTEES });
-        const results = await Promise.all(
-          tokens.map((t) =>
-            runDkg({
-              ceremonyId: ceremony.id,
-              call: callOf(rt, t.token),
-              passphrase: passphraseOf(t.trusteeId),
-              scrypt: FAST_SCRYPT,
-              pollMs: 20,
-              timeoutMs: 60_000,
-            }),
-          ),
-        );
+        const results = await Promise.all(tokens.map((t) => honestTrustee(rt, ceremony.id, t)));
         const set = results[0]?.trusteeSet as TrusteeSet;
         assert.ok(results.every((r) => r.trusteeSet.id === set.id && r.fingerprint === results[0]?.fingerprint));
         const active = await rt.registry.trusteeSets.active();
@@ -141,18 +136,7 @@ for (const engine of ENGINES) {
         const { ceremony, tokens } = await rt.registry.dkg.create({ threshold: 3, trustees: TRUSTEES });
         const honest = tokens.filter((t) => t.trusteeIndex !== 2);
         const [results] = await Promise.all([
-          Promise.all(
-            honest.map((t) =>
-              runDkg({
-                ceremonyId: ceremony.id,
-                call: callOf(rt, t.token),
-                passphrase: passphraseOf(t.trusteeId),
-                scrypt: FAST_SCRYPT,
-                pollMs: 20,
-                timeoutMs: 60_000,
-              }),
-            ),
-          ),
+          Promise.all(honest.map((t) => honestTrustee(rt, ceremony.id, t))),
           cheat(rt, ceremony.id, tokens[1]?.token as string, 4),
         ]);
         const set = results[0]?.trusteeSet as TrusteeSet;

@@ -16,6 +16,7 @@ import { blindIdentifier, evaluateBlinded, finalizeTag, tagServicePublicKey, uni
 import { createTagServiceApp } from '../src/http/index.ts';
 import { generateHolderKey } from '../src/registry/index.ts';
 import { TAG_SERVICE_FILES, TagService } from '../src/tagservice/index.ts';
+import type { Engine } from '../src/store/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { personClaims } from './support/registry.ts';
 import { devKeyOf, presentation, problem, publishTrustees } from './support/registry-http.ts';
@@ -61,6 +62,12 @@ function secretsIn(dir: string): Uint8Array[] {
   return out;
 }
 
+/** An mvid whose tags come from `tags`, its public key pinned. */
+function runtimeWith(engine: Engine, tags: Awaited<ReturnType<typeof startTagService>>): Promise<TestRuntime> {
+  const { publicKey } = tags.service.status();
+  return startTestRuntime(engine, { tagServiceUrl: tags.url, tagServicePublicKey: publicKey, tagServiceToken: tags.service.token });
+}
+
 async function enrol(rt: TestRuntime, claims: ReturnType<typeof personClaims>) {
   const { presentation: p } = await presentation(rt, devKeyOf(rt), claims, generateHolderKey());
   return rt.app.inject({ method: 'POST', url: '/registry/v1/enrolments', payload: { presentation: p } });
@@ -77,11 +84,7 @@ for (const engine of ENGINES) {
     it('refuses a duplicate; the main data directory alone cannot compute the stored tag; the count is logged', async () => {
       const tags = await startTagService();
       const publicKey = tags.service.status().publicKey;
-      const rt = await startTestRuntime(engine, {
-        tagServiceUrl: tags.url,
-        tagServicePublicKey: publicKey,
-        tagServiceToken: tags.service.token,
-      });
+      const rt = await runtimeWith(engine, tags);
       try {
         await publishTrustees(rt);
         const claims = personClaims();
@@ -136,12 +139,7 @@ for (const engine of ENGINES) {
 
     it('a bulk guessing run is slowed by the rate limit and refused without the client token', async () => {
       const tags = await startTagService(3);
-      const publicKey = tags.service.status().publicKey;
-      const rt = await startTestRuntime(engine, {
-        tagServiceUrl: tags.url,
-        tagServicePublicKey: publicKey,
-        tagServiceToken: tags.service.token,
-      });
+      const rt = await runtimeWith(engine, tags);
       try {
         await publishTrustees(rt);
         const noToken = await fetch(`${tags.url}/tag/v1/evaluate`, {

@@ -25,8 +25,8 @@ import { createHash } from 'node:crypto';
 import { ValidationError, systemRandom, toBase64Url, utf8 } from '../core/index.ts';
 import type { Random } from '../core/index.ts';
 import { assertLabel, decodeBase64UrlStrict, frame, u32be, wipe } from './encoding.ts';
-import { MAX_TRUSTEES, computeTrusteeSetId, evaluatePolynomial, expectedVerificationKey } from './feldman.ts';
-import type { TrusteeDescriptor, TrusteeSet, TrusteeShare } from './feldman.ts';
+import { MAX_TRUSTEES, evaluatePolynomial, expectedVerificationKey, trusteeSetFromCommitments } from './feldman.ts';
+import type { TrusteeSet, TrusteeShare } from './feldman.ts';
 import {
   GENERATOR,
   IDENTITY,
@@ -541,21 +541,8 @@ export function dkgOutcome(params: DkgParameters, transcript: DkgTranscript): Dk
     const c = (transcript.commit.get(j) as DkgCommit).commitments.map(pointOf) as Point[];
     for (let k = 0; k < summed.length; k++) summed[k] = (summed[k] as Point).add(c[k] as Point);
   }
-  const commitmentBytes = summed.map(encodePoint);
   const descriptors = qualified.map((index) => ({ index, id: params.trustees[index - 1] as string }));
-  const trustees: TrusteeDescriptor[] = descriptors.map((d) => ({
-    ...d,
-    verificationKey: b64(encodePoint(expectedVerificationKey(summed, d.index))),
-  }));
-  const commitments = commitmentBytes.map(b64);
-  const trusteeSet: TrusteeSet = {
-    version: 1,
-    id: computeTrusteeSetId(params.threshold, descriptors, commitmentBytes),
-    threshold: params.threshold,
-    escrowPublicKey: commitments[0] as string,
-    commitments,
-    trustees,
-  };
+  const trusteeSet = trusteeSetFromCommitments(params.threshold, descriptors, summed);
   disqualified.sort((a, b) => a.index - b.index);
   return { qualified, disqualified, trusteeSet, transcript: transcriptHash(params, transcript, qualified) };
 }

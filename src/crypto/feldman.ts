@@ -172,6 +172,31 @@ export function dealEscrowKey(params: { threshold: number; trustees: readonly st
   }
 }
 
+/**
+ * The public trustee set of a Feldman commitment vector (as a DKG or a resharing ends
+ * with): verification keys derived from the commitments, the id computed over them.
+ */
+export function trusteeSetFromCommitments(
+  threshold: number,
+  descriptors: ReadonlyArray<{ index: number; id: string }>,
+  commitmentPoints: readonly Point[],
+): TrusteeSet {
+  const commitmentBytes = commitmentPoints.map(encodePoint);
+  const commitments = commitmentBytes.map(toBase64Url);
+  return {
+    version: 1,
+    id: computeTrusteeSetId(threshold, descriptors, commitmentBytes),
+    threshold,
+    escrowPublicKey: commitments[0] as string,
+    commitments,
+    trustees: descriptors.map((d) => ({
+      index: d.index,
+      id: d.id,
+      verificationKey: toBase64Url(encodePoint(expectedVerificationKey(commitmentPoints, d.index))),
+    })),
+  };
+}
+
 /** f(i) mod L by Horner's rule. */
 export function evaluatePolynomial(coefficients: readonly bigint[], index: number): bigint {
   const i = BigInt(index);

@@ -49,7 +49,7 @@ function reshare(params: ReshareParameters, dealers: TrusteeShare[], tamper?: (d
   const outcome = reshareOutcome(params, dealings, [...bad]);
   const shares = params.trustees.map((_, k) => {
     const mine = new Map(deals.map((d) => [d.dealing.dealer, d.subShares.get(k + 1) as Uint8Array]));
-    return reshareCombine(params, k + 1, outcome, dealings, mine);
+    return reshareCombine(k + 1, outcome, dealings, mine);
   });
   return { outcome, shares };
 }

@@ -15,7 +15,7 @@
 import { ValidationError, systemRandom, toBase64Url } from '../core/index.ts';
 import type { Random } from '../core/index.ts';
 import { assertLabel, decodeBase64UrlStrict } from './encoding.ts';
-import { MAX_TRUSTEES, computeTrusteeSetId, evaluatePolynomial, expectedVerificationKey } from './feldman.ts';
+import { MAX_TRUSTEES, evaluatePolynomial, expectedVerificationKey, trusteeSetFromCommitments } from './feldman.ts';
 import type { TrusteeDescriptor, TrusteeSet, TrusteeShare } from './feldman.ts';
 import {
   IDENTITY,
@@ -147,22 +147,10 @@ export function reshareOutcome(
     const points = d.commitments.map(pointOf) as Point[];
     for (let k = 0; k < summed.length; k++) summed[k] = (summed[k] as Point).add(multiplyPublic(points[k] as Point, lambdas[u] as bigint));
   });
-  const commitmentBytes = summed.map(encodePoint);
-  const commitments = commitmentBytes.map(toBase64Url);
-  if (commitments[0] !== params.from.escrowPublicKey) throw new ValidationError('the reshared key differs from the escrow key', 'dealings');
   const descriptors = params.trustees.map((id, k) => ({ index: k + 1, id }));
-  const trustees: TrusteeDescriptor[] = descriptors.map((d) => ({
-    ...d,
-    verificationKey: toBase64Url(encodePoint(expectedVerificationKey(summed, d.index))),
-  }));
-  const trusteeSet: TrusteeSet = {
-    version: 1,
-    id: computeTrusteeSetId(params.threshold, descriptors, commitmentBytes),
-    threshold: params.threshold,
-    escrowPublicKey: commitments[0] as string,
-    commitments,
-    trustees,
-  };
+  const trusteeSet = trusteeSetFromCommitments(params.threshold, descriptors, summed);
+  if (trusteeSet.escrowPublicKey !== params.from.escrowPublicKey)
+    throw new ValidationError('the reshared key differs from the escrow key', 'dealings');
   return { used: used.map((d) => d.dealer), disqualified, trusteeSet };
 }
 
@@ -171,7 +159,6 @@ export function reshareOutcome(
  * @throws ValidationError when a needed sub-share is missing or does not match its dealing
  */
 export function reshareCombine(
-  params: ReshareParameters,
   index: number,
   outcome: ReshareOutcome,
   dealings: readonly ReshareDealing[],
