@@ -51,6 +51,26 @@ it('bounds the lawful-disclosure clocks', () => {
   assert.throws(() => loadConfig({ env: { MVID_DISCLOSURE_MAX_DELAY_DAYS: '9999' } }), /MVID_DISCLOSURE_MAX_DELAY_DAYS/);
 });
 
+it('seeds demo material in development only: on by default there, off in production, refused when asked for in production', () => {
+  assert.equal(loadConfig({ env: {} }).demoSeed, true);
+  assert.equal(loadConfig({ env: { MVID_DEMO_SEED: 'false' } }).demoSeed, false);
+  assert.equal(loadConfig({ env: { MVID_MODE: 'production' } }).demoSeed, false);
+  assert.throws(() => loadConfig({ env: { MVID_MODE: 'production', MVID_DEMO_SEED: 'true' } }), {
+    code: 'config_invalid',
+    message: /MVID_DEMO_SEED \(demoSeed\): production mode never seeds/,
+  });
+  assert.throws(() => loadConfig({ env: { MVID_DEMO_SEED: 'yes' } }), { code: 'config_invalid' });
+});
+
+it('docs/operating.md carries the configuration reference generated from the schema (npm run docs:config)', async () => {
+  const { OPERATING_DOC, withCurrentReference } = await import('../scripts/config-doc.ts');
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(OPERATING_DOC, 'utf8');
+  assert.equal(withCurrentReference(doc), doc, 'run npm run docs:config');
+  for (const env of ['MVID_DATA_DIR', 'MVID_DEMO_SEED', 'MVID_LOG_WITNESSES', 'MVID_SHUTDOWN_GRACE_SECONDS'])
+    assert.ok(doc.includes(`| \`${env}\` |`), env);
+});
+
 it('keeps evidence blobs under the data dir by default, or in an S3-compatible store', () => {
   const config = loadConfig({ env: {}, cwd: '/srv/mvid' });
   assert.deepEqual(blobStoreConfigOf(config), { kind: 'fs', dir: '/srv/mvid/data/blobs' });

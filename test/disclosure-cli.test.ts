@@ -2,7 +2,7 @@
  * The command line, end to end over a listening server on both engines: the
  * administrator registers an authority and issues trustee tokens on the database;
  * the authority and three trustees work only over HTTP with their own files; the
- * authority ends with Tom's name. And `mvid demo` tells the whole story by itself.
+ * authority ends with Tom's name.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -142,16 +142,3 @@ for (const engine of ENGINES) {
     });
   });
 }
-
-describe('mvid demo', () => {
-  it('runs the whole story and prints each step', async () => {
-    const io = captureIo({}, tmpdir());
-    assert.equal(await runCli(['demo'], io), 0, io.stderr);
-    assert.match(io.stdout, /release_not_ready/);
-    assert.match(io.stdout, /decrypts name_birth: Tom Tiddler/);
-    assert.match(io.stdout, /every step is in it/);
-    assert.doesNotMatch(io.stdout, /MISSING STEPS/);
-    assert.match(io.stdout, /30 days later Tom sees: Landeskriminalamt Berlin received his name_birth/);
-    assert.match(io.stdout, /recomputed from the log: identical/);
-  });
-});

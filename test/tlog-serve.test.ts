@@ -85,6 +85,8 @@ for (const engine of ENGINES) {
         MVID_PUBLIC_URL: 'http://mvid.test',
         MVID_LOG_LEVEL: 'warn',
         MVID_LOG_INTEGRATE_INTERVAL_MS: '100',
+        // The log must hold exactly the entries this test queues.
+        MVID_DEMO_SEED: 'false',
         MVID_LOG_WITNESSES: JSON.stringify([{ url: witness.url, vkey: witnessKey }]),
         MVID_LOG_WITNESS_THRESHOLD: '1',
       };

@@ -3,7 +3,8 @@
  * listening mvid, and a person signs in to it: what the docs promise works as written.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES, REPO_ROOT } from './support/engines.ts';
 import {
@@ -38,6 +39,8 @@ for (const engine of ENGINES) {
     let ada: TestPerson;
     let output = '';
     before(async () => {
+      // The world imports @mvid/sdk as a world would (examples/world/package.json): build it.
+      execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'packages/sdk'], { cwd: REPO_ROOT });
       rt = await startWorldsRuntime(engine, 'localhost');
       const port = await freePort();
       worldUrl = `http://localhost:${port}`;
@@ -69,6 +72,8 @@ for (const engine of ENGINES) {
       child.stdout?.on('data', (d) => (output += d));
       child.stderr?.on('data', (d) => (output += d));
       await waitFor(`${worldUrl}/`, child, () => output);
+      // It logs the address to open as it redirects to it (localhost), so following its log signs in.
+      assert.match(output, new RegExp(`Example World listening on ${worldUrl} `));
     });
     after(async () => {
       child?.kill('SIGTERM');

@@ -14,7 +14,7 @@ const MB = 2 ** 20;
 /** The server's environment: ours, minus any MVID_* setting of the caller (the bench measures the default). */
 function serverEnv(dataDir: string): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MVID_')));
-  return { ...env, MVID_DATA_DIR: dataDir, MVID_HOST: '127.0.0.1', MVID_PORT: '0', MVID_LOG_LEVEL: 'warn' };
+  return { ...env, MVID_DATA_DIR: dataDir, MVID_HOST: '127.0.0.1', MVID_PORT: '0', MVID_LOG_LEVEL: 'warn', MVID_DEMO_SEED: 'false' };
 }
 
 async function get(url: string): Promise<void> {

@@ -67,6 +67,7 @@ function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
     MVID_PORT: String(port),
     MVID_PUBLIC_URL: `http://127.0.0.1:${port}`,
     MVID_LOG_LEVEL: 'warn',
+    MVID_DEMO_SEED: 'false',
   };
 }
 

@@ -8,18 +8,33 @@
  *     --claim age_over_18 --optional-claim handle
  *   MVID_ISSUER=http://127.0.0.1:8080/oidc WORLD_CLIENT_ID=w_… WORLD_CLIENT_SECRET=mvcs_… \
  *     node examples/world/server.ts
+ *
+ * or, against a development mvid that seeded this world (`npm start`):
+ *
+ *   WORLD_CREDENTIALS=data/demo-only/example-world.json npm run world
  */
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import * as oidc from 'openid-client';
-import { mvidJwks, verifyWorldIdToken } from '../../src/sdk/index.ts';
+import { mvidJwks, verifyWorldIdToken } from '@mvid/sdk';
 
-const issuer = process.env.MVID_ISSUER ?? 'http://127.0.0.1:8080/oidc';
-const clientId = process.env.WORLD_CLIENT_ID ?? '';
-const clientSecret = process.env.WORLD_CLIENT_SECRET ?? '';
+/** `{issuer, clientId, clientSecret}` as the development seed writes it; the variables win. */
+const file = process.env.WORLD_CREDENTIALS
+  ? (JSON.parse(readFileSync(process.env.WORLD_CREDENTIALS, 'utf8')) as { issuer?: string; clientId?: string; clientSecret?: string })
+  : {};
+const issuer = process.env.MVID_ISSUER ?? file.issuer ?? 'http://127.0.0.1:8080/oidc';
+const clientId = process.env.WORLD_CLIENT_ID ?? file.clientId ?? '';
+const clientSecret = process.env.WORLD_CLIENT_SECRET ?? file.clientSecret ?? '';
 const port = Number(process.env.PORT ?? 3000);
-const redirectUri = `http://localhost:${port}/callback`;
-if (!clientId || !clientSecret) throw new Error('set WORLD_CLIENT_ID and WORLD_CLIENT_SECRET (from `mvid worlds add`)');
+// The browser must come back to the very host it left from (the sign-in cookie is per host), so
+// this world is reached, redirected to and logged as localhost — and mvid's own 127.0.0.1
+// keeps its cookies apart from the world's.
+const origin = `http://localhost:${port}`;
+const redirectUri = `${origin}/callback`;
+if (!clientId || !clientSecret) {
+  throw new Error('set WORLD_CLIENT_ID and WORLD_CLIENT_SECRET (from `mvid worlds add`), or WORLD_CREDENTIALS (from npm start)');
+}
 
 const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
   // mvid in development runs on plain http; drop this line against an https mvid.
@@ -60,7 +75,7 @@ app.get('/callback', async (request, reply) => {
   const entry = pending.get(id);
   pending.delete(id);
   if (!entry) return reply.code(400).type('text/html').send(page('<p>Sign-in expired. <a href="/login">Try again</a>.</p>'));
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(request.url, `http://localhost:${port}`), {
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(request.url, origin), {
     pkceCodeVerifier: entry.verifier,
     expectedState: entry.state,
     expectedNonce: entry.nonce,
@@ -76,4 +91,4 @@ app.get('/callback', async (request, reply) => {
   );
 });
 
-await app.listen({ host: '127.0.0.1', port });
+await app.listen({ host: '127.0.0.1', port, listenTextResolver: () => `Example World listening on ${origin} (open it there)` });

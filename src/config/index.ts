@@ -10,57 +10,161 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { MvidError } from '../core/index.ts';
 
-const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)));
+/** Documentation of a key: what it means and its default in words (docs/operating.md is generated from these). */
+const doc = (description: string, byDefault: string) => ({ description, 'x-default': byDefault });
 
 export const ConfigSchema = Type.Object(
   {
-    dataDir: Type.String({ minLength: 1 }),
-    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
-    databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
-    publicUrl: Type.String({ pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' }),
-    host: Type.String({ minLength: 1 }),
-    port: Type.Integer({ minimum: 0, maximum: 65535 }),
-    logLevel: LogLevel,
-    mode: Type.Union([Type.Literal('development'), Type.Literal('production')]),
-    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
-    retentionDays: Type.Integer({ minimum: 1, maximum: 36500 }),
-    sweepIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
+    dataDir: Type.String({ minLength: 1, ...doc('the SQLite file `mvid.sqlite` and the key directory `keys/` (0700)', '`./data`') }),
+    databaseUrl: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        ...doc('a `postgres://` URL selects PostgreSQL (many nodes may share it)', '— (SQLite)'),
+      }),
+    ),
+    databasePoolSize: Type.Integer({ minimum: 1, maximum: 200, ...doc('PostgreSQL connections per node', '`10`') }),
+    publicUrl: Type.String({
+      pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
+      ...doc('the URL people and worlds use: OpenID issuer, presentation audience, log origin', '`http://<host>:<port>`'),
+    }),
+    host: Type.String({ minLength: 1, ...doc('the address to listen on', '`127.0.0.1`') }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, ...doc('the port to listen on', '`8080`') }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      doc('pino log level: fatal, error, warn, info, debug, trace or silent', '`info`'),
+    ),
+    mode: Type.Union(
+      [Type.Literal('development'), Type.Literal('production')],
+      doc('`production` refuses the development PID issuer and all demo material', '`development`'),
+    ),
+    /** Seed a living demo system on start (development only): example world, demo trustee set, demo authority. */
+    demoSeed: Type.Boolean(
+      doc(
+        '`mvid serve` seeds what is missing of a demo system (example world, demo trustee set, demo authority, admin token; secrets in `<dataDir>/demo-only/`); `true` is refused in production',
+        '`true` in development, `false` in production',
+      ),
+    ),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, ...doc('the largest request body', '`1048576`') }),
+    retentionDays: Type.Integer({
+      minimum: 1,
+      maximum: 36500,
+      ...doc('how long envelopes and tags of closed accounts are kept before the sweeper deletes them', '`365`'),
+    }),
+    sweepIntervalSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 86400,
+      ...doc('how often the retention and expiry sweeps run (0: only `mvid sweep`)', '`3600`'),
+    }),
     /** Worker threads that seal escrow envelopes off the event loop (0: seal on the event loop). */
-    sealWorkers: Type.Integer({ minimum: 0, maximum: 64 }),
-    shutdownGraceSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
+    sealWorkers: Type.Integer({
+      minimum: 0,
+      maximum: 64,
+      ...doc('worker threads sealing escrow envelopes at enrolment, started on first use (0: on the event loop)', 'cores − 1, from 1 to 4'),
+    }),
+    shutdownGraceSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 600,
+      ...doc('how long in-flight requests may finish after SIGTERM before the process exits', '`10`'),
+    }),
     /** How often queued transparency-log entries are integrated, in ms (0: only when appended through the log). */
-    logIntegrateIntervalMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
+    logIntegrateIntervalMs: Type.Integer({
+      minimum: 0,
+      maximum: 600_000,
+      ...doc('how often queued log entries are integrated and a checkpoint signed, in ms (0: only when appended through the log)', '`500`'),
+    }),
     /** tlog-witness witnesses that cosign the log's checkpoints: submission prefix and cosignature vkey. */
     logWitnesses: Type.Array(
       Type.Object({ url: Type.String({ pattern: '^https?://' }), vkey: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-      { maxItems: 32 },
+      { maxItems: 32, ...doc('tlog-witness witnesses cosigning the checkpoints: a JSON list of `{"url", "vkey"}`', '`[]`') },
     ),
     /** Cosignatures a checkpoint needs before /log/checkpoint prefers it (0: serve the newest). */
-    logWitnessThreshold: Type.Integer({ minimum: 0, maximum: 32 }),
+    logWitnessThreshold: Type.Integer({
+      minimum: 0,
+      maximum: 32,
+      ...doc('cosignatures a checkpoint needs before `/log/checkpoint` serves it (0: serve the newest)', '`0`'),
+    }),
     /** Longest notification delay an authority may ask for (extensions need a new quorum). */
-    disclosureMaxDelayDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    disclosureMaxDelayDays: Type.Integer({
+      minimum: 1,
+      maximum: 365,
+      ...doc('the longest notification delay an authority may ask for (an extension needs a new quorum)', '`90`'),
+    }),
     /** How long an ordinary disclosure request stays open for trustee decisions. */
-    disclosureRequestValidityDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    disclosureRequestValidityDays: Type.Integer({
+      minimum: 1,
+      maximum: 365,
+      ...doc('how long an ordinary disclosure request stays open for trustee decisions', '`30`'),
+    }),
     /** Validity of an emergency (threat to life) request: shorter clock, same quorum. */
-    disclosureEmergencyValidityHours: Type.Integer({ minimum: 1, maximum: 720 }),
+    disclosureEmergencyValidityHours: Type.Integer({
+      minimum: 1,
+      maximum: 720,
+      ...doc('how long an emergency (threat to life) request stays open: a shorter clock, the same quorum', '`48`'),
+    }),
     /** Where evidence blobs live: `fs` (under `blobDir`) or `s3` (an S3-compatible object store). */
-    blobStore: Type.Union([Type.Literal('fs'), Type.Literal('s3')]),
+    blobStore: Type.Union(
+      [Type.Literal('fs'), Type.Literal('s3')],
+      doc(
+        'where moderation evidence (screenshots, logs, clips) is kept: `fs` (a directory) or `s3` (an S3-compatible object store); see docs/moderation.md',
+        '`fs`',
+      ),
+    ),
     /** Filesystem blob directory (default `<dataDir>/blobs`). */
-    blobDir: Type.Optional(Type.String({ minLength: 1 })),
+    blobDir: Type.Optional(
+      Type.String({ minLength: 1, ...doc('the `fs` evidence directory (created 0700, files 0600)', '`<dataDir>/blobs`') }),
+    ),
     /** S3 endpoint (default `https://s3.<region>.amazonaws.com`). */
-    blobS3Endpoint: Type.Optional(Type.String({ pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' })),
-    blobS3Bucket: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
-    blobS3Region: Type.String({ minLength: 1, maxLength: 64 }),
-    blobS3AccessKeyId: Type.Optional(Type.String({ minLength: 1 })),
-    blobS3SecretAccessKey: Type.Optional(Type.String({ minLength: 1 })),
+    blobS3Endpoint: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
+        ...doc('the S3 endpoint, e.g. `http://minio:9000`', '`https://s3.<region>.amazonaws.com`'),
+      }),
+    ),
+    blobS3Bucket: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', ...doc('the bucket (required with `s3`)', '—') }),
+    ),
+    blobS3Region: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      ...doc('the region signed into requests (MinIO and most self-hosted stores accept `us-east-1`)', '`us-east-1`'),
+    }),
+    blobS3AccessKeyId: Type.Optional(
+      Type.String({ minLength: 1, ...doc('the key id requests are signed with (SigV4; required with `s3`)', '—') }),
+    ),
+    blobS3SecretAccessKey: Type.Optional(
+      Type.String({ minLength: 1, ...doc('the secret requests are signed with (required with `s3`; redacted from logs)', '—') }),
+    ),
     /** Path-style (`<endpoint>/<bucket>/<key>`, MinIO and most self-hosted stores) instead of virtual-hosted addressing. */
-    blobS3PathStyle: Type.Boolean(),
-    /** The tag service (`mvid tag-service`) that holds the uniqueness-tag OPRF key; unset: an embedded one under `<dataDir>/tag-service` (development and tests only). */
-    tagServiceUrl: Type.Optional(Type.String({ pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' })),
-    /** Its public key (GET /tag/v1/key), pinned: every evaluation's proof is checked against it. */
-    tagServicePublicKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' })),
-    /** Its client token (the `tag-service.token` file of its key directory). */
-    tagServiceToken: Type.Optional(Type.String({ minLength: 1 })),
+    blobS3PathStyle: Type.Boolean(
+      doc(
+        '`true`: `<endpoint>/<bucket>/<key>` (MinIO, Garage, Ceph and most self-hosted stores); `false`: `<bucket>.<endpoint host>/<key>` (AWS)',
+        '`false`',
+      ),
+    ),
+    /** The tag service that holds the uniqueness-tag OPRF key. */
+    tagServiceUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
+        ...doc(
+          'the uniqueness-tag service (`mvid tag-service`, run elsewhere) that holds the tag key; unset: an embedded one under `<dataDir>/tag-service`, for development and tests only',
+          '— (embedded)',
+        ),
+      }),
+    ),
+    /** Its public key, pinned: every evaluation's proof is checked against it. */
+    tagServicePublicKey: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{43}$',
+        ...doc('the tag service’s public key (printed at its start, `GET /tag/v1/key`), pinned; required with the URL', '—'),
+      }),
+    ),
+    /** Its client token. */
+    tagServiceToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        ...doc('the tag service’s client token (`tag-service.token` in its key directory; redacted from logs)', '—'),
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -68,7 +172,7 @@ export const ConfigSchema = Type.Object(
 export type Config = Static<typeof ConfigSchema>;
 
 /** Environment variable → config key. The file uses the keys themselves. */
-const ENV_KEYS: Record<string, keyof Config> = {
+export const ENV_KEYS: Record<string, keyof Config> = {
   MVID_DATA_DIR: 'dataDir',
   MVID_DATABASE_URL: 'databaseUrl',
   MVID_DATABASE_POOL_SIZE: 'databasePoolSize',
@@ -77,6 +181,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MVID_PORT: 'port',
   MVID_LOG_LEVEL: 'logLevel',
   MVID_MODE: 'mode',
+  MVID_DEMO_SEED: 'demoSeed',
   MVID_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   MVID_RETENTION_DAYS: 'retentionDays',
   MVID_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
@@ -118,7 +223,7 @@ const INTEGER_KEYS = new Set<keyof Config>([
 /** Keys whose environment value is JSON. */
 const JSON_KEYS = new Set<keyof Config>(['logWitnesses']);
 /** Keys whose environment value is `true` or `false`. */
-const BOOLEAN_KEYS = new Set<keyof Config>(['blobS3PathStyle']);
+const BOOLEAN_KEYS = new Set<keyof Config>(['blobS3PathStyle', 'demoSeed']);
 
 function envValue(key: keyof Config, name: string, value: string): unknown {
   if (INTEGER_KEYS.has(key) && /^-?\d+$/.test(value)) return Number(value);
@@ -183,6 +288,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.port ??= 8080;
   raw.logLevel ??= 'info';
   raw.mode ??= 'development';
+  raw.demoSeed ??= raw.mode === 'development';
   raw.bodyLimitBytes ??= 1024 * 1024;
   raw.retentionDays ??= 365;
   raw.sweepIntervalSeconds ??= 3600;
@@ -206,6 +312,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const value = key in raw ? ` (got ${JSON.stringify(raw[key])})` : '';
     throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: ${first.message}${value}`, {
       extensions: { field: key },
+    });
+  }
+  if (raw.mode === 'production' && raw.demoSeed === true) {
+    throw new MvidError('config_invalid', `invalid configuration ${sourceName('demoSeed')}: production mode never seeds demo material`, {
+      extensions: { field: 'demoSeed' },
     });
   }
   const config = raw as Config;
@@ -240,6 +351,26 @@ export function storeLocationOf(
   return config.databaseUrl
     ? { engine: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
     : { engine: 'sqlite', path: resolve(config.dataDir, 'mvid.sqlite') };
+}
+
+/** Markers around the generated configuration reference in docs/operating.md. */
+export const CONFIG_DOC_BEGIN = '<!-- config-reference: generated by `npm run docs:config` from src/config; do not edit -->';
+export const CONFIG_DOC_END = '<!-- end of config-reference -->';
+
+/** The configuration reference as a Markdown table, from the schema's own descriptions. */
+export function renderConfigReference(): string {
+  const envOf = new Map(Object.entries(ENV_KEYS).map(([env, key]) => [key, env]));
+  const rows = Object.entries(ConfigSchema.properties).map(([key, schema]) => {
+    const s = schema as { description?: string; 'x-default'?: string };
+    return `| \`${envOf.get(key as keyof Config)}\` | \`${key}\` | ${s['x-default'] ?? '—'} | ${s.description ?? ''} |`;
+  });
+  return [
+    'Every key is an environment variable, or the camelCase key in a JSON file named by `MVID_CONFIG` (the environment wins).',
+    '',
+    '| variable | file key | default | meaning |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 /** The evidence blob store for this config, in the shape `openBlobStore` (src/blobs) takes. */

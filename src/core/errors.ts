@@ -87,6 +87,7 @@ export const ERROR_CODES = {
   person_not_enrolled: { status: 404, title: 'No enrolled person matches' },
   person_closed: { status: 403, title: 'Account closed' },
   dev_issuer_disabled: { status: 403, title: 'Development issuer disabled' },
+  demo_material_refused: { status: 403, title: 'Demo material refused in production' },
   issuer_namespace_refused: { status: 403, title: 'Issuer may not attest this identifier namespace' },
   issuer_exists: { status: 409, title: 'Issuer already registered' },
   escrow_unavailable: { status: 503, title: 'No active trustee set' },

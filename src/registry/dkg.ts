@@ -26,6 +26,7 @@ import {
   verifyDkgMessage,
 } from '../crypto/index.ts';
 import type { Database, Store } from '../store/index.ts';
+import { type DkgCall, dkgPaths } from './dkg-client.ts';
 import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
 import { TRUSTEE_NAME } from './trustees.ts';
 import { isConflictOn, parseStored, randomToken, sha256Hex } from './util.ts';
@@ -244,6 +245,25 @@ export class DkgCeremonies {
     }
     if (round === 'result') await this.#maybeComplete(row);
     return this.view(ceremonyId);
+  }
+
+  /**
+   * A `DkgCall` that reaches this service directly instead of over HTTP, with the same
+   * token check and the same paths: for seeding a development system before it listens.
+   */
+  localCall(ceremonyId: string, token: string): DkgCall {
+    const base = dkgPaths.ceremony(ceremonyId);
+    const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+      const index = await this.authenticate(ceremonyId, token);
+      if (index === undefined) throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
+      if (method === 'GET' && path === base) return this.view(ceremonyId);
+      if (method === 'GET' && path === `${base}/me`) return { ceremony: await this.view(ceremonyId), trusteeIndex: index };
+      const round = DKG_ROUNDS.find((r) => path === dkgPaths.messages(ceremonyId, r));
+      if (round !== undefined && method === 'GET') return { messages: await this.messages(ceremonyId, round) };
+      if (round !== undefined && method === 'POST') return this.post(ceremonyId, index, round, body);
+      throw new MvidError('not_found', `no ceremony route ${method} ${path}`);
+    };
+    return call as DkgCall;
   }
 
   /** Publishes the set once every qualified trustee signed the outcome everyone can recompute. */

@@ -28,6 +28,10 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
     },
     async integrate() {
       await log.integrate();
+      // With witnesses, the checkpoint served (and proven against) is a cosigned one: wait for
+      // this integration's cosignatures, or a fresh entry would be proven against an older
+      // checkpoint that does not hold it (the pushes are bounded by the witness timeout).
+      await log.witnessesIdle();
     },
     async indexOf(leafHash) {
       return (await log.findByLeafHash(leafHash)) ?? undefined;

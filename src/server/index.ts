@@ -3,3 +3,17 @@ export { startRuntime, buildRegistry } from './runtime.ts';
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { createLogger } from './logger.ts';
 export { buildDisclosure, registryEscrowDirectory } from './disclosure.ts';
+export {
+  DEMO_AUTHORITY_NAME,
+  DEMO_THRESHOLD,
+  DEMO_TRUSTEES,
+  type DemoMaterial,
+  demoDirOf,
+  EXAMPLE_WORLD_NAME,
+  EXAMPLE_WORLD_URL,
+  readDemoMaterial,
+  refuseDemoMaterial,
+  type SeedResult,
+  seedDemo,
+} from './seed.ts';
+export { silenceMlDsaExperimentalWarning } from './warnings.ts';

@@ -6,9 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { fromBase64Url } from '../../core/index.ts';
-import { AuthorityClient, type DisclosureFieldGroup, newAuthorityKey } from '../../disclosure/index.ts';
+import {
+  AuthorityClient,
+  DISCLOSURE_FIELD_GROUPS,
+  type DisclosureFieldGroup,
+  newAuthorityKey,
+  OFFENCE_CATEGORIES,
+} from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
 import { collect } from './registry-context.ts';
@@ -147,7 +153,11 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
     .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
     .requiredOption('--world <id>', 'the world (client id)')
     .requiredOption('--target <pseudonym>', 'the pseudonym (pairwise subject) or handle in that world')
-    .requiredOption('--offence-category <category>', 'a criminal offence category')
+    .addOption(
+      new Option('--offence-category <category>', 'a criminal offence category defined in law (the closed list below)')
+        .choices(OFFENCE_CATEGORIES)
+        .makeOptionMandatory(),
+    )
     .requiredOption('--statute <citation>', 'the statute and provision')
     .requiredOption('--court <court>', 'the issuing court')
     .requiredOption('--order-reference <ref>', 'the order’s reference')
@@ -158,6 +168,10 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
     .option('--delay-days <days>', 'notification delay', '30')
     .option('--emergency', 'threat to life: shorter validity, same quorum')
     .option('--log-key <vkey>', 'verify the inclusion proof against this log key')
+    .addHelpText(
+      'after',
+      `\nOffence categories (--offence-category):\n${OFFENCE_CATEGORIES.map((c) => `  ${c}`).join('\n')}\n\nField groups (--field-group, --order-field-group): ${DISCLOSURE_FIELD_GROUPS.join(', ')}`,
+    )
     .action((o: RequestFlags) => fileRequest(io, o));
   authority
     .command('status')

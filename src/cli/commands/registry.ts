@@ -166,13 +166,15 @@ function registerDevCommands(program: Command, io: CliIo): void {
     .requiredOption('--credential <file>', 'JSON output of `mvid dev pid` (or a file holding {"credential": …})')
     .requiredOption('--nonce <nonce>', 'from POST /registry/v1/nonces')
     .option('--holder-key <file>', 'the private holder JWK (default: holderKey in the credential file)')
-    .action(async (options: { credential: string; nonce: string; holderKey?: string }) => {
+    .option('--audience <url>', 'the mvid the presentation is for (default: MVID_PUBLIC_URL, else http://MVID_HOST:MVID_PORT)')
+    .action(async (options: { credential: string; nonce: string; holderKey?: string; audience?: string }) => {
       const config = loadConfig({ env: io.env, cwd: io.cwd });
       if (config.mode !== 'development') throw new MvidError('dev_issuer_disabled', 'dev tools are only available in development mode');
       const doc = readJsonFile(io, options.credential, 'credential file') as { credential?: string; holderKey?: JsonWebKey };
       const holder = options.holderKey === undefined ? doc.holderKey : (readJsonFile(io, options.holderKey, 'holder key') as JsonWebKey);
       if (typeof doc.credential !== 'string' || holder === undefined) throw new UsageError('need a credential and a private holder key');
-      io.out(await presentPid(doc.credential, holder, { nonce: options.nonce, audience: config.publicUrl, now: systemClock.now() }));
+      const audience = (options.audience ?? config.publicUrl).replace(/\/+$/, '');
+      io.out(await presentPid(doc.credential, holder, { nonce: options.nonce, audience, now: systemClock.now() }));
     });
 }
 

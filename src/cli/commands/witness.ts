@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../core/index.ts';
@@ -45,6 +45,43 @@ function send(response: ServerResponse, status: number, contentType: string, bod
   response.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body);
 }
 
+/**
+ * Serves a witness's `POST /add-checkpoint` over HTTP (for `mvid witness serve` and the demo).
+ * Resolves once listening, with its URL (the prefix a log submits to) and the server.
+ */
+export async function listenWitness(
+  service: ReturnType<typeof createWitness>,
+  host: string,
+  port: number,
+  onError: (error: Error) => void,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== '/add-checkpoint') return send(response, 404, 'text/plain; charset=utf-8', 'not found\n');
+    if (request.method !== 'POST') {
+      response.setHeader('allow', 'POST');
+      return send(response, 405, 'text/plain; charset=utf-8', 'use POST\n');
+    }
+    readBody(request)
+      .then(async (body) => {
+        if (body === null) return send(response, 413, 'text/plain; charset=utf-8', 'request too large\n');
+        const answer = await service.addCheckpoint(body);
+        send(response, answer.status, answer.contentType, answer.body);
+      })
+      .catch((error: unknown) => {
+        onError(error as Error);
+        if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolveListen());
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return { url: `http://${host}:${bound}`, server };
+}
+
 export function registerWitnessCommands(program: Command, io: CliIo): void {
   const witness = program.command('witness').description('run a C2SP tlog-witness that cosigns a log’s consistent checkpoints');
 
@@ -77,31 +114,10 @@ export function registerWitnessCommands(program: Command, io: CliIo): void {
         logs: [{ origin: flags.origin ?? logKey.name, verifier: logKey }],
         store: fileWitnessStore(join(dataDir, 'logs')),
       });
-      const server = createServer((request, response) => {
-        const path = (request.url ?? '/').split('?')[0];
-        if (path !== '/add-checkpoint') return send(response, 404, 'text/plain; charset=utf-8', 'not found\n');
-        if (request.method !== 'POST') {
-          response.setHeader('allow', 'POST');
-          return send(response, 405, 'text/plain; charset=utf-8', 'use POST\n');
-        }
-        readBody(request)
-          .then(async (body) => {
-            if (body === null) return send(response, 413, 'text/plain; charset=utf-8', 'request too large\n');
-            const answer = await service.addCheckpoint(body);
-            send(response, answer.status, answer.contentType, answer.body);
-          })
-          .catch((error: unknown) => {
-            io.err(`mvid: witness request failed: ${(error as Error).message}`);
-            if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', 'internal error\n');
-          });
-      });
-      await new Promise<void>((resolveListen, reject) => {
-        server.once('error', reject);
-        server.listen(port, flags.host, () => resolveListen());
-      });
-      const address = server.address();
-      const bound = typeof address === 'object' && address !== null ? address.port : port;
-      io.err(`mvid: witness ${key.verifier.vkey} for ${flags.origin ?? logKey.name} listening on http://${flags.host}:${bound}`);
+      const { url: bound, server } = await listenWitness(service, flags.host, port, (error) =>
+        io.err(`mvid: witness request failed: ${error.message}`),
+      );
+      io.err(`mvid: witness ${key.verifier.vkey} for ${flags.origin ?? logKey.name} listening on ${bound}`);
       await new Promise<void>((resolveStop) => {
         const stop = () => server.close(() => resolveStop());
         process.once('SIGTERM', stop);
