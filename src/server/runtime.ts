@@ -145,6 +145,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     registry = buildRegistry(config, store, keys, clock, random, sealer);
     const devIssuer = await registry.setupDevIssuer(keyDir);
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
+    if (config.mode === 'production' && config.tagServiceUrl === undefined) {
+      logger.warn(
+        { tagServiceDir: join(config.dataDir, 'tag-service') },
+        'uniqueness tags come from the EMBEDDED tag service (development only): its key sits beside the database; run `mvid tag-service` elsewhere and set MVID_TAG_SERVICE_URL',
+      );
+    }
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
     worlds = buildWorlds(config, store, keys, clock, random, registry, options.worlds);
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
