@@ -7,23 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MvidError, toBase64Url } from '../src/core/index.ts';
+import { toBase64Url } from '../src/core/index.ts';
 import type { FetchLike, TrusteeClientState } from '../src/disclosure/index.ts';
 import { TrusteeClient } from '../src/disclosure/index.ts';
 import { ed25519Signer, generateNoteKey, parseSignerKey, signCheckpoint } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { registerAuthority, type Story, startStory, tomRequest } from './support/disclosure.ts';
-
-async function rejects(promise: Promise<unknown>, ...codes: string[]): Promise<MvidError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof MvidError, `expected MvidError ${codes.join('|')}, got ${String(error)}`);
-    assert.ok(codes.includes(error.code), `${error.code}: ${error.message}`);
-    return error;
-  }
-  assert.fail(`expected ${codes.join('|')}`);
-}
+import { registerAuthority, rejects, type Story, startStory, tomRequest } from './support/disclosure.ts';
 
 /** A fetch that rewrites the checkpoint the log serves (what a lying server would do). */
 function withCheckpoint(inner: FetchLike, note: () => Promise<string>): FetchLike {

@@ -10,6 +10,7 @@ import type { webcrypto } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
+import { pseudonymInput, vrfVerify } from '../src/crypto/index.ts';
 import { mvidJwks, verifyWorldIdToken } from '../src/sdk/index.ts';
 import { ENGINES } from './support/engines.ts';
 import {
@@ -136,6 +137,12 @@ for (const engine of ENGINES) {
       const inB = (await signIn(rt, configB, ada, REDIRECT_B, 'openid age_over_18')).tokens.claims()?.sub;
       assert.ok(inA && inB);
       assert.notEqual(inA, inB);
+      // The OIDC pairwise subject is the pseudonym VRF's output, provable to be this person's (issue 12).
+      const published = (await (await fetch(`${rt.url}/disclosure/v1/log`)).json()) as { pseudonymKey: string };
+      const { subject, proof } = rt.worlds.subjectProof(a.clientId, ada.personId);
+      assert.equal(subject, inA);
+      assert.equal(vrfVerify(published.pseudonymKey, pseudonymInput(a.clientId, ada.personId), proof), inA);
+      assert.equal(vrfVerify(published.pseudonymKey, pseudonymInput(b.clientId, ada.personId), proof), undefined);
       rt.clock.advanceDays(2);
       const recovered = await recoverPerson(rt, ada);
       assert.equal(recovered.personId, ada.personId);

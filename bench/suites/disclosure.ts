@@ -9,6 +9,7 @@
 import { utf8 } from '../../src/core/index.ts';
 import { dealEscrowKey, generateRecipientKeyPair, partialDecrypt, sealEnvelope, sealToRecipient } from '../../src/crypto/index.ts';
 import { openRelease, type ReleaseMaterial, sharesAad } from '../../src/disclosure/index.ts';
+import { provenSubject, TEST_PSEUDONYM_KEY } from '../../src/disclosure/testkit.ts';
 import { timeEach } from '../harness/measure.ts';
 import { median } from '../harness/stats.ts';
 import { defineSuite } from '../harness/types.ts';
@@ -35,12 +36,7 @@ export default defineSuite<State>({
       fieldGroup: 'name_birth',
       plaintext: utf8(JSON.stringify({ v: 1, given_name: 'Tom', family_name: 'Tiddler', birthdate: '1994-03-14' }).padEnd(256, ' ')),
     });
-    const subject = {
-      worldId: 'w',
-      target: 't',
-      envelopes: [{ fieldGroup: 'name_birth', envelopeId: envelope.envelopeId, c1: envelope.c1 }],
-      salt: 's',
-    };
+    const subject = provenSubject('w', [envelope]);
     const seal = (share: (typeof shares)[number]) => {
       const partial = partialDecrypt({ share, c1: envelope.c1, requestId: REQUEST, envelopeId: envelope.envelopeId });
       const payload = utf8(JSON.stringify({ version: 1, requestId: REQUEST, trusteeIndex: share.index, partials: [partial] }));
@@ -49,6 +45,7 @@ export default defineSuite<State>({
     const material = {
       requestId: REQUEST,
       trusteeSet,
+      pseudonymKey: TEST_PSEUDONYM_KEY.publicKey,
       subject,
       envelopes: [envelope],
       shares: shares.slice(1, 4).map(seal),

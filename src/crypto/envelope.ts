@@ -10,7 +10,9 @@
  * and field group, so an envelope cannot be replayed under another person or
  * passed off as another field group.
  */
+import { createHash } from 'node:crypto';
 import { systemRandom, toBase64Url } from '../core/index.ts';
+import { commit } from './commit.ts';
 import type { Random } from '../core/index.ts';
 import {
   assertBytes,
@@ -169,4 +171,17 @@ export function openEnvelopeWithSharedPoint(envelope: Envelope, sharedPoint: Uin
   } finally {
     wipe(key);
   }
+}
+
+const BINDING_DOMAIN = 'mvid/escrow/envelope-binding/v1';
+
+/**
+ * The commitment an `envelope_sealed` log entry carries: SHA-256 commitment (commit.ts) to
+ * the envelope id, person id, trustee-set id, field group and SHA-256 of C1, base64url.
+ * Person ids are random UUIDs, so the commitment cannot be tested against a guess; whoever
+ * is shown the person id (by a pseudonym proof) and the envelope can recompute it.
+ */
+export function envelopeBinding(e: Pick<Envelope, 'envelopeId' | 'personId' | 'trusteeSetId' | 'fieldGroup' | 'c1'>): string {
+  const c1Hash = new Uint8Array(createHash('sha256').update(e.c1).digest());
+  return toBase64Url(commit(BINDING_DOMAIN, frame(e.envelopeId, e.personId, e.trusteeSetId, e.fieldGroup, c1Hash)));
 }

@@ -26,7 +26,7 @@ export { MAX_TRUSTEES, computeTrusteeSetId, dealEscrowKey, parseTrusteeSet, veri
 export type { EscrowDeal, TrusteeDescriptor, TrusteeSet, TrusteeShare } from './feldman.ts';
 export { DEFAULT_SCRYPT, SCRYPT_LIMITS, SHARE_PASSPHRASE_MIN_LENGTH, decryptShareFile, encryptShareFile } from './sharefile.ts';
 export type { ScryptParams, ShareFile } from './sharefile.ts';
-export { MAX_ENVELOPE_PLAINTEXT_BYTES, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
+export { MAX_ENVELOPE_PLAINTEXT_BYTES, envelopeBinding, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
 export type { Envelope, SealEnvelopeInput } from './envelope.ts';
 export { SealingPool } from './seal-pool.ts';
 export type { EnvelopeSealer } from './seal-pool.ts';
@@ -79,3 +79,5 @@ export { blindIdentifier, evaluateBlinded, finalizeTag, generateTagServiceKey, t
 export type { BlindedIdentifier, TagEvaluation, TagServiceKeyPair } from './oprf.ts';
 export { reshareCombine, reshareDeal, reshareOutcome, verifyDealing, verifySubShare } from './reshare.ts';
 export type { ReshareDeal, ReshareDealing, ReshareOutcome, ReshareParameters } from './reshare.ts';
+export { pseudonymInput, vrfKeyFromSecret, vrfVerify } from './vrf.ts';
+export type { VrfKey, VrfProof } from './vrf.ts';

@@ -5,7 +5,7 @@
  * any trustee whose share is bad), combines M good ones and opens only the envelopes
  * the request committed to. The combined point exists only here, and is wiped.
  */
-import { fromBase64Url, MvidError, type Random, systemRandom, toBase64Url } from '../core/index.ts';
+import { type Clock, fromBase64Url, MvidError, type Random, systemClock, systemRandom, toBase64Url } from '../core/index.ts';
 import {
   type BadTrustee,
   combinePartials,
@@ -20,7 +20,9 @@ import {
 import { hashLeaf, openCheckpoint, parseVerifierKey, verifyInclusion, type NoteVerifier } from '../tlog/index.ts';
 import { newSalt } from './commitments.ts';
 import { ApiClient, type FetchLike } from './http-client.ts';
+import { advanceCheckpoint, type LogPin } from './log-verify.ts';
 import { encryptOrderDocument } from './order-document.ts';
+import { boundEnvelope, checkSubjectChain, verifySubjectBinding } from './subject-binding.ts';
 import type { AcceptedRequest } from './requests.ts';
 import type { ReleaseMaterial } from './release.ts';
 import { sharesAad } from './trustee-client.ts';
@@ -49,13 +51,24 @@ export interface FetchedRelease {
   badTrustees: BadTrustee[];
 }
 
+/** Keys an authority pins out of band: the log's and the pseudonym VRF's (GET /disclosure/v1/log shows them). */
+export interface AuthorityPins {
+  log: LogPin;
+  pseudonymKey: string;
+}
+
 export class AuthorityClient {
   readonly #api: ApiClient;
   readonly #random: Random;
+  readonly #clock: Clock;
+  readonly #pins: AuthorityPins | undefined;
 
-  constructor(input: { url: string; token: string; fetch: FetchLike; random?: Random }) {
+  /** `pins`: the log key and pseudonym key given out of band; without them the server's are used (trust on first use). */
+  constructor(input: { url: string; token: string; fetch: FetchLike; random?: Random; clock?: Clock; pins?: AuthorityPins }) {
     this.#api = new ApiClient(input.url, input.token, input.fetch);
     this.#random = input.random ?? systemRandom;
+    this.#clock = input.clock ?? systemClock;
+    this.#pins = input.pins;
   }
 
   /**
@@ -98,9 +111,29 @@ export class AuthorityClient {
    * Fetches the release and opens it locally. Throws `share_invalid` (naming the bad
    * trustees) when fewer than M good shares are there yet, `release_not_ready` before M uploads.
    */
-  async fetchRelease(requestId: string, secretKey: Uint8Array): Promise<FetchedRelease> {
+  async fetchRelease(requestId: string, secretKey: Uint8Array, expected?: { worldId: string; pseudonym: string }): Promise<FetchedRelease> {
     const m = await this.#api.json<ReleaseMaterial>('GET', `/disclosure/v1/requests/${encodeURIComponent(requestId)}/release`);
+    await this.#verifySubject(m, expected);
     return openRelease(m, secretKey);
+  }
+
+  /**
+   * The chain pseudonym → person id → logged envelopes (subject-binding.ts), against the
+   * pinned keys and a signed checkpoint, and the pseudonym the authority meant.
+   * @throws MvidError subject_binding_invalid | log_entry_missing | note_unverified
+   */
+  async #verifySubject(m: ReleaseMaterial, expected?: { worldId: string; pseudonym: string }): Promise<void> {
+    const server = this.#pins
+      ? undefined
+      : await this.#api.json<{ origin: string; verifierKey: string; pseudonymKey: string }>('GET', '/disclosure/v1/log');
+    const log: LogPin = this.#pins?.log ?? { origin: server?.origin ?? '', vkey: server?.verifierKey ?? '' };
+    const pseudonymKey = this.#pins?.pseudonymKey ?? server?.pseudonymKey ?? '';
+    if (m.pseudonymKey !== pseudonymKey)
+      throw new MvidError('subject_binding_invalid', 'the release names another pseudonym key than the pinned one');
+    if (expected !== undefined && (m.subject.worldId !== expected.worldId || m.subject.target !== expected.pseudonym))
+      throw new MvidError('subject_binding_invalid', `request ${m.requestId} targets another pseudonym than ${expected.pseudonym}`);
+    const { checkpoint } = await advanceCheckpoint(this.#api, log, undefined, this.#clock);
+    await verifySubjectBinding(this.#api, m.subject, m.trusteeSet.id, checkpoint, pseudonymKey);
   }
 
   /** Records receipt in the log (one entry per envelope) and closes the request. */
@@ -141,11 +174,11 @@ export function openRelease(m: ReleaseMaterial, secretKey: Uint8Array): FetchedR
   }
   const envelopes: OpenedEnvelope[] = [];
   // Only the envelopes (and C1s) the request committed to: the trustees' partials fit no other.
+  checkSubjectChain(m.subject, m.pseudonymKey);
   for (const committed of m.subject.envelopes) {
-    const envelope = m.envelopes.map((e) => parseEnvelope(e)).find((e: Envelope) => e.envelopeId === committed.envelopeId);
-    if (!envelope || envelope.c1 !== committed.c1 || envelope.fieldGroup !== committed.fieldGroup) {
-      throw new MvidError('request_mismatch', `envelope ${committed.envelopeId} is missing or not the one the request committed to`);
-    }
+    const found = m.envelopes.map((e) => parseEnvelope(e)).find((e: Envelope) => e.envelopeId === committed.envelopeId);
+    // Header (so associated data) from the checked request: the proven person, the request's set.
+    const envelope = boundEnvelope(found, committed, m.subject.personId, set.id);
     const mine = partials.filter((p) => p.envelopeId === envelope.envelopeId);
     const { point, usedTrustees, badTrustees } = combineNaming(mine, badByIndex, {
       threshold: set.threshold,

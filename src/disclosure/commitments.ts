@@ -10,7 +10,7 @@
  * build byte-identical entries from the same facts.
  */
 import { toBase64Url, utf8 } from '../core/index.ts';
-import { commit } from '../crypto/index.ts';
+import { commit, type VrfProof } from '../crypto/index.ts';
 import { encodeEntry, entryTime, hashLeaf } from '../tlog/index.ts';
 import type { DenialReason } from './types.ts';
 
@@ -44,11 +44,27 @@ export interface SubjectEnvelope {
   c1: string;
 }
 
-/** Who is targeted and which ciphertexts may be opened. Salted: nobody can test a guess. */
+/** Where the `envelope_sealed` entry of one envelope sits in the log (see subject-binding.ts). */
+export interface SealedEnvelopeRef {
+  envelopeId: string;
+  /** The entry's time (when the envelope was sealed). */
+  time: string;
+  logIndex: number;
+}
+
+/**
+ * Who is targeted and which ciphertexts may be opened. Salted: nobody can test a guess.
+ * `target` is always the world pseudonym (never a handle); `personId` and `pseudonymProof`
+ * prove it belongs to that person id, and `sealed` points at the log entries binding each
+ * envelope to that person id (subject-binding.ts checks the chain).
+ */
 export interface SubjectOpening {
   worldId: string;
   target: string;
+  personId: string;
+  pseudonymProof: VrfProof;
   envelopes: SubjectEnvelope[];
+  sealed: SealedEnvelopeRef[];
   salt: string;
 }
 

@@ -28,6 +28,7 @@ export type {
   OffenceCategory,
   OrderDocument,
   PseudonymResolver,
+  ResolvedPseudonym,
   SignedCheckpoint,
 } from './types.ts';
 export { AUTHORITY_TOKEN_PREFIX } from './authorities.ts';
@@ -49,7 +50,16 @@ export {
   statementCommitment,
   subjectCommitment,
 } from './commitments.ts';
-export type { AuthorityOpening, CourtOrderOpening, OffenceOpening, StatementOpening, SubjectOpening } from './commitments.ts';
+export type {
+  AuthorityOpening,
+  CourtOrderOpening,
+  OffenceOpening,
+  SealedEnvelopeRef,
+  StatementOpening,
+  SubjectEnvelope,
+  SubjectOpening,
+} from './commitments.ts';
+export { boundEnvelope, checkSubjectChain, resealedEnvelopes, sealedEntryOf, verifySubjectBinding } from './subject-binding.ts';
 export { computeTransparencyReport, parseLogEntries } from './transparency.ts';
 export type { PublicAuthority, PublicRequestRecord, ReportCounts, TransparencyReport } from './transparency.ts';
 export { checkOffence, validateRequest } from './validation.ts';
@@ -61,4 +71,4 @@ export type { LogPin, SeenCheckpoint } from './log-verify.ts';
 export { TrusteeClient, sharesAad } from './trustee-client.ts';
 export type { ReviewedRequest, TrusteeClientOptions, TrusteeClientState } from './trustee-client.ts';
 export { AuthorityClient, newAuthorityKey, openRelease } from './authority-client.ts';
-export type { FetchedRelease, FiledRequest, OpenedEnvelope } from './authority-client.ts';
+export type { AuthorityPins, FetchedRelease, FiledRequest, OpenedEnvelope } from './authority-client.ts';

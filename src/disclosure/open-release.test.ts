@@ -10,6 +10,7 @@ import { dealEscrowKey, generateRecipientKeyPair, partialDecrypt, sealEnvelope, 
 import { openRelease } from './authority-client.ts';
 import { encryptOrderDocument, openOrderDocument } from './order-document.ts';
 import type { ReleaseMaterial } from './release.ts';
+import { provenSubject, TEST_PSEUDONYM_KEY } from './testkit.ts';
 import { sharesAad } from './trustee-client.ts';
 
 const REQUEST = '00000000-0000-4000-8000-00000000000a';
@@ -41,12 +42,8 @@ function fixture() {
     createdAt: '2026-06-01T12:00:00Z',
     expiresAt: '2026-07-01T12:00:00Z',
     trusteeSet,
-    subject: {
-      worldId: 'w',
-      target: 't',
-      envelopes: [{ fieldGroup: 'name_birth', envelopeId: named.envelopeId, c1: named.c1 }],
-      salt: 's',
-    },
+    pseudonymKey: TEST_PSEUDONYM_KEY.publicKey,
+    subject: provenSubject('w', [named]),
     courtOrder: {
       court: 'c',
       reference: 'r',
@@ -128,8 +125,27 @@ it('refuses an envelope the request did not commit to (a server swapping ciphert
   };
   assert.throws(
     () => openRelease(swapped, authority.secretKey),
-    (e: MvidError) => e.code === 'request_mismatch',
+    (e: MvidError) => e.code === 'subject_binding_invalid',
   );
+});
+
+it('refuses another person’s envelope under a proven pseudonym, and a proof that is not for the target (issue 12, attack 2)', () => {
+  const { authority, sealedBy, material, envelopes } = fixture();
+  const m = material([sealedBy(1), sealedBy(2), sealedBy(3)]);
+  const named = envelopes[0] as (typeof envelopes)[number];
+  // Someone else's envelope carrying the committed id, group and C1: its header names its own person.
+  const otherPersons = [{ ...named, personId: 'person-2' }];
+  assert.throws(() => openRelease({ ...m, envelopes: otherPersons }, authority.secretKey), { code: 'subject_binding_invalid' });
+  // The proof of another person id, or for another pseudonym, or under another key.
+  const other = provenSubject('w', [{ ...named, personId: 'person-2' }]);
+  for (const subject of [
+    { ...m.subject, pseudonymProof: other.pseudonymProof },
+    { ...m.subject, personId: 'person-2' },
+    { ...m.subject, target: other.target },
+    { ...m.subject, worldId: 'another-world' },
+  ])
+    assert.throws(() => openRelease({ ...m, subject }, authority.secretKey), { code: 'subject_binding_invalid' });
+  assert.throws(() => openRelease({ ...m, pseudonymKey: other.target }, authority.secretKey), { code: 'subject_binding_invalid' });
 });
 
 it('the court-order document opens for each trustee with a key, and only as the document the order names', () => {

@@ -27,6 +27,8 @@ export interface ReleaseMaterial {
   createdAt: string;
   expiresAt: string;
   trusteeSet: TrusteeSet;
+  /** The pseudonym VRF key the subject's proof verifies under (the authority may pin it). */
+  pseudonymKey: string;
   subject: SubjectOpening;
   courtOrder: CourtOrderOpening;
   offence: OffenceOpening;
@@ -45,8 +47,10 @@ export class Releases {
   readonly #ledger: Ledger;
   readonly #requests: Requests;
   readonly #escrow: EscrowDirectory;
+  readonly #pseudonymKey: string;
 
-  constructor(deps: { store: Store; clock: Clock; ledger: Ledger; requests: Requests; escrow: EscrowDirectory }) {
+  constructor(deps: { store: Store; clock: Clock; ledger: Ledger; requests: Requests; escrow: EscrowDirectory; pseudonymKey: string }) {
+    this.#pseudonymKey = deps.pseudonymKey;
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#ledger = deps.ledger;
@@ -75,6 +79,7 @@ export class Releases {
       createdAt: row.created_at,
       expiresAt: row.expires_at,
       trusteeSet: set,
+      pseudonymKey: this.#pseudonymKey,
       subject,
       courtOrder,
       offence,

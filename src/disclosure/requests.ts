@@ -16,6 +16,7 @@ import {
   type OffenceOpening,
   offenceCommitment,
   requestEntry,
+  type SealedEnvelopeRef,
   type SubjectOpening,
   subjectCommitment,
 } from './commitments.ts';
@@ -34,6 +35,8 @@ export interface AcceptedRequest {
   status: 'pending';
   expiresAt: string;
   logIndex: number | undefined;
+  /** The pseudonym the request committed to (the authority may have named a handle). */
+  target: { worldId: string; pseudonym: string };
   /** The logged entry, base64url, so the authority can hash it itself. */
   entry: string;
   checkpoint: string;
@@ -114,9 +117,11 @@ export class Requests {
     const valid = validateRequest(input, now, this.#options);
     const requestId = input.requestId ?? this.#random.uuid();
     if (!UUID.test(requestId)) throw new ValidationError('requestId is a lowercase UUID', 'requestId');
-    const personId = await this.#resolver.resolve(input.target.worldId, input.target.pseudonym);
-    if (personId === undefined) throw new MvidError('disclosure_target_unknown', 'no person has this pseudonym or handle in this world');
+    const resolved = await this.#resolver.resolve(input.target.worldId, input.target.pseudonym);
+    if (resolved === undefined) throw new MvidError('disclosure_target_unknown', 'no person has this pseudonym or handle in this world');
+    const { personId } = resolved;
     const envelopes = pickEnvelopes(await this.#escrow.envelopes(personId, valid.fieldGroups), valid.fieldGroups);
+    const sealed = await this.#sealedRefs(envelopes);
     const setId = (envelopes[0] as Envelope).trusteeSetId;
     const set = await this.#escrow.trusteeSet(setId);
     if (!set) throw new MvidError('escrow_unavailable', `trustee set ${setId} is unknown`);
@@ -125,8 +130,12 @@ export class Requests {
     const salt = () => newSalt((n) => this.#random.bytes(n));
     const subject: SubjectOpening = {
       worldId: input.target.worldId,
-      target: input.target.pseudonym,
+      // The request commits to the pseudonym, also when the authority looked it up by handle.
+      target: resolved.pseudonym,
+      personId,
+      pseudonymProof: resolved.proof,
       envelopes: envelopes.map((e) => ({ fieldGroup: e.fieldGroup, envelopeId: e.envelopeId, c1: e.c1 })),
+      sealed,
       salt: salt(),
     };
     const order: CourtOrderOpening = {
@@ -205,10 +214,24 @@ export class Requests {
       status: 'pending',
       expiresAt: expires,
       logIndex,
+      target: { worldId: subject.worldId, pseudonym: subject.target },
       entry: toBase64Url(entry),
       checkpoint: checkpoint.note,
       inclusionProof: proof.map((p) => toBase64Url(p)),
     };
+  }
+
+  /** The log positions of the envelopes' enrolment entries; integrates the log once if one is not there yet. */
+  async #sealedRefs(envelopes: Envelope[]): Promise<SealedEnvelopeRef[]> {
+    let refs = await this.#escrow.sealedRefs(envelopes);
+    if (refs.some((r) => r.logIndex === undefined)) {
+      await this.#ledger.log.integrate();
+      refs = await this.#escrow.sealedRefs(envelopes);
+    }
+    return refs.map((r) => {
+      if (r.logIndex === undefined) throw new MvidError('escrow_unavailable', `envelope ${r.envelopeId} is not in the log`);
+      return { envelopeId: r.envelopeId, time: r.time, logIndex: r.logIndex };
+    });
   }
 
   async row(requestId: string): Promise<RequestRow | undefined> {

@@ -21,6 +21,8 @@ import { Views } from './views.ts';
 export interface DisclosureService {
   options: DisclosureOptions;
   log: DisclosureLog;
+  /** The pseudonym VRF's public key, for clients to pin (subject-binding.ts). */
+  pseudonymKey: string;
   ledger: Ledger;
   authorities: Authorities;
   trustees: TrusteeCredentials;
@@ -51,12 +53,13 @@ export function createDisclosure(deps: DisclosureDeps): DisclosureService {
   const service: DisclosureService = {
     options,
     log: deps.log,
+    pseudonymKey: deps.resolver.pseudonymKey,
     ledger,
     authorities,
     trustees: new TrusteeCredentials(store, clock, random, deps.escrow),
     requests,
     decisions: new Decisions(store, clock, ledger),
-    releases: new Releases({ store, clock, ledger, requests, escrow: deps.escrow }),
+    releases: new Releases({ store, clock, ledger, requests, escrow: deps.escrow, pseudonymKey: deps.resolver.pseudonymKey }),
     extensions,
     views: new Views({ store, clock, ledger, authorities, extensions }),
     sweeper: new DisclosureSweeper(store, clock, ledger),

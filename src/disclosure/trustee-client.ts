@@ -23,6 +23,7 @@ import {
 import { ApiClient, type FetchLike } from './http-client.ts';
 import { advanceCheckpoint, type LogPin, proveIncluded, type SeenCheckpoint } from './log-verify.ts';
 import { openOrderDocument } from './order-document.ts';
+import { verifySubjectBinding } from './subject-binding.ts';
 import type { DenialReason } from './types.ts';
 import type { TrusteeRequestView } from './views.ts';
 
@@ -34,6 +35,8 @@ export interface TrusteeClientState {
   /** The trustee's document key pair (secret base64url). */
   encryption: { publicKey: string; secretKey: string };
   log: LogPin;
+  /** The pseudonym VRF key, pinned at enrolment (subject-binding.ts). */
+  pseudonymKey?: string;
   lastCheckpoint?: SeenCheckpoint;
 }
 
@@ -89,6 +92,7 @@ export class TrusteeClient {
     fetch: FetchLike;
     logKey?: string;
     witnesses?: LogPin['witnesses'];
+    pseudonymKey?: string;
     clock?: Clock;
     random?: Random;
   }): Promise<TrusteeClientState> {
@@ -99,7 +103,9 @@ export class TrusteeClient {
     );
     const pair = generateRecipientKeyPair(input.random ?? systemRandom);
     await api.json('PUT', '/disclosure/v1/trustee/me/encryption-key', { publicKey: pair.publicKey });
-    const log = await api.json<{ origin: string; verifierKey: string }>('GET', '/disclosure/v1/log');
+    const log = await api.json<{ origin: string; verifierKey: string; pseudonymKey: string }>('GET', '/disclosure/v1/log');
+    if (input.pseudonymKey !== undefined && input.pseudonymKey !== log.pseudonymKey)
+      throw new MvidError('subject_binding_invalid', 'the server’s pseudonym key is not the one given with --pseudonym-key');
     if (input.logKey !== undefined && input.logKey !== log.verifierKey) {
       throw new MvidError('note_unverified', 'the server’s log key is not the one given with --log-key');
     }
@@ -121,6 +127,7 @@ export class TrusteeClient {
       },
       encryption: { publicKey: pair.publicKey, secretKey: toBase64Url(pair.secretKey) },
       log: pin,
+      pseudonymKey: input.pseudonymKey ?? log.pseudonymKey,
       lastCheckpoint: seen,
     };
     pair.secretKey.fill(0);
@@ -129,6 +136,11 @@ export class TrusteeClient {
 
   async queue(): Promise<unknown> {
     return this.#api.json('GET', '/disclosure/v1/trustee/requests');
+  }
+
+  /** The pinned pseudonym key (a state from before pinning learns it from the server). */
+  async #pseudonymKey(): Promise<string> {
+    return this.#state.pseudonymKey ?? (await this.#api.json<{ pseudonymKey: string }>('GET', '/disclosure/v1/log')).pseudonymKey;
   }
 
   /** Accepts the log's current checkpoint (signed, consistent, not stale) and remembers it. */
@@ -141,7 +153,7 @@ export class TrusteeClient {
 
   /**
    * Everything a trustee must check before deciding, checked here, not by the server.
-   * @throws MvidError request_mismatch | request_expired | log_entry_missing | checkpoint_stale | checkpoint_inconsistent | note_unverified
+   * @throws MvidError request_mismatch | request_expired | log_entry_missing | subject_binding_invalid | checkpoint_stale | checkpoint_inconsistent | note_unverified
    */
   async review(requestId: string, options: { extensionId?: string } = {}): Promise<ReviewedRequest> {
     const r = await this.#api.json<TrusteeRequestView>('GET', `/disclosure/v1/trustee/requests/${encodeURIComponent(requestId)}`);
@@ -182,6 +194,7 @@ export class TrusteeClient {
     const logIndex = r.events.find((e) => e.type === 'disclosure_request')?.index;
     const checkpoint = await this.#checkpoint();
     await proveIncluded(this.#api, entry, logIndex, checkpoint, `request ${requestId}`);
+    await verifySubjectBinding(this.#api, r.subject, me.trusteeSetId, checkpoint, await this.#pseudonymKey());
     if (r.orderDocument === null) throw mismatch('no court order document was sealed to the trustees');
     const secret = fromBase64Url(this.#state.encryption.secretKey);
     try {

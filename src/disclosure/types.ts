@@ -4,7 +4,7 @@
  * registry. Everything an authority, a trustee or a person is shown is typed here.
  */
 import type { Clock, Random } from '../core/index.ts';
-import type { Envelope, SealedMessage, TrusteeSet } from '../crypto/index.ts';
+import type { Envelope, SealedMessage, TrusteeSet, VrfProof } from '../crypto/index.ts';
 import type { Store, Tx } from '../store/index.ts';
 
 /**
@@ -103,14 +103,26 @@ export interface DisclosureLog {
   entries(start: bigint, end: bigint): Promise<Uint8Array[]>;
 }
 
-/** Port to the worlds: who is behind a pseudonym (pairwise subject) or a handle. */
+/** A pseudonym resolved to its person, with the VRF proof that it is theirs. */
+export interface ResolvedPseudonym {
+  personId: string;
+  /** The world pseudonym (`sub`), even when a handle was given. */
+  pseudonym: string;
+  proof: VrfProof;
+}
+
+/** Port to the worlds: who is behind a pseudonym (pairwise subject) or a handle, provably. */
 export interface PseudonymResolver {
-  resolve(worldId: string, pseudonymOrHandle: string): Promise<string | undefined>;
+  /** The pseudonym VRF's public key (trustees and authorities pin it). */
+  readonly pseudonymKey: string;
+  resolve(worldId: string, pseudonymOrHandle: string): Promise<ResolvedPseudonym | undefined>;
 }
 
 /** Port to the registry: a person's current escrow envelopes, and trustee sets. */
 export interface EscrowDirectory {
   envelopes(personId: string, fieldGroups: readonly string[]): Promise<Envelope[]>;
+  /** Where each envelope's `envelope_sealed` log entry is (logIndex undefined while not integrated). */
+  sealedRefs(envelopes: readonly Envelope[]): Promise<Array<{ envelopeId: string; time: string; logIndex: number | undefined }>>;
   envelopesById(ids: readonly string[]): Promise<Envelope[]>;
   activeTrusteeSet(): Promise<TrusteeSet | undefined>;
   trusteeSet(id: string): Promise<TrusteeSet | undefined>;

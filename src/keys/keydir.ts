@@ -13,6 +13,7 @@ const SECRET_FILES = {
   dataKey: 'data-at-rest.key',
   pairwiseSecret: 'pairwise.key',
   cookieSecret: 'cookie.key',
+  pseudonymSecret: 'pseudonym-vrf.key',
 } as const;
 const LOG_KEY_FILE = 'log-ed25519.jwk';
 const TOKEN_KEY_DIR = 'token-es256';
@@ -35,8 +36,10 @@ export interface ServiceKeys {
   uniquenessSecret: Uint8Array;
   /** AES-256 key for the little the service itself must read (birthdate, issued attributes). */
   dataKey: Uint8Array;
-  /** HMAC secret for pairwise subject identifiers. */
+  /** HMAC secret the log-subject key is derived from (src/registry log.ts). */
   pairwiseSecret: Uint8Array;
+  /** 32 bytes the pseudonym VRF key is derived from (src/crypto vrf.ts): world subjects anyone can verify. */
+  pseudonymSecret: Uint8Array;
   /** HMAC secret for session cookies and CSRF tokens. */
   cookieSecret: Uint8Array;
 }
@@ -143,6 +146,7 @@ export function loadKeys(dir: string): ServiceKeys {
     uniquenessSecret: readSecret(dir, SECRET_FILES.uniquenessSecret),
     dataKey: readSecret(dir, SECRET_FILES.dataKey),
     pairwiseSecret: readSecret(dir, SECRET_FILES.pairwiseSecret),
+    pseudonymSecret: readSecret(dir, SECRET_FILES.pseudonymSecret),
     cookieSecret: readSecret(dir, SECRET_FILES.cookieSecret),
   };
 }

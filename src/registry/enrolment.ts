@@ -8,7 +8,7 @@ import { MvidError, toBase64Url } from '../core/index.ts';
 import type { Tx } from '../store/index.ts';
 import { type SealedEnvelope, sealIdentity } from './envelopes.ts';
 import type { IssuerRegistry } from './issuers.ts';
-import { logSubjectKey, personEventEntry, tagEvaluationsEntry } from './log.ts';
+import { envelopeSealedEntry, logSubjectKey, personEventEntry, tagEvaluationsEntry } from './log.ts';
 import { consumeNonce, isNonceUsed, nonceKey } from './nonces.ts';
 import {
   appendEvent,
@@ -119,6 +119,11 @@ export class Enrolments {
     const kid = await insertHolderKey(tx, personId, pid.holderJwk, now);
     await writeAttributes(tx, personId, serviceAttributesOf(pid.claims, now), secrets.dataKey, random, now);
     await insertEnvelopes(tx, personId, envelopes, now);
+    // Each envelope's binding to this person goes to the public log with it (issue 12, attack 2).
+    await this.#deps.log.enqueue(
+      tx,
+      envelopes.map((e) => envelopeSealedEntry(e.envelope, now)),
+    );
     const session = await createSession(tx, personId, method, kid, now, options.sessionTtlSeconds ?? SESSION_TTL_SECONDS, random);
     return { kid, session };
   }

@@ -13,6 +13,7 @@ export {
   trusteeSetEntry,
   tagEvaluationsEntry,
   envelopeDestroyedEntry,
+  envelopeSealedEntry,
 } from './log.ts';
 export type { LoggedPersonAction, DestructionReason, TrusteeSetCeremony } from './log.ts';
 export { TRUSTEE_NAME, checkShareAgainst } from './trustees.ts';

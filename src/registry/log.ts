@@ -8,7 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../core/index.ts';
-import type { TrusteeSet } from '../crypto/index.ts';
+import { type Envelope, envelopeBinding, type TrusteeSet } from '../crypto/index.ts';
 import type { Tx } from '../store/index.ts';
 import { encodeEntry, entryTime } from '../tlog/index.ts';
 import type { FieldGroup, RegistryLog } from './types.ts';
@@ -68,6 +68,18 @@ export function trusteeSetEntry(set: TrusteeSet, at: Date, replaces?: string, ce
 /** The tag service's evaluation count as of an enrolment or recovery (see docs/threat-model.md). */
 export function tagEvaluationsEntry(servicePublicKey: string, count: number, at: Date): Uint8Array {
   return encodeEntry({ type: 'tag_evaluations', time: entryTime(at), service: servicePublicKey, count });
+}
+
+/** An escrow envelope sealed for a person: the commitment disclosure later checks the envelope against. */
+export function envelopeSealedEntry(envelope: Envelope, at: Date): Uint8Array {
+  return encodeEntry({
+    type: 'envelope_sealed',
+    time: entryTime(at),
+    envelope: envelope.envelopeId,
+    trusteeSet: envelope.trusteeSetId,
+    fieldGroup: envelope.fieldGroup as FieldGroup,
+    binding: envelopeBinding(envelope),
+  });
 }
 
 /** An escrow envelope deleted by the retention sweeper. */

@@ -13,10 +13,10 @@ import {
   type EscrowDirectory,
   type PseudonymResolver,
 } from '../disclosure/index.ts';
-import type { Registry } from '../registry/index.ts';
+import { envelopeSealedEntry, type Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
-import type { TransparencyLog } from '../tlog/index.ts';
-import { normaliseHandle, type WorldsService } from '../worlds/index.ts';
+import { entryTime, hashLeaf, type TransparencyLog } from '../tlog/index.ts';
+import type { WorldsService } from '../worlds/index.ts';
 
 /** The disclosure log port over the tlog store. */
 export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
@@ -53,41 +53,36 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
 const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Pseudonym → person. A handle is looked up by its confusable skeleton; a pairwise
- * subject cannot be inverted, so it is recomputed for each candidate: persons known to
+ * Pseudonym → person, with the VRF proof that the pseudonym is that person's. A handle is
+ * looked up by its look-alike keys (src/worlds handles) and turned into the pseudonym; a
+ * pseudonym cannot be inverted, so it is recomputed for each candidate: persons known to
  * the world first, then everyone (a rare, court-ordered act may cost a scan).
  */
 export function worldsPseudonymResolver(store: Store, worlds: WorldsService): PseudonymResolver {
+  const find = async (worldId: string, pseudonymOrHandle: string): Promise<string | undefined> => {
+    const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
+    if (holder !== undefined) return holder;
+    if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
+    const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
+    for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
+    const everyone = await store.db.selectFrom('registry_persons').select('id').execute();
+    for (const { id } of everyone) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
+    return undefined;
+  };
   return {
+    pseudonymKey: worlds.pseudonymKey,
     async resolve(worldId, pseudonymOrHandle) {
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
-      let key: string | undefined;
-      try {
-        key = normaliseHandle(pseudonymOrHandle).key;
-      } catch {
-        key = undefined;
-      }
-      if (key !== undefined) {
-        const row = await store.db
-          .selectFrom('worlds_handles')
-          .select('person_id')
-          .where('world_id', '=', worldId)
-          .where('skeleton', '=', key)
-          .executeTakeFirst();
-        if (row) return row.person_id;
-      }
-      if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
-      const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
-      for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
-      const everyone = await store.db.selectFrom('registry_persons').select('id').execute();
-      for (const { id } of everyone) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
-      return undefined;
+      const personId = await find(worldId, pseudonymOrHandle);
+      if (personId === undefined) return undefined;
+      const { subject, proof } = worlds.subjectProof(worldId, personId);
+      return { personId, pseudonym: subject, proof };
     },
   };
 }
 
 /** The registry's envelopes (current ones only) and trustee sets. */
-export function registryEscrowDirectory(store: Store, registry: Registry): EscrowDirectory {
+export function registryEscrowDirectory(store: Store, registry: Registry, log: Pick<DisclosureLog, 'indexOf'>): EscrowDirectory {
   const parse = (rows: Array<{ envelope_json: string }>) => rows.map((r) => JSON.parse(r.envelope_json) as Envelope);
   return {
     async envelopes(personId, fieldGroups) {
@@ -100,6 +95,27 @@ export function registryEscrowDirectory(store: Store, registry: Registry): Escro
         .where('superseded_at', 'is', null)
         .execute();
       return parse(rows);
+    },
+    async sealedRefs(envelopes) {
+      if (envelopes.length === 0) return [];
+      const rows = await store.db
+        .selectFrom('registry_envelopes')
+        .select(['id', 'created_at'])
+        .where(
+          'id',
+          'in',
+          envelopes.map((e) => e.envelopeId),
+        )
+        .execute();
+      const out = [];
+      for (const e of envelopes) {
+        const row = rows.find((r) => r.id === e.envelopeId);
+        if (!row) throw new MvidError('escrow_unavailable', `envelope ${e.envelopeId} is unknown`);
+        const at = new Date(row.created_at);
+        const index = await log.indexOf(hashLeaf(envelopeSealedEntry(e, at)));
+        out.push({ envelopeId: e.envelopeId, time: entryTime(at), logIndex: index === undefined ? undefined : Number(index) });
+      }
+      return out;
     },
     async envelopesById(ids) {
       if (ids.length === 0) return [];
@@ -126,13 +142,14 @@ export function buildDisclosure(
   deps: { store: Store; clock: Clock; random: Random; registry: Registry; worlds: WorldsService; log: TransparencyLog },
   options: Partial<DisclosureOptions> = {},
 ): DisclosureService {
+  const log = tlogDisclosureLog(deps.log);
   return createDisclosure({
     store: deps.store,
     clock: deps.clock,
     random: deps.random,
-    log: tlogDisclosureLog(deps.log),
+    log,
     resolver: worldsPseudonymResolver(deps.store, deps.worlds),
-    escrow: registryEscrowDirectory(deps.store, deps.registry),
+    escrow: registryEscrowDirectory(deps.store, deps.registry, log),
     options,
   });
 }

@@ -49,7 +49,7 @@ export function buildWorlds(
     clock,
     random,
     publicUrl: config.publicUrl,
-    secrets: { pairwiseSecret: keys.pairwiseSecret, cookieSecret: keys.cookieSecret },
+    secrets: { pseudonymSecret: keys.pseudonymSecret, cookieSecret: keys.cookieSecret },
     persons: registryPersonDirectory(registry, options.personAttributes),
     agePredicates: (birthdate, now) => ({ ...agePredicates(birthdate, now) }),
     ...(options.trustLevels ? { trustLevels: options.trustLevels } : {}),

@@ -80,6 +80,18 @@ export const ENTRY_SCHEMAS = {
     fieldGroup: oneOf('name_birth', 'identifier', 'document', 'contact'),
     reason: oneOf('retention_expired', 'erasure_request', 'superseded', 'request_closed'),
   },
+  /**
+   * An escrow envelope was sealed (at enrolment or recovery). `binding` commits to the
+   * envelope id, person id (random and opaque), trustee set, field group and the SHA-256
+   * of C1 (src/crypto `envelopeBinding`), so an envelope cannot later be passed off as
+   * another person's; the entry itself names nobody.
+   */
+  envelope_sealed: {
+    envelope: id,
+    trusteeSet: id,
+    fieldGroup: oneOf('name_birth', 'identifier', 'document', 'contact'),
+    binding: hash,
+  },
   /** The person's notification of a disclosure was postponed by a court order. */
   notification_delay_extended: { request: id, until: time, courtOrder: hash },
   /** A registry event about a person, who appears only as a salted commitment. */

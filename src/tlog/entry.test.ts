@@ -53,6 +53,7 @@ const examples: LogEvent[] = [
     fieldGroup: 'name_birth',
     reason: 'retention_expired',
   },
+  { type: 'envelope_sealed', time: T, envelope: REQ, trusteeSet: ENV, fieldGroup: 'contact', binding: H },
   { type: 'notification_delay_extended', time: T, request: REQ, until: '2026-09-01T00:00:00Z', courtOrder: H },
   { type: 'person_event', time: T, action: 'enrolled', subject: H, issuer: ENV },
 ];

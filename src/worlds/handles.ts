@@ -6,7 +6,7 @@
  */
 import { type Clock, ConflictError, MvidError } from '../core/index.ts';
 import type { Store, Tx } from '../store/index.ts';
-import { handleKey } from './skeleton.ts';
+import { handleKey, handleKeys } from './skeleton.ts';
 
 export const HANDLE_MIN = 3;
 export const HANDLE_MAX = 32;
@@ -34,7 +34,7 @@ export const RESERVED_HANDLES = [
   'world',
 ] as const;
 
-const RESERVED = new Set(RESERVED_HANDLES.map(handleKey));
+const RESERVED = new Set(RESERVED_HANDLES.flatMap(handleKeys));
 
 /** Scripts a handle may be written in (others are refused rather than guessed at). */
 const SCRIPTS = [
@@ -76,7 +76,7 @@ function invalid(message: string): MvidError {
  * Checks a handle against the length, repertoire and script rules; returns it NFKC-normalised.
  * @throws MvidError handle_invalid | handle_reserved
  */
-export function normaliseHandle(input: string): { handle: string; key: string } {
+export function normaliseHandle(input: string): { handle: string; key: string; keys: string[] } {
   if (typeof input !== 'string') throw new TypeError('handle must be a string');
   const handle = input.normalize('NFKC');
   const length = [...handle].length;
@@ -94,8 +94,10 @@ export function normaliseHandle(input: string): { handle: string; key: string } 
     throw invalid(`a handle is written in one script (this one mixes ${[...scripts].sort().join(', ')})`);
   }
   const key = handleKey(handle);
-  if (RESERVED.has(key)) throw new MvidError('handle_reserved', `${handle} is reserved`, { extensions: { field: 'handle' } });
-  return { handle, key };
+  const keys = handleKeys(handle);
+  if (keys.some((k) => RESERVED.has(k)))
+    throw new MvidError('handle_reserved', `${handle} is reserved`, { extensions: { field: 'handle' } });
+  return { handle, key, keys };
 }
 
 export class Handles {
@@ -122,13 +124,18 @@ export class Handles {
    * @throws MvidError handle_invalid | handle_reserved | handle_taken
    */
   async claim(worldId: string, personId: string, input: string): Promise<string> {
-    const { handle, key } = normaliseHandle(input);
+    const { handle, key, keys } = normaliseHandle(input);
     try {
       await this.#store.transaction(async (tx) => {
-        await tx.deleteFrom('worlds_handles').where('world_id', '=', worldId).where('person_id', '=', personId).execute();
+        await this.#delete(tx, worldId, personId);
         await tx
           .insertInto('worlds_handles')
           .values({ world_id: worldId, person_id: personId, handle, skeleton: key, created_at: this.#clock.now().toISOString() })
+          .execute();
+        // The primary key (world, key) is what refuses a look-alike, also under concurrency.
+        await tx
+          .insertInto('worlds_handle_keys')
+          .values(keys.map((k) => ({ world_id: worldId, key: k, person_id: personId })))
           .execute();
       });
     } catch (error) {
@@ -139,12 +146,47 @@ export class Handles {
     return handle;
   }
 
+  async #delete(tx: Tx, worldId: string, personId: string): Promise<void> {
+    await tx.deleteFrom('worlds_handles').where('world_id', '=', worldId).where('person_id', '=', personId).execute();
+    await tx.deleteFrom('worlds_handle_keys').where('world_id', '=', worldId).where('person_id', '=', personId).execute();
+  }
+
   async release(worldId: string, personId: string): Promise<void> {
-    await this.#store.db.deleteFrom('worlds_handles').where('world_id', '=', worldId).where('person_id', '=', personId).execute();
+    await this.#store.transaction((tx) => this.#delete(tx, worldId, personId));
   }
 
   /** Frees every handle of a person (account swept); in the caller's transaction. */
   async releaseAll(tx: Tx, personId: string): Promise<void> {
     await tx.deleteFrom('worlds_handles').where('person_id', '=', personId).execute();
+    await tx.deleteFrom('worlds_handle_keys').where('person_id', '=', personId).execute();
+  }
+
+  /**
+   * Who holds a handle or one of its look-alikes in a world: the exact holder first, else
+   * the one person any of its keys belongs to. Undefined when nobody, or when the keys
+   * point at two persons (then only the pseudonym can name the target).
+   */
+  async holderOf(worldId: string, input: string): Promise<string | undefined> {
+    let normalised: { handle: string; keys: string[] };
+    try {
+      normalised = normaliseHandle(input);
+    } catch {
+      return undefined;
+    }
+    const exact = await this.#store.db
+      .selectFrom('worlds_handles')
+      .select('person_id')
+      .where('world_id', '=', worldId)
+      .where('handle', '=', normalised.handle)
+      .executeTakeFirst();
+    if (exact) return exact.person_id;
+    const rows = await this.#store.db
+      .selectFrom('worlds_handle_keys')
+      .select('person_id')
+      .where('world_id', '=', worldId)
+      .where('key', 'in', normalised.keys)
+      .execute();
+    const persons = new Set(rows.map((r) => r.person_id));
+    return persons.size === 1 ? [...persons][0] : undefined;
   }
 }

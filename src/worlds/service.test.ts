@@ -21,7 +21,7 @@ for (const engine of ENGINES) {
         clock,
         random: systemRandom,
         publicUrl: 'http://127.0.0.1:1',
-        secrets: { pairwiseSecret: new Uint8Array(32).fill(1), cookieSecret: new Uint8Array(32).fill(2) },
+        secrets: { pseudonymSecret: new Uint8Array(32).fill(1), cookieSecret: new Uint8Array(32).fill(2) },
         persons: { isActive: async () => true, attributes: async () => ({ occupation: 'nurse', residenceCountry: 'FR' }) },
       });
       ({

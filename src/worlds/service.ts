@@ -3,8 +3,8 @@
  * the person's consents and what each world received. The OpenID Connect protocol
  * itself is oidc-provider's (wired in src/http/oidc); this is what it asks.
  */
-import { createHmac } from 'node:crypto';
-import { type Clock, MvidError, type Random, toBase64Url } from '../core/index.ts';
+import { type Clock, LruCache, MvidError, type Random } from '../core/index.ts';
+import { pseudonymInput, type VrfKey, type VrfProof, vrfKeyFromSecret } from '../crypto/index.ts';
 import type { Store, Tx } from '../store/index.ts';
 import { Handles } from './handles.ts';
 import { destroyGrant, grantsOfPerson, kyselyOidcAdapter, type OidcAdapterClass, sweepOidcModels } from './oidc-store.ts';
@@ -27,7 +27,8 @@ export interface WorldsDeps {
   clock: Clock;
   random: Random;
   publicUrl: string;
-  secrets: { pairwiseSecret: Uint8Array; cookieSecret: Uint8Array };
+  /** `pseudonymSecret`: 32 bytes the pseudonym VRF key is derived from (key dir `pseudonym-vrf.key`). */
+  secrets: { pseudonymSecret: Uint8Array; cookieSecret: Uint8Array };
   persons: PersonDirectory;
   trustLevels?: TrustLevels;
   agePredicates?: AgePredicateFn;
@@ -53,6 +54,9 @@ function grantedClaims(payload: Record<string, unknown>): WorldClaim[] {
 /** How fresh `worlds_releases.last_at` is kept: one minute. */
 const RELEASE_RECORD_RESOLUTION_MS = 60_000;
 
+/** Subjects kept in memory: a VRF evaluation costs milliseconds, and sign-ins repeat. */
+const SUBJECT_CACHE_ENTRIES = 10_000;
+
 export class WorldsService {
   readonly registry: WorldRegistry;
   readonly handles: Handles;
@@ -61,9 +65,12 @@ export class WorldsService {
   readonly persons: PersonDirectory;
   readonly #deps: WorldsDeps;
   readonly #trust: TrustLevels;
+  readonly #vrf: VrfKey;
+  readonly #subjects = new LruCache<string, string>(SUBJECT_CACHE_ENTRIES);
 
   constructor(deps: WorldsDeps) {
     this.#deps = deps;
+    this.#vrf = vrfKeyFromSecret(deps.secrets.pseudonymSecret);
     this.registry = new WorldRegistry(deps.store, deps.clock, deps.random);
     this.handles = new Handles(deps.store, deps.clock);
     this.passkeys = new Passkeys(deps.store, deps.clock, deps.random, { publicUrl: deps.publicUrl });
@@ -73,12 +80,30 @@ export class WorldsService {
   }
 
   /**
-   * The person's subject in a world: base64url(HMAC-SHA256(pairwise secret, sector ‖ 0x00 ‖ person id)).
-   * The sector is the world itself (`world:<client id>`), not its host, so two worlds
-   * never share a subject even when they share a host; the NUL keeps the input unambiguous.
+   * The person's subject in a world: the output of the pseudonym VRF (src/crypto vrf.ts) on
+   * `world:<client id>` ‖ 0x00 ‖ person id, base64url of 32 bytes. The sector is the world
+   * itself, not its host, so two worlds never share a subject even when they share a host;
+   * the NUL keeps the input unambiguous. Being a VRF, the service can prove which person id
+   * a subject belongs to (`subjectProof`) without anyone being able to compute subjects.
    */
   subjectFor(worldId: string, personId: string): string {
-    return toBase64Url(createHmac('sha256', this.#deps.secrets.pairwiseSecret).update(`world:${worldId}\0${personId}`).digest());
+    const key = `${worldId}\0${personId}`;
+    const cached = this.#subjects.get(key);
+    if (cached !== undefined) return cached;
+    const subject = this.#vrf.evaluate(pseudonymInput(worldId, personId));
+    this.#subjects.set(key, subject);
+    return subject;
+  }
+
+  /** The subject with its VRF proof: "this pseudonym in this world is this person id", checkable with `pseudonymKey`. */
+  subjectProof(worldId: string, personId: string): { subject: string; proof: VrfProof } {
+    const { output, proof } = this.#vrf.prove(pseudonymInput(worldId, personId), this.#deps.random);
+    return { subject: output, proof };
+  }
+
+  /** The pseudonym VRF's public key (base64url ristretto255 point): trustees and authorities pin it. */
+  get pseudonymKey(): string {
+    return this.#vrf.publicKey;
   }
 
   /** oidc-provider's storage adapter class over this store. */

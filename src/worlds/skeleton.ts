@@ -45,17 +45,35 @@ export function skeleton(input: string): string {
   return out.normalize('NFD');
 }
 
-/**
- * The comparison key of a handle: NFKC, case-folded, skeleton, case-folded again —
- * prototypes are sometimes capitals (`0` → `O`), so folding after the mapping makes
- * `T0M`, `t0m` and `tom` one key. Iterated to a fixed point (it settles in two rounds).
- */
-export function handleKey(handle: string): string {
-  let key = handle.normalize('NFKC').toLowerCase();
+/** Skeleton, case-folded, iterated to a fixed point (prototypes are sometimes capitals: `0` → `O`). */
+function settle(start: string): string {
+  let key = start;
   for (let i = 0; i < 4; i++) {
     const next = skeleton(key).toLowerCase();
     if (next === key) break;
     key = next;
   }
   return key;
+}
+
+/**
+ * The comparison key of a handle as shown in lower case: NFKC, case-folded, skeleton,
+ * case-folded again, so `T0M`, `t0m` and `tom` are one key.
+ */
+export function handleKey(handle: string): string {
+  return settle(handle.normalize('NFKC').toLowerCase());
+}
+
+/**
+ * Every comparison key of a handle: its skeleton as written, as shown in lower case and as
+ * shown in upper case. One key is not enough, because UTS #39 prototypes are case-sensitive:
+ * all-Cyrillic `ТОМ` lower-cases to `том`, whose prototypes are small capitals (`ᴛ`, `ʍ`), so
+ * `handleKey` alone kept it apart from `tom` although a world showing names in capitals
+ * shows both as "TOM" (issue 12, attack 6). Upper-casing first maps `ТОМ` to Latin `TOM`, and
+ * Greek `νον` only meets `vov` in lower case, hence the set. Two handles collide when any
+ * of their keys are equal; the keys are stored and unique per world.
+ */
+export function handleKeys(handle: string): string[] {
+  const h = handle.normalize('NFKC');
+  return [...new Set([settle(h.toLowerCase()), settle(h.toUpperCase()), settle(h)])];
 }

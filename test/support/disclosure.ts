@@ -4,9 +4,10 @@
  * handle in a world, an authority registered through the admin API with its own key,
  * and every trustee enrolled through its client (fetch goes through `app.inject`).
  */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { fromBase64Url, type ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
+import { fromBase64Url, type ManualClock, MvidError, type Random, systemRandom } from '../../src/core/index.ts';
 import { decryptShareFile, generateRecipientKeyPair, type ShareFile, type TrusteeShare } from '../../src/crypto/index.ts';
 import {
   AuthorityClient,
@@ -94,6 +95,19 @@ export async function registerAuthority(story: Pick<Story, 'rt' | 'adminToken' |
   };
 }
 
+/** Enrols a person with a development PID carrying `claims`. */
+export async function enrolPerson(rt: TestRuntime, claims: ReturnType<typeof personClaims>) {
+  const holder = generateHolderKey();
+  const devKey = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
+  const credential = await issueDevPid(devKey, claims, holder.publicJwk, { now: rt.clock.now() });
+  const presentation = await presentPid(credential, holder.privateJwk, {
+    nonce: rt.registry.issueNonce().nonce,
+    audience: AUDIENCE,
+    now: rt.clock.now(),
+  });
+  return { holder, enrolled: await rt.registry.enrolments.enrol(presentation) };
+}
+
 export async function startStory(
   engine: Engine,
   options: { disclosure?: Partial<DisclosureOptions>; random?: Random } = {},
@@ -115,15 +129,7 @@ export async function startStory(
     claims: [],
   });
   const claims = personClaims({ given_name: 'Tom', family_name: 'Tiddler' });
-  const holder = generateHolderKey();
-  const devKey = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
-  const credential = await issueDevPid(devKey, claims, holder.publicJwk, { now: clock.now() });
-  const presentation = await presentPid(credential, holder.privateJwk, {
-    nonce: rt.registry.issueNonce().nonce,
-    audience: AUDIENCE,
-    now: clock.now(),
-  });
-  const enrolled = await rt.registry.enrolments.enrol(presentation);
+  const { holder, enrolled } = await enrolPerson(rt, claims);
   const handle = await rt.worlds.handles.claim(world.clientId, enrolled.personId, 'tom_on_the_moon');
   const pseudonym = rt.worlds.subjectFor(world.clientId, enrolled.personId);
 
@@ -197,6 +203,18 @@ export function tomRequest(story: Story, overrides: Partial<FiledRequest> = {}):
     document: story.document,
     ...overrides,
   };
+}
+
+/** Awaits a refusal with one of `codes` and returns it. */
+export async function rejects(promise: Promise<unknown>, ...codes: string[]): Promise<MvidError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof MvidError, `expected MvidError ${codes.join('|')}, got ${String(error)}`);
+    assert.ok(codes.includes(error.code), `${error.code}: ${error.message}`);
+    return error;
+  }
+  assert.fail(`expected ${codes.join('|')}`);
 }
 
 export function sha256(bytes: Uint8Array): string {

@@ -16,15 +16,25 @@ import { FAST_SCRYPT, passphraseOf, personClaims, TRUSTEES } from './registry.ts
 import { type Browser, type SignInOptions, walkSignIn as walk } from '../../src/cli/demo/browser.ts';
 import { type CreationOptions, TestAuthenticator } from './webauthn.ts';
 
+/**
+ * A port a test server can take a moment later. Drawn below the kernel's ephemeral range
+ * (32768–60999 by default), because a port the kernel hands out for `listen(0)` is also the
+ * kind it hands to outgoing connections: under load a PostgreSQL or fetch client took such
+ * a port between the probe and the server's listen (EADDRINUSE, seen in CI).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port below the ephemeral range after 50 tries');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

@@ -81,7 +81,7 @@ async function fileRequest(io: CliIo, f: RequestFlags): Promise<void> {
     logKey,
   );
   io.out(
-    `request ${accepted.requestId} accepted, logged at index ${accepted.logIndex}${logKey ? ' (inclusion proof verified)' : ''}; open until ${accepted.expiresAt}`,
+    `request ${accepted.requestId} accepted for pseudonym ${accepted.target.pseudonym}, logged at index ${accepted.logIndex}${logKey ? ' (inclusion proof verified)' : ''}; open until ${accepted.expiresAt}`,
   );
 }
 

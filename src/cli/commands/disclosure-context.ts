@@ -36,8 +36,8 @@ export function withDisclosureAdmin<T>(io: CliIo, work: (d: DisclosureService) =
         clock: systemClock,
         random: systemRandom,
         log: NO_LOG,
-        resolver: { resolve: async () => undefined },
-        escrow: registryEscrowDirectory(store, registry),
+        resolver: { pseudonymKey: 'unused', resolve: async () => undefined },
+        escrow: registryEscrowDirectory(store, registry, NO_LOG),
       }),
     ),
   );

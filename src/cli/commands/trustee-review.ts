@@ -52,13 +52,15 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     .requiredOption('--state <file>', 'where to keep the client state (0600)')
     .option('--token-file <file>', 'the trustee token from the administrator (else MVID_TRUSTEE_TOKEN)')
     .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)')
-    .action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string }) => {
+    .option('--pseudonym-key <key>', 'the pseudonym VRF key, obtained out of band (else trusted on first use)')
+    .action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string; pseudonymKey?: string }) => {
       const state = await TrusteeClient.enrol({
         url: requireUrl(o.url),
         token: tokenOf(io, o.tokenFile, 'MVID_TRUSTEE_TOKEN'),
         fetch,
         clock: systemClock,
         ...(o.logKey === undefined ? {} : { logKey: o.logKey }),
+        ...(o.pseudonymKey === undefined ? {} : { pseudonymKey: o.pseudonymKey }),
       });
       writePrivateJson(io, o.state, state);
       io.out(

@@ -277,13 +277,24 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
 
   const authority = material.authority;
   if (!authority) throw new StoryFailure(0, `no demo authority in ${material.dir}`);
-  const log = await json<{ origin: string; verifierKey: string }>(await fetch(`${url}/disclosure/v1/log`), 200, 'log key');
-  const authorityClient = new AuthorityClient({ url, token: authority.token, fetch });
+  const log = await json<{ origin: string; verifierKey: string; pseudonymKey: string }>(
+    await fetch(`${url}/disclosure/v1/log`),
+    200,
+    'log key',
+  );
+  // The authority pins the log key and the pseudonym key: it checks the chain pseudonym → person → envelopes itself.
+  const authorityClient = new AuthorityClient({
+    url,
+    token: authority.token,
+    fetch,
+    clock,
+    pins: { log: { origin: log.origin, vkey: log.verifierKey }, pseudonymKey: log.pseudonymKey },
+  });
   const { passphrases, shareFiles } = material.trustees;
   const trusteeNames = Object.keys(shareFiles);
   const trustees = new Map<string, TrusteeClient>();
   await say.step(
-    `The ${trusteeNames.length} trustees (${trusteeNames.join(', ')}) each get a client: it registers a document key and pins the log key.`,
+    `The ${trusteeNames.length} trustees (${trusteeNames.join(', ')}) each get a client: it registers a document key and pins the log key and the pseudonym key.`,
     async () => {
       for (const name of trusteeNames) {
         const issued = await json<{ token: string }>(
@@ -301,12 +312,13 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
           fetch,
           clock,
           logKey: log.verifierKey,
+          pseudonymKey: log.pseudonymKey,
           ...(ctx.witnesses ? { witnesses: ctx.witnesses } : {}),
         });
         trustees.set(name, new TrusteeClient(state, { fetch, clock, save: () => {} }));
       }
       const pinned = ctx.witnesses ? ` and ${ctx.witnesses.threshold} of ${ctx.witnesses.vkeys.length} witness cosignatures demanded` : '';
-      return [undefined, `log key ${log.verifierKey} pinned by every trustee client${pinned}`];
+      return [undefined, `log key ${log.verifierKey} and pseudonym key ${log.pseudonymKey} pinned by every trustee client${pinned}`];
     },
   );
 
@@ -334,7 +346,7 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
       );
       return [
         accepted.requestId,
-        `request ${accepted.requestId} for the name only (name_birth), logged at index ${accepted.logIndex}; the authority checked its inclusion proof`,
+        `request ${accepted.requestId} for the name only (name_birth), committed to the pseudonym ${accepted.target.pseudonym} (not the handle), logged at index ${accepted.logIndex}; the authority checked its inclusion proof`,
       ];
     },
   );
@@ -355,7 +367,7 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
   const [first, second, third] = trusteeNames as [string, string, string];
   for (const name of [first, second]) {
     await say.step(
-      `Trustee ${name} checks the request against the public log (pinned log key${ctx.witnesses ? ', witness cosignatures' : ''}, inclusion proof) and approves.`,
+      `Trustee ${name} checks the request against the public log (pinned log key${ctx.witnesses ? ', witness cosignatures' : ''}, inclusion proof) and the chain pseudonym → person id → envelopes logged at enrolment, and approves.`,
       async () => {
         const r = await approve(name);
         return [undefined, `approval logged at ${r.approvalIndex} and proven; a share sealed to the authority uploaded`];

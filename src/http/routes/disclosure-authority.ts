@@ -17,7 +17,7 @@ export async function disclosureAuthorityRoutes(app: FastifyInstance): Promise<v
       schema: {
         summary: 'File a disclosure request',
         description:
-          'Shaped on DSA Art. 10 orders: the target (world + pseudonym or handle), a criminal offence with its statute, the court order (document encrypted to the trustees), the field groups the order covers, urgency and the notification delay. Refusals: offence_not_criminal, court_order_invalid, field_groups_not_covered, notification_delay_invalid, disclosure_target_unknown. The accepted request is logged (ids and commitments only); the response carries its index and an inclusion proof.',
+          'Shaped on DSA Art. 10 orders: the target (world + pseudonym or handle), a criminal offence with its statute, the court order (document encrypted to the trustees), the field groups the order covers, urgency and the notification delay. Refusals: offence_not_criminal, court_order_invalid, field_groups_not_covered, notification_delay_invalid, disclosure_target_unknown. The request commits to the pseudonym (a handle is looked up, by its look-alike keys, and replaced by the pseudonym it names), with the person id and the VRF proof binding them; the accepted request is logged (ids and commitments only); the response carries the pseudonym, its index and an inclusion proof.',
         tags: [TAG],
         security: AUTHORITY_SECURITY,
         body: NewRequestBody,

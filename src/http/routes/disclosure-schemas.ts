@@ -62,6 +62,8 @@ export const AcceptedResponse = Type.Object({
   status: Type.Literal('pending'),
   expiresAt: Type.String(),
   logIndex: Type.Optional(Type.Integer()),
+  /** The pseudonym the request committed to (the authority may have named a handle). */
+  target: Type.Object({ worldId: Type.String(), pseudonym: Type.String() }),
   entry: Type.String(),
   checkpoint: Type.String(),
   inclusionProof: Type.Array(Type.String()),

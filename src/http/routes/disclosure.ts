@@ -37,14 +37,15 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
     '/disclosure/v1/log',
     {
       schema: {
-        summary: 'The log’s origin and verifier key (pin it)',
+        summary: 'The log’s origin and verifier key, and the pseudonym VRF key (pin them)',
         tags: [TAG],
-        response: { 200: OpenView('{ origin, verifierKey }') },
+        response: { 200: OpenView('{ origin, verifierKey, pseudonymKey }') },
       },
     },
     async () => ({
       origin: d.log.origin,
       verifierKey: d.log.verifierKey,
+      pseudonymKey: d.pseudonymKey,
     }),
   );
 

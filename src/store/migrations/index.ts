@@ -10,6 +10,7 @@ import * as m0020 from './0020_credentials.ts';
 import * as m0030 from './0030_worlds.ts';
 import * as m0040 from './0040_tlog.ts';
 import * as m0050 from './0050_disclosure.ts';
+import * as m0065 from './0065_handle_keys.ts';
 import * as m0100 from './0100_dkg.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
@@ -19,5 +20,6 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0030_worlds', up: m0030.up },
   { name: '0040_tlog', up: m0040.up },
   { name: '0050_disclosure', up: m0050.up },
+  { name: '0065_handle_keys', up: m0065.up },
   { name: '0100_dkg', up: m0100.up },
 ];

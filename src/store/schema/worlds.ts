@@ -89,6 +89,13 @@ export interface WorldsReleasesTable {
   last_at: string;
 }
 
+/** Every look-alike key of a held handle (skeleton as written, lower- and upper-cased); unique per world. */
+export interface WorldsHandleKeysTable {
+  world_id: string;
+  key: string;
+  person_id: string;
+}
+
 export interface WorldsTables {
   worlds: WorldsTable;
   oidc_models: OidcModelsTable;
@@ -96,5 +103,6 @@ export interface WorldsTables {
   worlds_web_sessions: WorldsWebSessionsTable;
   worlds_challenges: WorldsChallengesTable;
   worlds_handles: WorldsHandlesTable;
+  worlds_handle_keys: WorldsHandleKeysTable;
   worlds_releases: WorldsReleasesTable;
 }
