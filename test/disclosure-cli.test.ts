@@ -5,7 +5,7 @@
  * authority ends with Tom's name.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -110,10 +110,10 @@ for (const engine of ENGINES) {
         'alice-order.txt',
       ]);
       assert.match(reviewed.stderr, /verified/);
-      for (const name of ['alice', 'bob', 'carol']) {
-        const approved = await run([
+      const withShare = (command: string, name: string) =>
+        run([
           'trustee',
-          'approve',
+          command,
           '--state',
           `${name}.state`,
           '--request',
@@ -123,7 +123,15 @@ for (const engine of ENGINES) {
           '--passphrase-file',
           `pass-${name}`,
         ]);
+      for (const name of ['alice', 'bob', 'carol']) {
+        const approved = await withShare('approve', name);
         assert.match(approved.stdout, /approved: logged at index \d+/);
+        assert.match(approved.stdout, name === 'carol' ? /shares uploaded \(1 so far\)/ : /no partial decryption yet/);
+      }
+      // The quorum is in the log now: the two who approved first release their partials.
+      for (const name of ['alice', 'bob']) {
+        const released = await withShare('release', name);
+        assert.match(released.stdout, name === 'bob' ? /3 so far, released/ : /2 so far/);
       }
       const fetched = await run([
         'authority',
@@ -136,9 +144,33 @@ for (const engine of ENGINES) {
         requestId,
         '--key',
         'authority.key',
+        '--log-key',
+        story.rt.disclosure.log.verifierKey,
+        '--checkpoint-file',
+        'authority-checkpoint.json',
       ]);
       assert.match(fetched.stdout, new RegExp(story.tom.familyName));
+      const remembered = JSON.parse(readFileSync(join(dir, 'authority-checkpoint.json'), 'utf8')) as { seen: { size: string } };
+      assert.ok(Number(remembered.seen.size) > 0, 'the authority remembers the checkpoint it accepted');
       assert.match(fetched.stderr, /receipt logged/);
     });
   });
 }
+
+describe('disclosure clients in production pin witnesses', () => {
+  const refused = async (args: string[]) => {
+    const io = captureIo({ MVID_MODE: 'production', MVID_TRUSTEE_TOKEN: `mvtr_${'A'.repeat(43)}` }, tmpdir());
+    assert.notEqual(await runCli(args, io), 0, io.stdout);
+    return io.stderr;
+  };
+
+  it('refuses to enrol a trustee, or fetch a release, without a witness (and a threshold without witnesses)', async () => {
+    // Refused before anything is sent: nothing listens on this port.
+    const url = 'http://127.0.0.1:9';
+    assert.match(await refused(['trustee', 'enrol', '--url', url, '--state', 'never.json']), /witness/);
+    assert.match(await refused(['trustee', 'enrol', '--url', url, '--state', 'never.json', '--witness-threshold', '1']), /--witness/);
+    const fetch = ['authority', 'fetch', '--url', url, '--request', 'r', '--key', 'k', '--token-file', 't'];
+    assert.match(await refused(fetch), /--log-key/);
+    assert.match(await refused([...fetch, '--log-key', 'log.example+01020304+AQ']), /witness/);
+  });
+});

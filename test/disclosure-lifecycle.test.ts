@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MvidError, toBase64Url } from '../src/core/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { signInTom, type Story, startStory, tomRequest } from './support/disclosure.ts';
+import { approveAndRelease, signInTom, type Story, startStory, tomRequest } from './support/disclosure.ts';
 
 const DAY = 86_400_000;
 
@@ -114,7 +114,7 @@ for (const engine of ENGINES) {
     it('a delay extension takes effect only on a logged quorum decision; until then and after, the person sees nothing early', async () => {
       story.clock.set('2026-07-01T12:00:00Z');
       const { requestId } = await story.authority.client.file(tomRequest(story, { notificationDelayDays: 10 }));
-      for (const name of ['alice', 'bob', 'carol']) await trustee(story, name).client.approve(requestId, trustee(story, name).share, 'ok');
+      await approveAndRelease(story, requestId, ['alice', 'bob', 'carol'], 'ok');
       const opened = await story.authority.client.fetchRelease(requestId, story.authority.secretKey);
       await story.authority.client.receipt(requestId, opened);
       const notifyAt = Date.parse((await story.authority.client.status(requestId)).notifyAt as string);

@@ -24,7 +24,7 @@ import {
 import { type ReleaseMaterial, sharesAad } from '../src/disclosure/index.ts';
 import { keyDirOf } from '../src/keys/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { type Story, startStory, tomRequest } from './support/disclosure.ts';
+import { approveAndRelease, type Story, startStory, tomRequest } from './support/disclosure.ts';
 
 /** Every table, every row, every column, as text (bytes also as hex, base64 and base64url). */
 async function dumpDatabase(story: Story): Promise<string> {
@@ -87,13 +87,8 @@ for (const engine of ENGINES) {
     before(async () => {
       story = await startStory(engine);
       requestId = (await story.authority.client.file(tomRequest(story))).requestId;
-      for (const name of ['alice', 'bob', 'carol']) {
-        const t = story.trustees.get(name);
-        assert.ok(t);
-        await t.client.approve(requestId, t.share, 'approved');
-      }
+      await approveAndRelease(story, requestId, ['alice', 'bob', 'carol']);
       const opened = await story.authority.client.fetchRelease(requestId, story.authority.secretKey);
-      await story.authority.client.receipt(requestId, opened);
       // What only the authority computes: S for the released envelope (to look for it in the server's data).
       const m = (
         await story.rt.app.inject({
@@ -117,6 +112,7 @@ for (const engine of ENGINES) {
         requestId,
         envelopeId: envelope.envelopeId,
       }).point;
+      await story.authority.client.receipt(requestId, opened);
     });
     after(async () => story?.stop());
 

@@ -12,7 +12,7 @@ import type { FetchLike, TrusteeClientState } from '../src/disclosure/index.ts';
 import { TrusteeClient } from '../src/disclosure/index.ts';
 import { ed25519Signer, generateNoteKey, parseSignerKey, signCheckpoint } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { registerAuthority, rejects, type Story, startStory, tomRequest } from './support/disclosure.ts';
+import { plantRequestEvent, registerAuthority, rejects, type Story, startStory, tomRequest } from './support/disclosure.ts';
 
 /** A fetch that rewrites the checkpoint the log serves (what a lying server would do). */
 function withCheckpoint(inner: FetchLike, note: () => Promise<string>): FetchLike {
@@ -62,18 +62,12 @@ for (const engine of ENGINES) {
         .selectAll()
         .where('request_id', '=', requestId)
         .executeTakeFirstOrThrow();
-      await story.rt.store.db
-        .insertInto('disclosure_events')
-        .values({
-          request_id: secret,
-          extension_id: null,
-          type: 'disclosure_request',
-          leaf_hash: `${real.leaf_hash.slice(0, -2)}AA`,
-          entry: real.entry,
-          time: real.time,
-          log_index: real.log_index,
-        })
-        .execute();
+      await plantRequestEvent(story, secret, {
+        leafHash: `${real.leaf_hash.slice(0, -2)}AA`,
+        entry: real.entry,
+        time: real.time,
+        index: real.log_index,
+      });
       await rejects(clientOf('alice', story.fetch).review(secret), 'log_entry_missing');
       // Nor can a shown fact differ from the logged one (here: the target).
       const tampered: FetchLike = async (url, init) => {

@@ -68,13 +68,20 @@ for (const engine of ENGINES) {
         assert.ok(!entry.includes(secret), secret);
     });
 
-    it('two approvals release nothing', async () => {
+    it('two approvals release nothing: no partial decryption exists before the log holds a quorum', async () => {
       for (const name of ['alice', 'bob']) {
         const t = story.trustees.get(name);
         assert.ok(t);
         const result = await t.client.approve(requestId, t.share, `${name}: the order is lawful and proportionate`);
-        assert.equal(result.upload?.released, false);
+        assert.equal(result.upload, undefined);
+        assert.equal(result.waiting, 'quorum');
       }
+      const shares = await story.rt.store.db
+        .selectFrom('disclosure_shares')
+        .select('trustee_index')
+        .where('request_id', '=', requestId)
+        .execute();
+      assert.deepEqual(shares, []);
       await rejects(story.authority.client.fetchRelease(requestId, story.authority.secretKey), 'release_not_ready');
       const status = await story.authority.client.status(requestId);
       assert.equal(status.status, 'pending');
@@ -86,7 +93,15 @@ for (const engine of ENGINES) {
       const carol = story.trustees.get('carol');
       assert.ok(carol);
       const result = await carol.client.approve(requestId, carol.share, 'carol: approved');
-      assert.equal(result.upload?.released, true);
+      assert.equal(result.upload?.shares, 1);
+      assert.equal(result.upload?.released, false);
+      // Now the log proves three approvals: alice and bob, who approved earlier, release their partials.
+      for (const name of ['alice', 'bob']) {
+        const t = story.trustees.get(name);
+        assert.ok(t);
+        const up = await t.client.release(requestId, t.share);
+        assert.equal(up.released, name === 'bob');
+      }
       opened = await story.authority.client.fetchRelease(requestId, story.authority.secretKey);
       assert.deepEqual(
         opened.envelopes.map((e) => e.fieldGroup),
@@ -284,10 +299,18 @@ for (const engine of ENGINES) {
         headers: { authorization: `Bearer ${bob.token}` },
         payload: { sealed },
       });
-      assert.equal(up.statusCode, 201, up.body);
+      assert.equal(up.statusCode, 409, 'no share before the quorum is logged');
       const carol = story.trustees.get('carol');
       assert.ok(carol);
-      assert.equal((await carol.client.approve(id, carol.share, 'ok')).upload?.released, true);
+      assert.equal((await carol.client.approve(id, carol.share, 'ok')).upload?.shares, 1);
+      await alice.client.release(id, alice.share);
+      const upAgain = await story.rt.app.inject({
+        method: 'POST',
+        url: `/disclosure/v1/trustee/requests/${id}/shares`,
+        headers: { authorization: `Bearer ${bob.token}` },
+        payload: { sealed },
+      });
+      assert.equal(upAgain.statusCode, 201, upAgain.body);
       const refused = await rejects(story.authority.client.fetchRelease(id, story.authority.secretKey), 'share_invalid');
       assert.match(refused.message, /bob/);
       const dave = story.trustees.get('dave');

@@ -27,7 +27,7 @@ import {
 } from '../src/disclosure/index.ts';
 import { envelopeSealedEntry } from '../src/registry/index.ts';
 import { registryEscrowDirectory, worldsPseudonymResolver } from '../src/server/index.ts';
-import { enrolPerson, rejects, type Story, startStory, tomRequest } from './support/disclosure.ts';
+import { approveAndRelease, enrolPerson, rejects, type Story, startStory, tomRequest } from './support/disclosure.ts';
 import { ENGINES } from './support/engines.ts';
 import { personClaims } from './support/registry.ts';
 
@@ -134,11 +134,7 @@ for (const engine of ENGINES) {
           sealedRefs: async () => honest.escrow.sealedRefs([forged]),
         },
       });
-      for (const name of ['alice', 'bob', 'carol']) {
-        const t = story.trustees.get(name);
-        assert.ok(t);
-        await t.client.approve(requestId, t.share, 'the log says it is Tom’s');
-      }
+      await approveAndRelease(story, requestId, ['alice', 'bob', 'carol'], 'the log says it is Tom’s');
       const error = await rejects(story.authority.client.fetchRelease(requestId, story.authority.secretKey), 'subject_binding_invalid');
       assert.match(error.message, /personId/);
       // And the forgery is public: anyone reading the log finds the envelope sealed twice.

@@ -37,6 +37,7 @@ for (const engine of ENGINES) {
     let child: ChildProcess;
     let worldUrl: string;
     let ada: TestPerson;
+    let worldId: string;
     let output = '';
     before(async () => {
       // The world imports @mvid/sdk as a world would (examples/world/package.json): build it.
@@ -52,6 +53,7 @@ for (const engine of ENGINES) {
           { name: 'handle', required: false },
         ],
       });
+      worldId = world.clientId;
       ada = await enrolPerson(rt);
       await fetch(`${rt.url}/worlds/v1/me/worlds/${world.clientId}/handle`, {
         method: 'PUT',
@@ -91,6 +93,27 @@ for (const engine of ENGINES) {
       assert.match(html, /<dt>Handle<\/dt><dd>Ada<\/dd>/);
       assert.match(html, /<dt>Over 18<\/dt><dd>true<\/dd>/);
       assert.match(html, /<code>[A-Za-z0-9_-]{43}<\/code>/);
+      assert.match(html, /<dt>Standing here<\/dt><dd>in good standing<\/dd>/);
+    });
+
+    it('has a report button: the world files a member’s report with mvid, and mvid opens a case', async () => {
+      const bob = await enrolPerson(rt);
+      const worldBrowser = new Browser(worldUrl);
+      const login = await worldBrowser.fetch('/login');
+      const callback = await walkSignIn(rt, new Browser(rt.url), bob, login.headers.get('location') as string);
+      const welcome = await worldBrowser.fetch(callback.href);
+      assert.match(await welcome.text(), /action="\/report"/);
+      const filed = await worldBrowser.fetch('/report', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ subject: 'Ada', category: 'harassment', text: 'Ada shouted at newcomers.' }).toString(),
+      });
+      const html = await filed.text();
+      assert.equal(filed.status, 200, html);
+      assert.match(html, /Report filed/);
+      const [opened] = await rt.moderation.cases.queue(worldId);
+      assert.equal(opened?.subject, rt.worlds.subjectFor(worldId, ada.personId));
+      assert.equal(opened?.reports, 1);
     });
   });
 }

@@ -16,15 +16,17 @@ import {
   type PartialDecryption,
   parseEnvelope,
   parseTrusteeSet,
+  recipientPublicKey,
 } from '../crypto/index.ts';
 import { hashLeaf, openCheckpoint, parseVerifierKey, verifyInclusion, type NoteVerifier } from '../tlog/index.ts';
 import { newSalt } from './commitments.ts';
 import { ApiClient, type FetchLike } from './http-client.ts';
-import { advanceCheckpoint, type LogPin } from './log-verify.ts';
+import { advanceCheckpoint, type LogPin, type SeenCheckpoint } from './log-verify.ts';
 import { encryptOrderDocument } from './order-document.ts';
 import { boundEnvelope, checkSubjectChain, verifySubjectBinding } from './subject-binding.ts';
 import type { AcceptedRequest } from './requests.ts';
 import type { ReleaseMaterial } from './release.ts';
+import { checkFieldGroups, verifyReleaseAgainstLog } from './release-verify.ts';
 import { sharesAad } from './trustee-client.ts';
 import type { CourtOrder, NewRequest } from './types.ts';
 import type { AuthorityRequestView } from './views.ts';
@@ -53,22 +55,49 @@ export interface FetchedRelease {
 
 /** Keys an authority pins out of band: the log's and the pseudonym VRF's (GET /disclosure/v1/log shows them). */
 export interface AuthorityPins {
-  log: LogPin;
-  pseudonymKey: string;
+  log?: LogPin;
+  pseudonymKey?: string;
 }
+
+/** What `openRelease` needs: the request's committed subject and order, the set, envelopes and sealed shares. */
+export type OpenableRelease = Pick<
+  ReleaseMaterial,
+  'requestId' | 'trusteeSet' | 'subject' | 'courtOrder' | 'offence' | 'envelopes' | 'shares' | 'pseudonymKey'
+>;
 
 export class AuthorityClient {
   readonly #api: ApiClient;
+  /** Log reads go without the token: the server cannot tell this client from the public. */
+  readonly #public: ApiClient;
   readonly #random: Random;
   readonly #clock: Clock;
   readonly #pins: AuthorityPins | undefined;
+  #seen: SeenCheckpoint | undefined;
 
-  /** `pins`: the log key and pseudonym key given out of band; without them the server's are used (trust on first use). */
-  constructor(input: { url: string; token: string; fetch: FetchLike; random?: Random; clock?: Clock; pins?: AuthorityPins }) {
+  /**
+   * `pins`: the log key (and witnesses) and pseudonym key given out of band; without them
+   * the server's are used (trust on first use). `seen`: the last checkpoint accepted.
+   */
+  constructor(input: {
+    url: string;
+    token: string;
+    fetch: FetchLike;
+    random?: Random;
+    clock?: Clock;
+    pins?: AuthorityPins;
+    seen?: SeenCheckpoint;
+  }) {
     this.#api = new ApiClient(input.url, input.token, input.fetch);
+    this.#public = new ApiClient(input.url, undefined, input.fetch);
     this.#random = input.random ?? systemRandom;
     this.#clock = input.clock ?? systemClock;
     this.#pins = input.pins;
+    this.#seen = input.seen;
+  }
+
+  /** The last checkpoint this client accepted (to persist between runs). */
+  get seen(): SeenCheckpoint | undefined {
+    return this.#seen;
   }
 
   /**
@@ -108,32 +137,55 @@ export class AuthorityClient {
   }
 
   /**
-   * Fetches the release and opens it locally. Throws `share_invalid` (naming the bad
-   * trustees) when fewer than M good shares are there yet, `release_not_ready` before M uploads.
+   * Fetches the release, verifies it against the log and only then opens it locally:
+   * the subject chain (subject-binding.ts) and the request, trustee set, approvals and
+   * releases (release-verify.ts), under one checkpoint signed by the pinned log key (and
+   * witnesses) and consistent with the last one this client accepted. Throws
+   * `share_invalid` (naming the bad trustees) when fewer than M good shares are there yet,
+   * `release_not_ready` before M uploads.
+   * @throws MvidError subject_binding_invalid | request_mismatch (extensions.differs) | log_entry_missing | approval_quorum_not_logged | checkpoint_* | note_* | witness_quorum_not_met | share_invalid | release_not_ready
    */
-  async fetchRelease(requestId: string, secretKey: Uint8Array, expected?: { worldId: string; pseudonym: string }): Promise<FetchedRelease> {
+  async fetchRelease(
+    requestId: string,
+    secretKey: Uint8Array,
+    expected?: { worldId: string; pseudonym: string },
+    options: { trusteeSetId?: string } = {},
+  ): Promise<FetchedRelease> {
     const m = await this.#api.json<ReleaseMaterial>('GET', `/disclosure/v1/requests/${encodeURIComponent(requestId)}/release`);
-    await this.#verifySubject(m, expected);
+    if (m?.requestId !== requestId) throw new MvidError('request_mismatch', `the release shown is not request ${requestId}'s`);
+    checkFieldGroups(m); // against the order shown, before anything else: no group the order does not cover
+    const server =
+      this.#pins?.log !== undefined && this.#pins.pseudonymKey !== undefined
+        ? undefined
+        : await this.#public.json<{ origin: string; verifierKey: string; pseudonymKey: string }>('GET', '/disclosure/v1/log');
+    const log: LogPin = this.#pins?.log ?? { origin: server?.origin ?? '', vkey: server?.verifierKey ?? '' };
+    const { checkpoint, seen } = await advanceCheckpoint(this.#public, log, this.#seen, this.#clock);
+    this.#seen = seen;
+    await this.#verifySubject(m, this.#pins?.pseudonymKey ?? server?.pseudonymKey ?? '', checkpoint, expected);
+    await verifyReleaseAgainstLog(this.#public, m, {
+      authorityKey: recipientPublicKey(secretKey),
+      checkpoint,
+      ...(options.trusteeSetId === undefined ? {} : { trusteeSetId: options.trusteeSetId }),
+    });
     return openRelease(m, secretKey);
   }
 
   /**
    * The chain pseudonym → person id → logged envelopes (subject-binding.ts), against the
-   * pinned keys and a signed checkpoint, and the pseudonym the authority meant.
-   * @throws MvidError subject_binding_invalid | log_entry_missing | note_unverified
+   * pinned pseudonym key and a signed checkpoint, and the pseudonym the authority meant.
+   * @throws MvidError subject_binding_invalid | log_entry_missing
    */
-  async #verifySubject(m: ReleaseMaterial, expected?: { worldId: string; pseudonym: string }): Promise<void> {
-    const server = this.#pins
-      ? undefined
-      : await this.#api.json<{ origin: string; verifierKey: string; pseudonymKey: string }>('GET', '/disclosure/v1/log');
-    const log: LogPin = this.#pins?.log ?? { origin: server?.origin ?? '', vkey: server?.verifierKey ?? '' };
-    const pseudonymKey = this.#pins?.pseudonymKey ?? server?.pseudonymKey ?? '';
+  async #verifySubject(
+    m: ReleaseMaterial,
+    pseudonymKey: string,
+    checkpoint: Parameters<typeof verifySubjectBinding>[3],
+    expected?: { worldId: string; pseudonym: string },
+  ): Promise<void> {
     if (m.pseudonymKey !== pseudonymKey)
       throw new MvidError('subject_binding_invalid', 'the release names another pseudonym key than the pinned one');
     if (expected !== undefined && (m.subject.worldId !== expected.worldId || m.subject.target !== expected.pseudonym))
       throw new MvidError('subject_binding_invalid', `request ${m.requestId} targets another pseudonym than ${expected.pseudonym}`);
-    const { checkpoint } = await advanceCheckpoint(this.#api, log, undefined, this.#clock);
-    await verifySubjectBinding(this.#api, m.subject, m.trusteeSet.id, checkpoint, pseudonymKey);
+    await verifySubjectBinding(this.#public, m.subject, m.trusteeSet.id, checkpoint, pseudonymKey);
   }
 
   /** Records receipt in the log (one entry per envelope) and closes the request. */
@@ -152,8 +204,14 @@ export class AuthorityClient {
   }
 }
 
-/** Opens release material with the authority's secret key: pure, so it can be benchmarked and tested alone. */
-export function openRelease(m: ReleaseMaterial, secretKey: Uint8Array): FetchedRelease {
+/**
+ * Opens release material with the authority's secret key: pure, so it can be benchmarked
+ * and tested alone. Decrypts with associated data built from the committed subject
+ * (envelope id, field group, C1, person) and the trustee set, never from the envelope's
+ * own header, and only field groups the order covers.
+ */
+export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedRelease {
+  checkFieldGroups(m);
   const set = parseTrusteeSet(m.trusteeSet);
   const badByIndex = new Map<number, BadTrustee>();
   const partials: PartialDecryption[] = [];

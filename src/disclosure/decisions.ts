@@ -223,7 +223,7 @@ export class Decisions {
   /**
    * Stores a trustee's partial decryptions, sealed to the authority (the server cannot
    * read them). The M-th share releases the request: one `release` entry per envelope.
-   * @throws MvidError not_found | disclosure_request_closed | request_expired | approval_not_logged | conflict
+   * @throws MvidError not_found | disclosure_request_closed | request_expired | approval_not_logged | approval_quorum_not_logged | conflict
    */
   async uploadShares(
     trustee: TrusteePrincipal,
@@ -253,6 +253,7 @@ export class Decisions {
           .where('leaf_hash', '=', leafOfApproval(requestId, trustee, approval.decided_at, approval.statement))
           .executeTakeFirst()) !== undefined;
       if (!logged) throw new MvidError('approval_not_logged', 'shares are accepted only after this trustee’s approval is in the log');
+      await requireLoggedQuorum(tx, row);
       const existing = await tx
         .selectFrom('disclosure_shares')
         .select('trustee_index')
@@ -282,6 +283,7 @@ export class Decisions {
         .set({ status: 'released', released_at: now.toISOString(), notify_at: notifyAt })
         .where('id', '=', requestId)
         .execute();
+      await tx.updateTable('disclosure_shares').set({ in_release: 1 }).where('request_id', '=', requestId).execute();
       const sealedShares = shares.map((s) => ({ trusteeIndex: s.trustee_index, sealedJson: s.sealed_json }));
       const entries = openingsOf(row).subject.envelopes.map((e) =>
         releaseEntry({
@@ -300,6 +302,29 @@ export class Decisions {
       released: leaves.leaves.length > 0,
       releaseIndices: leaves.leaves.map((h) => indices.get(h)).filter((i): i is number => i !== undefined),
     };
+  }
+}
+
+/**
+ * Quorum-gated release on the server: no sealed share is stored for a request before
+ * the log holds M approvals of it, so a request that is denied, withdrawn or expires
+ * first leaves nothing behind to pool (issue 12, attack 1). Trustee clients check the
+ * same thing against the log themselves; this is the honest server's half.
+ */
+async function requireLoggedQuorum(tx: Tx, row: RequestRow): Promise<void> {
+  const approvals = await tx
+    .selectFrom('disclosure_events')
+    .select('id')
+    .where('request_id', '=', row.id)
+    .where('extension_id', 'is', null)
+    .where('type', '=', 'trustee_approval')
+    .where('log_index', 'is not', null)
+    .execute();
+  if (approvals.length < row.threshold) {
+    throw new MvidError(
+      'approval_quorum_not_logged',
+      `the log holds ${approvals.length} approval(s) of request ${row.id}; shares are accepted after ${row.threshold}`,
+    );
   }
 }
 

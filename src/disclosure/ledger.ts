@@ -4,7 +4,7 @@
  * index is looked up by leaf hash and remembered, so a request can list the log
  * entries that prove each of its steps.
  */
-import { fromBase64Url } from '../core/index.ts';
+import { fromBase64Url, toBase64Url } from '../core/index.ts';
 import type { Store, Tx } from '../store/index.ts';
 import { parseEntry } from '../tlog/index.ts';
 import { leafHashOf } from './commitments.ts';
@@ -102,6 +102,19 @@ export class Ledger {
       index: r.log_index === null ? null : Number(r.log_index),
       extensionId: r.extension_id,
     }));
+  }
+
+  /** A request's own logged entries of one type (not its extensions'), with their bytes, so a client can parse and prove them. */
+  async shownEntries(requestId: string, type: string): Promise<Array<{ index: number | null; entry: string }>> {
+    const rows = await this.#store.db
+      .selectFrom('disclosure_events')
+      .select(['log_index', 'entry'])
+      .where('request_id', '=', requestId)
+      .where('type', '=', type)
+      .where('extension_id', 'is', null)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ index: r.log_index === null ? null : Number(r.log_index), entry: toBase64Url(new Uint8Array(r.entry)) }));
   }
 
   /** Every entry disclosure ever logged, oldest first (the server's side of the transparency report). */

@@ -4,13 +4,14 @@
  * consistency proof from the old — so a server cannot show one trustee a log that
  * holds a request and the public another that does not. Every refusal has a code.
  */
-import { type Clock, fromBase64Url, MvidError, toBase64Url } from '../core/index.ts';
+import { type Clock, fromBase64Url, MvidError, toBase64Url, ValidationError } from '../core/index.ts';
 import {
   type Checkpoint,
   hashLeaf,
   type NoteVerifier,
   openCheckpoint,
   parseVerifierKey,
+  parseWitnessKey,
   verifyConsistency,
   verifyInclusion,
 } from '../tlog/index.ts';
@@ -30,6 +31,30 @@ export interface SeenCheckpoint {
 }
 
 const MAX_FUTURE_SECONDS = 300;
+
+/**
+ * A pinned witness policy is well formed (1 ≤ threshold ≤ keys, each a witness key); in
+ * production one is required: the operator holds the log key, so the log's signature
+ * alone cannot rule out a fork shown to one client (issue 12, attack 4).
+ * @throws MvidError witness_required | validation_failed
+ */
+export function checkWitnessPin(witnesses: LogPin['witnesses'] | undefined, production: boolean): void {
+  if (witnesses === undefined || witnesses.vkeys.length === 0) {
+    if (production) throw new MvidError('witness_required', 'in production, pin at least one witness (--witness <vkey>)');
+    return;
+  }
+  const { vkeys, threshold } = witnesses;
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > vkeys.length)
+    throw new ValidationError(`the witness threshold is 1..${vkeys.length}`, 'witnessThreshold');
+  if (new Set(vkeys).size !== vkeys.length) throw new ValidationError('each witness is pinned once', 'witness');
+  for (const v of vkeys) {
+    try {
+      parseWitnessKey(v);
+    } catch {
+      throw new ValidationError(`${v.slice(0, 80)} is not a witness verifier key`, 'witness');
+    }
+  }
+}
 
 /** Fetches the log's checkpoint and accepts it only if signed and consistent with `last`. */
 export async function advanceCheckpoint(

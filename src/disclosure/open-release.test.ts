@@ -9,7 +9,7 @@ import { fromBase64Url, type MvidError, toBase64Url, utf8 } from '../core/index.
 import { dealEscrowKey, generateRecipientKeyPair, partialDecrypt, sealEnvelope, sealToRecipient } from '../crypto/index.ts';
 import { openRelease } from './authority-client.ts';
 import { encryptOrderDocument, openOrderDocument } from './order-document.ts';
-import type { ReleaseMaterial } from './release.ts';
+import type { OpenableRelease } from './authority-client.ts';
 import { provenSubject, TEST_PSEUDONYM_KEY } from './testkit.ts';
 import { sharesAad } from './trustee-client.ts';
 
@@ -37,10 +37,8 @@ function fixture() {
     const payload = { version: 1, requestId: REQUEST, trusteeIndex: index, partials: [mutate ? mutate(partial) : partial] };
     return { trusteeIndex: index, sealed: sealToRecipient(authority.publicKey, utf8(JSON.stringify(payload)), sharesAad(REQUEST, index)) };
   };
-  const material = (shareList: ReleaseMaterial['shares']): ReleaseMaterial => ({
+  const material = (shareList: OpenableRelease['shares']): OpenableRelease => ({
     requestId: REQUEST,
-    createdAt: '2026-06-01T12:00:00Z',
-    expiresAt: '2026-07-01T12:00:00Z',
     trusteeSet,
     pseudonymKey: TEST_PSEUDONYM_KEY.publicKey,
     subject: provenSubject('w', [named]),
@@ -62,7 +60,6 @@ function fixture() {
     },
     envelopes,
     shares: shareList,
-    events: [],
   });
   return { authority, sealedBy, material, envelopes };
 }

@@ -4,9 +4,10 @@
  * opens them on its own machine (authority-client.ts) and then records receipt, which
  * closes the request and starts nothing new: the notification clock began at release.
  */
-import { type Clock, MvidError, ValidationError } from '../core/index.ts';
+import { type Clock, MvidError, toBase64Url, ValidationError } from '../core/index.ts';
 import type { Envelope, SealedMessage, TrusteeSet } from '../crypto/index.ts';
 import type { Store } from '../store/index.ts';
+import { hashLeaf } from '../tlog/index.ts';
 import {
   type CourtOrderOpening,
   closedEntry,
@@ -19,6 +20,7 @@ import {
 } from './commitments.ts';
 import type { Ledger, LoggedEvent } from './ledger.ts';
 import { openingsOf, type Requests } from './requests.ts';
+import type { ShownEntry } from './quorum.ts';
 import type { AuthorityRecord, EscrowDirectory } from './types.ts';
 
 export interface ReleaseMaterial {
@@ -35,6 +37,15 @@ export interface ReleaseMaterial {
   envelopes: Envelope[];
   shares: Array<{ trusteeIndex: number; sealed: SealedMessage }>;
   events: LoggedEvent[];
+  /** The authority as the logged request's authority id commits to it. */
+  authority: AuthorityRecord;
+  /** The logged entries the authority client proves before it trusts any of the above. */
+  requestEntry: ShownEntry;
+  trusteeSetEntry: ShownEntry | null;
+  approvalEntries: ShownEntry[];
+  releaseEntries: ShownEntry[];
+  /** Trustee indices of the shares the release entries' transcripts commit to (the first M). */
+  releasedWith: number[];
 }
 
 export interface ReceiptInput {
@@ -70,10 +81,14 @@ export class Releases {
     const envelopes = await this.#escrow.envelopesById(subject.envelopes.map((e) => e.envelopeId));
     const shares = await this.#store.db
       .selectFrom('disclosure_shares')
-      .select(['trustee_index', 'sealed_json'])
+      .select(['trustee_index', 'sealed_json', 'in_release'])
       .where('request_id', '=', requestId)
       .orderBy('trustee_index')
       .execute();
+    const [requestEntry] = await this.#ledger.shownEntries(requestId, 'disclosure_request');
+    if (!requestEntry) throw new MvidError('internal_error', `request ${requestId} has no logged entry`);
+    const setEntry = await this.#escrow.trusteeSetLogEntry(set.id);
+    const setIndex = setEntry === undefined ? undefined : await this.#ledger.log.indexOf(hashLeaf(setEntry));
     return {
       requestId,
       createdAt: row.created_at,
@@ -86,6 +101,13 @@ export class Releases {
       envelopes,
       shares: shares.map((s) => ({ trusteeIndex: s.trustee_index, sealed: JSON.parse(s.sealed_json) as SealedMessage })),
       events: await this.#ledger.eventsOf(requestId),
+      authority,
+      requestEntry,
+      trusteeSetEntry:
+        setEntry === undefined ? null : { index: setIndex === undefined ? null : Number(setIndex), entry: toBase64Url(setEntry) },
+      approvalEntries: await this.#ledger.shownEntries(requestId, 'trustee_approval'),
+      releaseEntries: await this.#ledger.shownEntries(requestId, 'release'),
+      releasedWith: shares.filter((s) => s.in_release === 1).map((s) => s.trustee_index),
     };
   }
 
@@ -127,6 +149,8 @@ export class Releases {
         .set({ status: 'closed', outcome: 'released', received_at: now.toISOString(), closed_at: now.toISOString() })
         .where('id', '=', requestId)
         .execute();
+      // The partials did their work: nothing sealed outlives the receipt (it commits with the receipt's entries).
+      await tx.deleteFrom('disclosure_shares').where('request_id', '=', requestId).execute();
       return this.#ledger.record(tx, requestId, entries);
     });
     const indices = await this.#ledger.settle(leaves);

@@ -61,7 +61,7 @@ export function createDisclosure(deps: DisclosureDeps): DisclosureService {
     decisions: new Decisions(store, clock, ledger),
     releases: new Releases({ store, clock, ledger, requests, escrow: deps.escrow, pseudonymKey: deps.resolver.pseudonymKey }),
     extensions,
-    views: new Views({ store, clock, ledger, authorities, extensions }),
+    views: new Views({ store, clock, ledger, authorities, extensions, escrow: deps.escrow }),
     sweeper: new DisclosureSweeper(store, clock, ledger),
     async publicRecords() {
       const rows = await store.db

@@ -21,8 +21,9 @@ import {
   subjectCommitment,
 } from './commitments.ts';
 import { ApiClient, type FetchLike } from './http-client.ts';
-import { advanceCheckpoint, type LogPin, proveIncluded, type SeenCheckpoint } from './log-verify.ts';
+import { advanceCheckpoint, checkWitnessPin, type LogPin, proveIncluded, type SeenCheckpoint } from './log-verify.ts';
 import { openOrderDocument } from './order-document.ts';
+import { expectTrusteeSet, proveApprovalQuorum } from './quorum.ts';
 import { verifySubjectBinding } from './subject-binding.ts';
 import type { DenialReason } from './types.ts';
 import type { TrusteeRequestView } from './views.ts';
@@ -66,6 +67,8 @@ const SKEW_MS = 5 * 60_000;
 export class TrusteeClient {
   #state: TrusteeClientState;
   readonly #api: ApiClient;
+  /** Log reads carry no token: the server cannot answer this trustee differently from the public. */
+  readonly #public: ApiClient;
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #save: TrusteeClientOptions['save'];
@@ -73,6 +76,7 @@ export class TrusteeClient {
   constructor(state: TrusteeClientState, options: TrusteeClientOptions) {
     this.#state = state;
     this.#api = new ApiClient(state.url, state.token, options.fetch);
+    this.#public = new ApiClient(state.url, undefined, options.fetch);
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#save = options.save;
@@ -92,18 +96,22 @@ export class TrusteeClient {
     fetch: FetchLike;
     logKey?: string;
     witnesses?: LogPin['witnesses'];
+    /** Production: refuse to enrol without witnesses, so no checkpoint is ever accepted on the log key alone. */
+    production?: boolean;
     pseudonymKey?: string;
     clock?: Clock;
     random?: Random;
   }): Promise<TrusteeClientState> {
+    checkWitnessPin(input.witnesses, input.production === true);
     const api = new ApiClient(input.url, input.token, input.fetch);
+    const publicApi = new ApiClient(input.url, undefined, input.fetch);
     const me = await api.json<{ trusteeSetId: string; trusteeId: string; trusteeIndex: number; verificationKey: string }>(
       'GET',
       '/disclosure/v1/trustee/me',
     );
     const pair = generateRecipientKeyPair(input.random ?? systemRandom);
     await api.json('PUT', '/disclosure/v1/trustee/me/encryption-key', { publicKey: pair.publicKey });
-    const log = await api.json<{ origin: string; verifierKey: string; pseudonymKey: string }>('GET', '/disclosure/v1/log');
+    const log = await publicApi.json<{ origin: string; verifierKey: string; pseudonymKey: string }>('GET', '/disclosure/v1/log');
     if (input.pseudonymKey !== undefined && input.pseudonymKey !== log.pseudonymKey)
       throw new MvidError('subject_binding_invalid', 'the server’s pseudonym key is not the one given with --pseudonym-key');
     if (input.logKey !== undefined && input.logKey !== log.verifierKey) {
@@ -114,7 +122,7 @@ export class TrusteeClient {
       vkey: input.logKey ?? log.verifierKey,
       ...(input.witnesses ? { witnesses: input.witnesses } : {}),
     };
-    const { seen } = await advanceCheckpoint(api, pin, undefined, input.clock ?? systemClock);
+    const { seen } = await advanceCheckpoint(publicApi, pin, undefined, input.clock ?? systemClock);
     const state: TrusteeClientState = {
       version: 1,
       url: input.url,
@@ -140,12 +148,12 @@ export class TrusteeClient {
 
   /** The pinned pseudonym key (a state from before pinning learns it from the server). */
   async #pseudonymKey(): Promise<string> {
-    return this.#state.pseudonymKey ?? (await this.#api.json<{ pseudonymKey: string }>('GET', '/disclosure/v1/log')).pseudonymKey;
+    return this.#state.pseudonymKey ?? (await this.#public.json<{ pseudonymKey: string }>('GET', '/disclosure/v1/log')).pseudonymKey;
   }
 
   /** Accepts the log's current checkpoint (signed, consistent, not stale) and remembers it. */
   async #checkpoint() {
-    const { checkpoint, seen } = await advanceCheckpoint(this.#api, this.#state.log, this.#state.lastCheckpoint, this.#clock);
+    const { checkpoint, seen } = await advanceCheckpoint(this.#public, this.#state.log, this.#state.lastCheckpoint, this.#clock);
     this.#state = { ...this.#state, lastCheckpoint: seen };
     await this.#save(this.#state);
     return checkpoint;
@@ -193,8 +201,8 @@ export class TrusteeClient {
     });
     const logIndex = r.events.find((e) => e.type === 'disclosure_request')?.index;
     const checkpoint = await this.#checkpoint();
-    await proveIncluded(this.#api, entry, logIndex, checkpoint, `request ${requestId}`);
-    await verifySubjectBinding(this.#api, r.subject, me.trusteeSetId, checkpoint, await this.#pseudonymKey());
+    await proveIncluded(this.#public, entry, logIndex, checkpoint, `request ${requestId}`);
+    await verifySubjectBinding(this.#public, r.subject, me.trusteeSetId, checkpoint, await this.#pseudonymKey());
     if (r.orderDocument === null) throw mismatch('no court order document was sealed to the trustees');
     const secret = fromBase64Url(this.#state.encryption.secretKey);
     try {
@@ -247,39 +255,74 @@ export class TrusteeClient {
       statement: recorded.statement,
     });
     const checkpoint = await this.#checkpoint();
-    await proveIncluded(this.#api, entry, recorded.logIndex, checkpoint, `this trustee's ${decision}`);
+    await proveIncluded(this.#public, entry, recorded.logIndex, checkpoint, `this trustee's ${decision}`);
     return { index: recorded.logIndex as number, opening: o };
   }
 
+  #checkShare(share: TrusteeShare): void {
+    const me = this.#state.trustee;
+    if (share.trusteeSetId !== me.trusteeSetId || share.index !== me.trusteeIndex || share.verificationKey !== me.verificationKey) {
+      throw new MvidError('share_invalid', `this share is not trustee ${me.trusteeId}'s share of set ${me.trusteeSetId}`);
+    }
+  }
+
   /**
-   * Approves a request and, once the approval is proven logged, uploads the partial
-   * decryptions of exactly the committed envelopes, sealed to the authority.
+   * Approves a request (logged, proven). If that approval completes a quorum the log
+   * proves, uploads this trustee's partial decryptions at once; otherwise `upload` is
+   * undefined and `release` is run later, once M trustees have approved.
    * The share's secret is not wiped here: the caller owns it.
    */
   async approve(
     requestId: string,
     share: TrusteeShare,
     text: string,
-  ): Promise<{ reviewed: ReviewedRequest; approvalIndex: number; upload: { shares: number; released: boolean } | undefined }> {
-    const me = this.#state.trustee;
-    if (share.trusteeSetId !== me.trusteeSetId || share.index !== me.trusteeIndex || share.verificationKey !== me.verificationKey) {
-      throw new MvidError('share_invalid', `this share is not trustee ${me.trusteeId}'s share of set ${me.trusteeSetId}`);
-    }
+  ): Promise<{
+    reviewed: ReviewedRequest;
+    approvalIndex: number;
+    upload: { shares: number; released: boolean } | undefined;
+    /** Why nothing was uploaded: the quorum is not in the log yet, or this trustee already uploaded. */
+    waiting?: 'quorum' | 'uploaded';
+  }> {
+    this.#checkShare(share);
     const reviewed = await this.review(requestId);
     if (reviewed.request.myDecision === 'deny') throw new MvidError('trustee_already_decided', 'this trustee denied the request');
     const { index } = await this.#decide(reviewed, 'approve', text);
-    if (reviewed.request.myShares) return { reviewed, approvalIndex: index, upload: undefined };
-    const partials = reviewed.request.subject.envelopes.map((e) =>
-      partialDecrypt({ share, c1: e.c1, requestId, envelopeId: e.envelopeId }, this.#random),
-    );
+    if (reviewed.request.myShares) return { reviewed, approvalIndex: index, upload: undefined, waiting: 'uploaded' };
+    try {
+      return { reviewed, approvalIndex: index, upload: await this.release(requestId, share) };
+    } catch (error) {
+      if (error instanceof MvidError && error.code === 'approval_quorum_not_logged')
+        return { reviewed, approvalIndex: index, upload: undefined, waiting: 'quorum' };
+      throw error;
+    }
+  }
+
+  /**
+   * Quorum-gated release: only once this trustee's own approval and M approvals in
+   * all (each entry parsed and proven under a fresh consistent checkpoint) are in the
+   * log does it compute D_i = x_i·C1 for exactly the committed envelopes, sealed to
+   * the authority, and upload them. Never for a closed (denied, withdrawn, expired) request.
+   * @throws MvidError approval_quorum_not_logged | approval_not_logged | disclosure_request_closed | conflict | (every refusal of `review`)
+   */
+  async release(requestId: string, share: TrusteeShare): Promise<{ shares: number; released: boolean }> {
+    this.#checkShare(share);
+    const me = this.#state.trustee;
+    const reviewed = await this.review(requestId);
+    const r = reviewed.request;
+    if (r.myShares) throw new MvidError('conflict', 'this trustee already uploaded its shares');
+    if (r.myDecision !== 'approve') throw new MvidError('approval_not_logged', 'this trustee has not approved the request');
+    if (r.status === 'closed' || r.events.some((e) => e.type === 'request_closed' || e.type === 'request_expired'))
+      throw new MvidError('disclosure_request_closed', `request ${requestId} is closed: no partial decryption for it`);
+    const set = expectTrusteeSet(r.trusteeSet, me.trusteeSetId);
+    const checkpoint = await this.#checkpoint();
+    const approvers = await proveApprovalQuorum(this.#public, requestId, set, r.approvalEntries, checkpoint);
+    // The server's `myDecision` is its word; this trustee's own logged approval is the log's.
+    if (!approvers.has(me.verificationKey))
+      throw new MvidError('approval_not_logged', 'the log proves no approval of this request by this trustee');
+    const partials = r.subject.envelopes.map((e) => partialDecrypt({ share, c1: e.c1, requestId, envelopeId: e.envelopeId }, this.#random));
     const payload = utf8(JSON.stringify({ version: 1, requestId, trusteeIndex: me.trusteeIndex, partials }));
-    const sealed = sealToRecipient(reviewed.request.authority.encryptionKey, payload, sharesAad(requestId, me.trusteeIndex), this.#random);
-    const upload = await this.#api.json<{ shares: number; released: boolean }>(
-      'POST',
-      `/disclosure/v1/trustee/requests/${requestId}/shares`,
-      { sealed },
-    );
-    return { reviewed, approvalIndex: index, upload };
+    const sealed = sealToRecipient(r.authority.encryptionKey, payload, sharesAad(requestId, me.trusteeIndex), this.#random);
+    return this.#api.json<{ shares: number; released: boolean }>('POST', `/disclosure/v1/trustee/requests/${requestId}/shares`, { sealed });
   }
 
   /** Denies a request; the denial is logged and proven like an approval. */

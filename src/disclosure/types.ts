@@ -43,6 +43,9 @@ export const NON_CRIMINAL_BASES = [
   'copyright',
   'defamation',
   'contract',
+  // A world's moderation decision judges its own rules; it is never a legal basis for disclosure.
+  'moderation_decision',
+  'moderation_case',
 ] as const;
 
 /** Field groups, mirroring the registry's FIELD_GROUPS (each is one envelope). */
@@ -126,6 +129,8 @@ export interface EscrowDirectory {
   envelopesById(ids: readonly string[]): Promise<Envelope[]>;
   activeTrusteeSet(): Promise<TrusteeSet | undefined>;
   trusteeSet(id: string): Promise<TrusteeSet | undefined>;
+  /** The `trustee_set` log entry that published this set (so clients can prove it is the logged one). */
+  trusteeSetLogEntry(id: string): Promise<Uint8Array | undefined>;
 }
 
 export interface DisclosureDeps {

@@ -5,7 +5,7 @@
  * before that, nothing at all, not even that a request exists.
  */
 import type { Clock } from '../core/index.ts';
-import type { SealedMessage } from '../crypto/index.ts';
+import type { SealedMessage, TrusteeSet } from '../crypto/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Authorities } from './authorities.ts';
 import type { CourtOrderOpening, OffenceOpening, SubjectOpening } from './commitments.ts';
@@ -13,7 +13,8 @@ import type { Extensions, ExtensionView } from './extensions.ts';
 import type { Ledger, LoggedEvent } from './ledger.ts';
 import { openingsOf, type RequestRow } from './requests.ts';
 import type { TrusteePrincipal } from './trustees.ts';
-import type { AuthorityRecord } from './types.ts';
+import type { ShownEntry } from './quorum.ts';
+import type { AuthorityRecord, EscrowDirectory } from './types.ts';
 
 export interface RequestProgress {
   approvals: number;
@@ -57,6 +58,10 @@ export interface TrusteeRequestView extends RequestProgress {
   myShares: boolean;
   extensions: ExtensionView[];
   events: LoggedEvent[];
+  /** The trustee set the request names (its id pins every key), to count approvals against. */
+  trusteeSet: TrusteeSet;
+  /** The request's logged approvals, as entries the trustee client parses and proves itself. */
+  approvalEntries: ShownEntry[];
 }
 
 export interface PersonDisclosureView {
@@ -93,13 +98,22 @@ export class Views {
   readonly #ledger: Ledger;
   readonly #authorities: Authorities;
   readonly #extensions: Extensions;
+  readonly #escrow: EscrowDirectory;
 
-  constructor(deps: { store: Store; clock: Clock; ledger: Ledger; authorities: Authorities; extensions: Extensions }) {
+  constructor(deps: {
+    store: Store;
+    clock: Clock;
+    ledger: Ledger;
+    authorities: Authorities;
+    extensions: Extensions;
+    escrow: EscrowDirectory;
+  }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#ledger = deps.ledger;
     this.#authorities = deps.authorities;
     this.#extensions = deps.extensions;
+    this.#escrow = deps.escrow;
   }
 
   async progress(row: RequestRow): Promise<RequestProgress> {
@@ -140,6 +154,8 @@ export class Views {
   async forTrustee(row: RequestRow, trustee: TrusteePrincipal): Promise<TrusteeRequestView> {
     const authority = await this.#authorities.get(row.authority_id);
     if (!authority) throw new Error(`authority ${row.authority_id} of request ${row.id} is missing`);
+    const trusteeSet = await this.#escrow.trusteeSet(row.trustee_set_id);
+    if (!trusteeSet) throw new Error(`trustee set ${row.trustee_set_id} of request ${row.id} is missing`);
     const mine = await this.#store.db
       .selectFrom('disclosure_decisions')
       .select('decision')
@@ -178,6 +194,8 @@ export class Views {
       ...(await this.progress(row)),
       extensions: await this.#extensions.ofRequest(row.id),
       events: await this.#ledger.eventsOf(row.id),
+      trusteeSet,
+      approvalEntries: await this.#ledger.shownEntries(row.id, 'trustee_approval'),
     };
   }
 

@@ -13,7 +13,7 @@ import {
   type EscrowDirectory,
   type PseudonymResolver,
 } from '../disclosure/index.ts';
-import { envelopeSealedEntry, type Registry } from '../registry/index.ts';
+import { envelopeSealedEntry, type Registry, trusteeSetEntry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import { entryTime, hashLeaf, type TransparencyLog } from '../tlog/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
@@ -28,10 +28,10 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
     },
     async integrate() {
       await log.integrate();
-      // With witnesses, the checkpoint served (and proven against) is a cosigned one: wait for
-      // this integration's cosignatures, or a fresh entry would be proven against an older
-      // checkpoint that does not hold it (the pushes are bounded by the witness timeout).
-      await log.witnessesIdle();
+      // A trustee that pins witnesses accepts only cosigned checkpoints: wait for the pushes
+      // (bounded by their timeout, retried if an earlier one failed) so the checkpoint
+      // served next already covers what was logged.
+      await log.witnessLatest();
     },
     async indexOf(leafHash) {
       return (await log.findByLeafHash(leafHash)) ?? undefined;
@@ -53,27 +53,36 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
 const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Pseudonym → person, with the VRF proof that the pseudonym is that person's. A handle is
- * looked up by its look-alike keys (src/worlds handles) and turned into the pseudonym; a
- * pseudonym cannot be inverted, so it is recomputed for each candidate: persons known to
- * the world first, then everyone (a rare, court-ordered act may cost a scan).
+ * Pseudonym or handle → person. A handle is looked up by its look-alike keys (src/worlds
+ * handles); a pseudonym cannot be inverted, so it is recomputed for each candidate: persons
+ * known to the world first, then — with `everyone` — every person (a rare, court-ordered act
+ * may cost a scan; moderation, which is frequent, resolves only persons the world knows).
  */
+export async function findPersonInWorld(
+  store: Store,
+  worlds: WorldsService,
+  worldId: string,
+  pseudonymOrHandle: string,
+  { everyone = true } = {},
+): Promise<string | undefined> {
+  const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
+  if (holder !== undefined) return holder;
+  if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
+  const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
+  for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
+  if (!everyone) return undefined;
+  const all = await store.db.selectFrom('registry_persons').select('id').execute();
+  for (const { id } of all) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
+  return undefined;
+}
+
+/** Pseudonym → person, with the VRF proof that the pseudonym is that person's. */
 export function worldsPseudonymResolver(store: Store, worlds: WorldsService): PseudonymResolver {
-  const find = async (worldId: string, pseudonymOrHandle: string): Promise<string | undefined> => {
-    const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
-    if (holder !== undefined) return holder;
-    if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
-    const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
-    for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
-    const everyone = await store.db.selectFrom('registry_persons').select('id').execute();
-    for (const { id } of everyone) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
-    return undefined;
-  };
   return {
     pseudonymKey: worlds.pseudonymKey,
     async resolve(worldId, pseudonymOrHandle) {
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
-      const personId = await find(worldId, pseudonymOrHandle);
+      const personId = await findPersonInWorld(store, worlds, worldId, pseudonymOrHandle);
       if (personId === undefined) return undefined;
       const { subject, proof } = worlds.subjectProof(worldId, personId);
       return { personId, pseudonym: subject, proof };
@@ -134,6 +143,22 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
     async trusteeSet(id) {
       const set = await registry.trusteeSets.byId(id);
       return set ? parseTrusteeSet(set) : undefined;
+    },
+    async trusteeSetLogEntry(id) {
+      // Rebuilt as `publish` wrote it: its time, and the set it replaced (retired in that same instant).
+      const row = await store.db
+        .selectFrom('registry_trustee_sets')
+        .select(['document_json', 'created_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const replaced = await store.db
+        .selectFrom('registry_trustee_sets')
+        .select('id')
+        .where('retired_at', '=', row.created_at)
+        .where('id', '!=', id)
+        .executeTakeFirst();
+      return trusteeSetEntry(parseTrusteeSet(JSON.parse(row.document_json)), new Date(row.created_at), replaced?.id);
     },
   };
 }

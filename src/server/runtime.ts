@@ -21,9 +21,11 @@ import type { DisclosureOptions, DisclosureService } from '../disclosure/index.t
 import type { TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
-import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
+import type { WorldsWiringOptions } from './worlds.ts';
 import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
+import type { ModerationService } from '../moderation/index.ts';
+import { buildWorldsAndModeration } from './moderation.ts';
 
 export interface Runtime {
   config: Config;
@@ -38,6 +40,8 @@ export interface Runtime {
   /** The transparency log store (src/tlog); integrates `log_outbox` in the background. */
   tlog: TransparencyLog;
   disclosure: DisclosureService;
+  /** Moderation inside each world (reports, cases, sanctions, appeals). */
+  moderation: ModerationService;
   app: FastifyInstance;
   /** Whether the key directory was created by this start. */
   initialised: boolean;
@@ -140,6 +144,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let credentials: Credentials;
   let tlog: TransparencyLog;
   let disclosure: DisclosureService;
+  let moderation: ModerationService;
   let app: FastifyInstance;
   try {
     registry = buildRegistry(config, store, keys, clock, random, sealer);
@@ -152,7 +157,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       );
     }
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
-    worlds = buildWorlds(config, store, keys, clock, random, registry, options.worlds);
+    ({ worlds, moderation } = buildWorldsAndModeration(config, store, keys, clock, random, registry, options.worlds));
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);
@@ -177,6 +182,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       worlds,
       credentials: built.http,
       disclosure,
+      moderation: { moderation, worldOf: built.http.worldOf },
       log: tlog,
     });
   } catch (error) {
@@ -189,7 +195,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   // Safe with several nodes: every sweep runs under database locks (see src/server/background.ts).
   const stops: Stop[] = [stopLog];
   if (options.background !== false && config.sweepIntervalSeconds > 0) {
-    stops.push(...startSweepers({ registry, worlds, credentials, disclosure }, config.sweepIntervalSeconds, logger));
+    stops.push(...startSweepers({ registry, worlds, credentials, disclosure, moderation }, config.sweepIntervalSeconds, logger));
   }
   return {
     config,
@@ -203,6 +209,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     credentials,
     tlog,
     disclosure,
+    moderation,
     app,
     initialised,
     async close() {

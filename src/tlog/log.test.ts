@@ -208,5 +208,38 @@ for (const engine of ENGINES) {
         await close();
       }
     });
+
+    it('pushes the latest checkpoint again once a witness that was down answers', async () => {
+      const { store, close } = await createTestStore(engine);
+      try {
+        const records = new Map<string, { size: bigint; root: Uint8Array; note: string }>();
+        const state: WitnessStateStore = { load: async (o) => records.get(o) ?? null, save: async (o, r) => void records.set(o, r) };
+        const seed = randomBytes(32);
+        const key = cosigner('witness.test/w1', randomBytes(32), clock);
+        const service = createWitness({ cosigner: key, logs: [{ origin: ORIGIN, verifier: logOn(store, seed).verifier }], store: state });
+        let down = true;
+        const witnessFetch = (async (_url: string, init?: RequestInit) => {
+          if (down) throw new Error('connection refused');
+          const answer = await service.addCheckpoint(new Uint8Array(init?.body as Uint8Array));
+          return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } });
+        }) as typeof fetch;
+        const endpoints = [{ url: 'http://w1.test', verifier: key.verifier }];
+        const log = logOn(store, seed, { witnesses: { endpoints, threshold: 1, fetch: witnessFetch } });
+        await log.appendEntries(testEntries(0, 3));
+        await log.witnessLatest();
+        assert.equal((await latestSigned(store))?.cosignatures, 0, 'the witness was down');
+        down = false;
+        await log.witnessLatest();
+        const latest = await log.checkpoint();
+        assert.equal(latest?.size, 3n);
+        assert.equal(latest?.cosignatures, 1);
+      } finally {
+        await close();
+      }
+    });
   });
+}
+
+async function latestSigned(store: Awaited<ReturnType<typeof createTestStore>>['store']) {
+  return store.db.selectFrom('tlog_checkpoints').select(['size', 'cosignatures']).orderBy('size', 'desc').executeTakeFirst();
 }

@@ -90,6 +90,12 @@ export interface TransparencyLog {
   start(intervalMs: number, failed: (error: unknown) => void): () => Promise<void>;
   /** Resolves when background witness pushes are done (tests, shutdown). */
   witnessesIdle(): Promise<void>;
+  /**
+   * Pushes the latest checkpoint again if it still lacks the witness threshold (an earlier
+   * push failed: a witness was down), and waits for the pushes. Clients that pin witnesses
+   * accept only cosigned checkpoints, so a failed push must not leave the newest tree unusable.
+   */
+  witnessLatest(): Promise<void>;
 }
 
 /** Most direct entries (and bytes) one transaction takes from waiting appenders. */
@@ -250,6 +256,13 @@ export function openTransparencyLog(options: TransparencyLogOptions): Transparen
     return (await Promise.all(parts)).flat();
   }
 
+  /** Schedules the latest checkpoint again when it lacks the witness threshold. */
+  async function repushUncosigned(): Promise<void> {
+    if (pusher === null) return;
+    const latest = await latestCheckpoint(store.db);
+    if (latest !== null && latest.cosignatures < threshold) pusher.push({ size: latest.size, note: latest.note });
+  }
+
   async function checkpoint(): Promise<CheckpointRow | null> {
     const latest = await latestCheckpoint(store.db);
     if (latest === null || threshold === 0 || latest.cosignatures >= threshold) return latest;
@@ -318,7 +331,10 @@ export function openTransparencyLog(options: TransparencyLogOptions): Transparen
       let stopped = false;
       const tick = async () => {
         // Peek without the lock: an idle log costs one indexed read per tick, not a write transaction.
-        if (!(await outboxHasRows(store.db)) && (await checkpoint()) !== null) return;
+        if (!(await outboxHasRows(store.db)) && (await checkpoint()) !== null) {
+          await repushUncosigned(); // an idle log still heals a push that failed
+          return;
+        }
         await integrate();
       };
       const timer = setInterval(() => {
@@ -333,5 +349,9 @@ export function openTransparencyLog(options: TransparencyLogOptions): Transparen
       };
     },
     witnessesIdle: async () => pusher?.idle(),
+    witnessLatest: async () => {
+      await repushUncosigned();
+      await pusher?.idle();
+    },
   };
 }

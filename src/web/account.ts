@@ -7,6 +7,8 @@ export interface AccountPageInput {
   csrf: string;
   worlds: Array<{ id: string; name: string; purpose: string; consented: string[]; received: string[]; lastReleasedAt: string | null }>;
   passkeys: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>;
+  /** The moderation section (standing, trust level, decisions, appeals), already rendered. */
+  moderationHtml?: string;
 }
 
 export function renderAccount(input: AccountPageInput): string {
@@ -26,6 +28,7 @@ export function renderAccount(input: AccountPageInput): string {
   const body = `<h1>Your mvid account</h1>
 <h2>Worlds</h2>
 ${worlds}
+${input.moderationHtml ?? ''}
 <h2>Passkeys</h2>
 ${passkeys}
 <button type="button" id="passkey" data-csrf="${esc(input.csrf)}" data-options="/account/passkeys/options" data-verify="/account/passkeys">Add a passkey</button>

@@ -25,6 +25,16 @@ export interface TransparencyPageInput {
   byOffenceCategory: Array<Counts & { category: string }>;
   medianTimeToDecisionSeconds: number | null;
   unverified: number;
+  /** Moderation inside each world, beside the disclosure figures (src/moderation statistics; no personal data). */
+  moderation?: Array<{
+    worldId: string;
+    worldName: string;
+    reports: { total: number };
+    decisions: { total: number };
+    sanctions: { byType: Record<string, number> };
+    medianTimeToDecisionSeconds: number | null;
+    appeals: { filed: number; reversed: number };
+  }>;
 }
 
 const COLUMNS: Array<[keyof Counts, string]> = [
@@ -53,6 +63,19 @@ function duration(seconds: number | null): string {
   return `${(seconds / 86_400).toFixed(1)} days`;
 }
 
+function moderationTable(rows: NonNullable<TransparencyPageInput['moderation']>): string {
+  const intro =
+    '<h2>Moderation in each world</h2><p>Each world judges conduct under its own published rules; a sanction holds in that world only and is never a ground for disclosure. Per world, as JSON and CSV: <code>/moderation/v1/worlds/{world}/statistics</code>.</p>';
+  if (rows.length === 0) return `${intro}<p>No moderation cases yet.</p>`;
+  const body = rows
+    .map((r) => {
+      const sanctions = Object.values(r.sanctions.byType).reduce((a, b) => a + b, 0);
+      return `<tr><th scope="row"><a href="/moderation/v1/worlds/${esc(encodeURIComponent(r.worldId))}/statistics">${esc(r.worldName)}</a></th><td>${esc(r.reports.total)}</td><td>${esc(r.decisions.total)}</td><td>${esc(sanctions)}</td><td>${esc(duration(r.medianTimeToDecisionSeconds))}</td><td>${esc(r.appeals.filed)}</td><td>${esc(r.appeals.reversed)}</td></tr>`;
+    })
+    .join('');
+  return `${intro}<table><caption>Moderation by world</caption><thead><tr><th scope="col">World</th><th scope="col">Reports</th><th scope="col">Decisions</th><th scope="col">Sanctions</th><th scope="col">Median time to decision</th><th scope="col">Appeals</th><th scope="col">Reversed</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
 export function renderTransparencyReport(input: TransparencyPageInput): string {
   const t = input.totals;
   const body = `<h1>Lawful disclosure: transparency report</h1>
@@ -73,6 +96,7 @@ ${table(
   'Offence category',
   input.byOffenceCategory.map((c) => ({ ...c, label: c.category.replaceAll('_', ' ') })),
 )}
+${moderationTable(input.moderation ?? [])}
 <p><small>Generated ${esc(input.generatedAt)}. JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.</small></p>`;
   return page({ title: 'Transparency report', nonce: input.nonce, body });
 }

@@ -11,3 +11,5 @@ export { renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole
 export type { PersonDisclosuresPageInput, TransparencyPageInput } from './disclosure.ts';
 export { renderHome } from './home.ts';
 export type { HomePageInput } from './home.ts';
+export { accountModerationHtml, renderReportPage, renderSignInRefused, statementHtml } from './moderation.ts';
+export type { AccountModerationInput, ReportPageInput, SignInRefusedInput, StatementForPage } from './moderation.ts';

@@ -14,10 +14,12 @@ import {
   type DisclosureOptions,
   type FetchLike,
   type FiledRequest,
+  type LogPin,
   TrusteeClient,
   type TrusteeClientState,
 } from '../../src/disclosure/index.ts';
 import { generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid } from '../../src/registry/index.ts';
+import type { Config } from '../../src/config/index.ts';
 import type { Engine } from '../../src/store/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { AUDIENCE, FAST_SCRYPT, type Holder, passphraseOf, personClaims, TRUSTEES } from './registry.ts';
@@ -110,9 +112,18 @@ export async function enrolPerson(rt: TestRuntime, claims: ReturnType<typeof per
 
 export async function startStory(
   engine: Engine,
-  options: { disclosure?: Partial<DisclosureOptions>; random?: Random } = {},
+  options: {
+    disclosure?: Partial<DisclosureOptions>;
+    random?: Random;
+    config?: Partial<Config>;
+    /** Witnesses every trustee pins at enrolment (`mvid trustee enrol --witness`). */
+    witnesses?: LogPin['witnesses'];
+    /** Runs once the runtime is up, before anything is logged (e.g. to point a witness at the log). */
+    beforeEnrol?: (rt: TestRuntime) => void;
+  } = {},
 ): Promise<Story> {
-  const rt = await startTestRuntime(engine, {}, { random: options.random ?? systemRandom });
+  const rt = await startTestRuntime(engine, options.config ?? {}, { random: options.random ?? systemRandom });
+  options.beforeEnrol?.(rt);
   const clock = rt.clock;
   const fetch = injectFetch(rt.app);
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
@@ -145,7 +156,13 @@ export async function startStory(
     });
     if (res.statusCode !== 201) throw new Error(`trustee credential failed: ${res.body}`);
     const token = (res.json() as { token: string }).token;
-    const state = await TrusteeClient.enrol({ url: URL_BASE, token, fetch, clock });
+    const state = await TrusteeClient.enrol({
+      url: URL_BASE,
+      token,
+      fetch,
+      clock,
+      ...(options.witnesses ? { witnesses: options.witnesses } : {}),
+    });
     const entry: StoryTrustee = {
       name,
       token,
@@ -183,12 +200,46 @@ export async function startStory(
   };
 }
 
+/** What an operator writing to the database does: a `disclosure_request` event for `requestId`, claiming any leaf and index. */
+export async function plantRequestEvent(
+  story: Pick<Story, 'rt'>,
+  requestId: string,
+  e: { leafHash: string; entry: Uint8Array; time: string; index: number | null },
+): Promise<void> {
+  await story.rt.store.db
+    .insertInto('disclosure_events')
+    .values({
+      request_id: requestId,
+      extension_id: null,
+      type: 'disclosure_request',
+      leaf_hash: e.leafHash,
+      entry: e.entry,
+      time: e.time,
+      log_index: e.index,
+    })
+    .execute();
+}
+
 /** Tom signs in again (sessions last an hour; notifications come weeks later). */
 export async function signInTom(story: Story): Promise<string> {
   const assertion = await holderAssertion(story.rt, story.tom.holder, 'mvid-session+jwt', { kid: story.tom.holderKeyId });
   const res = await story.rt.app.inject({ method: 'POST', url: '/registry/v1/sessions', payload: { assertion } });
   if (res.statusCode !== 201) throw new Error(`sign-in failed: ${res.body}`);
   return (res.json() as { token: string }).token;
+}
+
+/**
+ * The named trustees approve in turn; those who approved before the quorum was logged
+ * then release their partials (quorum-gated release), in the same order.
+ */
+export async function approveAndRelease(story: Story, requestId: string, names: readonly string[], text = 'approved'): Promise<void> {
+  const waiting: StoryTrustee[] = [];
+  for (const name of names) {
+    const t = story.trustees.get(name);
+    if (!t) throw new Error(`no trustee ${name}`);
+    if ((await t.client.approve(requestId, t.share, text)).waiting === 'quorum') waiting.push(t);
+  }
+  for (const t of waiting) await t.client.release(requestId, t.share);
 }
 
 /** A well-formed request for Tom's name under a court order (overridable). */

@@ -3,7 +3,9 @@
  * talk to it), persons enrolled through the registry's dev PID flow, and a tiny
  * cookie-keeping "browser" that walks the interaction pages the way a person would.
  */
+import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import * as oidc from 'openid-client';
 import { loadConfig } from '../../src/config/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
@@ -13,7 +15,7 @@ import type { Engine } from '../../src/store/index.ts';
 import type { PersonAttributes } from '../../src/worlds/index.ts';
 import { createTestDatabase, type TestDatabase } from './engines.ts';
 import { FAST_SCRYPT, passphraseOf, personClaims, TRUSTEES } from './registry.ts';
-import { type Browser, type SignInOptions, walkSignIn as walk } from '../../src/cli/demo/browser.ts';
+import { Browser, type SignInOptions, type WalkEnd, walkSignIn as walk, walkSignInPages as walkPages } from '../../src/cli/demo/browser.ts';
 import { type CreationOptions, TestAuthenticator } from './webauthn.ts';
 
 /**
@@ -159,7 +161,7 @@ export async function registerWorld(
   return r.json() as Promise<{ clientId: string; clientSecret?: string; issuer: string }>;
 }
 
-export { Browser, csrfOf, type SignInOptions } from '../../src/cli/demo/browser.ts';
+export { Browser, csrfOf, type SignInOptions, type WalkEnd } from '../../src/cli/demo/browser.ts';
 
 /**
  * Walks authorization → passkey sign-in → consent, as a person in a browser would;
@@ -173,4 +175,52 @@ export function walkSignIn(
   options: SignInOptions = {},
 ): Promise<URL> {
   return walk(rt.url, browser, person.authenticator, authorizationUrl, options);
+}
+
+/** As walkSignIn, but an mvid page answering other than 200 (a refusal) ends the walk and is returned. */
+export function walkSignInPages(
+  rt: WorldsRuntime,
+  browser: Browser,
+  person: TestPerson,
+  authorizationUrl: string,
+  options: SignInOptions = {},
+): Promise<WalkEnd> {
+  return walkPages(rt.url, browser, person.authenticator, authorizationUrl, options);
+}
+
+/** A stock OpenID Connect client (openid-client) of a registered world. */
+export async function clientFor(rt: WorldsRuntime, clientId: string, auth: oidc.ClientAuth): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(`${rt.url}/oidc`), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+}
+
+export async function authorize(config: oidc.Configuration, redirectUri: string, scope: string, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope,
+    state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+  return { url: url.href, verifier, state };
+}
+
+/** A whole sign-in: authorization URL, the person's walk through the pages, the code exchanged for tokens. */
+export async function signIn(
+  rt: WorldsRuntime,
+  config: oidc.Configuration,
+  person: TestPerson,
+  redirectUri: string,
+  scope: string,
+  untick: string[] = [],
+) {
+  const browser = new Browser(rt.url);
+  // OpenID Connect Core §11: offline access (a refresh token) is only granted with prompt=consent.
+  const req = await authorize(config, redirectUri, scope, scope.includes('offline_access') ? { prompt: 'consent' } : {});
+  const callback = await walkSignIn(rt, browser, person, req.url, { untick });
+  assert.equal(callback.searchParams.get('error'), null, callback.href);
+  const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state });
+  return { tokens, browser };
 }

@@ -4,20 +4,23 @@
  * authority's secret key never leaves its file: `fetch` opens the sealed shares,
  * checks every trustee's proof and decrypts locally, then records receipt.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { fromBase64Url } from '../../core/index.ts';
 import {
   AuthorityClient,
+  checkWitnessPin,
   DISCLOSURE_FIELD_GROUPS,
   type DisclosureFieldGroup,
   newAuthorityKey,
   OFFENCE_CATEGORIES,
+  type SeenCheckpoint,
 } from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
 import { collect } from './registry-context.ts';
+import { type WitnessFlags, witnessOptions, witnessPinOf } from './witness-pin.ts';
 
 const TOKEN_ENV = 'MVID_AUTHORITY_TOKEN';
 
@@ -87,12 +90,45 @@ async function fileRequest(io: CliIo, f: RequestFlags): Promise<void> {
 
 async function fetchRelease(
   io: CliIo,
-  f: { url?: string; tokenFile?: string; request: string; key: string; receipt: boolean },
+  f: {
+    url?: string;
+    tokenFile?: string;
+    request: string;
+    key: string;
+    receipt: boolean;
+    logKey?: string;
+    trusteeSet?: string;
+    pseudonymKey?: string;
+    checkpointFile?: string;
+  } & WitnessFlags,
 ): Promise<void> {
-  const client = new AuthorityClient({ url: requireUrl(f.url), token: tokenOf(io, f.tokenFile, TOKEN_ENV), fetch });
+  const { witnesses, production } = witnessPinOf(io, f);
+  if (production && f.logKey === undefined) throw new UsageError('in production, give the log key obtained out of band with --log-key');
+  if (witnesses && f.logKey === undefined) throw new UsageError('--witness needs --log-key');
+  checkWitnessPin(witnesses, production);
+  const log =
+    f.logKey === undefined ? undefined : { origin: f.logKey.split('+')[0] as string, vkey: f.logKey, ...(witnesses ? { witnesses } : {}) };
+  // The last checkpoint accepted, so the next fetch must be consistent with it.
+  const saved =
+    f.checkpointFile !== undefined && existsSync(resolve(io.cwd, f.checkpointFile))
+      ? readJson<{ seen?: SeenCheckpoint }>(io, f.checkpointFile, 'checkpoint file').seen
+      : undefined;
+  const client = new AuthorityClient({
+    url: requireUrl(f.url),
+    token: tokenOf(io, f.tokenFile, TOKEN_ENV),
+    fetch,
+    pins: { ...(log ? { log } : {}), ...(f.pseudonymKey === undefined ? {} : { pseudonymKey: f.pseudonymKey }) },
+    ...(saved ? { seen: saved } : {}),
+  });
   const secret = fromBase64Url(readKey(io, f.key).secretKey);
   try {
-    const opened = await client.fetchRelease(f.request, secret);
+    const opened = await client.fetchRelease(
+      f.request,
+      secret,
+      undefined,
+      f.trusteeSet === undefined ? {} : { trusteeSetId: f.trusteeSet },
+    );
+    if (f.checkpointFile !== undefined) writePrivateJson(io, f.checkpointFile, { seen: client.seen });
     for (const b of opened.badTrustees)
       io.err(`mvid: trustee ${b.trusteeId ?? `#${b.index}`} sent an invalid share (${b.reason}); opened without it`);
     print(
@@ -181,13 +217,19 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
     .action(async (o: { request: string; url?: string; tokenFile?: string }) =>
       print(io, await new AuthorityClient({ url: requireUrl(o.url), token: tokenOf(io, o.tokenFile, TOKEN_ENV), fetch }).status(o.request)),
     );
-  authority
-    .command('fetch')
-    .description('fetch the sealed shares, verify them, decrypt the requested envelopes locally, record receipt')
-    .requiredOption('--request <id>', 'the request')
-    .requiredOption('--key <file>', 'the authority key file')
-    .option('--url <url>', 'the mvid service')
-    .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
-    .option('--no-receipt', 'do not record receipt (yet)')
-    .action((o: { request: string; key: string; url?: string; tokenFile?: string; receipt: boolean }) => fetchRelease(io, o));
+  witnessOptions(
+    authority
+      .command('fetch')
+      .description('fetch the release, verify it against the log, decrypt the requested envelopes locally, record receipt')
+      .requiredOption('--request <id>', 'the request')
+      .requiredOption('--key <file>', 'the authority key file')
+      .option('--url <url>', 'the mvid service')
+      .option('--token-file <file>', `the authority token (else ${TOKEN_ENV})`)
+      .option('--no-receipt', 'do not record receipt (yet)')
+      .option('--log-key <vkey>', 'the log key obtained out of band (else the key the server announces, trusted on first use)')
+      .option('--pseudonym-key <key>', 'the pseudonym VRF key obtained out of band (else the server’s, trusted on first use)')
+      .option('--trustee-set <id>', 'the published trustee set the release must come from')
+      .option('--checkpoint-file <file>', 'remember the last checkpoint accepted here; the next must be consistent with it'),
+    'the checkpoint',
+  ).action((o: Parameters<typeof fetchRelease>[1]) => fetchRelease(io, o));
 }

@@ -13,6 +13,7 @@ import { DENIAL_REASONS, type DenialReason, TrusteeClient, type TrusteeClientSta
 import { type CliIo, UsageError } from '../io.ts';
 import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
 import { canPrompt, promptHidden, readJsonFile, readSecretFile } from './registry-context.ts';
+import { type WitnessFlags, witnessOptions, witnessPinOf } from './witness-pin.ts';
 
 interface StateFlags {
   state: string;
@@ -45,28 +46,33 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
   const trustee =
     program.commands.find((c) => c.name() === 'trustee') ??
     program.command('trustee').description('what one trustee does with their share');
-  trustee
-    .command('enrol')
-    .description('first run: register this client’s document key, pin the log key, write the state file')
-    .requiredOption('--url <url>', 'the mvid service')
-    .requiredOption('--state <file>', 'where to keep the client state (0600)')
-    .option('--token-file <file>', 'the trustee token from the administrator (else MVID_TRUSTEE_TOKEN)')
-    .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)')
-    .option('--pseudonym-key <key>', 'the pseudonym VRF key, obtained out of band (else trusted on first use)')
-    .action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string; pseudonymKey?: string }) => {
-      const state = await TrusteeClient.enrol({
-        url: requireUrl(o.url),
-        token: tokenOf(io, o.tokenFile, 'MVID_TRUSTEE_TOKEN'),
-        fetch,
-        clock: systemClock,
-        ...(o.logKey === undefined ? {} : { logKey: o.logKey }),
-        ...(o.pseudonymKey === undefined ? {} : { pseudonymKey: o.pseudonymKey }),
-      });
-      writePrivateJson(io, o.state, state);
-      io.out(
-        `trustee ${state.trustee.trusteeId} (#${state.trustee.trusteeIndex}) of set ${state.trustee.trusteeSetId}; log key ${state.log.vkey}`,
-      );
+  witnessOptions(
+    trustee
+      .command('enrol')
+      .description('first run: register this client’s document key, pin the log key, write the state file')
+      .requiredOption('--url <url>', 'the mvid service')
+      .requiredOption('--state <file>', 'where to keep the client state (0600)')
+      .option('--token-file <file>', 'the trustee token from the administrator (else MVID_TRUSTEE_TOKEN)')
+      .option('--log-key <vkey>', 'the log key, obtained out of band (else trusted on first use)')
+      .option('--pseudonym-key <key>', 'the pseudonym VRF key, obtained out of band (else trusted on first use)'),
+    'every checkpoint',
+  ).action(async (o: { url: string; state: string; tokenFile?: string; logKey?: string; pseudonymKey?: string } & WitnessFlags) => {
+    const { witnesses, production } = witnessPinOf(io, o);
+    const state = await TrusteeClient.enrol({
+      url: requireUrl(o.url),
+      token: tokenOf(io, o.tokenFile, 'MVID_TRUSTEE_TOKEN'),
+      fetch,
+      clock: systemClock,
+      production,
+      ...(witnesses ? { witnesses } : {}),
+      ...(o.logKey === undefined ? {} : { logKey: o.logKey }),
+      ...(o.pseudonymKey === undefined ? {} : { pseudonymKey: o.pseudonymKey }),
     });
+    writePrivateJson(io, o.state, state);
+    io.out(
+      `trustee ${state.trustee.trusteeId} (#${state.trustee.trusteeIndex}) of set ${state.trustee.trusteeSetId}; log key ${state.log.vkey}${witnesses ? `; ${witnesses.threshold} of ${witnesses.vkeys.length} witnesses must cosign` : ''}`,
+    );
+  });
   trustee
     .command('review')
     .description('the queue, or one request verified against the log (inclusion, consistency, validity)')
@@ -87,7 +93,9 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     });
   trustee
     .command('approve')
-    .description('approve (logged), verify the approval is in the log, then upload partial decryptions sealed to the authority')
+    .description(
+      'approve (logged, verified in the log); once the log proves M approvals, upload partial decryptions sealed to the authority',
+    )
     .requiredOption('--state <file>', 'the client state file')
     .requiredOption('--request <id>', 'the request')
     .requiredOption('--share <file>', 'your share file')
@@ -99,9 +107,30 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
       const share = await openShare(io, o.share, o.passphraseFile);
       try {
         const r = await client.approve(o.request, share, o.statement);
-        io.out(
-          `approved: logged at index ${r.approvalIndex}; ${r.upload ? `shares uploaded (${r.upload.shares} so far${r.upload.released ? ', released' : ''})` : 'shares were already uploaded'}`,
-        );
+        const next = r.upload
+          ? `shares uploaded (${r.upload.shares} so far${r.upload.released ? ', released' : ''})`
+          : r.waiting === 'quorum'
+            ? 'no partial decryption yet: the log holds fewer than M approvals; run `mvid trustee release` once it does'
+            : 'shares were already uploaded';
+        io.out(`approved: logged at index ${r.approvalIndex}; ${next}`);
+      } finally {
+        share.secret.fill(0);
+      }
+    });
+  trustee
+    .command('release')
+    .description('after approving: once the log proves M approvals, upload partial decryptions sealed to the authority')
+    .requiredOption('--state <file>', 'the client state file')
+    .requiredOption('--request <id>', 'the request')
+    .requiredOption('--share <file>', 'your share file')
+    .option('--passphrase-file <file>', 'the share passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
+    .option('--url <url>', 'the mvid service')
+    .action(async (o: StateFlags & { request: string; share: string; passphraseFile?: string }) => {
+      const client = clientOf(io, o);
+      const share = await openShare(io, o.share, o.passphraseFile);
+      try {
+        const up = await client.release(o.request, share);
+        io.out(`shares uploaded (${up.shares} so far${up.released ? ', released' : ''})`);
       } finally {
         share.secret.fill(0);
       }

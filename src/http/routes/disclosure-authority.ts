@@ -64,7 +64,7 @@ export async function disclosureAuthorityRoutes(app: FastifyInstance): Promise<v
     {
       ...guarded,
       schema: {
-        summary: 'The sealed release: requested envelopes, trustee set and every trustee’s sealed partial decryptions',
+        summary: 'The sealed release, with the log entries that prove it (request, trustee set, approvals, releases)',
         description: 'Only the authority’s key opens the shares; 409 release_not_ready before M trustees uploaded.',
         tags: [TAG],
         security: AUTHORITY_SECURITY,

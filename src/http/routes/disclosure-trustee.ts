@@ -130,8 +130,9 @@ export async function disclosureTrusteeRoutes(app: FastifyInstance): Promise<voi
       ...guarded,
       bodyLimit: 256 * 1024,
       schema: {
-        summary: 'Upload my partial decryptions, sealed to the authority',
-        description: 'Accepted only after my approval is in the log (409 approval_not_logged). The M-th upload logs the release.',
+        summary: 'Upload my partial decryptions, sealed to the authority (only once the log holds M approvals)',
+        description:
+          'Accepted only after my approval (409 approval_not_logged) and M approvals in all (409 approval_quorum_not_logged) are in the log. The M-th upload logs the release.',
         tags: [TAG],
         security: TRUSTEE_SECURITY,
         params: IdParams,

@@ -51,11 +51,18 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/disclosure/v1/log/checkpoint',
-    { schema: { summary: 'The latest signed checkpoint (C2SP signed note)', tags: [TAG] } },
+    {
+      schema: {
+        summary: 'The latest signed checkpoint (C2SP signed note, with witness cosignatures)',
+        description:
+          'Public and the same for every caller: clients (trustees, authorities) fetch it without credentials, and caches may store it (revalidating), so the server cannot show one caller its own view.',
+        tags: [TAG],
+      },
+    },
     async (_request, reply) =>
       reply
         .type('text/plain; charset=utf-8')
-        .header('cache-control', 'no-store')
+        .header('cache-control', 'public, no-cache')
         .send((await d.log.checkpoint()).note),
   );
 
@@ -151,7 +158,10 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
   app.get('/transparency', { schema: { hide: true } }, async (_request, reply) => {
     const nonce = newNonce();
     const report = await d.transparencyReport();
-    return sendPage(reply, renderTransparencyReport({ nonce, ...report }), nonce, { cache: 'public, max-age=60' });
+    const moderation = await app.deps.moderation?.moderation.allStatistics();
+    return sendPage(reply, renderTransparencyReport({ nonce, ...report, ...(moderation ? { moderation } : {}) }), nonce, {
+      cache: 'public, max-age=60',
+    });
   });
 
   app.get('/disclosure/trustee', { schema: { hide: true } }, async (_request, reply) => {

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError, toBase64Url } from '../../core/index.ts';
-import { newNonce, renderAccount, renderPasskeySetup } from '../../web/index.ts';
+import { accountModerationHtml, newNonce, renderAccount, renderPasskeySetup } from '../../web/index.ts';
 import { WEB_SESSION_TTL_SECONDS } from '../../worlds/index.ts';
 import { sendPage } from '../pages.ts';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
@@ -35,9 +35,15 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
       return html(reply, renderPasskeySetup({ nonce, csrf: worlds.webSessions.csrfToken(`pre:${pre}`) }), nonce);
     }
     const used = await worlds.worldsOf(session.personId);
+    const csrf = worlds.webSessions.csrfToken(`session:${session.id}`);
     const page = renderAccount({
       nonce,
-      csrf: worlds.webSessions.csrfToken(`session:${session.id}`),
+      csrf,
+      moderationHtml: await moderationSection(
+        session.personId,
+        csrf,
+        used.map((w) => w.world.id),
+      ),
       worlds: used.map((w) => ({
         id: w.world.id,
         name: w.world.name,
@@ -50,6 +56,24 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
     });
     return html(reply, page, nonce);
   });
+
+  /** Per world the person uses or was decided on: standing, trust level and why, decisions and appeal forms. */
+  async function moderationSection(personId: string, csrf: string, usedWorlds: string[]): Promise<string> {
+    const moderation = app.deps.moderation?.moderation;
+    if (!moderation) return '';
+    const ids = [...new Set([...usedWorlds, ...(await moderation.worldsOf(personId))])].sort();
+    const now = app.deps.clock.now().toISOString();
+    const views = [];
+    for (const id of ids) {
+      const view = await moderation.personView(personId, id).catch(() => undefined);
+      if (!view) continue;
+      views.push({
+        ...view,
+        decisions: view.decisions.map((d) => ({ ...d, appealable: d.appeal === null && now <= d.statement.redress.appeal.until })),
+      });
+    }
+    return accountModerationHtml({ csrf, worlds: views });
+  }
 
   app.post('/account/sign-in/options', { schema: { hide: true } }, async (request) => {
     if (!preCsrfValid(request)) throw new MvidError('csrf_invalid', 'reload the page and try again');

@@ -16,7 +16,12 @@ export async function worldsRoutes(app: FastifyInstance): Promise<void> {
   const { config, keys, worlds } = app.deps;
   const provider = lazy(async () => {
     const { createOidcProvider } = await import('../oidc/provider.ts');
-    return createOidcProvider({ publicUrl: config.publicUrl, keys, worlds });
+    return createOidcProvider({
+      publicUrl: config.publicUrl,
+      keys,
+      worlds,
+      ...(app.deps.moderation ? { moderation: app.deps.moderation.moderation } : {}),
+    });
   });
   await app.register(oidcMount(provider, config.publicUrl));
   await app.register(interactionRoutes(provider));

@@ -10,7 +10,9 @@ import * as m0020 from './0020_credentials.ts';
 import * as m0030 from './0030_worlds.ts';
 import * as m0040 from './0040_tlog.ts';
 import * as m0050 from './0050_disclosure.ts';
+import * as m0060 from './0060_disclosure_release_shares.ts';
 import * as m0065 from './0065_handle_keys.ts';
+import * as m0070 from './0070_moderation.ts';
 import * as m0100 from './0100_dkg.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
@@ -20,6 +22,8 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0030_worlds', up: m0030.up },
   { name: '0040_tlog', up: m0040.up },
   { name: '0050_disclosure', up: m0050.up },
+  { name: '0060_disclosure_release_shares', up: m0060.up },
   { name: '0065_handle_keys', up: m0065.up },
+  { name: '0070_moderation', up: m0070.up },
   { name: '0100_dkg', up: m0100.up },
 ];

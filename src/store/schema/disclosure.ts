@@ -106,6 +106,8 @@ export interface DisclosureSharesTable {
   trustee_index: number;
   sealed_json: string;
   uploaded_at: string;
+  /** 1 for the shares the release entries' transcripts commit to (present when the M-th arrived). */
+  in_release: Generated<number>;
 }
 
 /** A requested postponement of the person's notification, decided by a trustee quorum. */
