@@ -118,6 +118,7 @@ export class TrusteeSets {
   ): Promise<PublishedTrusteeSet> {
     const set = parseTrusteeSet(trusteeSet);
     const now = this.#clock.now().toISOString();
+    const ceremony: TrusteeSetCeremony = options.ceremony ?? { kind: 'dealer' };
     await this.#store.transaction(async (tx) => {
       await this.#store.lock(tx, 'registry:trustee-set');
       await options.within?.(tx);
@@ -137,9 +138,10 @@ export class TrusteeSets {
           status: 'active',
           created_at: now,
           retired_at: null,
+          ceremony_json: JSON.stringify(ceremony),
         })
         .execute();
-      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now(), current?.id, options.ceremony ?? { kind: 'dealer' })]);
+      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now(), current?.id, ceremony)]);
     });
     return { ...set, status: 'active', createdAt: now, retiredAt: null };
   }

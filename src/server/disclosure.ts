@@ -13,7 +13,7 @@ import {
   type EscrowDirectory,
   type PseudonymResolver,
 } from '../disclosure/index.ts';
-import { envelopeSealedEntry, type Registry, trusteeSetEntry } from '../registry/index.ts';
+import { envelopeSealedEntry, type Registry, type TrusteeSetCeremony, trusteeSetEntry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import { entryTime, hashLeaf, type TransparencyLog } from '../tlog/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
@@ -148,7 +148,7 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
       // Rebuilt as `publish` wrote it: its time, and the set it replaced (retired in that same instant).
       const row = await store.db
         .selectFrom('registry_trustee_sets')
-        .select(['document_json', 'created_at'])
+        .select(['document_json', 'created_at', 'ceremony_json'])
         .where('id', '=', id)
         .executeTakeFirst();
       if (!row) return undefined;
@@ -158,7 +158,8 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
         .where('retired_at', '=', row.created_at)
         .where('id', '!=', id)
         .executeTakeFirst();
-      return trusteeSetEntry(parseTrusteeSet(JSON.parse(row.document_json)), new Date(row.created_at), replaced?.id);
+      const ceremony = row.ceremony_json === null ? undefined : (JSON.parse(row.ceremony_json) as TrusteeSetCeremony);
+      return trusteeSetEntry(parseTrusteeSet(JSON.parse(row.document_json)), new Date(row.created_at), replaced?.id, ceremony);
     },
   };
 }

@@ -1,12 +1,15 @@
 /**
  * Dealerless key ceremonies (issue 17): a ceremony, one bearer token per trustee and
  * the messages the trustees exchange through the server. Shares travel sealed to
- * their recipient, so nothing here can open an envelope.
+ * their recipient, so nothing here can open an envelope. Trustee sets remember how their key
+ * was made (`ceremony_json`).
  */
 import { sql } from 'kysely';
 import type { MigrationContext } from '../migration.ts';
 
 export async function up({ db }: MigrationContext): Promise<void> {
+  // How a set's key was made, as its `trustee_set` log entry says (so the entry can be rebuilt to find its index).
+  await db.schema.alterTable('registry_trustee_sets').addColumn('ceremony_json', 'text').execute();
   await db.schema
     .createTable('registry_dkg_ceremonies')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -66,6 +66,8 @@ export interface RegistryTrusteeSetsTable {
   status: 'active' | 'retired';
   created_at: string;
   retired_at: string | null;
+  /** `TrusteeSetCeremony` as JSON (dealer, or DKG with transcript hash); null for sets published before it existed. */
+  ceremony_json: string | null;
 }
 
 export interface RegistryPersonsTable {
