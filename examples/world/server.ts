@@ -8,7 +8,7 @@
  *   mvid worlds add --name "Example World" --redirect-uri http://localhost:3000/callback \
  *     --purpose "Adult areas need age_over_18; your handle is shown to other players." \
  *     --claim age_over_18 --optional-claim handle
- *   MVID_ISSUER=http://127.0.0.1:8080/oidc WORLD_CLIENT_ID=w_… WORLD_CLIENT_SECRET=mvcs_… \
+ *   MVID_ISSUER=http://localhost:8080/oidc WORLD_CLIENT_ID=w_… WORLD_CLIENT_SECRET=mvcs_… \
  *     node examples/world/server.ts
  *
  * or, against a development mvid that seeded this world (`npm start`):
@@ -25,13 +25,13 @@ import { mvidJwks, verifyWorldIdToken, type WorldModeration } from '@mvid/sdk';
 const file = process.env.WORLD_CREDENTIALS
   ? (JSON.parse(readFileSync(process.env.WORLD_CREDENTIALS, 'utf8')) as { issuer?: string; clientId?: string; clientSecret?: string })
   : {};
-const issuer = process.env.MVID_ISSUER ?? file.issuer ?? 'http://127.0.0.1:8080/oidc';
+const issuer = process.env.MVID_ISSUER ?? file.issuer ?? 'http://localhost:8080/oidc';
 const clientId = process.env.WORLD_CLIENT_ID ?? file.clientId ?? '';
 const clientSecret = process.env.WORLD_CLIENT_SECRET ?? file.clientSecret ?? '';
 const port = Number(process.env.PORT ?? 3000);
 // The browser must come back to the very host it left from (the sign-in cookie is per host), so
-// this world is reached, redirected to and logged as localhost — and mvid's own 127.0.0.1
-// keeps its cookies apart from the world's.
+// this world is reached, redirected to and logged as localhost. mvid is on localhost too (passkeys
+// refuse IP addresses): cookies are per host, so this world's `login` never shares a name with mvid's.
 const origin = `http://localhost:${port}`;
 const redirectUri = `${origin}/callback`;
 if (!clientId || !clientSecret) {

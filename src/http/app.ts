@@ -22,6 +22,7 @@ import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
 import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
+import { transparencyRoutes } from './routes/transparency.ts';
 import { MODERATION_SECURITY_SCHEMES, type ModerationHttp, moderationRoutes } from './routes/moderation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
@@ -171,6 +172,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tlogRoutes);
   await app.register(worldsRoutes);
   await app.register(disclosureRoutes);
+  await app.register(transparencyRoutes);
   if (deps.moderation) await app.register(moderationRoutes(deps.moderation));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -13,7 +13,7 @@ import { createModeration, type EvidenceStore, type ModerationService, type Worl
 import type { Store } from '../store/index.ts';
 import type { TrustLevels, WorldsService } from '../worlds/index.ts';
 import { findPersonInWorld } from './disclosure.ts';
-import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
+import { type AttestedClaims, buildWorlds, type WorldsWiringOptions } from './worlds.ts';
 
 export function worldsDirectory(store: Store, worlds: WorldsService): WorldDirectory {
   return {
@@ -94,9 +94,10 @@ export function buildWorldsAndModeration(
   random: Random,
   registry: Registry,
   options: WorldsWiringOptions = {},
+  attested?: AttestedClaims,
 ): { worlds: WorldsService; moderation: ModerationService } {
   const trust = lateTrustLevels();
-  const worlds = buildWorlds(config, store, keys, clock, random, registry, { trustLevels: trust, ...options });
+  const worlds = buildWorlds(config, store, keys, clock, random, registry, { trustLevels: trust, ...options }, attested);
   const moderation = buildModeration({ store, clock, random, worlds, blobs: openBlobStore(blobStoreConfigOf(config)) });
   trust.bind(moderation);
   return { worlds, moderation };

@@ -157,7 +157,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       );
     }
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
-    ({ worlds, moderation } = buildWorldsAndModeration(config, store, keys, clock, random, registry, options.worlds));
+    // Occupation reaches worlds from the re-issued credentials, built just below.
+    ({ worlds, moderation } = buildWorldsAndModeration(config, store, keys, clock, random, registry, options.worlds, (id, kind) =>
+      credentials.attestedClaims(id, kind),
+    ));
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);

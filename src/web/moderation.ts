@@ -1,5 +1,6 @@
 /** Moderation pages: sign-in refused by a sanction (quoting the statement of reasons), and the person's standing. */
-import { esc, page } from './layout.ts';
+import { html, type SafeHtml, unsafeRaw } from './html.ts';
+import { page } from './layout.ts';
 
 export interface StatementForPage {
   sanction: { type: string; startsAt: string; endsAt: string | null; features: string[] };
@@ -13,17 +14,17 @@ export interface StatementForPage {
 
 const label = (type: string) => type.replaceAll('_', ' ');
 
-/** The statement of reasons as a definition list (DSA Art. 17(3)), escaped. */
-export function statementHtml(s: StatementForPage): string {
+/** The statement of reasons as a definition list (DSA Art. 17(3)). */
+export function statementHtml(s: StatementForPage): SafeHtml {
   const term = s.sanction.endsAt ? `until ${s.sanction.endsAt}` : s.sanction.type === 'ban' ? 'without end' : 'no end set';
-  return `<dl>
-<dt>Decision</dt><dd>${esc(label(s.sanction.type))} in ${esc(s.world.name)}, from ${esc(s.sanction.startsAt)}, ${esc(term)}${s.sanction.features.length ? ` (${esc(s.sanction.features.join(', '))})` : ''}</dd>
-<dt>Rule relied on</dt><dd><strong>${esc(s.rule.category)}</strong>: ${esc(s.rule.text)}</dd>
-<dt>Facts and circumstances</dt><dd>${esc(s.facts)}</dd>
+  return html`<dl>
+<dt>Decision</dt><dd>${label(s.sanction.type)} in ${s.world.name}, from ${s.sanction.startsAt}, ${term}${s.sanction.features.length > 0 && html` (${s.sanction.features.join(', ')})`}</dd>
+<dt>Rule relied on</dt><dd><strong>${s.rule.category}</strong>: ${s.rule.text}</dd>
+<dt>Facts and circumstances</dt><dd>${s.facts}</dd>
 <dt>Automated means</dt><dd>Detection: ${s.automated.detection ? 'yes' : 'no'}. Decision: ${s.automated.decision ? 'yes' : 'no'}.</dd>
-<dt>How to appeal</dt><dd>Until ${esc(s.redress.appeal.until)}: ${esc(s.redress.appeal.how)}</dd>
-${s.redress.disputeSettlement ? `<dt>Out-of-court dispute settlement</dt><dd>${esc(s.redress.disputeSettlement)}</dd>` : ''}
-<dt>Courts</dt><dd>${esc(s.redress.judicial)}</dd>
+<dt>How to appeal</dt><dd>Until ${s.redress.appeal.until}: ${s.redress.appeal.how}</dd>
+${s.redress.disputeSettlement && html`<dt>Out-of-court dispute settlement</dt><dd>${s.redress.disputeSettlement}</dd>`}
+<dt>Courts</dt><dd>${s.redress.judicial}</dd>
 </dl>`;
 }
 
@@ -37,14 +38,15 @@ export interface SignInRefusedInput {
 
 export function renderSignInRefused(input: SignInRefusedInput): string {
   const base = `/interaction/${encodeURIComponent(input.uid)}`;
-  const body = `<h1>You cannot sign in to ${esc(input.worldName)} right now</h1>
-<p class="error" role="alert">${esc(input.worldName)} decided a ${esc(label(input.statement.sanction.type))} of your account there${input.statement.sanction.endsAt ? ` until ${esc(input.statement.sanction.endsAt)}` : ''}. This applies in ${esc(input.worldName)} only; your other worlds are not affected and do not learn of it.</p>
+  const ends = input.statement.sanction.endsAt;
+  const body = html`<h1>You cannot sign in to ${input.worldName} right now</h1>
+<p class="error" role="alert">${input.worldName} decided a ${label(input.statement.sanction.type)} of your account there${ends && html` until ${ends}`}. This applies in ${input.worldName} only; your other worlds are not affected and do not learn of it.</p>
 <h2>Statement of reasons</h2>
 ${statementHtml(input.statement)}
 <p><a href="/account">Open your mvid account to appeal</a>.</p>
-<form method="post" action="${esc(base)}/abort">
-<input type="hidden" name="csrf" value="${esc(input.csrf)}">
-<button type="submit">Return to ${esc(input.worldName)}</button>
+<form method="post" action="${base}/abort">
+<input type="hidden" name="csrf" value="${input.csrf}">
+<button type="submit">Return to ${input.worldName}</button>
 </form>`;
   return page({ title: 'Sign-in refused', nonce: input.nonce, body });
 }
@@ -66,30 +68,30 @@ export interface AccountModerationInput {
   }>;
 }
 
+type AccountModerationWorld = AccountModerationInput['worlds'][number];
+
+function decisionHtml(d: AccountModerationWorld['decisions'][number], worldName: string, csrf: string): SafeHtml {
+  const appeal = d.appeal
+    ? html`<p>Your appeal: <strong>${d.appeal.status}</strong>${d.appeal.reasons && html` — ${d.appeal.reasons}`}</p>`
+    : d.appealable
+      ? html`<form method="post" action="/account/moderation/decisions/${encodeURIComponent(d.id)}/appeal"><input type="hidden" name="csrf" value="${csrf}"><label for="appeal-${d.id}">Why the decision is wrong</label><br><textarea id="appeal-${d.id}" name="text" rows="3" cols="50" maxlength="4000" required></textarea><br><button type="submit">Appeal to ${worldName}</button></form>`
+      : html`<p>The appeal window has closed.</p>`;
+  return html`<details><summary>${label(d.statement.sanction.type)} — ${d.statement.decidedAt}</summary>${statementHtml(d.statement)}${appeal}</details>`;
+}
+
 /** The account page's moderation section: per world, the standing, the trust level and why, decisions and the appeal form. */
-export function accountModerationHtml(input: AccountModerationInput): string {
-  if (input.worlds.length === 0) return '';
-  const worlds = input.worlds
-    .map((w) => {
-      const decisions = w.decisions
-        .map((d) => {
-          const appeal = d.appeal
-            ? `<p>Your appeal: <strong>${esc(d.appeal.status)}</strong>${d.appeal.reasons ? ` — ${esc(d.appeal.reasons)}` : ''}</p>`
-            : d.appealable
-              ? `<form method="post" action="/account/moderation/decisions/${esc(encodeURIComponent(d.id))}/appeal"><input type="hidden" name="csrf" value="${esc(input.csrf)}"><label for="appeal-${esc(d.id)}">Why the decision is wrong</label><br><textarea id="appeal-${esc(d.id)}" name="text" rows="3" cols="50" maxlength="4000" required></textarea><br><button type="submit">Appeal to ${esc(w.worldName)}</button></form>`
-              : '<p>The appeal window has closed.</p>';
-          return `<details><summary>${esc(label(d.statement.sanction.type))} — ${esc(d.statement.decidedAt)}</summary>${statementHtml(d.statement)}${appeal}</details>`;
-        })
-        .join('');
-      return `<h3>${esc(w.worldName)}</h3>
-<p><a href="/moderation/report/${esc(encodeURIComponent(w.worldId))}">Report someone in ${esc(w.worldName)}</a></p>
-<p>Standing: <strong>${esc(label(w.state))}</strong>. Trust level: <strong>${esc(w.trust.level)}</strong>, because: ${esc(w.trust.reasons.join('; '))}.</p>
-${decisions}`;
-    })
-    .join('\n');
-  return `<h2>Moderation</h2>
+export function accountModerationHtml(input: AccountModerationInput): SafeHtml {
+  if (input.worlds.length === 0) return html``;
+  const worlds = input.worlds.map(
+    (w) => html`<h3>${w.worldName}</h3>
+<p><a href="/moderation/report/${encodeURIComponent(w.worldId)}">Report someone in ${w.worldName}</a></p>
+<p>Standing: <strong>${label(w.state)}</strong>. Trust level: <strong>${w.trust.level}</strong>, because: ${w.trust.reasons.join('; ')}.</p>
+${w.decisions.map((d) => decisionHtml(d, w.worldName, input.csrf))}
+`,
+  );
+  return html`<section aria-labelledby="my-moderation"><h2 id="my-moderation">Moderation</h2>
 <p>Each world judges conduct under its own rules; what one world decides holds there only and no other world learns of it.</p>
-${worlds}`;
+${worlds}</section>`;
 }
 
 export interface ReportPageInput {
@@ -107,18 +109,19 @@ export interface ReportPageInput {
  */
 export function renderReportPage(input: ReportPageInput): string {
   const api = `/moderation/v1/worlds/${encodeURIComponent(input.world.id)}`;
+  const name = input.world.name;
   const result = input.result
     ? 'reportId' in input.result
-      ? `<p role="status">Report filed (${esc(input.result.reportId)}). You will see the outcome on your account page.</p>`
-      : `<p class="error" role="alert">${esc(input.result.error)}</p>`
-    : '';
-  const rules = input.world.rules.map((r) => `<option value="${esc(r.category)}">${esc(r.category)} — ${esc(r.text)}</option>`).join('');
-  const body = `<h1>Report someone in ${esc(input.world.name)}</h1>
+      ? html`<p role="status">Report filed (${input.result.reportId}). You will see the outcome on your account page.</p>`
+      : html`<p class="error" role="alert">${input.result.error}</p>`
+    : undefined;
+  const rules = input.world.rules.map((r) => html`<option value="${r.category}">${r.category} — ${r.text}</option>`);
+  const body = html`<h1>Report someone in ${name}</h1>
 ${result}
-<p>${esc(input.world.name)}'s moderators decide under its published rules. They see your pseudonym in ${esc(input.world.name)}, never who you are; the person you report is not told who reported them.</p>
-<form id="report" method="post" action="/moderation/report/${esc(encodeURIComponent(input.world.id))}" data-api="${esc(api)}" data-csrf="${esc(input.csrf)}">
-<input type="hidden" name="csrf" value="${esc(input.csrf)}">
-<p><label for="subject">Their handle (or pseudonym) in ${esc(input.world.name)}</label><br><input id="subject" name="subject" required maxlength="128"></p>
+<p>${name}'s moderators decide under its published rules. They see your pseudonym in ${name}, never who you are; the person you report is not told who reported them.</p>
+<form id="report" method="post" action="/moderation/report/${encodeURIComponent(input.world.id)}" data-api="${api}" data-csrf="${input.csrf}">
+<input type="hidden" name="csrf" value="${input.csrf}">
+<p><label for="subject">Their handle (or pseudonym) in ${name}</label><br><input id="subject" name="subject" required maxlength="128"></p>
 <p><label for="category">Rule broken</label><br><select id="category" name="category" required>${rules}</select></p>
 <p><label for="text">What happened</label><br><textarea id="text" name="text" rows="5" cols="50" required maxlength="4000"></textarea></p>
 <p><label for="occurredAt">When (optional)</label><br><input id="occurredAt" name="occurredAt" type="datetime-local"></p>
@@ -128,11 +131,11 @@ ${result}
 </form>
 <p id="status" role="status" aria-live="polite"></p>
 <p><a href="/account">Back to your account</a></p>`;
-  return page({ title: `Report in ${input.world.name}`, nonce: input.nonce, body, script: REPORT_SCRIPT });
+  return page({ title: `Report in ${name}`, nonce: input.nonce, body, script: REPORT_SCRIPT });
 }
 
 /** Uploads each chosen file as evidence, then files the report citing their hashes (same-origin, CSRF header). */
-const REPORT_SCRIPT = `
+const REPORT_SCRIPT = unsafeRaw(`
 (function(){
   var form = document.getElementById('report');
   var status = document.getElementById('status');
@@ -158,4 +161,4 @@ const REPORT_SCRIPT = `
       .catch(function (error) { status.textContent = 'Not filed: ' + error.message; });
   });
 })();
-`;
+`);

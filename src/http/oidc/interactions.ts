@@ -8,21 +8,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { InteractionDetails } from 'oidc-provider';
 import { MvidError } from '../../core/index.ts';
-import { newNonce, pageCsp, renderConsent, renderSignIn, renderSignInRefused } from '../../web/index.ts';
+import { newNonce, renderConsent, renderSignIn, renderSignInRefused } from '../../web/index.ts';
+import { sendPage } from '../pages.ts';
 import { isWorldClaim, WEB_SESSION_TTL_SECONDS, WORLD_CLAIMS } from '../../worlds/index.ts';
 import { readCookie, sessionCookieName, setSessionCookie } from './cookies.ts';
 
 type Params = { Params: { uid: string } };
 const UID = { type: 'object', properties: { uid: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['uid'] } as const;
-
-function htmlReply(reply: FastifyReply, body: string, nonce: string, formTargets: string[] = []): FastifyReply {
-  return reply
-    .type('text/html; charset=utf-8')
-    .header('content-security-policy', pageCsp(nonce, formTargets))
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .send(body);
-}
 
 /** `provider` is a memoised loader: the provider is built on the first request that needs it. */
 export function interactionRoutes(provider: () => Promise<Provider>) {
@@ -75,23 +67,20 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       const block = personId === undefined ? undefined : await blockOf(clientId, personId);
       if (block) {
         const page = renderSignInRefused({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, statement: block.statement });
-        return htmlReply(reply.code(403), page, nonce, await redirectOrigins(clientId));
+        return sendPage(reply.code(403), page, nonce, { formTargets: await redirectOrigins(clientId) });
       }
       if (d.prompt.name === 'login') {
         const signedIn = session !== undefined && (await worlds.persons.isActive(session.personId));
-        return htmlReply(
-          reply,
-          renderSignIn({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, signedIn }),
-          nonce,
-          await redirectOrigins(clientId),
-        );
+        return sendPage(reply, renderSignIn({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, signedIn }), nonce, {
+          formTargets: await redirectOrigins(clientId),
+        });
       }
       const requested = new Set<string>(String(d.params.scope ?? '').split(' '));
       const claims = world.claims
         .filter((c) => requested.has(c.name))
         .map((c) => ({ name: c.name, required: c.required, ...WORLD_CLAIMS[c.name] }));
       const page = renderConsent({ nonce, uid: d.uid, csrf: csrfOf(d.uid), world, claims, offline: requested.has('offline_access') });
-      return htmlReply(reply, page, nonce, await redirectOrigins(clientId));
+      return sendPage(reply, page, nonce, { formTargets: await redirectOrigins(clientId) });
     });
 
     app.post<Params>('/interaction/:uid/passkey/options', { schema: { hide: true, params: UID } }, async (request, reply) => {

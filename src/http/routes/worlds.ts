@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { lazy } from '../../core/index.ts';
 import { interactionRoutes } from '../oidc/interactions.ts';
 import { oidcMount } from '../oidc/mount.ts';
+import { worldsEnrolRoutes } from './worlds-enrol.ts';
 import { worldsAccountRoutes } from './worlds-account.ts';
 import { worldsAdminRoutes } from './worlds-admin.ts';
 import { worldsMeRoutes } from './worlds-me.ts';
@@ -28,4 +29,5 @@ export async function worldsRoutes(app: FastifyInstance): Promise<void> {
   await app.register(worldsAdminRoutes);
   await app.register(worldsMeRoutes);
   await app.register(worldsAccountRoutes);
+  await app.register(worldsEnrolRoutes);
 }
