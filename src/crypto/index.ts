@@ -79,6 +79,7 @@ export { blindIdentifier, evaluateBlinded, finalizeTag, generateTagServiceKey, t
 export type { BlindedIdentifier, TagEvaluation, TagServiceKeyPair } from './oprf.ts';
 export { reshareCombine, reshareDeal, reshareOutcome, verifyDealing, verifySubShare } from './reshare.ts';
 export type { ReshareDeal, ReshareDealing, ReshareOutcome, ReshareParameters } from './reshare.ts';
+export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';
 export { openAtRest, sealAtRest } from './at-rest.ts';
 export { pseudonymInput, vrfKeyFromSecret, vrfVerify } from './vrf.ts';
 export type { VrfKey, VrfProof } from './vrf.ts';
