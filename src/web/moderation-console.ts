@@ -130,8 +130,9 @@ export interface ModerationCaseInput extends ConsoleBase {
   open: boolean;
 }
 
-function evidenceHtml(b: string, caseId: string, e: CaseEvidence): SafeHtml {
-  const url = `${b}/cases/${enc(caseId)}/evidence/${enc(e.sha256)}`;
+/** Evidence is served by the moderation API's evidence route (recorded type, nosniff, sandboxed, integrity-checked). */
+function evidenceHtml(worldId: string, caseId: string, e: CaseEvidence): SafeHtml {
+  const url = `/moderation/v1/worlds/${enc(worldId)}/cases/${enc(caseId)}/evidence/${enc(e.sha256)}`;
   const name = `${e.contentType}, ${e.size} bytes, sha256 ${e.sha256.slice(0, 12)}…`;
   return e.inline
     ? html`<li><figure><img src="${url}" alt="${`Evidence image (${name})`}" width="320"><figcaption><a href="${url}" download>Download</a> (${name})</figcaption></figure></li>`
@@ -147,7 +148,7 @@ export function renderModerationCase(input: ModerationCaseInput): string {
     (r) => html`<article class="world"><h3>Report of ${r.createdAt}</h3>
 <p>From: ${r.reporter ?? `the world (${r.channel})`}${r.occurredAt && html`. When: ${r.occurredAt}`}${r.location && html`. Where: ${r.location}`}</p>
 <p>${r.text}</p>
-${r.evidence.length > 0 && html`<ul class="plain">${r.evidence.map((e) => evidenceHtml(b, c.id, e))}</ul>`}</article>`,
+${r.evidence.length > 0 && html`<ul class="plain">${r.evidence.map((e) => evidenceHtml(input.world.id, c.id, e))}</ul>`}</article>`,
   );
   const notes = c.notes.map((n) => html`<li>${n.createdAt} — ${n.author ?? 'the world'}: ${n.text}</li>`);
   const decisions = c.decisions.map(
@@ -194,7 +195,7 @@ export function renderModerationAppeals(input: ModerationAppealsInput): string {
 <fieldset><legend>Outcome</legend>
 <p><input type="radio" id="${`up-${a.id}`}" name="outcome" value="uphold" required> <label for="${`up-${a.id}`}">Uphold the decision</label></p>
 <p><input type="radio" id="${`rev-${a.id}`}" name="outcome" value="reverse"> <label for="${`rev-${a.id}`}">Reverse it (lifts the sanction at once)</label></p></fieldset>
-<div class="field"><label for="${`reasons-${a.id}`}">Reasons, sent to the person</label><textarea id="${`reasons-${a.id}`}" name="reasons" rows="3" cols="40" maxlength="4000" required></textarea></div>
+<div class="field"><label for="${`reasons-${a.id}`}">Reasons, sent to the person</label><textarea id="${`reasons-${a.id}`}" name="reasons" rows="3" cols="40" minlength="10" maxlength="4000" required></textarea></div>
 <button class="primary" type="submit">Decide the appeal</button></form></article>`,
   );
   const body = html`<p>An appeal is decided by a moderator other than the one who took the decision.</p>
