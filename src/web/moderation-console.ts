@@ -135,7 +135,7 @@ function evidenceHtml(worldId: string, caseId: string, e: CaseEvidence): SafeHtm
   const url = `/moderation/v1/worlds/${enc(worldId)}/cases/${enc(caseId)}/evidence/${enc(e.sha256)}`;
   const name = `${e.contentType}, ${e.size} bytes, sha256 ${e.sha256.slice(0, 12)}…`;
   return e.inline
-    ? html`<li><figure><img src="${url}" alt="${`Evidence image (${name})`}" width="320"><figcaption><a href="${url}" download>Download</a> (${name})</figcaption></figure></li>`
+    ? html`<li><img src="${url}" alt="${`Evidence image (${name})`}" width="300"><br><a href="${url}" download>Download</a> (${name})</li>`
     : html`<li><a href="${url}" download>Download evidence</a> (${name})</li>`;
 }
 
