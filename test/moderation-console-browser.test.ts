@@ -53,7 +53,9 @@ describe('the moderator console in a browser', { skip: NO_CHROMIUM }, () => {
     await screenshot(page, 'moderation-console', '01-queue');
 
     await page.goto(`${base}/cases/${caseId}`);
-    const loaded = await page.locator('img').evaluate((img: { decode(): Promise<void>; naturalWidth: number }) => img.decode().then(() => img.naturalWidth));
+    const loaded = await page
+      .locator('img')
+      .evaluate((img: { decode(): Promise<void>; naturalWidth: number }) => img.decode().then(() => img.naturalWidth));
     assert.equal(loaded, 1, 'the screenshot is shown inline');
     assert.deepEqual(await axe(page, ['serious', 'critical']), [], 'axe on the case');
     assert.equal(await horizontalOverflow(page), 0, 'the case overflows 390 px');

@@ -5,6 +5,7 @@
  * and the world's statistics. Server-rendered; every form is a plain POST with the
  * session's CSRF token, so the console works without script.
  */
+import type { CaseFile } from '../moderation/index.ts';
 import { barChart } from './charts.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
@@ -111,18 +112,8 @@ export interface CaseEvidence {
 
 export interface ModerationCaseInput extends ConsoleBase {
   case: QueueCase & {
-    decidedAt: string | null;
-    reportList: Array<{
-      id: string;
-      channel: string;
-      reporter: string | null;
-      text: string;
-      occurredAt: string | null;
-      location: string | null;
-      evidence: CaseEvidence[];
-      createdAt: string;
-    }>;
-    notes: Array<{ id: string; author: string | null; text: string; createdAt: string }>;
+    reportList: Array<Omit<CaseFile['reportList'][number], 'evidence' | 'priority' | 'id'> & { evidence: CaseEvidence[] }>;
+    notes: CaseFile['notes'];
     decisions: Array<{ id: string; moderator: string; statement: StatementForPage; appeal: { status: string } | null }>;
   };
   rules: Array<{ category: string; text: string }>;
