@@ -111,7 +111,7 @@ for (const engine of ENGINES) {
 
       // The browser now holds an mvid session: the account page lists the world.
       await page.goto(`${rt.url}/account`);
-      assert.ok(await page.getByRole('heading', { name: 'Browser World' }).isVisible());
+      assert.ok(await page.getByRole('region', { name: 'My worlds' }).getByRole('heading', { name: 'Browser World' }).isVisible());
       assert.deepEqual(await axe(page), [], 'account page');
       assert.deepEqual(cspErrors, [], 'the CSP blocked nothing of ours');
       const cookies = await context.cookies(rt.url);
