@@ -55,19 +55,17 @@ const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 /**
  * Pseudonym → person, with the VRF proof that the pseudonym is that person's. A handle is
  * looked up by its look-alike keys (src/worlds handles) and turned into the pseudonym; a
- * pseudonym cannot be inverted, so it is recomputed for each candidate: persons known to
- * the world first, then everyone (a rare, court-ordered act may cost a scan).
+ * pseudonym cannot be inverted, so it is looked up in the pseudonym index written when it
+ * was handed to the world (`WorldsService.subjectOf`) and checked against the VRF: one
+ * indexed read, and a pseudonym the world was never given is a miss at the same cost —
+ * persons are never scanned on a request path (issue 18).
  */
-export function worldsPseudonymResolver(store: Store, worlds: WorldsService): PseudonymResolver {
+export function worldsPseudonymResolver(worlds: WorldsService): PseudonymResolver {
   const find = async (worldId: string, pseudonymOrHandle: string): Promise<string | undefined> => {
     const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
     if (holder !== undefined) return holder;
     if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
-    const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
-    for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
-    const everyone = await store.db.selectFrom('registry_persons').select('id').execute();
-    for (const { id } of everyone) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
-    return undefined;
+    return worlds.personOfSubject(worldId, pseudonymOrHandle);
   };
   return {
     pseudonymKey: worlds.pseudonymKey,
@@ -164,7 +162,7 @@ export function buildDisclosure(
     clock: deps.clock,
     random: deps.random,
     log,
-    resolver: worldsPseudonymResolver(deps.store, deps.worlds),
+    resolver: worldsPseudonymResolver(deps.worlds),
     escrow: registryEscrowDirectory(deps.store, deps.registry, log),
     options,
   });
