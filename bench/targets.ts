@@ -28,6 +28,34 @@ export interface TargetRow {
 
 export const TARGETS: readonly TargetRow[] = [
   {
+    metric: 'growth.filing.seen.ratio',
+    title: 'Disclosure filing (seen pseudonym): cost at the largest size ÷ at 10^4 persons',
+    unit: '×',
+    conditions: [{ op: '<=', value: 2 }],
+    addedBy: 'issue 18 (cost must not grow with the number of persons; bench suite growth)',
+  },
+  {
+    metric: 'growth.filing.unseen.ratio',
+    title: 'Disclosure filing (unseen pseudonym): cost at the largest size ÷ at 10^4 persons',
+    unit: '×',
+    conditions: [{ op: '<=', value: 2 }],
+    addedBy: 'issue 18 (cost must not grow with the number of persons; bench suite growth)',
+  },
+  {
+    metric: 'growth.enrol.ratio',
+    title: 'Enrolments: cost at the largest size ÷ at 10^4 persons',
+    unit: '×',
+    conditions: [{ op: '<=', value: 2 }],
+    addedBy: 'issue 18 (cost must not grow with the number of persons; bench suite growth)',
+  },
+  {
+    metric: 'growth.sign-in.ratio',
+    title: 'Registry sign-ins: cost at the largest size ÷ at 10^4 persons',
+    unit: '×',
+    conditions: [{ op: '<=', value: 2 }],
+    addedBy: 'issue 18 (cost must not grow with the number of persons; bench suite growth)',
+  },
+  {
     metric: 'tokens.client-credentials',
     title: 'Client-credentials tokens',
     unit: 'tokens/s',
