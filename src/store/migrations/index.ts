@@ -13,6 +13,7 @@ import * as m0050 from './0050_disclosure.ts';
 import * as m0060 from './0060_disclosure_release_shares.ts';
 import * as m0065 from './0065_handle_keys.ts';
 import * as m0106 from './0106_world_pseudonyms.ts';
+import * as m0107 from './0107_disclosure_report.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0060_disclosure_release_shares', up: m0060.up },
   { name: '0065_handle_keys', up: m0065.up },
   { name: '0106_world_pseudonyms', up: m0106.up },
+  { name: '0107_disclosure_report', up: m0107.up },
 ];
