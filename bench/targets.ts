@@ -61,10 +61,11 @@ export const TARGETS: readonly TargetRow[] = [
     unit: 'tokens/s',
     conditions: [
       { op: '>=', value: 2000 },
-      { op: '>=', value: 0.6, ofCeiling: true },
+      { op: '>=', value: 1.0, ofCeiling: true },
     ],
-    ceiling: 'ceiling.http.hello.rps',
-    addedBy: 'the OAuth token-endpoint issue (client-credentials grant)',
+    // Issue 18: against stock oidc-provider (in memory) in the same run, replacing "≥ 0.6 × hello world".
+    ceiling: 'peers.oidc-provider.client-credentials',
+    addedBy: 'the OAuth token-endpoint issue (client-credentials grant); peer: issue 18',
   },
   {
     metric: 'oidc.code-flow',
@@ -80,6 +81,14 @@ export const TARGETS: readonly TargetRow[] = [
     conditions: [{ op: '>=', value: 0.5, ofCeiling: true }],
     ceiling: 'ceiling.es256.verify',
     addedBy: 'the SD-JWT VC credentials issue (src/credentials)',
+  },
+  {
+    metric: 'peers.sd-jwt-vc.verify',
+    title: '@sd-jwt/sd-jwt-vc verifications ≤ 1 / 1.5 × mvid SDK (mvid ≥ 1.5 × the library)',
+    unit: 'verifications/s',
+    conditions: [{ op: '<=', value: 1 / 1.5, ofCeiling: true }],
+    ceiling: 'credentials.sd-jwt-vc.verify',
+    addedBy: 'issue 18 (peers suite)',
   },
   {
     metric: 'tlog.append.sqlite',
