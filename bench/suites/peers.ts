@@ -13,10 +13,13 @@
  *   less than mvid's SDK (no audience or freshness check of the KB-JWT, no JSON Schema); the
  *   target asks mvid's SDK for ≥ 1.5 × its rate, written as this figure ≤ 1 / 1.5 of mvid's.
  */
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { buildPresentations, NONCE } from '../fixtures/presentations.ts';
+import { authorizationRequest, BROWSERS, type CodeFlowClient, checkLogins, codeFlowLogin, driveLogins } from '../harness/code-flow.ts';
+import { Browser } from '../harness/http-client.ts';
 import { DEFAULT_CONNECTIONS, runLoad } from '../harness/load.ts';
 import { asyncOpsPerSecond } from '../harness/measure.ts';
 import { type ServerProcess, serverNodeArgs, startServer } from '../harness/process.ts';
@@ -27,9 +30,34 @@ const PRESENTATIONS = 4096;
 const CLIENT_ID = 'bench';
 const CLIENT_SECRET = 'bench-secret-bench-secret';
 const REDIRECT_URI = 'http://127.0.0.1:9/bench/callback';
+const SCOPE = 'openid';
+
+/**
+ * The scripted first login through oidc-provider's development interactions: each page is a
+ * form of hidden fields (`prompt=login`, then `prompt=consent`), the login one also asks a
+ * login name and password (any); submitted until the redirect reaches the client.
+ */
+async function devInteractionLogin(browser: Browser, client: CodeFlowClient): Promise<URL> {
+  let { reply, url } = await browser.follow(authorizationRequest(client).url);
+  for (let step = 0; step < 4; step++) {
+    if (url.startsWith(client.redirectUri)) return new URL(url);
+    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(reply.body);
+    if (!form?.[1]) throw new Error(`no interaction form at ${url} (${reply.status}): ${reply.body.slice(0, 300)}`);
+    const fields = new URLSearchParams();
+    for (const m of (form[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+      fields.set(m[1] as string, m[2] as string);
+    if ((form[2] ?? '').includes('name="login"')) {
+      fields.set('login', 'bench-person');
+      fields.set('password', 'any');
+    }
+    ({ reply, url } = await browser.follow(form[1], 'POST', { 'content-type': 'application/x-www-form-urlencoded' }, fields.toString()));
+  }
+  throw new Error('the development interactions did not finish');
+}
 
 interface PeersState {
   oidc: ServerProcess;
+  client: CodeFlowClient;
   basic: string;
   verify(n: number): Promise<unknown>;
   log(message: string): void;
@@ -49,6 +77,25 @@ export default defineSuite<PeersState>({
     });
     ctx.defer(() => oidc.stop());
     ctx.log(`stock oidc-provider pid ${oidc.pid} at ${oidc.url}`);
+
+    const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    ctx.defer(() => agent.destroy());
+    const browser = new Browser(oidc.url, agent);
+    const client: CodeFlowClient = {
+      base: oidc.url,
+      authorizationEndpoint: `${oidc.url}/auth`,
+      tokenEndpoint: `${oidc.url}/token`,
+      clientId: CLIENT_ID,
+      basic,
+      redirectUri: REDIRECT_URI,
+      scope: SCOPE,
+      cookies: browser.jar,
+    };
+    const first = await devInteractionLogin(browser, client);
+    if (!first.searchParams.get('code')) throw new Error(`the first sign-in ended at ${first.href}`);
+    // From here on a login needs no page: check that once, end to end, before measuring.
+    await codeFlowLogin(new Browser(oidc.url, agent, browser.jar.clone()), client);
 
     const set = await buildPresentations(PRESENTATIONS);
     const issuerVerify = await ES256.getVerifier(set.issuerJwk);
@@ -71,7 +118,8 @@ export default defineSuite<PeersState>({
     await verify(0);
     return {
       oidc,
-      basic: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
+      client,
+      basic,
       verify,
       log: (m) => ctx.log(m),
     };
@@ -101,6 +149,24 @@ export default defineSuite<PeersState>({
         });
         if (load.failures > 0) state.log(`${load.failures} failed token requests beside ${load.responses} tokens`);
         return { 'peers.oidc-provider.client-credentials': load.requestsPerSecond };
+      },
+    },
+    {
+      id: 'peers.oidc-provider.code-flow',
+      seconds: 4,
+      metrics: [
+        {
+          id: 'peers.oidc-provider.code-flow',
+          title: 'Stock oidc-provider: authorization-code logins',
+          unit: 'logins/s',
+          better: 'higher',
+          note: `session and grant present (one scripted login and consent through its development interactions); GET /auth (fresh state/nonce/PKCE S256, scope "${SCOPE}") → redirects → code → POST /token (client_secret_basic, code_verifier) → ID token; ${BROWSERS} concurrent browsers, keep-alive`,
+        },
+      ],
+      async run(state, rep) {
+        const result = await driveLogins(state.client, rep.seconds);
+        checkLogins(result, 0.001, state.log);
+        return { 'peers.oidc-provider.code-flow': result.loginsPerSecond };
       },
     },
     {
