@@ -10,8 +10,14 @@ it('has working defaults: SQLite in ./data, port 8080', () => {
   const config = loadConfig({ env: {}, cwd: '/srv/mvid' });
   assert.equal(config.dataDir, '/srv/mvid/data');
   assert.equal(config.port, 8080);
-  assert.equal(config.publicUrl, 'http://127.0.0.1:8080');
+  // localhost, not 127.0.0.1: Chromium refuses passkeys on an IP address ("invalid domain").
+  assert.equal(config.publicUrl, 'http://localhost:8080');
   assert.deepEqual(storeLocationOf(config), { engine: 'sqlite', path: '/srv/mvid/data/mvid.sqlite' });
+});
+
+it('the default public URL names a non-loopback host as given', () => {
+  assert.equal(loadConfig({ env: { MVID_HOST: '0.0.0.0' } }).publicUrl, 'http://localhost:8080');
+  assert.equal(loadConfig({ env: { MVID_HOST: '10.1.2.3', MVID_PORT: '9000' } }).publicUrl, 'http://10.1.2.3:9000');
 });
 
 it('a postgres:// URL selects PostgreSQL', () => {

@@ -362,9 +362,12 @@ for (const engine of ENGINES) {
           ['closed', 'age'],
         ],
       );
-      // What is kept is what revocation needs: no claim value, no credential in clear.
+      // What is kept is what revocation needs: no claim value, no credential in clear (attested
+      // claims of occupation/membership only, sealed, and only while the copy is live).
+      for (const row of ledger) assert.equal(row.attested_sealed, null);
       for (const row of ledger)
         assert.deepEqual(Object.keys(row).sort(), [
+          'attested_sealed',
           'attribute_issuer_id',
           'credential_hash',
           'expires_at',

@@ -6,27 +6,16 @@
  * not installed (`apt-get install chromium`); no browser is ever downloaded.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { addVirtualAuthenticator, axe, launchChromium, NO_CHROMIUM } from './support/browser.ts';
 import { ENGINES } from './support/engines.ts';
 import { enrolPersonWithoutPasskey, freePort, registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
-    violations: Array<{ id: string; nodes: unknown[] }>;
-  };
-  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-}
-
 for (const engine of ENGINES) {
-  describe(`worlds in a browser on ${engine}`, { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}: apt-get install chromium` }, () => {
+  describe(`worlds in a browser on ${engine}`, { skip: NO_CHROMIUM }, () => {
     let rt: WorldsRuntime;
     let browser: Browser;
     let world: Server;
@@ -42,17 +31,7 @@ for (const engine of ENGINES) {
         res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>world</title><p>back at the world</p>');
       });
       await new Promise<void>((resolve) => world.listen(port, '127.0.0.1', resolve));
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();
@@ -86,18 +65,7 @@ for (const engine of ENGINES) {
       page.on('console', (m) => {
         if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
       });
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('WebAuthn.enable');
-      await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: {
-          protocol: 'ctap2',
-          transport: 'internal',
-          hasResidentKey: true,
-          hasUserVerification: true,
-          isUserVerified: true,
-          automaticPresenceSimulation: true,
-        },
-      });
+      await addVirtualAuthenticator(context, page);
 
       // Right after enrolment: the enrolment app (on mvid's origin) adds a passkey with the registry session.
       await page.goto(`${rt.url}/account`);
@@ -143,7 +111,7 @@ for (const engine of ENGINES) {
 
       // The browser now holds an mvid session: the account page lists the world.
       await page.goto(`${rt.url}/account`);
-      assert.ok(await page.getByRole('cell', { name: /Browser World/ }).isVisible());
+      assert.ok(await page.getByRole('heading', { name: 'Browser World' }).isVisible());
       assert.deepEqual(await axe(page), [], 'account page');
       assert.deepEqual(cspErrors, [], 'the CSP blocked nothing of ours');
       const cookies = await context.cookies(rt.url);

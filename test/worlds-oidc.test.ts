@@ -14,10 +14,13 @@ import { pseudonymInput, vrfVerify } from '../src/crypto/index.ts';
 import { mvidJwks, verifyWorldIdToken } from '../src/sdk/index.ts';
 import { ENGINES } from './support/engines.ts';
 import {
+  authorize,
   Browser,
+  clientFor,
   enrolPerson,
   recoverPerson,
   registerWorld,
+  signIn,
   startWorldsRuntime,
   type TestPerson,
   walkSignIn,
@@ -26,41 +29,6 @@ import {
 
 const REDIRECT_A = 'http://127.0.0.1:9/world-a/callback';
 const REDIRECT_B = 'http://localhost:9/world-b/callback';
-
-async function clientFor(rt: WorldsRuntime, clientId: string, auth: oidc.ClientAuth): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(`${rt.url}/oidc`), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
-}
-
-async function authorize(config: oidc.Configuration, redirectUri: string, scope: string, extra: Record<string, string> = {}) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope,
-    state,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    ...extra,
-  });
-  return { url: url.href, verifier, state };
-}
-
-async function signIn(
-  rt: WorldsRuntime,
-  config: oidc.Configuration,
-  person: TestPerson,
-  redirectUri: string,
-  scope: string,
-  untick: string[] = [],
-) {
-  const browser = new Browser(rt.url);
-  // OpenID Connect Core §11: offline access (a refresh token) is only granted with prompt=consent.
-  const req = await authorize(config, redirectUri, scope, scope.includes('offline_access') ? { prompt: 'consent' } : {});
-  const callback = await walkSignIn(rt, browser, person, req.url, { untick });
-  assert.equal(callback.searchParams.get('error'), null, callback.href);
-  const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state });
-  return { tokens, browser };
-}
 
 for (const engine of ENGINES) {
   describe(`worlds: OpenID Connect end to end on ${engine}`, () => {

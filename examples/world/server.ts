@@ -1,12 +1,14 @@
 /**
  * A tiny virtual world that signs its users in through mvid with a stock OpenID
  * Connect client (openid-client), then shows what it learnt: a pseudonym (`sub`), the
- * person's handle in this world and whether they are over 18 — nothing else.
+ * person's handle in this world and whether they are over 18 — nothing else — and their
+ * standing here (the `mvid_moderation` claim). A report button files a report with mvid
+ * on the member's behalf, with the world's client credentials.
  *
  *   mvid worlds add --name "Example World" --redirect-uri http://localhost:3000/callback \
  *     --purpose "Adult areas need age_over_18; your handle is shown to other players." \
  *     --claim age_over_18 --optional-claim handle
- *   MVID_ISSUER=http://127.0.0.1:8080/oidc WORLD_CLIENT_ID=w_… WORLD_CLIENT_SECRET=mvcs_… \
+ *   MVID_ISSUER=http://localhost:8080/oidc WORLD_CLIENT_ID=w_… WORLD_CLIENT_SECRET=mvcs_… \
  *     node examples/world/server.ts
  *
  * or, against a development mvid that seeded this world (`npm start`):
@@ -17,19 +19,19 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import * as oidc from 'openid-client';
-import { mvidJwks, verifyWorldIdToken } from '@mvid/sdk';
+import { mvidJwks, verifyWorldIdToken, type WorldModeration } from '@mvid/sdk';
 
 /** `{issuer, clientId, clientSecret}` as the development seed writes it; the variables win. */
 const file = process.env.WORLD_CREDENTIALS
   ? (JSON.parse(readFileSync(process.env.WORLD_CREDENTIALS, 'utf8')) as { issuer?: string; clientId?: string; clientSecret?: string })
   : {};
-const issuer = process.env.MVID_ISSUER ?? file.issuer ?? 'http://127.0.0.1:8080/oidc';
+const issuer = process.env.MVID_ISSUER ?? file.issuer ?? 'http://localhost:8080/oidc';
 const clientId = process.env.WORLD_CLIENT_ID ?? file.clientId ?? '';
 const clientSecret = process.env.WORLD_CLIENT_SECRET ?? file.clientSecret ?? '';
 const port = Number(process.env.PORT ?? 3000);
 // The browser must come back to the very host it left from (the sign-in cookie is per host), so
-// this world is reached, redirected to and logged as localhost — and mvid's own 127.0.0.1
-// keeps its cookies apart from the world's.
+// this world is reached, redirected to and logged as localhost. mvid is on localhost too (passkeys
+// refuse IP addresses): cookies are per host, so this world's `login` never shares a name with mvid's.
 const origin = `http://localhost:${port}`;
 const redirectUri = `${origin}/callback`;
 if (!clientId || !clientSecret) {
@@ -41,6 +43,14 @@ const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.C
   ...(issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : {}),
 });
 const jwks = mvidJwks(issuer);
+/** mvid's API (the issuer is `<mvid>/oidc`) and this world's client credentials for it. */
+const mvidApi = issuer.replace(/\/oidc\/?$/, '');
+const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+
+/** Signed-in members by a random session id kept in a cookie: their pseudonym here. */
+const members = new Map<string, string>();
+const cookie = (request: { headers: { cookie?: string | undefined } }, name: string) =>
+  new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(request.headers.cookie ?? '')?.[1] ?? '';
 
 /** Pending sign-ins by a random id kept in a cookie: the PKCE verifier, state and nonce. */
 const pending = new Map<string, { verifier: string; state: string; nonce: string }>();
@@ -49,6 +59,22 @@ const page = (body: string) =>
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const app = Fastify({ logger: true });
+app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+  done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+);
+
+function standing(m: WorldModeration): string {
+  if (m.state === 'none') return 'in good standing';
+  return `${m.state.replace('_', ' ')}${m.until ? ` until ${m.until}` : ''}${m.features.length ? ` (${m.features.join(', ')})` : ''}`;
+}
+
+const reportForm = `<h2>Report someone</h2>
+<form method="post" action="/report">
+<label>Their handle <input name="subject" required></label>
+<label>Rule <input name="category" value="harassment" required></label>
+<label>What happened <textarea name="text" required></textarea></label>
+<button type="submit">Report</button>
+</form>`;
 
 app.get('/', async (_request, reply) =>
   reply.type('text/html').send(page('<h1>Example World</h1><p><a href="/login">Sign in with mvid</a></p>')),
@@ -71,7 +97,7 @@ app.get('/login', async (_request, reply) => {
 });
 
 app.get('/callback', async (request, reply) => {
-  const id = /(?:^|;\s*)login=([^;]+)/.exec(request.headers.cookie ?? '')?.[1] ?? '';
+  const id = cookie(request, 'login');
   const entry = pending.get(id);
   pending.delete(id);
   if (!entry) return reply.code(400).type('text/html').send(page('<p>Sign-in expired. <a href="/login">Try again</a>.</p>'));
@@ -82,13 +108,36 @@ app.get('/callback', async (request, reply) => {
   });
   // The SDK checks the ID token's signature against mvid's JWKS (openid-client trusts the TLS channel instead).
   const who = await verifyWorldIdToken(tokens.id_token ?? '', { issuer, clientId, jwks, nonce: entry.nonce });
+  const sid = randomBytes(16).toString('base64url');
+  members.set(sid, who.sub);
+  reply.header('set-cookie', `sid=${sid}; Path=/; HttpOnly; SameSite=Lax`);
   return reply.type('text/html').send(
     page(`<h1>Welcome</h1><dl>
 <dt>Your pseudonym here (sub)</dt><dd><code>${esc(who.sub)}</code></dd>
 <dt>Handle</dt><dd>${esc(who.claims.handle ?? '(not shared)')}</dd>
 <dt>Over 18</dt><dd>${esc(who.claims.age_over_18 ?? '(not shared)')}</dd>
-</dl>`),
+<dt>Standing here</dt><dd>${esc(standing(who.moderation))}</dd>
+</dl>${reportForm}`),
   );
+});
+
+app.post<{ Body: Record<string, string> }>('/report', async (request, reply) => {
+  const reporter = members.get(cookie(request, 'sid'));
+  if (!reporter) return reply.code(401).type('text/html').send(page('<p>Sign in first. <a href="/login">Sign in</a>.</p>'));
+  const { subject = '', category = '', text = '' } = request.body ?? {};
+  // Filed by the world for its member: mvid resolves both pseudonym and handle in this world only.
+  const response = await fetch(`${mvidApi}/moderation/v1/worlds/${encodeURIComponent(clientId)}/reports`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/json' },
+    body: JSON.stringify({ reporter, subject, category, text }),
+  });
+  const answer = (await response.json()) as { reportId?: string; detail?: string };
+  if (!response.ok)
+    return reply
+      .code(response.status)
+      .type('text/html')
+      .send(page(`<p>Not filed: ${esc(answer.detail)}</p>`));
+  return reply.type('text/html').send(page(`<p>Report filed (<code>${esc(answer.reportId)}</code>). The moderators will look at it.</p>`));
 });
 
 await app.listen({ host: '127.0.0.1', port, listenTextResolver: () => `Example World listening on ${origin} (open it there)` });

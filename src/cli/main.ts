@@ -9,6 +9,7 @@ import { registerCoreCommands } from './commands/core.ts';
 import { registerCredentialsCommands } from './commands/credentials.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerLogCommands } from './commands/log.ts';
+import { registerModerationCommands } from './commands/moderation.ts';
 import { registerRegistryCommands } from './commands/registry.ts';
 import { registerTrusteeReviewCommands } from './commands/trustee-review.ts';
 import { registerWitnessCommands } from './commands/witness.ts';
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
   registerLogCommands(program, io);
   registerWitnessCommands(program, io);
   registerWorldsCommands(program, io);
+  registerModerationCommands(program, io);
   registerCredentialsCommands(program, io);
   registerAuthorityCommands(program, io);
   registerTrusteeReviewCommands(program, io);

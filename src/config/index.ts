@@ -25,7 +25,10 @@ export const ConfigSchema = Type.Object(
     databasePoolSize: Type.Integer({ minimum: 1, maximum: 200, ...doc('PostgreSQL connections per node', '`10`') }),
     publicUrl: Type.String({
       pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
-      ...doc('the URL people and worlds use: OpenID issuer, presentation audience, log origin', '`http://<host>:<port>`'),
+      ...doc(
+        'the URL people and worlds use: OpenID issuer, presentation audience, log origin',
+        '`http://localhost:<port>` for a loopback or any-address host (passkeys refuse IP addresses), else `http://<host>:<port>`',
+      ),
     }),
     host: Type.String({ minLength: 1, ...doc('the address to listen on', '`127.0.0.1`') }),
     port: Type.Integer({ minimum: 0, maximum: 65535, ...doc('the port to listen on', '`8080`') }),
@@ -277,7 +280,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.blobStore ??= 'fs';
   raw.blobS3Region ??= 'us-east-1';
   raw.blobS3PathStyle ??= false;
-  raw.publicUrl ??= `http://${raw.host === '0.0.0.0' || raw.host === '::' ? 'localhost' : raw.host}:${raw.port}`;
+  // Loopback and any-address listeners are reached as localhost: browsers treat it as a secure
+  // context and accept it as a WebAuthn RP ID, while Chromium refuses passkeys on 127.0.0.1.
+  raw.publicUrl ??= `http://${LOCAL_HOSTS.has(String(raw.host)) ? 'localhost' : raw.host}:${raw.port}`;
 
   const first = Value.Errors(ConfigSchema, raw).First();
   if (first) {
@@ -307,6 +312,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (config.blobDir !== undefined && !isAbsolute(config.blobDir)) config.blobDir = resolve(cwd, config.blobDir);
   return config;
 }
+
+/** Listen addresses whose default public URL is http://localhost (see loadConfig). */
+const LOCAL_HOSTS = new Set(['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost']);
 
 /** Where the store lives for this config. */
 export function storeLocationOf(

@@ -129,6 +129,15 @@ export const ERROR_CODES = {
   evidence_too_large: { status: 413, title: 'Evidence too large' },
   blob_not_found: { status: 404, title: 'Blob not found' },
   blob_integrity: { status: 500, title: 'Stored blob failed its integrity check' },
+  // moderation inside a world (src/moderation): reports, cases, decisions, sanctions, appeals
+  moderation_subject_unknown: { status: 404, title: 'Subject not known to this world' },
+  moderation_rule_unknown: { status: 422, title: 'Not one of the world’s published rules' },
+  moderation_evidence_unknown: { status: 422, title: 'Evidence not uploaded to this world' },
+  moderation_case_decided: { status: 409, title: 'Case already decided' },
+  sign_in_sanctioned: { status: 403, title: 'Sign-in refused by a sanction in this world' },
+  appeal_window_closed: { status: 409, title: 'Appeal window closed' },
+  appeal_exists: { status: 409, title: 'Decision already appealed' },
+  appeal_same_moderator: { status: 403, title: 'An appeal is heard by another moderator' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

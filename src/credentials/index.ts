@@ -39,7 +39,7 @@ export {
 } from './statuslist.ts';
 export type { SignStatusListInput, VerifyStatusListInput } from './statuslist.ts';
 export { createCredentials, REVOCATION_REQUEST_TYP } from './service.ts';
-export type { Credentials } from './service.ts';
+export type { Credentials, IssuedCredentialRecord } from './service.ts';
 export type { CredentialsSweepReport } from './sweep.ts';
 export type {
   CredentialSubjects,

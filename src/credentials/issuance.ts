@@ -25,6 +25,7 @@ import {
   predicateValidUntil,
   vctFor,
 } from './types.ts';
+import { sealAttested } from './attested.ts';
 import { issuerJwtOf, sha256B64u } from './util.ts';
 
 export interface IssueRequest {
@@ -107,6 +108,7 @@ export class Issuance {
         expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000),
         sourceHash: source?.sourceHash ?? null,
         attributeIssuerId: source?.issuer.id ?? null,
+        attestedSealed: source && this.#deps.dataKey ? sealAttested(this.#deps.dataKey, personId, kind, claims, this.#deps.random) : null,
       });
       const { kid, privateKey } = this.#deps.keys.active();
       const credentials = await issueCredentials({

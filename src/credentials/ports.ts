@@ -61,5 +61,10 @@ export interface CredentialsDeps {
   worlds: WorldClaimPolicy;
   /** Where the status lists of attribute issuers' own credentials come from (fetch with a cache). */
   externalStatusLists?: StatusListSource;
+  /**
+   * The data-at-rest key: with it, the claims of re-issued attributes (occupation,
+   * membership) are kept sealed so worlds the person consents to can receive them.
+   */
+  dataKey?: Uint8Array;
   options: CredentialsOptions;
 }

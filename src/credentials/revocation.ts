@@ -65,7 +65,8 @@ export class Revocations {
     for (const row of rows) {
       await tx
         .updateTable('credentials_issued')
-        .set({ revoked_at: at, revoked_reason: reason })
+        // A revoked copy attests nothing any more: its sealed claims go with it.
+        .set({ revoked_at: at, revoked_reason: reason, attested_sealed: null })
         .where('list_id', '=', row.list_id)
         .where('idx', '=', row.idx)
         .execute();

@@ -7,6 +7,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { MvidError } from '../core/index.ts';
 import type { JSONWebKeySet } from '../sdk/index.ts';
 import type { Tx } from '../store/index.ts';
+import { attestedClaims } from './attested.ts';
 import { AttributeIssuers } from './attribute-issuers.ts';
 import { Issuance } from './issuance.ts';
 import { cNonceKey, issueCNonce } from './nonces.ts';
@@ -43,6 +44,21 @@ export interface Credentials {
   revokeForIssuer(request: unknown): Promise<{ issuer: string; revoked: number }>;
   /** Deletes expired nonces, offers, tokens, requests and status lists nobody can need. */
   sweep(): Promise<CredentialsSweepReport>;
+  /** The claims of the person's newest live re-issued attribute of `kind` (occupation, membership), if any. */
+  attestedClaims(personId: string, kind: string): Promise<Record<string, unknown> | undefined>;
+  /** The ledger of credentials issued to the person (no credential itself: mvid keeps only its hash), for their export. */
+  issuedTo(personId: string): Promise<IssuedCredentialRecord[]>;
+}
+
+export interface IssuedCredentialRecord {
+  kind: string;
+  /** SHA-256 of the issued credential (base64url): what mvid keeps of it. */
+  credentialHash: string;
+  status: { list: string; index: number };
+  attributeIssuerId: string | null;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedReason: string | null;
 }
 
 /**
@@ -76,6 +92,24 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
     personClosed: (tx, { personId }) => revocations.revokeIn(tx, { personId }, 'closed'),
     personRecovered: (tx, { personId }) => revocations.revokeIn(tx, { personId }, 'recovered'),
     sweep: () => sweepCredentials(store, clock),
+    attestedClaims: (personId, kind) => attestedClaims(store, deps.dataKey, personId, kind, clock.now()),
+    async issuedTo(personId) {
+      const rows = await store.db
+        .selectFrom('credentials_issued')
+        .selectAll()
+        .where('person_id', '=', personId)
+        .orderBy('expires_at')
+        .execute();
+      return rows.map((r) => ({
+        kind: r.kind,
+        credentialHash: r.credential_hash,
+        status: { list: r.list_id, index: Number(r.idx) },
+        attributeIssuerId: r.attribute_issuer_id,
+        expiresAt: r.expires_at,
+        revokedAt: r.revoked_at,
+        revokedReason: r.revoked_reason,
+      }));
+    },
     async revokeForIssuer(request) {
       const { issuer, sourceHashes } = await verifyRevocationRequest(request, attributeIssuers, options.publicUrl, clock.now());
       const revoked = await revocations.revoke({ sourceHashes, attributeIssuerId: issuer.id }, 'issuer_request');

@@ -41,6 +41,8 @@ export interface NewEntry {
   expiresAt: Date;
   sourceHash?: string | null;
   attributeIssuerId?: string | null;
+  /** The attested claims of a re-issued attribute, sealed at rest (base64url). */
+  attestedSealed?: string | null;
 }
 
 export interface RevokedEntry {
@@ -103,6 +105,7 @@ export class StatusLists {
           credential_hash: '',
           source_hash: entry.sourceHash ?? null,
           attribute_issuer_id: entry.attributeIssuerId ?? null,
+          attested_sealed: entry.attestedSealed ?? null,
           expires_at: entry.expiresAt.toISOString(),
           revoked_at: null,
           revoked_reason: null,

@@ -7,8 +7,7 @@
  * an index on the decision times. A test checks the figures equal the recomputation from
  * the log on both engines.
  */
-import type { Store, Tx } from '../store/index.ts';
-import type { DisclosureReportCounts } from '../store/schema/disclosure.ts';
+import type { Database, Store, Tx } from '../store/index.ts';
 import type { LogEvent } from '../tlog/index.ts';
 import {
   openTally,
@@ -21,6 +20,12 @@ import {
   verifiedAuthorities,
   zeroCounts,
 } from './transparency.ts';
+
+/** The counter columns of `disclosure_report_figures` (and of each request's row). */
+type DisclosureReportCounts = Pick<
+  Database['disclosure_report_figures'],
+  'requests' | 'emergency_requests' | 'approvals' | 'denials' | 'releases' | 'released_envelopes' | 'denied_requests' | 'expired_requests'
+>;
 
 const COLUMNS: Record<keyof ReportCounts, keyof DisclosureReportCounts> = {
   requests: 'requests',

@@ -43,6 +43,9 @@ export const NON_CRIMINAL_BASES = [
   'copyright',
   'defamation',
   'contract',
+  // A world's moderation decision judges its own rules; it is never a legal basis for disclosure.
+  'moderation_decision',
+  'moderation_case',
 ] as const;
 
 /** Field groups, mirroring the registry's FIELD_GROUPS (each is one envelope). */

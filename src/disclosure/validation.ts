@@ -18,6 +18,8 @@ import {
 /** Citations that name a private rulebook rather than a law. */
 const RULEBOOK =
   /\b(terms\s+(of\s+)?(service|use)|tos|eula|community\s+(rules|guidelines|standards)|code\s+of\s+conduct|house\s+rules|acceptable\s+use|world\s+rules|user\s+agreement)\b/i;
+/** A world's moderation case or decision (src/moderation ids, or the words): a community rule, not a statute. */
+const MODERATION = /\bmoderation\s+(case|decision|report|sanction)s?\b|\bstatement\s+of\s+reasons\b|\bm[crdsa]_[A-Za-z0-9_-]{16}/i;
 const HEX64 = /^[0-9a-f]{64}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
@@ -60,6 +62,13 @@ export function checkOffence(offence: { category: string; statute: string }): { 
   // A citation must name a statute; "§ 4 of the world's terms of service" is a rulebook, whatever the category says.
   if (statute.length < 3 || !/\p{L}/u.test(statute) || !/\d/.test(statute)) {
     refuse('offence_not_criminal', 'the statute citation must name the law and its provision (e.g. "StGB § 241")', 'offence.statute');
+  }
+  if (MODERATION.test(statute)) {
+    refuse(
+      'offence_not_criminal',
+      'a moderation case or decision of a world is not a statute; it is never a basis for disclosure',
+      'offence.statute',
+    );
   }
   if (RULEBOOK.test(statute)) {
     refuse('offence_not_criminal', 'a world’s rules or terms of service are not a statute', 'offence.statute');

@@ -22,6 +22,8 @@ import { classifyError, sendProblem } from './problem.ts';
 import { RouteIndex } from './route-index.ts';
 import { type CredentialsHttp, credentialsRoutes } from './routes/credentials.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
+import { transparencyRoutes } from './routes/transparency.ts';
+import { MODERATION_SECURITY_SCHEMES, type ModerationHttp, moderationRoutes } from './routes/moderation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -43,6 +45,8 @@ export interface AppDeps {
   credentials?: CredentialsHttp;
   /** Lawful disclosure (authorities, trustees, the person's notifications, transparency report). */
   disclosure?: DisclosureService;
+  /** Moderation inside each world (reports, cases, sanctions, appeals); mounted when given. */
+  moderation?: ModerationHttp;
   /** The transparency log, served read-only under /log/. */
   log: TransparencyLog;
 }
@@ -157,7 +161,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         description: 'Digital identity for the users of virtual worlds. Errors are RFC 9457 problem documents (see docs/errors.md).',
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { ...SECURITY_SCHEMES, ...DISCLOSURE_SECURITY_SCHEMES } },
+      components: { securitySchemes: { ...SECURITY_SCHEMES, ...DISCLOSURE_SECURITY_SCHEMES, ...MODERATION_SECURITY_SCHEMES } },
     },
   });
 
@@ -168,6 +172,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tlogRoutes);
   await app.register(worldsRoutes);
   await app.register(disclosureRoutes);
+  await app.register(transparencyRoutes);
+  if (deps.moderation) await app.register(moderationRoutes(deps.moderation));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

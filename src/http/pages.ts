@@ -1,5 +1,5 @@
-import type { FastifyReply } from 'fastify';
-import { pageCsp } from '../web/index.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { newNonce, pageCsp, type ProblemPageInput, renderProblemPage } from '../web/index.ts';
 
 export interface SendPageOptions {
   /** Cache-Control; pages that show a person's data must stay `no-store`. */
@@ -14,5 +14,21 @@ export function sendPage(reply: FastifyReply, body: string, nonce: string, optio
     .type('text/html; charset=utf-8')
     .header('content-security-policy', pageCsp(nonce, options.formTargets ?? []))
     .header('cache-control', options.cache ?? 'no-store')
+    .header('x-content-type-options', 'nosniff')
     .send(body);
+}
+
+/**
+ * Whether the client is a browser navigating (it asks for HTML and not for JSON): it
+ * gets a human error page, API clients their problem+json.
+ */
+export function wantsHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return /\btext\/html\b/.test(accept) && !/\bjson\b/.test(accept);
+}
+
+/** The human page of a problem, with the problem's status. */
+export function sendProblemPage(reply: FastifyReply, problem: Omit<ProblemPageInput, 'nonce'>): FastifyReply {
+  const nonce = newNonce();
+  return sendPage(reply.code(problem.status), renderProblemPage({ nonce, ...problem }), nonce);
 }

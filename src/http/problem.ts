@@ -1,9 +1,11 @@
 /**
- * RFC 9457 problem documents. Every error response of mvid is one of these; an
- * unexpected error becomes a generic 500 carrying only the request id.
+ * RFC 9457 problem documents. Every error response of mvid is one of these (a browser
+ * navigating gets the same problem as a human page); an unexpected error becomes a
+ * generic 500 carrying only the request id.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode, isMvidError } from '../core/index.ts';
+import { sendProblemPage, wantsHtml } from './pages.ts';
 
 export interface Problem {
   type: string;
@@ -105,5 +107,9 @@ export function sendProblem(
     requestId: String(request.id),
     ...classified.extensions,
   };
+  if (wantsHtml(request)) {
+    const { status, title, detail, code, requestId } = problem;
+    return sendProblemPage(reply, { status, title, detail, code, requestId });
+  }
   return reply.code(classified.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }

@@ -108,3 +108,18 @@ export function generateHolderKey(): { privateJwk: JsonWebKey; publicJwk: JsonWe
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return { privateJwk: privateKey.export({ format: 'jwk' }), publicJwk: publicKey.export({ format: 'jwk' }) };
 }
+
+/**
+ * Development only: plays the person's wallet in one step — a dev PID for `claims`,
+ * bound to a throw-away holder key, presented at once for `audience` over `nonce`.
+ * The holder key is dropped: such a person signs in with passkeys, not a wallet.
+ */
+export async function devPresentation(
+  key: DevIssuerKey,
+  claims: PidClaims,
+  options: { nonce: string; audience: string; now: Date },
+): Promise<string> {
+  const holder = generateHolderKey();
+  const credential = await issueDevPid(key, claims, holder.publicJwk, { now: options.now });
+  return presentPid(credential, holder.privateJwk, options);
+}

@@ -8,6 +8,7 @@ import { SelfService } from './self-service.ts';
 import { Sessions } from './sessions.ts';
 import { Sweeper } from './sweeper.ts';
 import { TrusteeSets } from './trustees.ts';
+import { WalletRequests } from './wallet-requests.ts';
 import type { IssuerRecord, RegistryDeps } from './types.ts';
 
 export interface Registry {
@@ -18,6 +19,8 @@ export interface Registry {
   self: SelfService;
   adminTokens: AdminTokens;
   sweeper: Sweeper;
+  /** Enrolment from a wallet over OpenID4VP (same device). */
+  walletRequests: WalletRequests;
   /** A fresh single-use nonce for a key-binding JWT or holder assertion. */
   issueNonce(): IssuedNonce;
   /**
@@ -38,15 +41,18 @@ export function createRegistry(deps: RegistryDeps): Registry {
   const issuers = new IssuerRegistry(store, clock, random, deps.options.mode);
   const trusteeSets = new TrusteeSets(store, clock, random, deps.log);
   const sessions = new Sessions(deps);
+  const enrolments = new Enrolments(deps, issuers, trusteeSets);
+  const issue = () => issueNonce(sessions.nonceKey, clock.now(), random);
   return {
     issuers,
     trusteeSets,
-    enrolments: new Enrolments(deps, issuers, trusteeSets),
+    enrolments,
+    walletRequests: new WalletRequests(store, clock, random, enrolments, issue),
     sessions,
     self: new SelfService(deps, sessions.nonceKey),
     adminTokens: new AdminTokens(store, clock, random),
     sweeper: new Sweeper(deps),
-    issueNonce: () => issueNonce(sessions.nonceKey, clock.now(), random),
+    issueNonce: issue,
     async setupDevIssuer(keyDir) {
       if (deps.options.mode !== 'development') return undefined;
       return issuers.ensureDevIssuer(loadDevIssuerKey(keyDir, deps.options.mode));

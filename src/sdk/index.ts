@@ -19,3 +19,5 @@ export { ALLOWED_ALGS, signCompactJws, publicJwkOf } from './jws.ts';
 export type { JwsAlg, JSONWebKeySet, JsonWebKey, PrivateKeyInput } from './jws.ts';
 export { verifyWorldIdToken, tryVerifyWorldIdToken, mvidJwks } from './world-id-token.ts';
 export type { WorldIdTokenOptions, WorldClaims, WorldIdentity } from './world-id-token.ts';
+export { moderationOf, restricts, fetchModeration, MODERATION_STATES, NO_SANCTION } from './moderation.ts';
+export type { WorldModeration, ModerationState, FetchModerationOptions } from './moderation.ts';

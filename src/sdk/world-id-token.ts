@@ -10,6 +10,7 @@
  * if (who.claims.age_over_18 === true) admitToAdultArea(who.sub);
  */
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { moderationOf, type WorldModeration } from './moderation.ts';
 
 export interface WorldIdTokenOptions {
   /** mvid's issuer, e.g. `https://id.example/oidc` (the discovery document's `issuer`). */
@@ -42,6 +43,8 @@ export interface WorldIdentity {
   /** The pairwise pseudonym: stable for this person in this world, across recovery. */
   sub: string;
   claims: WorldClaims;
+  /** The person's sanction state in this world (`mvid_moderation`; no sanction when absent). */
+  moderation: WorldModeration;
   /** Every verified claim of the token (iss, aud, exp, auth_time, …). */
   payload: JWTPayload;
 }
@@ -80,7 +83,7 @@ export async function verifyWorldIdToken(idToken: string, options: WorldIdTokenO
   if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== options.clientId) throw new Error('ID token azp mismatch');
   const claims: WorldClaims = {};
   for (const key of WORLD_CLAIM_KEYS) if (payload[key] !== undefined) (claims as Record<string, unknown>)[key] = payload[key];
-  return { sub: String(payload.sub), claims, payload };
+  return { sub: String(payload.sub), claims, moderation: moderationOf(payload), payload };
 }
 
 /** As `verifyWorldIdToken`, but `undefined` instead of an exception for a token that does not verify. */

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Credentials } from '../credentials/index.ts';
 import type { DisclosureService } from '../disclosure/index.ts';
+import type { ModerationService } from '../moderation/index.ts';
 import type { Registry } from '../registry/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
@@ -25,11 +26,12 @@ export interface Sweepable {
   worlds: WorldsService;
   credentials: Credentials;
   disclosure: DisclosureService;
+  moderation: ModerationService;
 }
 
 /** Starts every domain's sweeper; returns their stop functions. */
 export function startSweepers(services: Sweepable, intervalSeconds: number, logger: Logger): Stop[] {
-  const { registry, worlds, credentials, disclosure } = services;
+  const { registry, worlds, credentials, disclosure, moderation } = services;
   return [
     registry.sweeper.start(intervalSeconds, {
       done: (report) => {
@@ -42,6 +44,12 @@ export function startSweepers(services: Sweepable, intervalSeconds: number, logg
       intervalSeconds,
       () => worlds.sweep(),
       (error) => logger.error({ err: error }, 'worlds sweep failed'),
+    ),
+    // Suspensions end on time whatever the sweeper does (standing is computed against the clock); this records it.
+    every(
+      intervalSeconds,
+      () => moderation.sweep(),
+      (error) => logger.error({ err: error }, 'moderation sweep failed'),
     ),
     every(
       intervalSeconds,

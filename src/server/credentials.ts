@@ -138,6 +138,7 @@ export function buildCredentials(
     // Its own derived key inside: the c_nonce MAC never shares a key with the registry's nonces.
     nonceSecret: keys.cookieSecret,
     subjects: registrySubjects(registry),
+    dataKey: keys.dataKey,
     worlds: worldClaimPolicy(worlds),
     externalStatusLists: options.externalStatusLists ?? externalStatusLists(config, clock),
     options: { publicUrl: config.publicUrl },

@@ -53,25 +53,28 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
 const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Pseudonym → person, with the VRF proof that the pseudonym is that person's. A handle is
- * looked up by its look-alike keys (src/worlds handles) and turned into the pseudonym; a
- * pseudonym cannot be inverted, so it is looked up in the pseudonym index written when it
- * was handed to the world (`WorldsService.subjectOf`) and checked against the VRF: one
- * indexed read, and a pseudonym the world was never given is a miss at the same cost —
- * persons are never scanned on a request path (issue 18).
+/**
+ * Pseudonym or handle → person. A handle is looked up by its look-alike keys (src/worlds
+ * handles); a pseudonym cannot be inverted, so it is looked up in the pseudonym index written
+ * when it was handed to the world (`WorldsService.subjectOf`) and checked against the VRF:
+ * one indexed read, and a pseudonym the world was never given is a miss at the same cost —
+ * persons are never scanned on a request path (issue 18). Disclosure and moderation both
+ * resolve only pseudonyms the world was given.
  */
+export async function findPersonInWorld(worlds: WorldsService, worldId: string, pseudonymOrHandle: string): Promise<string | undefined> {
+  const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
+  if (holder !== undefined) return holder;
+  if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
+  return worlds.personOfSubject(worldId, pseudonymOrHandle);
+}
+
+/** Pseudonym → person, with the VRF proof that the pseudonym is that person's. */
 export function worldsPseudonymResolver(worlds: WorldsService): PseudonymResolver {
-  const find = async (worldId: string, pseudonymOrHandle: string): Promise<string | undefined> => {
-    const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
-    if (holder !== undefined) return holder;
-    if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
-    return worlds.personOfSubject(worldId, pseudonymOrHandle);
-  };
   return {
     pseudonymKey: worlds.pseudonymKey,
     async resolve(worldId, pseudonymOrHandle) {
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
-      const personId = await find(worldId, pseudonymOrHandle);
+      const personId = await findPersonInWorld(worlds, worldId, pseudonymOrHandle);
       if (personId === undefined) return undefined;
       const { subject, proof } = worlds.subjectProof(worldId, personId);
       return { personId, pseudonym: subject, proof };

@@ -19,9 +19,11 @@ import type { DisclosureOptions, DisclosureService } from '../disclosure/index.t
 import type { TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
-import { buildWorlds, type WorldsWiringOptions } from './worlds.ts';
+import type { WorldsWiringOptions } from './worlds.ts';
 import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
+import type { ModerationService } from '../moderation/index.ts';
+import { buildWorldsAndModeration } from './moderation.ts';
 
 export interface Runtime {
   config: Config;
@@ -36,6 +38,8 @@ export interface Runtime {
   /** The transparency log store (src/tlog); integrates `log_outbox` in the background. */
   tlog: TransparencyLog;
   disclosure: DisclosureService;
+  /** Moderation inside each world (reports, cases, sanctions, appeals). */
+  moderation: ModerationService;
   app: FastifyInstance;
   /** Whether the key directory was created by this start. */
   initialised: boolean;
@@ -120,13 +124,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let credentials: Credentials;
   let tlog: TransparencyLog;
   let disclosure: DisclosureService;
+  let moderation: ModerationService;
   let app: FastifyInstance;
   try {
     registry = buildRegistry(config, store, keys, clock, random, sealer);
     const devIssuer = await registry.setupDevIssuer(keyDir);
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
-    worlds = buildWorlds(config, store, keys, clock, random, registry, options.worlds);
+    // Occupation reaches worlds from the re-issued credentials, built just below.
+    ({ worlds, moderation } = buildWorldsAndModeration(config, store, keys, clock, random, registry, options.worlds, (id, kind) =>
+      credentials.attestedClaims(id, kind),
+    ));
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);
@@ -151,6 +159,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       worlds,
       credentials: built.http,
       disclosure,
+      moderation: { moderation, worldOf: built.http.worldOf },
       log: tlog,
     });
   } catch (error) {
@@ -163,7 +172,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   // Safe with several nodes: every sweep runs under database locks (see src/server/background.ts).
   const stops: Stop[] = [stopLog];
   if (options.background !== false && config.sweepIntervalSeconds > 0) {
-    stops.push(...startSweepers({ registry, worlds, credentials, disclosure }, config.sweepIntervalSeconds, logger));
+    stops.push(...startSweepers({ registry, worlds, credentials, disclosure, moderation }, config.sweepIntervalSeconds, logger));
   }
   return {
     config,
@@ -177,6 +186,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     credentials,
     tlog,
     disclosure,
+    moderation,
     app,
     initialised,
     async close() {

@@ -12,23 +12,36 @@ import type { Store } from '../store/index.ts';
 import { createWorlds, type PersonAttributes, type PersonDirectory, type TrustLevels, type WorldsService } from '../worlds/index.ts';
 
 export interface WorldsWiringOptions {
-  /** Overrides where person attributes come from (tests that need attributes no PID carries). */
-  personAttributes?: (personId: string) => Promise<PersonAttributes>;
+  /** Overrides a person's attributes (tests that need attributes no PID carries); `undefined` = as wired. */
+  personAttributes?: (personId: string) => Promise<PersonAttributes | undefined>;
   trustLevels?: TrustLevels;
 }
 
-export function registryPersonDirectory(registry: Registry, override?: WorldsWiringOptions['personAttributes']): PersonDirectory {
+/**
+ * Where attested attributes come from: the claims of the person's live re-issued
+ * credentials (credentials' `attestedClaims`). A function, because credentials are
+ * built after worlds (they ask worlds which claims each world registered).
+ */
+export type AttestedClaims = (personId: string, kind: 'occupation') => Promise<Record<string, unknown> | undefined>;
+
+export function registryPersonDirectory(
+  registry: Registry,
+  override?: WorldsWiringOptions['personAttributes'],
+  attested?: AttestedClaims,
+): PersonDirectory {
   return {
     async isActive(personId) {
       return (await registry.self.status(personId)) === 'active';
     },
     async attributes(personId) {
-      if (override) return override(personId);
+      const given = override ? await override(personId) : undefined;
+      if (given) return given;
       const a = await registry.self.serviceAttributes(personId);
       const out: PersonAttributes = {};
       if (typeof a.birthdate === 'string') out.birthdate = a.birthdate;
       if (typeof a.residence_country === 'string') out.residenceCountry = a.residence_country;
-      if (typeof a.occupation === 'string') out.occupation = a.occupation;
+      const occupation = (await attested?.(personId, 'occupation'))?.occupation;
+      if (typeof occupation === 'string') out.occupation = occupation;
       return out;
     },
   };
@@ -42,6 +55,7 @@ export function buildWorlds(
   random: Random,
   registry: Registry,
   options: WorldsWiringOptions = {},
+  attested?: AttestedClaims,
 ): WorldsService {
   const worlds = createWorlds({
     store,
@@ -49,7 +63,7 @@ export function buildWorlds(
     random,
     publicUrl: config.publicUrl,
     secrets: { pseudonymSecret: keys.pseudonymSecret, cookieSecret: keys.cookieSecret },
-    persons: registryPersonDirectory(registry, options.personAttributes),
+    persons: registryPersonDirectory(registry, options.personAttributes, attested),
     agePredicates: (birthdate, now) => ({ ...agePredicates(birthdate, now) }),
     ...(options.trustLevels ? { trustLevels: options.trustLevels } : {}),
   });

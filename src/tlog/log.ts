@@ -20,6 +20,7 @@ import {
   leafIndexByHash,
   leavesRange,
   outboxHasRows,
+  sizeByDay,
   tableReader,
 } from './tables.ts';
 import { TILE_HEIGHT, TILE_WIDTH, type TileId, encodeEntryBundle, tileExists } from './tiles.ts';
@@ -76,6 +77,8 @@ export interface TransparencyLog {
   checkpoint(): Promise<CheckpointRow | null>;
   /** The size of the latest signed checkpoint. */
   size(): Promise<bigint>;
+  /** The size at the end of each of the last `days` days (UTC) a checkpoint was signed on, oldest first. */
+  sizeByDay(days: number): Promise<Array<{ day: string; size: bigint }>>;
   inclusionProof(index: bigint, size: bigint): Promise<Uint8Array[]>;
   consistencyProof(size1: bigint, size2: bigint): Promise<Uint8Array[]>;
   /** Leaves [start, end); end − start ≤ 1000 and end ≤ size. */
@@ -317,6 +320,7 @@ export function openTransparencyLog(options: TransparencyLogOptions): Transparen
     integrate,
     checkpoint,
     size: () => signedSize(),
+    sizeByDay: (days) => sizeByDay(store.db, Math.max(1, Math.min(days, 3660))),
     inclusionProof: inclusion,
     consistencyProof: consistency,
     entries,

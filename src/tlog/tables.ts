@@ -3,7 +3,7 @@
  * only. Sizes and indices are bigints in the domain and JavaScript numbers in the
  * database rows (both engines hand 64-bit integers back as numbers, exact below 2^53).
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { MvidError } from '../core/index.ts';
 import type { Database, Tx } from '../store/index.ts';
 import type { SubtreeHash } from './compact.ts';
@@ -153,6 +153,22 @@ export async function checkpointsBetween(db: Db, from: bigint, to: bigint, limit
     .limit(limit)
     .execute();
   return rows.map(checkpointRow);
+}
+
+/**
+ * The log's size at the end of each day (UTC) on which it signed a checkpoint, oldest
+ * first, for the last `days` such days: the largest size signed that day.
+ */
+export async function sizeByDay(db: Db, days: number): Promise<Array<{ day: string; size: bigint }>> {
+  const day = sql<string>`substr(signed_at, 1, 10)`;
+  const rows = await db
+    .selectFrom('tlog_checkpoints')
+    .select([day.as('day'), (eb) => eb.fn.max('size').as('size')])
+    .groupBy(day)
+    .orderBy(day, 'desc')
+    .limit(days)
+    .execute();
+  return rows.reverse().map((r) => ({ day: String(r.day), size: fromDb(r.size as number) }));
 }
 
 export async function insertCheckpoint(tx: Tx, size: bigint, root: Uint8Array, note: string, at: string): Promise<void> {

@@ -1,16 +1,11 @@
 /**
  * The page shell of mvid's server-rendered pages: no external assets, a strict CSP
- * whose only script and style are the nonce-tagged inline ones, and one escaping
- * function through which every interpolated value passes.
+ * whose only script and style are the nonce-tagged inline ones. Pages are built with
+ * the auto-escaping `html` template of html.ts.
  */
 import { randomBytes } from 'node:crypto';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML content and double-quoted attributes. */
-export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+import { assetUrl } from './assets.ts';
+import { html, type SafeHtml, unsafeRaw } from './html.ts';
 
 /** A fresh CSP nonce for one response. */
 export function newNonce(): string {
@@ -41,37 +36,60 @@ body{max-width:40rem;margin:2rem auto;padding:0 1rem}
 main{border:1px solid #8886;border-radius:.75rem;padding:1.5rem}
 h1{font-size:1.5rem;margin-top:0}
 button{font:inherit;padding:.5rem 1.25rem;border-radius:.5rem;border:1px solid #555;cursor:pointer;margin:.25rem .5rem .25rem 0}
-button.primary{background:#1d4e89;color:#fff;border-color:#1d4e89}
+button.primary,a.button.primary{background:#1d4e89;color:#fff;border-color:#1d4e89}
+a.button{display:inline-block;padding:.5rem 1.25rem;border-radius:.5rem;border:1px solid #555;text-decoration:none}
 fieldset{border:1px solid #8886;border-radius:.5rem;margin:1rem 0}
 .claim{margin:.5rem 0}.claim small{display:block;color:#555;margin-left:1.75rem}
 .error{color:#a40000;font-weight:600}
 details{margin:1rem 0}
 table{border-collapse:collapse}td,th{padding:.25rem .5rem;text-align:left;border-bottom:1px solid #8884}
+main{overflow-wrap:break-word}td,code,dd{overflow-wrap:anywhere}pre{white-space:pre-wrap}input{max-width:100%;box-sizing:border-box}
+.field label{display:block;font-weight:600}.field small{display:block;color:#555}
+input[type=text],input[type=email],input[type=date],input[type=password],select{font:inherit;padding:.4rem;border:1px solid #555;border-radius:.4rem;width:100%;max-width:24rem;box-sizing:border-box}
+.notice{border-left:4px solid #1d4e89;padding-left:.75rem}
+form.inline{display:inline}
+button.danger{background:#a40000;color:#fff;border-color:#a40000}
+article.world{border-top:1px solid #8886;padding-top:.5rem;margin-top:1rem}
+dl{margin:.5rem 0}dt{font-weight:600}dd{margin:0 0 .5rem 0}
+ul.plain{padding-left:1rem}ul.plain li{margin-bottom:1rem}
+form.row{margin:.25rem 0}form.row input[type=text]{width:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%}.scroll td,.scroll th{overflow-wrap:normal;white-space:nowrap;max-width:24rem;overflow:hidden;text-overflow:ellipsis}
+figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:#555}
+ol.steps{padding-left:1.25rem}ol.steps li.ok{color:#0a5d00}ol.steps li.error{color:#a40000;font-weight:600}
+progress{width:100%}
+@media (max-width:30rem){body{margin:1rem auto;padding:0 .5rem}main{padding:1rem}td,th{padding:.25rem}}
 `;
+
+const STYLE_HTML = unsafeRaw(STYLE);
 
 export interface PageOptions {
   title: string;
   nonce: string;
-  body: string;
-  script?: string;
+  body: SafeHtml;
+  /** Script source written in mvid's code (a module constant wrapped in unsafeRaw), never data. */
+  script?: SafeHtml;
+  /** Bundles of src/web/assets/ the page loads from 'self' (e.g. `transparency-verify.js`). */
+  bundles?: readonly string[];
   lang?: string;
 }
 
-export function page({ title, nonce, body, script, lang = 'en' }: PageOptions): string {
-  return `<!doctype html>
-<html lang="${esc(lang)}">
+/** A whole page, as the string a route sends. */
+export function page({ title, nonce, body, script, bundles = [], lang = 'en' }: PageOptions): string {
+  return html`<!doctype html>
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${esc(title)} — mvid</title>
-<style nonce="${esc(nonce)}">${STYLE}</style>
+<title>${title} — mvid</title>
+<style nonce="${nonce}">${STYLE_HTML}</style>
 </head>
 <body>
 <main>
 ${body}
 </main>
-${script ? `<script nonce="${esc(nonce)}">${script}</script>` : ''}
+${script && html`<script nonce="${nonce}">${script}</script>`}
+${bundles.map((name) => html`<script nonce="${nonce}" src="${assetUrl(name)}" defer></script>`)}
 </body>
-</html>`;
+</html>`.toString();
 }

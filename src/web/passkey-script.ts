@@ -4,7 +4,18 @@
  * and credential.toJSON) so no base64 glue ships. Options and results travel as JSON
  * with the page's CSRF token in a header.
  */
-export function passkeyScript(kind: 'get' | 'create'): string {
+import { type SafeHtml, unsafeRaw } from './html.ts';
+
+const SCRIPTS = {
+  get: unsafeRaw(source('get')),
+  create: unsafeRaw(source('create')),
+};
+
+export function passkeyScript(kind: 'get' | 'create'): SafeHtml {
+  return SCRIPTS[kind];
+}
+
+function source(kind: 'get' | 'create'): string {
   const parse = kind === 'get' ? 'parseRequestOptionsFromJSON' : 'parseCreationOptionsFromJSON';
   return `
 (function(){

@@ -119,6 +119,17 @@ export class Handles {
     return row?.handle;
   }
 
+  /** Every handle the person holds, by world (for their data export). */
+  async allOf(personId: string): Promise<Array<{ worldId: string; handle: string; createdAt: string }>> {
+    const rows = await this.#store.db
+      .selectFrom('worlds_handles')
+      .select(['world_id', 'handle', 'created_at'])
+      .where('person_id', '=', personId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({ worldId: r.world_id, handle: r.handle, createdAt: r.created_at }));
+  }
+
   /**
    * Claims (or changes) the person's handle in a world.
    * @throws MvidError handle_invalid | handle_reserved | handle_taken

@@ -5,7 +5,7 @@
  * records, oidc-provider storage); the protocol edge is src/http/oidc.
  */
 export { createWorlds, WorldsService } from './service.ts';
-export type { WorldsDeps, PersonWorldView } from './service.ts';
+export type { WorldsDeps, PersonWorldView, WorldsPersonExport } from './service.ts';
 export { WorldRegistry, clientSecretMatches, validateNewWorld } from './registration.ts';
 export { Handles, normaliseHandle, RESERVED_HANDLES, HANDLE_MIN, HANDLE_MAX } from './handles.ts';
 export { skeleton, handleKey, confusableCount } from './skeleton.ts';

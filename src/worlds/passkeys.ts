@@ -225,6 +225,17 @@ export class Passkeys {
     }));
   }
 
+  /** Renames one of the person's passkeys; false when they have no such passkey. */
+  async rename(personId: string, id: string, name: string): Promise<boolean> {
+    const result = await this.#store.db
+      .updateTable('worlds_passkeys')
+      .set({ name })
+      .where('person_id', '=', personId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async remove(personId: string, id: string): Promise<boolean> {
     const result = await this.#store.db
       .deleteFrom('worlds_passkeys')

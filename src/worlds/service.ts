@@ -37,12 +37,46 @@ export interface WorldsDeps {
 /** A world as the person sees it in the portal: what it may ask, what it got, when. */
 export interface PersonWorldView {
   world: { id: string; name: string; purpose: string; logoUri: string | null; policyUri: string | null };
+  /** Whether a live grant exists (consent given and not withdrawn). */
+  consentActive: boolean;
   /** Claims the person consented to release (the live grant), or none when withdrawn. */
   consented: WorldClaim[];
   /** Claims the world actually received, and when first and last. */
   received: WorldClaim[];
   firstReleasedAt: string | null;
   lastReleasedAt: string | null;
+  /** The person's handle in this world, if they claimed one. */
+  handle: string | null;
+  /** The person's standing in this world only (there is no global score). */
+  trustLevel: string;
+}
+
+export interface WorldsPersonExport {
+  worlds: Array<PersonWorldView & { pseudonym: string }>;
+  handles: Array<{ worldId: string; handle: string; createdAt: string }>;
+  grants: Array<{ id: string; worldId: string; scope: string; rejectedScope: string; iat: number | null; exp: number | null }>;
+  passkeys: Array<{
+    id: string;
+    name: string;
+    publicKey: string;
+    signCount: number;
+    transports: string[];
+    createdAt: string;
+    lastUsedAt: string | null;
+  }>;
+  browserSessions: Array<{ id: string; createdAt: string; expiresAt: string; revokedAt: string | null }>;
+}
+
+/** The parts of a Grant payload a person can read: what was allowed, refused, and when. */
+function pick(payload: Record<string, unknown>): { scope: string; rejectedScope: string; iat: number | null; exp: number | null } {
+  const openid = (payload.openid ?? {}) as { scope?: string };
+  const rejected = (payload.rejected ?? {}) as { openid?: { scope?: string } };
+  return {
+    scope: openid.scope ?? '',
+    rejectedScope: rejected.openid?.scope ?? '',
+    iat: typeof payload.iat === 'number' ? payload.iat : null,
+    exp: typeof payload.exp === 'number' ? payload.exp : null,
+  };
 }
 
 /** Claim scopes granted by a Grant payload (oidc-provider keeps them as `openid.scope`). */
@@ -262,17 +296,62 @@ export class WorldsService {
     for (const id of [...ids].sort()) {
       const world = await this.registry.get(id);
       if (!world) continue;
-      const consented = [...new Set(grants.filter((g) => g.payload.clientId === id).flatMap((g) => grantedClaims(g.payload)))].sort();
+      const live = grants.filter((g) => g.payload.clientId === id);
+      const consented = [...new Set(live.flatMap((g) => grantedClaims(g.payload)))].sort();
       const release = releases.find((r) => r.world_id === id);
       out.push({
         world: { id: world.id, name: world.name, purpose: world.purpose, logoUri: world.logoUri, policyUri: world.policyUri },
+        consentActive: live.length > 0,
         consented,
+        handle: (await this.handles.of(id, personId)) ?? null,
+        trustLevel: await this.#trust.levelOf(id, personId),
         received: release ? (JSON.parse(release.claims_json) as WorldClaim[]) : [],
         firstReleasedAt: release?.first_at ?? null,
         lastReleasedAt: release?.last_at ?? null,
       });
     }
     return out;
+  }
+
+  /**
+   * Everything the worlds side of mvid holds about the person, for their data export:
+   * each world with the pseudonym it knows them by, consent, what it received and when,
+   * handles, passkeys (public keys included), grants and browser sessions.
+   */
+  async exportOf(personId: string): Promise<WorldsPersonExport> {
+    const { store, clock } = this.#deps;
+    const worlds = (await this.worldsOf(personId)).map((w) => ({ ...w, pseudonym: this.subjectFor(w.world.id, personId) }));
+    const passkeys = await store.db
+      .selectFrom('worlds_passkeys')
+      .select(['id', 'name', 'public_key', 'counter', 'transports_json', 'created_at', 'last_used_at'])
+      .where('person_id', '=', personId)
+      .orderBy('created_at')
+      .execute();
+    const sessions = await store.db
+      .selectFrom('worlds_web_sessions')
+      .select(['id', 'created_at', 'expires_at', 'revoked_at'])
+      .where('person_id', '=', personId)
+      .orderBy('created_at')
+      .execute();
+    return {
+      worlds,
+      handles: await this.handles.allOf(personId),
+      grants: (await grantsOfPerson(store, clock, personId)).map((g) => ({
+        id: g.id,
+        worldId: String(g.payload.clientId),
+        ...pick(g.payload),
+      })),
+      passkeys: passkeys.map((p) => ({
+        id: p.id,
+        name: p.name,
+        publicKey: p.public_key,
+        signCount: Number(p.counter),
+        transports: JSON.parse(p.transports_json) as string[],
+        createdAt: p.created_at,
+        lastUsedAt: p.last_used_at,
+      })),
+      browserSessions: sessions.map((r) => ({ id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at })),
+    };
   }
 
   /**

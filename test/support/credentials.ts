@@ -88,7 +88,7 @@ export async function enrol(rt: CredentialsRuntime, overrides: Partial<PidClaims
   return { personId: body.personId, token: body.session.token, holder, claims };
 }
 
-export async function cNonce(rt: CredentialsRuntime): Promise<string> {
+export async function cNonce(rt: Pick<CredentialsRuntime, 'app'>): Promise<string> {
   const reply = await rt.app.inject({ method: 'POST', url: '/credentials/oid4vci/nonce' });
   assert.equal(reply.statusCode, 200, reply.body);
   assert.equal(reply.headers['cache-control'], 'no-store');
@@ -124,7 +124,7 @@ export interface AttributeIssuerKit {
   ): Promise<string>;
 }
 
-export function attributeIssuer(rt: CredentialsRuntime, iss: string): AttributeIssuerKit {
+export function attributeIssuer(rt: Pick<CredentialsRuntime, 'clock' | 'config'>, iss: string): AttributeIssuerKit {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
     iss,
@@ -132,7 +132,7 @@ export function attributeIssuer(rt: CredentialsRuntime, iss: string): AttributeI
     jwks: { keys: [{ ...publicJwkOf(publicKey), kid: 'k1' }] },
     async issue(kind, claims, holderJwk, status) {
       const [issued] = await issueCredentials({
-        vct: vctFor(PUBLIC_URL, kind),
+        vct: vctFor(rt.config.publicUrl, kind),
         claims,
         holderJwk,
         issuer: { iss, kid: 'k1', privateKey },
@@ -149,7 +149,12 @@ export function attributeIssuer(rt: CredentialsRuntime, iss: string): AttributeI
 }
 
 /** Registers `kit` as an attribute issuer for `vcts` through the admin API. */
-export async function registerAttributeIssuer(rt: CredentialsRuntime, kit: AttributeIssuerKit, name: string, vcts: string[]) {
+export async function registerAttributeIssuer(
+  rt: Pick<CredentialsRuntime, 'app' | 'adminToken'>,
+  kit: AttributeIssuerKit,
+  name: string,
+  vcts: string[],
+) {
   const reply = await rt.app.inject({
     method: 'POST',
     url: '/credentials/v1/attribute-issuers',

@@ -3,17 +3,20 @@
  * talk to it), persons enrolled through the registry's dev PID flow, and a tiny
  * cookie-keeping "browser" that walks the interaction pages the way a person would.
  */
+import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import * as oidc from 'openid-client';
 import { loadConfig } from '../../src/config/index.ts';
+import type { ShareFile } from '../../src/crypto/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
-import { generateHolderKey, issueDevPid, loadDevIssuerKey, type PidClaims, presentPid } from '../../src/registry/index.ts';
+import { devPresentation, loadDevIssuerKey, type PidClaims } from '../../src/registry/index.ts';
 import { createLogger, type Runtime, startRuntime } from '../../src/server/index.ts';
 import type { Engine } from '../../src/store/index.ts';
 import type { PersonAttributes } from '../../src/worlds/index.ts';
 import { createTestDatabase, type TestDatabase } from './engines.ts';
 import { FAST_SCRYPT, passphraseOf, personClaims, TRUSTEES } from './registry.ts';
-import { type Browser, type SignInOptions, walkSignIn as walk } from '../../src/cli/demo/browser.ts';
+import { Browser, type SignInOptions, type WalkEnd, walkSignIn as walk, walkSignInPages as walkPages } from '../../src/cli/demo/browser.ts';
 import { type CreationOptions, TestAuthenticator } from './webauthn.ts';
 
 /**
@@ -45,6 +48,8 @@ export interface WorldsRuntime extends Runtime {
   adminToken: string;
   /** Birthdates (and other attributes) the registry would hold, by person id. */
   attributes: Map<string, PersonAttributes>;
+  /** The active trustee set's share files by trustee (passphrases: passphraseOf in registry.ts). */
+  shareFiles: Map<string, ShareFile>;
   stop(): Promise<void>;
 }
 
@@ -71,8 +76,8 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     random: systemRandom,
     logger: createLogger('silent'),
     background: false,
-    // The registry does not yet expose service-readable attributes to other domains; tests supply them.
-    worlds: { personAttributes: async (id) => attributes.get(id) ?? {} },
+    // Tests may give a person attributes no PID carries; everyone else's come as wired in production.
+    worlds: { personAttributes: async (id) => attributes.get(id) },
   });
   await runtime.app.listen({ host: '127.0.0.1', port });
   const dealt = await runtime.registry.trusteeSets.deal({
@@ -89,6 +94,7 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     url,
     adminToken,
     attributes,
+    shareFiles: new Map(dealt.shareFiles.map((f) => [f.trusteeId, f.file])),
     async stop() {
       await runtime.close();
       await database.drop();
@@ -104,16 +110,13 @@ export interface TestPerson {
 }
 
 async function presentation(rt: WorldsRuntime, claims: PidClaims): Promise<string> {
-  const holder = generateHolderKey();
   const key = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
-  const credential = await issueDevPid(key, claims, holder.publicJwk, { now: rt.clock.now() });
-  return presentPid(credential, holder.privateJwk, { nonce: rt.registry.issueNonce().nonce, audience: rt.url, now: rt.clock.now() });
+  return devPresentation(key, claims, { nonce: rt.registry.issueNonce().nonce, audience: rt.url, now: rt.clock.now() });
 }
 
 /** Enrols a person through the registry (the dev PID flow); no passkey yet. */
 export async function enrolPersonWithoutPasskey(rt: WorldsRuntime, claims: PidClaims = personClaims()): Promise<TestPerson> {
   const enrolled = await rt.registry.enrolments.enrol(await presentation(rt, claims));
-  rt.attributes.set(enrolled.personId, { birthdate: claims.birthdate });
   return { personId: enrolled.personId, sessionToken: enrolled.session.token, claims, authenticator: new TestAuthenticator() };
 }
 
@@ -159,7 +162,7 @@ export async function registerWorld(
   return r.json() as Promise<{ clientId: string; clientSecret?: string; issuer: string }>;
 }
 
-export { Browser, csrfOf, type SignInOptions } from '../../src/cli/demo/browser.ts';
+export { Browser, csrfOf, type SignInOptions, type WalkEnd } from '../../src/cli/demo/browser.ts';
 
 /**
  * Walks authorization → passkey sign-in → consent, as a person in a browser would;
@@ -173,4 +176,75 @@ export function walkSignIn(
   options: SignInOptions = {},
 ): Promise<URL> {
   return walk(rt.url, browser, person.authenticator, authorizationUrl, options);
+}
+
+/** As walkSignIn, but an mvid page answering other than 200 (a refusal) ends the walk and is returned. */
+export function walkSignInPages(
+  rt: WorldsRuntime,
+  browser: Browser,
+  person: TestPerson,
+  authorizationUrl: string,
+  options: SignInOptions = {},
+): Promise<WalkEnd> {
+  return walkPages(rt.url, browser, person.authenticator, authorizationUrl, options);
+}
+
+/** A stock OpenID Connect client (openid-client) of a registered world. */
+export async function clientFor(rt: WorldsRuntime, clientId: string, auth: oidc.ClientAuth): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(`${rt.url}/oidc`), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+}
+
+/** A stock OpenID Connect client (openid-client) for a registered world, over mvid's plain-http test origin. */
+export async function worldClient(rt: WorldsRuntime, world: { clientId: string; clientSecret?: string }): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(`${rt.url}/oidc`), world.clientId, undefined, oidc.ClientSecretBasic(world.clientSecret as string), {
+    execute: [oidc.allowInsecureRequests],
+  });
+}
+
+/** An authorization request with PKCE and state: the URL to send the browser to, and what the callback needs. */
+export async function authorize(config: oidc.Configuration, redirectUri: string, scope: string, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope,
+    state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+  return { url: url.href, verifier, state };
+}
+
+/** A whole sign-in: authorization URL, the person's walk through the pages, the code exchanged for tokens. */
+export async function signIn(
+  rt: WorldsRuntime,
+  config: oidc.Configuration,
+  person: TestPerson,
+  redirectUri: string,
+  scope: string,
+  untick: string[] = [],
+  browser: Browser = new Browser(rt.url),
+) {
+  // OpenID Connect Core §11: offline access (a refresh token) is only granted with prompt=consent.
+  const req = await authorize(config, redirectUri, scope, scope.includes('offline_access') ? { prompt: 'consent' } : {});
+  const callback = await walkSignIn(rt, browser, person, req.url, { untick });
+  assert.equal(callback.searchParams.get('error'), null, callback.href);
+  const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state });
+  return { tokens, browser };
+}
+
+/**
+ * The code flow with PKCE, the person walking sign-in and consent in `browser`: returns
+ * the tokens the world gets.
+ */
+export async function codeFlow(
+  rt: WorldsRuntime,
+  config: oidc.Configuration,
+  person: TestPerson,
+  redirectUri: string,
+  scope: string,
+  browser: Browser = new Browser(rt.url),
+) {
+  return (await signIn(rt, config, person, redirectUri, scope, [], browser)).tokens;
 }

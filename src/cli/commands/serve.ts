@@ -22,7 +22,8 @@ function printDemoUrls(io: CliIo, config: Config, seeded: SeedResult): void {
     [
       `mvid: development mode — a demo system; its secrets are in ${seeded.dir} (demo only, never for production)`,
       `  front page          ${base}/`,
-      `  your account        ${base}/account   (enrol: docs/registry.md, or run npm run demo)`,
+      `  enrol (browser)     ${base}/account/enrol   (a development PID, then your first passkey)`,
+      `  your account        ${base}/account`,
       `  trustee console     ${base}/disclosure/trustee`,
       `  transparency report ${base}/transparency`,
       `  public log          ${base}/log/checkpoint   (verify: mvid log verify --url ${base})`,

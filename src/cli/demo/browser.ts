@@ -54,6 +54,9 @@ export interface SignInOptions {
   decision?: 'allow' | 'deny';
 }
 
+/** Where a walk through the sign-in pages ended: back at the world, or on an mvid page that is not a step (a refusal). */
+export type WalkEnd = { kind: 'world'; url: URL } | { kind: 'page'; status: number; html: string; url: string };
+
 /**
  * Walks authorization → passkey sign-in → consent, as a person in a browser would;
  * returns the URL mvid redirects to at the world (with `code` or `error`).
@@ -65,11 +68,24 @@ export async function walkSignIn(
   authorizationUrl: string,
   options: SignInOptions = {},
 ): Promise<URL> {
+  const end = await walkSignInPages(base, browser, authenticator, authorizationUrl, options);
+  if (end.kind === 'page') throw new Error(`unexpected ${end.status} at ${end.url}: ${end.html.slice(0, 400)}`);
+  return end.url;
+}
+
+/** As walkSignIn, but an mvid page answering other than 200 (a sign-in refused by a sanction) ends the walk and is returned. */
+export async function walkSignInPages(
+  base: string,
+  browser: Browser,
+  authenticator: SoftwareAuthenticator,
+  authorizationUrl: string,
+  options: SignInOptions = {},
+): Promise<WalkEnd> {
   let { response, url } = await browser.follow(authorizationUrl);
   for (let step = 0; step < 4; step++) {
-    if (!url.startsWith(base)) return new URL(url);
+    if (!url.startsWith(base)) return { kind: 'world', url: new URL(url) };
     const html = await response.text();
-    if (response.status !== 200) throw new Error(`unexpected ${response.status} at ${url}: ${html.slice(0, 400)}`);
+    if (response.status !== 200) return { kind: 'page', status: response.status, html, url };
     const uid = /\/interaction\/([^/?#]+)/.exec(url)?.[1];
     if (!uid) throw new Error(`not an interaction page: ${url}\n${html.slice(0, 400)}`);
     const csrf = csrfOf(html);

@@ -26,6 +26,7 @@ import type { DemoMaterial } from '../../server/index.ts';
 import { verifyLog } from '../../tlog/index.ts';
 import { type CreationOptions, SoftwareAuthenticator } from './authenticator.ts';
 import { Browser, walkSignIn } from './browser.ts';
+import { tellModeration } from './moderation.ts';
 
 const DAY = 86_400_000;
 const DELAY_DAYS = 30;
@@ -132,12 +133,33 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
     const { nonce } = await json<{ nonce: string }>(await fetch(`${url}/registry/v1/nonces`, { method: 'POST' }), 201, 'nonce');
     return presentPid(pid, person.holder.privateJwk, { nonce, audience: url, now: clock.now() });
   };
-  const enrol = async (p: { claims: PidClaims; holder: Person['holder'] }) =>
-    fetch(`${url}/registry/v1/enrolments`, {
+  const enrol = async (p: { claims: PidClaims; holder: Person['holder'] }, path = 'enrolments') =>
+    fetch(`${url}/registry/v1/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ presentation: await presentation(p) }),
     });
+  /** A passkey on a new device, registered with the session enrolment or recovery returned. */
+  const addPasskey = async (sessionToken: string): Promise<SoftwareAuthenticator> => {
+    const passkey = new SoftwareAuthenticator();
+    const auth = { authorization: `Bearer ${sessionToken}` };
+    const options = await json<CreationOptions>(
+      await fetch(`${url}/worlds/v1/me/passkeys/options`, { method: 'POST', headers: auth }),
+      200,
+      'passkey options',
+    );
+    await json(
+      await fetch(`${url}/worlds/v1/me/passkeys`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(passkey.create(options, url)),
+      }),
+      201,
+      'passkey registration',
+    );
+    return passkey;
+  };
+  const idOf = (given: string) => `${given.toUpperCase()}-${run || 'demo'}-${createHash('sha256').update(given).digest('hex').slice(0, 6)}`;
 
   const plaza = await say.step(`The administrator registers the world Plaza${suffix}, which asks only for a handle.`, async () => {
     const redirectUri = 'http://localhost:4000/callback';
@@ -163,28 +185,11 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
   ] as const) {
     const person = await say.step(
       `${given} enrols with a national ID (the development PID issuer stands in for the eID) and registers a passkey.`,
-      async (check) => {
-        const claims = claimsOf(
-          given,
-          family,
-          birthdate,
-          `${given.toUpperCase()}-${run || 'demo'}-${createHash('sha256').update(given).digest('hex').slice(0, 6)}`,
-        );
+      async () => {
+        const claims = claimsOf(given, family, birthdate, idOf(given));
         const holder = generateHolderKey();
         const enrolled = await json<{ personId: string; session: { token: string } }>(await enrol({ claims, holder }), 201, 'enrolment');
-        const passkey = new SoftwareAuthenticator();
-        const auth = { authorization: `Bearer ${enrolled.session.token}` };
-        const options = await json<CreationOptions>(
-          await fetch(`${url}/worlds/v1/me/passkeys/options`, { method: 'POST', headers: auth }),
-          200,
-          'passkey options',
-        );
-        const added = await fetch(`${url}/worlds/v1/me/passkeys`, {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'application/json' },
-          body: JSON.stringify(passkey.create(options, url)),
-        });
-        check(added.status === 201, `passkey registration answered ${added.status}`);
+        const passkey = await addPasskey(enrolled.session.token);
         const p: Person = { name: given, claims, holder, personId: enrolled.personId, sessionToken: enrolled.session.token, passkey };
         return [p, `${given} is person ${enrolled.personId}; the legal identity is sealed to the trustees, a passkey is on the device`];
       },
@@ -268,12 +273,41 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
     return [undefined, 'refused: 409 person_already_enrolled — one person, one identity'];
   });
 
-  // MODERATION: the moderation steps arrive with the Moderation issue. Tell them here, in this order:
-  //   Alice reports Tom in Plaza with evidence; a Plaza moderator suspends Tom with a statement of
-  //   reasons; Tom recovers his account (a new PID, a new device) and is still suspended in Plaza,
-  //   while free in another world. Until then the demo says so, and fakes nothing.
-  ctx.out('   … (moderation — Alice reports Tom, a moderator suspends him with a statement of reasons, his recovered');
-  ctx.out('      account stays suspended in Plaza and free elsewhere — is not built yet; those steps will be told here)');
+  const told = await tellModeration({
+    url,
+    run,
+    plaza,
+    alice: people[0] as Person,
+    tom,
+    step: (narration, work) => say.step(narration, work),
+    json,
+    async enrolHelper(name) {
+      const claims = claimsOf(name, 'Moderator', '1985-01-01', idOf(name));
+      const enrolled = await json<{ session: { token: string } }>(await enrol({ claims, holder: generateHolderKey() }), 201, 'enrolment');
+      return { name, sessionToken: enrolled.session.token, passkey: await addPasskey(enrolled.session.token) };
+    },
+    async recoverTom() {
+      const holder = generateHolderKey();
+      const recovered = await json<{ session: { token: string } }>(
+        await enrol({ claims: tom.claims, holder }, 'recoveries'),
+        200,
+        'recovery',
+      );
+      return { name: 'Tom', sessionToken: recovered.session.token, passkey: await addPasskey(recovered.session.token), holder };
+    },
+    async registerWorld(name) {
+      const redirectUri = 'http://localhost:4001/callback';
+      const body = { name, redirectUris: [redirectUri], purpose: 'A harbour to trade in.', rules: [], claims: [] };
+      const world = await json<{ clientId: string }>(
+        await fetch(`${url}/admin/v1/worlds`, { method: 'POST', headers: admin, body: JSON.stringify(body) }),
+        201,
+        'world registration',
+      );
+      return { clientId: world.clientId, redirectUri };
+    },
+  });
+  // Tom's recovered account (new keys, a new device) is the one the rest of the story uses.
+  Object.assign(tom, told.tom);
 
   const authority = material.authority;
   if (!authority) throw new StoryFailure(0, `no demo authority in ${material.dir}`);

@@ -8,26 +8,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { InteractionDetails } from 'oidc-provider';
 import { MvidError } from '../../core/index.ts';
-import { newNonce, pageCsp, renderConsent, renderSignIn } from '../../web/index.ts';
+import { newNonce, renderConsent, renderSignIn, renderSignInRefused } from '../../web/index.ts';
+import { sendPage } from '../pages.ts';
 import { isWorldClaim, WEB_SESSION_TTL_SECONDS, WORLD_CLAIMS } from '../../worlds/index.ts';
 import { readCookie, sessionCookieName, setSessionCookie } from './cookies.ts';
 
 type Params = { Params: { uid: string } };
 const UID = { type: 'object', properties: { uid: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['uid'] } as const;
 
-function htmlReply(reply: FastifyReply, body: string, nonce: string, formTargets: string[] = []): FastifyReply {
-  return reply
-    .type('text/html; charset=utf-8')
-    .header('content-security-policy', pageCsp(nonce, formTargets))
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .send(body);
-}
-
 /** `provider` is a memoised loader: the provider is built on the first request that needs it. */
 export function interactionRoutes(provider: () => Promise<Provider>) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const { worlds, config } = app.deps;
+    const moderation = app.deps.moderation?.moderation;
+    /** A suspension or ban in this world refuses sign-in there (and nowhere else). */
+    const blockOf = async (clientId: string, personId: string) => moderation?.standing.signInBlock(clientId, personId);
     const cookieName = sessionCookieName(config.publicUrl);
     const csrfOf = (uid: string) => worlds.webSessions.csrfToken(`interaction:${uid}`);
 
@@ -67,22 +62,25 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       const clientId = String(d.params.client_id);
       const world = await worlds.enabledWorld(clientId);
       const nonce = newNonce();
+      const session = d.prompt.name === 'login' ? await worlds.webSessions.resolve(readCookie(request, cookieName)) : undefined;
+      const personId = d.prompt.name === 'login' ? session?.personId : d.session?.accountId;
+      const block = personId === undefined ? undefined : await blockOf(clientId, personId);
+      if (block) {
+        const page = renderSignInRefused({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, statement: block.statement });
+        return sendPage(reply.code(403), page, nonce, { formTargets: await redirectOrigins(clientId) });
+      }
       if (d.prompt.name === 'login') {
-        const session = await worlds.webSessions.resolve(readCookie(request, cookieName));
         const signedIn = session !== undefined && (await worlds.persons.isActive(session.personId));
-        return htmlReply(
-          reply,
-          renderSignIn({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, signedIn }),
-          nonce,
-          await redirectOrigins(clientId),
-        );
+        return sendPage(reply, renderSignIn({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, signedIn }), nonce, {
+          formTargets: await redirectOrigins(clientId),
+        });
       }
       const requested = new Set<string>(String(d.params.scope ?? '').split(' '));
       const claims = world.claims
         .filter((c) => requested.has(c.name))
         .map((c) => ({ name: c.name, required: c.required, ...WORLD_CLAIMS[c.name] }));
       const page = renderConsent({ nonce, uid: d.uid, csrf: csrfOf(d.uid), world, claims, offline: requested.has('offline_access') });
-      return htmlReply(reply, page, nonce, await redirectOrigins(clientId));
+      return sendPage(reply, page, nonce, { formTargets: await redirectOrigins(clientId) });
     });
 
     app.post<Params>('/interaction/:uid/passkey/options', { schema: { hide: true, params: UID } }, async (request, reply) => {
@@ -100,6 +98,8 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       if (!(await worlds.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed');
       const { token } = await worlds.webSessions.open(personId, readCookie(request, cookieName));
       setSessionCookie(reply, config.publicUrl, token, WEB_SESSION_TTL_SECONDS);
+      // Signed in to mvid, but not to this world: the interaction page now shows why.
+      if (await blockOf(String(d.params.client_id), personId)) return { location: `/interaction/${d.uid}` };
       return { location: await finish(request, reply, { login: { accountId: personId, amr: ['hwk', 'user'] } }) };
     });
 
@@ -110,6 +110,7 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       const session = await worlds.webSessions.resolve(readCookie(request, cookieName));
       if (!session || !(await worlds.persons.isActive(session.personId)))
         throw new MvidError('unauthenticated', 'your mvid session has ended; sign in with your passkey');
+      if (await blockOf(String(d.params.client_id), session.personId)) return reply.redirect(`/interaction/${d.uid}`, 303);
       return reply.redirect(await finish(request, reply, { login: { accountId: session.personId } }), 303);
     });
 
@@ -118,6 +119,7 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       const d = await details(request, reply);
       if (d.prompt.name !== 'consent' || !d.session?.accountId)
         throw new MvidError('conflict', 'this interaction is not asking for consent');
+      await moderation?.standing.requireNotBlocked(String(d.params.client_id), d.session.accountId);
       const body = (request.body ?? {}) as Record<string, unknown>;
       if (body.decision !== 'allow') {
         return reply.redirect(

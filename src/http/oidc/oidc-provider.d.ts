@@ -47,4 +47,9 @@ declare module 'oidc-provider' {
   }
 
   export const errors: Record<string, new (description?: string, detail?: string) => Error>;
+
+  export const interactionPolicy: {
+    base(): Array<{ name: string; checks: { add(check: Any): void } }> & { get(name: string): { checks: { add(check: Any): void } } };
+    Check: new (reason: string, description: string, check: (ctx: Any) => boolean | Promise<boolean>) => Any;
+  };
 }

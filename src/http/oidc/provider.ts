@@ -7,10 +7,11 @@
  * RP-initiated logout. Pages it renders itself (logout, errors) come from src/web.
  */
 import { createHmac } from 'node:crypto';
-import Provider, { errors } from 'oidc-provider';
+import Provider, { errors, interactionPolicy } from 'oidc-provider';
 import { toBase64Url } from '../../core/index.ts';
 import type { ServiceKeys } from '../../keys/index.ts';
 import { renderErrorPage, renderLogoutPage, renderLogoutDone, newNonce, pageCsp } from '../../web/index.ts';
+import type { ModerationService } from '../../moderation/index.ts';
 import { clientSecretMatches, WORLD_CLAIM_NAMES, type WorldsService } from '../../worlds/index.ts';
 
 /** The scope a world uses for its own server-to-server calls to mvid's API. */
@@ -20,6 +21,34 @@ export interface OidcOptions {
   publicUrl: string;
   keys: ServiceKeys;
   worlds: WorldsService;
+  /** Sanctions: a suspended or banned person has no account in that world; the rest is the `mvid_moderation` claim. */
+  moderation?: ModerationService;
+}
+
+/** The claim every ID token and userinfo answer carries: the person's sanction state in this world only. */
+export const MODERATION_CLAIM = 'mvid_moderation';
+
+/** Routes where a person is in front of mvid's pages, so a sanction is shown there rather than failing the request. */
+const INTERACTIVE_ROUTES = new Set(['authorization', 'resume']);
+
+/**
+ * oidc-provider's default prompts, plus: a person suspended or banned in this world is sent
+ * to the login interaction even with a live session there, where the page says why.
+ */
+function interactionsPolicy(moderation: ModerationService | undefined) {
+  const policy = interactionPolicy.base();
+  if (moderation) {
+    policy.get('login').checks.add(
+      new interactionPolicy.Check('mvid_sanctioned', 'a suspension or ban in this world refuses sign-in', async (ctx: Ctx) => {
+        const accountId: string | undefined = ctx.oidc?.session?.accountId;
+        const clientId: string | undefined = ctx.oidc?.client?.clientId;
+        return (
+          accountId !== undefined && clientId !== undefined && (await moderation.standing.signInBlock(clientId, accountId)) !== undefined
+        );
+      }),
+    );
+  }
+  return policy;
 }
 
 /** The resource indicator (JWT access-token audience) of mvid's own API. */
@@ -35,10 +64,10 @@ function html(ctx: Ctx, body: string, nonce: string, status?: number): void {
   ctx.body = body;
 }
 
-export function createOidcProvider({ publicUrl, keys, worlds }: OidcOptions): Provider {
+export function createOidcProvider({ publicUrl, keys, worlds, moderation }: OidcOptions): Provider {
   const issuer = `${publicUrl}/oidc`;
   const api = apiResource(publicUrl);
-  const claims: Record<string, string[]> = { openid: ['sub'] };
+  const claims: Record<string, string[]> = { openid: moderation ? ['sub', MODERATION_CLAIM] : ['sub'] };
   for (const name of WORLD_CLAIM_NAMES) claims[name] = [name];
   // A key of its own for oidc-provider's signed cookies, derived so the CSRF MACs never share one.
   const cookieKey = toBase64Url(createHmac('sha256', keys.cookieSecret).update('mvid-oidc-cookies').digest());
@@ -80,16 +109,26 @@ export function createOidcProvider({ publicUrl, keys, worlds }: OidcOptions): Pr
     },
     clientBasedCORS: (_ctx: Ctx, origin: string, client: { redirectUris: string[] }) =>
       client.redirectUris.some((u) => new URL(u).origin === origin),
-    interactions: { url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    interactions: {
+      policy: interactionsPolicy(moderation),
+      url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+    },
     findAccount: async (ctx: Ctx, accountId: string) => {
       if (!(await worlds.persons.isActive(accountId))) return undefined;
+      // A suspended or banned person has no account in that world for tokens (refresh, userinfo); at the
+      // authorization endpoint the login prompt (interactionsPolicy) shows the refusal page instead.
+      const world: string | undefined = ctx.oidc?.client?.clientId;
+      if (world && moderation && !INTERACTIVE_ROUTES.has(ctx.oidc?.route) && (await moderation.standing.signInBlock(world, accountId)))
+        return undefined;
       return {
         accountId,
         async claims(_use: string, scope: string, _claims: unknown, rejected: string[]) {
           const clientId: string | undefined = ctx.oidc?.client?.clientId;
           if (!clientId) return { sub: accountId };
           const granted = new Set(scope.split(' ').filter((s) => !rejected.includes(s)));
-          return { sub: accountId, ...(await worlds.claimsFor(clientId, accountId, granted)) };
+          const released = await worlds.claimsFor(clientId, accountId, granted);
+          if (!moderation) return { sub: accountId, ...released };
+          return { sub: accountId, ...released, [MODERATION_CLAIM]: await moderation.standing.claim(clientId, accountId) };
         },
       };
     },

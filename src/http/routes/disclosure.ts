@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { MvidError, toBase64Url } from '../../core/index.ts';
-import type { NewAuthority } from '../../disclosure/index.ts';
-import { newNonce, renderPersonDisclosures, renderTransparencyReport, renderTrusteeConsole } from '../../web/index.ts';
+import { DISCLOSURE_FIELD_GROUPS, type NewAuthority, OFFENCE_CATEGORIES } from '../../disclosure/index.ts';
+import { newNonce, renderAuthorityConsole, renderPersonDisclosures, renderTrusteeConsole } from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
 import { ADMIN_SECURITY, PERSON_SECURITY, personOf, requireAdmin, requirePerson } from '../auth.ts';
 import { disclosureOf } from './disclosure-auth.ts';
@@ -155,10 +155,15 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
     async () => d.publicRecords(),
   );
 
-  app.get('/transparency', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/disclosure/authority', { schema: { hide: true } }, async (_request, reply) => {
     const nonce = newNonce();
-    const report = await d.transparencyReport();
-    return sendPage(reply, renderTransparencyReport({ nonce, ...report }), nonce, { cache: 'public, max-age=60' });
+    const page = renderAuthorityConsole({
+      nonce,
+      categories: OFFENCE_CATEGORIES,
+      fieldGroups: DISCLOSURE_FIELD_GROUPS,
+      today: app.deps.clock.now().toISOString().slice(0, 10),
+    });
+    return sendPage(reply, page, nonce, { cache: 'no-store' });
   });
 
   app.get('/disclosure/trustee', { schema: { hide: true } }, async (_request, reply) => {

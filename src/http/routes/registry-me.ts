@@ -1,6 +1,7 @@
 /** Registry API, person self-service: the signed-in person's record, keys, closure and export. */
 import type { FastifyInstance } from 'fastify';
 import { PERSON_SECURITY, personOf, requirePerson } from '../auth.ts';
+import { personExport } from '../person-export.ts';
 import { CloseResponse, ExportResponse, HolderKey, KeyProofBody, KeysResponse, KidParams, PersonView } from './registry-schemas.ts';
 
 const TAG = 'registry-self-service';
@@ -92,14 +93,14 @@ export async function registryMeRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Download everything mvid holds about me',
         description:
-          'Events, holder keys, sessions, escrow envelopes (with ciphertext) and the decrypted service-readable attributes, as JSON.',
+          'Events, holder keys, sessions, escrow envelopes (with ciphertext), the decrypted service-readable attributes, the worlds (pseudonyms, consents, releases, handles, passkeys, browser sessions), issued credentials and disclosures already notified, as JSON.',
         tags: [TAG],
         security: PERSON_SECURITY,
         response: { 200: ExportResponse },
       },
     },
     async (request, reply) => {
-      const document = await registry.self.export(personOf(request));
+      const document = await personExport(app.deps, personOf(request));
       reply.header('content-disposition', 'attachment; filename="mvid-export.json"');
       reply.header('cache-control', 'no-store');
       return document;

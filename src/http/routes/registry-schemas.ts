@@ -128,6 +128,18 @@ export const ExportResponse = Type.Object({
   sessions: Type.Array(ExportedSession),
   envelopes: Type.Array(ExportedEnvelope, { description: `One per field group (${FIELD_GROUPS.join(', ')}) and recovery.` }),
   events: Type.Array(PersonEvent),
+  worlds: Type.Object(
+    {
+      worlds: Type.Array(Free),
+      handles: Type.Array(Free),
+      grants: Type.Array(Free),
+      passkeys: Type.Array(Free),
+      browserSessions: Type.Array(Free),
+    },
+    { description: 'Each world with the pseudonym it knows you by, consent, releases; handles, passkeys, grants, browser sessions.' },
+  ),
+  credentials: Type.Array(Free, { description: 'The ledger of credentials issued to you (mvid keeps their hash, not the credential).' }),
+  disclosures: Type.Array(Free, { description: 'Disclosures of your identity whose notification delay has ended.' }),
 });
 
 const Trustee = Type.Object({ index: Type.Integer(), id: Type.String(), verificationKey: Type.String() });

@@ -74,10 +74,13 @@ export const PersonWorld = Type.Object({
     logoUri: Nullable(Type.String()),
     policyUri: Nullable(Type.String()),
   }),
+  consentActive: Type.Boolean(),
   consented: Type.Array(ClaimName),
   received: Type.Array(ClaimName),
   firstReleasedAt: Nullable(Type.String()),
   lastReleasedAt: Nullable(Type.String()),
+  handle: Nullable(Type.String()),
+  trustLevel: Type.String(),
 });
 export const PersonWorlds = Type.Object({ worlds: Type.Array(PersonWorld) });
 export const RevokeQuery = Type.Object({ claim: Type.Optional(ClaimName) }, { additionalProperties: false });

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { lazy } from '../../core/index.ts';
 import { interactionRoutes } from '../oidc/interactions.ts';
 import { oidcMount } from '../oidc/mount.ts';
+import { worldsEnrolRoutes } from './worlds-enrol.ts';
 import { worldsAccountRoutes } from './worlds-account.ts';
 import { worldsAdminRoutes } from './worlds-admin.ts';
 import { worldsMeRoutes } from './worlds-me.ts';
@@ -16,11 +17,17 @@ export async function worldsRoutes(app: FastifyInstance): Promise<void> {
   const { config, keys, worlds } = app.deps;
   const provider = lazy(async () => {
     const { createOidcProvider } = await import('../oidc/provider.ts');
-    return createOidcProvider({ publicUrl: config.publicUrl, keys, worlds });
+    return createOidcProvider({
+      publicUrl: config.publicUrl,
+      keys,
+      worlds,
+      ...(app.deps.moderation ? { moderation: app.deps.moderation.moderation } : {}),
+    });
   });
   await app.register(oidcMount(provider, config.publicUrl));
   await app.register(interactionRoutes(provider));
   await app.register(worldsAdminRoutes);
   await app.register(worldsMeRoutes);
   await app.register(worldsAccountRoutes);
+  await app.register(worldsEnrolRoutes);
 }

@@ -36,6 +36,8 @@ export interface CredentialsIssuedTable {
   expires_at: string;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** The attested claims of a re-issued occupation/membership, sealed at rest (base64url); null otherwise. */
+  attested_sealed: string | null;
 }
 
 /** Who may attest which social characteristic (`vct`), with which keys. */

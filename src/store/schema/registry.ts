@@ -138,6 +138,22 @@ export interface LogOutboxTable {
   queued_at: string;
 }
 
+/** An OpenID4VP request sent to a wallet for enrolment (see registry/wallet-requests.ts). */
+export interface RegistryWalletRequestsTable {
+  id: string;
+  /** base64url SHA-256 of the secret in the cookie of the browser that started it. */
+  browser_hash: string;
+  nonce: string;
+  /** pending → enrolled | failed. */
+  status: string;
+  person_id: string | null;
+  /** The refusal's error code, when the presentation was refused. */
+  error: string | null;
+  code_hash: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface RegistryTables {
   registry_issuers: RegistryIssuersTable;
   registry_trustee_sets: RegistryTrusteeSetsTable;
@@ -151,4 +167,5 @@ export interface RegistryTables {
   admin_tokens: AdminTokensTable;
   person_sessions: PersonSessionsTable;
   log_outbox: LogOutboxTable;
+  registry_wallet_requests: RegistryWalletRequestsTable;
 }

@@ -1,0 +1,110 @@
+/**
+ * The moderation plugin. Three kinds of caller, each scoped to one world:
+ *  - the world itself, with its client credentials (`worldOf`, as for credentials): files
+ *    reports for its members, grants roles, sets its policy, reads cases and sanctions;
+ *  - a person signed in to mvid (bearer session or browser cookie): files reports and, when
+ *    the world made them a moderator, works its queue and decides;
+ *  - anyone: a world's statistics, which carry no personal data.
+ * A world never reaches another world's records, and a moderator of one world is nobody
+ * in another: both get 403 on another world's paths and 404 for another world's ids.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { MvidError } from '../../core/index.ts';
+import type { ModerationService } from '../../moderation/index.ts';
+import { moderationCaseRoutes } from './moderation-cases.ts';
+import { moderationMeRoutes } from './moderation-me.ts';
+import { moderationWorldRoutes } from './moderation-world.ts';
+import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
+
+export interface ModerationHttp {
+  moderation: ModerationService;
+  /** The client id of the world that authenticated this request with its client credentials, if any. */
+  worldOf(request: FastifyRequest): Promise<string | undefined>;
+}
+
+export type Caller = { kind: 'world'; worldId: string } | { kind: 'person'; personId: string };
+
+/** OpenAPI security of routes a world (HTTP Basic client credentials) or a person may call. */
+export const WORLD_OR_PERSON_SECURITY = [{ worldBasic: [] }, { personBearer: [] }];
+export const WORLD_SECURITY = [{ worldBasic: [] }];
+export const MODERATION_SECURITY_SCHEMES = {
+  worldBasic: { type: 'http', scheme: 'basic', description: "A world's client id and client secret (client_secret_basic)." },
+} as const;
+
+/** The world (client credentials) or the person (session) behind a request, or a 401. */
+export async function callerOf(http: ModerationHttp, request: FastifyRequest, reply: FastifyReply): Promise<Caller> {
+  const world = await http.worldOf(request);
+  if (world !== undefined) return { kind: 'world', worldId: world };
+  await requireWorldsPerson(request, reply);
+  return { kind: 'person', personId: worldsPersonOf(request).personId };
+}
+
+/** @throws MvidError forbidden unless the caller is this world itself */
+export function requireSameWorld(caller: Caller, worldId: string): void {
+  if (caller.kind !== 'world' || caller.worldId !== worldId) throw new MvidError('forbidden', 'only the world itself may do this');
+}
+
+/** Who acts on a world's moderation: the world itself (moderatorId null) or a moderator it appointed. */
+export interface ModerationActor {
+  worldId: string;
+  moderatorId: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    moderationActor?: ModerationActor;
+  }
+}
+
+type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/**
+ * preHandlers of the routes under `/moderation/v1/worlds/:worldId`: `world` (the world
+ * itself), `worldOrModerator`, and `moderator` (a person the world appointed, signed in as
+ * themselves — a world never decides). Each sets `request.moderationActor`.
+ */
+export function moderationGuards(http: ModerationHttp): Record<'world' | 'worldOrModerator' | 'moderator', PreHandler> {
+  const worldIdOf = (request: FastifyRequest) => (request.params as { worldId: string }).worldId;
+  return {
+    async world(request, reply) {
+      const worldId = worldIdOf(request);
+      requireSameWorld(await callerOf(http, request, reply), worldId);
+      request.moderationActor = { worldId, moderatorId: null };
+    },
+    async worldOrModerator(request, reply) {
+      const worldId = worldIdOf(request);
+      const caller = await callerOf(http, request, reply);
+      if (caller.kind === 'world') requireSameWorld(caller, worldId);
+      else await http.moderation.requireModerator(worldId, caller.personId);
+      request.moderationActor = { worldId, moderatorId: caller.kind === 'person' ? caller.personId : null };
+    },
+    async moderator(request, reply) {
+      const worldId = worldIdOf(request);
+      const caller = await callerOf(http, request, reply);
+      if (caller.kind !== 'person') throw new MvidError('forbidden', 'decisions are taken by a moderator, signed in as themselves');
+      await http.moderation.requireModerator(worldId, caller.personId);
+      request.moderationActor = { worldId, moderatorId: caller.personId };
+    },
+  };
+}
+
+export function actorOf(request: FastifyRequest): ModerationActor {
+  if (!request.moderationActor) throw new TypeError('actorOf used on a route without a moderation guard');
+  return request.moderationActor;
+}
+
+/** A moderation route's OpenAPI schema: summary, the moderation tag, and the rest. */
+export function routeSchema(
+  summary: string,
+  rest: Omit<FastifySchema, 'summary' | 'tags'> & { security?: unknown[] },
+): { schema: FastifySchema } {
+  return { schema: { summary, tags: ['moderation'], ...rest } };
+}
+
+export function moderationRoutes(http: ModerationHttp) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    await app.register(moderationWorldRoutes, http);
+    await app.register(moderationCaseRoutes, http);
+    await app.register(moderationMeRoutes, http);
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The operator console in Chromium: with the administrator token it lists worlds, PID
+ * issuers, attribute issuers, trustee sets and authorities, and registers an authority
+ * (its token shown once); a wrong token is refused in words. axe and 390 px; screenshots
+ * in test-results/operator/. One engine (the admin API is tested on both elsewhere).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { newAuthorityKey } from '../src/disclosure/index.ts';
+import { axe, horizontalOverflow, launchChromium, NO_CHROMIUM, screenshot } from './support/browser.ts';
+import { registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
+
+describe('the operator console in a browser', { skip: NO_CHROMIUM }, () => {
+  let rt: WorldsRuntime;
+  let browser: Browser;
+  before(async () => {
+    rt = await startWorldsRuntime('sqlite', 'localhost');
+    await registerWorld(rt, { name: 'Moonbase', redirectUris: ['https://moonbase.example/cb'], claims: [] });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await rt?.stop();
+  });
+
+  it('lists what the operator runs and registers an authority; a wrong token is refused', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${rt.url}/admin`);
+    await page.getByLabel('Administrator token').fill('mvat_wrong');
+    await page.getByRole('button', { name: 'Load' }).click();
+    await page.waitForSelector('#status:has-text("Refused")');
+    await page.getByLabel('Administrator token').fill(rt.adminToken);
+    await page.getByRole('button', { name: 'Load' }).click();
+    await page.waitForSelector('#status:has-text("Loaded.")');
+    assert.match((await page.locator('#list-worlds').textContent()) ?? '', /Moonbase/);
+    assert.match((await page.locator('#list-trustee-sets').textContent()) ?? '', /alice, bob, carol, dave, erin/);
+    await page.getByLabel('Name', { exact: true }).nth(1).fill('Landeskriminalamt Berlin');
+    await page.getByLabel('Jurisdiction').fill('DE-BE');
+    await page.getByLabel('Contact').fill('lka@police.example');
+    await page.getByLabel('Public key').fill(newAuthorityKey().publicKey);
+    await page.getByRole('button', { name: 'Register the authority' }).click();
+    await page.waitForSelector('#authority-status:is(:has-text("registered"), :has-text("Refused"))');
+    assert.match((await page.locator('#authority-status').textContent()) ?? '', /^Authority registered; its token \(shown once\): \S+/);
+    await page.waitForSelector('#list-authorities:has-text("Landeskriminalamt Berlin")');
+    assert.deepEqual(await axe(page, ['serious', 'critical']), [], 'axe');
+    assert.equal(await horizontalOverflow(page), 0, 'overflows 390 px');
+    await screenshot(page, 'operator', '01-console');
+    await context.close();
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * Every page renderer of src/web, fed a markup-breaking payload in every string field
+ * of its input: nothing comes out unescaped, and the page has exactly the markup it has
+ * with harmless input. A renderer without a fixture here fails the test, so a new page
+ * cannot skip it. Raw HTML enters pages only through unsafeRaw(), at the places listed.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { it } from 'node:test';
+import * as web from '../src/web/index.ts';
+import { REPO_ROOT } from './support/engines.ts';
+
+const PAYLOAD = `"><script>alert(1)</script><img src=x onerror=alert(1)>'onerror='x`;
+const FORBIDDEN = [/<script>alert/i, /<img src=x/i, /"onerror=/i, /'onerror=/i];
+
+type Renderer = (input: never) => string;
+interface Fixture {
+  input: Record<string, unknown>;
+  /** Fields that are markup by contract (and why), left unpoisoned. */
+  raw?: string[];
+}
+
+const STATEMENT = {
+  sanction: { type: 'suspension', startsAt: '2026-01-01', endsAt: '2026-01-08', features: ['chat'] },
+  facts: 'Shouted.',
+  rule: { category: 'harassment', text: 'Be kind.' },
+  automated: { detection: false, decision: false },
+  redress: { appeal: { until: '2026-02-01', how: 'From your account.' }, disputeSettlement: 'ODS body', judicial: 'The courts.' },
+  world: { name: 'World' },
+  decidedAt: '2026-01-01',
+};
+
+const FIXTURES: Record<string, Fixture> = {
+  renderSignIn: { input: { nonce: 'n', uid: 'u1', csrf: 'c', worldName: 'World', signedIn: true, error: 'bad' } },
+  renderConsent: {
+    input: {
+      nonce: 'n',
+      uid: 'u1',
+      csrf: 'c',
+      world: {
+        name: 'World',
+        purpose: 'To play.',
+        policyUri: 'https://w.example/p',
+        tosUri: 'https://w.example/t',
+        rules: [{ category: 'harassment', text: 'Be kind.' }],
+      },
+      claims: [
+        { name: 'handle', label: 'Handle', description: 'Your name', required: false },
+        { name: 'age_over_18', label: 'Over 18', description: 'Yes or no', required: true },
+      ],
+      offline: true,
+    },
+  },
+  renderErrorPage: { input: { nonce: 'n', error: 'invalid_request', description: 'Wrong.' } },
+  // oidc-provider builds and escapes its logout form itself; the page embeds it as markup.
+  renderLogoutPage: { input: { nonce: 'n', form: '<form id="op.logoutForm"></form>', clientName: 'World' }, raw: ['form'] },
+  renderLogoutDone: { input: { nonce: 'n', clientName: 'World' } },
+  renderAccount: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      worlds: [
+        {
+          id: 'w1',
+          name: 'World',
+          purpose: 'To play.',
+          consentActive: true,
+          consented: ['Handle'],
+          received: ['Handle'],
+          firstReleasedAt: '2026-01-01',
+          lastReleasedAt: '2026-01-02',
+          handle: 'Ada',
+          trustLevel: 'new',
+        },
+        {
+          id: 'w2',
+          name: 'Other',
+          purpose: 'To chat.',
+          consentActive: false,
+          consented: [],
+          received: ['Over 18'],
+          firstReleasedAt: '2026-01-01',
+          lastReleasedAt: '2026-01-01',
+          handle: null,
+          trustLevel: 'new',
+        },
+      ],
+      passkeys: [
+        { id: 'p1', name: 'Laptop', createdAt: '2026-01-01', lastUsedAt: '2026-01-02' },
+        { id: 'p2', name: 'Phone', createdAt: '2026-01-01', lastUsedAt: null },
+      ],
+      notice: 'Done.',
+    },
+  },
+  renderCloseAccount: { input: { nonce: 'n', csrf: 'c', retentionDays: 365 } },
+  renderAccountClosed: { input: { nonce: 'n', purgeAfter: '2027-01-01T00:00:00.000Z' } },
+  renderPasskeySetup: { input: { nonce: 'n', csrf: 'c' } },
+  renderPersonDisclosures: {
+    input: {
+      nonce: 'n',
+      disclosures: [
+        {
+          requestId: 'r1',
+          authority: { name: 'Police', jurisdiction: 'ZZ', contact: 'desk@police.example' },
+          courtOrder: { court: 'Court', reference: 'A-1', date: '2026-01-01' },
+          offence: { category: 'fraud_x', statute: 'S 1' },
+          fieldGroups: ['legal_name'],
+          target: { worldId: 'w1', pseudonym: 'ps' },
+          requestedAt: '2026-01-01',
+          releasedAt: '2026-01-02',
+          log: [{ type: 'request_filed', index: 3 }],
+        },
+      ],
+    },
+  },
+  renderTransparencyReport: {
+    input: {
+      nonce: 'n',
+      generatedAt: '2026-01-01',
+      log: {
+        checkpoint: 'example.org/log\n3\nroot=\n\n— sig\n',
+        size: 3,
+        signedAt: '2026-01-01T00:00:00Z',
+        cosignatures: 0,
+        vkey: 'example.org/log+1234+key',
+        sizeByDay: [
+          { day: '2025-12-31', size: 1 },
+          { day: '2026-01-01', size: 3 },
+        ],
+      },
+      disclosure: {
+        generatedAt: '2026-01-01',
+        totals: counts(),
+        byAuthority: [{ ...counts(), name: 'Police', jurisdiction: 'ZZ' }],
+        byJurisdiction: [{ ...counts(), jurisdiction: 'ZZ' }],
+        byOffenceCategory: [{ ...counts(), category: 'fraud' }],
+        medianTimeToDecisionSeconds: 100,
+        unverified: 1,
+      },
+      moderation: [
+        {
+          worldId: 'w1',
+          worldName: 'World',
+          reports: { total: 4 },
+          decisions: { total: 3 },
+          sanctions: { byType: { suspension: 2 } },
+          medianTimeToDecisionSeconds: 60,
+          appeals: { filed: 1, reversed: 0 },
+        },
+      ],
+    },
+  },
+  renderTrusteeConsole: { input: { nonce: 'n' } },
+  renderOperatorConsole: { input: { nonce: 'n' } },
+  renderAuthorityConsole: {
+    input: { nonce: 'n', categories: ['fraud', 'threat_to_life'], fieldGroups: ['name_birth', 'contact'], today: '2026-01-01' },
+  },
+  renderEnrol: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      mode: 'development',
+      values: { given_name: 'A', family_name: 'B', birthdate: '1990-01-01', nationality: 'FR', residence: 'SE', email: 'a@b.example' },
+      error: 'Wrong.',
+    },
+  },
+  renderFirstPasskey: { input: { nonce: 'n', csrf: 'c' } },
+  renderWalletRequest: { input: { nonce: 'n', requestUrl: 'openid4vp://?client_id=x', minutes: 10 } },
+  renderProblemPage: { input: { nonce: 'n', status: 400, title: 'Bad', detail: 'Wrong.', code: 'bad_request', requestId: 'r1' } },
+  renderSignInRefused: { input: { nonce: 'n', uid: 'u1', csrf: 'c', worldName: 'World', statement: STATEMENT } },
+  renderReportPage: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      world: { id: 'w1', name: 'World', rules: [{ category: 'harassment', text: 'Be kind.' }] },
+      result: { error: 'Refused.' },
+    },
+  },
+  renderHome: { input: { nonce: 'n', publicUrl: 'http://localhost:8080', engine: 'sqlite', logSize: 3, version: '0.1.0' } },
+};
+
+function counts() {
+  return {
+    requests: 1,
+    emergencyRequests: 1,
+    approvals: 1,
+    denials: 1,
+    releases: 1,
+    releasedEnvelopes: 1,
+    deniedRequests: 1,
+    expiredRequests: 1,
+  };
+}
+
+/** Replaces every string in `value` (however deep) with the payload, except the named top-level fields. */
+function poison(value: unknown, raw: readonly string[] = []): unknown {
+  if (typeof value === 'string') return PAYLOAD;
+  if (Array.isArray(value)) return value.map((v) => poison(v));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, raw.includes(k) ? v : poison(v)]));
+  }
+  return value;
+}
+
+const tags = (page: string) => page.match(/<[a-z!/][^<>]*>/gi)?.map((t) => t.replace(/"[^"]*"/g, '""')) ?? [];
+
+const renderers = Object.entries(web).filter(([name, f]) => name.startsWith('render') && typeof f === 'function') as Array<
+  [string, Renderer]
+>;
+
+it('every page renderer has a fixture here', () => {
+  assert.deepEqual(renderers.map(([n]) => n).sort(), Object.keys(FIXTURES).sort());
+});
+
+for (const [name, render] of renderers) {
+  it(`${name} escapes every interpolated field`, () => {
+    const fixture = FIXTURES[name];
+    assert.ok(fixture, `no fixture for ${name}`);
+    const clean = render(fixture.input as never);
+    const dirty = render(poison(fixture.input, fixture.raw) as never);
+    for (const pattern of FORBIDDEN) assert.doesNotMatch(dirty, pattern, `${name} let ${pattern} through`);
+    assert.ok(dirty.includes('&lt;script&gt;alert(1)'), `${name} shows the payload as text somewhere`);
+    assert.deepEqual(tags(dirty), tags(clean), `${name}: the payload changed the page's markup`);
+  });
+}
+
+it("a world's policy link cannot be a javascript: URL", () => {
+  const fixture = FIXTURES.renderConsent as Fixture;
+  const world = { ...(fixture.input.world as object), policyUri: 'javascript:alert(1)', tosUri: 'data:text/html,x' };
+  const out = web.renderConsent({ ...(fixture.input as never as web.ConsentPageInput), world: world as web.ConsentPageInput['world'] });
+  assert.doesNotMatch(out, /javascript:|data:text/);
+});
+
+/** Every unsafeRaw call in src, by file: each is reviewed markup or script of mvid's own, never data. */
+const RAW_ALLOWED: Record<string, number> = {
+  'web/layout.ts': 1, // the stylesheet constant
+  'web/passkey-script.ts': 2, // the two WebAuthn script constants
+  'web/oidc-pages.ts': 1, // oidc-provider's own logout form
+  'web/moderation.ts': 1, // the report page's upload script constant
+};
+
+it('raw HTML enters pages only through the reviewed unsafeRaw calls', () => {
+  const src = join(REPO_ROOT, 'src');
+  const found: Record<string, number> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry.endsWith('.ts') && !entry.endsWith('.test.ts') && path !== join(src, 'web', 'html.ts')) {
+        const n = readFileSync(path, 'utf8').match(/\bunsafeRaw\(/g)?.length ?? 0;
+        if (n > 0) found[relative(src, path).split('\\').join('/')] = n;
+      }
+    }
+  };
+  walk(src);
+  assert.deepEqual(found, RAW_ALLOWED, 'a new unsafeRaw call: review it and list it here with its reason');
+});
