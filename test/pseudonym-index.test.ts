@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pseudonymInput, vrfVerify } from '../src/crypto/index.ts';
-import { worldsPseudonymResolver } from '../src/server/index.ts';
+import { worldsDirectory, worldsPseudonymResolver } from '../src/server/index.ts';
 import { enrolPerson, rejects, type Story, startStory, tomRequest } from './support/disclosure.ts';
 import { ENGINES } from './support/engines.ts';
 import { personClaims } from './support/registry.ts';
@@ -46,6 +46,17 @@ for (const engine of ENGINES) {
       assert.equal(await story.rt.worlds.subjectOf(worldId, eve), evesPseudonym);
       assert.equal(await story.rt.worlds.subjectOf(worldId, eve), evesPseudonym, 'handing it out again is idempotent');
       assert.equal((await resolver.resolve(worldId, evesPseudonym))?.personId, eve);
+    });
+
+    it('indexes the pseudonym of a handle holder moderation names to the world', async () => {
+      const { rt } = story;
+      const mallory = (await enrolPerson(rt, personClaims({ given_name: 'Mallory', family_name: 'Handle' }))).enrolled.personId;
+      await rt.worlds.handles.claim(worldId, mallory, 'mallory_never_signed_in');
+      const theirs = rt.worlds.subjectFor(worldId, mallory);
+      assert.equal(await rt.worlds.personOfSubject(worldId, theirs), undefined);
+      assert.equal(await worldsDirectory(rt.store, rt.worlds).resolve(worldId, 'mallory_never_signed_in'), mallory);
+      assert.equal(await rt.worlds.personOfSubject(worldId, theirs), mallory, 'moderation will name them by this pseudonym');
+      assert.equal(await worldsDirectory(rt.store, rt.worlds).resolve(worldId, theirs), mallory);
     });
 
     it('misses a pseudonym that matches nobody', async () => {

@@ -3,7 +3,7 @@ export { startRuntime, buildRegistry } from './runtime.ts';
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { createLogger } from './logger.ts';
 export { buildDisclosure, registryEscrowDirectory, tlogDisclosureLog, worldsPseudonymResolver } from './disclosure.ts';
-export { buildWorldsAndModeration } from './moderation.ts';
+export { buildWorldsAndModeration, worldsDirectory } from './moderation.ts';
 export {
   DEMO_AUTHORITY_NAME,
   DEMO_THRESHOLD,
