@@ -36,7 +36,12 @@ for (const engine of ENGINES) {
 
     before(async () => {
       db = await createTestDatabase(engine);
-      env = { MVID_DATA_DIR: db.dataDir, ...(db.location.engine === 'postgres' ? { MVID_DATABASE_URL: db.location.url } : {}) };
+      // The commands and the server share one configuration (the log's origin comes from the public URL).
+      env = {
+        MVID_DATA_DIR: db.dataDir,
+        MVID_PUBLIC_URL: 'http://mvid.test',
+        ...(db.location.engine === 'postgres' ? { MVID_DATABASE_URL: db.location.url } : {}),
+      };
       assert.equal((await run(['init'])).code, 0);
     });
     after(async () => db.drop());

@@ -18,8 +18,12 @@ import { freePort } from './support/worlds.ts';
 
 type Served = Awaited<ReturnType<typeof startListening>>;
 
+/** One port (so one public URL, hence one log origin) per data dir: a restart serves the same log. */
+const ports = new Map<string, number>();
+
 async function serve(db: TestDatabase, extra: Record<string, string> = {}): Promise<Served> {
-  const port = await freePort();
+  const port = ports.get(db.dataDir) ?? (await freePort());
+  ports.set(db.dataDir, port);
   const env: Record<string, string> = {
     MVID_DATA_DIR: db.dataDir,
     MVID_PORT: String(port),
@@ -141,7 +145,15 @@ it('production mode seeds nothing, and refuses to start on a data dir holding de
     await stop(dev);
     // …which production refuses.
     const child = spawn(process.execPath, [MVID_BIN, 'serve'], {
-      env: { ...process.env, MVID_DATA_DIR: db.dataDir, MVID_PORT: '0', MVID_MODE: 'production', MVID_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        MVID_DATA_DIR: db.dataDir,
+        MVID_PORT: '0',
+        // The public URL the log was created with (another one is refused first: log_origin_changed).
+        MVID_PUBLIC_URL: `http://127.0.0.1:${ports.get(db.dataDir)}`,
+        MVID_MODE: 'production',
+        MVID_LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -1,11 +1,12 @@
 /**
  * Token-signing keys come from the key directory: every key is published in the JWKS,
- * the newest signs, and `mvid keys rotate` (rotateTokenKey) takes effect on restart.
+ * the newest signs, and `mvid keys rotate` (rotateServiceTokenKey) takes effect on restart.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
-import { keyDirOf, rotateTokenKey } from '../src/keys/index.ts';
+import { systemRandom } from '../src/core/index.ts';
+import { keyDirOf, rotateServiceTokenKey } from '../src/keys/index.ts';
 import { createLogger, startRuntime } from '../src/server/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
@@ -42,7 +43,7 @@ for (const engine of ENGINES) {
       assert.equal(await token(rt.app), before[0]?.kid);
 
       rt.clock.advanceDays(1);
-      rotateTokenKey(keyDirOf(rt.config.dataDir), rt.clock);
+      await rotateServiceTokenKey({ store: rt.store, keyDir: keyDirOf(rt.config.dataDir), clock: rt.clock, random: systemRandom });
       const restarted = await startRuntime(rt.config, {
         store: rt.store,
         clock: rt.clock,

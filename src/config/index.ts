@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { MvidError } from '../core/index.ts';
+import { parseKeyEncryptionKey as parseKek } from '../keys/index.ts';
 
 /** Documentation of a key: what it means and its default in words (docs/operating.md is generated from these). */
 const doc = (description: string, byDefault: string) => ({ description, 'x-default': byDefault });
@@ -23,6 +24,15 @@ export const ConfigSchema = Type.Object(
       }),
     ),
     databasePoolSize: Type.Integer({ minimum: 1, maximum: 200, ...doc('PostgreSQL connections per node', '`10`') }),
+    databaseReadUrl: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        ...doc(
+          "a PostgreSQL read replica for the log's public reads (tiles, entries, proofs); what it does not hold yet, or when it fails, comes from the primary (docs/deploy.md)",
+          '— (the primary)',
+        ),
+      }),
+    ),
     publicUrl: Type.String({
       pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
       ...doc(
@@ -56,7 +66,10 @@ export const ConfigSchema = Type.Object(
     sweepIntervalSeconds: Type.Integer({
       minimum: 0,
       maximum: 86400,
-      ...doc('how often the retention and expiry sweeps run (0: only `mvid sweep`)', '`3600`'),
+      ...doc(
+        'how often the retention and expiry sweeps run, each once per interval across all nodes (0: only `mvid sweep`, which runs every sweeper)',
+        '`3600`',
+      ),
     }),
     /** Worker threads that seal escrow envelopes off the event loop (0: seal on the event loop). */
     sealWorkers: Type.Integer({
@@ -104,6 +117,18 @@ export const ConfigSchema = Type.Object(
       maximum: 720,
       ...doc('how long an emergency (threat to life) request stays open: a shorter clock, the same quorum', '`48`'),
     }),
+    keyEncryptionKey: Type.Optional(
+      Type.String({
+        minLength: 1,
+        ...doc(
+          "32 random bytes (base64, base64url or hex; `openssl rand -base64 32`) sealing the deployment's keys in the database, so that every node with it shares them without key files (docs/deploy.md)",
+          '— (the key directory holds the keys)',
+        ),
+      }),
+    ),
+    keyEncryptionKeyFile: Type.Optional(
+      Type.String({ minLength: 1, ...doc('a file holding the key-encryption key (a mounted secret); not with `keyEncryptionKey`', '—') }),
+    ),
     /** Where evidence blobs live: `fs` (under `blobDir`) or `s3` (an S3-compatible object store). */
     blobStore: Type.Union(
       [Type.Literal('fs'), Type.Literal('s3')],
@@ -155,6 +180,7 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   MVID_DATA_DIR: 'dataDir',
   MVID_DATABASE_URL: 'databaseUrl',
   MVID_DATABASE_POOL_SIZE: 'databasePoolSize',
+  MVID_DATABASE_READ_URL: 'databaseReadUrl',
   MVID_PUBLIC_URL: 'publicUrl',
   MVID_HOST: 'host',
   MVID_PORT: 'port',
@@ -172,6 +198,8 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   MVID_DISCLOSURE_MAX_DELAY_DAYS: 'disclosureMaxDelayDays',
   MVID_DISCLOSURE_REQUEST_VALIDITY_DAYS: 'disclosureRequestValidityDays',
   MVID_DISCLOSURE_EMERGENCY_VALIDITY_HOURS: 'disclosureEmergencyValidityHours',
+  MVID_KEY_ENCRYPTION_KEY: 'keyEncryptionKey',
+  MVID_KEY_ENCRYPTION_KEY_FILE: 'keyEncryptionKeyFile',
   MVID_BLOB_STORE: 'blobStore',
   MVID_BLOB_DIR: 'blobDir',
   MVID_BLOB_S3_ENDPOINT: 'blobS3Endpoint',
@@ -287,7 +315,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const first = Value.Errors(ConfigSchema, raw).First();
   if (first) {
     const key = first.path.replace(/^\//, '') || '(root)';
-    const value = key in raw ? ` (got ${JSON.stringify(raw[key])})` : '';
+    const value = key in raw && key !== 'keyEncryptionKey' ? ` (got ${JSON.stringify(raw[key])})` : '';
     throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: ${first.message}${value}`, {
       extensions: { field: key },
     });
@@ -297,7 +325,24 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       extensions: { field: 'demoSeed' },
     });
   }
+  if (raw.databaseReadUrl !== undefined && raw.databaseUrl === undefined) {
+    throw new MvidError(
+      'config_invalid',
+      'invalid configuration MVID_DATABASE_READ_URL: a read replica needs MVID_DATABASE_URL (PostgreSQL)',
+      {
+        extensions: { field: 'databaseReadUrl' },
+      },
+    );
+  }
+  if (raw.keyEncryptionKey !== undefined && raw.keyEncryptionKeyFile !== undefined) {
+    throw new MvidError('config_invalid', 'invalid configuration: set MVID_KEY_ENCRYPTION_KEY or MVID_KEY_ENCRYPTION_KEY_FILE, not both', {
+      extensions: { field: 'keyEncryptionKey' },
+    });
+  }
   const config = raw as Config;
+  if (config.keyEncryptionKeyFile !== undefined && !isAbsolute(config.keyEncryptionKeyFile)) {
+    config.keyEncryptionKeyFile = resolve(cwd, config.keyEncryptionKeyFile);
+  }
   if (config.blobStore === 's3') {
     for (const key of ['blobS3Bucket', 'blobS3AccessKeyId', 'blobS3SecretAccessKey'] as const) {
       if (config[key] === undefined) {
@@ -311,6 +356,25 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(cwd, config.dataDir);
   if (config.blobDir !== undefined && !isAbsolute(config.blobDir)) config.blobDir = resolve(cwd, config.blobDir);
   return config;
+}
+
+/**
+ * The key-encryption key, read from the configuration or its file; `undefined` when there
+ * is none (the key directory then holds the keys). Throws `config_invalid` when malformed.
+ */
+export function keyEncryptionKeyOf(config: Config): Uint8Array | undefined {
+  if (config.keyEncryptionKey !== undefined) return parseKek(config.keyEncryptionKey, 'MVID_KEY_ENCRYPTION_KEY');
+  if (config.keyEncryptionKeyFile === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(config.keyEncryptionKeyFile, 'utf8');
+  } catch (error) {
+    throw new MvidError(
+      'config_invalid',
+      `cannot read MVID_KEY_ENCRYPTION_KEY_FILE ${config.keyEncryptionKeyFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  return parseKek(text, `MVID_KEY_ENCRYPTION_KEY_FILE ${config.keyEncryptionKeyFile}`);
 }
 
 /** Listen addresses whose default public URL is http://localhost (see loadConfig). */

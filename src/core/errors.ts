@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   // configuration and storage
   config_invalid: { status: 500, title: 'Configuration invalid' },
   keys_missing: { status: 500, title: 'Key directory incomplete' },
+  keys_mismatch: { status: 500, title: 'Keys differ from the deployment' },
+  log_origin_changed: { status: 500, title: 'Log origin changed' },
   migration_failed: { status: 500, title: 'Migration failed' },
   storage_unavailable: { status: 503, title: 'Storage unavailable' },
   // escrow cryptography (src/crypto)

@@ -36,6 +36,7 @@ export { MAX_SEALED_PLAINTEXT_BYTES, generateRecipientKeyPair, openFromSender, r
 export type { RecipientKeyPair, SealedMessage } from './seal.ts';
 export { MIN_TAG_SECRET_BYTES, normalizeIdentifier, uniquenessTag } from './tag.ts';
 export { commit, verifyCommitment } from './commit.ts';
+export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';
 export { openAtRest, sealAtRest } from './at-rest.ts';
 export { pseudonymInput, vrfKeyFromSecret, vrfVerify } from './vrf.ts';
 export type { VrfKey, VrfProof } from './vrf.ts';

@@ -1,3 +1,19 @@
-/** The service's key directory: creation, rotation and loading. Keys never enter the database. */
-export { initKeyDir, loadKeys, rotateTokenKey, keyDirOf, keyDirExists } from './keydir.ts';
-export type { ServiceKeys, TokenSigningKey, InitKeyDirResult } from './keydir.ts';
+/**
+ * The deployment's service keys: a node's key directory, and the copy every node shares
+ * through the database (fingerprints, and the keys sealed under the key-encryption key).
+ */
+export { initKeyDir, loadKeys, rotateTokenKey, keyDirOf, keyDirExists, readKeyDir } from './keydir.ts';
+export type { InitKeyDirResult } from './keydir.ts';
+export type { ServiceKeys, TokenSigningKey } from './types.ts';
+export type { KeyMaterials } from './material.ts';
+export { fingerprintOf } from './material.ts';
+export {
+  establishServiceKeys,
+  exportServiceKeys,
+  importServiceKeys,
+  parseKeyEncryptionKey,
+  parseKeyExport,
+  resealServiceKeys,
+  rotateServiceTokenKey,
+} from './cluster.ts';
+export type { EstablishedKeys, EstablishOptions, KeyExport, ServiceKeyOptions } from './cluster.ts';

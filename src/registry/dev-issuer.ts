@@ -28,28 +28,35 @@ function refuseOutsideDevelopment(mode: string): void {
   }
 }
 
+/** A fresh development issuer key, as the text of `dev-pid-issuer.jwk`. */
+export function newDevIssuerKeyText(): string {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  return `${JSON.stringify({ ...jwk, kid: jwkThumbprint(jwk), alg: 'ES256', use: 'sig' }, null, 2)}\n`;
+}
+
+/** The development issuer key in the text of `dev-pid-issuer.jwk`. */
+export function devIssuerKeyOf(text: string): DevIssuerKey {
+  const privateJwk = JSON.parse(text) as JsonWebKey & { kid: string };
+  const pub = createPublicKey(createPrivateKey({ key: privateJwk, format: 'jwk' })).export({ format: 'jwk' });
+  const publicJwk = { ...publicHolderJwk(pub), kid: privateJwk.kid, alg: 'ES256' as const, use: 'sig' as const };
+  return { privateJwk, publicJwk };
+}
+
 /** Reads the dev issuer key from the key directory, creating it on first use (development mode only). */
 export function loadDevIssuerKey(keyDir: string, mode: string): DevIssuerKey {
   refuseOutsideDevelopment(mode);
   const path = join(keyDir, DEV_ISSUER_KEY_FILE);
   if (!existsSync(path)) {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = privateKey.export({ format: 'jwk' });
     try {
-      writeFileSync(path, `${JSON.stringify({ ...jwk, kid: jwkThumbprint(jwk), alg: 'ES256', use: 'sig' }, null, 2)}\n`, {
-        mode: 0o600,
-        flag: 'wx',
-      });
+      writeFileSync(path, newDevIssuerKeyText(), { mode: 0o600, flag: 'wx' });
       chmodSync(path, 0o600);
     } catch (error) {
       // Another process (a CLI next to the server) created it first: use theirs.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  const privateJwk = JSON.parse(readFileSync(path, 'utf8')) as JsonWebKey & { kid: string };
-  const pub = createPublicKey(createPrivateKey({ key: privateJwk, format: 'jwk' })).export({ format: 'jwk' });
-  const publicJwk = { ...publicHolderJwk(pub), kid: privateJwk.kid, alg: 'ES256' as const, use: 'sig' as const };
-  return { privateJwk, publicJwk };
+  return devIssuerKeyOf(readFileSync(path, 'utf8'));
 }
 
 function signer(privateJwk: JsonWebKey) {

@@ -27,7 +27,16 @@ export type { Sweeper, SweepReport } from './sweeper.ts';
 export type { IssuedNonce } from './nonces.ts';
 export { WALLET_REQUEST_TTL_SECONDS } from './wallet-requests.ts';
 export type { WalletRequests, OpenedWalletRequest } from './wallet-requests.ts';
-export { DEV_ISSUER_KEY_FILE, loadDevIssuerKey, issueDevPid, presentPid, generateHolderKey, devPresentation } from './dev-issuer.ts';
+export {
+  DEV_ISSUER_KEY_FILE,
+  devIssuerKeyOf,
+  devPresentation,
+  generateHolderKey,
+  issueDevPid,
+  loadDevIssuerKey,
+  newDevIssuerKeyText,
+  presentPid,
+} from './dev-issuer.ts';
 export type { DevIssuerKey, DevPidOptions } from './dev-issuer.ts';
 export { PID_CLAIMS, REQUIRED_PID_CLAIMS, PidClaimsSchema, validatePidClaims } from './pid-claims.ts';
 export type { PidClaims } from './pid-claims.ts';

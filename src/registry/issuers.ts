@@ -141,18 +141,16 @@ export class IssuerRegistry {
    */
   async ensureDevIssuer(key: DevIssuerKey): Promise<IssuerRecord> {
     if (this.#mode !== 'development') throw new MvidError('dev_issuer_disabled', 'the development issuer exists only in development mode');
-    const jwks = JSON.stringify({ keys: [key.publicJwk] });
     const existing = await this.findByIss(DEV_ISSUER_ISS);
     if (existing) {
-      if (JSON.stringify(existing.jwks) !== jwks) {
-        const now = this.#clock.now().toISOString();
-        await this.#store.db
-          .updateTable('registry_issuers')
-          .set({ jwks_json: jwks, updated_at: now })
-          .where('id', '=', existing.id)
-          .execute();
+      // Never replaced: another node's different key would make this one's PIDs fail (issue 15).
+      if (!sameKeys(existing.jwks.keys, [key.publicJwk])) {
+        throw new MvidError(
+          'keys_mismatch',
+          `the development PID issuer is registered with another key (kid ${existing.jwks.keys.map((k) => (k as { kid?: string }).kid).join(', ')}) than this node's (kid ${key.publicJwk.kid}): this node's keys differ from the deployment's`,
+        );
       }
-      return (await this.findByIss(DEV_ISSUER_ISS)) as IssuerRecord;
+      return existing;
     }
     try {
       return await this.add(
@@ -165,4 +163,10 @@ export class IssuerRegistry {
       throw error;
     }
   }
+}
+
+/** Whether two JWK lists hold the same public keys (member order within a JWK aside). */
+function sameKeys(a: JsonWebKey[], b: JsonWebKey[]): boolean {
+  const canonical = (keys: JsonWebKey[]) => JSON.stringify(keys.map((k) => [k.kty, k.crv, k.x, k.y, k.n, k.e]));
+  return canonical(a) === canonical(b);
 }

@@ -1,6 +1,6 @@
 /** Composition of the registry's services from its dependencies (see `createRegistry`). */
 import { AdminTokens } from './admin-tokens.ts';
-import { loadDevIssuerKey } from './dev-issuer.ts';
+import { type DevIssuerKey, loadDevIssuerKey } from './dev-issuer.ts';
 import { Enrolments } from './enrolment.ts';
 import { IssuerRegistry } from './issuers.ts';
 import { type IssuedNonce, issueNonce } from './nonces.ts';
@@ -24,10 +24,11 @@ export interface Registry {
   /** A fresh single-use nonce for a key-binding JWT or holder assertion. */
   issueNonce(): IssuedNonce;
   /**
-   * Development mode only: loads (creating on first use) the dev PID issuer key from the
-   * key directory and registers the dev issuer. Does nothing in production.
+   * Development mode only: registers the dev issuer with `key`, or with the key in the key
+   * directory `key` names (created on first use). Does nothing in production. Refuses
+   * (`keys_mismatch`) when the dev issuer is registered with another key.
    */
-  setupDevIssuer(keyDir: string): Promise<IssuerRecord | undefined>;
+  setupDevIssuer(key: string | DevIssuerKey): Promise<IssuerRecord | undefined>;
 }
 
 /**
@@ -53,9 +54,9 @@ export function createRegistry(deps: RegistryDeps): Registry {
     adminTokens: new AdminTokens(store, clock, random),
     sweeper: new Sweeper(deps),
     issueNonce: issue,
-    async setupDevIssuer(keyDir) {
+    async setupDevIssuer(key) {
       if (deps.options.mode !== 'development') return undefined;
-      return issuers.ensureDevIssuer(loadDevIssuerKey(keyDir, deps.options.mode));
+      return issuers.ensureDevIssuer(typeof key === 'string' ? loadDevIssuerKey(key, deps.options.mode) : key);
     },
   };
 }

@@ -1,25 +1,21 @@
 /**
- * The background jobs of `mvid serve`: retention and expiry sweeps of every domain. Each is
- * safe with several nodes on one PostgreSQL (the domains sweep under database locks), so
- * every node runs them.
+ * The background jobs of `mvid serve`: retention and expiry sweeps of every domain. Every
+ * node schedules them; each run is claimed in the database first (`claimJob`: an advisory
+ * lock and a due time), so a job runs once per interval across the cluster, and a node that
+ * dies mid-run only delays the job to the next interval on another node. The domains'
+ * sweeps are idempotent batches under their own locks, so an overlap would be harmless too.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Credentials } from '../credentials/index.ts';
-import type { DisclosureService } from '../disclosure/index.ts';
+import type { Clock } from '../core/index.ts';
+import type { Credentials, CredentialsSweepReport } from '../credentials/index.ts';
+import type { DisclosureService, DisclosureSweepReport } from '../disclosure/index.ts';
 import type { ModerationService } from '../moderation/index.ts';
-import type { Registry } from '../registry/index.ts';
+import type { Registry, SweepReport } from '../registry/index.ts';
+import { claimJob, finishJob, type Store } from '../store/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
 export type Stop = () => unknown;
-
-/** Runs `task` every `intervalSeconds` without keeping the process alive; failures go to `failed`. */
-export function every(intervalSeconds: number, task: () => Promise<unknown>, failed: (error: unknown) => void): Stop {
-  const timer = setInterval(() => {
-    task().catch(failed);
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
-}
 
 export interface Sweepable {
   registry: Registry;
@@ -29,40 +25,107 @@ export interface Sweepable {
   moderation: ModerationService;
 }
 
-/** Starts every domain's sweeper; returns their stop functions. */
-export function startSweepers(services: Sweepable, intervalSeconds: number, logger: Logger): Stop[] {
-  const { registry, worlds, credentials, disclosure, moderation } = services;
-  return [
-    registry.sweeper.start(intervalSeconds, {
-      done: (report) => {
+/** What one sweep of every domain did. */
+export interface FullSweepReport {
+  registry: SweepReport;
+  worlds: number;
+  credentials: CredentialsSweepReport;
+  disclosure: DisclosureSweepReport;
+  moderation: number;
+}
+
+interface Job<R> {
+  name: string;
+  run(): Promise<R>;
+  /** Logs what a run did, if anything. */
+  done(report: R, logger: Logger): void;
+}
+
+function jobsOf({ registry, worlds, credentials, disclosure, moderation }: Sweepable) {
+  return {
+    registry: {
+      name: 'registry-sweep',
+      run: () => registry.sweeper.sweep(),
+      done: (report: SweepReport, logger: Logger) => {
         if (report.envelopes + report.tags + report.persons > 0)
           logger.info({ sweep: report }, 'retention sweep deleted expired escrow data');
       },
-      failed: (error) => logger.error({ err: error }, 'retention sweep failed'),
-    }),
-    every(
-      intervalSeconds,
-      () => worlds.sweep(),
-      (error) => logger.error({ err: error }, 'worlds sweep failed'),
-    ),
+    } satisfies Job<SweepReport>,
+    worlds: { name: 'worlds-sweep', run: () => worlds.sweep(), done: () => {} } satisfies Job<number>,
     // Suspensions end on time whatever the sweeper does (standing is computed against the clock); this records it.
-    every(
-      intervalSeconds,
-      () => moderation.sweep(),
-      (error) => logger.error({ err: error }, 'moderation sweep failed'),
-    ),
-    every(
-      intervalSeconds,
-      () => credentials.sweep(),
-      (error) => logger.error({ err: error }, 'credentials sweep failed'),
-    ),
+    moderation: { name: 'moderation-sweep', run: () => moderation.sweep(), done: () => {} } satisfies Job<number>,
+    credentials: { name: 'credentials-sweep', run: () => credentials.sweep(), done: () => {} } satisfies Job<CredentialsSweepReport>,
     // Expiry of disclosure requests is logged; each request is swept under its own lock.
-    disclosure.sweeper.start(intervalSeconds, {
-      done: (report) => {
+    disclosure: {
+      name: 'disclosure-sweep',
+      run: () => disclosure.sweeper.sweep(),
+      done: (report: DisclosureSweepReport, logger: Logger) => {
         if (report.expired + report.closed + report.extensionsExpired > 0)
           logger.info({ sweep: report }, 'disclosure requests expired or closed');
       },
-      failed: (error) => logger.error({ err: error }, 'disclosure sweep failed'),
-    }),
-  ];
+    } satisfies Job<DisclosureSweepReport>,
+  };
+}
+
+/** Runs every domain's sweep once, now (`mvid sweep`). */
+export async function sweepAll(services: Sweepable): Promise<FullSweepReport> {
+  const jobs = jobsOf(services);
+  return {
+    registry: await jobs.registry.run(),
+    worlds: await jobs.worlds.run(),
+    credentials: await jobs.credentials.run(),
+    disclosure: await jobs.disclosure.run(),
+    moderation: await jobs.moderation.run(),
+  };
+}
+
+export interface JobContext {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** This node's name in `job_runs.holder`. */
+  holder?: string;
+}
+
+/**
+ * Schedules `job` every `intervalSeconds` (plus up to 10% jitter so nodes drift apart); a
+ * tick runs the job only if it claims the run. Runs on one node never overlap.
+ */
+function schedule<R>(job: Job<R>, intervalSeconds: number, ctx: JobContext & { holder: string }): Stop {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = async () => {
+    const claim = await claimJob(ctx.store, job.name, { everyMs: intervalSeconds * 900, holder: ctx.holder, now: ctx.clock.now() });
+    if (!claim) return;
+    job.done(await job.run(), ctx.logger);
+    if (!(await finishJob(ctx.store, claim, ctx.clock.now()))) ctx.logger.warn({ job: job.name }, 'job run outlived its claim');
+  };
+  const next = () => {
+    if (stopped) return;
+    timer = setTimeout(
+      () => {
+        running = tick()
+          .catch((error: unknown) => ctx.logger.error({ err: error, job: job.name }, 'background job failed'))
+          .finally(() => {
+            running = undefined;
+            next();
+          });
+      },
+      intervalSeconds * (1000 + Math.random() * 100),
+    );
+    timer.unref();
+  };
+  next();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}
+
+/** Starts every domain's sweeper, each claimed once per interval across the cluster; returns their stop functions. */
+export function startSweepers(services: Sweepable, intervalSeconds: number, ctx: JobContext): Stop[] {
+  const holder = ctx.holder ?? randomUUID();
+  return Object.values(jobsOf(services)).map((job) => schedule(job as Job<unknown>, intervalSeconds, { ...ctx, holder }));
 }

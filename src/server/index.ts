@@ -2,7 +2,10 @@
 export { startRuntime, buildRegistry } from './runtime.ts';
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { createLogger } from './logger.ts';
+export { sweepAll } from './background.ts';
+export type { FullSweepReport } from './background.ts';
 export { buildDisclosure, registryEscrowDirectory, tlogDisclosureLog, worldsPseudonymResolver } from './disclosure.ts';
+export { openServiceKeys, serviceKeyOptions } from './keys.ts';
 export { buildWorldsAndModeration, worldsDirectory } from './moderation.ts';
 export {
   DEMO_AUTHORITY_NAME,

@@ -8,19 +8,20 @@ import type { Config } from '../config/index.ts';
 import { storeLocationOf } from '../config/index.ts';
 import { type Clock, type Random, systemClock, systemRandom } from '../core/index.ts';
 import { createApp } from '../http/index.ts';
-import { initKeyDir, keyDirExists, keyDirOf, loadKeys, type ServiceKeys } from '../keys/index.ts';
-import { createRegistry, outboxLog, type Registry } from '../registry/index.ts';
+import type { ServiceKeys } from '../keys/index.ts';
+import { createRegistry, DEV_ISSUER_KEY_FILE, type DevIssuerKey, devIssuerKeyOf, outboxLog, type Registry } from '../registry/index.ts';
+import { openServiceKeys } from './keys.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
 import { type EnvelopeSealer, SealingPool } from '../crypto/index.ts';
 import { type Stop, startSweepers } from './background.ts';
 import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
 import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
-import type { TransparencyLog } from '../tlog/index.ts';
+import { fixLogIdentity, type TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
 import type { WorldsWiringOptions } from './worlds.ts';
-import { buildTransparencyLog, startTransparencyLog } from './tlog.ts';
+import { buildTransparencyLog, publicTransparencyLog, startTransparencyLog } from './tlog.ts';
 import type { WorldsService } from '../worlds/index.ts';
 import type { ModerationService } from '../moderation/index.ts';
 import { buildWorldsAndModeration } from './moderation.ts';
@@ -41,7 +42,7 @@ export interface Runtime {
   /** Moderation inside each world (reports, cases, sanctions, appeals). */
   moderation: ModerationService;
   app: FastifyInstance;
-  /** Whether the key directory was created by this start. */
+  /** Whether this start created the deployment's keys. */
   initialised: boolean;
   close(): Promise<void>;
 }
@@ -58,6 +59,8 @@ export interface RuntimeOptions {
   worlds?: WorldsWiringOptions;
   /** Credentials wiring overrides (tests). */
   credentials?: CredentialsWiringOptions;
+  /** Create the deployment's keys when there are none (default true; commands that only use keys pass false). */
+  createKeys?: boolean;
   /** Lawful-disclosure limits (notification delay, validity windows). */
   disclosure?: Partial<DisclosureOptions>;
 }
@@ -102,18 +105,22 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const keyDir = keyDirOf(config.dataDir);
-  let initialised = false;
-  if (!keyDirExists(keyDir)) {
-    const result = initKeyDir(keyDir, clock, random);
-    initialised = true;
-    logger.info({ keyDir, created: result.created.length }, 'initialised a fresh key directory');
-  }
-  const keys = loadKeys(keyDir);
   const store = options.store ?? openStore(storeLocationOf(config));
+  let keys: ServiceKeys;
+  let devIssuerKey: DevIssuerKey | undefined;
+  let initialised = false;
   try {
     const report = await store.migrate();
     if (report.applied.length > 0) logger.info({ applied: report.applied, engine: store.engine }, 'database migrated');
+    const established = await openServiceKeys(config, store, { clock, random, create: options.createKeys !== false });
+    keys = established.keys;
+    // The development issuer key alone is created on demand, not a fresh deployment.
+    initialised = established.created.some((name) => name !== DEV_ISSUER_KEY_FILE);
+    if (initialised) logger.info({ source: established.source, created: established.created.length }, 'created the deployment keys');
+    if (established.imported.length > 0)
+      logger.info({ imported: established.imported.length }, 'recorded the key directory as the deployment keys');
+    const devText = established.materials.get(DEV_ISSUER_KEY_FILE);
+    if (devText !== undefined) devIssuerKey = devIssuerKeyOf(devText);
   } catch (error) {
     if (!options.store) await store.close();
     throw error;
@@ -126,9 +133,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let disclosure: DisclosureService;
   let moderation: ModerationService;
   let app: FastifyInstance;
+  let publicLog: ReturnType<typeof publicTransparencyLog> | undefined;
   try {
     registry = buildRegistry(config, store, keys, clock, random, sealer);
-    const devIssuer = await registry.setupDevIssuer(keyDir);
+    const devIssuer = devIssuerKey ? await registry.setupDevIssuer(devIssuerKey) : undefined;
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
     // Occupation reaches worlds from the re-issued credentials, built just below.
@@ -138,6 +146,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const built = buildCredentials(config, store, keys, clock, random, registry, worlds, options.credentials);
     credentials = built.credentials;
     tlog = buildTransparencyLog(config, store, keys, clock, logger);
+    if ((await fixLogIdentity(store, { origin: tlog.origin, publicKey: keys.logSigning.publicKey }, clock)) === 'recorded') {
+      logger.info({ origin: tlog.origin }, 'recorded the transparency log origin and key');
+    }
     disclosure = buildDisclosure(
       { store, clock, random, registry, worlds, log: tlog },
       {
@@ -147,6 +158,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         ...options.disclosure,
       },
     );
+    publicLog = publicTransparencyLog(config, tlog, keys, clock);
     app = await createApp({
       config,
       store,
@@ -160,19 +172,22 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       credentials: built.http,
       disclosure,
       moderation: { moderation, worldOf: built.http.worldOf },
-      log: tlog,
+      log: publicLog.log,
     });
   } catch (error) {
+    await publicLog?.close();
     await sealer?.close();
     if (!options.store) await store.close();
     throw error;
   }
   // Safe with several nodes: integration runs under a database lock (see src/tlog/integrate.ts).
   const stopLog = await startTransparencyLog(tlog, config, logger, options.background !== false);
-  // Safe with several nodes: every sweep runs under database locks (see src/server/background.ts).
+  // Once across the cluster: each run is claimed in the database (see src/server/background.ts).
   const stops: Stop[] = [stopLog];
   if (options.background !== false && config.sweepIntervalSeconds > 0) {
-    stops.push(...startSweepers({ registry, worlds, credentials, disclosure, moderation }, config.sweepIntervalSeconds, logger));
+    stops.push(
+      ...startSweepers({ registry, worlds, credentials, disclosure, moderation }, config.sweepIntervalSeconds, { store, clock, logger }),
+    );
   }
   return {
     config,
@@ -192,6 +207,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     async close() {
       for (const stop of stops) await stop();
       await app.close();
+      await publicLog?.close();
       await sealer?.close();
       if (!options.store) await store.close();
     },

@@ -6,8 +6,15 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { type Clock, MvidError } from '../core/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
-import type { Store } from '../store/index.ts';
-import { logOriginOf, openTransparencyLog, parseWitnessKey, type TransparencyLog, type WitnessEndpoint } from '../tlog/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import {
+  logOriginOf,
+  openTransparencyLog,
+  parseWitnessKey,
+  type TransparencyLog,
+  type WitnessEndpoint,
+  withReadReplica,
+} from '../tlog/index.ts';
 
 /** The witnesses named in the configuration, with their cosignature verifiers. */
 function witnessesOf(config: Config): { endpoints: WitnessEndpoint[]; threshold: number } {
@@ -68,4 +75,21 @@ export async function startTransparencyLog(
   }
   if (config.logIntegrateIntervalMs === 0) return async () => log.witnessesIdle();
   return log.start(config.logIntegrateIntervalMs, (error) => logger.error({ err: error }, 'log integration failed'));
+}
+
+/**
+ * The log the public HTTP routes read: `log` itself, or with `MVID_DATABASE_READ_URL` the
+ * same log reading tiles, entries and proofs from the read replica first (read-your-writes:
+ * the primary answers whatever the replica does not hold yet). `close` closes the replica pool.
+ */
+export function publicTransparencyLog(
+  config: Config,
+  log: TransparencyLog,
+  keys: ServiceKeys,
+  clock: Clock,
+): { log: TransparencyLog; close(): Promise<void> } {
+  if (config.databaseReadUrl === undefined) return { log, close: async () => {} };
+  const replica = openStore({ engine: 'postgres', url: config.databaseReadUrl, poolSize: config.databasePoolSize });
+  const reader = openTransparencyLog({ store: replica, keys, origin: log.origin, clock });
+  return { log: withReadReplica(log, reader), close: () => replica.close() };
 }

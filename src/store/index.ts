@@ -6,3 +6,5 @@ export type { Database } from './schema/index.ts';
 export type { MigrationContext, MvidMigration, MigrationReport } from './migration.ts';
 export { MIGRATIONS } from './migrations/index.ts';
 export { mapDriverError } from './errors.ts';
+export { claimJob, finishJob } from './jobs.ts';
+export type { JobClaim } from './jobs.ts';

@@ -50,6 +50,9 @@ export { ENTRY_VERSION, MAX_ENTRY_BYTES, encodeEntry, entryTime, parseEntry } fr
 export { ENTRY_SCHEMAS } from './entry-schema.ts';
 export type { LogEvent, LogEventOf, LogEventType } from './entry-schema.ts';
 export { logOriginOf } from './origin.ts';
+export { fixLogIdentity } from './identity.ts';
+export { withReadReplica } from './replica.ts';
+export type { LogIdentity } from './identity.ts';
 export { MAX_ENTRIES_PAGE, openTransparencyLog } from './log.ts';
 export type { IntegrateReport, LogLeaf, TransparencyLog, TransparencyLogOptions } from './log.ts';
 export type { CheckpointRow } from './tables.ts';

@@ -209,6 +209,38 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('a checkpoint whose signer died before pushing it is pushed to the witnesses by another node', async () => {
+      const { store, close } = await createTestStore(engine);
+      try {
+        const records = new Map<string, { size: bigint; root: Uint8Array; note: string }>();
+        const state: WitnessStateStore = { load: async (o) => records.get(o) ?? null, save: async (o, r) => void records.set(o, r) };
+        const seed = randomBytes(32);
+        const key = cosigner('witness.test/w1', randomBytes(32), clock);
+        const witness = createWitness({ cosigner: key, logs: [{ origin: ORIGIN, verifier: logOn(store, seed).verifier }], store: state });
+        const witnessFetch = (async (_url: string, init?: RequestInit) => {
+          const answer = await witness.addCheckpoint(new Uint8Array(init?.body as Uint8Array));
+          return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType ?? '' } });
+        }) as typeof fetch;
+        // The first node signs and dies before its push: here, a node without the witness configured.
+        await logOn(store, seed).appendEntries(testEntries(0, 3));
+        const endpoints = [{ url: 'http://w1.test', verifier: key.verifier }];
+        const survivor = logOn(store, seed, { witnesses: { endpoints, threshold: 1, fetch: witnessFetch } });
+        const stop = survivor.start(10, (error) => assert.fail(String(error)));
+        try {
+          const deadline = Date.now() + 5_000;
+          while ((await survivor.checkpoint())?.cosignatures !== 1) {
+            assert.ok(Date.now() < deadline, 'the uncosigned checkpoint was not pushed');
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          assert.equal((await survivor.checkpoint())?.size, 3n);
+        } finally {
+          await stop(); // waits for the running tick: nothing reads the store after close
+        }
+      } finally {
+        await close();
+      }
+    });
+
     it('pushes the latest checkpoint again once a witness that was down answers', async () => {
       const { store, close } = await createTestStore(engine);
       try {

@@ -341,13 +341,21 @@ export function openTransparencyLog(options: TransparencyLogOptions): Transparen
         }
         await integrate();
       };
+      // One tick at a time, and stop() waits for it: a tick never runs on a closed store.
+      let ticking: Promise<void> | null = null;
       const timer = setInterval(() => {
-        if (!stopped) tick().catch(failed);
+        if (stopped || ticking) return;
+        ticking = tick()
+          .catch(failed)
+          .finally(() => {
+            ticking = null;
+          });
       }, intervalMs);
       timer.unref();
       return async () => {
         stopped = true;
         clearInterval(timer);
+        await ticking;
         while (pass !== null) await pass.catch(() => {});
         await pusher?.idle();
       };

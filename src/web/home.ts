@@ -37,7 +37,14 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).</p>
 <h2>Auditors</h2>
 <ul>
 <li>The public transparency log: <a href="/log/checkpoint">latest signed checkpoint</a>${logSize !== undefined && html` (${logSize} entries)`}, tiles under <code>/log/tile/</code>; verify it with <code>mvid log verify --url ${publicUrl}</code>.</li>
-<li>The <a href="/transparency">transparency report</a> of lawful disclosure requests, recomputable from the log.</li>
+<li>The <a href="/transparency">transparency report</a>: the log's growth, lawful disclosure requests and each world's moderation figures, recomputable from the log and verifiable in your browser.</li>
+</ul>
+
+<h2>Trustees, authorities and operators</h2>
+<ul>
+<li><a href="/disclosure/trustee">Trustee console</a>: review a disclosure request against the log and approve or deny it; your share file never leaves your browser.</li>
+<li><a href="/disclosure/authority">Authority console</a>: file a court-ordered request and decrypt a release with your own key, in your browser.</li>
+<li><a href="/admin">Operator console</a>: worlds, issuers, trustee sets and authorities (admin token).</li>
 </ul>
 
 <p><small>mvid ${version} · storage: ${engine} · <a href="/healthz">health</a> · <a href="/readyz">readiness</a></small></p>`;

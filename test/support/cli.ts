@@ -39,7 +39,10 @@ export async function startListening(
   });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started server behind a failed test
+      reject(new Error(`no listening line: ${stderr}`));
+    }, 30_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);

@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { type Config, loadConfig, storeLocationOf } from '../../config/index.ts';
 import { systemClock, systemRandom } from '../../core/index.ts';
-import { keyDirOf, loadKeys } from '../../keys/index.ts';
-import type { Registry } from '../../registry/index.ts';
-import { buildRegistry } from '../../server/index.ts';
+import { keyDirOf } from '../../keys/index.ts';
+import { DEV_ISSUER_KEY_FILE, type DevIssuerKey, devIssuerKeyOf, type Registry } from '../../registry/index.ts';
+import { buildRegistry, openServiceKeys } from '../../server/index.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 
@@ -16,19 +16,22 @@ export interface RegistryContext {
   registry: Registry;
   store: Store;
   keyDir: string;
+  /** The development PID issuer key (development mode only). */
+  devIssuerKey: DevIssuerKey | undefined;
 }
 
 /** Opens (and migrates) the configured database, runs `work` with the registry, closes. */
 export async function withRegistry<T>(io: CliIo, work: (ctx: RegistryContext) => Promise<T>): Promise<T> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
   const keyDir = keyDirOf(config.dataDir);
-  // The key directory must exist already (`mvid init`): a typo in MVID_DATA_DIR must not mint fresh secrets.
-  const keys = loadKeys(keyDir);
   const store = openStore(storeLocationOf(config));
   try {
     await store.migrate();
+    // The keys must exist already (`mvid init`): a typo in MVID_DATA_DIR must not mint fresh secrets.
+    const { keys, materials } = await openServiceKeys(config, store, { clock: systemClock, random: systemRandom, create: false });
     const registry = buildRegistry(config, store, keys, systemClock, systemRandom);
-    return await work({ config, registry, store, keyDir });
+    const dev = materials.get(DEV_ISSUER_KEY_FILE);
+    return await work({ config, registry, store, keyDir, devIssuerKey: dev === undefined ? undefined : devIssuerKeyOf(dev) });
   } finally {
     await store.close();
   }

@@ -17,6 +17,7 @@ import {
   publicHolderJwk,
   validatePidClaims,
 } from '../../registry/index.ts';
+import { createLogger, startRuntime, sweepAll } from '../../server/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { collect, readJsonFile, withRegistry } from './registry-context.ts';
 import { registerTrusteeCommands } from './registry-trustees.ts';
@@ -118,7 +119,9 @@ function claimsFrom(o: DevPidOptions): PidClaims {
 
 async function devPid(io: CliIo, options: DevPidOptions): Promise<void> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
-  const key = loadDevIssuerKey(keyDirOf(config.dataDir), config.mode);
+  if (config.mode !== 'development') loadDevIssuerKey(keyDirOf(config.dataDir), config.mode);
+  // The deployment's key (the key directory's, or sealed in the database under the KEK).
+  const key = await withRegistry(io, async (ctx) => ctx.devIssuerKey ?? loadDevIssuerKey(ctx.keyDir, config.mode));
   const claims = claimsFrom(options);
   try {
     validatePidClaims(claims as unknown as Record<string, unknown>, systemClock.now());
@@ -210,14 +213,24 @@ export function registerRegistryCommands(program: Command, io: CliIo): void {
   registerDevCommands(program, io);
   program
     .command('sweep')
-    .description('delete escrow envelopes and uniqueness tags whose retention period has ended (and log it)')
-    .action(() =>
-      withRegistry(io, async ({ registry }) => {
-        const report = await registry.sweeper.sweep();
+    .description(
+      'run every sweeper once: retention of escrow data (logged), expiry of disclosure requests (logged), and of sessions, nonces, sign-in state and credential records',
+    )
+    .action(async () => {
+      const config = loadConfig({ env: io.env, cwd: io.cwd });
+      const rt = await startRuntime(config, { background: false, createKeys: false, logger: createLogger('warn') });
+      try {
+        const { registry: r, worlds, credentials: c, disclosure: d, moderation } = await sweepAll(rt);
         io.out(
-          `swept ${report.envelopes} envelope(s), ${report.tags} uniqueness tag(s), ${report.persons} closed account(s); expired ${report.nonces} nonce(s), ${report.sessions} session(s)`,
+          `swept ${r.envelopes} envelope(s), ${r.tags} uniqueness tag(s), ${r.persons} closed account(s); expired ${r.nonces} nonce(s), ${r.sessions} session(s)`,
         );
-      }),
-    );
+        io.out(`disclosure: expired ${d.expired} disclosure request(s), closed ${d.closed}, ${d.extensionsExpired} extension(s) expired`);
+        io.out(
+          `worlds: ${worlds} expired sign-in record(s); moderation: ${moderation} expired sanction(s) recorded; credentials: ${c.nonces} nonce(s), ${c.offers} offer(s), ${c.accessTokens} access token(s), ${c.presentationRequests} presentation request(s), ${c.statusLists} status list(s)`,
+        );
+      } finally {
+        await rt.close();
+      }
+    });
   registerAdminCommands(program, io);
 }

@@ -13,6 +13,8 @@ import * as m0050 from './0050_disclosure.ts';
 import * as m0060 from './0060_disclosure_release_shares.ts';
 import * as m0065 from './0065_handle_keys.ts';
 import * as m0070 from './0070_moderation.ts';
+import * as m0090 from './0090_service_keys.ts';
+import * as m0091 from './0091_job_runs.ts';
 import * as m0095 from './0095_credentials_attested_claims.ts';
 import * as m0096 from './0096_registry_wallet_requests.ts';
 import * as m0106 from './0106_world_pseudonyms.ts';
@@ -28,6 +30,8 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0060_disclosure_release_shares', up: m0060.up },
   { name: '0065_handle_keys', up: m0065.up },
   { name: '0070_moderation', up: m0070.up },
+  { name: '0090_service_keys', up: m0090.up },
+  { name: '0091_job_runs', up: m0091.up },
   { name: '0095_credentials_attested_claims', up: m0095.up },
   { name: '0096_registry_wallet_requests', up: m0096.up },
   { name: '0106_world_pseudonyms', up: m0106.up },
