@@ -53,36 +53,28 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
 const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
+/**
  * Pseudonym or handle → person. A handle is looked up by its look-alike keys (src/worlds
- * handles); a pseudonym cannot be inverted, so it is recomputed for each candidate: persons
- * known to the world first, then — with `everyone` — every person (a rare, court-ordered act
- * may cost a scan; moderation, which is frequent, resolves only persons the world knows).
+ * handles); a pseudonym cannot be inverted, so it is looked up in the pseudonym index written
+ * when it was handed to the world (`WorldsService.subjectOf`) and checked against the VRF:
+ * one indexed read, and a pseudonym the world was never given is a miss at the same cost —
+ * persons are never scanned on a request path (issue 18). Disclosure and moderation both
+ * resolve only pseudonyms the world was given.
  */
-export async function findPersonInWorld(
-  store: Store,
-  worlds: WorldsService,
-  worldId: string,
-  pseudonymOrHandle: string,
-  { everyone = true } = {},
-): Promise<string | undefined> {
+export async function findPersonInWorld(worlds: WorldsService, worldId: string, pseudonymOrHandle: string): Promise<string | undefined> {
   const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
   if (holder !== undefined) return holder;
   if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
-  const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
-  for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
-  if (!everyone) return undefined;
-  const all = await store.db.selectFrom('registry_persons').select('id').execute();
-  for (const { id } of all) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
-  return undefined;
+  return worlds.personOfSubject(worldId, pseudonymOrHandle);
 }
 
 /** Pseudonym → person, with the VRF proof that the pseudonym is that person's. */
-export function worldsPseudonymResolver(store: Store, worlds: WorldsService): PseudonymResolver {
+export function worldsPseudonymResolver(worlds: WorldsService): PseudonymResolver {
   return {
     pseudonymKey: worlds.pseudonymKey,
     async resolve(worldId, pseudonymOrHandle) {
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
-      const personId = await findPersonInWorld(store, worlds, worldId, pseudonymOrHandle);
+      const personId = await findPersonInWorld(worlds, worldId, pseudonymOrHandle);
       if (personId === undefined) return undefined;
       const { subject, proof } = worlds.subjectProof(worldId, personId);
       return { personId, pseudonym: subject, proof };
@@ -174,7 +166,7 @@ export function buildDisclosure(
     clock: deps.clock,
     random: deps.random,
     log,
-    resolver: worldsPseudonymResolver(deps.store, deps.worlds),
+    resolver: worldsPseudonymResolver(deps.worlds),
     escrow: registryEscrowDirectory(deps.store, deps.registry, log),
     options,
   });

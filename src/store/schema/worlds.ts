@@ -96,6 +96,13 @@ export interface WorldsHandleKeysTable {
   person_id: string;
 }
 
+/** The pseudonym index: a cache of the pseudonym VRF, trusted only after re-evaluation (migration 0106). */
+export interface WorldsPseudonymsTable {
+  world_id: string;
+  pseudonym: string;
+  person_id: string;
+}
+
 export interface WorldsTables {
   worlds: WorldsTable;
   oidc_models: OidcModelsTable;
@@ -105,4 +112,5 @@ export interface WorldsTables {
   worlds_handles: WorldsHandlesTable;
   worlds_handle_keys: WorldsHandleKeysTable;
   worlds_releases: WorldsReleasesTable;
+  worlds_pseudonyms: WorldsPseudonymsTable;
 }
