@@ -42,7 +42,7 @@ for (const engine of ENGINES) {
       eve = (await enrolPerson(story.rt, personClaims({ given_name: 'Eve', family_name: 'Innocent' }))).enrolled.personId;
       const { rt } = story;
       honest = {
-        resolver: worldsPseudonymResolver(rt.store, rt.worlds),
+        resolver: worldsPseudonymResolver(rt.worlds),
         escrow: registryEscrowDirectory(rt.store, rt.registry, rt.disclosure.log),
       };
     });

@@ -110,7 +110,16 @@ for (const engine of ENGINES) {
       const passEnv = Object.fromEntries(
         TRUSTEES.slice(2).map((t) => [`MVID_TRUSTEE_PASSPHRASE_${t.toUpperCase()}`, `${t} passphrase for the ceremony`]),
       );
-      const args = ['trustees', 'init', '--threshold', '3', ...TRUSTEES.flatMap((t) => ['--trustee', t]), '--out-dir', shareDir];
+      const args = [
+        'trustees',
+        'init',
+        '--dev-dealer',
+        '--threshold',
+        '3',
+        ...TRUSTEES.flatMap((t) => ['--trustee', t]),
+        '--out-dir',
+        shareDir,
+      ];
       assert.equal(
         (await run([...args, ...files.flatMap((f) => ['--passphrase-file', f])])).code,
         2,
@@ -121,6 +130,9 @@ for (const engine of ENGINES) {
         MVID_TRUSTEE_PASSPHRASE_ERIN: 'short',
       });
       assert.equal(short.code, 2);
+      const noDealer = await run([...args.filter((a) => a !== '--dev-dealer'), ...files.flatMap((f) => ['--passphrase-file', f])], passEnv);
+      assert.equal(noDealer.code, 2, 'a dealt set needs --dev-dealer');
+      assert.match(noDealer.err, /dkg-open/);
       const r = await run([...args, ...files.flatMap((f) => ['--passphrase-file', f])], passEnv);
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /is active: 3 of 5 trustees/);

@@ -179,6 +179,91 @@ const FIXTURES: Record<string, Fixture> = {
       result: { error: 'Refused.' },
     },
   },
+  renderModerationQueue: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      world: { id: 'w1', name: 'World' },
+      error: 'Refused.',
+      filters: { status: 'open', sort: 'priority' },
+      categories: ['harassment'],
+      cases: [
+        {
+          id: 'c1',
+          subject: 's1',
+          category: 'harassment',
+          priority: 10,
+          status: 'open',
+          assignedTo: 'm2',
+          mine: false,
+          reports: 2,
+          openedAt: '2026-01-01',
+        },
+      ],
+    },
+    // The filters are the schema's enums (and an optional rule); the selected option follows them.
+    raw: ['filters'],
+  },
+  renderModerationCase: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      world: { id: 'w1', name: 'World' },
+      error: 'Refused.',
+      rules: [{ category: 'harassment', text: 'Be kind.' }],
+      open: true,
+      case: {
+        id: 'c1',
+        subject: 's1',
+        category: 'harassment',
+        priority: 0,
+        status: 'open',
+        assignedTo: null,
+        mine: false,
+        reports: 1,
+        openedAt: '2026-01-01',
+        decidedAt: null,
+        reportList: [
+          {
+            id: 'r1',
+            channel: 'person',
+            reporter: 'p1',
+            text: 'Rude.',
+            occurredAt: '2026-01-01',
+            location: 'Plaza',
+            evidence: [
+              { sha256: 'ab12', contentType: 'image/png', size: 3, inline: true },
+              { sha256: 'cd34', contentType: 'text/plain', size: 4, inline: false },
+            ],
+            createdAt: '2026-01-01',
+          },
+        ],
+        notes: [{ id: 'n1', author: 'm1', text: 'Checked.', createdAt: '2026-01-02' }],
+        decisions: [{ id: 'd1', moderator: 'm1', statement: STATEMENT, appeal: { status: 'open' } }],
+      },
+    },
+  },
+  renderModerationAppeals: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      world: { id: 'w1', name: 'World' },
+      error: 'Refused.',
+      appeals: [{ id: 'a1', caseId: 'c1', subject: 's1', text: 'Wrong.', filedAt: '2026-01-03' }],
+    },
+  },
+  renderModerationStatistics: {
+    input: {
+      nonce: 'n',
+      world: { id: 'w1', name: 'World' },
+      statistics: {
+        reports: { total: 2, fromTrustedFlaggers: 1, byCategory: { harassment: 2 } },
+        decisions: { total: 1, bySanction: { warning: 1 }, automated: 0 },
+        sanctions: { inForce: 1 },
+        appeals: { filed: 1, open: 0, upheld: 1, reversed: 0 },
+      },
+    },
+  },
   renderHome: { input: { nonce: 'n', publicUrl: 'http://localhost:8080', engine: 'sqlite', logSize: 3, version: '0.1.0' } },
 };
 

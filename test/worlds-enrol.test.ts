@@ -89,7 +89,9 @@ for (const engine of ENGINES) {
       const session0 = await rt.worlds.webSessions.resolve(decodeURIComponent(session.split('=')[1] ?? ''));
       assert.ok(session0);
       const attributes = await rt.registry.self.serviceAttributes(session0.personId);
-      assert.equal(attributes.birthdate, '1990-12-09');
+      // The registry keeps age milestones, not the birthdate (that stays in the name_birth envelope): past 21, only `true`s.
+      assert.deepEqual(attributes.age_milestones, { over13: true, over16: true, over18: true, over21: true });
+      assert.equal(attributes.birthdate, undefined);
       assert.equal(attributes.residence_country, 'SE');
       // Once signed in, the enrolment form sends the person to the account.
       const again = await rt.app.inject({ method: 'GET', url: '/account/enrol', headers: { accept: HTML, cookie: session } });

@@ -111,6 +111,10 @@ for (const engine of ENGINES) {
       assert.equal(subject, inA);
       assert.equal(vrfVerify(published.pseudonymKey, pseudonymInput(a.clientId, ada.personId), proof), inA);
       assert.equal(vrfVerify(published.pseudonymKey, pseudonymInput(b.clientId, ada.personId), proof), undefined);
+      // Each sign-in indexed its subject (issue 18): a disclosure request resolves it by one indexed read.
+      assert.equal(await rt.worlds.personOfSubject(a.clientId, inA), ada.personId);
+      assert.equal(await rt.worlds.personOfSubject(b.clientId, inB), ada.personId);
+      assert.equal(await rt.worlds.personOfSubject(a.clientId, inB), undefined, 'a subject belongs to its own world only');
       rt.clock.advanceDays(2);
       const recovered = await recoverPerson(rt, ada);
       assert.equal(recovered.personId, ada.personId);

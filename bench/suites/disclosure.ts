@@ -47,6 +47,9 @@ export default defineSuite<State>({
       trusteeSet,
       pseudonymKey: TEST_PSEUDONYM_KEY.publicKey,
       subject,
+      // openRelease checks the envelopes are the requested field groups, covered by the order.
+      offence: { fieldGroups: ['name_birth'] },
+      courtOrder: { fieldGroups: ['name_birth'] },
       envelopes: [envelope],
       shares: shares.slice(1, 4).map(seal),
     } as unknown as ReleaseMaterial;

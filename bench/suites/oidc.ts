@@ -13,21 +13,27 @@
  *   redirect URI with `code` → token request with the code verifier, 32 concurrent browsers.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { generateHolderKey, issueDevPid, loadDevIssuerKey, type PidClaims, presentPid } from '../../src/registry/index.ts';
 import { type CreationOptions, type RequestOptions, TestAuthenticator } from '../../test/support/webauthn.ts';
-import { Browser, type Jar, type Reply, send } from '../harness/http-client.ts';
+import {
+  type AuthorizationRequest,
+  authorizationRequest,
+  BROWSERS,
+  type CodeFlowClient,
+  checkLogins,
+  codeFlowLogin,
+  driveLogins,
+} from '../harness/code-flow.ts';
+import { Browser, type Jar, type Reply } from '../harness/http-client.ts';
 import { DEFAULT_CONNECTIONS, runLoad } from '../harness/load.ts';
 import { freePort, rssOf, type ServerProcess, serverNodeArgs, startServer } from '../harness/process.ts';
-import { quantile } from '../harness/stats.ts';
 import { defineSuite, type SuiteContext } from '../harness/types.ts';
 
 const MB = 2 ** 20;
-/** Concurrent browsers of the code-flow driver. */
-const BROWSERS = 32;
 /** Concurrent connections of the `/readyz` probe load beside the token load. */
 const PROBE_CONNECTIONS = 4;
 /** Share of requests (or logins) that may fail before a repetition is refused. */
@@ -41,6 +47,8 @@ const READYZ_P99_TOKEN_LOAD = 'mvid.readyz.p99';
 
 interface OidcState {
   server: ServerProcess;
+  /** The world as the code-flow driver sees it (bench/harness/code-flow.ts). */
+  client: CodeFlowClient;
   publicUrl: string;
   clientId: string;
   /** `Basic …` for the world's client_secret_basic. */
@@ -132,28 +140,6 @@ function csrfOf(html: string): string {
   return token;
 }
 
-interface AuthorizationRequest {
-  url: string;
-  state: string;
-  verifier: string;
-}
-
-function authorizationRequest(publicUrl: string, clientId: string): AuthorizationRequest {
-  const verifier = randomBytes(32).toString('base64url');
-  const state = randomBytes(16).toString('base64url');
-  const query = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    scope: SCOPE,
-    state,
-    nonce: randomBytes(16).toString('base64url'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  return { url: `${publicUrl}/oidc/auth?${query}`, state, verifier };
-}
-
 /** Walks authorization → passkey sign-in → consent once, as a person in a browser would; returns the world's callback URL. */
 async function signInAndConsent(browser: Browser, authenticator: TestAuthenticator, request: AuthorizationRequest): Promise<URL> {
   let { reply, url } = await browser.follow(request.url);
@@ -189,78 +175,6 @@ async function signInAndConsent(browser: Browser, authenticator: TestAuthenticat
     ));
   }
   throw new Error('sign-in did not finish');
-}
-
-// ——— one login under load ———
-
-/**
- * One complete login of a signed-in person who has consented before: authorization request
- * with the session cookie → (redirects) → the world's redirect URI with `code` and our `state`
- * → token request with the code verifier → 200 with an ID token. Throws on anything else.
- */
-async function codeFlowLogin(browser: Browser, state: OidcState): Promise<void> {
-  const request = authorizationRequest(state.publicUrl, state.clientId);
-  const { reply, url } = await browser.follow(request.url);
-  if (!url.startsWith(REDIRECT_URI)) throw new Error(`authorization ended at ${url} (${reply.status}), not at the world`);
-  const callback = new URL(url);
-  const code = callback.searchParams.get('code');
-  if (code === null || callback.searchParams.get('state') !== request.state) throw new Error(`authorization answered ${url}`);
-  const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: request.verifier });
-  const tokens = await send(
-    browser.agent,
-    new URL(`${state.publicUrl}/oidc/token`),
-    'POST',
-    { authorization: state.basic, 'content-type': 'application/x-www-form-urlencoded' },
-    body.toString(),
-  );
-  if (tokens.status !== 200 || !tokens.body.includes('"id_token"')) {
-    throw new Error(`token request answered ${tokens.status}: ${tokens.body.slice(0, 300)}`);
-  }
-}
-
-interface DriveResult {
-  loginsPerSecond: number;
-  p99Ms: number;
-  logins: number;
-  failures: number;
-  firstFailure: string | undefined;
-}
-
-/** BROWSERS concurrent loops of back-to-back logins for `seconds`; a login started before the deadline is waited for. */
-async function driveLogins(state: OidcState, seconds: number): Promise<DriveResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: BROWSERS });
-  const times: number[] = [];
-  let failures = 0;
-  let firstFailure: string | undefined;
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  try {
-    await Promise.all(
-      Array.from({ length: BROWSERS }, async () => {
-        const browser = new Browser(state.publicUrl, agent, state.cookies.clone());
-        while (performance.now() < deadline) {
-          const began = performance.now();
-          try {
-            await codeFlowLogin(browser, state);
-            times.push(performance.now() - began);
-          } catch (error) {
-            failures++;
-            firstFailure ??= (error as Error).message;
-          }
-        }
-      }),
-    );
-  } finally {
-    agent.destroy();
-  }
-  const elapsed = (performance.now() - start) / 1000;
-  return {
-    loginsPerSecond: times.length / elapsed,
-    p99Ms: times.length > 0 ? quantile(times, 0.99) : Number.NaN,
-    logins: times.length,
-    failures,
-    firstFailure,
-  };
 }
 
 function tokenRequest(state: OidcState) {
@@ -331,12 +245,22 @@ export default defineSuite<OidcState>({
     ctx.defer(() => agent.destroy());
     const browser = new Browser(publicUrl, agent);
     const authenticator = await enrolWithPasskey(new Browser(publicUrl, agent), dataDir, publicUrl);
-    const state: OidcState = { server, publicUrl, clientId, basic, cookies: browser.jar, log: (m) => ctx.log(m) };
-    const first = authorizationRequest(publicUrl, clientId);
+    const client: CodeFlowClient = {
+      base: publicUrl,
+      authorizationEndpoint: `${publicUrl}/oidc/auth`,
+      tokenEndpoint: `${publicUrl}/oidc/token`,
+      clientId,
+      basic,
+      redirectUri: REDIRECT_URI,
+      scope: SCOPE,
+      cookies: browser.jar,
+    };
+    const state: OidcState = { server, client, publicUrl, clientId, basic, cookies: browser.jar, log: (m) => ctx.log(m) };
+    const first = authorizationRequest(client);
     const callback = await signInAndConsent(browser, authenticator, first);
     if (!callback.searchParams.get('code')) throw new Error(`the first sign-in ended at ${callback.href}`);
     // From here on a login needs no page: check that once, end to end, before measuring.
-    await codeFlowLogin(new Browser(publicUrl, agent, browser.jar.clone()), state);
+    await codeFlowLogin(new Browser(publicUrl, agent, browser.jar.clone()), client);
     ctx.log(
       `person enrolled, passkey registered, signed in and consented (session cookies for /oidc/auth: ${browser.jar.header('/oidc/auth').replace(/=[^;]*/g, '')})`,
     );
@@ -420,13 +344,8 @@ export default defineSuite<OidcState>({
         },
       ],
       async run(state, rep) {
-        const result = await driveLogins(state, rep.seconds);
-        const attempts = result.logins + result.failures;
-        if (result.logins === 0 || result.failures > MAX_FAILURE_FRACTION * attempts) {
-          throw new Error(`${result.failures} of ${attempts} logins failed; the first: ${result.firstFailure}`);
-        }
-        if (result.failures > 0)
-          state.log(`${result.failures} of ${attempts} logins failed (tolerated); the first: ${result.firstFailure}`);
+        const result = await driveLogins(state.client, rep.seconds);
+        checkLogins(result, MAX_FAILURE_FRACTION, state.log);
         return { 'oidc.code-flow': result.loginsPerSecond, 'oidc.code-flow.p99': result.p99Ms };
       },
     },

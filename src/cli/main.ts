@@ -11,6 +11,8 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerLogCommands } from './commands/log.ts';
 import { registerModerationCommands } from './commands/moderation.ts';
 import { registerRegistryCommands } from './commands/registry.ts';
+import { registerTagServiceCommand } from './commands/tag-service.ts';
+import { registerTrusteeDkgCommands } from './commands/trustee-dkg.ts';
 import { registerTrusteeReviewCommands } from './commands/trustee-review.ts';
 import { registerWitnessCommands } from './commands/witness.ts';
 import { registerWorldsCommands } from './commands/worlds.ts';
@@ -34,6 +36,8 @@ export function buildProgram(io: CliIo): Command {
   registerCredentialsCommands(program, io);
   registerAuthorityCommands(program, io);
   registerTrusteeReviewCommands(program, io);
+  registerTrusteeDkgCommands(program, io);
+  registerTagServiceCommand(program, io);
   registerDemoCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -230,6 +230,30 @@ export const ConfigSchema = Type.Object(
         '`false`',
       ),
     ),
+    /** The tag service that holds the uniqueness-tag OPRF key. */
+    tagServiceUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
+        ...doc(
+          'the uniqueness-tag service (`mvid tag-service`, run elsewhere) that holds the tag key; unset: an embedded one under `<dataDir>/tag-service`, for development and tests only',
+          '— (embedded)',
+        ),
+      }),
+    ),
+    /** Its public key, pinned: every evaluation's proof is checked against it. */
+    tagServicePublicKey: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{43}$',
+        ...doc('the tag service’s public key (printed at its start, `GET /tag/v1/key`), pinned; required with the URL', '—'),
+      }),
+    ),
+    /** Its client token. */
+    tagServiceToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        ...doc('the tag service’s client token (`tag-service.token` in its key directory; redacted from logs)', '—'),
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -276,6 +300,9 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   MVID_BLOB_S3_ACCESS_KEY_ID: 'blobS3AccessKeyId',
   MVID_BLOB_S3_SECRET_ACCESS_KEY: 'blobS3SecretAccessKey',
   MVID_BLOB_S3_PATH_STYLE: 'blobS3PathStyle',
+  MVID_TAG_SERVICE_URL: 'tagServiceUrl',
+  MVID_TAG_SERVICE_PUBLIC_KEY: 'tagServicePublicKey',
+  MVID_TAG_SERVICE_TOKEN: 'tagServiceToken',
 };
 
 const INTEGER_KEYS = new Set<keyof Config>([
@@ -426,6 +453,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     for (const key of ['blobS3Bucket', 'blobS3AccessKeyId', 'blobS3SecretAccessKey'] as const) {
       if (config[key] === undefined) {
         throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: required when MVID_BLOB_STORE is s3`, {
+          extensions: { field: key },
+        });
+      }
+    }
+  }
+  if (config.tagServiceUrl !== undefined) {
+    for (const key of ['tagServicePublicKey', 'tagServiceToken'] as const) {
+      if (config[key] === undefined) {
+        throw new MvidError('config_invalid', `invalid configuration ${sourceName(key)}: required with MVID_TAG_SERVICE_URL`, {
           extensions: { field: key },
         });
       }

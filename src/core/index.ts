@@ -6,3 +6,5 @@ export type { Clock, Random } from './clock.ts';
 export { constantTimeEqual, toBase64Url, fromBase64Url, toHex, utf8, concatBytes } from './bytes.ts';
 export { lazy } from './lazy.ts';
 export { LruCache } from './lru.ts';
+export { AGE_THRESHOLDS, ageMilestones, agePredicates, isAgeMilestones, predicateValidUntil } from './age.ts';
+export type { AgeMilestones, AgePredicates, AgeSource } from './age.ts';

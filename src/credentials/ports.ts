@@ -4,7 +4,7 @@
  * never depends on how persons or worlds are stored.
  */
 import type { KeyObject } from 'node:crypto';
-import type { Clock, Random } from '../core/index.ts';
+import type { AgeSource, Clock, Random } from '../core/index.ts';
 import type { JsonWebKey, StatusListSource } from '../sdk/index.ts';
 import type { Store } from '../store/index.ts';
 
@@ -22,7 +22,8 @@ export interface CredentialSubjects {
 
 export interface ServiceAttributes {
   /** `YYYY-MM-DD`. */
-  birthdate: string | null;
+  /** Age milestones (what the registry stores) or, for older records and tests, a full birthdate. */
+  birthdate: AgeSource | null;
   /** ISO 3166-1 alpha-2 country of residence. */
   residenceCountry: string | null;
 }

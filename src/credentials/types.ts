@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ValidationError } from '../core/index.ts';
 import type { JsonSchema } from '../sdk/index.ts';
 import { ISO_3166_ALPHA2 } from './countries.ts';
 
@@ -272,88 +271,7 @@ export function integrityOf(served: string): string {
 }
 
 // ---------------------------------------------------------------------------
-// Age predicates
+// Age predicates: computed in src/core (the registry stores age milestones, not birthdates)
 
-/** The thresholds the `age` type attests, in ascending order. */
-export const AGE_THRESHOLDS = [13, 16, 18, 21] as const;
-
-export interface AgePredicates {
-  age_over_13: boolean;
-  age_over_16: boolean;
-  age_over_18: boolean;
-  age_over_21: boolean;
-}
-
-/**
- * A birthdate carries no time zone, so "turns 18 on 14 March" starts at a
- * different instant in Kiribati (UTC+14) than on Baker Island (UTC−12). mvid
- * flips predicates when the birthday starts in the LAST time zone, 12:00 UTC:
- * no predicate is ever true before the person has reached that age wherever
- * they live, at the cost of being up to 26 hours late for some.
- */
-const LAST_ZONE_OFFSET_MS = 12 * 3_600_000;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-interface CivilDate {
-  y: number;
-  m: number;
-  d: number;
-}
-
-function parseBirthdate(birthdate: string, now: Date): CivilDate {
-  const match = typeof birthdate === 'string' ? DATE.exec(birthdate) : null;
-  const [y, m, d] = match === null ? [Number.NaN, 0, 0] : [Number(match[1]), Number(match[2]), Number(match[3])];
-  // Round-tripping through Date.UTC rejects 2023-02-29 and 2024-13-01 alike.
-  const t = Date.UTC(y, m - 1, d);
-  const back = new Date(t);
-  if (!Number.isFinite(t) || y < 1800 || back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) {
-    throw new ValidationError(`birthdate is not a valid YYYY-MM-DD date`, 'birthdate');
-  }
-  if (t + LAST_ZONE_OFFSET_MS > now.getTime()) throw new ValidationError('birthdate is in the future', 'birthdate');
-  return { y, m, d };
-}
-
-/** Completed years on a calendar date; a 29 February birthday counts from 1 March in common years. */
-function ageOn(birth: CivilDate, on: CivilDate): number {
-  const beforeBirthday = on.m < birth.m || (on.m === birth.m && on.d < birth.d);
-  return on.y - birth.y - (beforeBirthday ? 1 : 0);
-}
-
-/** The calendar date it is in the last time zone at `now`. */
-function lastZoneDate(now: Date): CivilDate {
-  const t = new Date(now.getTime() - LAST_ZONE_OFFSET_MS);
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
-}
-
-/**
- * The age predicates of someone born on `birthdate` at instant `now`.
- * @throws ValidationError when the birthdate is not a real past date
- *
- * @example
- * agePredicates('2008-02-29', new Date('2026-03-01T12:00:00Z'))
- * // → { age_over_13: true, age_over_16: true, age_over_18: true, age_over_21: false }
- */
-export function agePredicates(birthdate: string, now: Date): AgePredicates {
-  const age = ageOn(parseBirthdate(birthdate, now), lastZoneDate(now));
-  return { age_over_13: age >= 13, age_over_16: age >= 16, age_over_18: age >= 18, age_over_21: age >= 21 };
-}
-
-/**
- * The instant the next predicate of `agePredicates(birthdate, ·)` changes, or
- * null when none ever will (21 or older). An age credential must expire by then,
- * or it would go on saying "not 18" about an adult (or worse, the reverse).
- *
- * @example
- * predicateValidUntil('2008-02-29', new Date('2026-01-01T00:00:00Z')) // → 2026-03-01T12:00:00.000Z
- */
-export function predicateValidUntil(birthdate: string, now: Date): Date | null {
-  const birth = parseBirthdate(birthdate, now);
-  for (const threshold of AGE_THRESHOLDS) {
-    const y = birth.y + threshold;
-    // 29 February in a common year: the birthday is reached on 1 March, as ageOn counts.
-    const leapless = birth.m === 2 && birth.d === 29 && new Date(Date.UTC(y, 1, 29)).getUTCMonth() !== 1;
-    const flip = leapless ? Date.UTC(y, 2, 1) : Date.UTC(y, birth.m - 1, birth.d);
-    if (flip + LAST_ZONE_OFFSET_MS > now.getTime()) return new Date(flip + LAST_ZONE_OFFSET_MS);
-  }
-  return null;
-}
+export { AGE_THRESHOLDS, agePredicates, predicateValidUntil } from '../core/index.ts';
+export type { AgePredicates } from '../core/index.ts';

@@ -50,7 +50,7 @@ export interface TrusteeSet {
   escrowPublicKey: string;
   /** Feldman commitments C_0..C_{M−1}, base64url. */
   commitments: string[];
-  /** Trustees ordered by index 1..N. */
+  /** Trustees by ascending index: 1..N when dealt; a DKG leaves out disqualified trustees' indices. */
   trustees: TrusteeDescriptor[];
 }
 
@@ -172,6 +172,31 @@ export function dealEscrowKey(params: { threshold: number; trustees: readonly st
   }
 }
 
+/**
+ * The public trustee set of a Feldman commitment vector (as a DKG or a resharing ends
+ * with): verification keys derived from the commitments, the id computed over them.
+ */
+export function trusteeSetFromCommitments(
+  threshold: number,
+  descriptors: ReadonlyArray<{ index: number; id: string }>,
+  commitmentPoints: readonly Point[],
+): TrusteeSet {
+  const commitmentBytes = commitmentPoints.map(encodePoint);
+  const commitments = commitmentBytes.map(toBase64Url);
+  return {
+    version: 1,
+    id: computeTrusteeSetId(threshold, descriptors, commitmentBytes),
+    threshold,
+    escrowPublicKey: commitments[0] as string,
+    commitments,
+    trustees: descriptors.map((d) => ({
+      index: d.index,
+      id: d.id,
+      verificationKey: toBase64Url(encodePoint(expectedVerificationKey(commitmentPoints, d.index))),
+    })),
+  };
+}
+
 /** f(i) mod L by Horner's rule. */
 export function evaluatePolynomial(coefficients: readonly bigint[], index: number): bigint {
   const i = BigInt(index);
@@ -203,7 +228,7 @@ export function verifyShare(share: TrusteeShare, commitments: readonly string[])
 
 /**
  * Full consistency check of an untrusted trustee set: shape, thresholds,
- * distinct ids, indices 1..N in order, Y = C_0, every X_i = Σ C_j·i^j, and
+ * distinct ids, strictly ascending indices, Y = C_0, every X_i = Σ C_j·i^j, and
  * the id recomputed. Never throws.
  * @example
  * if (!verifyTrusteeSet(JSON.parse(text))) throw new Error('tampered trustee set');
@@ -221,13 +246,18 @@ export function verifyTrusteeSet(value: unknown): value is TrusteeSet {
     const points = decodeCommitments(commitments);
     if (points === undefined) return false;
     const ids = new Set<string>();
+    let previous = 0;
     for (let k = 0; k < n; k++) {
       const t = trustees[k] as Partial<TrusteeDescriptor> | null;
-      if (typeof t !== 'object' || t === null || t.index !== k + 1 || !isLabel(t.id) || ids.has(t.id)) return false;
+      // Indices ascend strictly; a dealt set uses 1..N, a DKG set may skip a disqualified trustee's index.
+      if (typeof t !== 'object' || t === null || !isLabel(t.id) || ids.has(t.id)) return false;
+      const index = t.index;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index <= previous || index > MAX_TRUSTEES) return false;
+      previous = index;
       ids.add(t.id);
       const vk = typeof t.verificationKey === 'string' ? decodeBase64UrlStrict(t.verificationKey) : undefined;
       const point = vk === undefined ? undefined : tryDecodePoint(vk);
-      if (point === undefined || !point.equals(expectedVerificationKey(points, k + 1))) return false;
+      if (point === undefined || !point.equals(expectedVerificationKey(points, index))) return false;
     }
     const commitmentBytes = points.map(encodePoint);
     return set.id === computeTrusteeSetId(threshold, trustees as TrusteeDescriptor[], commitmentBytes);

@@ -36,6 +36,49 @@ export { MAX_SEALED_PLAINTEXT_BYTES, generateRecipientKeyPair, openFromSender, r
 export type { RecipientKeyPair, SealedMessage } from './seal.ts';
 export { MIN_TAG_SECRET_BYTES, normalizeIdentifier, uniquenessTag } from './tag.ts';
 export { commit, verifyCommitment } from './commit.ts';
+export {
+  DKG_ROUNDS,
+  checkDkgParameters,
+  dkgAnnounce,
+  dkgCommit,
+  dkgComplaints,
+  dkgDealers,
+  dkgFinalShare,
+  dkgOutcome,
+  dkgReceive,
+  dkgResult,
+  dkgShares,
+  newDkgIdentity,
+  resultAgrees,
+  sealShare,
+  signCommit,
+  signShares,
+  validAnnouncements,
+  verifyDkgMessage,
+  verifyProofOfKnowledge,
+  wipeDkgIdentity,
+  wipeDkgPolynomial,
+} from './dkg.ts';
+export type {
+  DisqualifyReason,
+  DkgAnnounce,
+  DkgCommit,
+  DkgComplaint,
+  DkgComplaints,
+  DkgIdentity,
+  DkgOutcome,
+  DkgParameters,
+  DkgPolynomial,
+  DkgResult,
+  DkgRound,
+  DkgShares,
+  DkgSignedShare,
+  DkgTranscript,
+} from './dkg.ts';
+export { blindIdentifier, evaluateBlinded, finalizeTag, generateTagServiceKey, tagServicePublicKey } from './oprf.ts';
+export type { BlindedIdentifier, TagEvaluation, TagServiceKeyPair } from './oprf.ts';
+export { reshareCombine, reshareDeal, reshareOutcome, verifyDealing, verifySubShare } from './reshare.ts';
+export type { ReshareDeal, ReshareDealing, ReshareOutcome, ReshareParameters } from './reshare.ts';
 export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';
 export { openAtRest, sealAtRest } from './at-rest.ts';
 export { pseudonymInput, vrfKeyFromSecret, vrfVerify } from './vrf.ts';

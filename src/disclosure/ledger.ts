@@ -1,13 +1,16 @@
 /**
  * Disclosure's side of the log: every entry it queues is also kept in
- * `disclosure_events` (same transaction), and once the log has integrated it, its
+ * `disclosure_events` and counted into the transparency report's running figures (same
+ * transaction), and once the log has integrated it, its
  * index is looked up by leaf hash and remembered, so a request can list the log
  * entries that prove each of its steps.
  */
 import { fromBase64Url, toBase64Url } from '../core/index.ts';
 import type { Store, Tx } from '../store/index.ts';
-import { parseEntry } from '../tlog/index.ts';
+import { type LogEvent, parseEntry } from '../tlog/index.ts';
 import { leafHashOf } from './commitments.ts';
+import { ReportAggregates } from './report-aggregates.ts';
+import type { PublicAuthority, TransparencyReport } from './transparency.ts';
 import type { DisclosureLog } from './types.ts';
 
 export interface LoggedEvent {
@@ -22,10 +25,17 @@ export interface LoggedEvent {
 export class Ledger {
   readonly #store: Store;
   readonly #log: DisclosureLog;
+  readonly #report: ReportAggregates;
 
   constructor(store: Store, log: DisclosureLog) {
     this.#store = store;
     this.#log = log;
+    this.#report = new ReportAggregates(store);
+  }
+
+  /** The transparency report from its running figures (kept by `record`). */
+  report(authorities: readonly PublicAuthority[]): Promise<TransparencyReport> {
+    return this.#report.report(authorities);
   }
 
   get log(): DisclosureLog {
@@ -35,8 +45,9 @@ export class Ledger {
   /** Queues entries in the caller's transaction; returns their leaf hashes. */
   async record(tx: Tx, requestId: string, entries: Uint8Array[], extensionId: string | null = null): Promise<string[]> {
     if (entries.length === 0) return [];
-    const rows = entries.map((entry) => {
-      const event = parseEntry(entry);
+    const events = entries.map((entry) => parseEntry(entry));
+    const rows = entries.map((entry, i) => {
+      const event = events[i] as LogEvent;
       return {
         request_id: requestId,
         extension_id: extensionId,
@@ -49,6 +60,7 @@ export class Ledger {
     });
     await tx.insertInto('disclosure_events').values(rows).execute();
     await this.#log.enqueue(tx, entries);
+    await this.#report.apply(tx, events);
     return rows.map((r) => r.leaf_hash);
   }
 

@@ -43,9 +43,9 @@ export interface TransparencyReport {
   unverified: number;
 }
 
-const UNVERIFIED = 'unverified';
+export const UNVERIFIED = 'unverified';
 
-function zero(): ReportCounts {
+export function zeroCounts(): ReportCounts {
   return {
     requests: 0,
     emergencyRequests: 0,
@@ -60,7 +60,7 @@ function zero(): ReportCounts {
 
 function add(into: ReportCounts, from: ReportCounts): void {
   // The keys of the counts only: `into` may be a row that also carries its labels.
-  for (const k of Object.keys(zero()) as Array<keyof ReportCounts>) into[k] += from[k];
+  for (const k of Object.keys(zeroCounts()) as Array<keyof ReportCounts>) into[k] += from[k];
 }
 
 /** Parses raw log entries, skipping anything that is not an mvid entry (a monitor reads everything). */
@@ -76,6 +76,71 @@ export function parseLogEntries(entries: readonly Uint8Array[]): LogEvent[] {
   return out;
 }
 
+/** Authorities whose public opening matches their id, by id (others are named `unverified`). */
+export function verifiedAuthorities(authorities: readonly PublicAuthority[]): Map<string, PublicAuthority> {
+  const out = new Map<string, PublicAuthority>();
+  for (const a of authorities) {
+    const { id, ...opening } = a;
+    if (
+      authorityId({
+        name: opening.name,
+        jurisdiction: opening.jurisdiction,
+        encryptionKey: opening.encryptionKey,
+        registeredAt: opening.registeredAt,
+      }) === id
+    )
+      out.set(id, a);
+  }
+  return out;
+}
+
+/** What the report keeps of one request: its counts, where it is counted, and its times. */
+export interface RequestTally {
+  counts: ReportCounts;
+  authority: string;
+  jurisdiction: string;
+  category: string;
+  unverified: boolean;
+  requestedAt: number;
+  decidedAt?: number;
+}
+
+/** The tally a `disclosure_request` event opens, given its public record and its (verified) authority. */
+export function openTally(
+  e: Extract<LogEvent, { type: 'disclosure_request' }>,
+  record: PublicRequestRecord | undefined,
+  authority: PublicAuthority | undefined,
+): RequestTally {
+  const ok = record !== undefined && record.authorityId === e.authority && offenceCommitment(record.offence) === e.offence;
+  const counts = zeroCounts();
+  counts.requests = 1;
+  counts.emergencyRequests = ok && record.offence.emergency ? 1 : 0;
+  return {
+    counts,
+    authority: e.authority,
+    jurisdiction: ok && authority ? authority.jurisdiction : UNVERIFIED,
+    category: ok ? record.offence.category : UNVERIFIED,
+    unverified: !ok,
+    requestedAt: Date.parse(e.time),
+  };
+}
+
+/** Applies a later event of the request to its tally (the one rule both the fold and the running aggregates use). */
+export function stepTally(t: Pick<RequestTally, 'counts' | 'decidedAt'>, e: LogEvent): void {
+  if (e.type === 'trustee_approval') t.counts.approvals += 1;
+  else if (e.type === 'trustee_denial') t.counts.denials += 1;
+  else if (e.type === 'release') {
+    if (t.counts.releases === 0) {
+      t.counts.releases = 1;
+      t.decidedAt ??= Date.parse(e.time);
+    }
+    t.counts.releasedEnvelopes += 1;
+  } else if (e.type === 'request_closed' && e.outcome === 'denied') {
+    t.counts.deniedRequests = 1;
+    t.decidedAt ??= Date.parse(e.time);
+  } else if (e.type === 'request_expired') t.counts.expiredRequests = 1;
+}
+
 /**
  * The report from log events in log order plus the public openings.
  * @example
@@ -87,65 +152,23 @@ export function computeTransparencyReport(
   authorities: readonly PublicAuthority[],
 ): TransparencyReport {
   const recordOf = new Map(records.map((r) => [r.requestId, r]));
-  const authorityOf = new Map<string, PublicAuthority>();
-  for (const a of authorities) {
-    const { id, ...opening } = a;
-    if (
-      authorityId({
-        name: opening.name,
-        jurisdiction: opening.jurisdiction,
-        encryptionKey: opening.encryptionKey,
-        registeredAt: opening.registeredAt,
-      }) === id
-    )
-      authorityOf.set(id, a);
-  }
-  interface Tally {
-    counts: ReportCounts;
-    authority: string;
-    jurisdiction: string;
-    category: string;
-    requestedAt: number;
-    decidedAt?: number;
-  }
-  const requests = new Map<string, Tally>();
+  const authorityOf = verifiedAuthorities(authorities);
+  const requests = new Map<string, RequestTally>();
   let unverified = 0;
   for (const e of events) {
     if (e.type === 'disclosure_request') {
-      const record = recordOf.get(e.request);
-      const ok = record !== undefined && record.authorityId === e.authority && offenceCommitment(record.offence) === e.offence;
-      const authority = authorityOf.get(e.authority);
-      if (!ok) unverified += 1;
-      const counts = zero();
-      counts.requests = 1;
-      counts.emergencyRequests = ok && record.offence.emergency ? 1 : 0;
-      requests.set(e.request, {
-        counts,
-        authority: e.authority,
-        jurisdiction: ok && authority ? authority.jurisdiction : UNVERIFIED,
-        category: ok ? record.offence.category : UNVERIFIED,
-        requestedAt: Date.parse(e.time),
-      });
+      const t = openTally(e, recordOf.get(e.request), authorityOf.get(e.authority));
+      if (t.unverified) unverified += 1;
+      requests.set(e.request, t);
       continue;
     }
     if (!('request' in e)) continue;
     const t = requests.get(e.request);
     if (t === undefined) continue; // an extension's decisions, or an unrelated id
-    if (e.type === 'trustee_approval') t.counts.approvals += 1;
-    else if (e.type === 'trustee_denial') t.counts.denials += 1;
-    else if (e.type === 'release') {
-      if (t.counts.releases === 0) {
-        t.counts.releases = 1;
-        t.decidedAt ??= Date.parse(e.time);
-      }
-      t.counts.releasedEnvelopes += 1;
-    } else if (e.type === 'request_closed' && e.outcome === 'denied') {
-      t.counts.deniedRequests = 1;
-      t.decidedAt ??= Date.parse(e.time);
-    } else if (e.type === 'request_expired') t.counts.expiredRequests = 1;
+    stepTally(t, e);
   }
 
-  const totals = zero();
+  const totals = zeroCounts();
   const byAuthority = new Map<string, ReportCounts & { authorityId: string; name: string; jurisdiction: string }>();
   const byJurisdiction = new Map<string, ReportCounts & { jurisdiction: string }>();
   const byCategory = new Map<string, ReportCounts & { category: string }>();
@@ -154,17 +177,17 @@ export function computeTransparencyReport(
     add(totals, t.counts);
     const authority = authorityOf.get(t.authority);
     const a = byAuthority.get(t.authority) ?? {
-      ...zero(),
+      ...zeroCounts(),
       authorityId: t.authority,
       name: authority?.name ?? UNVERIFIED,
       jurisdiction: authority?.jurisdiction ?? UNVERIFIED,
     };
     add(a, t.counts);
     byAuthority.set(t.authority, a);
-    const j = byJurisdiction.get(t.jurisdiction) ?? { ...zero(), jurisdiction: t.jurisdiction };
+    const j = byJurisdiction.get(t.jurisdiction) ?? { ...zeroCounts(), jurisdiction: t.jurisdiction };
     add(j, t.counts);
     byJurisdiction.set(t.jurisdiction, j);
-    const c = byCategory.get(t.category) ?? { ...zero(), category: t.category };
+    const c = byCategory.get(t.category) ?? { ...zeroCounts(), category: t.category };
     add(c, t.counts);
     byCategory.set(t.category, c);
     if (t.decidedAt !== undefined) decisionTimes.push((t.decidedAt - t.requestedAt) / 1000);

@@ -45,6 +45,7 @@ export const SECURITY_SCHEMES = {
     scheme: 'bearer',
     description: 'Person session token from enrolment, recovery or POST /registry/v1/sessions (mvs_…).',
   },
+  dkgBearer: { type: 'http', scheme: 'bearer', description: 'A trustee’s token for one key ceremony, from POST /admin/v1/dkg (mvdkg_…).' },
 } as const;
 
 export const ADMIN_SECURITY = [{ adminBearer: [] }];

@@ -5,11 +5,10 @@
  * envelopes, and the nonce, the person's records and the log entry commit together.
  */
 import { MvidError, toBase64Url } from '../core/index.ts';
-import { uniquenessTag } from '../crypto/index.ts';
 import type { Tx } from '../store/index.ts';
 import { type SealedEnvelope, sealIdentity } from './envelopes.ts';
 import type { IssuerRegistry } from './issuers.ts';
-import { envelopeSealedEntry, logSubjectKey, personEventEntry } from './log.ts';
+import { envelopeSealedEntry, logSubjectKey, personEventEntry, tagEvaluationsEntry } from './log.ts';
 import { consumeNonce, isNonceUsed, nonceKey } from './nonces.ts';
 import {
   appendEvent,
@@ -44,6 +43,8 @@ interface Prepared {
   pid: VerifiedPid;
   tag: string;
   trusteeSet: PublishedTrusteeSet;
+  /** The tag service's evaluation count after this tag (logged with the enrolment). */
+  evaluations: number;
 }
 
 export class Enrolments {
@@ -72,7 +73,7 @@ export class Enrolments {
 
   /** Verifies the PID and derives what both enrolment and recovery need, before any write. */
   async #prepare(presentation: string): Promise<Prepared> {
-    const { clock, options, secrets } = this.#deps;
+    const { clock, options } = this.#deps;
     const now = clock.now();
     const pid = await verifyPid(presentation, {
       audience: options.audience,
@@ -86,8 +87,9 @@ export class Enrolments {
     const trusteeSet = await this.#trustees.active();
     if (!trusteeSet)
       throw new MvidError('escrow_unavailable', 'no trustee set is active, so no identity can be escrowed (run `mvid trustees init`)');
-    const tag = toBase64Url(uniquenessTag(secrets.uniquenessSecret, pid.claims.unique_id_namespace, pid.claims.unique_id));
-    return { now, pid, tag, trusteeSet };
+    const tagged = await this.#deps.tagOracle.tag(pid.claims.unique_id_namespace, pid.claims.unique_id);
+    const tag = toBase64Url(tagged.tag);
+    return { now, pid, tag, trusteeSet, evaluations: tagged.evaluations };
   }
 
   #seal(prepared: Prepared, personId: string): Promise<SealedEnvelope[]> {
@@ -106,6 +108,7 @@ export class Enrolments {
     const { random, secrets, options } = this.#deps;
     const { now, pid, trusteeSet } = prepared;
     await consumeNonce(tx, pid.nonce, pid.nonceExpires, now);
+    await this.#deps.log.enqueue(tx, [tagEvaluationsEntry(this.#deps.tagOracle.publicKey, prepared.evaluations, now)]);
     const stillActive = await tx
       .selectFrom('registry_trustee_sets')
       .select('id')
@@ -114,7 +117,7 @@ export class Enrolments {
       .executeTakeFirst();
     if (!stillActive) throw new MvidError('conflict', 'the trustee set changed during enrolment; retry with a fresh nonce');
     const kid = await insertHolderKey(tx, personId, pid.holderJwk, now);
-    await writeAttributes(tx, personId, serviceAttributesOf(pid.claims), secrets.dataKey, random, now);
+    await writeAttributes(tx, personId, serviceAttributesOf(pid.claims, now), secrets.dataKey, random, now);
     await insertEnvelopes(tx, personId, envelopes, now);
     // Each envelope's binding to this person goes to the public log with it (issue 12, attack 2).
     await this.#deps.log.enqueue(

@@ -11,11 +11,18 @@ export {
   personSubject,
   personEventEntry,
   trusteeSetEntry,
+  tagEvaluationsEntry,
   envelopeDestroyedEntry,
   envelopeSealedEntry,
 } from './log.ts';
-export type { LoggedPersonAction, DestructionReason } from './log.ts';
+export type { LoggedPersonAction, DestructionReason, TrusteeSetCeremony } from './log.ts';
 export { TRUSTEE_NAME, checkShareAgainst } from './trustees.ts';
+export { DKG_TOKEN_PREFIX } from './dkg.ts';
+export { embeddedTagOracle, remoteTagOracle } from './tag-oracle.ts';
+export type { TagFetch, TagOracle, TaggedIdentifier } from './tag-oracle.ts';
+export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView } from './dkg.ts';
+export { announceFingerprint, dkgPaths, runDkg } from './dkg-client.ts';
+export type { DkgCall, DkgMe, DkgRunOptions, DkgRunResult } from './dkg-client.ts';
 export type { TrusteeSets, PublishedTrusteeSet, DealtTrusteeSet, CheckedShare } from './trustees.ts';
 export type { IssuerRegistry, NewIssuer } from './issuers.ts';
 export type { Enrolments, EnrolmentResult, PersonRecoveredHook } from './enrolment.ts';
@@ -38,7 +45,7 @@ export {
   presentPid,
 } from './dev-issuer.ts';
 export type { DevIssuerKey, DevPidOptions } from './dev-issuer.ts';
-export { PID_CLAIMS, REQUIRED_PID_CLAIMS, PidClaimsSchema, validatePidClaims } from './pid-claims.ts';
+export { PID_CLAIMS, REQUIRED_PID_CLAIMS, PidClaimsSchema, ageSourceOf, validatePidClaims } from './pid-claims.ts';
 export type { PidClaims } from './pid-claims.ts';
 export { MAX_PID_LENGTH } from './pid-verify.ts';
 export { signJws, jwkThumbprint, publicHolderJwk } from './jws.ts';

@@ -47,8 +47,11 @@ export function personEventEntry(
   });
 }
 
+/** How a trustee set's key was made, for its log entry. */
+export type TrusteeSetCeremony = { kind: 'dealer' } | { kind: 'dkg'; transcript: string; disqualified: number };
+
 /** A trustee set taking office (and the one it replaces). */
-export function trusteeSetEntry(set: TrusteeSet, at: Date, replaces?: string): Uint8Array {
+export function trusteeSetEntry(set: TrusteeSet, at: Date, replaces?: string, ceremony?: TrusteeSetCeremony): Uint8Array {
   return encodeEntry({
     type: 'trustee_set',
     time: entryTime(at),
@@ -57,7 +60,14 @@ export function trusteeSetEntry(set: TrusteeSet, at: Date, replaces?: string): U
     trusteeCount: set.trustees.length,
     escrowKey: set.escrowPublicKey,
     ...(replaces === undefined ? {} : { replaces }),
+    ...(ceremony === undefined ? {} : { ceremony: ceremony.kind }),
+    ...(ceremony?.kind === 'dkg' ? { transcript: ceremony.transcript, disqualified: ceremony.disqualified } : {}),
   });
+}
+
+/** The tag service's evaluation count as of an enrolment or recovery (see docs/threat-model.md). */
+export function tagEvaluationsEntry(servicePublicKey: string, count: number, at: Date): Uint8Array {
+  return encodeEntry({ type: 'tag_evaluations', time: entryTime(at), service: servicePublicKey, count });
 }
 
 /** An escrow envelope sealed for a person: the commitment disclosure later checks the envelope against. */

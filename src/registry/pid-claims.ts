@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { MvidError } from '../core/index.ts';
+import { type AgeSource, ageMilestones, isAgeMilestones, MvidError } from '../core/index.ts';
 import type { FieldGroup, ServiceAttribute } from './types.ts';
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
@@ -121,7 +121,20 @@ export function fieldGroupsOf(pid: PidClaims, provenance: PidProvenance): Record
   };
 }
 
+/**
+ * What age predicates are computed from for a person's stored attributes: the age
+ * milestones, or the full birthdate of a record written before milestones existed.
+ */
+export function ageSourceOf(attributes: Record<string, unknown>): AgeSource | null {
+  if (isAgeMilestones(attributes.age_milestones)) return attributes.age_milestones;
+  return typeof attributes.birthdate === 'string' ? attributes.birthdate : null;
+}
+
 /** The attributes the service reads itself (age predicates, issued nationality/residence). */
-export function serviceAttributesOf(pid: PidClaims): Record<ServiceAttribute, unknown> {
-  return { birthdate: pid.birthdate, nationalities: pid.nationalities, residence_country: pid.address?.country ?? null };
+export function serviceAttributesOf(pid: PidClaims, now: Date): Record<ServiceAttribute, unknown> {
+  return {
+    age_milestones: ageMilestones(pid.birthdate, now),
+    nationalities: pid.nationalities,
+    residence_country: pid.address?.country ?? null,
+  };
 }

@@ -176,7 +176,7 @@ for (const engine of ENGINES) {
       const f = await createRegistryFixture(engine);
       try {
         const { credential, holder } = await devPid(f, personClaims());
-        const production = buildTestRegistry(f.store, f.clock, f.keys, 'production');
+        const production = buildTestRegistry(f.store, f.clock, f.keys, 'production', undefined, undefined, f.db.dataDir);
         assert.equal(await production.setupDevIssuer(f.keyDir), undefined);
         assert.ok(await production.issuers.findByIss(DEV_ISSUER_ISS), 'the dev issuer row is still there');
         const nonce = production.issueNonce().nonce;

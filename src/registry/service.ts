@@ -1,6 +1,7 @@
 /** Composition of the registry's services from its dependencies (see `createRegistry`). */
 import { AdminTokens } from './admin-tokens.ts';
 import { type DevIssuerKey, loadDevIssuerKey } from './dev-issuer.ts';
+import { DkgCeremonies } from './dkg.ts';
 import { Enrolments } from './enrolment.ts';
 import { IssuerRegistry } from './issuers.ts';
 import { type IssuedNonce, issueNonce } from './nonces.ts';
@@ -14,6 +15,8 @@ import type { IssuerRecord, RegistryDeps } from './types.ts';
 export interface Registry {
   issuers: IssuerRegistry;
   trusteeSets: TrusteeSets;
+  /** Dealerless key ceremonies (`mvid trustee dkg`): the server relays, the trustees compute. */
+  dkg: DkgCeremonies;
   enrolments: Enrolments;
   sessions: Sessions;
   self: SelfService;
@@ -47,6 +50,7 @@ export function createRegistry(deps: RegistryDeps): Registry {
   return {
     issuers,
     trusteeSets,
+    dkg: new DkgCeremonies(store, clock, random, trusteeSets),
     enrolments,
     walletRequests: new WalletRequests(store, clock, random, enrolments, issue),
     sessions,

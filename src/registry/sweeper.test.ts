@@ -24,8 +24,8 @@ for (const engine of ENGINES) {
         // Other nodes: their own registry objects over the same database (PostgreSQL: separate pooled connections).
         const nodes = [
           f.registry,
-          buildTestRegistry(f.store, f.clock, f.keys, 'development', 7),
-          buildTestRegistry(f.store, f.clock, f.keys, 'development', 7),
+          buildTestRegistry(f.store, f.clock, f.keys, 'development', 7, undefined, f.db.dataDir),
+          buildTestRegistry(f.store, f.clock, f.keys, 'development', 7, undefined, f.db.dataDir),
         ];
         const reports = await Promise.all(nodes.map((node) => node.sweeper.sweep()));
         const total = reports.reduce(

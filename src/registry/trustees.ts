@@ -17,8 +17,8 @@ import {
   type TrusteeSet,
   verifyShare,
 } from '../crypto/index.ts';
-import type { Database, Store } from '../store/index.ts';
-import { trusteeSetEntry } from './log.ts';
+import type { Database, Store, Tx } from '../store/index.ts';
+import { type TrusteeSetCeremony, trusteeSetEntry } from './log.ts';
 import type { RegistryLog } from './types.ts';
 import { parseStored } from './util.ts';
 
@@ -112,11 +112,16 @@ export class TrusteeSets {
    * one only with `replace`) and queues its log entry in the same transaction.
    * @throws MvidError trustee_set_exists | trustee_set_invalid
    */
-  async publish(trusteeSet: TrusteeSet, options: { replace?: boolean } = {}): Promise<PublishedTrusteeSet> {
+  async publish(
+    trusteeSet: TrusteeSet,
+    options: { replace?: boolean; ceremony?: TrusteeSetCeremony; within?: (tx: Tx) => Promise<void> } = {},
+  ): Promise<PublishedTrusteeSet> {
     const set = parseTrusteeSet(trusteeSet);
     const now = this.#clock.now().toISOString();
+    const ceremony: TrusteeSetCeremony = options.ceremony ?? { kind: 'dealer' };
     await this.#store.transaction(async (tx) => {
       await this.#store.lock(tx, 'registry:trustee-set');
+      await options.within?.(tx);
       const current = await tx.selectFrom('registry_trustee_sets').select('id').where('status', '=', 'active').executeTakeFirst();
       if (current && options.replace !== true) {
         throw new MvidError('trustee_set_exists', `trustee set ${current.id} is active; pass --replace to retire it`);
@@ -133,9 +138,10 @@ export class TrusteeSets {
           status: 'active',
           created_at: now,
           retired_at: null,
+          ceremony_json: JSON.stringify(ceremony),
         })
         .execute();
-      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now(), current?.id)]);
+      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now(), current?.id, ceremony)]);
     });
     return { ...set, status: 'active', createdAt: now, retiredAt: null };
   }

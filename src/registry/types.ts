@@ -3,6 +3,7 @@ import type { JsonWebKey } from 'node:crypto';
 import type { Clock, Random } from '../core/index.ts';
 import type { EnvelopeSealer } from '../crypto/index.ts';
 import type { Store, Tx } from '../store/index.ts';
+import type { TagOracle } from './tag-oracle.ts';
 
 /** The credential type of a person-identification credential (the EU PID type). */
 export const PID_VCT = 'urn:eudi:pid:1';
@@ -24,7 +25,8 @@ export const FIELD_GROUPS = ['name_birth', 'identifier', 'document', 'contact'] 
 export type FieldGroup = (typeof FIELD_GROUPS)[number];
 
 /** Attributes the service itself reads (sealed with the data-at-rest key). */
-export const SERVICE_ATTRIBUTES = ['birthdate', 'nationalities', 'residence_country'] as const;
+/** `age_milestones` (src/core's `AgeMilestones`), not the birthdate: that stays in the `name_birth` envelope. */
+export const SERVICE_ATTRIBUTES = ['age_milestones', 'nationalities', 'residence_country'] as const;
 export type ServiceAttribute = (typeof SERVICE_ATTRIBUTES)[number];
 
 export type PersonStatus = 'active' | 'closed';
@@ -44,9 +46,10 @@ export interface RegistryDeps {
   store: Store;
   clock: Clock;
   random: Random;
+  /** Computes uniqueness tags with the tag service's key, which is not in this key directory. */
+  tagOracle: TagOracle;
   /** Secrets from the key directory; none of them ever enters the database. */
   secrets: {
-    uniquenessSecret: Uint8Array;
     dataKey: Uint8Array;
     /** Keys the stateless nonces' MAC (a key derived from it, never the secret itself). */
     nonceSecret: Uint8Array;

@@ -17,7 +17,7 @@ import {
 } from '../credentials/index.ts';
 import type { CredentialsHttp } from '../http/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
-import type { Registry } from '../registry/index.ts';
+import { ageSourceOf, type Registry } from '../registry/index.ts';
 import { StatusListCache, type StatusListSource } from '../sdk/index.ts';
 import type { Store } from '../store/index.ts';
 import { clientSecretMatches, type WorldsService } from '../worlds/index.ts';
@@ -48,7 +48,7 @@ export function registrySubjects(registry: Registry): CredentialSubjects {
     async serviceAttributes(personId): Promise<ServiceAttributes> {
       const a = await registry.self.serviceAttributes(personId);
       return {
-        birthdate: typeof a.birthdate === 'string' ? a.birthdate : null,
+        birthdate: ageSourceOf(a),
         residenceCountry: typeof a.residence_country === 'string' ? a.residence_country : null,
       };
     },

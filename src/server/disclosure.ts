@@ -13,7 +13,7 @@ import {
   type EscrowDirectory,
   type PseudonymResolver,
 } from '../disclosure/index.ts';
-import { envelopeSealedEntry, type Registry, trusteeSetEntry } from '../registry/index.ts';
+import { envelopeSealedEntry, type Registry, type TrusteeSetCeremony, trusteeSetEntry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import { entryTime, hashLeaf, type TransparencyLog } from '../tlog/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
@@ -53,36 +53,28 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
 const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
+/**
  * Pseudonym or handle → person. A handle is looked up by its look-alike keys (src/worlds
- * handles); a pseudonym cannot be inverted, so it is recomputed for each candidate: persons
- * known to the world first, then — with `everyone` — every person (a rare, court-ordered act
- * may cost a scan; moderation, which is frequent, resolves only persons the world knows).
+ * handles); a pseudonym cannot be inverted, so it is looked up in the pseudonym index written
+ * when it was handed to the world (`WorldsService.subjectOf`) and checked against the VRF:
+ * one indexed read, and a pseudonym the world was never given is a miss at the same cost —
+ * persons are never scanned on a request path (issue 18). Disclosure and moderation both
+ * resolve only pseudonyms the world was given.
  */
-export async function findPersonInWorld(
-  store: Store,
-  worlds: WorldsService,
-  worldId: string,
-  pseudonymOrHandle: string,
-  { everyone = true } = {},
-): Promise<string | undefined> {
+export async function findPersonInWorld(worlds: WorldsService, worldId: string, pseudonymOrHandle: string): Promise<string | undefined> {
   const holder = await worlds.handles.holderOf(worldId, pseudonymOrHandle);
   if (holder !== undefined) return holder;
   if (!SUBJECT.test(pseudonymOrHandle)) return undefined;
-  const known = await store.db.selectFrom('worlds_releases').select('person_id').where('world_id', '=', worldId).execute();
-  for (const { person_id } of known) if (worlds.subjectFor(worldId, person_id) === pseudonymOrHandle) return person_id;
-  if (!everyone) return undefined;
-  const all = await store.db.selectFrom('registry_persons').select('id').execute();
-  for (const { id } of all) if (worlds.subjectFor(worldId, id) === pseudonymOrHandle) return id;
-  return undefined;
+  return worlds.personOfSubject(worldId, pseudonymOrHandle);
 }
 
 /** Pseudonym → person, with the VRF proof that the pseudonym is that person's. */
-export function worldsPseudonymResolver(store: Store, worlds: WorldsService): PseudonymResolver {
+export function worldsPseudonymResolver(worlds: WorldsService): PseudonymResolver {
   return {
     pseudonymKey: worlds.pseudonymKey,
     async resolve(worldId, pseudonymOrHandle) {
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
-      const personId = await findPersonInWorld(store, worlds, worldId, pseudonymOrHandle);
+      const personId = await findPersonInWorld(worlds, worldId, pseudonymOrHandle);
       if (personId === undefined) return undefined;
       const { subject, proof } = worlds.subjectProof(worldId, personId);
       return { personId, pseudonym: subject, proof };
@@ -148,7 +140,7 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
       // Rebuilt as `publish` wrote it: its time, and the set it replaced (retired in that same instant).
       const row = await store.db
         .selectFrom('registry_trustee_sets')
-        .select(['document_json', 'created_at'])
+        .select(['document_json', 'created_at', 'ceremony_json'])
         .where('id', '=', id)
         .executeTakeFirst();
       if (!row) return undefined;
@@ -158,7 +150,8 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
         .where('retired_at', '=', row.created_at)
         .where('id', '!=', id)
         .executeTakeFirst();
-      return trusteeSetEntry(parseTrusteeSet(JSON.parse(row.document_json)), new Date(row.created_at), replaced?.id);
+      const ceremony = row.ceremony_json === null ? undefined : (JSON.parse(row.ceremony_json) as TrusteeSetCeremony);
+      return trusteeSetEntry(parseTrusteeSet(JSON.parse(row.document_json)), new Date(row.created_at), replaced?.id, ceremony);
     },
   };
 }
@@ -173,7 +166,7 @@ export function buildDisclosure(
     clock: deps.clock,
     random: deps.random,
     log,
-    resolver: worldsPseudonymResolver(deps.store, deps.worlds),
+    resolver: worldsPseudonymResolver(deps.worlds),
     escrow: registryEscrowDirectory(deps.store, deps.registry, log),
     options,
   });

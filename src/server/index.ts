@@ -6,7 +6,7 @@ export { sweepAll } from './background.ts';
 export type { FullSweepReport } from './background.ts';
 export { buildDisclosure, registryEscrowDirectory, tlogDisclosureLog, worldsPseudonymResolver } from './disclosure.ts';
 export { openServiceKeys, serviceKeyOptions } from './keys.ts';
-export { buildWorldsAndModeration } from './moderation.ts';
+export { buildWorldsAndModeration, worldsDirectory } from './moderation.ts';
 export {
   DEMO_AUTHORITY_NAME,
   DEMO_THRESHOLD,

@@ -17,6 +17,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         '*.privateKey',
         '*.secretAccessKey',
         '*.blobS3SecretAccessKey',
+        '*.tagServiceToken',
       ],
       censor: '[redacted]',
     },

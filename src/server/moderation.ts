@@ -21,8 +21,14 @@ export function worldsDirectory(store: Store, worlds: WorldsService): WorldDirec
       const world = await worlds.registry.get(worldId);
       return world && world.disabledAt === null ? { id: world.id, name: world.name, rules: world.rules } : undefined;
     },
-    // Only persons the world knows: a report must not cost a scan of every person.
-    resolve: (worldId, subject) => findPersonInWorld(store, worlds, worldId, subject, { everyone: false }),
+    // Only persons the world knows (a handle, or a pseudonym it was given): one indexed read, never a scan.
+    async resolve(worldId, subject) {
+      const personId = await findPersonInWorld(worlds, worldId, subject);
+      // From here on moderation names this person to the world by pseudonym (a handle's holder
+      // may never have signed in there): the pseudonym is indexed like a sign-in's `sub`.
+      if (personId !== undefined) await worlds.subjectOf(worldId, personId);
+      return personId;
+    },
     subjectFor: (worldId, personId) => worlds.subjectFor(worldId, personId),
     async presence(worldId, personId) {
       const row = await store.db

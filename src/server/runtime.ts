@@ -2,6 +2,7 @@
  * The composition root: from a Config to a running set of services and an HTTP app.
  * `mvid serve` and the integration tests both start here, so tests run what ships.
  */
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
@@ -10,7 +11,18 @@ import { type Clock, type Random, systemClock, systemRandom } from '../core/inde
 import { AbuseLimiter } from '../abuse/index.ts';
 import { createApp } from '../http/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
-import { createRegistry, DEV_ISSUER_KEY_FILE, type DevIssuerKey, devIssuerKeyOf, outboxLog, type Registry } from '../registry/index.ts';
+import {
+  createRegistry,
+  DEV_ISSUER_KEY_FILE,
+  type DevIssuerKey,
+  devIssuerKeyOf,
+  embeddedTagOracle,
+  outboxLog,
+  type Registry,
+  remoteTagOracle,
+  type TagOracle,
+} from '../registry/index.ts';
+import { TagService } from '../tagservice/index.ts';
 import { openServiceKeys } from './keys.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
@@ -67,6 +79,24 @@ export interface RuntimeOptions {
 }
 
 /**
+ * The uniqueness-tag oracle as configured: the tag service at MVID_TAG_SERVICE_URL, or
+ * (development and tests only) one embedded in this process with its own key directory
+ * under `<dataDir>/tag-service`, never the main key directory.
+ */
+export function tagOracleOf(config: Config, random: Random): TagOracle {
+  if (config.tagServiceUrl !== undefined) {
+    return remoteTagOracle({
+      url: config.tagServiceUrl,
+      token: config.tagServiceToken as string,
+      publicKey: config.tagServicePublicKey as string,
+      fetch,
+      random,
+    });
+  }
+  return embeddedTagOracle(() => new TagService({ keyDir: join(config.dataDir, 'tag-service'), random }), random);
+}
+
+/**
  * The registry as configured. Its log port writes to `log_outbox` in the caller's
  * transaction; the transparency log integrates from there.
  */
@@ -82,8 +112,8 @@ export function buildRegistry(
     store,
     clock,
     random,
+    tagOracle: tagOracleOf(config, random),
     secrets: {
-      uniquenessSecret: keys.uniquenessSecret,
       dataKey: keys.dataKey,
       nonceSecret: keys.cookieSecret,
       logSubjectSecret: keys.pairwiseSecret,
@@ -140,6 +170,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     registry = buildRegistry(config, store, keys, clock, random, sealer);
     const devIssuer = devIssuerKey ? await registry.setupDevIssuer(devIssuerKey) : undefined;
     if (devIssuer) logger.info({ iss: devIssuer.iss }, 'development PID issuer registered (development mode only)');
+    if (config.mode === 'production' && config.tagServiceUrl === undefined) {
+      logger.warn(
+        { tagServiceDir: join(config.dataDir, 'tag-service') },
+        'uniqueness tags come from the EMBEDDED tag service (development only): its key sits beside the database; run `mvid tag-service` elsewhere and set MVID_TAG_SERVICE_URL',
+      );
+    }
     const auth = { admin: (t: string) => registry.adminTokens.authenticate(t), person: (t: string) => registry.sessions.authenticate(t) };
     // Occupation reaches worlds from the re-issued credentials, built just below.
     ({ worlds, moderation } = buildWorldsAndModeration(config, store, keys, clock, random, registry, options.worlds, (id, kind) =>

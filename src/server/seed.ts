@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { MvidError } from '../core/index.ts';
 import { type DisclosureService, newAuthorityKey } from '../disclosure/index.ts';
-import type { Registry } from '../registry/index.ts';
+import { type Registry, runDkg } from '../registry/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
 /** The folder (inside the data dir) holding demo secrets in the clear. */
@@ -87,19 +87,27 @@ async function seedTrustees(deps: SeedDeps, dir: string, result: SeedResult): Pr
   // No active set: shares left by an interrupted run were never published, so they open nothing.
   for (const name of readdirSync(dir)) if (name.startsWith('share-')) rmSync(join(dir, name));
   const passphrases = new Map(DEMO_TRUSTEES.map((t) => [t, `${t} passphrase (demo only, not secret)`]));
-  const { trusteeSet, shareFiles } = await deps.registry.trusteeSets.deal({
-    threshold: DEMO_THRESHOLD,
-    trustees: [...DEMO_TRUSTEES],
-    passphrases,
-    scrypt: DEMO_SCRYPT,
-  });
+  // A dealerless key generation, each demo trustee's client run here through the ceremony service: no dealer, even in a demo.
+  const { ceremony, tokens } = await deps.registry.dkg.create({ threshold: DEMO_THRESHOLD, trustees: [...DEMO_TRUSTEES] });
+  const ran = await Promise.all(
+    tokens.map((t) =>
+      runDkg({
+        ceremonyId: ceremony.id,
+        call: deps.registry.dkg.localCall(ceremony.id, t.token),
+        passphrase: passphrases.get(t.trusteeId as (typeof DEMO_TRUSTEES)[number]) as string,
+        scrypt: DEMO_SCRYPT,
+        pollMs: 10,
+      }),
+    ),
+  );
+  const trusteeSet = (ran[0] as (typeof ran)[number]).trusteeSet;
   const files: Record<string, string> = {};
-  for (const { trusteeId, file } of shareFiles) {
+  for (const { trusteeIndex, shareFile } of ran) {
+    const trusteeId = DEMO_TRUSTEES[trusteeIndex - 1] as string;
     files[trusteeId] = `share-${trusteeId}.json`;
-    writeJson(join(dir, files[trusteeId]), file);
+    writeJson(join(dir, files[trusteeId]), shareFile);
   }
   writeJson(join(dir, 'trustees.json'), { trusteeSetId: trusteeSet.id, passphrases: Object.fromEntries(passphrases), shareFiles: files });
-  await deps.registry.trusteeSets.publish(trusteeSet);
   result.created.push(`trustee set ${trusteeSet.id} (${DEMO_THRESHOLD} of ${DEMO_TRUSTEES.length}: ${DEMO_TRUSTEES.join(', ')})`);
 }
 

@@ -7,7 +7,7 @@ import type { Config } from '../config/index.ts';
 import type { Clock, Random } from '../core/index.ts';
 import { agePredicates } from '../credentials/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
-import type { Registry } from '../registry/index.ts';
+import { ageSourceOf, type Registry } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import { createWorlds, type PersonAttributes, type PersonDirectory, type TrustLevels, type WorldsService } from '../worlds/index.ts';
 
@@ -38,7 +38,8 @@ export function registryPersonDirectory(
       if (given) return given;
       const a = await registry.self.serviceAttributes(personId);
       const out: PersonAttributes = {};
-      if (typeof a.birthdate === 'string') out.birthdate = a.birthdate;
+      const age = ageSourceOf(a);
+      if (age !== null) out.birthdate = age;
       if (typeof a.residence_country === 'string') out.residenceCountry = a.residence_country;
       const occupation = (await attested?.(personId, 'occupation'))?.occupation;
       if (typeof occupation === 'string') out.occupation = occupation;

@@ -50,8 +50,26 @@ export const ENTRY_SCHEMAS = {
   release_receipt: { request: id, envelope: id, authority: id, receipt: hash },
   request_expired: { request: id },
   request_closed: { request: id, outcome: oneOf('released', 'denied', 'withdrawn', 'expired') },
-  /** A trustee set took office: its id commits to threshold, trustees and commitments; `escrowKey` is its public key. */
-  trustee_set: { trusteeSet: id, threshold: uint(1, 255), trusteeCount: uint(1, 255), escrowKey: hash, replaces: optional(id) },
+  /**
+   * A trustee set took office: its id commits to threshold, trustees and commitments; `escrowKey` is its public key.
+   * `ceremony` says how its key was made; for a DKG, `transcript` commits to every trustee's commitments, proofs and
+   * complaints (served at /registry/v1/dkg/{id}/transcript) and `disqualified` counts the trustees it excluded.
+   */
+  trustee_set: {
+    trusteeSet: id,
+    threshold: uint(1, 255),
+    trusteeCount: uint(1, 255),
+    escrowKey: hash,
+    replaces: optional(id),
+    ceremony: optional(oneOf('dealer', 'dkg')),
+    transcript: optional(hash),
+    disqualified: optional(uint(0, 255)),
+  },
+  /**
+   * The uniqueness-tag service answered its `count`-th evaluation for an enrolment or recovery; `service` is its
+   * public key. Counts rise by one per enrolment attempt: a larger jump is evaluations nobody enrolled with.
+   */
+  tag_evaluations: { service: hash, count: uint(1, Number.MAX_SAFE_INTEGER) },
   /** A service key changed; keys are named by the SHA-256 of their public part. */
   key_rotation: { purpose: oneOf('log', 'token', 'data_at_rest'), newKey: hash, previousKey: optional(hash) },
   /** An escrow envelope was deleted; field groups mirror the registry's FIELD_GROUPS. */

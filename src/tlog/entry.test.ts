@@ -31,6 +31,18 @@ const examples: LogEvent[] = [
   { type: 'request_closed', time: T, request: REQ, outcome: 'denied' },
   { type: 'trustee_set', time: T, trusteeSet: ENV, threshold: 3, trusteeCount: 5, escrowKey: H },
   { type: 'trustee_set', time: T, trusteeSet: ENV, threshold: 3, trusteeCount: 5, escrowKey: H, replaces: REQ },
+  {
+    type: 'trustee_set',
+    time: T,
+    trusteeSet: ENV,
+    threshold: 3,
+    trusteeCount: 4,
+    escrowKey: H,
+    ceremony: 'dkg',
+    transcript: H,
+    disqualified: 1,
+  },
+  { type: 'tag_evaluations', time: T, service: H, count: 42 },
   { type: 'key_rotation', time: T, purpose: 'log', newKey: H },
   {
     type: 'envelope_destroyed',

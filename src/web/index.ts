@@ -24,3 +24,16 @@ export { accountModerationHtml, renderReportPage, renderSignInRefused, statement
 export type { AccountModerationInput, ReportPageInput, SignInRefusedInput, StatementForPage } from './moderation.ts';
 export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest } from './enrol.ts';
 export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';
+export {
+  inlineEvidence,
+  renderModerationAppeals,
+  renderModerationCase,
+  renderModerationQueue,
+  renderModerationStatistics,
+} from './moderation-console.ts';
+export type {
+  ModerationAppealsInput,
+  ModerationCaseInput,
+  ModerationQueueInput,
+  ModerationWorldStatisticsInput,
+} from './moderation-console.ts';

@@ -58,6 +58,8 @@ export interface AccountModerationInput {
   worlds: Array<{
     worldId: string;
     worldName: string;
+    /** Whether the person moderates this world (a link to its moderator console). */
+    moderator?: boolean;
     state: string;
     trust: { level: string; reasons: string[] };
     decisions: Array<{
@@ -87,6 +89,7 @@ export function accountModerationHtml(input: AccountModerationInput): SafeHtml {
   const worlds = input.worlds.map(
     (w) => html`<h3>${w.worldName}</h3>
 <p><a href="/moderation/report/${encodeURIComponent(w.worldId)}">Report someone in ${w.worldName}</a></p>
+${w.moderator && html`<p><a class="button primary" href="/moderation/console/${encodeURIComponent(w.worldId)}">Moderator console of ${w.worldName}</a></p>`}
 <p>Standing: <strong>${standing(w.state)}</strong>. Trust level: <strong>${w.trust.level}</strong>, because: ${w.trust.reasons.join('; ')}.</p>
 ${w.decisions.map((d) => decisionHtml(d, w.worldName, input.csrf))}
 `,

@@ -104,6 +104,8 @@ export class WorldsService {
   readonly #trust: TrustLevels;
   readonly #vrf: VrfKey;
   readonly #subjects = new LruCache<string, string>(SUBJECT_CACHE_ENTRIES);
+  /** Subjects this process has written to the pseudonym index (so it writes each once). */
+  readonly #indexed = new LruCache<string, string>(SUBJECT_CACHE_ENTRIES);
 
   constructor(deps: WorldsDeps) {
     this.#deps = deps;
@@ -131,6 +133,43 @@ export class WorldsService {
     const subject = this.#vrf.evaluate(pseudonymInput(worldId, personId));
     this.#subjects.set(key, subject);
     return subject;
+  }
+
+  /**
+   * The subject handed to a world (a sign-in's `sub`): `subjectFor`, and the first time this
+   * process hands it out, a row of the pseudonym index (`worlds_pseudonyms`) so that
+   * `personOfSubject` is one indexed read. Writing is idempotent; the cache keeps repeated
+   * sign-ins at no write at all.
+   */
+  async subjectOf(worldId: string, personId: string): Promise<string> {
+    const key = `${worldId}\0${personId}`;
+    const cached = this.#indexed.get(key);
+    if (cached !== undefined) return cached;
+    const subject = this.subjectFor(worldId, personId);
+    await this.#deps.store.db
+      .insertInto('worlds_pseudonyms')
+      .values({ world_id: worldId, pseudonym: subject, person_id: personId })
+      .onConflict((oc) => oc.columns(['world_id', 'pseudonym']).doNothing())
+      .execute();
+    this.#indexed.set(key, subject);
+    return subject;
+  }
+
+  /**
+   * The person behind a subject, from the pseudonym index: one indexed read, and the row is
+   * trusted only if the VRF evaluated again on its person id gives the subject (the index is
+   * a cache of a deterministic function; a forged or stale row resolves to nobody).
+   * Undefined for a subject never handed out since the index exists.
+   */
+  async personOfSubject(worldId: string, subject: string): Promise<string | undefined> {
+    const row = await this.#deps.store.db
+      .selectFrom('worlds_pseudonyms')
+      .select('person_id')
+      .where('world_id', '=', worldId)
+      .where('pseudonym', '=', subject)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return this.subjectFor(worldId, row.person_id) === subject ? row.person_id : undefined;
   }
 
   /** The subject with its VRF proof: "this pseudonym in this world is this person id", checkable with `pseudonymKey`. */

@@ -1,4 +1,5 @@
 /** Vocabulary of src/worlds: the claim catalogue, world records and the ports others implement. */
+import type { AgeSource } from '../core/index.ts';
 import type { Tx } from '../store/index.ts';
 
 /**
@@ -84,7 +85,8 @@ export interface RegisteredWorld {
 /** Person attributes the service may read to answer claims (from the registry and credentials). */
 export interface PersonAttributes {
   /** ISO date; only ever turned into age predicates, never released. */
-  birthdate?: string;
+  /** Age milestones (what the registry stores) or a full birthdate (older records, tests). */
+  birthdate?: AgeSource;
   residenceCountry?: string;
   occupation?: string;
 }
@@ -101,8 +103,8 @@ export interface TrustLevels {
   levelOf(worldId: string, personId: string): Promise<string>;
 }
 
-/** Port: age predicates from a birthdate (the credentials module's `agePredicates`). */
-export type AgePredicateFn = (birthdate: string, now: Date) => Record<string, boolean>;
+/** Port: age predicates from age milestones or a birthdate (src/core's `agePredicates`). */
+export type AgePredicateFn = (source: AgeSource, now: Date) => Record<string, boolean>;
 
 /** Hook the registry calls when a person's account closes (in the closure's transaction). */
 export type PersonClosedHandler = (tx: Tx, event: { personId: string; at: Date }) => Promise<void>;

@@ -142,7 +142,7 @@ export async function startStory(
   const claims = personClaims({ given_name: 'Tom', family_name: 'Tiddler' });
   const { holder, enrolled } = await enrolPerson(rt, claims);
   const handle = await rt.worlds.handles.claim(world.clientId, enrolled.personId, 'tom_on_the_moon');
-  const pseudonym = rt.worlds.subjectFor(world.clientId, enrolled.personId);
+  const pseudonym = await rt.worlds.subjectOf(world.clientId, enrolled.personId);
 
   const story = { rt, adminToken, fetch };
   const authority = await registerAuthority(story, 'Landeskriminalamt Berlin');

@@ -3,6 +3,9 @@
  * with a manual clock, a development issuer and (optionally) a published 3-of-5
  * trustee set whose share files stay in memory.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHash, type JsonWebKey } from 'node:crypto';
 import { ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
 import type { ShareFile } from '../../src/crypto/index.ts';
@@ -56,7 +59,7 @@ export async function createRegistryFixture(
   initKeyDir(keyDir, clock);
   const keys = loadKeys(keyDir);
   const mode = options.mode ?? 'development';
-  const registry = buildTestRegistry(store, clock, keys, mode, options.retentionDays ?? 365, options.random);
+  const registry = buildTestRegistry(store, clock, keys, mode, options.retentionDays ?? 365, options.random, db.dataDir);
   await registry.setupDevIssuer(keyDir);
   const devKey = mode === 'development' ? loadDevIssuerKey(keyDir, mode) : undefined;
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
@@ -78,9 +81,16 @@ export function buildTestRegistry(
   mode: 'development' | 'production',
   retentionDays = 365,
   random: Random = systemRandom,
+  dataDir: string = mkdtempSync(join(tmpdir(), 'mvid-tags-')),
 ): Registry {
-  // The runtime's own wiring, so the tests exercise what ships.
-  return buildRegistry(loadConfig({ env: {}, overrides: { mode, retentionDays, publicUrl: AUDIENCE } }), store, keys, clock, random);
+  // The runtime's own wiring, so the tests exercise what ships (the embedded tag service lives under dataDir).
+  return buildRegistry(
+    loadConfig({ env: {}, overrides: { mode, retentionDays, publicUrl: AUDIENCE, dataDir } }),
+    store,
+    keys,
+    clock,
+    random,
+  );
 }
 
 let counter = 0;

@@ -18,6 +18,7 @@ interface InitOptions {
   passphraseFile?: string[];
   outDir: string;
   replace?: boolean;
+  devDealer?: boolean;
 }
 
 function parseThreshold(value: string): number {
@@ -73,6 +74,11 @@ function writePrivate(path: string, content: string): void {
 }
 
 async function trusteesInit(io: CliIo, options: InitOptions): Promise<void> {
+  if (options.devDealer !== true) {
+    throw new UsageError(
+      'a dealer holds the whole escrow secret for a moment: make a real trustee set with `mvid trustees dkg-open` and `mvid trustee dkg`; pass --dev-dealer for demos and tests only',
+    );
+  }
   validateTrustees(options);
   const outDir = resolve(io.cwd, options.outDir);
   const shareNames = options.trustee.map((t) => join(outDir, `share-${t}.json`));
@@ -120,12 +126,13 @@ export function registerTrusteeCommands(program: Command, io: CliIo): void {
   const trustees = program.command('trustees').description('the escrow trustee set (M of N trustees open an identity envelope)');
   trustees
     .command('init')
-    .description('ceremony: deal a new escrow key, write one passphrase-encrypted share file per trustee, publish the set')
+    .description('demos and tests only (--dev-dealer): deal a new escrow key on this machine, write the share files, publish the set')
     .requiredOption('--threshold <M>', 'how many trustees must cooperate to open an envelope', parseThreshold)
     .option('--trustee <name>', 'a trustee (repeat, in order)', collect, [])
     .option('--passphrase-file <name=file>', 'read a trustee passphrase from a file (repeatable)', collect)
     .option('--out-dir <dir>', 'where to write the share files', 'trustee-shares')
     .option('--replace', 'retire the active trustee set (its envelopes stay sealed to it)')
+    .option('--dev-dealer', 'required: this machine deals (and so once holds) the escrow secret; use `trustees dkg-open` for a real set')
     .action((options: InitOptions) => trusteesInit(io, options));
 
   program

@@ -119,7 +119,7 @@ export function createOidcProvider({ publicUrl, keys, worlds, moderation }: Oidc
     // Released claims go in the ID token too, so a world can read them offline from one signed token.
     conformIdTokenClaims: false,
     subjectTypes: ['pairwise'],
-    pairwiseIdentifier: async (_ctx: Ctx, accountId: string, client: { clientId: string }) => worlds.subjectFor(client.clientId, accountId),
+    pairwiseIdentifier: async (_ctx: Ctx, accountId: string, client: { clientId: string }) => worlds.subjectOf(client.clientId, accountId),
     responseTypes: ['code'],
     pkce: { required: () => true },
     clientAuthMethods: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } fro
 import { MvidError } from '../../core/index.ts';
 import type { ModerationService } from '../../moderation/index.ts';
 import { moderationCaseRoutes } from './moderation-cases.ts';
+import { moderationConsoleRoutes } from './moderation-console.ts';
 import { moderationMeRoutes } from './moderation-me.ts';
 import { moderationWorldRoutes } from './moderation-world.ts';
 import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
@@ -106,5 +107,6 @@ export function moderationRoutes(http: ModerationHttp) {
     await app.register(moderationWorldRoutes, http);
     await app.register(moderationCaseRoutes, http);
     await app.register(moderationMeRoutes, http);
+    await app.register(moderationConsoleRoutes, http);
   };
 }

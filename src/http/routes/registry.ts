@@ -8,6 +8,7 @@ import { MvidError } from '../../core/index.ts';
 import { jwsKid } from '../abuse.ts';
 import { PERSON_SECURITY, personOf, requirePerson } from '../auth.ts';
 import { registryAdminRoutes } from './registry-admin.ts';
+import { registryDkgRoutes } from './registry-dkg.ts';
 import { registryMeRoutes } from './registry-me.ts';
 import {
   EnrolmentResponse,
@@ -141,4 +142,5 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
 
   await app.register(registryMeRoutes);
   await app.register(registryAdminRoutes);
+  await app.register(registryDkgRoutes);
 }

@@ -89,6 +89,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
       if (!view) continue;
       views.push({
         ...view,
+        moderator: await moderation.roles.has(id, personId, 'moderator'),
         decisions: view.decisions.map((d) => ({ ...d, appealable: d.appeal === null && now <= d.statement.redress.appeal.until })),
       });
     }

@@ -19,6 +19,9 @@ import * as m0095 from './0095_credentials_attested_claims.ts';
 import * as m0096 from './0096_registry_wallet_requests.ts';
 import * as m0080 from './0080_worlds_consents.ts';
 import * as m0081 from './0081_abuse_counters.ts';
+import * as m0100 from './0100_dkg.ts';
+import * as m0106 from './0106_world_pseudonyms.ts';
+import * as m0107 from './0107_disclosure_report.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
@@ -36,4 +39,7 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0091_job_runs', up: m0091.up },
   { name: '0095_credentials_attested_claims', up: m0095.up },
   { name: '0096_registry_wallet_requests', up: m0096.up },
+  { name: '0100_dkg', up: m0100.up },
+  { name: '0106_world_pseudonyms', up: m0106.up },
+  { name: '0107_disclosure_report', up: m0107.up },
 ];

@@ -123,6 +123,37 @@ export interface DisclosureExtensionsTable {
   decided_at: string | null;
 }
 
+/** Running counts of the transparency report (migration 0107). */
+export interface DisclosureReportCounts {
+  requests: number;
+  emergency_requests: number;
+  approvals: number;
+  denials: number;
+  releases: number;
+  released_envelopes: number;
+  denied_requests: number;
+  expired_requests: number;
+}
+
+/** One request as the transparency report counts it. */
+export interface DisclosureReportRequestsTable extends DisclosureReportCounts {
+  request_id: string;
+  authority_id: string;
+  jurisdiction: string;
+  category: string;
+  unverified: number;
+  requested_at: string;
+  decided_at: string | null;
+  decision_seconds: number | null;
+}
+
+/** One figure of the report: dimension `total` (key ''), `authority`, `jurisdiction` or `category`. */
+export interface DisclosureReportFiguresTable extends DisclosureReportCounts {
+  dimension: string;
+  key: string;
+  unverified: number;
+}
+
 export interface DisclosureTables {
   disclosure_authorities: DisclosureAuthoritiesTable;
   disclosure_trustee_credentials: DisclosureTrusteeCredentialsTable;
@@ -131,4 +162,6 @@ export interface DisclosureTables {
   disclosure_decisions: DisclosureDecisionsTable;
   disclosure_shares: DisclosureSharesTable;
   disclosure_extensions: DisclosureExtensionsTable;
+  disclosure_report_requests: DisclosureReportRequestsTable;
+  disclosure_report_figures: DisclosureReportFiguresTable;
 }

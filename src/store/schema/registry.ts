@@ -6,6 +6,35 @@
  */
 import type { Generated } from 'kysely';
 
+/** A dealerless key ceremony (`mvid trustee dkg`); `trustees_json` is the ordered list of trustee names. */
+export interface RegistryDkgCeremoniesTable {
+  id: string;
+  threshold: number;
+  trustees_json: string;
+  /** 1: the resulting set retires the active one. */
+  replace_active: number;
+  status: 'open' | 'complete';
+  trustee_set_id: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+/** A trustee's bearer token for one ceremony, stored hashed. */
+export interface RegistryDkgTokensTable {
+  token_hash: string;
+  ceremony_id: string;
+  trustee_index: number;
+}
+
+/** One signed message of one trustee in one round; shares inside are sealed to their recipient. */
+export interface RegistryDkgMessagesTable {
+  ceremony_id: string;
+  trustee_index: number;
+  round: 'announce' | 'commit' | 'shares' | 'complaints' | 'result';
+  body_json: string;
+  created_at: string;
+}
+
 /** A proofing issuer whose person-identification credentials (PIDs) mvid accepts. */
 export interface RegistryIssuersTable {
   id: string;
@@ -37,6 +66,8 @@ export interface RegistryTrusteeSetsTable {
   status: 'active' | 'retired';
   created_at: string;
   retired_at: string | null;
+  /** `TrusteeSetCeremony` as JSON (dealer, or DKG with transcript hash); null for sets published before it existed. */
+  ceremony_json: string | null;
 }
 
 export interface RegistryPersonsTable {
@@ -157,6 +188,9 @@ export interface RegistryWalletRequestsTable {
 export interface RegistryTables {
   registry_issuers: RegistryIssuersTable;
   registry_trustee_sets: RegistryTrusteeSetsTable;
+  registry_dkg_ceremonies: RegistryDkgCeremoniesTable;
+  registry_dkg_tokens: RegistryDkgTokensTable;
+  registry_dkg_messages: RegistryDkgMessagesTable;
   registry_persons: RegistryPersonsTable;
   registry_tags: RegistryTagsTable;
   registry_attributes: RegistryAttributesTable;

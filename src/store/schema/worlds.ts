@@ -96,6 +96,13 @@ export interface WorldsHandleKeysTable {
   person_id: string;
 }
 
+/** The pseudonym index: a cache of the pseudonym VRF, trusted only after re-evaluation (migration 0106). */
+export interface WorldsPseudonymsTable {
+  world_id: string;
+  pseudonym: string;
+  person_id: string;
+}
+
 /** Consent a person gave a world (scopes, rejected claims, resource scopes), until withdrawn. */
 export interface WorldsConsentsTable {
   person_id: string;
@@ -115,4 +122,5 @@ export interface WorldsTables {
   worlds_handle_keys: WorldsHandleKeysTable;
   worlds_releases: WorldsReleasesTable;
   worlds_consents: WorldsConsentsTable;
+  worlds_pseudonyms: WorldsPseudonymsTable;
 }

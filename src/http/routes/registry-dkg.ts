@@ -1,0 +1,116 @@
+/**
+ * Dealerless key ceremonies over HTTP: an administrator opens one; each trustee's
+ * `mvid trustee dkg` posts its signed messages with its ceremony token and reads the
+ * others'. Everything here is public except who may post: shares are sealed to their
+ * recipient before they reach the server.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MvidError } from '../../core/index.ts';
+import type { DkgRound } from '../../crypto/index.ts';
+import { ADMIN_SECURITY, credentialOf, requireAdmin } from '../auth.ts';
+
+const TAG = 'key ceremony';
+const Round = Type.Union(['announce', 'commit', 'shares', 'complaints', 'result'].map((r) => Type.Literal(r)));
+const CeremonyParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), round: Round }, { additionalProperties: false });
+const NewCeremonyBody = Type.Object(
+  {
+    threshold: Type.Integer({ minimum: 1, maximum: 255 }),
+    trustees: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 2, maxItems: 255 }),
+    replace: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const Message = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+  description: 'A signed round message (see src/crypto/dkg.ts).',
+});
+const TRUSTEE_SECURITY = [{ dkgBearer: [] }];
+
+export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
+  const { dkg } = app.deps.registry;
+
+  async function trusteeOf(request: FastifyRequest<{ Params: { id: string } }>): Promise<number> {
+    const token = credentialOf(request);
+    const index = token === undefined ? undefined : await dkg.authenticate(request.params.id, token);
+    if (index === undefined) throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
+    return index;
+  }
+
+  app.post<{ Body: { threshold: number; trustees: string[]; replace?: boolean } }>(
+    '/admin/v1/dkg',
+    {
+      preHandler: requireAdmin,
+      bodyLimit: 64 * 1024,
+      schema: {
+        summary: 'Open a dealerless key ceremony',
+        description:
+          'Returns one token per trustee, shown once: hand each to its trustee, who runs `mvid trustee dkg` on their own machine.',
+        tags: [TAG],
+        security: ADMIN_SECURITY,
+        body: NewCeremonyBody,
+      },
+    },
+    async (request, reply) => {
+      const created = await dkg.create(request.body);
+      request.log.info({ ceremony: created.ceremony.id, admin: request.admin?.name }, 'key ceremony opened');
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/registry/v1/dkg/:id',
+    { schema: { summary: 'A key ceremony and how far it got', tags: [TAG], params: CeremonyParams } },
+    async (request) => dkg.view(request.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/registry/v1/dkg/:id/transcript',
+    {
+      schema: {
+        summary: 'The public transcript of a key ceremony',
+        description: 'Every signed message (shares sealed) and the outcome they imply; its hash is in the `trustee_set` log entry.',
+        tags: [TAG],
+        params: CeremonyParams,
+      },
+    },
+    async (request) => dkg.transcript(request.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/registry/v1/dkg/:id/me',
+    {
+      schema: {
+        summary: 'The ceremony as the calling trustee takes part in it',
+        tags: [TAG],
+        security: TRUSTEE_SECURITY,
+        params: CeremonyParams,
+      },
+    },
+    async (request) => ({ ceremony: await dkg.view(request.params.id), trusteeIndex: await trusteeOf(request) }),
+  );
+
+  app.get<{ Params: { id: string; round: DkgRound } }>(
+    '/registry/v1/dkg/:id/messages/:round',
+    { schema: { summary: 'Every trustee’s message of one round', tags: [TAG], params: MessageParams } },
+    async (request) => ({ messages: await dkg.messages(request.params.id, request.params.round) }),
+  );
+
+  app.post<{ Params: { id: string; round: DkgRound }; Body: Record<string, unknown> }>(
+    '/registry/v1/dkg/:id/messages/:round',
+    {
+      bodyLimit: 512 * 1024,
+      schema: {
+        summary: 'Post this trustee’s message of one round',
+        tags: [TAG],
+        security: TRUSTEE_SECURITY,
+        params: MessageParams,
+        body: Message,
+      },
+    },
+    async (request, reply) => {
+      const index = await trusteeOf(request);
+      return reply.code(201).send(await dkg.post(request.params.id, index, request.params.round, request.body));
+    },
+  );
+}

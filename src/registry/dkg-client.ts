@@ -1,0 +1,188 @@
+/**
+ * `mvid trustee dkg`: one trustee's side of a dealerless key ceremony, run on the
+ * trustee's own machine. It talks to the mvid server only through `call` (the HTTP
+ * API), which relays the other trustees' messages; its ceremony keys, its polynomial
+ * and the shares it receives never leave this process, and its final share is
+ * written only as a passphrase-encrypted share file.
+ */
+import { createHash } from 'node:crypto';
+import { MvidError, type Random, systemRandom } from '../core/index.ts';
+import {
+  type DkgAnnounce,
+  type DkgCommit,
+  type DkgComplaints,
+  type DkgIdentity,
+  type DkgOutcome,
+  type DkgParameters,
+  type DkgRound,
+  type DkgShares,
+  type DkgTranscript,
+  dkgAnnounce,
+  dkgCommit,
+  dkgComplaints,
+  dkgDealers,
+  dkgFinalShare,
+  dkgOutcome,
+  dkgReceive,
+  dkgResult,
+  dkgShares,
+  encryptShareFile,
+  newDkgIdentity,
+  parseTrusteeSet,
+  type ScryptParams,
+  type ShareFile,
+  type TrusteeSet,
+  validAnnouncements,
+  wipeDkgIdentity,
+  wipeDkgPolynomial,
+} from '../crypto/index.ts';
+import type { DkgCeremonyView, DkgMessageView } from './dkg.ts';
+
+/** A JSON call to the mvid API with the trustee's ceremony token (e.g. `ApiClient.json`). */
+export type DkgCall = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
+
+export interface DkgRunOptions {
+  ceremonyId: string;
+  call: DkgCall;
+  passphrase: string;
+  scrypt?: ScryptParams;
+  random?: Random;
+  /** Between polls for the other trustees (default 1 s). */
+  pollMs?: number;
+  /** Give up when a round has not filled in this long (default 10 min). */
+  timeoutMs?: number;
+  /** Progress lines for the trustee. */
+  progress?: (line: string) => void;
+}
+
+export interface DkgRunResult {
+  trusteeIndex: number;
+  trusteeSet: TrusteeSet;
+  shareFile: ShareFile;
+  outcome: DkgOutcome;
+  /** Hash of the announced keys: compare it with the other trustees out of band. */
+  fingerprint: string;
+}
+
+export interface DkgMe {
+  ceremony: DkgCeremonyView;
+  trusteeIndex: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Paths of the ceremony API, shared with the server routes. */
+export const dkgPaths = {
+  ceremony: (id: string) => `/registry/v1/dkg/${encodeURIComponent(id)}`,
+  messages: (id: string, round: DkgRound) => `/registry/v1/dkg/${encodeURIComponent(id)}/messages/${round}`,
+};
+
+/**
+ * Runs the whole ceremony for the trustee whose token `call` carries; resolves once
+ * the server has published the set every qualified trustee signed.
+ * @throws MvidError share_invalid (this trustee was disqualified or got an unreadable share) | service_unavailable (timeout)
+ */
+export async function runDkg(options: DkgRunOptions): Promise<DkgRunResult> {
+  const { ceremonyId, call } = options;
+  const random = options.random ?? systemRandom;
+  const progress = options.progress ?? (() => {});
+  const pollMs = options.pollMs ?? 1000;
+  const deadline = () => Date.now() + (options.timeoutMs ?? 600_000);
+  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
+  const params: DkgParameters = { ceremonyId, threshold: me.ceremony.threshold, trustees: me.ceremony.trustees };
+  const index = me.trusteeIndex;
+  const everyone = params.trustees.map((_, k) => k + 1);
+
+  async function waitFor<T>(round: DkgRound, expected: readonly number[]): Promise<Map<number, T>> {
+    const until = deadline();
+    for (;;) {
+      const list = await call<{ messages: DkgMessageView[] }>('GET', dkgPaths.messages(ceremonyId, round));
+      const got = new Map(list.messages.map((m) => [m.trusteeIndex, m.body as T]));
+      if (expected.every((i) => got.has(i))) return got;
+      if (Date.now() > until) {
+        const missing = expected.filter((i) => !got.has(i)).map((i) => params.trustees[i - 1]);
+        throw new MvidError('service_unavailable', `the ${round} round did not fill in time; missing: ${missing.join(', ')}`);
+      }
+      await sleep(pollMs);
+    }
+  }
+
+  const identity: DkgIdentity = newDkgIdentity(random);
+  let polynomial: { coefficients: bigint[] } | undefined;
+  let received: Map<number, Uint8Array> | undefined;
+  try {
+    progress(`trustee ${index} (${params.trustees[index - 1]}) of ${params.trustees.length}, threshold ${params.threshold}`);
+    await call('POST', dkgPaths.messages(ceremonyId, 'announce'), dkgAnnounce(params, index, identity));
+    const t: DkgTranscript = {
+      announce: validAnnouncements(params, await waitFor<DkgAnnounce>('announce', everyone)),
+      commit: new Map(),
+      shares: new Map(),
+      complaints: new Map(),
+    };
+    const fingerprint = announceFingerprint(t.announce);
+    progress(`announced keys fingerprint ${fingerprint}: compare it with the other trustees`);
+
+    const committed = dkgCommit(params, index, identity, random);
+    polynomial = committed.polynomial;
+    await call('POST', dkgPaths.messages(ceremonyId, 'commit'), committed.message);
+    t.commit = await waitFor<DkgCommit>('commit', [...t.announce.keys()]);
+    const dealers = dkgDealers(params, t);
+    if (!dealers.includes(index)) throw new MvidError('share_invalid', 'this trustee’s own commitment was refused');
+
+    await call(
+      'POST',
+      dkgPaths.messages(ceremonyId, 'shares'),
+      dkgShares(params, index, identity, polynomial, t.announce, dealers, random),
+    );
+    t.shares = await waitFor<DkgShares>('shares', dealers);
+    const got = dkgReceive(params, index, identity, t, dealers);
+    received = got.received;
+    if (got.unreadable.length > 0) {
+      const names = got.unreadable.map((i) => params.trustees[i - 1]).join(', ');
+      throw new MvidError('share_invalid', `unreadable or unsigned shares from ${names}: rerun the ceremony without them`);
+    }
+    for (const c of got.complaints) progress(`complaint: the share from ${params.trustees[c.against - 1]} fails its commitments`);
+    await call('POST', dkgPaths.messages(ceremonyId, 'complaints'), dkgComplaints(params, index, identity, got.complaints));
+    t.complaints = await waitFor<DkgComplaints>('complaints', dealers);
+
+    const outcome = dkgOutcome(params, t);
+    for (const d of outcome.disqualified) progress(`disqualified: ${params.trustees[d.index - 1]} (${d.reason})`);
+    if (!outcome.qualified.includes(index)) throw new MvidError('share_invalid', 'this trustee was disqualified');
+    const share = dkgFinalShare(params, index, polynomial, received, outcome);
+    let shareFile: ShareFile;
+    try {
+      const encryptOptions = options.scrypt === undefined ? { random } : { random, scrypt: options.scrypt };
+      shareFile = await encryptShareFile(share, options.passphrase, encryptOptions);
+    } finally {
+      share.secret.fill(0);
+    }
+    await call('POST', dkgPaths.messages(ceremonyId, 'result'), dkgResult(params, index, identity, outcome));
+    const until = deadline();
+    for (;;) {
+      const view = await call<DkgCeremonyView>('GET', dkgPaths.ceremony(ceremonyId));
+      if (view.status === 'complete') {
+        if (view.trusteeSetId !== outcome.trusteeSet.id) {
+          throw new MvidError('trustee_set_invalid', `the server published ${view.trusteeSetId}, not the agreed ${outcome.trusteeSet.id}`);
+        }
+        break;
+      }
+      if (Date.now() > until) throw new MvidError('service_unavailable', 'the other trustees did not confirm the result in time');
+      await sleep(pollMs);
+    }
+    return { trusteeIndex: index, trusteeSet: parseTrusteeSet(outcome.trusteeSet), shareFile, outcome, fingerprint };
+  } finally {
+    wipeDkgIdentity(identity);
+    if (polynomial) wipeDkgPolynomial(polynomial);
+    for (const bytes of received?.values() ?? []) bytes.fill(0);
+  }
+}
+
+/** SHA-256 of every announced key in index order, 80 bits shown: what trustees compare out of band. */
+export function announceFingerprint(announce: ReadonlyMap<number, DkgAnnounce>): string {
+  const h = createHash('sha256');
+  for (const [i, a] of [...announce.entries()].sort((x, y) => x[0] - y[0])) h.update(`${i}:${a.signKey}:${a.encKey}\n`);
+  return h
+    .digest('hex')
+    .slice(0, 20)
+    .replace(/(.{4})(?=.)/g, '$1 ');
+}

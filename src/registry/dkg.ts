@@ -1,0 +1,306 @@
+/**
+ * Dealerless key ceremonies, server side: the server only relays. An administrator
+ * opens a ceremony (threshold, ordered trustee names) and hands each trustee a token;
+ * each trustee's own machine runs `mvid trustee dkg`, posting one signed message per
+ * round. Shares travel sealed to their recipient, so the server (and its database)
+ * never sees one. The server checks every signature against the sender's announced
+ * key, so nobody else can speak for a trustee, and publishes the trustee set — with
+ * a `trustee_set` log entry carrying the transcript hash — only when every qualified
+ * trustee has signed the same outcome. The outcome is a pure function of the public
+ * transcript (src/crypto's `dkgOutcome`): the server cannot choose who qualifies.
+ */
+import type { Selectable } from 'kysely';
+import { type Clock, ConflictError, MvidError, type Random, ValidationError } from '../core/index.ts';
+import {
+  DKG_ROUNDS,
+  type DkgAnnounce,
+  type DkgOutcome,
+  type DkgParameters,
+  type DkgResult,
+  type DkgRound,
+  type DkgTranscript,
+  checkDkgParameters,
+  dkgOutcome,
+  resultAgrees,
+  validAnnouncements,
+  verifyDkgMessage,
+} from '../crypto/index.ts';
+import type { Database, Store } from '../store/index.ts';
+import { type DkgCall, dkgPaths } from './dkg-client.ts';
+import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
+import { TRUSTEE_NAME } from './trustees.ts';
+import { isConflictOn, parseStored, randomToken, sha256Hex } from './util.ts';
+
+export const DKG_TOKEN_PREFIX = 'mvdkg_';
+
+export interface DkgCeremonyView {
+  id: string;
+  threshold: number;
+  trustees: string[];
+  status: 'open' | 'complete';
+  trusteeSetId: string | null;
+  /** How many trustees posted each round. */
+  posted: Record<DkgRound, number>;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface DkgMessageView {
+  trusteeIndex: number;
+  round: DkgRound;
+  body: unknown;
+}
+
+export interface DkgTranscriptView {
+  ceremony: DkgCeremonyView;
+  messages: DkgMessageView[];
+  outcome?: { qualified: number[]; disqualified: DkgOutcome['disqualified']; trusteeSetId: string; transcript: string };
+}
+
+/** The transcript as src/crypto reads it, from stored messages. */
+export function transcriptOf(messages: readonly DkgMessageView[]): DkgTranscript & { result: Map<number, DkgResult> } {
+  const t = { announce: new Map(), commit: new Map(), shares: new Map(), complaints: new Map(), result: new Map() };
+  for (const m of messages) (t[m.round] as Map<number, unknown>).set(m.trusteeIndex, m.body);
+  return t;
+}
+
+export class DkgCeremonies {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #random: Random;
+  readonly #trusteeSets: TrusteeSets;
+
+  constructor(store: Store, clock: Clock, random: Random, trusteeSets: TrusteeSets) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#random = random;
+    this.#trusteeSets = trusteeSets;
+  }
+
+  /**
+   * Opens a ceremony and returns one token per trustee (shown once; stored hashed).
+   * @throws ValidationError on a bad threshold or trustee list
+   */
+  async create(input: { threshold: number; trustees: string[]; replace?: boolean }): Promise<{
+    ceremony: DkgCeremonyView;
+    tokens: Array<{ trusteeIndex: number; trusteeId: string; token: string }>;
+  }> {
+    for (const name of input.trustees) {
+      if (!TRUSTEE_NAME.test(name))
+        throw new ValidationError(`trustee name ${JSON.stringify(name)} must match ${TRUSTEE_NAME}`, 'trustees');
+    }
+    const id = this.#random.uuid();
+    checkDkgParameters({ ceremonyId: id, threshold: input.threshold, trustees: input.trustees });
+    const now = this.#clock.now().toISOString();
+    const tokens = input.trustees.map((trusteeId, k) => ({
+      trusteeIndex: k + 1,
+      trusteeId,
+      token: randomToken(DKG_TOKEN_PREFIX, this.#random),
+    }));
+    await this.#store.transaction(async (tx) => {
+      await tx
+        .insertInto('registry_dkg_ceremonies')
+        .values({
+          id,
+          threshold: input.threshold,
+          trustees_json: JSON.stringify(input.trustees),
+          replace_active: input.replace === true ? 1 : 0,
+          status: 'open',
+          trustee_set_id: null,
+          created_at: now,
+          completed_at: null,
+        })
+        .execute();
+      await tx
+        .insertInto('registry_dkg_tokens')
+        .values(tokens.map((t) => ({ token_hash: sha256Hex(t.token), ceremony_id: id, trustee_index: t.trusteeIndex })))
+        .execute();
+    });
+    return { ceremony: await this.view(id), tokens };
+  }
+
+  async #row(id: string): Promise<Selectable<Database['registry_dkg_ceremonies']>> {
+    const row = await this.#store.db.selectFrom('registry_dkg_ceremonies').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new MvidError('not_found', `no key ceremony ${id}`);
+    return row;
+  }
+
+  #params(row: Selectable<Database['registry_dkg_ceremonies']>): DkgParameters {
+    return { ceremonyId: row.id, threshold: row.threshold, trustees: parseStored<string[]>(row.trustees_json) };
+  }
+
+  async view(id: string): Promise<DkgCeremonyView> {
+    const row = await this.#row(id);
+    const counts = await this.#store.db
+      .selectFrom('registry_dkg_messages')
+      .select(['round', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('ceremony_id', '=', id)
+      .groupBy('round')
+      .execute();
+    const posted = Object.fromEntries(DKG_ROUNDS.map((r) => [r, 0])) as Record<DkgRound, number>;
+    for (const c of counts) posted[c.round] = Number(c.n);
+    return {
+      id: row.id,
+      threshold: row.threshold,
+      trustees: this.#params(row).trustees,
+      status: row.status,
+      trusteeSetId: row.trustee_set_id,
+      posted,
+      createdAt: row.created_at,
+      completedAt: row.completed_at,
+    };
+  }
+
+  /** The trustee index a token speaks for in this ceremony, or undefined. */
+  async authenticate(ceremonyId: string, token: string): Promise<number | undefined> {
+    if (!token.startsWith(DKG_TOKEN_PREFIX) || token.length > 200) return undefined;
+    const row = await this.#store.db
+      .selectFrom('registry_dkg_tokens')
+      .select('trustee_index')
+      .where('token_hash', '=', sha256Hex(token))
+      .where('ceremony_id', '=', ceremonyId)
+      .executeTakeFirst();
+    return row?.trustee_index;
+  }
+
+  async messages(ceremonyId: string, round?: DkgRound): Promise<DkgMessageView[]> {
+    await this.#row(ceremonyId);
+    let q = this.#store.db
+      .selectFrom('registry_dkg_messages')
+      .select(['trustee_index', 'round', 'body_json'])
+      .where('ceremony_id', '=', ceremonyId);
+    if (round !== undefined) q = q.where('round', '=', round);
+    const rows = await q.orderBy('trustee_index').execute();
+    return rows.map((r) => ({ trusteeIndex: r.trustee_index, round: r.round, body: parseStored<unknown>(r.body_json) }));
+  }
+
+  /** The public transcript and, once the complaints are in, the outcome it implies. */
+  async transcript(ceremonyId: string): Promise<DkgTranscriptView> {
+    const ceremony = await this.view(ceremonyId);
+    const messages = await this.messages(ceremonyId);
+    const view: DkgTranscriptView = { ceremony, messages };
+    try {
+      const o = dkgOutcome(this.#params(await this.#row(ceremonyId)), transcriptOf(messages));
+      view.outcome = { qualified: o.qualified, disqualified: o.disqualified, trusteeSetId: o.trusteeSet.id, transcript: o.transcript };
+    } catch {
+      // not decided yet
+    }
+    return view;
+  }
+
+  /**
+   * Records one trustee's message for a round. A message is immutable: posting the same
+   * one again is accepted (a retry), a different one is a conflict. Every message but the
+   * announcement must carry a valid signature by the sender's announced key, and the
+   * sender must have posted the previous round. A result completes the ceremony once
+   * every qualified trustee agrees.
+   * @throws MvidError not_found | conflict | validation_failed
+   */
+  async post(ceremonyId: string, trusteeIndex: number, round: DkgRound, body: unknown): Promise<DkgCeremonyView> {
+    const row = await this.#row(ceremonyId);
+    if (row.status !== 'open') throw new ConflictError(`key ceremony ${ceremonyId} is ${row.status}`);
+    const params = this.#params(row);
+    const mine = new Map(
+      (
+        await this.#store.db
+          .selectFrom('registry_dkg_messages')
+          .select(['round', 'body_json'])
+          .where('ceremony_id', '=', ceremonyId)
+          .where('trustee_index', '=', trusteeIndex)
+          .execute()
+      ).map((r) => [r.round, r.body_json]),
+    );
+    const json = JSON.stringify(body);
+    const existing = mine.get(round);
+    if (existing !== undefined) {
+      if (existing === json) return this.view(ceremonyId);
+      throw new ConflictError(`trustee ${trusteeIndex} already posted its ${round} message`);
+    }
+    const previous = DKG_ROUNDS[DKG_ROUNDS.indexOf(round) - 1];
+    if (previous !== undefined && !mine.has(previous)) throw new ValidationError(`post the ${previous} message first`, 'round');
+    if (round === 'announce') {
+      const ok = validAnnouncements(params, new Map([[trusteeIndex, body as DkgAnnounce]])).has(trusteeIndex);
+      if (!ok) throw new ValidationError('the announcement is not self-signed by the keys it announces', 'body');
+    } else {
+      const announce = parseStored<DkgAnnounce>(mine.get('announce') as string);
+      if (!verifyDkgMessage(params, round, trusteeIndex, announce.signKey, body)) {
+        throw new ValidationError(`the ${round} message is malformed or not signed by trustee ${trusteeIndex}'s announced key`, 'body');
+      }
+    }
+    try {
+      await this.#store.db
+        .insertInto('registry_dkg_messages')
+        .values({
+          ceremony_id: ceremonyId,
+          trustee_index: trusteeIndex,
+          round,
+          body_json: json,
+          created_at: this.#clock.now().toISOString(),
+        })
+        .execute();
+    } catch (error) {
+      if (isConflictOn(error, 'registry_dkg_messages'))
+        throw new ConflictError(`trustee ${trusteeIndex} already posted its ${round} message`);
+      throw error;
+    }
+    if (round === 'result') await this.#maybeComplete(row);
+    return this.view(ceremonyId);
+  }
+
+  /**
+   * A `DkgCall` that reaches this service directly instead of over HTTP, with the same
+   * token check and the same paths: for seeding a development system before it listens.
+   */
+  localCall(ceremonyId: string, token: string): DkgCall {
+    const base = dkgPaths.ceremony(ceremonyId);
+    const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+      const index = await this.authenticate(ceremonyId, token);
+      if (index === undefined) throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
+      if (method === 'GET' && path === base) return this.view(ceremonyId);
+      if (method === 'GET' && path === `${base}/me`) return { ceremony: await this.view(ceremonyId), trusteeIndex: index };
+      const round = DKG_ROUNDS.find((r) => path === dkgPaths.messages(ceremonyId, r));
+      if (round !== undefined && method === 'GET') return { messages: await this.messages(ceremonyId, round) };
+      if (round !== undefined && method === 'POST') return this.post(ceremonyId, index, round, body);
+      throw new MvidError('not_found', `no ceremony route ${method} ${path}`);
+    };
+    return call as DkgCall;
+  }
+
+  /** Publishes the set once every qualified trustee signed the outcome everyone can recompute. */
+  async #maybeComplete(row: Selectable<Database['registry_dkg_ceremonies']>): Promise<PublishedTrusteeSet | undefined> {
+    const params = this.#params(row);
+    const t = transcriptOf(await this.messages(row.id));
+    let outcome: DkgOutcome;
+    try {
+      outcome = dkgOutcome(params, t);
+    } catch {
+      return undefined;
+    }
+    const announced = validAnnouncements(params, t.announce);
+    const agreed = outcome.qualified.every((i) => {
+      const r = t.result.get(i);
+      return r !== undefined && resultAgrees(params, i, (announced.get(i) as DkgAnnounce).signKey, r, outcome);
+    });
+    if (!agreed) return undefined;
+    const now = this.#clock.now().toISOString();
+    try {
+      return await this.#trusteeSets.publish(outcome.trusteeSet, {
+        replace: row.replace_active === 1,
+        ceremony: { kind: 'dkg', transcript: outcome.transcript, disqualified: outcome.disqualified.length },
+        within: async (tx) => {
+          const done = await tx
+            .updateTable('registry_dkg_ceremonies')
+            .set({ status: 'complete', trustee_set_id: outcome.trusteeSet.id, completed_at: now })
+            .where('id', '=', row.id)
+            .where('status', '=', 'open')
+            .executeTakeFirst();
+          if (Number(done.numUpdatedRows) !== 1) throw new ConflictError(`key ceremony ${row.id} already completed`);
+        },
+      });
+    } catch (error) {
+      // A concurrent result completed it first: the same set is published, nothing to do.
+      if (error instanceof ConflictError && (await this.#row(row.id)).status === 'complete') return undefined;
+      throw error;
+    }
+  }
+}
