@@ -19,9 +19,11 @@ type Role = 'anonymous' | 'person' | 'admin' | 'authority' | 'trustee' | 'world'
  * worlds-isolation tests); `interaction`: needs the browser's sign-in interaction, so every
  * role here is refused; `moderation`: scoped to one world (the world itself, its moderators,
  * the person concerned) and checked cell by cell in test/moderation-*.test.ts — here only
- * "never a 5xx", because these routes validate parameters before they authenticate.
+ * "never a 5xx", because these routes validate parameters before they authenticate;
+ * `dkg`: the trustee key ceremony (admin starts it, trustees post rounds), likewise checked
+ * in its own tests and only for "never a 5xx" here until it authenticates before validating.
  */
-type Access = Role | 'public' | 'protocol' | 'interaction' | 'world-or-admin' | 'moderation';
+type Access = Role | 'public' | 'protocol' | 'interaction' | 'world-or-admin' | 'moderation' | 'dkg';
 
 const MATRIX: Record<string, Access> = {
   'GET /healthz': 'public',
@@ -164,6 +166,20 @@ const MATRIX: Record<string, Access> = {
   'POST /moderation/v1/worlds/:worldId/cases/:caseId/decision': 'moderation',
   'GET /moderation/v1/worlds/:worldId/appeals': 'moderation',
   'POST /moderation/v1/worlds/:worldId/appeals/:appealId/decision': 'moderation',
+  'POST /admin/v1/dkg': 'dkg',
+  'GET /registry/v1/dkg/:id': 'dkg',
+  'GET /registry/v1/dkg/:id/transcript': 'dkg',
+  'GET /registry/v1/dkg/:id/me': 'dkg',
+  'GET /registry/v1/dkg/:id/messages/:round': 'dkg',
+  'POST /registry/v1/dkg/:id/messages/:round': 'dkg',
+  'GET /moderation/console/:worldId': 'moderation',
+  'GET /moderation/console/:worldId/cases/:caseId': 'moderation',
+  'POST /moderation/console/:worldId/cases/:caseId/assign': 'moderation',
+  'POST /moderation/console/:worldId/cases/:caseId/notes': 'moderation',
+  'POST /moderation/console/:worldId/cases/:caseId/decision': 'moderation',
+  'GET /moderation/console/:worldId/appeals': 'moderation',
+  'POST /moderation/console/:worldId/appeals/:appealId/decision': 'moderation',
+  'GET /moderation/console/:worldId/statistics': 'moderation',
   'GET /moderation/v1/worlds/:worldId/statistics': 'public',
   'GET /moderation/v1/worlds/:worldId/statistics.csv': 'public',
   'GET /moderation/report/:worldId': 'public',
@@ -186,7 +202,7 @@ const SELF_ENDING = new Set([
 ]);
 
 function allowed(access: Access, role: Role): boolean | undefined {
-  if (access === 'public' || access === 'protocol' || access === 'moderation') return undefined;
+  if (access === 'public' || access === 'protocol' || access === 'moderation' || access === 'dkg') return undefined;
   if (access === 'interaction') return false;
   if (access === 'world-or-admin') return role === 'world' || role === 'admin';
   return access === role;
