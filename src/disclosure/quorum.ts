@@ -66,6 +66,9 @@ export async function proveApprovalQuorum(
     }
     if (event.type !== 'trustee_approval' || event.request !== requestId || !keys.has(event.trustee) || counted.has(event.trustee))
       continue;
+    // Recorded but not yet integrated under this checkpoint (another trustee approving at the
+    // same moment): not counted yet, so the caller waits for the quorum; never a failure.
+    if (shown.index === null || BigInt(shown.index) >= checkpoint.size) continue;
     await proveIncluded(api, bytes, shown.index, checkpoint, `an approval of request ${requestId}`);
     counted.add(event.trustee);
   }
