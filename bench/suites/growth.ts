@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { toBase64Url } from '../../src/core/index.ts';
 import { enrolPerson, rejects, signInTom, type Story, startStory, tomRequest } from '../../test/support/disclosure.ts';
 import { personClaims } from '../../test/support/registry.ts';
+import { BENCH_ABUSE_LIMITS } from '../harness/abuse.ts';
 import { timeEach } from '../harness/measure.ts';
 import { median } from '../harness/stats.ts';
 import { defineSuite, type Figures, type MetricSpec } from '../harness/types.ts';
@@ -129,7 +130,7 @@ export default defineSuite<{ sized: Sized[] }>({
   async setup(ctx) {
     const sized: Sized[] = [];
     for (const persons of SIZES) {
-      const story = await startStory('sqlite');
+      const story = await startStory('sqlite', { config: { abuseLimits: BENCH_ABUSE_LIMITS } });
       ctx.defer(() => story.stop());
       const started = performance.now();
       await bulkLoad(story, persons);

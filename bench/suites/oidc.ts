@@ -32,6 +32,7 @@ import { Browser, type Jar, type Reply } from '../harness/http-client.ts';
 import { DEFAULT_CONNECTIONS, runLoad } from '../harness/load.ts';
 import { freePort, rssOf, type ServerProcess, serverNodeArgs, startServer } from '../harness/process.ts';
 import { defineSuite, type SuiteContext } from '../harness/types.ts';
+import { BENCH_ABUSE_LIMITS } from '../harness/abuse.ts';
 
 const MB = 2 ** 20;
 /** Concurrent connections of the `/readyz` probe load beside the token load. */
@@ -76,6 +77,7 @@ function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
     MVID_PUBLIC_URL: `http://127.0.0.1:${port}`,
     MVID_LOG_LEVEL: 'warn',
     MVID_DEMO_SEED: 'false',
+    MVID_ABUSE_LIMITS: JSON.stringify(BENCH_ABUSE_LIMITS),
   };
 }
 
@@ -204,6 +206,7 @@ export default defineSuite<OidcState>({
     await mvidCli(ctx, { ...env, ...passphrases }, [
       'trustees',
       'init',
+      '--dev-dealer',
       '--threshold',
       '3',
       ...trusteeArgs,

@@ -83,6 +83,9 @@ export interface RuntimeOptions {
  * (development and tests only) one embedded in this process with its own key directory
  * under `<dataDir>/tag-service`, never the main key directory.
  */
+/** Evaluations a minute the embedded tag service allows: in effect no limit (see tagOracleOf). */
+const EMBEDDED_TAG_RATE_PER_MINUTE = 1_000_000_000;
+
 export function tagOracleOf(config: Config, random: Random): TagOracle {
   if (config.tagServiceUrl !== undefined) {
     return remoteTagOracle({
@@ -93,7 +96,13 @@ export function tagOracleOf(config: Config, random: Random): TagOracle {
       random,
     });
   }
-  return embeddedTagOracle(() => new TagService({ keyDir: join(config.dataDir, 'tag-service'), random }), random);
+  // Embedded (development) mode keeps the tag key beside the server's own data, so a rate
+  // limit here would slow enrolment and protect nothing: the limit that matters is the
+  // separate `mvid tag-service`'s (--rate-per-minute).
+  return embeddedTagOracle(
+    () => new TagService({ keyDir: join(config.dataDir, 'tag-service'), random, ratePerMinute: EMBEDDED_TAG_RATE_PER_MINUTE }),
+    random,
+  );
 }
 
 /**
