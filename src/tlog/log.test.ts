@@ -212,15 +212,8 @@ for (const engine of ENGINES) {
     it('a checkpoint whose signer died before pushing it is pushed to the witnesses by another node', async () => {
       const { store, close } = await createTestStore(engine);
       try {
-        const records = new Map<string, { size: bigint; root: Uint8Array; note: string }>();
-        const state: WitnessStateStore = { load: async (o) => records.get(o) ?? null, save: async (o, r) => void records.set(o, r) };
         const seed = randomBytes(32);
-        const key = cosigner('witness.test/w1', randomBytes(32), clock);
-        const witness = createWitness({ cosigner: key, logs: [{ origin: ORIGIN, verifier: logOn(store, seed).verifier }], store: state });
-        const witnessFetch = (async (_url: string, init?: RequestInit) => {
-          const answer = await witness.addCheckpoint(new Uint8Array(init?.body as Uint8Array));
-          return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType ?? '' } });
-        }) as typeof fetch;
+        const { key, fetch: witnessFetch } = witnessInMemory(store, seed);
         // The first node signs and dies before its push: here, a node without the witness configured.
         await logOn(store, seed).appendEntries(testEntries(0, 3));
         const endpoints = [{ url: 'http://w1.test', verifier: key.verifier }];
@@ -244,17 +237,9 @@ for (const engine of ENGINES) {
     it('pushes the latest checkpoint again once a witness that was down answers', async () => {
       const { store, close } = await createTestStore(engine);
       try {
-        const records = new Map<string, { size: bigint; root: Uint8Array; note: string }>();
-        const state: WitnessStateStore = { load: async (o) => records.get(o) ?? null, save: async (o, r) => void records.set(o, r) };
         const seed = randomBytes(32);
-        const key = cosigner('witness.test/w1', randomBytes(32), clock);
-        const service = createWitness({ cosigner: key, logs: [{ origin: ORIGIN, verifier: logOn(store, seed).verifier }], store: state });
         let down = true;
-        const witnessFetch = (async (_url: string, init?: RequestInit) => {
-          if (down) throw new Error('connection refused');
-          const answer = await service.addCheckpoint(new Uint8Array(init?.body as Uint8Array));
-          return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } });
-        }) as typeof fetch;
+        const { key, fetch: witnessFetch } = witnessInMemory(store, seed, () => down);
         const endpoints = [{ url: 'http://w1.test', verifier: key.verifier }];
         const log = logOn(store, seed, { witnesses: { endpoints, threshold: 1, fetch: witnessFetch } });
         await log.appendEntries(testEntries(0, 3));
@@ -270,6 +255,20 @@ for (const engine of ENGINES) {
       }
     });
   });
+}
+
+/** A witness of the log `seed` signs on `store`, its state in memory, reached through `fetch` (refused while `isDown()`). */
+function witnessInMemory(store: Store, seed: Uint8Array, isDown: () => boolean = () => false) {
+  const records = new Map<string, { size: bigint; root: Uint8Array; note: string }>();
+  const state: WitnessStateStore = { load: async (o) => records.get(o) ?? null, save: async (o, r) => void records.set(o, r) };
+  const key = cosigner('witness.test/w1', randomBytes(32), clock);
+  const service = createWitness({ cosigner: key, logs: [{ origin: ORIGIN, verifier: logOn(store, seed).verifier }], store: state });
+  const reach = (async (_url: string, init?: RequestInit) => {
+    if (isDown()) throw new Error('connection refused');
+    const answer = await service.addCheckpoint(new Uint8Array(init?.body as Uint8Array));
+    return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType ?? '' } });
+  }) as typeof globalThis.fetch;
+  return { key, fetch: reach };
 }
 
 async function latestSigned(store: Awaited<ReturnType<typeof createTestStore>>['store']) {
