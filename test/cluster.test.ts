@@ -8,6 +8,7 @@
  * acknowledged enrolment survives, the log's entries from all nodes verify as one log,
  * and sign-ins keep working on the surviving nodes.
  */
+import { dealTestEpochsUnused } from './support/epochs.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -189,6 +190,7 @@ describe('a three-node cluster on one PostgreSQL', { timeout: 90_000 }, () => {
         scrypt: FAST_SCRYPT,
       });
       await admin.registry.trusteeSets.publish(dealt.trusteeSet);
+      await dealTestEpochsUnused(admin.registry, dealt.trusteeSet.id);
       adminToken = (await admin.registry.adminTokens.create('cluster-test')).token;
       const exported = await exportServiceKeys({
         store: admin.store,

@@ -285,13 +285,17 @@ for (const engine of ENGINES) {
       assert.equal(decided.statusCode, 200, decided.body);
       const envelope = review.request.subject.envelopes[0];
       assert.ok(envelope);
-      const good = partialDecrypt({ share: bob.share, c1: envelope.c1, requestId: id, envelopeId: envelope.envelopeId });
-      const wrong = partialDecrypt({ share: alice.share, c1: envelope.c1, requestId: id, envelopeId: envelope.envelopeId });
+      // The envelope is sealed to a retention-epoch key: each trustee's share of that key.
+      const keyId = review.request.escrowKeys.find((k) => k.envelopeId === envelope.envelopeId)?.key.id;
+      const epochShare = (t: typeof bob) => t.share.find((s) => s.trusteeSetId === keyId) as (typeof t.share)[number];
+      const good = partialDecrypt({ share: epochShare(bob), c1: envelope.c1, requestId: id, envelopeId: envelope.envelopeId });
+      const wrong = partialDecrypt({ share: epochShare(alice), c1: envelope.c1, requestId: id, envelopeId: envelope.envelopeId });
       const bad = { ...good, d: wrong.d };
+      const bobIndex = review.request.trusteeSet.trustees.find((t) => t.id === 'bob')?.index as number;
       const sealed = sealToRecipient(
         review.request.authority.encryptionKey,
-        utf8(JSON.stringify({ version: 1, requestId: id, trusteeIndex: bob.share.index, partials: [bad] })),
-        sharesAad(id, bob.share.index),
+        utf8(JSON.stringify({ version: 1, requestId: id, trusteeIndex: bobIndex, partials: [bad] })),
+        sharesAad(id, bobIndex),
       );
       const up = await story.rt.app.inject({
         method: 'POST',

@@ -124,6 +124,17 @@ export const ConfigSchema = Type.Object(
       maximum: 36500,
       ...doc('how long envelopes and tags of closed accounts are kept before the sweeper deletes them', '`365`'),
     }),
+    escrowLifetimeDays: Type.Integer({
+      minimum: 30,
+      maximum: 36500,
+      ...doc(
+        'how long an escrow envelope lives at most from its sealing, open account or not: its expiry picks its retention epoch, whose key the trustees destroy when the epoch ends (see "Retention epochs")',
+        '`730`',
+      ),
+    }),
+    escrowEpochMonths: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4), Type.Literal(6), Type.Literal(12)], {
+      ...doc('length of a retention epoch in calendar months (epochs start on 1 January UTC and every that many months after)', '`1`'),
+    }),
     sweepIntervalSeconds: Type.Integer({
       minimum: 0,
       maximum: 86400,
@@ -281,6 +292,8 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   MVID_ABUSE_LIMITS: 'abuseLimits',
   MVID_TRUST_PROXY_HOPS: 'trustProxyHops',
   MVID_RETENTION_DAYS: 'retentionDays',
+  MVID_ESCROW_LIFETIME_DAYS: 'escrowLifetimeDays',
+  MVID_ESCROW_EPOCH_MONTHS: 'escrowEpochMonths',
   MVID_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
   MVID_SEAL_WORKERS: 'sealWorkers',
   MVID_SHUTDOWN_GRACE_SECONDS: 'shutdownGraceSeconds',
@@ -315,6 +328,8 @@ const INTEGER_KEYS = new Set<keyof Config>([
   'listenBacklog',
   'trustProxyHops',
   'retentionDays',
+  'escrowLifetimeDays',
+  'escrowEpochMonths',
   'sweepIntervalSeconds',
   'sealWorkers',
   'shutdownGraceSeconds',
@@ -401,6 +416,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   raw.abuseLimits ??= {};
   raw.trustProxyHops ??= 0;
   raw.retentionDays ??= 365;
+  raw.escrowLifetimeDays ??= 730;
+  raw.escrowEpochMonths ??= 1;
   raw.sweepIntervalSeconds ??= 3600;
   // Every core but the event loop's, at least one, at most four.
   raw.sealWorkers ??= Math.max(1, Math.min(4, availableParallelism() - 1));

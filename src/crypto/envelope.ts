@@ -51,6 +51,11 @@ export interface Envelope {
   trusteeSetId: string;
   /** Which group of fields this envelope holds (e.g. "legal-name"), so envelopes can be opened selectively. */
   fieldGroup: string;
+  /**
+   * The retention-epoch escrow key this envelope is sealed to (that key's `TrusteeSet` id), when it is not
+   * the trustee set's own key. Bound as associated data. Once the epoch's shares are destroyed, nothing opens it.
+   */
+  escrowKeyId?: string;
   /** C1 = r·G, base64url. Trustees compute x_i·C1 from it. */
   c1: string;
   nonce: string;
@@ -64,12 +69,19 @@ export interface SealEnvelopeInput {
   envelopeId: string;
   personId: string;
   trusteeSetId: string;
+  /** The epoch key's id when `escrowPublicKey` is a retention-epoch key (see `Envelope.escrowKeyId`). */
+  escrowKeyId?: string;
   fieldGroup: string;
   plaintext: Uint8Array;
 }
 
-function associatedData(e: Pick<Envelope, 'version' | 'envelopeId' | 'personId' | 'trusteeSetId' | 'fieldGroup' | 'c1'>): Uint8Array {
-  return frame(ENVELOPE_AAD_DOMAIN, u32be(e.version), e.envelopeId, e.personId, e.trusteeSetId, e.fieldGroup, e.c1);
+type HeaderFields = 'version' | 'envelopeId' | 'personId' | 'trusteeSetId' | 'escrowKeyId' | 'fieldGroup' | 'c1';
+
+function associatedData(e: Pick<Envelope, HeaderFields>): Uint8Array {
+  const parts = [ENVELOPE_AAD_DOMAIN, u32be(e.version), e.envelopeId, e.personId, e.trusteeSetId, e.fieldGroup, e.c1];
+  // Length-prefixed framing: one more part cannot collide with an envelope without an epoch key.
+  if (e.escrowKeyId !== undefined) parts.push('epoch key', e.escrowKeyId);
+  return frame(...parts);
 }
 
 /** K from the shared point and C1; including C1 ties the key to this very ciphertext. */
@@ -97,6 +109,7 @@ export function sealEnvelope(input: SealEnvelopeInput, random: Random = systemRa
   assertLabel(personId, 'personId');
   assertLabel(trusteeSetId, 'trusteeSetId');
   assertLabel(fieldGroup, 'fieldGroup');
+  if (input.escrowKeyId !== undefined) assertLabel(input.escrowKeyId, 'escrowKeyId');
   assertBytes(plaintext, 'plaintext');
   if (plaintext.length > MAX_ENVELOPE_PLAINTEXT_BYTES) throw new RangeError(`plaintext exceeds ${MAX_ENVELOPE_PLAINTEXT_BYTES} bytes`);
   if (typeof input.escrowPublicKey !== 'string') throw new TypeError('escrowPublicKey must be a base64url string');
@@ -112,7 +125,15 @@ export function sealEnvelope(input: SealEnvelopeInput, random: Random = systemRa
   const key = envelopeKey(shared, c1Bytes);
   wipe(shared);
   const nonce = randomBytes(random, GCM_NONCE_BYTES);
-  const header = { version: 1 as const, envelopeId, personId, trusteeSetId, fieldGroup, c1: toBase64Url(c1Bytes) };
+  const header = {
+    version: 1 as const,
+    envelopeId,
+    personId,
+    trusteeSetId,
+    fieldGroup,
+    ...(input.escrowKeyId === undefined ? {} : { escrowKeyId: input.escrowKeyId }),
+    c1: toBase64Url(c1Bytes),
+  };
   try {
     const ciphertext = aesGcmSeal(key, nonce, plaintext, associatedData(header));
     return { ...header, nonce: toBase64Url(nonce), ciphertext: toBase64Url(ciphertext) };
@@ -139,6 +160,7 @@ export function parseEnvelope(value: unknown): Envelope {
     personId: readLabelField(e.personId, 'personId', code),
     trusteeSetId: readLabelField(e.trusteeSetId, 'trusteeSetId', code),
     fieldGroup: readLabelField(e.fieldGroup, 'fieldGroup', code),
+    ...(e.escrowKeyId === undefined ? {} : { escrowKeyId: readLabelField(e.escrowKeyId, 'escrowKeyId', code) }),
     c1: e.c1 as string,
     nonce: e.nonce as string,
     ciphertext: e.ciphertext as string,

@@ -83,3 +83,5 @@ export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';
 export { openAtRest, sealAtRest } from './at-rest.ts';
 export { pseudonymInput, vrfKeyFromSecret, vrfVerify } from './vrf.ts';
 export type { VrfKey, VrfProof } from './vrf.ts';
+export { epochDestructionHash, isEpochKeyOf, signEpochDestruction, verifyEpochDestruction } from './epoch.ts';
+export type { EpochDestruction } from './epoch.ts';

@@ -273,7 +273,8 @@ export function combinePartials(partials: readonly unknown[], options: CombineOp
 
 /**
  * Combines partials and opens the envelope in one step. `trusteeSet` must be
- * the authoritative, already validated set (`parseTrusteeSet`).
+ * the authoritative, already validated key the envelope is sealed to
+ * (`parseTrusteeSet`): its retention-epoch key when it names one, else its set.
  * @example
  * const { plaintext, badTrustees } = thresholdOpen(envelope, partials, { trusteeSet, requestId: 'req-7' });
  */
@@ -284,8 +285,10 @@ export function thresholdOpen(
 ): { plaintext: Uint8Array; usedTrustees: number[]; badTrustees: BadTrustee[] } {
   const e = parseEnvelope(envelope);
   const { trusteeSet, requestId } = options;
-  if (e.trusteeSetId !== trusteeSet.id)
-    fail('envelope_invalid', 'the envelope was sealed to another trustee set', { field: 'trusteeSetId' });
+  if ((e.escrowKeyId ?? e.trusteeSetId) !== trusteeSet.id)
+    fail('envelope_invalid', 'the envelope was sealed to another key', {
+      field: e.escrowKeyId === undefined ? 'trusteeSetId' : 'escrowKeyId',
+    });
   const { point, usedTrustees, badTrustees } = combinePartials(partials, {
     threshold: trusteeSet.threshold,
     verificationKeys: trusteeSet.trustees,

@@ -11,12 +11,14 @@ import {
   combinePartials,
   type Envelope,
   generateRecipientKeyPair,
+  isEpochKeyOf,
   openEnvelopeWithSharedPoint,
   openFromSender,
   type PartialDecryption,
   parseEnvelope,
   parseTrusteeSet,
   recipientPublicKey,
+  type TrusteeSet,
 } from '../crypto/index.ts';
 import { hashLeaf, openCheckpoint, parseVerifierKey, verifyInclusion, type NoteVerifier } from '../tlog/index.ts';
 import { newSalt } from './commitments.ts';
@@ -63,7 +65,25 @@ export interface AuthorityPins {
 export type OpenableRelease = Pick<
   ReleaseMaterial,
   'requestId' | 'trusteeSet' | 'subject' | 'courtOrder' | 'offence' | 'envelopes' | 'shares' | 'pseudonymKey'
->;
+> &
+  Partial<Pick<ReleaseMaterial, 'escrowKeys'>>;
+
+/**
+ * The key an envelope opens under: its retention-epoch key (which must be a key of the
+ * request's trustees and threshold) or, for an envelope without one, the set's own.
+ * @throws MvidError subject_binding_invalid
+ */
+function keyOf(envelope: Envelope, set: TrusteeSet, escrowKeys: readonly TrusteeSet[]): TrusteeSet {
+  if (envelope.escrowKeyId === undefined) return set;
+  const found = escrowKeys.find((k) => k.id === envelope.escrowKeyId);
+  const key = found === undefined ? undefined : parseTrusteeSet(found);
+  if (!key || !isEpochKeyOf(set, key))
+    throw new MvidError(
+      'subject_binding_invalid',
+      `envelope ${envelope.envelopeId}: its epoch key is missing or not a key of trustee set ${set.id}`,
+    );
+  return key;
+}
 
 export class AuthorityClient {
   readonly #api: ApiClient;
@@ -214,7 +234,8 @@ export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedR
   checkFieldGroups(m);
   const set = parseTrusteeSet(m.trusteeSet);
   const badByIndex = new Map<number, BadTrustee>();
-  const partials: PartialDecryption[] = [];
+  /** Each partial with the set index of the trustee whose sealed upload carried it. */
+  const partials: Array<{ from: number; partial: PartialDecryption }> = [];
   for (const share of m.shares) {
     const trustee = set.trustees.find((t) => t.index === share.trusteeIndex);
     try {
@@ -225,7 +246,7 @@ export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedR
         partials?: unknown;
       };
       if (opened.trusteeIndex !== share.trusteeIndex || !Array.isArray(opened.partials)) throw new Error('malformed');
-      partials.push(...(opened.partials as PartialDecryption[]).filter((p) => p?.trusteeIndex === share.trusteeIndex));
+      for (const partial of opened.partials as PartialDecryption[]) partials.push({ from: share.trusteeIndex, partial });
     } catch {
       badByIndex.set(share.trusteeIndex, { index: share.trusteeIndex, ...(trustee ? { trusteeId: trustee.id } : {}), reason: 'malformed' });
     }
@@ -237,14 +258,20 @@ export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedR
     const found = m.envelopes.map((e) => parseEnvelope(e)).find((e: Envelope) => e.envelopeId === committed.envelopeId);
     // Header (so associated data) from the checked request: the proven person, the request's set.
     const envelope = boundEnvelope(found, committed, m.subject.personId, set.id);
-    const mine = partials.filter((p) => p.envelopeId === envelope.envelopeId);
+    // Opened with the verification keys of the key it is sealed to (its epoch key, if any);
+    // a trustee's upload counts only for its own index in that key.
+    const key = keyOf(envelope, set, m.escrowKeys ?? []);
+    const indexInKey = (from: number) => key.trustees.find((t) => t.id === set.trustees.find((s) => s.index === from)?.id)?.index;
+    const mine = partials
+      .filter(({ from, partial }) => partial?.envelopeId === envelope.envelopeId && partial.trusteeIndex === indexInKey(from))
+      .map(({ partial }) => partial);
     const { point, usedTrustees, badTrustees } = combineNaming(mine, badByIndex, {
-      threshold: set.threshold,
-      verificationKeys: set.trustees,
+      threshold: key.threshold,
+      verificationKeys: key.trustees,
       c1: envelope.c1,
       requestId: m.requestId,
       envelopeId: envelope.envelopeId,
-      trusteeSetId: set.id,
+      trusteeSetId: key.id,
     });
     try {
       const plaintext = openEnvelopeWithSharedPoint(envelope, point);

@@ -23,6 +23,7 @@ export type {
   DisclosureFieldGroup,
   DisclosureLog,
   DisclosureOptions,
+  EnvelopeEscrowKey,
   EscrowDirectory,
   NewRequest,
   OffenceCategory,
@@ -69,7 +70,7 @@ export type { FetchLike, FetchResponseLike } from './http-client.ts';
 export { advanceCheckpoint, checkWitnessPin, proveIncluded } from './log-verify.ts';
 export type { LogPin, SeenCheckpoint } from './log-verify.ts';
 export { TrusteeClient, sharesAad } from './trustee-client.ts';
-export type { ReviewedRequest, TrusteeClientOptions, TrusteeClientState } from './trustee-client.ts';
+export type { PublishedEpoch, ReviewedRequest, ShareRing, TrusteeClientOptions, TrusteeClientState } from './trustee-client.ts';
 export { AuthorityClient, newAuthorityKey, openRelease } from './authority-client.ts';
 export type { AuthorityPins, FetchedRelease, FiledRequest, OpenableRelease, OpenedEnvelope } from './authority-client.ts';
 export { expectTrusteeSet, proveApprovalQuorum } from './quorum.ts';

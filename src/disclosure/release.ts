@@ -35,6 +35,8 @@ export interface ReleaseMaterial {
   courtOrder: CourtOrderOpening;
   offence: OffenceOpening;
   envelopes: Envelope[];
+  /** The retention-epoch keys the envelopes are sealed to: their verification keys check the partials. */
+  escrowKeys: TrusteeSet[];
   shares: Array<{ trusteeIndex: number; sealed: SealedMessage }>;
   events: LoggedEvent[];
   /** The authority as the logged request's authority id commits to it. */
@@ -99,6 +101,7 @@ export class Releases {
       courtOrder,
       offence,
       envelopes,
+      escrowKeys: (await this.#escrow.escrowKeysOf(envelopes.map((e) => e.envelopeId))).map((k) => k.key),
       shares: shares.map((s) => ({ trusteeIndex: s.trustee_index, sealed: JSON.parse(s.sealed_json) as SealedMessage })),
       events: await this.#ledger.eventsOf(requestId),
       authority,

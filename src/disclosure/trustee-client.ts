@@ -9,7 +9,17 @@
  * authority key the logged authority id commits to.
  */
 import { type Clock, fromBase64Url, MvidError, type Random, systemClock, systemRandom, toBase64Url, utf8 } from '../core/index.ts';
-import { generateRecipientKeyPair, partialDecrypt, sealToRecipient, type TrusteeShare } from '../crypto/index.ts';
+import {
+  type EpochDestruction,
+  epochDestructionHash,
+  generateRecipientKeyPair,
+  isEpochKeyOf,
+  partialDecrypt,
+  sealToRecipient,
+  signEpochDestruction,
+  type TrusteeSet,
+  type TrusteeShare,
+} from '../crypto/index.ts';
 import {
   authorityId,
   courtOrderCommitment,
@@ -59,6 +69,24 @@ export interface TrusteeClientOptions {
 /** Associated data of a trustee's sealed shares: they cannot be moved to another request or trustee. */
 export function sharesAad(requestId: string, trusteeIndex: number): Uint8Array {
   return utf8(`mvid disclosure shares v1\0${requestId}\0${trusteeIndex}`);
+}
+
+/**
+ * What a trustee opens with: its share of the trustee set and/or its shares of the
+ * retention-epoch keys (src/registry epochs.ts). The client picks, per envelope, the share
+ * of the key that envelope is sealed to.
+ */
+export type ShareRing = TrusteeShare | readonly TrusteeShare[];
+
+/** A retention-epoch key as GET /registry/v1/escrow-epochs lists it. */
+export interface PublishedEpoch {
+  epoch: string;
+  startsAt: string;
+  endsAt: string;
+  trusteeSetId: string;
+  key: TrusteeSet;
+  destructions: EpochDestruction[];
+  destroyedAt: string | null;
 }
 
 /** Tolerated clock difference when checking that a request has started. */
@@ -259,11 +287,46 @@ export class TrusteeClient {
     return { index: recorded.logIndex as number, opening: o };
   }
 
-  #checkShare(share: TrusteeShare): void {
+  /** The shares as a list, each this trustee's: of its own set (index and key checked) or of an epoch key. */
+  #checkShares(ring: ShareRing): readonly TrusteeShare[] {
     const me = this.#state.trustee;
-    if (share.trusteeSetId !== me.trusteeSetId || share.index !== me.trusteeIndex || share.verificationKey !== me.verificationKey) {
-      throw new MvidError('share_invalid', `this share is not trustee ${me.trusteeId}'s share of set ${me.trusteeSetId}`);
+    const shares = Array.isArray(ring) ? (ring as readonly TrusteeShare[]) : [ring as TrusteeShare];
+    for (const share of shares) {
+      const own = share.trusteeSetId === me.trusteeSetId;
+      if (share.trusteeId !== me.trusteeId || (own && (share.index !== me.trusteeIndex || share.verificationKey !== me.verificationKey)))
+        throw new MvidError(
+          'share_invalid',
+          `this share is not trustee ${me.trusteeId}'s share of set ${me.trusteeSetId} or of one of its epoch keys`,
+        );
     }
+    return shares;
+  }
+
+  /**
+   * The share to open `envelopeId` with: of the envelope's epoch key when it has one (a key
+   * of this set's trustees and threshold, naming this trustee with this share's key), else
+   * of the set itself.
+   * @throws MvidError epoch_share_missing | request_mismatch
+   */
+  #shareFor(envelopeId: string, shares: readonly TrusteeShare[], set: TrusteeSet, keys: TrusteeRequestView['escrowKeys']): TrusteeShare {
+    const me = this.#state.trustee;
+    const key = keys.find((k) => k.envelopeId === envelopeId)?.key;
+    const keyId = key?.id ?? me.trusteeSetId;
+    const share = shares.find((s) => s.trusteeSetId === keyId);
+    if (!share)
+      throw new MvidError(
+        'epoch_share_missing',
+        `envelope ${envelopeId} is sealed to key ${keyId}, of which this trustee holds no share (never received, or destroyed with its epoch)`,
+      );
+    if (key) {
+      const member = key.trustees.find((t) => t.index === share.index);
+      if (!isEpochKeyOf(set, key) || member?.id !== me.trusteeId || member.verificationKey !== share.verificationKey)
+        throw new MvidError(
+          'request_mismatch',
+          `the epoch key ${key.id} shown for envelope ${envelopeId} is not a key of this trustee set`,
+        );
+    }
+    return share;
   }
 
   /**
@@ -274,7 +337,7 @@ export class TrusteeClient {
    */
   async approve(
     requestId: string,
-    share: TrusteeShare,
+    share: ShareRing,
     text: string,
   ): Promise<{
     reviewed: ReviewedRequest;
@@ -283,7 +346,7 @@ export class TrusteeClient {
     /** Why nothing was uploaded: the quorum is not in the log yet, or this trustee already uploaded. */
     waiting?: 'quorum' | 'uploaded';
   }> {
-    this.#checkShare(share);
+    this.#checkShares(share);
     const reviewed = await this.review(requestId);
     if (reviewed.request.myDecision === 'deny') throw new MvidError('trustee_already_decided', 'this trustee denied the request');
     const { index } = await this.#decide(reviewed, 'approve', text);
@@ -304,8 +367,8 @@ export class TrusteeClient {
    * the authority, and upload them. Never for a closed (denied, withdrawn, expired) request.
    * @throws MvidError approval_quorum_not_logged | approval_not_logged | disclosure_request_closed | conflict | (every refusal of `review`)
    */
-  async release(requestId: string, share: TrusteeShare): Promise<{ shares: number; released: boolean }> {
-    this.#checkShare(share);
+  async release(requestId: string, share: ShareRing): Promise<{ shares: number; released: boolean }> {
+    const shares = this.#checkShares(share);
     const me = this.#state.trustee;
     const reviewed = await this.review(requestId);
     const r = reviewed.request;
@@ -319,10 +382,68 @@ export class TrusteeClient {
     // The server's `myDecision` is its word; this trustee's own logged approval is the log's.
     if (!approvers.has(me.verificationKey))
       throw new MvidError('approval_not_logged', 'the log proves no approval of this request by this trustee');
-    const partials = r.subject.envelopes.map((e) => partialDecrypt({ share, c1: e.c1, requestId, envelopeId: e.envelopeId }, this.#random));
+    const partials = r.subject.envelopes.map((e) =>
+      partialDecrypt(
+        { share: this.#shareFor(e.envelopeId, shares, set, r.escrowKeys ?? []), c1: e.c1, requestId, envelopeId: e.envelopeId },
+        this.#random,
+      ),
+    );
     const payload = utf8(JSON.stringify({ version: 1, requestId, trusteeIndex: me.trusteeIndex, partials }));
     const sealed = sealToRecipient(r.authority.encryptionKey, payload, sharesAad(requestId, me.trusteeIndex), this.#random);
     return this.#api.json<{ shares: number; released: boolean }>('POST', `/disclosure/v1/trustee/requests/${requestId}/shares`, { sealed });
+  }
+
+  /** The retention-epoch keys of this trustee's set, as the server publishes them. */
+  async epochs(): Promise<PublishedEpoch[]> {
+    const { epochs } = await this.#public.json<{ epochs: PublishedEpoch[] }>(
+      'GET',
+      `/registry/v1/escrow-epochs?trusteeSet=${encodeURIComponent(this.#state.trustee.trusteeSetId)}`,
+    );
+    return epochs;
+  }
+
+  /**
+   * Crypto-shredding, this trustee's part: for an epoch that has ended, signs the
+   * destruction statement with the share, then runs `destroy` (the caller deletes every
+   * copy of the share, e.g. its file), wipes the share and hands the statement to the
+   * server, which logs it (`escrow_epoch_destroyed`). Nothing is signed for an epoch
+   * still running, so a share is never destroyed while envelopes may need it.
+   * @throws MvidError escrow_epoch_live | share_invalid | not_found
+   */
+  async destroyEpochShare(
+    share: TrusteeShare,
+    /** Deletes every copy of the share; gets the signed statement first, to keep until the server has it. */
+    destroy: (statement: EpochDestruction) => Promise<void> | void,
+  ): Promise<{ statement: EpochDestruction; epoch: PublishedEpoch }> {
+    const me = this.#state.trustee;
+    const epoch = (await this.epochs()).find((e) => e.key.id === share.trusteeSetId);
+    if (!epoch) throw new MvidError('not_found', `key ${share.trusteeSetId} is no epoch key of trustee set ${me.trusteeSetId}`);
+    const member = epoch.key.trustees.find((t) => t.index === share.index);
+    if (share.trusteeId !== me.trusteeId || member?.id !== me.trusteeId || member.verificationKey !== share.verificationKey)
+      throw new MvidError('share_invalid', `this is not trustee ${me.trusteeId}'s share of epoch key ${epoch.key.id}`);
+    const now = this.#clock.now();
+    if (now.getTime() < Date.parse(epoch.endsAt))
+      throw new MvidError('escrow_epoch_live', `epoch ${epoch.epoch} runs until ${epoch.endsAt}: keep the share until then`);
+    const statement = signEpochDestruction(share, { epoch: epoch.epoch, destroyedAt: now.toISOString() }, this.#random);
+    await destroy(statement);
+    share.secret.fill(0);
+    await this.submitEpochDestruction(statement);
+    return { statement, epoch };
+  }
+
+  /**
+   * Hands a signed destruction statement to the server (again, after a failure: a retry of
+   * the same statement is accepted) and checks it recorded that very statement.
+   * @throws MvidError epoch_statement_invalid | escrow_epoch_live | request_mismatch
+   */
+  async submitEpochDestruction(statement: EpochDestruction): Promise<void> {
+    const recorded = await this.#api.json<{ statement: string }>(
+      'POST',
+      `/disclosure/v1/trustee/escrow-epochs/${encodeURIComponent(statement.escrowKeyId)}/destruction`,
+      statement,
+    );
+    if (recorded.statement !== epochDestructionHash(statement))
+      throw new MvidError('request_mismatch', 'the server recorded another destruction statement than the one sent');
   }
 
   /** Denies a request; the denial is logged and proven like an approval. */

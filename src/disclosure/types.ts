@@ -121,12 +121,20 @@ export interface PseudonymResolver {
   resolve(worldId: string, pseudonymOrHandle: string): Promise<ResolvedPseudonym | undefined>;
 }
 
+/** An envelope's retention-epoch key: a threshold key of the request's trustees, with its own verification keys. */
+export interface EnvelopeEscrowKey {
+  envelopeId: string;
+  key: TrusteeSet;
+}
+
 /** Port to the registry: a person's current escrow envelopes, and trustee sets. */
 export interface EscrowDirectory {
   envelopes(personId: string, fieldGroups: readonly string[]): Promise<Envelope[]>;
   /** Where each envelope's `envelope_sealed` log entry is (logIndex undefined while not integrated). */
   sealedRefs(envelopes: readonly Envelope[]): Promise<Array<{ envelopeId: string; time: string; logIndex: number | undefined }>>;
   envelopesById(ids: readonly string[]): Promise<Envelope[]>;
+  /** The retention-epoch key (src/registry epochs.ts) each of these envelopes is sealed to; envelopes sealed to their trustee set's own key are left out. */
+  escrowKeysOf(envelopeIds: readonly string[]): Promise<EnvelopeEscrowKey[]>;
   activeTrusteeSet(): Promise<TrusteeSet | undefined>;
   trusteeSet(id: string): Promise<TrusteeSet | undefined>;
   /** The `trustee_set` log entry that published this set (so clients can prove it is the logged one). */

@@ -14,7 +14,7 @@ import type { Ledger, LoggedEvent } from './ledger.ts';
 import { openingsOf, type RequestRow } from './requests.ts';
 import type { TrusteePrincipal } from './trustees.ts';
 import type { ShownEntry } from './quorum.ts';
-import type { AuthorityRecord, EscrowDirectory } from './types.ts';
+import type { AuthorityRecord, EnvelopeEscrowKey, EscrowDirectory } from './types.ts';
 
 export interface RequestProgress {
   approvals: number;
@@ -62,6 +62,8 @@ export interface TrusteeRequestView extends RequestProgress {
   trusteeSet: TrusteeSet;
   /** The request's logged approvals, as entries the trustee client parses and proves itself. */
   approvalEntries: ShownEntry[];
+  /** The retention-epoch key of each committed envelope sealed to one: the trustee opens with its share of that key. */
+  escrowKeys: EnvelopeEscrowKey[];
 }
 
 export interface PersonDisclosureView {
@@ -196,6 +198,7 @@ export class Views {
       events: await this.#ledger.eventsOf(row.id),
       trusteeSet,
       approvalEntries: await this.#ledger.shownEntries(row.id, 'trustee_approval'),
+      escrowKeys: await this.#escrow.escrowKeysOf(openingsOf(row).subject.envelopes.map((e) => e.envelopeId)),
     };
   }
 

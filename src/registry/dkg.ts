@@ -25,8 +25,9 @@ import {
   validAnnouncements,
   verifyDkgMessage,
 } from '../crypto/index.ts';
-import type { Database, Store } from '../store/index.ts';
+import type { Database, Store, Tx } from '../store/index.ts';
 import { type DkgCall, dkgPaths } from './dkg-client.ts';
+import { type EpochWindow, type EscrowEpochs, checkEpochKeyOf, epochNamed } from './epochs.ts';
 import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
 import { TRUSTEE_NAME } from './trustees.ts';
 import { isConflictOn, parseStored, randomToken, sha256Hex } from './util.ts';
@@ -43,6 +44,10 @@ export interface DkgCeremonyView {
   posted: Record<DkgRound, number>;
   createdAt: string;
   completedAt: string | null;
+  /** A retention-epoch key ceremony: the epoch and the trustee set whose key it makes. */
+  epoch?: EpochWindow & { trusteeSetId: string };
+  /** Every ceremony of this one's batch, in order (one token speaks for all of them). */
+  batch: string[];
 }
 
 export interface DkgMessageView {
@@ -69,12 +74,70 @@ export class DkgCeremonies {
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #trusteeSets: TrusteeSets;
+  readonly #epochs: EscrowEpochs;
 
-  constructor(store: Store, clock: Clock, random: Random, trusteeSets: TrusteeSets) {
+  constructor(store: Store, clock: Clock, random: Random, trusteeSets: TrusteeSets, epochs: EscrowEpochs) {
     this.#store = store;
     this.#clock = clock;
     this.#random = random;
     this.#trusteeSets = trusteeSets;
+    this.#epochs = epochs;
+  }
+
+  /**
+   * Opens a batch of retention-epoch key ceremonies for the active trustee set: one DKG per
+   * epoch (default: the next `count` epochs enrolments will need), run one after the other
+   * by the same `mvid trustee dkg` invocation of each trustee, whose one token speaks for
+   * the whole batch. Each completed ceremony publishes its epoch key.
+   * @throws MvidError escrow_unavailable | validation_failed
+   */
+  async createEpochs(input: { epochs?: string[]; count?: number }): Promise<{
+    ceremony: DkgCeremonyView;
+    tokens: Array<{ trusteeIndex: number; trusteeId: string; token: string }>;
+  }> {
+    const set = await this.#trusteeSets.active();
+    if (!set) throw new MvidError('escrow_unavailable', 'no trustee set is active: make one before its epoch keys');
+    const known = new Set((await this.#epochs.list(set.id)).map((e) => e.startsAt));
+    const windows = (
+      input.epochs === undefined
+        ? this.#epochs.upcoming(input.count ?? 12)
+        : input.epochs.map((label) => epochNamed(label, this.#epochs.months))
+    ).filter((w) => !known.has(w.startsAt));
+    if (windows.length === 0) throw new ValidationError('every epoch asked for already has a key', 'epochs');
+    if (windows.length > 60) throw new ValidationError('at most 60 epochs per batch', 'epochs');
+    const trustees = set.trustees.map((t) => t.id);
+    const ids = windows.map(() => this.#random.uuid());
+    const lead = ids[0] as string;
+    for (const id of ids) checkDkgParameters({ ceremonyId: id, threshold: set.threshold, trustees });
+    const now = this.#clock.now().toISOString();
+    const tokens = trustees.map((trusteeId, k) => ({ trusteeIndex: k + 1, trusteeId, token: randomToken(DKG_TOKEN_PREFIX, this.#random) }));
+    await this.#store.transaction(async (tx) => {
+      await tx
+        .insertInto('registry_dkg_ceremonies')
+        .values(
+          windows.map((w, k) => ({
+            id: ids[k] as string,
+            threshold: set.threshold,
+            trustees_json: JSON.stringify(trustees),
+            replace_active: 0,
+            status: 'open' as const,
+            trustee_set_id: null,
+            created_at: now,
+            completed_at: null,
+            epoch: w.epoch,
+            epoch_starts_at: w.startsAt,
+            epoch_ends_at: w.endsAt,
+            epoch_trustee_set_id: set.id,
+            batch_id: lead,
+          })),
+        )
+        .execute();
+      await tx
+        .insertInto('registry_dkg_tokens')
+        .values(tokens.map((t) => ({ token_hash: sha256Hex(t.token), ceremony_id: lead, trustee_index: t.trusteeIndex })))
+        .execute();
+    });
+    return { ceremony: await this.view(lead), tokens };
   }
 
   /**
@@ -139,6 +202,28 @@ export class DkgCeremonies {
       .execute();
     const posted = Object.fromEntries(DKG_ROUNDS.map((r) => [r, 0])) as Record<DkgRound, number>;
     for (const c of counts) posted[c.round] = Number(c.n);
+    const batch =
+      row.batch_id === null
+        ? [row.id]
+        : (
+            await this.#store.db
+              .selectFrom('registry_dkg_ceremonies')
+              .select('id')
+              .where('batch_id', '=', row.batch_id)
+              .orderBy('epoch_starts_at')
+              .execute()
+          ).map((r) => r.id);
+    const epoch =
+      row.epoch === null
+        ? {}
+        : {
+            epoch: {
+              epoch: row.epoch,
+              startsAt: row.epoch_starts_at as string,
+              endsAt: row.epoch_ends_at as string,
+              trusteeSetId: row.epoch_trustee_set_id as string,
+            },
+          };
     return {
       id: row.id,
       threshold: row.threshold,
@@ -148,19 +233,28 @@ export class DkgCeremonies {
       posted,
       createdAt: row.created_at,
       completedAt: row.completed_at,
+      ...epoch,
+      batch,
     };
   }
 
-  /** The trustee index a token speaks for in this ceremony, or undefined. */
+  /** The trustee index a token speaks for in this ceremony (or the batch it belongs to), or undefined. */
   async authenticate(ceremonyId: string, token: string): Promise<number | undefined> {
     if (!token.startsWith(DKG_TOKEN_PREFIX) || token.length > 200) return undefined;
     const row = await this.#store.db
       .selectFrom('registry_dkg_tokens')
-      .select('trustee_index')
+      .select(['trustee_index', 'ceremony_id'])
       .where('token_hash', '=', sha256Hex(token))
-      .where('ceremony_id', '=', ceremonyId)
       .executeTakeFirst();
-    return row?.trustee_index;
+    if (!row) return undefined;
+    if (row.ceremony_id === ceremonyId) return row.trustee_index;
+    const member = await this.#store.db
+      .selectFrom('registry_dkg_ceremonies')
+      .select('id')
+      .where('id', '=', ceremonyId)
+      .where('batch_id', '=', row.ceremony_id)
+      .executeTakeFirst();
+    return member ? row.trustee_index : undefined;
   }
 
   async messages(ceremonyId: string, round?: DkgRound): Promise<DkgMessageView[]> {
@@ -283,19 +377,34 @@ export class DkgCeremonies {
     });
     if (!agreed) return undefined;
     const now = this.#clock.now().toISOString();
+    const complete = async (tx: Tx) => {
+      const done = await tx
+        .updateTable('registry_dkg_ceremonies')
+        .set({ status: 'complete', trustee_set_id: outcome.trusteeSet.id, completed_at: now })
+        .where('id', '=', row.id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw new ConflictError(`key ceremony ${row.id} already completed`);
+    };
+    const ceremony = { kind: 'dkg' as const, transcript: outcome.transcript, disqualified: outcome.disqualified.length };
+    if (row.epoch !== null) {
+      const window = { epoch: row.epoch, startsAt: row.epoch_starts_at as string, endsAt: row.epoch_ends_at as string };
+      const setId = row.epoch_trustee_set_id as string;
+      const set = await this.#trusteeSets.byId(setId);
+      if (set) checkEpochKeyOf(set, outcome.trusteeSet);
+      try {
+        await this.#epochs.publish(setId, window, outcome.trusteeSet, ceremony, complete);
+      } catch (error) {
+        if (error instanceof ConflictError && (await this.#row(row.id)).status === 'complete') return undefined;
+        throw error;
+      }
+      return undefined;
+    }
     try {
       return await this.#trusteeSets.publish(outcome.trusteeSet, {
         replace: row.replace_active === 1,
-        ceremony: { kind: 'dkg', transcript: outcome.transcript, disqualified: outcome.disqualified.length },
-        within: async (tx) => {
-          const done = await tx
-            .updateTable('registry_dkg_ceremonies')
-            .set({ status: 'complete', trustee_set_id: outcome.trusteeSet.id, completed_at: now })
-            .where('id', '=', row.id)
-            .where('status', '=', 'open')
-            .executeTakeFirst();
-          if (Number(done.numUpdatedRows) !== 1) throw new ConflictError(`key ceremony ${row.id} already completed`);
-        },
+        ceremony,
+        within: complete,
       });
     } catch (error) {
       // A concurrent result completed it first: the same set is published, nothing to do.

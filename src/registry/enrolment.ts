@@ -22,7 +22,9 @@ import {
 } from './persons.ts';
 import { fieldGroupsOf, serviceAttributesOf } from './pid-claims.ts';
 import { type VerifiedPid, verifyPid } from './pid-verify.ts';
+import type { EscrowEpochs } from './epochs.ts';
 import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
+import type { TrusteeSet } from '../crypto/index.ts';
 import { type IssuedSession, type RegistryDeps, SESSION_TTL_SECONDS } from './types.ts';
 import { addDays } from './util.ts';
 
@@ -43,6 +45,9 @@ interface Prepared {
   pid: VerifiedPid;
   tag: string;
   trusteeSet: PublishedTrusteeSet;
+  /** The retention-epoch key the envelopes are sealed to, and their expiry (which picked it). */
+  escrowKey: TrusteeSet;
+  expiresAt: string;
   /** The tag service's evaluation count after this tag (logged with the enrolment). */
   evaluations: number;
 }
@@ -51,14 +56,16 @@ export class Enrolments {
   readonly #deps: RegistryDeps;
   readonly #issuers: IssuerRegistry;
   readonly #trustees: TrusteeSets;
+  readonly #epochs: EscrowEpochs;
   readonly #nonceKey: Uint8Array;
   readonly #subjectKey: Uint8Array;
   readonly #recoveredHooks: PersonRecoveredHook[] = [];
 
-  constructor(deps: RegistryDeps, issuers: IssuerRegistry, trustees: TrusteeSets) {
+  constructor(deps: RegistryDeps, issuers: IssuerRegistry, trustees: TrusteeSets, epochs: EscrowEpochs) {
     this.#deps = deps;
     this.#issuers = issuers;
     this.#trustees = trustees;
+    this.#epochs = epochs;
     this.#nonceKey = nonceKey(deps.secrets.nonceSecret);
     this.#subjectKey = logSubjectKey(deps.secrets.logSubjectSecret);
   }
@@ -87,14 +94,22 @@ export class Enrolments {
     const trusteeSet = await this.#trustees.active();
     if (!trusteeSet)
       throw new MvidError('escrow_unavailable', 'no trustee set is active, so no identity can be escrowed (run `mvid trustees init`)');
+    // Before the tag is evaluated: an enrolment refused for want of an epoch key costs no evaluation.
+    const { key: escrowKey, expiresAt } = await this.#epochs.forSealing(trusteeSet.id, now);
     const tagged = await this.#deps.tagOracle.tag(pid.claims.unique_id_namespace, pid.claims.unique_id);
     const tag = toBase64Url(tagged.tag);
-    return { now, pid, tag, trusteeSet, evaluations: tagged.evaluations };
+    return { now, pid, tag, trusteeSet, escrowKey, expiresAt, evaluations: tagged.evaluations };
   }
 
   #seal(prepared: Prepared, personId: string): Promise<SealedEnvelope[]> {
     const groups = fieldGroupsOf(prepared.pid.claims, prepared.pid.provenance);
-    return sealIdentity(groups, { personId, trusteeSet: prepared.trusteeSet, random: this.#deps.random, sealer: this.#deps.sealer });
+    return sealIdentity(groups, {
+      personId,
+      trusteeSet: prepared.trusteeSet,
+      escrowKey: prepared.escrowKey,
+      random: this.#deps.random,
+      sealer: this.#deps.sealer,
+    });
   }
 
   /** Writes what enrolment and recovery share: nonce use, key, attributes, envelopes, session. */
@@ -118,7 +133,7 @@ export class Enrolments {
     if (!stillActive) throw new MvidError('conflict', 'the trustee set changed during enrolment; retry with a fresh nonce');
     const kid = await insertHolderKey(tx, personId, pid.holderJwk, now);
     await writeAttributes(tx, personId, serviceAttributesOf(pid.claims, now), secrets.dataKey, random, now);
-    await insertEnvelopes(tx, personId, envelopes, now);
+    await insertEnvelopes(tx, personId, envelopes, now, prepared.expiresAt);
     // Each envelope's binding to this person goes to the public log with it (issue 12, attack 2).
     await this.#deps.log.enqueue(
       tx,

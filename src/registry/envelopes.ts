@@ -1,6 +1,6 @@
 /**
  * Sealing a legal identity: one escrow envelope per field group, sealed by src/crypto
- * to the active trustee set with the envelope id, person id and trustee-set id bound as
+ * to the retention-epoch key (epochs.ts) of the active trustee set with the envelope id, person id and trustee-set id bound as
  * associated data. Only M trustees together can open one; the server never can.
  */
 import type { Random } from '../core/index.ts';
@@ -30,14 +30,15 @@ function padded(value: unknown): Uint8Array {
  */
 export async function sealIdentity(
   groups: Record<FieldGroup, Record<string, unknown>>,
-  context: { personId: string; trusteeSet: TrusteeSet; random: Random; sealer?: EnvelopeSealer | undefined },
+  context: { personId: string; trusteeSet: TrusteeSet; escrowKey?: TrusteeSet; random: Random; sealer?: EnvelopeSealer | undefined },
 ): Promise<SealedEnvelope[]> {
-  const { personId, trusteeSet, random, sealer } = context;
+  const { personId, trusteeSet, escrowKey, random, sealer } = context;
   const inputs: SealEnvelopeInput[] = FIELD_GROUPS.map((fieldGroup) => ({
-    escrowPublicKey: trusteeSet.escrowPublicKey,
+    escrowPublicKey: (escrowKey ?? trusteeSet).escrowPublicKey,
     envelopeId: random.uuid(),
     personId,
     trusteeSetId: trusteeSet.id,
+    ...(escrowKey === undefined ? {} : { escrowKeyId: escrowKey.id }),
     fieldGroup,
     plaintext: padded(groups[fieldGroup]),
   }));

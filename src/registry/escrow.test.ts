@@ -18,6 +18,7 @@ import {
   type PartialDecryption,
   partialDecrypt,
   scalarFromWideBytes,
+  type TrusteeSet,
   type TrusteeShare,
   thresholdOpen,
   verifyPartial,
@@ -63,6 +64,8 @@ for (const engine of ENGINES) {
   describe(`escrow envelopes on ${engine}`, () => {
     let f: RegistryFixture;
     let shares: Map<string, TrusteeShare>;
+    let setShares: Map<string, TrusteeShare>;
+    let key: TrusteeSet;
     let envelopes: Envelope[];
     let claims: ReturnType<typeof personClaims>;
     const requestId = 'court-order-2026-17';
@@ -74,11 +77,15 @@ for (const engine of ENGINES) {
       const { personId } = await f.registry.enrolments.enrol(await present(f, credential, holder));
       const rows = await f.store.db.selectFrom('registry_envelopes').select('envelope_json').where('person_id', '=', personId).execute();
       envelopes = rows.map((r) => JSON.parse(r.envelope_json) as Envelope);
-      shares = new Map();
-      for (const [trustee, file] of f.shareFiles) shares.set(trustee, await decryptShareFile(file, passphraseOf(trustee)));
+      // The envelopes are sealed to the retention-epoch key of their expiry: its shares open them.
+      const keyId = envelopes[0]?.escrowKeyId as string;
+      key = (await f.registry.epochs.byId(keyId))?.key as TrusteeSet;
+      shares = new Map([...f.epochShares].map(([t, list]) => [t, list.find((s) => s.trusteeSetId === keyId) as TrusteeShare]));
+      setShares = new Map();
+      for (const [trustee, file] of f.shareFiles) setShares.set(trustee, await decryptShareFile(file, passphraseOf(trustee)));
     });
     after(async () => {
-      for (const share of shares.values()) share.secret.fill(0);
+      for (const share of setShares.values()) share.secret.fill(0);
       await f.close();
     });
 
@@ -88,7 +95,28 @@ for (const engine of ENGINES) {
 
     it('seals one envelope per field group, bound to the person and the active trustee set', () => {
       assert.deepEqual(envelopes.map((e) => e.fieldGroup).sort(), ['contact', 'document', 'identifier', 'name_birth']);
-      for (const e of envelopes) assert.equal(e.trusteeSetId, f.trusteeSet?.id);
+      for (const e of envelopes) {
+        assert.equal(e.trusteeSetId, f.trusteeSet?.id);
+        assert.equal(e.escrowKeyId, key.id, 'one epoch key for all four: they share an expiry');
+      }
+    });
+
+    it('the trustee set’s own shares open nothing: the envelopes are sealed to the epoch key', () => {
+      const e = envelope('name_birth');
+      const partials = ['alice', 'bob', 'carol'].map((t) =>
+        partialDecrypt({ share: setShares.get(t) as TrusteeShare, c1: e.c1, requestId, envelopeId: e.envelopeId }),
+      );
+      // Named as the key, the set's key combines (S = x·C1 for the wrong x), and the envelope refuses to open.
+      assert.throws(() => thresholdOpen(e, partials, { trusteeSet: f.trusteeSet!, requestId }), { code: 'envelope_invalid' });
+      const combined = combinePartials(partials, {
+        threshold: 3,
+        verificationKeys: f.trusteeSet!.trustees,
+        c1: e.c1,
+        requestId,
+        envelopeId: e.envelopeId,
+        trusteeSetId: f.trusteeSet!.id,
+      });
+      assert.throws(() => openEnvelopeWithSharedPoint(e, combined.point), { code: 'envelope_invalid' });
     });
 
     it('every 3-subset of the 5 shares opens the requested envelope', () => {
@@ -96,7 +124,7 @@ for (const engine of ENGINES) {
       const all = subsets(TRUSTEES, 3);
       assert.equal(all.length, 10);
       for (const subset of all) {
-        const { plaintext, usedTrustees } = thresholdOpen(e, partialsFor(subset, e), { trusteeSet: f.trusteeSet!, requestId });
+        const { plaintext, usedTrustees } = thresholdOpen(e, partialsFor(subset, e), { trusteeSet: key, requestId });
         const fields = decode(plaintext);
         assert.equal(fields.given_name, claims.given_name, `subset ${subset.join(',')}`);
         assert.equal(fields.family_name, claims.family_name);
@@ -104,7 +132,7 @@ for (const engine of ENGINES) {
       }
       const identifier = decode(
         thresholdOpen(envelope('identifier'), partialsFor(['alice', 'carol', 'erin'], envelope('identifier')), {
-          trusteeSet: f.trusteeSet!,
+          trusteeSet: key,
           requestId,
         }).plaintext,
       );
@@ -114,7 +142,7 @@ for (const engine of ENGINES) {
     it('no 2-subset opens it (threshold_not_met)', () => {
       const e = envelope('name_birth');
       for (const subset of subsets(TRUSTEES, 2)) {
-        assert.throws(() => thresholdOpen(e, partialsFor(subset, e), { trusteeSet: f.trusteeSet!, requestId }), {
+        assert.throws(() => thresholdOpen(e, partialsFor(subset, e), { trusteeSet: key, requestId }), {
           code: 'threshold_not_met',
         });
       }
@@ -125,7 +153,7 @@ for (const engine of ENGINES) {
       const other = envelope('contact');
       const partials = partialsFor(['alice', 'bob', 'carol'], asked);
       assert.throws(
-        () => thresholdOpen(other, partials, { trusteeSet: f.trusteeSet!, requestId }),
+        () => thresholdOpen(other, partials, { trusteeSet: key, requestId }),
         (error: MvidError) => error.code === 'share_invalid',
       );
     });
@@ -138,11 +166,11 @@ for (const engine of ENGINES) {
       const forged = { ...bad, proof: { ...bad.proof, z: forgedZ.toString('base64url') } };
       const context = {
         threshold: 3,
-        verificationKeys: f.trusteeSet!.trustees,
+        verificationKeys: key.trustees,
         c1: e.c1,
         requestId,
         envelopeId: e.envelopeId,
-        trusteeSetId: f.trusteeSet!.id,
+        trusteeSetId: key.id,
       };
       assert.throws(
         () => combinePartials([good1, good2, forged], context),
@@ -165,13 +193,13 @@ for (const engine of ENGINES) {
     it('a partial made for one request does not verify for another', () => {
       const e = envelope('name_birth');
       const [partial] = partialsFor(['carol'], e, 'request-A') as [PartialDecryption];
-      const carol = f.trusteeSet!.trustees.find((t) => t.id === 'carol')!;
+      const carol = key.trustees.find((t) => t.id === 'carol')!;
       const context = { verificationKey: carol.verificationKey, c1: e.c1, envelopeId: e.envelopeId };
       assert.equal(verifyPartial(partial, { ...context, requestId: 'request-A' }), true);
       assert.equal(verifyPartial(partial, { ...context, requestId: 'request-B' }), false);
       assert.equal(verifyPartial({ ...partial, requestId: 'request-B' }, { ...context, requestId: 'request-B' }), false);
       const forB = partialsFor(['alice', 'bob'], e, 'request-B');
-      assert.throws(() => thresholdOpen(e, [...forB, partial], { trusteeSet: f.trusteeSet!, requestId: 'request-B' }), {
+      assert.throws(() => thresholdOpen(e, [...forB, partial], { trusteeSet: key, requestId: 'request-B' }), {
         code: 'share_invalid',
       });
     });
@@ -193,8 +221,12 @@ for (const engine of ENGINES) {
         }
       }
       // Nor does any scalar the database itself holds: no table stores a share or the escrow secret.
-      const published = JSON.stringify(await f.store.db.selectFrom('registry_trustee_sets').selectAll().execute());
-      for (const share of shares.values()) assert.ok(!published.includes(Buffer.from(share.secret).toString('base64url')));
+      const published = JSON.stringify([
+        await f.store.db.selectFrom('registry_trustee_sets').selectAll().execute(),
+        await f.store.db.selectFrom('registry_escrow_epochs').selectAll().execute(),
+      ]);
+      for (const share of [...shares.values(), ...setShares.values()])
+        assert.ok(!published.includes(Buffer.from(share.secret).toString('base64url')));
     });
   });
 }

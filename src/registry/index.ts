@@ -18,6 +18,8 @@ export {
 export type { LoggedPersonAction, DestructionReason, TrusteeSetCeremony } from './log.ts';
 export { TRUSTEE_NAME, checkShareAgainst } from './trustees.ts';
 export { DKG_TOKEN_PREFIX } from './dkg.ts';
+export { EPOCH_MONTHS, checkEpochKeyOf, epochNamed, epochOf, epochsFrom, epochDestroyedEntry, escrowEpochEntry } from './epochs.ts';
+export type { EpochWindow, EscrowEpochs, EscrowEpochView } from './epochs.ts';
 export { embeddedTagOracle, remoteTagOracle } from './tag-oracle.ts';
 export type { TagFetch, TagOracle, TaggedIdentifier } from './tag-oracle.ts';
 export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView } from './dkg.ts';

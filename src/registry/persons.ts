@@ -120,7 +120,13 @@ export async function readAttributes(db: Reader, personId: string, dataKey: Uint
   return Object.fromEntries(rows.map((r) => [r.field, openAttribute(dataKey, personId, r.field, new Uint8Array(r.sealed))]));
 }
 
-export async function insertEnvelopes(tx: Tx, personId: string, envelopes: readonly SealedEnvelope[], at: Date): Promise<void> {
+export async function insertEnvelopes(
+  tx: Tx,
+  personId: string,
+  envelopes: readonly SealedEnvelope[],
+  at: Date,
+  expiresAt: string | null = null,
+): Promise<void> {
   await tx
     .insertInto('registry_envelopes')
     .values(
@@ -133,6 +139,8 @@ export async function insertEnvelopes(tx: Tx, personId: string, envelopes: reado
         created_at: at.toISOString(),
         superseded_at: null,
         purge_after: null,
+        escrow_key_id: e.envelope.escrowKeyId ?? null,
+        expires_at: expiresAt,
       })),
     )
     .execute();

@@ -3,6 +3,7 @@ import { AdminTokens } from './admin-tokens.ts';
 import { type DevIssuerKey, loadDevIssuerKey } from './dev-issuer.ts';
 import { DkgCeremonies } from './dkg.ts';
 import { Enrolments } from './enrolment.ts';
+import { EscrowEpochs } from './epochs.ts';
 import { IssuerRegistry } from './issuers.ts';
 import { type IssuedNonce, issueNonce } from './nonces.ts';
 import { SelfService } from './self-service.ts';
@@ -17,6 +18,8 @@ export interface Registry {
   trusteeSets: TrusteeSets;
   /** Dealerless key ceremonies (`mvid trustee dkg`): the server relays, the trustees compute. */
   dkg: DkgCeremonies;
+  /** Retention-epoch escrow keys: what envelopes are sealed to, and their destruction. */
+  epochs: EscrowEpochs;
   enrolments: Enrolments;
   sessions: Sessions;
   self: SelfService;
@@ -45,12 +48,22 @@ export function createRegistry(deps: RegistryDeps): Registry {
   const issuers = new IssuerRegistry(store, clock, random, deps.options.mode);
   const trusteeSets = new TrusteeSets(store, clock, random, deps.log);
   const sessions = new Sessions(deps);
-  const enrolments = new Enrolments(deps, issuers, trusteeSets);
+  const epochs = new EscrowEpochs({
+    store,
+    clock,
+    random,
+    log: deps.log,
+    trusteeSets,
+    months: deps.options.escrowEpochMonths,
+    lifetimeDays: deps.options.escrowLifetimeDays,
+  });
+  const enrolments = new Enrolments(deps, issuers, trusteeSets, epochs);
   const issue = () => issueNonce(sessions.nonceKey, clock.now(), random);
   return {
     issuers,
     trusteeSets,
-    dkg: new DkgCeremonies(store, clock, random, trusteeSets),
+    dkg: new DkgCeremonies(store, clock, random, trusteeSets, epochs),
+    epochs,
     enrolments,
     walletRequests: new WalletRequests(store, clock, random, enrolments, issue),
     sessions,

@@ -1,6 +1,8 @@
 /**
  * Retention: escrow envelopes and uniqueness tags of closed accounts (and envelopes
- * superseded by a recovery) are kept for `retentionDays`, then deleted here; every
+ * superseded by a recovery) are kept for `retentionDays`, then deleted here, as is every
+ * envelope past its own expiry (its retention epoch's key is destroyed by the trustees,
+ * epochs.ts, so copies elsewhere die with it); every
  * deleted envelope is logged. Expiry follows the injected clock. Work runs in small
  * batches, each in one transaction under a named lock, so several nodes sweeping the
  * same PostgreSQL database serialise instead of double-processing, and a crash loses
@@ -74,8 +76,9 @@ export class Sweeper {
     let rows = await tx
       .selectFrom('registry_envelopes')
       .select(['id', 'person_id', 'trustee_set_id', 'field_group', 'superseded_at'])
-      .where('purge_after', '<=', now.toISOString())
-      .orderBy('purge_after')
+      // Retention ended (closed account, superseded), or the envelope's own expiry: its epoch key is due for destruction.
+      .where((eb) => eb.or([eb('purge_after', '<=', now.toISOString()), eb('expires_at', '<=', now.toISOString())]))
+      .orderBy('created_at')
       .limit(BATCH)
       .execute();
     if (rows.length === 0) return 0;

@@ -67,6 +67,10 @@ export interface RegistryOptions {
   /** This service's public URL: the `aud` of key-binding JWTs and holder assertions. */
   audience: string;
   retentionDays: number;
+  /** Longest life of an escrow envelope from its sealing (its expiry picks its retention epoch); default 730. */
+  escrowLifetimeDays?: number;
+  /** Retention-epoch length in months (1, 2, 3, 4, 6 or 12); default 1. */
+  escrowEpochMonths?: number;
   sessionTtlSeconds?: number;
 }
 

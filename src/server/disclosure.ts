@@ -128,6 +128,20 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
           .execute(),
       );
     },
+    async escrowKeysOf(envelopeIds) {
+      if (envelopeIds.length === 0) return [];
+      const rows = await store.db
+        .selectFrom('registry_envelopes')
+        .select(['id', 'escrow_key_id'])
+        .where('id', 'in', [...envelopeIds])
+        .where('escrow_key_id', 'is not', null)
+        .execute();
+      const keys = await registry.epochs.keys(rows.map((r) => r.escrow_key_id as string));
+      return rows.flatMap((r) => {
+        const key = keys.find((k) => k.id === r.escrow_key_id);
+        return key ? [{ envelopeId: r.id, key }] : [];
+      });
+    },
     async activeTrusteeSet() {
       const set = await registry.trusteeSets.active();
       return set ? parseTrusteeSet(set) : undefined;

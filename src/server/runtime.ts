@@ -127,7 +127,13 @@ export function buildRegistry(
       nonceSecret: keys.cookieSecret,
       logSubjectSecret: keys.pairwiseSecret,
     },
-    options: { mode: config.mode, audience: config.publicUrl, retentionDays: config.retentionDays },
+    options: {
+      mode: config.mode,
+      audience: config.publicUrl,
+      retentionDays: config.retentionDays,
+      escrowLifetimeDays: config.escrowLifetimeDays,
+      escrowEpochMonths: config.escrowEpochMonths,
+    },
     log: outboxLog(clock),
     ...(sealer ? { sealer } : {}),
   });

@@ -66,6 +66,27 @@ export const ENTRY_SCHEMAS = {
     disqualified: optional(uint(0, 255)),
   },
   /**
+   * A retention-epoch escrow key of trustee set `trusteeSet` took office: envelopes whose retention ends in
+   * [`startsAt`, `endsAt`) are sealed to `escrowKey` (its id commits to threshold, trustees and commitments, as a
+   * trustee set's does), whose public key is `publicKey`. `ceremony` and `transcript` as for `trustee_set`.
+   */
+  escrow_epoch: {
+    trusteeSet: id,
+    escrowKey: id,
+    publicKey: hash,
+    startsAt: time,
+    endsAt: time,
+    threshold: uint(1, 255),
+    trusteeCount: uint(1, 255),
+    ceremony: optional(oneOf('dealer', 'dkg')),
+    transcript: optional(hash),
+  },
+  /**
+   * A trustee destroyed its share of an epoch key: `trustee` is its verification key in that key, `statement` the
+   * SHA-256 of its signed destruction statement (served at /registry/v1/escrow-epochs; src/crypto epoch.ts).
+   */
+  escrow_epoch_destroyed: { trusteeSet: id, escrowKey: id, trustee: hash, statement: hash },
+  /**
    * The uniqueness-tag service answered its `count`-th evaluation for an enrolment or recovery; `service` is its
    * public key. Counts rise by one per enrolment attempt: a larger jump is evaluations nobody enrolled with.
    */
@@ -120,4 +141,10 @@ export type LogEvent = { [T in LogEventType]: LogEventOf<T> }[LogEventType];
 /** Rules between fields of one event; a message when broken. */
 export const CROSS_FIELD_RULES: { [T in LogEventType]?: (event: LogEventOf<T>) => string | null } = {
   trustee_set: (e) => (e.threshold > e.trusteeCount ? 'threshold exceeds the number of trustees' : null),
+  escrow_epoch: (e) =>
+    e.threshold > e.trusteeCount
+      ? 'threshold exceeds the number of trustees'
+      : e.startsAt >= e.endsAt
+        ? 'the epoch ends before it starts'
+        : null,
 };

@@ -24,6 +24,7 @@ import type { Engine } from '../../src/store/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { AUDIENCE, FAST_SCRYPT, type Holder, passphraseOf, personClaims, TRUSTEES } from './registry.ts';
 import { holderAssertion } from './registry-http.ts';
+import { dealTestEpochs } from './epochs.ts';
 import { startTestRuntime, type TestRuntime } from './runtime.ts';
 
 /** A `fetch` that goes through the app in-process, as the CLI's would over the network. */
@@ -47,7 +48,8 @@ export function injectFetch(app: FastifyInstance): FetchLike {
 export interface StoryTrustee {
   name: string;
   token: string;
-  share: TrusteeShare;
+  /** The trustee's share of the set, then its shares of the retention-epoch keys (what the client opens with). */
+  share: TrusteeShare[];
   state: TrusteeClientState;
   client: TrusteeClient;
 }
@@ -129,6 +131,7 @@ export async function startStory(
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
   const dealt = await rt.registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: FAST_SCRYPT });
   await rt.registry.trusteeSets.publish(dealt.trusteeSet);
+  const epochShares = await dealTestEpochs(rt.registry, dealt.trusteeSet.id);
   const shareFiles = new Map(dealt.shareFiles.map((s) => [s.trusteeId, s.file]));
   const { token: adminToken } = await rt.registry.adminTokens.create('ops');
 
@@ -166,7 +169,7 @@ export async function startStory(
     const entry: StoryTrustee = {
       name,
       token,
-      share: await decryptShareFile(shareFiles.get(name), passphraseOf(name)),
+      share: [await decryptShareFile(shareFiles.get(name), passphraseOf(name)), ...(epochShares.get(name) ?? [])],
       state,
       client: undefined as unknown as TrusteeClient,
     };
@@ -194,7 +197,7 @@ export async function startStory(
     trustees,
     document: new TextEncoder().encode(`Amtsgericht Tiergarten, Beschluss 351 Gs 1234/26: disclose the name of the user ${handle}.`),
     async stop() {
-      for (const t of trustees.values()) t.share.secret.fill(0);
+      for (const t of trustees.values()) for (const s of t.share) s.secret.fill(0);
       await rt.stop();
     },
   };

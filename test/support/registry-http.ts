@@ -1,4 +1,5 @@
 /** Helpers for the registry's HTTP tests: a runtime with a trustee set, dev PIDs, problem checks. */
+import { dealTestEpochsUnused } from './epochs.ts';
 import assert from 'node:assert/strict';
 import type { JsonWebKey } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -43,6 +44,7 @@ export async function publishTrustees(rt: TestRuntime): Promise<Map<string, Shar
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
   const dealt = await rt.registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: FAST_SCRYPT });
   await rt.registry.trusteeSets.publish(dealt.trusteeSet);
+  await dealTestEpochsUnused(rt.registry, dealt.trusteeSet.id);
   return new Map(dealt.shareFiles.map((s) => [s.trusteeId, s.file]));
 }
 

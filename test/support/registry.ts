@@ -3,12 +3,13 @@
  * with a manual clock, a development issuer and (optionally) a published 3-of-5
  * trustee set whose share files stay in memory.
  */
+import { dealTestEpochs } from './epochs.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, type JsonWebKey } from 'node:crypto';
 import { ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
-import type { ShareFile } from '../../src/crypto/index.ts';
+import type { ShareFile, TrusteeShare } from '../../src/crypto/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { initKeyDir, keyDirOf, loadKeys, type ServiceKeys } from '../../src/keys/index.ts';
 import { buildRegistry } from '../../src/server/index.ts';
@@ -41,6 +42,8 @@ export interface RegistryFixture {
   devKey: DevIssuerKey | undefined;
   trusteeSet: PublishedTrusteeSet | undefined;
   shareFiles: Map<string, ShareFile>;
+  /** Each trustee's shares of the retention-epoch keys (in the clear; wiped by `close`). */
+  epochShares: Map<string, TrusteeShare[]>;
   passphrases: Map<string, string>;
   close(): Promise<void>;
 }
@@ -65,12 +68,18 @@ export async function createRegistryFixture(
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
   const shareFiles = new Map<string, ShareFile>();
   let trusteeSet: PublishedTrusteeSet | undefined;
+  const epochShares = new Map<string, TrusteeShare[]>();
   if (options.trustees !== false) {
     const dealt = await registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: FAST_SCRYPT });
     for (const { trusteeId, file } of dealt.shareFiles) shareFiles.set(trusteeId, file);
     trusteeSet = await registry.trusteeSets.publish(dealt.trusteeSet);
+    for (const [trustee, list] of await dealTestEpochs(registry, trusteeSet.id)) epochShares.set(trustee, list);
   }
-  return { registry, store, clock, keys, keyDir, db, devKey, trusteeSet, shareFiles, passphrases, close };
+  const closeAll = async () => {
+    for (const list of epochShares.values()) for (const share of list) share.secret.fill(0);
+    await close();
+  };
+  return { registry, store, clock, keys, keyDir, db, devKey, trusteeSet, shareFiles, epochShares, passphrases, close: closeAll };
 }
 
 /** A registry over an existing store, wired as the runtime wires it. */

@@ -3,6 +3,7 @@
  * talk to it), persons enrolled through the registry's dev PID flow, and a tiny
  * cookie-keeping "browser" that walks the interaction pages the way a person would.
  */
+import { dealTestEpochsUnused } from './epochs.ts';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
@@ -87,6 +88,7 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     scrypt: FAST_SCRYPT,
   });
   await runtime.registry.trusteeSets.publish(dealt.trusteeSet);
+  await dealTestEpochsUnused(runtime.registry, dealt.trusteeSet.id);
   const adminToken = (await runtime.registry.adminTokens.create('worlds-test')).token;
   return Object.assign(runtime, {
     clock,

@@ -3,8 +3,10 @@
  * trustee's client checks against the log, decisions (logged before anything follows)
  * and sealed shares. The server never sees a share in clear.
  */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
+import { epochDestructionHash } from '../../crypto/index.ts';
 import type { DecisionInput } from '../../disclosure/index.ts';
 import { disclosureOf, requireTrustee, TRUSTEE_SECURITY, trusteeOf } from './disclosure-auth.ts';
 import {
@@ -23,6 +25,7 @@ const TAG = 'disclosure-trustee';
 
 export async function disclosureTrusteeRoutes(app: FastifyInstance): Promise<void> {
   const guarded = { onRequest: requireTrustee };
+  const { epochs } = app.deps.registry;
   const me = (t: ReturnType<typeof trusteeOf>) => ({
     trusteeSetId: t.trusteeSetId,
     trusteeId: t.trusteeId,
@@ -142,5 +145,40 @@ export async function disclosureTrusteeRoutes(app: FastifyInstance): Promise<voi
     },
     async (request, reply) =>
       reply.code(201).send(await disclosureOf(request).decisions.uploadShares(trusteeOf(request), request.params.id, request.body.sealed)),
+  );
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/disclosure/v1/trustee/escrow-epochs/:id/destruction',
+    {
+      ...guarded,
+      bodyLimit: 8 * 1024,
+      schema: {
+        summary: 'Record that I destroyed my share of an ended retention epoch’s key',
+        description:
+          'The body is the destruction statement the trustee client signed with the share (src/crypto epoch.ts). It is verified against the epoch key, logged as `escrow_epoch_destroyed`, and served at /registry/v1/escrow-epochs.',
+        tags: [TAG],
+        security: TRUSTEE_SECURITY,
+        params: Type.Object(
+          { id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) },
+          { additionalProperties: false },
+        ),
+        body: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
+      },
+    },
+    async (request, reply) => {
+      const trustee = trusteeOf(request);
+      const epoch = await epochs.byId(request.params.id);
+      if (!epoch || epoch.trusteeSetId !== trustee.trusteeSetId)
+        throw new MvidError('not_found', `no epoch key ${request.params.id} of this trustee's set`);
+      const member = epoch.key.trustees.find((t) => t.index === request.body.trusteeIndex);
+      if (member?.id !== trustee.trusteeId) throw new MvidError('forbidden', 'a trustee records only its own destruction');
+      const { epoch: after, logged } = await epochs.recordDestruction(request.params.id, request.body);
+      const statement = after.destructions.find((d) => d.trusteeIndex === member.index);
+      request.log.info({ epoch: after.epoch, key: after.key.id, trustee: trustee.trusteeId }, 'epoch share destroyed');
+      return reply.code(logged ? 201 : 200).send({
+        statement: statement === undefined ? null : epochDestructionHash(statement),
+        destroyedAt: after.destroyedAt,
+      });
+    },
   );
 }

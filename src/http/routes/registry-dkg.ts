@@ -58,6 +58,35 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  app.post<{ Body: { epochs?: string[]; count?: number } }>(
+    '/admin/v1/dkg/epochs',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        summary: 'Open a batch of retention-epoch key ceremonies for the active trustee set',
+        description:
+          'One dealerless key ceremony per epoch (named, or the next `count` that enrolments will need, default 12); one token per trustee, shown once, speaks for the whole batch: `mvid trustee dkg` runs every ceremony of it.',
+        tags: [TAG],
+        security: ADMIN_SECURITY,
+        body: Type.Object(
+          {
+            epochs: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' }), { minItems: 1, maxItems: 60 })),
+            count: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const created = await dkg.createEpochs(request.body);
+      request.log.info(
+        { ceremony: created.ceremony.id, epochs: created.ceremony.batch.length, admin: request.admin?.name },
+        'epoch key ceremonies opened',
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/registry/v1/dkg/:id',
     { schema: { summary: 'A key ceremony and how far it got', tags: [TAG], params: CeremonyParams } },

@@ -3,6 +3,7 @@
  * trustee set. Self-service and admin routes are registered from here too, so the app
  * mounts the whole registry with one plugin.
  */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import { jwsKid } from '../abuse.ts';
@@ -138,6 +139,27 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       if (!set) throw new MvidError('escrow_unavailable', 'no trustee set is active yet');
       return set;
     },
+  );
+
+  app.get<{ Querystring: { trusteeSet?: string } }>(
+    '/registry/v1/escrow-epochs',
+    {
+      schema: {
+        summary: 'The retention-epoch escrow keys of a trustee set (default: the active one)',
+        description:
+          'Each epoch key with its window, verification keys and the trustees’ signed destruction statements (each logged as `escrow_epoch_destroyed`). Envelopes expiring inside an epoch are sealed to its key.',
+        tags: [TAG],
+        querystring: Type.Object(
+          { trusteeSet: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => ({
+      epochMonths: registry.epochs.months,
+      lifetimeDays: registry.epochs.lifetimeDays,
+      epochs: await registry.epochs.list(request.query.trusteeSet),
+    }),
   );
 
   await app.register(registryMeRoutes);

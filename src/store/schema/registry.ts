@@ -17,6 +17,36 @@ export interface RegistryDkgCeremoniesTable {
   trustee_set_id: string | null;
   created_at: string;
   completed_at: string | null;
+  /** A retention-epoch key ceremony (migration 0125): the epoch and its window; null for a trustee set's own ceremony. */
+  epoch: string | null;
+  epoch_starts_at: string | null;
+  epoch_ends_at: string | null;
+  /** The trustee set the epoch key is for. */
+  epoch_trustee_set_id: string | null;
+  /** The first ceremony of the batch this one was opened in (its tokens speak for every ceremony of the batch). */
+  batch_id: string | null;
+}
+
+/** A retention-epoch escrow key of a trustee set (`document_json` is its `TrusteeSet`). */
+export interface RegistryEscrowEpochsTable {
+  id: string;
+  trustee_set_id: string;
+  epoch: string;
+  starts_at: string;
+  ends_at: string;
+  document_json: string;
+  ceremony_json: string;
+  created_at: string;
+  /** When more than N − M trustees had destroyed their shares: from then on no quorum of shares exists. */
+  destroyed_at: string | null;
+}
+
+/** A trustee's signed statement that it destroyed its share of an epoch key (src/crypto `EpochDestruction`). */
+export interface RegistryEpochDestructionsTable {
+  escrow_key_id: string;
+  trustee_index: number;
+  statement_json: string;
+  created_at: string;
 }
 
 /** A trustee's bearer token for one ceremony, stored hashed. */
@@ -126,6 +156,10 @@ export interface RegistryEnvelopesTable {
   created_at: string;
   superseded_at: string | null;
   purge_after: string | null;
+  /** The retention-epoch key the envelope is sealed to (migration 0125; null: the trustee set's own key). */
+  escrow_key_id: string | null;
+  /** When the envelope's retention ends at the latest, whatever the account does: its epoch is the one holding this. */
+  expires_at: string | null;
 }
 
 /** Nonces already answered (SHA-256 of the nonce); kept until they expire anyway. */
@@ -189,6 +223,8 @@ export interface RegistryTables {
   registry_issuers: RegistryIssuersTable;
   registry_trustee_sets: RegistryTrusteeSetsTable;
   registry_dkg_ceremonies: RegistryDkgCeremoniesTable;
+  registry_escrow_epochs: RegistryEscrowEpochsTable;
+  registry_epoch_destructions: RegistryEpochDestructionsTable;
   registry_dkg_tokens: RegistryDkgTokensTable;
   registry_dkg_messages: RegistryDkgMessagesTable;
   registry_persons: RegistryPersonsTable;
