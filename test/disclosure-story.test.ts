@@ -129,8 +129,11 @@ for (const engine of ENGINES) {
         })
       ).json() as {
         shares: Array<{ trusteeIndex: number; sealed: unknown }>;
-        trusteeSet: { threshold: number; trustees: Array<{ index: number; id: string; verificationKey: string }> };
+        escrowKeys: Array<{ id: string; threshold: number; trustees: Array<{ index: number; id: string; verificationKey: string }> }>;
       };
+      // The partials are checked with the verification keys of the envelope's retention-epoch key.
+      const [epochKey] = material.escrowKeys;
+      assert.ok(epochKey && material.escrowKeys.length === 1, 'the one released envelope names its epoch key');
       assert.deepEqual(
         (material as unknown as { envelopes: Envelope[] }).envelopes.map((e) => e.fieldGroup),
         ['name_birth'],
@@ -149,13 +152,13 @@ for (const engine of ENGINES) {
           () =>
             combinePartials(
               partials.map((p) => ({ ...(p as object), envelopeId: other.envelopeId })),
-              { threshold: 3, verificationKeys: material.trusteeSet.trustees, c1: other.c1, requestId, envelopeId: other.envelopeId },
+              { threshold: 3, verificationKeys: epochKey.trustees, c1: other.c1, requestId, envelopeId: other.envelopeId },
             ),
           (e: MvidError) => e.code === 'share_invalid',
         );
         const forged = combinePartials(partials, {
           threshold: 3,
-          verificationKeys: material.trusteeSet.trustees,
+          verificationKeys: epochKey.trustees,
           c1: (partials[0] as { d: string }) && rowsC1(rows, 'name_birth'),
           requestId,
           envelopeId: (partials[0] as { envelopeId: string }).envelopeId,

@@ -186,3 +186,31 @@ export function announceFingerprint(announce: ReadonlyMap<number, DkgAnnounce>):
     .slice(0, 20)
     .replace(/(.{4})(?=.)/g, '$1 ');
 }
+
+/** One ceremony of a batch and what it gave this trustee. */
+export interface DkgBatchResult {
+  ceremonyId: string;
+  /** Set for a retention-epoch key ceremony. */
+  epoch?: NonNullable<DkgCeremonyView['epoch']>;
+  result: DkgRunResult;
+}
+
+/**
+ * Runs every ceremony of the batch `ceremonyId` belongs to, one after the other (every
+ * trustee runs them in the same order, so each round fills in): a trustee set's own
+ * ceremony is a batch of one; a batch of retention-epoch key ceremonies yields one share
+ * file per epoch, all under the same passphrase.
+ */
+export async function runDkgBatch(options: DkgRunOptions): Promise<DkgBatchResult[]> {
+  const me = await options.call<DkgMe>('GET', `${dkgPaths.ceremony(options.ceremonyId)}/me`);
+  const out: DkgBatchResult[] = [];
+  for (const ceremonyId of me.ceremony.batch ?? [options.ceremonyId]) {
+    const view =
+      ceremonyId === me.ceremony.id ? me.ceremony : await options.call<DkgCeremonyView>('GET', dkgPaths.ceremony(ceremonyId));
+    if (view.status === 'complete') continue;
+    if (view.epoch) options.progress?.(`epoch ${view.epoch.epoch} (envelopes expiring ${view.epoch.startsAt} to ${view.epoch.endsAt})`);
+    const result = await runDkg({ ...options, ceremonyId });
+    out.push({ ceremonyId, ...(view.epoch ? { epoch: view.epoch } : {}), result });
+  }
+  return out;
+}

@@ -26,7 +26,7 @@ import {
   verifyDkgMessage,
 } from '../crypto/index.ts';
 import type { Database, Store, Tx } from '../store/index.ts';
-import { type DkgCall, dkgPaths } from './dkg-client.ts';
+import type { DkgCall } from './dkg-client.ts';
 import { type EpochWindow, type EscrowEpochs, checkEpochKeyOf, epochNamed } from './epochs.ts';
 import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
 import { TRUSTEE_NAME } from './trustees.ts';
@@ -346,15 +346,17 @@ export class DkgCeremonies {
    * token check and the same paths: for seeding a development system before it listens.
    */
   localCall(ceremonyId: string, token: string): DkgCall {
-    const base = dkgPaths.ceremony(ceremonyId);
     const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
-      const index = await this.authenticate(ceremonyId, token);
+      // Any ceremony of the token's batch, as over HTTP: /registry/v1/dkg/{id}[/me | /messages/{round}].
+      const m = /^\/registry\/v1\/dkg\/([^/]+)(\/me|\/messages\/([a-z]+))?$/.exec(path);
+      const id = m ? decodeURIComponent(m[1] as string) : ceremonyId;
+      const index = await this.authenticate(id, token);
       if (index === undefined) throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
-      if (method === 'GET' && path === base) return this.view(ceremonyId);
-      if (method === 'GET' && path === `${base}/me`) return { ceremony: await this.view(ceremonyId), trusteeIndex: index };
-      const round = DKG_ROUNDS.find((r) => path === dkgPaths.messages(ceremonyId, r));
-      if (round !== undefined && method === 'GET') return { messages: await this.messages(ceremonyId, round) };
-      if (round !== undefined && method === 'POST') return this.post(ceremonyId, index, round, body);
+      if (method === 'GET' && m && m[2] === undefined) return this.view(id);
+      if (method === 'GET' && m?.[2] === '/me') return { ceremony: await this.view(id), trusteeIndex: index };
+      const round = DKG_ROUNDS.find((r) => r === m?.[3]);
+      if (round !== undefined && method === 'GET') return { messages: await this.messages(id, round) };
+      if (round !== undefined && method === 'POST') return this.post(id, index, round, body);
       throw new MvidError('not_found', `no ceremony route ${method} ${path}`);
     };
     return call as DkgCall;

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { MvidError } from '../core/index.ts';
 import { type DisclosureService, newAuthorityKey } from '../disclosure/index.ts';
-import { type Registry, runDkg } from '../registry/index.ts';
+import { type Registry, runDkg, runDkgBatch } from '../registry/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
 /** The folder (inside the data dir) holding demo secrets in the clear. */
@@ -111,6 +111,42 @@ async function seedTrustees(deps: SeedDeps, dir: string, result: SeedResult): Pr
   result.created.push(`trustee set ${trusteeSet.id} (${DEMO_THRESHOLD} of ${DEMO_TRUSTEES.length}: ${DEMO_TRUSTEES.join(', ')})`);
 }
 
+/** Epoch keys the demo makes ahead: the one enrolments need today and the next few. */
+export const DEMO_EPOCHS = 3;
+
+/**
+ * The retention-epoch keys of the demo set, by the same dealerless ceremony the trustees
+ * would run (`mvid trustees epochs-open` + `mvid trustee dkg`): one batch for the epochs
+ * enrolments need from now on. Each demo trustee's epoch shares go to `epochs-<name>/`.
+ */
+async function seedEpochs(deps: SeedDeps, dir: string, result: SeedResult): Promise<void> {
+  const set = await deps.registry.trusteeSets.active();
+  if (!set?.trustees.every((t) => isDemoTrustee(t.id))) return;
+  const have = new Set((await deps.registry.epochs.list(set.id)).map((e) => e.startsAt));
+  const missing = deps.registry.epochs.upcoming(DEMO_EPOCHS).filter((w) => !have.has(w.startsAt));
+  if (missing.length === 0) return;
+  const material = readJson<DemoMaterial['trustees']>(join(dir, 'trustees.json'));
+  const { ceremony, tokens } = await deps.registry.dkg.createEpochs({ epochs: missing.map((w) => w.epoch) });
+  const ran = await Promise.all(
+    tokens.map(async (t) => ({
+      trusteeId: t.trusteeId,
+      results: await runDkgBatch({
+        ceremonyId: ceremony.id,
+        call: deps.registry.dkg.localCall(ceremony.id, t.token),
+        passphrase: material?.passphrases[t.trusteeId] ?? `${t.trusteeId} passphrase (demo only, not secret)`,
+        scrypt: DEMO_SCRYPT,
+        pollMs: 10,
+      }),
+    })),
+  );
+  for (const { trusteeId, results } of ran) {
+    const folder = join(dir, `epochs-${trusteeId}`);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    for (const { epoch, result: r } of results) if (epoch) writeJson(join(folder, `share-epoch-${epoch.epoch}.json`), r.shareFile);
+  }
+  result.created.push(`epoch keys ${missing.map((w) => w.epoch).join(', ')} of trustee set ${set.id} (dealerless, one ceremony each)`);
+}
+
 async function seedExampleWorld(deps: SeedDeps, dir: string, result: SeedResult): Promise<void> {
   const path = join(dir, 'example-world.json');
   if (existsSync(path)) return;
@@ -177,6 +213,7 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedResult | undefined> 
   const result: SeedResult = { dir, created: [], warnings: [] };
   await seedAdminToken(deps, dir, result);
   await seedTrustees(deps, dir, result);
+  await seedEpochs(deps, dir, result);
   await seedExampleWorld(deps, dir, result);
   await seedAuthority(deps, dir, result);
   for (const what of result.created) deps.logger.info({ what }, 'demo seed');

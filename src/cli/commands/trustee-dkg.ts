@@ -3,7 +3,10 @@
  *   `mvid trustees dkg-open` (administrator, on the server): opens a ceremony and writes
  *     one token file per trustee — the only thing the operator hands out;
  *   `mvid trustee dkg` (each trustee, on their own machine): runs the ceremony through
- *     the server and writes this trustee's passphrase-encrypted share file.
+ *     the server and writes this trustee's passphrase-encrypted share file;
+ *   `mvid trustees epochs-open` (administrator): a batch of retention-epoch key ceremonies
+ *     for the active set, one token per trustee for the batch; `mvid trustee dkg` then runs
+ *     them all and writes one share file per epoch into its `--out` folder.
  * No machine ever holds the escrow secret; the dealer (`trustees init --dev-dealer`) is
  * for demos and tests only.
  */
@@ -12,7 +15,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SHARE_PASSPHRASE_MIN_LENGTH } from '../../crypto/index.ts';
 import { ApiClient } from '../../disclosure/index.ts';
-import { TRUSTEE_NAME, runDkg } from '../../registry/index.ts';
+import { type DkgCall, type DkgMe, TRUSTEE_NAME, dkgPaths, runDkgBatch } from '../../registry/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { requireUrl, tokenOf } from './disclosure-context.ts';
 import { canPrompt, collect, promptHidden, readSecretFile, withRegistry } from './registry-context.ts';
@@ -63,21 +66,58 @@ async function passphraseOf(io: CliIo, file: string | undefined): Promise<string
   return passphrase;
 }
 
+/** Where a batch of epoch shares goes: one file per epoch in the `--out` folder. */
+export function epochShareName(epoch: string): string {
+  return `share-epoch-${epoch}.json`;
+}
+
 async function trusteeDkg(io: CliIo, o: DkgOptions): Promise<void> {
   const out = resolve(io.cwd, o.out);
-  if (existsSync(out)) throw new UsageError(`${out} exists (share files are never overwritten)`);
   const api = new ApiClient(requireUrl(o.url), tokenOf(io, o.tokenFile, 'MVID_DKG_TOKEN'), fetch);
+  const call: DkgCall = (method, path, body) => api.json(method, path, body);
+  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(o.ceremony)}/me`);
+  const epochs = me.ceremony.epoch !== undefined;
+  // A trustee set's share is one file; a batch of epoch keys gives one file per epoch in a folder.
+  if (!epochs && existsSync(out)) throw new UsageError(`${out} exists (share files are never overwritten)`);
+  if (epochs) mkdirSync(out, { recursive: true, mode: 0o700 });
   const passphrase = await passphraseOf(io, o.passphraseFile);
-  const result = await runDkg({
-    ceremonyId: o.ceremony,
-    call: (method, path, body) => api.json(method, path, body),
-    passphrase,
-    progress: (line) => io.err(`mvid: ${line}`),
+  const results = await runDkgBatch({ ceremonyId: o.ceremony, call, passphrase, progress: (line) => io.err(`mvid: ${line}`) });
+  for (const { epoch, result } of results) {
+    const path = epoch ? join(out, epochShareName(epoch.epoch)) : out;
+    writeFileSync(path, `${JSON.stringify(result.shareFile, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    const what = epoch
+      ? `epoch ${epoch.epoch} key ${result.trusteeSet.id} (envelopes expiring ${epoch.startsAt} to ${epoch.endsAt})`
+      : `trustee set ${result.trusteeSet.id}`;
+    io.out(`${what} is active: ${result.trusteeSet.threshold} of ${result.trusteeSet.trustees.length} trustees`);
+    io.out(`your share (index ${result.trusteeIndex}) is in ${path}; ceremony transcript ${result.outcome.transcript}`);
+    io.out(`announced keys fingerprint ${result.fingerprint}: check that every trustee saw the same`);
+  }
+  if (epochs) io.err(`mvid: keep ${out} like your trustee share; \`mvid trustee destroy-epochs\` destroys each file when its epoch ends`);
+}
+
+interface EpochsOpenOptions {
+  count?: string;
+  epoch?: string[];
+  outDir: string;
+}
+
+async function epochsOpen(io: CliIo, o: EpochsOpenOptions): Promise<void> {
+  const count = o.count === undefined ? undefined : Number(o.count);
+  if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 60)) throw new UsageError('--count is 1 to 60');
+  const outDir = resolve(io.cwd, o.outDir);
+  await withRegistry(io, async ({ registry }) => {
+    const { ceremony, tokens } = await registry.dkg.createEpochs({
+      ...(o.epoch && o.epoch.length > 0 ? { epochs: o.epoch } : {}),
+      ...(count === undefined ? {} : { count }),
+    });
+    const clash = tokens.map((t) => join(outDir, `dkg-token-${t.trusteeId}`)).find((p) => existsSync(p));
+    if (clash) throw new UsageError(`${clash} exists; choose another --out-dir`);
+    mkdirSync(outDir, { recursive: true, mode: 0o700 });
+    for (const t of tokens) writeFileSync(join(outDir, `dkg-token-${t.trusteeId}`), `${t.token}\n`, { mode: 0o600, flag: 'wx' });
+    io.out(`epoch key ceremonies ${ceremony.id}: ${ceremony.batch.length} epoch(s) from ${ceremony.epoch?.epoch}, ${ceremony.threshold} of ${tokens.length}`);
+    io.out(`each trustee runs: mvid trustee dkg --url URL --ceremony ${ceremony.id} --token-file dkg-token-NAME --out epoch-shares/`);
+    io.err(`mvid: hand each token file in ${outDir} to its trustee only, then delete it here.`);
   });
-  writeFileSync(out, `${JSON.stringify(result.shareFile, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  io.out(`trustee set ${result.trusteeSet.id} is active: ${result.trusteeSet.threshold} of ${result.trusteeSet.trustees.length} trustees`);
-  io.out(`your share (index ${result.trusteeIndex}) is in ${out}; ceremony transcript ${result.outcome.transcript}`);
-  io.out(`announced keys fingerprint ${result.fingerprint}: check that every trustee saw the same`);
 }
 
 export function registerTrusteeDkgCommands(program: Command, io: CliIo): void {
@@ -90,6 +130,13 @@ export function registerTrusteeDkgCommands(program: Command, io: CliIo): void {
     .option('--out-dir <dir>', 'where to write the token files', 'dkg-tokens')
     .option('--replace', 'the new set retires the active one when the ceremony completes')
     .action((o: OpenOptions) => dkgOpen(io, o));
+  trustees
+    .command('epochs-open')
+    .description('open a batch of retention-epoch key ceremonies for the active set (each trustee runs `mvid trustee dkg` once for all)')
+    .option('--count <n>', 'how many epochs, from the one enrolments need now (default 12)')
+    .option('--epoch <YYYY-MM>', 'an epoch by its first month (repeat; instead of --count)', collect, [])
+    .option('--out-dir <dir>', 'where to write the token files', 'epoch-tokens')
+    .action((o: EpochsOpenOptions) => epochsOpen(io, o));
   const trustee = program.commands.find((c) => c.name() === 'trustee') ?? program.command('trustee');
   trustee
     .command('dkg')
@@ -98,6 +145,6 @@ export function registerTrusteeDkgCommands(program: Command, io: CliIo): void {
     .requiredOption('--ceremony <id>', 'the ceremony id from the administrator')
     .option('--token-file <file>', 'your ceremony token file (else MVID_DKG_TOKEN)')
     .option('--passphrase-file <file>', 'the passphrase for your new share (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
-    .requiredOption('--out <file>', 'where to write your share file (must not exist)')
+    .requiredOption('--out <path>', 'where to write your share file (must not exist); for epoch keys, a folder')
     .action((o: DkgOptions) => trusteeDkg(io, o));
 }

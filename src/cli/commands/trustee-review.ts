@@ -4,15 +4,15 @@
  * the trustee token, its document key, the pinned log key and the last checkpoint it
  * accepted; the share file is opened only for `approve`, and only after every check.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../core/index.ts';
-import { decryptShareFile } from '../../crypto/index.ts';
+import { decryptShareFile, type EpochDestruction, type TrusteeShare } from '../../crypto/index.ts';
 import { DENIAL_REASONS, type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { print, readJson, requireUrl, tokenOf, withDisclosureAdmin, writePrivateJson } from './disclosure-context.ts';
-import { canPrompt, promptHidden, readJsonFile, readSecretFile } from './registry-context.ts';
+import { canPrompt, collect, promptHidden, readJsonFile, readSecretFile } from './registry-context.ts';
 import { type WitnessFlags, witnessOptions, witnessPinOf } from './witness-pin.ts';
 
 interface StateFlags {
@@ -29,12 +29,85 @@ function clientOf(io: CliIo, flags: StateFlags): TrusteeClient {
   return new TrusteeClient(effective, { fetch, clock: systemClock, save: (s) => writePrivateJson(io, flags.state, s) });
 }
 
-async function openShare(io: CliIo, file: string, passphraseFile: string | undefined) {
-  const share = readJsonFile(io, file, 'share file');
+async function passphraseFor(io: CliIo, passphraseFile: string | undefined): Promise<string> {
   let passphrase = passphraseFile === undefined ? io.env.MVID_TRUSTEE_PASSPHRASE : readSecretFile(io, passphraseFile);
   if (passphrase === undefined && canPrompt(io)) passphrase = await promptHidden('share passphrase: ');
   if (passphrase === undefined) throw new UsageError('give the passphrase with --passphrase-file FILE or MVID_TRUSTEE_PASSPHRASE');
-  return decryptShareFile(share, passphrase);
+  return passphrase;
+}
+
+/** Share files named by `--share`: a file, or a folder whose `share*.json` files are taken (epoch shares). */
+function shareFilesOf(io: CliIo, paths: readonly string[]): string[] {
+  return paths.flatMap((p) => {
+    const path = resolve(io.cwd, p);
+    if (!existsSync(path) || !statSync(path).isDirectory()) return [path];
+    return readdirSync(path)
+      .filter((n) => /^share.*\.json$/.test(n))
+      .sort()
+      .map((n) => join(path, n));
+  });
+}
+
+/** Opens every share named (one passphrase for all, as `mvid trustee dkg` wrote them). */
+async function openShares(io: CliIo, paths: readonly string[], passphraseFile: string | undefined): Promise<TrusteeShare[]> {
+  const files = shareFilesOf(io, paths);
+  if (files.length === 0) throw new UsageError('no share file found in the --share paths');
+  const passphrase = await passphraseFor(io, passphraseFile);
+  const shares: TrusteeShare[] = [];
+  try {
+    for (const file of files) shares.push(await decryptShareFile(readJsonFile(io, file, 'share file'), passphrase));
+  } catch (error) {
+    for (const s of shares) s.secret.fill(0);
+    throw error;
+  }
+  return shares;
+}
+
+/** Overwrites a share file with zeros, flushes, and unlinks it (best effort against the file system keeping old blocks). */
+function shredFile(path: string): void {
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(size));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  unlinkSync(path);
+}
+
+async function destroyEpochs(io: CliIo, o: StateFlags & { share: string[]; passphraseFile?: string }): Promise<void> {
+  const client = clientOf(io, o);
+  // Statements kept by an earlier run whose hand-over failed: sent again first (the server takes a retry).
+  const pending = o.share
+    .map((p) => resolve(io.cwd, p))
+    .filter((p) => existsSync(p) && statSync(p).isDirectory())
+    .flatMap((dir) => readdirSync(dir).filter((n) => n.endsWith('.destroyed.json')).map((n) => join(dir, n)));
+  for (const path of pending) {
+    await client.submitEpochDestruction(readJsonFile(io, path, 'destruction statement') as EpochDestruction);
+    unlinkSync(path);
+    io.out(`statement ${path} handed over`);
+  }
+  const epochs = await client.epochs();
+  const now = Date.now();
+  const files = shareFilesOf(io, o.share);
+  const passphrase = files.length === 0 ? '' : await passphraseFor(io, o.passphraseFile);
+  let destroyed = 0;
+  for (const file of files) {
+    const parsed = readJsonFile(io, file, 'share file') as { trusteeSetId?: unknown };
+    const epoch = epochs.find((e) => e.key.id === parsed.trusteeSetId);
+    if (!epoch || Date.parse(epoch.endsAt) > now) continue;
+    const share = await decryptShareFile(parsed, passphrase);
+    const statementPath = `${file}.destroyed.json`;
+    const { statement } = await client.destroyEpochShare(share, (signed) => {
+      writeFileSync(statementPath, `${JSON.stringify(signed, null, 2)}\n`, { mode: 0o600 });
+      shredFile(file);
+    });
+    unlinkSync(statementPath);
+    destroyed++;
+    io.out(`epoch ${epoch.epoch}: share ${file} destroyed; statement logged (trustee ${statement.trusteeIndex} of key ${epoch.key.id})`);
+  }
+  io.out(`${destroyed} epoch share(s) destroyed`);
 }
 
 function reasonOf(value: string): DenialReason {
@@ -98,13 +171,13 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     )
     .requiredOption('--state <file>', 'the client state file')
     .requiredOption('--request <id>', 'the request')
-    .requiredOption('--share <file>', 'your share file')
+    .option('--share <path>', 'your share file, or your folder of epoch share files (repeat)', collect, [])
     .option('--passphrase-file <file>', 'the share passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
     .option('--statement <text>', 'your reasons', 'approved')
     .option('--url <url>', 'the mvid service')
-    .action(async (o: StateFlags & { request: string; share: string; passphraseFile?: string; statement: string }) => {
+    .action(async (o: StateFlags & { request: string; share: string[]; passphraseFile?: string; statement: string }) => {
       const client = clientOf(io, o);
-      const share = await openShare(io, o.share, o.passphraseFile);
+      const share = await openShares(io, o.share, o.passphraseFile);
       try {
         const r = await client.approve(o.request, share, o.statement);
         const next = r.upload
@@ -114,7 +187,7 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
             : 'shares were already uploaded';
         io.out(`approved: logged at index ${r.approvalIndex}; ${next}`);
       } finally {
-        share.secret.fill(0);
+        for (const s of share) s.secret.fill(0);
       }
     });
   trustee
@@ -122,19 +195,29 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     .description('after approving: once the log proves M approvals, upload partial decryptions sealed to the authority')
     .requiredOption('--state <file>', 'the client state file')
     .requiredOption('--request <id>', 'the request')
-    .requiredOption('--share <file>', 'your share file')
+    .option('--share <path>', 'your share file, or your folder of epoch share files (repeat)', collect, [])
     .option('--passphrase-file <file>', 'the share passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
     .option('--url <url>', 'the mvid service')
-    .action(async (o: StateFlags & { request: string; share: string; passphraseFile?: string }) => {
+    .action(async (o: StateFlags & { request: string; share: string[]; passphraseFile?: string }) => {
       const client = clientOf(io, o);
-      const share = await openShare(io, o.share, o.passphraseFile);
+      const share = await openShares(io, o.share, o.passphraseFile);
       try {
         const up = await client.release(o.request, share);
         io.out(`shares uploaded (${up.shares} so far${up.released ? ', released' : ''})`);
       } finally {
-        share.secret.fill(0);
+        for (const s of share) s.secret.fill(0);
       }
     });
+  trustee
+    .command('destroy-epochs')
+    .description(
+      'crypto-shredding: for every epoch share whose epoch has ended, sign the destruction statement, shred the file and have the statement logged',
+    )
+    .requiredOption('--state <file>', 'the client state file')
+    .option('--share <path>', 'your epoch share folder or files (repeat)', collect, [])
+    .option('--passphrase-file <file>', 'the share passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
+    .option('--url <url>', 'the mvid service')
+    .action((o: StateFlags & { share: string[]; passphraseFile?: string }) => destroyEpochs(io, o));
   trustee
     .command('deny')
     .description('deny (logged, and verified in the log)')

@@ -6,10 +6,10 @@
  * not behave as narrated stops the story with a failure.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, fromBase64Url, isMvidError, type ManualClock, MvidError } from '../../core/index.ts';
-import { decryptShareFile } from '../../crypto/index.ts';
+import { decryptShareFile, type TrusteeShare } from '../../crypto/index.ts';
 import { AuthorityClient, computeTransparencyReport, parseLogEntries, TrusteeClient } from '../../disclosure/index.ts';
 import {
   generateHolderKey,
@@ -385,13 +385,20 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
     },
   );
 
-  const withShare = async <T>(name: string, work: (share: Awaited<ReturnType<typeof decryptShareFile>>) => Promise<T>): Promise<T> => {
-    const file = JSON.parse(readFileSync(join(material.dir, shareFiles[name] as string), 'utf8')) as unknown;
-    const share = await decryptShareFile(file, passphrases[name] as string);
+  // A trustee opens with its share of the set and its shares of the retention-epoch keys (`epochs-<name>/`).
+  const withShare = async <T>(name: string, work: (share: TrusteeShare[]) => Promise<T>): Promise<T> => {
+    const epochDir = join(material.dir, `epochs-${name}`);
+    const paths = [
+      join(material.dir, shareFiles[name] as string),
+      ...(existsSync(epochDir) ? readdirSync(epochDir).map((n) => join(epochDir, n)) : []),
+    ];
+    const shares: TrusteeShare[] = [];
     try {
-      return await work(share);
+      for (const path of paths)
+        shares.push(await decryptShareFile(JSON.parse(readFileSync(path, 'utf8')) as unknown, passphrases[name] as string));
+      return await work(shares);
     } finally {
-      share.secret.fill(0);
+      for (const share of shares) share.secret.fill(0);
     }
   };
   const approve = (name: string) =>
