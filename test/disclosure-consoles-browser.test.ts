@@ -15,10 +15,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { toBase64Url, toHex } from '../src/core/index.ts';
-import { decryptShareFile } from '../src/crypto/index.ts';
+import { decryptShareFile, encryptShareFile } from '../src/crypto/index.ts';
 import { newAuthorityKey, TrusteeClient, type TrusteeClientState } from '../src/disclosure/index.ts';
 import { axe, horizontalOverflow, launchChromium, NO_CHROMIUM, requestBodies, screenshot } from './support/browser.ts';
-import { passphraseOf } from './support/registry.ts';
+import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
 import { enrolPerson, registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
 const SERIOUS = ['serious', 'critical'];
@@ -30,6 +30,7 @@ describe('the disclosure consoles in a browser', { skip: NO_CHROMIUM }, () => {
   let requestId: string;
   let authorityToken: string;
   let worldId: string;
+  let tomId: string;
   let handle: string;
   let givenName: string;
   const authorityKey = newAuthorityKey();
@@ -42,6 +43,7 @@ describe('the disclosure consoles in a browser', { skip: NO_CHROMIUM }, () => {
     const admin = { authorization: `Bearer ${rt.adminToken}`, 'content-type': 'application/json' };
     const world = await registerWorld(rt, { name: 'Moonbase', redirectUris: ['https://moonbase.example/cb'], claims: [] });
     const tom = await enrolPerson(rt);
+    tomId = tom.personId;
     worldId = world.clientId;
     givenName = tom.claims.given_name;
     handle = await rt.worlds.handles.claim(world.clientId, tom.personId, 'tom_on_the_moon');
@@ -103,11 +105,20 @@ describe('the disclosure consoles in a browser', { skip: NO_CHROMIUM }, () => {
     const visit = async (n: number, name: string, action: 'approve' | 'release', expect: RegExp) => {
       const shareFile = rt.shareFiles.get(name);
       const share = await decryptShareFile(shareFile, passphraseOf(name));
+      // Tom's envelopes are sealed to a retention-epoch key: the trustee also chooses its share file of that key.
+      const keyId = (
+        await rt.store.db.selectFrom('registry_envelopes').select('escrow_key_id').where('person_id', '=', tomId).executeTakeFirst()
+      )?.escrow_key_id;
+      const epochShare = rt.epochShares.get(name)?.find((s) => s.trusteeSetId === keyId);
+      assert.ok(epochShare, `${name} holds a share of Tom's epoch key`);
+      const epochFile = await encryptShareFile(epochShare, passphraseOf(name), { scrypt: FAST_SCRYPT });
       const secrets = [
         passphraseOf(name),
         toBase64Url(share.secret),
         toHex(share.secret),
-        ...Object.values(shareFile as object).filter((v) => typeof v === 'string' && v.length > 20),
+        toBase64Url(epochShare.secret),
+        toHex(epochShare.secret),
+        ...[shareFile, epochFile].flatMap((f) => Object.values(f as object).filter((v) => typeof v === 'string' && v.length > 20)),
       ];
       share.secret.fill(0);
       const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -144,11 +155,10 @@ describe('the disclosure consoles in a browser', { skip: NO_CHROMIUM }, () => {
         await screenshot(page, 'trustee-console', '02-verified');
       }
       await page.getByLabel('Your statement of reasons').fill(`${name}: the order is valid and proportionate`);
-      await page.setInputFiles('#share-file', {
-        name: `share-${name}.json`,
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify(shareFile)),
-      });
+      await page.setInputFiles('#share-file', [
+        { name: `share-${name}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(shareFile)) },
+        { name: `share-epoch-${name}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(epochFile)) },
+      ]);
       await page.getByLabel('Share passphrase').fill(passphraseOf(name));
       await page.getByRole('button', { name: action === 'approve' ? 'Approve' : 'Send my partial decryption', exact: true }).click();
       await page.waitForSelector('#status:is(:has-text("Approved:"), :has-text("Sent:"), :has-text("Refused"))', { timeout: 60_000 });

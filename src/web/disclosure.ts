@@ -121,7 +121,7 @@ export function renderTrusteeConsole(input: { nonce: string }): string {
 <pre id="document-text"></pre>
 <p class="field"><label for="statement">Your statement of reasons</label><small>Logged with your decision (as a commitment) and shown to the authority.</small><input id="statement" type="text" value=""></p>
 <fieldset><legend>Approve and send your partial decryption</legend>
-<p class="field"><label for="share-file">Your share file</label><small>Opened here with your passphrase; used to compute your partial decryption; never uploaded.</small><input id="share-file" type="file" accept="application/json,.json"></p>
+<p class="field"><label for="share-file">Your share files</label><small>Your share of the trustee set and your shares of the retention-epoch keys (choose them all; the envelopes say which is needed). Opened here with your passphrase; used to compute your partial decryption; never uploaded.</small><input id="share-file" type="file" multiple accept="application/json,.json"></p>
 <p class="field"><label for="passphrase">Share passphrase</label><input id="passphrase" type="password" autocomplete="off"></p>
 <p><button id="approve" type="button" class="primary">Approve</button> <button id="release" type="button">Send my partial decryption</button></p>
 <p><small>Your partial decryption leaves only once enough trustees have approved in the log; until then, approving records your decision and “Send my partial decryption” is for when the quorum is there.</small></p>

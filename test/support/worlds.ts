@@ -3,12 +3,12 @@
  * talk to it), persons enrolled through the registry's dev PID flow, and a tiny
  * cookie-keeping "browser" that walks the interaction pages the way a person would.
  */
-import { dealTestEpochsUnused } from './epochs.ts';
+import { dealTestEpochs } from './epochs.ts';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { loadConfig } from '../../src/config/index.ts';
-import type { ShareFile } from '../../src/crypto/index.ts';
+import type { ShareFile, TrusteeShare } from '../../src/crypto/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import { devPresentation, loadDevIssuerKey, type PidClaims } from '../../src/registry/index.ts';
@@ -51,6 +51,8 @@ export interface WorldsRuntime extends Runtime {
   attributes: Map<string, PersonAttributes>;
   /** The active trustee set's share files by trustee (passphrases: passphraseOf in registry.ts). */
   shareFiles: Map<string, ShareFile>;
+  /** Each trustee's shares of the retention-epoch keys, in the clear (wiped by `stop`). */
+  epochShares: Map<string, TrusteeShare[]>;
   stop(): Promise<void>;
 }
 
@@ -88,7 +90,7 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     scrypt: FAST_SCRYPT,
   });
   await runtime.registry.trusteeSets.publish(dealt.trusteeSet);
-  await dealTestEpochsUnused(runtime.registry, dealt.trusteeSet.id);
+  const epochShares = await dealTestEpochs(runtime.registry, dealt.trusteeSet.id);
   const adminToken = (await runtime.registry.adminTokens.create('worlds-test')).token;
   return Object.assign(runtime, {
     clock,
@@ -97,7 +99,9 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
     adminToken,
     attributes,
     shareFiles: new Map(dealt.shareFiles.map((f) => [f.trusteeId, f.file])),
+    epochShares,
     async stop() {
+      for (const list of epochShares.values()) for (const share of list) share.secret.fill(0);
       await runtime.close();
       await database.drop();
     },

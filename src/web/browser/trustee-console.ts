@@ -26,14 +26,23 @@ function fail(error: unknown): void {
 }
 
 async function readJsonFile(id: string, what: string): Promise<unknown> {
+  return (await readJsonFiles(id, what))[0];
+}
+
+/** Every file chosen in a (multiple) file input, parsed as JSON. */
+async function readJsonFiles(id: string, what: string): Promise<unknown[]> {
   const input = byId(id) as FileInput;
-  const file = input.files?.[0];
-  if (!file) throw new Error(`choose your ${what} first`);
-  try {
-    return JSON.parse(await file.text());
-  } catch {
-    throw new Error(`${file.name} is not a ${what}`);
+  const files = Array.from({ length: input.files?.length ?? 0 }, (_, i) => input.files?.[i] as { text(): Promise<string>; name: string });
+  if (files.length === 0) throw new Error(`choose your ${what} first`);
+  const out: unknown[] = [];
+  for (const file of files) {
+    try {
+      out.push(JSON.parse(await file.text()));
+    } catch {
+      throw new Error(`${file.name} is not a ${what}`);
+    }
   }
+  return out;
 }
 
 /** The updated state (new last-seen checkpoint) as a download, replacing the file the trustee keeps. */
@@ -136,19 +145,24 @@ async function review(id: string): Promise<void> {
   }
 }
 
-/** Opens the share file with its passphrase (in this browser), runs `use`, then wipes the share. */
-async function withShare(button: string, use: (share: TrusteeShare) => Promise<void>): Promise<void> {
+/**
+ * Opens the share files with the passphrase (in this browser): the trustee's share of the
+ * set and its shares of the retention-epoch keys (the client picks, per envelope, the one
+ * of the key it is sealed to); runs `use`, then wipes them.
+ */
+async function withShare(button: string, use: (shares: TrusteeShare[]) => Promise<void>): Promise<void> {
   const passphrase = byId('passphrase') as El & { value: string };
   byId(button).disabled = true;
+  const shares: TrusteeShare[] = [];
   try {
-    const file = await readJsonFile('share-file', 'share file');
-    status('Opening your share file (scrypt takes a few seconds)…');
-    const share = await decryptShareFile(file, passphrase.value);
+    const files = await readJsonFiles('share-file', 'share file');
+    status(`Opening your ${files.length} share file(s) (scrypt takes a few seconds each)…`);
+    for (const file of files) shares.push(await decryptShareFile(file, passphrase.value));
     passphrase.value = '';
     try {
-      await use(share);
+      await use(shares);
     } finally {
-      share.secret.fill(0);
+      for (const share of shares) share.secret.fill(0);
     }
   } catch (error) {
     fail(error);
