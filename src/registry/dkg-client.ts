@@ -205,8 +205,7 @@ export async function runDkgBatch(options: DkgRunOptions): Promise<DkgBatchResul
   const me = await options.call<DkgMe>('GET', `${dkgPaths.ceremony(options.ceremonyId)}/me`);
   const out: DkgBatchResult[] = [];
   for (const ceremonyId of me.ceremony.batch ?? [options.ceremonyId]) {
-    const view =
-      ceremonyId === me.ceremony.id ? me.ceremony : await options.call<DkgCeremonyView>('GET', dkgPaths.ceremony(ceremonyId));
+    const view = ceremonyId === me.ceremony.id ? me.ceremony : await options.call<DkgCeremonyView>('GET', dkgPaths.ceremony(ceremonyId));
     if (view.status === 'complete') continue;
     if (view.epoch) options.progress?.(`epoch ${view.epoch.epoch} (envelopes expiring ${view.epoch.startsAt} to ${view.epoch.endsAt})`);
     const result = await runDkg({ ...options, ceremonyId });

@@ -114,7 +114,9 @@ async function epochsOpen(io: CliIo, o: EpochsOpenOptions): Promise<void> {
     if (clash) throw new UsageError(`${clash} exists; choose another --out-dir`);
     mkdirSync(outDir, { recursive: true, mode: 0o700 });
     for (const t of tokens) writeFileSync(join(outDir, `dkg-token-${t.trusteeId}`), `${t.token}\n`, { mode: 0o600, flag: 'wx' });
-    io.out(`epoch key ceremonies ${ceremony.id}: ${ceremony.batch.length} epoch(s) from ${ceremony.epoch?.epoch}, ${ceremony.threshold} of ${tokens.length}`);
+    io.out(
+      `epoch key ceremonies ${ceremony.id}: ${ceremony.batch.length} epoch(s) from ${ceremony.epoch?.epoch}, ${ceremony.threshold} of ${tokens.length}`,
+    );
     io.out(`each trustee runs: mvid trustee dkg --url URL --ceremony ${ceremony.id} --token-file dkg-token-NAME --out epoch-shares/`);
     io.err(`mvid: hand each token file in ${outDir} to its trustee only, then delete it here.`);
   });

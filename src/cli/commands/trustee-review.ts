@@ -82,7 +82,11 @@ async function destroyEpochs(io: CliIo, o: StateFlags & { share: string[]; passp
   const pending = o.share
     .map((p) => resolve(io.cwd, p))
     .filter((p) => existsSync(p) && statSync(p).isDirectory())
-    .flatMap((dir) => readdirSync(dir).filter((n) => n.endsWith('.destroyed.json')).map((n) => join(dir, n)));
+    .flatMap((dir) =>
+      readdirSync(dir)
+        .filter((n) => n.endsWith('.destroyed.json'))
+        .map((n) => join(dir, n)),
+    );
   for (const path of pending) {
     await client.submitEpochDestruction(readJsonFile(io, path, 'destruction statement') as EpochDestruction);
     unlinkSync(path);
