@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SHARE_PASSPHRASE_MIN_LENGTH, type TrusteeSet } from '../../crypto/index.ts';
-import { checkShareAgainst, TRUSTEE_NAME } from '../../registry/index.ts';
+import { checkShareAgainst, type EpochWindow, TRUSTEE_NAME } from '../../registry/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { canPrompt, collect, passphraseEnvName, promptHidden, readJsonFile, readSecretFile, withRegistry } from './registry-context.ts';
 
@@ -19,6 +19,7 @@ interface InitOptions {
   outDir: string;
   replace?: boolean;
   devDealer?: boolean;
+  epochs?: string;
 }
 
 function parseThreshold(value: string): number {
@@ -67,6 +68,9 @@ function validateTrustees(options: InitOptions): void {
   if (threshold < 1 || threshold > trustees.length) throw new UsageError(`--threshold must be between 1 and ${trustees.length}`);
 }
 
+/** Epoch keys `trustees init --dev-dealer` deals with the set. */
+const DEV_EPOCHS = 3;
+
 /** Writes a file that must not already exist, readable by its owner only. */
 function writePrivate(path: string, content: string): void {
   writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
@@ -99,7 +103,18 @@ async function trusteesInit(io: CliIo, options: InitOptions): Promise<void> {
       writePrivate(join(outDir, `share-${trusteeId}.json`), `${JSON.stringify(file, null, 2)}\n`);
     writeFileSync(join(outDir, 'trustee-set.json'), `${JSON.stringify(trusteeSet, null, 2)}\n`, { flag: 'wx' });
     const published = await registry.trusteeSets.publish(trusteeSet, { replace: options.replace === true });
+    // Its retention-epoch keys, dealt here too (a real set gets them from `trustees epochs-open` + `trustee dkg`).
+    const windows = registry.epochs.upcoming(Number(options.epochs ?? DEV_EPOCHS));
+    const dealtEpochs = await registry.epochs.dealDev({ trusteeSetId: published.id, windows, passphrases });
+    for (const [trusteeId, files] of dealtEpochs.shareFiles) {
+      const folder = join(outDir, `epochs-${trusteeId}`);
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      files.forEach((file, k) =>
+        writePrivate(join(folder, `share-epoch-${(windows[k] as EpochWindow).epoch}.json`), `${JSON.stringify(file, null, 2)}\n`),
+      );
+    }
     io.out(`trustee set ${published.id} is active: ${published.threshold} of ${published.trustees.length} trustees`);
+    io.out(`epoch keys ${windows.map((w) => w.epoch).join(', ')}: shares in ${join(outDir, 'epochs-NAME')}`);
     io.out(`escrow public key ${published.escrowPublicKey}`);
     for (const t of published.trustees)
       io.out(`  ${t.index}. ${t.id}  verification key ${t.verificationKey}  → ${join(outDir, `share-${t.id}.json`)}`);
@@ -132,6 +147,7 @@ export function registerTrusteeCommands(program: Command, io: CliIo): void {
     .option('--passphrase-file <name=file>', 'read a trustee passphrase from a file (repeatable)', collect)
     .option('--out-dir <dir>', 'where to write the share files', 'trustee-shares')
     .option('--replace', 'retire the active trustee set (its envelopes stay sealed to it)')
+    .option('--epochs <n>', `retention-epoch keys to deal too, from the one enrolments need now (default ${DEV_EPOCHS})`)
     .option('--dev-dealer', 'required: this machine deals (and so once holds) the escrow secret; use `trustees dkg-open` for a real set')
     .action((options: InitOptions) => trusteesInit(io, options));
 
