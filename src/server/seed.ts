@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { MvidError } from '../core/index.ts';
 import { type DisclosureService, newAuthorityKey } from '../disclosure/index.ts';
-import { type Registry, runDkg, runDkgBatch } from '../registry/index.ts';
+import { type Registry, runDkg } from '../registry/index.ts';
 import type { WorldsService } from '../worlds/index.ts';
 
 /** The folder (inside the data dir) holding demo secrets in the clear. */
@@ -112,7 +112,7 @@ async function seedTrustees(deps: SeedDeps, dir: string, result: SeedResult): Pr
 }
 
 /** Epoch keys the demo makes ahead: the one enrolments need today and the next few. */
-export const DEMO_EPOCHS = 3;
+export const DEMO_EPOCHS = 2;
 
 /**
  * The retention-epoch keys of the demo set, by the same dealerless ceremony the trustees
@@ -127,11 +127,13 @@ async function seedEpochs(deps: SeedDeps, dir: string, result: SeedResult): Prom
   if (missing.length === 0) return;
   const material = readJson<DemoMaterial['trustees']>(join(dir, 'trustees.json'));
   const { ceremony, tokens } = await deps.registry.dkg.createEpochs({ epochs: missing.map((w) => w.epoch) });
-  const ran = await Promise.all(
+  // Every trustee in every ceremony of the batch at once (a trustee's `mvid trustee dkg` runs them one after the other).
+  const runs = ceremony.batch.flatMap((ceremonyId, k) =>
     tokens.map(async (t) => ({
       trusteeId: t.trusteeId,
-      results: await runDkgBatch({
-        ceremonyId: ceremony.id,
+      epoch: missing[k] as (typeof missing)[number],
+      result: await runDkg({
+        ceremonyId,
         call: deps.registry.dkg.localCall(ceremony.id, t.token),
         passphrase: material?.passphrases[t.trusteeId] ?? `${t.trusteeId} passphrase (demo only, not secret)`,
         scrypt: DEMO_SCRYPT,
@@ -139,10 +141,10 @@ async function seedEpochs(deps: SeedDeps, dir: string, result: SeedResult): Prom
       }),
     })),
   );
-  for (const { trusteeId, results } of ran) {
+  for (const { trusteeId, epoch, result } of await Promise.all(runs)) {
     const folder = join(dir, `epochs-${trusteeId}`);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    for (const { epoch, result: r } of results) if (epoch) writeJson(join(folder, `share-epoch-${epoch.epoch}.json`), r.shareFile);
+    writeJson(join(folder, `share-epoch-${epoch.epoch}.json`), result.shareFile);
   }
   result.created.push(`epoch keys ${missing.map((w) => w.epoch).join(', ')} of trustee set ${set.id} (dealerless, one ceremony each)`);
 }

@@ -42,7 +42,8 @@ export async function startListening(
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // never leave a half-started server behind a failed test
       reject(new Error(`no listening line: ${stderr}`));
-    }, 30_000);
+      // A development start seeds two dealerless ceremonies (the trustee set, then its epoch keys): slow on a busy machine.
+    }, 60_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);
