@@ -94,6 +94,14 @@ for (const engine of ENGINES) {
       assert.equal(set.threshold, 3);
       assert.equal(set.id, material.trustees.trusteeSetId);
       for (const file of Object.values(material.trustees.shareFiles)) assert.ok(existsSync(join(material.dir, file)));
+      // Its retention-epoch key, made by the same dealerless ceremony; each demo trustee's share in epochs-NAME/.
+      const epochs = (await (await fetch(`${url}/registry/v1/escrow-epochs`)).json()) as {
+        epochs: Array<{ epoch: string; ceremony: { kind: string } }>;
+      };
+      assert.ok(epochs.epochs.length >= 1);
+      assert.ok(epochs.epochs.every((e) => e.ceremony.kind === 'dkg'));
+      for (const t of DEMO_TRUSTEES)
+        assert.ok(existsSync(join(material.dir, `epochs-${t}`, `share-epoch-${epochs.epochs[0]?.epoch}.json`)));
 
       const admin = { authorization: `Bearer ${material.adminToken}` };
       const worlds = (await (await fetch(`${url}/admin/v1/worlds`, { headers: admin })).json()) as {

@@ -111,8 +111,12 @@ async function seedTrustees(deps: SeedDeps, dir: string, result: SeedResult): Pr
   result.created.push(`trustee set ${trusteeSet.id} (${DEMO_THRESHOLD} of ${DEMO_TRUSTEES.length}: ${DEMO_TRUSTEES.join(', ')})`);
 }
 
-/** Epoch keys the demo makes ahead: the one enrolments need today and the next few. */
-export const DEMO_EPOCHS = 2;
+/**
+ * Epoch keys the demo makes: the one enrolments need today (a ceremony costs seconds at
+ * start-up). Every start tops up, so a development server restarted in a later month
+ * makes that month's key then.
+ */
+export const DEMO_EPOCHS = 1;
 
 /**
  * The retention-epoch keys of the demo set, by the same dealerless ceremony the trustees
