@@ -75,6 +75,14 @@ for (const engine of ENGINES) {
         shares.map((share) => partialDecrypt({ share, c1: e.c1, requestId, envelopeId: e.envelopeId })),
         { trusteeSet: key, requestId },
       );
+    /** A destruction statement posted as the trustee whose token this is. */
+    const postStatement = (token: string, payload: object) =>
+      story.rt.app.inject({
+        method: 'POST',
+        url: `/disclosure/v1/trustee/escrow-epochs/${tomKey.id}/destruction`,
+        headers: { authorization: `Bearer ${token}` },
+        payload,
+      });
     /** Every share file a trustee still has, opened. */
     const survivingShares = async (): Promise<TrusteeShare[]> => {
       const out: TrusteeShare[] = [];
@@ -197,12 +205,7 @@ for (const engine of ENGINES) {
       );
       tomEpoch = (await alice.client.epochs()).find((x) => x.key.id === tomKey.id) as PublishedEpoch;
       const early = signEpochDestruction(share, { epoch: tomEpoch.epoch, destroyedAt: story.clock.now().toISOString() });
-      const res = await story.rt.app.inject({
-        method: 'POST',
-        url: `/disclosure/v1/trustee/escrow-epochs/${tomKey.id}/destruction`,
-        headers: { authorization: `Bearer ${alice.token}` },
-        payload: early,
-      });
+      const res = await postStatement(alice.token, early);
       assert.equal(res.statusCode, 409, res.body);
       assert.equal((res.json() as { code: string }).code, 'escrow_epoch_live');
     });
@@ -215,21 +218,11 @@ for (const engine of ENGINES) {
       // A statement signed with Alice's share but sent with Bob's token: refused, nothing logged.
       const aliceShare = alice.share.find((s) => s.trusteeSetId === tomKey.id) as TrusteeShare;
       const signed = signEpochDestruction(aliceShare, { epoch: tomEpoch.epoch, destroyedAt: story.clock.now().toISOString() });
-      const asBob = await story.rt.app.inject({
-        method: 'POST',
-        url: `/disclosure/v1/trustee/escrow-epochs/${tomKey.id}/destruction`,
-        headers: { authorization: `Bearer ${bob.token}` },
-        payload: signed,
-      });
+      const asBob = await postStatement(bob.token, signed);
       assert.equal(asBob.statusCode, 403, asBob.body);
       // A statement whose proof does not verify under the trustee's verification key.
       const forged = { ...signed, proof: { ...signed.proof, z: signed.proof.c } };
-      const bad = await story.rt.app.inject({
-        method: 'POST',
-        url: `/disclosure/v1/trustee/escrow-epochs/${tomKey.id}/destruction`,
-        headers: { authorization: `Bearer ${alice.token}` },
-        payload: forged,
-      });
+      const bad = await postStatement(alice.token, forged);
       assert.equal(bad.statusCode, 422, bad.body);
       assert.equal((bad.json() as { code: string }).code, 'epoch_statement_invalid');
       // Alice, Bob and Carol destroy theirs: 3 > N − M = 2, so no quorum of that key survives.

@@ -69,6 +69,19 @@ export function transcriptOf(messages: readonly DkgMessageView[]): DkgTranscript
   return t;
 }
 
+interface CeremonyToken {
+  trusteeIndex: number;
+  trusteeId: string;
+  token: string;
+}
+
+async function insertTokens(tx: Tx, ceremonyId: string, tokens: readonly CeremonyToken[]): Promise<void> {
+  await tx
+    .insertInto('registry_dkg_tokens')
+    .values(tokens.map((t) => ({ token_hash: sha256Hex(t.token), ceremony_id: ceremonyId, trustee_index: t.trusteeIndex })))
+    .execute();
+}
+
 export class DkgCeremonies {
   readonly #store: Store;
   readonly #clock: Clock;
@@ -93,7 +106,7 @@ export class DkgCeremonies {
    */
   async createEpochs(input: { epochs?: string[]; count?: number }): Promise<{
     ceremony: DkgCeremonyView;
-    tokens: Array<{ trusteeIndex: number; trusteeId: string; token: string }>;
+    tokens: CeremonyToken[];
   }> {
     const set = await this.#trusteeSets.active();
     if (!set) throw new MvidError('escrow_unavailable', 'no trustee set is active: make one before its epoch keys');
@@ -110,7 +123,7 @@ export class DkgCeremonies {
     const lead = ids[0] as string;
     for (const id of ids) checkDkgParameters({ ceremonyId: id, threshold: set.threshold, trustees });
     const now = this.#clock.now().toISOString();
-    const tokens = trustees.map((trusteeId, k) => ({ trusteeIndex: k + 1, trusteeId, token: randomToken(DKG_TOKEN_PREFIX, this.#random) }));
+    const tokens = this.#newTokens(trustees);
     await this.#store.transaction(async (tx) => {
       await tx
         .insertInto('registry_dkg_ceremonies')
@@ -132,10 +145,7 @@ export class DkgCeremonies {
           })),
         )
         .execute();
-      await tx
-        .insertInto('registry_dkg_tokens')
-        .values(tokens.map((t) => ({ token_hash: sha256Hex(t.token), ceremony_id: lead, trustee_index: t.trusteeIndex })))
-        .execute();
+      await insertTokens(tx, lead, tokens);
     });
     return { ceremony: await this.view(lead), tokens };
   }
@@ -146,7 +156,7 @@ export class DkgCeremonies {
    */
   async create(input: { threshold: number; trustees: string[]; replace?: boolean }): Promise<{
     ceremony: DkgCeremonyView;
-    tokens: Array<{ trusteeIndex: number; trusteeId: string; token: string }>;
+    tokens: CeremonyToken[];
   }> {
     for (const name of input.trustees) {
       if (!TRUSTEE_NAME.test(name))
@@ -155,11 +165,7 @@ export class DkgCeremonies {
     const id = this.#random.uuid();
     checkDkgParameters({ ceremonyId: id, threshold: input.threshold, trustees: input.trustees });
     const now = this.#clock.now().toISOString();
-    const tokens = input.trustees.map((trusteeId, k) => ({
-      trusteeIndex: k + 1,
-      trusteeId,
-      token: randomToken(DKG_TOKEN_PREFIX, this.#random),
-    }));
+    const tokens = this.#newTokens(input.trustees);
     await this.#store.transaction(async (tx) => {
       await tx
         .insertInto('registry_dkg_ceremonies')
@@ -174,12 +180,14 @@ export class DkgCeremonies {
           completed_at: null,
         })
         .execute();
-      await tx
-        .insertInto('registry_dkg_tokens')
-        .values(tokens.map((t) => ({ token_hash: sha256Hex(t.token), ceremony_id: id, trustee_index: t.trusteeIndex })))
-        .execute();
+      await insertTokens(tx, id, tokens);
     });
     return { ceremony: await this.view(id), tokens };
+  }
+
+  /** One bearer token per trustee, by ceremony index (shown once; stored hashed). */
+  #newTokens(trustees: readonly string[]): CeremonyToken[] {
+    return trustees.map((trusteeId, k) => ({ trusteeIndex: k + 1, trusteeId, token: randomToken(DKG_TOKEN_PREFIX, this.#random) }));
   }
 
   async #row(id: string): Promise<Selectable<Database['registry_dkg_ceremonies']>> {

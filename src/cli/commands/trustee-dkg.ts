@@ -35,18 +35,28 @@ interface DkgOptions {
   out: string;
 }
 
+/** Refuses an out-dir that already holds a token file of one of these trustees. */
+function checkTokenFiles(outDir: string, trustees: readonly string[]): void {
+  const clash = trustees.map((t) => join(outDir, `dkg-token-${t}`)).find((p) => existsSync(p));
+  if (clash) throw new UsageError(`${clash} exists; choose another --out-dir`);
+}
+
+/** One private token file per trustee, never overwriting one. */
+function writeTokenFiles(outDir: string, tokens: ReadonlyArray<{ trusteeId: string; token: string }>): void {
+  mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  for (const t of tokens) writeFileSync(join(outDir, `dkg-token-${t.trusteeId}`), `${t.token}\n`, { mode: 0o600, flag: 'wx' });
+}
+
 async function dkgOpen(io: CliIo, o: OpenOptions): Promise<void> {
   const threshold = Number(o.threshold);
   if (!/^\d{1,3}$/.test(o.threshold)) throw new UsageError(`--threshold must be a small positive integer, got ${o.threshold}`);
   const bad = o.trustee.find((t) => !TRUSTEE_NAME.test(t));
   if (bad !== undefined) throw new UsageError(`trustee name ${JSON.stringify(bad)} must be letters, digits, . _ - (at most 64)`);
   const outDir = resolve(io.cwd, o.outDir);
-  const clash = o.trustee.map((t) => join(outDir, `dkg-token-${t}`)).find((p) => existsSync(p));
-  if (clash) throw new UsageError(`${clash} exists; choose another --out-dir`);
+  checkTokenFiles(outDir, o.trustee);
   await withRegistry(io, async ({ registry }) => {
     const { ceremony, tokens } = await registry.dkg.create({ threshold, trustees: o.trustee, replace: o.replace === true });
-    mkdirSync(outDir, { recursive: true, mode: 0o700 });
-    for (const t of tokens) writeFileSync(join(outDir, `dkg-token-${t.trusteeId}`), `${t.token}\n`, { mode: 0o600, flag: 'wx' });
+    writeTokenFiles(outDir, tokens);
     io.out(`key ceremony ${ceremony.id}: ${threshold} of ${tokens.length} (${o.trustee.join(', ')})`);
     io.out(`each trustee runs: mvid trustee dkg --url URL --ceremony ${ceremony.id} --token-file dkg-token-NAME --out share.json`);
     io.err(`mvid: hand each token file in ${outDir} to its trustee only, then delete it here.`);
@@ -106,14 +116,13 @@ async function epochsOpen(io: CliIo, o: EpochsOpenOptions): Promise<void> {
   if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 60)) throw new UsageError('--count is 1 to 60');
   const outDir = resolve(io.cwd, o.outDir);
   await withRegistry(io, async ({ registry }) => {
+    const active = await registry.trusteeSets.active();
+    checkTokenFiles(outDir, active?.trustees.map((t) => t.id) ?? []);
     const { ceremony, tokens } = await registry.dkg.createEpochs({
       ...(o.epoch && o.epoch.length > 0 ? { epochs: o.epoch } : {}),
       ...(count === undefined ? {} : { count }),
     });
-    const clash = tokens.map((t) => join(outDir, `dkg-token-${t.trusteeId}`)).find((p) => existsSync(p));
-    if (clash) throw new UsageError(`${clash} exists; choose another --out-dir`);
-    mkdirSync(outDir, { recursive: true, mode: 0o700 });
-    for (const t of tokens) writeFileSync(join(outDir, `dkg-token-${t.trusteeId}`), `${t.token}\n`, { mode: 0o600, flag: 'wx' });
+    writeTokenFiles(outDir, tokens);
     io.out(
       `epoch key ceremonies ${ceremony.id}: ${ceremony.batch.length} epoch(s) from ${ceremony.epoch?.epoch}, ${ceremony.threshold} of ${tokens.length}`,
     );
