@@ -42,6 +42,20 @@ const examples: LogEvent[] = [
     transcript: H,
     disqualified: 1,
   },
+  {
+    type: 'escrow_epoch',
+    time: T,
+    trusteeSet: ENV,
+    escrowKey: H,
+    publicKey: H,
+    startsAt: '2028-06-01T00:00:00Z',
+    endsAt: '2028-07-01T00:00:00Z',
+    threshold: 3,
+    trusteeCount: 5,
+    ceremony: 'dkg',
+    transcript: H,
+  },
+  { type: 'escrow_epoch_destroyed', time: T, trusteeSet: ENV, escrowKey: H, trustee: H, statement: H },
   { type: 'tag_evaluations', time: T, service: H, count: 42 },
   { type: 'key_rotation', time: T, purpose: 'log', newKey: H },
   {
@@ -119,6 +133,10 @@ describe('log entries', () => {
       code: 'entry_invalid',
     });
     assert.throws(() => encodeEntry({ type: 'trustee_set', time: T, trusteeSet: ENV, threshold: 6, trusteeCount: 5, escrowKey: H }), {
+      code: 'entry_invalid',
+    });
+    const epoch = { type: 'escrow_epoch', time: T, trusteeSet: ENV, escrowKey: H, publicKey: H, threshold: 3, trusteeCount: 5 } as const;
+    assert.throws(() => encodeEntry({ ...epoch, startsAt: '2028-07-01T00:00:00Z', endsAt: '2028-06-01T00:00:00Z' }), {
       code: 'entry_invalid',
     });
     assert.throws(() => encodeEntry({ type: 'request_expired', time: T } as unknown as LogEvent), {
