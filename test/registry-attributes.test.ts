@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { type AgeMilestones, agePredicates } from '../src/core/index.ts';
-import { decryptShareFile, partialDecrypt, thresholdOpen } from '../src/crypto/index.ts';
+import { partialDecrypt, thresholdOpen, type TrusteeShare } from '../src/crypto/index.ts';
 import { registryPersonDirectory } from '../src/server/worlds.ts';
 import { ENGINES } from './support/engines.ts';
 import { createRegistryFixture, devPid, personClaims, present } from './support/registry.ts';
@@ -40,10 +40,11 @@ for (const engine of ENGINES) {
       const doc = await fixture.registry.self.export(principal);
       const envelope = doc.envelopes.find((e) => e.fieldGroup === 'name_birth' && e.supersededAt === null)?.envelope;
       assert.ok(envelope);
-      const set = fixture.trusteeSet;
+      // Sealed to the retention-epoch key of its expiry: three shares of that key open it.
+      const set = (await fixture.registry.epochs.byId(envelope.escrowKeyId as string))?.key;
       assert.ok(set);
-      const shares = await Promise.all(
-        ['alice', 'carol', 'erin'].map((t) => decryptShareFile(fixture.shareFiles.get(t), fixture.passphrases.get(t) as string)),
+      const shares = ['alice', 'carol', 'erin'].map(
+        (t) => fixture.epochShares.get(t)?.find((s) => s.trusteeSetId === set.id) as TrusteeShare,
       );
       const partials = shares.map((share) =>
         partialDecrypt({ share, c1: envelope.c1, requestId: 'req-age', envelopeId: envelope.envelopeId }),

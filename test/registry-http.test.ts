@@ -9,7 +9,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decryptShareFile, type Envelope, partialDecrypt, type ShareFile, thresholdOpen, type TrusteeSet } from '../src/crypto/index.ts';
+import {
+  decryptShareFile,
+  type Envelope,
+  partialDecrypt,
+  type ShareFile,
+  thresholdOpen,
+  type TrusteeSet,
+  type TrusteeShare,
+} from '../src/crypto/index.ts';
 import { type DevIssuerKey, generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { passphraseOf, personClaims } from './support/registry.ts';
@@ -26,7 +34,7 @@ for (const engine of ENGINES) {
   describe(`registry HTTP API on ${engine}`, () => {
     let rt: TestRuntime;
     let key: DevIssuerKey;
-    let shareFiles: Map<string, ShareFile>;
+    let shareFiles: Awaited<ReturnType<typeof publishTrustees>>;
 
     before(async () => {
       rt = await startTestRuntime(engine, { retentionDays: 30 });
@@ -115,8 +123,15 @@ for (const engine of ENGINES) {
 
       // The quorum opens exactly the requested envelope from the person's export, and no fewer trustees do.
       const asked = doc.envelopes.find((e) => e.fieldGroup === 'name_birth' && e.supersededAt === null)?.envelope as Envelope;
-      const set = (await rt.app.inject({ method: 'GET', url: '/registry/v1/trustee-set' })).json() as TrusteeSet;
-      const shares = await Promise.all(['alice', 'carol', 'erin'].map((t) => decryptShareFile(shareFiles.get(t), passphraseOf(t))));
+      // Sealed to the retention-epoch key of its expiry: that key's shares, checked with its verification keys.
+      const listed = (await rt.app.inject({ method: 'GET', url: '/registry/v1/escrow-epochs' })).json() as {
+        epochs: Array<{ key: TrusteeSet }>;
+      };
+      const set = listed.epochs.find((e) => e.key.id === asked.escrowKeyId)?.key as TrusteeSet;
+      assert.ok(set, 'the envelope names a published epoch key');
+      const shares = ['alice', 'carol', 'erin'].map(
+        (t) => shareFiles.epochShares.get(t)?.find((s) => s.trusteeSetId === set.id) as TrusteeShare,
+      );
       const partials = shares.map((share) => partialDecrypt({ share, c1: asked.c1, requestId: 'order-1', envelopeId: asked.envelopeId }));
       const opened = JSON.parse(
         Buffer.from(thresholdOpen(asked, partials, { trusteeSet: set, requestId: 'order-1' }).plaintext).toString(),

@@ -1,9 +1,9 @@
 /** Helpers for the registry's HTTP tests: a runtime with a trustee set, dev PIDs, problem checks. */
-import { dealTestEpochsUnused } from './epochs.ts';
+import { dealTestEpochs } from './epochs.ts';
 import assert from 'node:assert/strict';
 import type { JsonWebKey } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { ShareFile } from '../../src/crypto/index.ts';
+import type { ShareFile, TrusteeShare } from '../../src/crypto/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
 import {
   type DevIssuerKey,
@@ -39,13 +39,17 @@ export function problem(reply: Reply, status: number, code: string): Record<stri
   return doc;
 }
 
-/** Publishes a 3-of-5 trustee set through the runtime's registry; returns the share files. */
-export async function publishTrustees(rt: TestRuntime): Promise<Map<string, ShareFile>> {
+/**
+ * Publishes a 3-of-5 trustee set and its retention-epoch keys through the runtime's
+ * registry; returns the set's share files, with each trustee's epoch shares (in the clear)
+ * as `epochShares`.
+ */
+export async function publishTrustees(rt: TestRuntime): Promise<Map<string, ShareFile> & { epochShares: Map<string, TrusteeShare[]> }> {
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
   const dealt = await rt.registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: FAST_SCRYPT });
   await rt.registry.trusteeSets.publish(dealt.trusteeSet);
-  await dealTestEpochsUnused(rt.registry, dealt.trusteeSet.id);
-  return new Map(dealt.shareFiles.map((s) => [s.trusteeId, s.file]));
+  const epochShares = await dealTestEpochs(rt.registry, dealt.trusteeSet.id);
+  return Object.assign(new Map(dealt.shareFiles.map((s) => [s.trusteeId, s.file])), { epochShares });
 }
 
 export function devKeyOf(rt: TestRuntime): DevIssuerKey {

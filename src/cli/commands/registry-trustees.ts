@@ -109,9 +109,8 @@ async function trusteesInit(io: CliIo, options: InitOptions): Promise<void> {
     for (const [trusteeId, files] of dealtEpochs.shareFiles) {
       const folder = join(outDir, `epochs-${trusteeId}`);
       mkdirSync(folder, { recursive: true, mode: 0o700 });
-      files.forEach((file, k) =>
-        writePrivate(join(folder, `share-epoch-${(windows[k] as EpochWindow).epoch}.json`), `${JSON.stringify(file, null, 2)}\n`),
-      );
+      for (const [k, file] of files.entries())
+        writePrivate(join(folder, `share-epoch-${(windows[k] as EpochWindow).epoch}.json`), `${JSON.stringify(file, null, 2)}\n`);
     }
     io.out(`trustee set ${published.id} is active: ${published.threshold} of ${published.trustees.length} trustees`);
     io.out(`epoch keys ${windows.map((w) => w.epoch).join(', ')}: shares in ${join(outDir, 'epochs-NAME')}`);
