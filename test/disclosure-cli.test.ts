@@ -5,14 +5,15 @@
  * authority ends with Tom's name.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../src/cli/main.ts';
+import { encryptShareFile } from '../src/crypto/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { type Story, startStory } from './support/disclosure.ts';
-import { passphraseOf } from './support/registry.ts';
+import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
 import { captureIo } from './support/cli.ts';
 
 for (const engine of ENGINES) {
@@ -39,9 +40,22 @@ for (const engine of ENGINES) {
         MVID_DATA_DIR: story.rt.config.dataDir,
         ...(story.rt.config.databaseUrl ? { MVID_DATABASE_URL: story.rt.config.databaseUrl } : {}),
       };
+      // Tom's envelopes are sealed to a retention-epoch key: each trustee also keeps a folder of epoch share files.
+      const keyId = (
+        await story.rt.store.db
+          .selectFrom('registry_envelopes')
+          .select('escrow_key_id')
+          .where('person_id', '=', story.tom.personId)
+          .executeTakeFirstOrThrow()
+      ).escrow_key_id;
       for (const [name, file] of story.shareFiles) {
         writeFileSync(join(dir, `share-${name}.json`), JSON.stringify(file));
         writeFileSync(join(dir, `pass-${name}`), `${passphraseOf(name)}\n`);
+        const epochShare = story.trustees.get(name)?.share.find((s) => s.trusteeSetId === keyId);
+        assert.ok(epochShare);
+        mkdirSync(join(dir, `epochs-${name}`));
+        const epochFile = await encryptShareFile(epochShare, passphraseOf(name), { scrypt: FAST_SCRYPT });
+        writeFileSync(join(dir, `epochs-${name}`, `share-epoch-${keyId}.json`), JSON.stringify(epochFile));
       }
       writeFileSync(join(dir, 'order.txt'), 'Beschluss 351 Gs 77/26');
     });
@@ -120,6 +134,8 @@ for (const engine of ENGINES) {
           requestId,
           '--share',
           `share-${name}.json`,
+          '--share',
+          `epochs-${name}`,
           '--passphrase-file',
           `pass-${name}`,
         ]);
