@@ -83,3 +83,25 @@ export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';
 export { openAtRest, sealAtRest } from './at-rest.ts';
 export { pseudonymInput, vrfKeyFromSecret, vrfVerify } from './vrf.ts';
 export type { VrfKey, VrfProof } from './vrf.ts';
+export {
+  BBS_API_ID,
+  bbsKeyGen,
+  bbsProofGen,
+  bbsProofVerify,
+  bbsPublicKey,
+  bbsSign,
+  bbsVerify,
+  generateBbsKeyPair,
+  systemRandomScalars,
+} from './bbs.ts';
+export type { BbsKeyPair, RandomScalars } from './bbs.ts';
+export {
+  NYM_API_ID,
+  blindSignWithNym,
+  calculatePseudonym,
+  nymCommit,
+  proofGenWithNym,
+  proofVerifyWithNym,
+  verifyFinalizeWithNym,
+} from './bbs-nym.ts';
+export type { NymCommitment, ProofVerifyWithNymInput, ProofWithNymInput } from './bbs-nym.ts';
