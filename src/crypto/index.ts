@@ -105,3 +105,20 @@ export {
   verifyFinalizeWithNym,
 } from './bbs-nym.ts';
 export type { NymCommitment, ProofVerifyWithNymInput, ProofWithNymInput } from './bbs-nym.ts';
+export {
+  BLIND_ATTRIBUTES,
+  BLIND_EPOCH_DAYS,
+  BLIND_FORMAT,
+  blindContextId,
+  blindEpoch,
+  blindHeader,
+  blindNymInput,
+  blindPseudonym,
+  checkBlindCredential,
+  isBlindPseudonym,
+  issueBlindCredential,
+  nymFromVrfOutput,
+  presentBlind,
+  verifyBlindPresentation,
+} from './blind-signin.ts';
+export type { BlindAttribute, BlindCredential, BlindIssuerKey, BlindPresentation, BlindVerifyOptions } from './blind-signin.ts';
