@@ -90,6 +90,8 @@ const MATRIX: Record<string, Access> = {
   'DELETE /admin/v1/worlds/:worldId': 'admin',
   'GET /admin/v1/worlds/:worldId': 'admin',
   'GET /worlds/v1/me/worlds': 'person',
+  'GET /worlds/v1/blind-signin': 'public',
+  'POST /worlds/v1/me/blind-credentials': 'person',
   'DELETE /worlds/v1/me/worlds/:worldId': 'person',
   'PUT /worlds/v1/me/worlds/:worldId/handle': 'person',
   'GET /worlds/v1/me/passkeys': 'person',
