@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { vrfVerify } from '../src/crypto/index.ts';
 import {
   type BlindCredential,
   blindNymInput,
@@ -17,8 +18,7 @@ import {
   nymFromVrfOutput,
   presentBlind,
   verifyBlindPresentation,
-  vrfVerify,
-} from '../src/crypto/index.ts';
+} from '../src/sdk/index.ts';
 import { findPersonInWorld, worldsPseudonymResolver } from '../src/server/index.ts';
 import { approveAndRelease, signInTom, type Story, startStory, tomRequest } from './support/disclosure.ts';
 import { ENGINES } from './support/engines.ts';
@@ -110,7 +110,11 @@ for (const engine of ENGINES) {
 
     it('refuses strangers, and a closed account gets no credentials', async () => {
       assert.equal((await fetchBatch('not-a-token')).statusCode, 401);
-      const closed = await story.rt.app.inject({ method: 'POST', url: '/registry/v1/me/close', headers: { authorization: `Bearer ${token}` } });
+      const closed = await story.rt.app.inject({
+        method: 'POST',
+        url: '/registry/v1/me/close',
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.ok(closed.statusCode < 300, closed.body);
       assert.notEqual((await fetchBatch(token)).statusCode, 200);
     });

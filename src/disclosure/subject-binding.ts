@@ -23,16 +23,8 @@
  * `subject_binding_invalid`, with what differed in the message.
  */
 import { MvidError } from '../core/index.ts';
-import {
-  blindNymInput,
-  blindPseudonym,
-  type Envelope,
-  envelopeBinding,
-  isBlindPseudonym,
-  nymFromVrfOutput,
-  pseudonymInput,
-  vrfVerify,
-} from '../crypto/index.ts';
+import { type Envelope, envelopeBinding, pseudonymInput, vrfVerify } from '../crypto/index.ts';
+import { blindNymInput, blindPseudonym, isBlindPseudonym, nymFromVrfOutput } from '../sdk/index.ts';
 import { type Checkpoint, encodeEntry, type LogEvent, type LogEventOf } from '../tlog/index.ts';
 import type { SubjectEnvelope, SubjectOpening } from './commitments.ts';
 import type { ApiClient } from './http-client.ts';

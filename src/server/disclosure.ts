@@ -4,7 +4,8 @@
  * (escrow envelopes and trustee sets). Disclosure imports none of them itself.
  */
 import { type Clock, MvidError, type Random } from '../core/index.ts';
-import { type Envelope, isBlindPseudonym, parseTrusteeSet } from '../crypto/index.ts';
+import { type Envelope, parseTrusteeSet } from '../crypto/index.ts';
+import { isBlindPseudonym } from '../sdk/index.ts';
 import {
   createDisclosure,
   type DisclosureLog,

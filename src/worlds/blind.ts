@@ -6,6 +6,7 @@
  * part: what the person later shows to which world, mvid never sees.
  */
 import { MvidError, toBase64Url, utf8 } from '../core/index.ts';
+import type { VrfKey, VrfProof } from '../crypto/index.ts';
 import {
   BLIND_ATTRIBUTES,
   type BlindAttribute,
@@ -18,9 +19,7 @@ import {
   blindPseudonym,
   issueBlindCredential,
   nymFromVrfOutput,
-  type VrfKey,
-  type VrfProof,
-} from '../crypto/index.ts';
+} from '../sdk/index.ts';
 import type { Store } from '../store/index.ts';
 import type { AgePredicateFn, PersonDirectory, World } from './types.ts';
 
@@ -91,7 +90,8 @@ export class BlindSignIn {
    * @throws MvidError person_closed
    */
   async issue(personId: string, now: Date): Promise<BlindCredential[]> {
-    if (!(await this.#deps.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed: it receives no credentials');
+    if (!(await this.#deps.persons.isActive(personId)))
+      throw new MvidError('person_closed', 'this account is closed: it receives no credentials');
     const attributes = await this.#deps.persons.attributes(personId);
     const nym = this.nymOf(personId);
     await this.#index(personId, nym);
@@ -99,7 +99,10 @@ export class BlindSignIn {
       const epoch = blindEpoch(now, offset);
       const ages = attributes.birthdate && this.#deps.agePredicates ? this.#deps.agePredicates(attributes.birthdate, epoch.start) : {};
       const values = Object.fromEntries(
-        BLIND_ATTRIBUTES.map((name) => [name, name === 'residence_country' ? (attributes.residenceCountry ?? '') : String(ages[name] === true)]),
+        BLIND_ATTRIBUTES.map((name) => [
+          name,
+          name === 'residence_country' ? (attributes.residenceCountry ?? '') : String(ages[name] === true),
+        ]),
       ) as Record<BlindAttribute, string>;
       return issueBlindCredential(this.#key, this.#deps.publicUrl, epoch.expires, values, nym);
     });

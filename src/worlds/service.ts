@@ -4,7 +4,8 @@
  * itself is oidc-provider's (wired in src/http/oidc); this is what it asks.
  */
 import { type Clock, LruCache, MvidError, type Random } from '../core/index.ts';
-import { blindNymInput, isBlindPseudonym, pseudonymInput, type VrfKey, type VrfProof, vrfKeyFromSecret } from '../crypto/index.ts';
+import { pseudonymInput, type VrfKey, type VrfProof, vrfKeyFromSecret } from '../crypto/index.ts';
+import { blindNymInput, isBlindPseudonym } from '../sdk/index.ts';
 import { BlindSignIn } from './blind.ts';
 import type { Store, Tx } from '../store/index.ts';
 import { Consents } from './consents.ts';
@@ -196,7 +197,6 @@ export class WorldsService {
     const { output, proof } = this.#vrf.prove(pseudonymInput(worldId, personId), this.#deps.random);
     return { subject: output, proof };
   }
-
 
   /** The pseudonym VRF's public key (base64url ristretto255 point): trustees and authorities pin it. */
   get pseudonymKey(): string {
