@@ -18,7 +18,7 @@ import {
   nymFromVrfOutput,
   presentBlind,
   verifyBlindPresentation,
-} from '../src/sdk/index.ts';
+} from '../src/bbs/index.ts';
 import { findPersonInWorld, worldsPseudonymResolver } from '../src/server/index.ts';
 import { approveAndRelease, signInTom, type Story, startStory, tomRequest } from './support/disclosure.ts';
 import { ENGINES } from './support/engines.ts';

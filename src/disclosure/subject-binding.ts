@@ -24,7 +24,7 @@
  */
 import { MvidError } from '../core/index.ts';
 import { type Envelope, envelopeBinding, pseudonymInput, vrfVerify } from '../crypto/index.ts';
-import { blindNymInput, blindPseudonym, isBlindPseudonym, nymFromVrfOutput } from '../sdk/index.ts';
+import { blindNymInput, blindPseudonym, isBlindPseudonym, nymFromVrfOutput } from '../bbs/index.ts';
 import { type Checkpoint, encodeEntry, type LogEvent, type LogEventOf } from '../tlog/index.ts';
 import type { SubjectEnvelope, SubjectOpening } from './commitments.ts';
 import type { ApiClient } from './http-client.ts';

@@ -1,7 +1,7 @@
 /**
  * The mvid SDK: what a world imports to check the credentials people show it,
  * offline, and what a wallet (mvid's portal, test clients) uses to show them.
- * Depends only on Node, `src/core`, jose and @noble/curves (BBS for blind sign-in).
+ * Depends only on Node, `src/core`, `src/bbs` (BBS for blind sign-in), jose and @noble.
  */
 export { verifyPresentation, tryVerifyPresentation } from './verify.ts';
 export type { TrustedIssuer, VerifyPresentationOptions, VerifiedPresentation, PresentationResult } from './verify.ts';
@@ -21,24 +21,17 @@ export { verifyWorldIdToken, tryVerifyWorldIdToken, mvidJwks } from './world-id-
 export type { WorldIdTokenOptions, WorldClaims, WorldIdentity } from './world-id-token.ts';
 export { moderationOf, restricts, fetchModeration, MODERATION_STATES, NO_SANCTION } from './moderation.ts';
 export type { WorldModeration, ModerationState, FetchModerationOptions } from './moderation.ts';
+// IdP-blind sign-in (src/bbs): what a world verifies with and a native wallet presents with.
 export {
   BLIND_ATTRIBUTES,
   BLIND_EPOCH_DAYS,
   BLIND_FORMAT,
-  blindContextId,
   blindEpoch,
-  blindHeader,
-  blindNymInput,
   blindPseudonym,
   checkBlindCredential,
-  isBlindPseudonym,
+  generateBbsKeyPair,
   issueBlindCredential,
-  nymFromVrfOutput,
   presentBlind,
   verifyBlindPresentation,
-} from './blind-signin.ts';
-export type { BlindAttribute, BlindCredential, BlindIssuerKey, BlindPresentation, BlindVerifyOptions } from './blind-signin.ts';
-export { bbsKeyGen, bbsProofGen, bbsProofVerify, bbsPublicKey, bbsSign, bbsVerify, generateBbsKeyPair } from './bbs.ts';
-export type { BbsKeyPair } from './bbs.ts';
-export { blindSignWithNym, calculatePseudonym, nymCommit, proofGenWithNym, proofVerifyWithNym, verifyFinalizeWithNym } from './bbs-nym.ts';
-export type { NymCommitment, ProofVerifyWithNymInput, ProofWithNymInput } from './bbs-nym.ts';
+} from '../bbs/index.ts';
+export type { BbsKeyPair, BlindAttribute, BlindCredential, BlindIssuerKey, BlindPresentation, BlindVerifyOptions } from '../bbs/index.ts';

@@ -5,7 +5,7 @@
  */
 import { type Clock, MvidError, type Random } from '../core/index.ts';
 import { type Envelope, parseTrusteeSet } from '../crypto/index.ts';
-import { isBlindPseudonym } from '../sdk/index.ts';
+import { isBlindPseudonym } from '../bbs/index.ts';
 import {
   createDisclosure,
   type DisclosureLog,

@@ -19,7 +19,7 @@ import {
   blindPseudonym,
   issueBlindCredential,
   nymFromVrfOutput,
-} from '../sdk/index.ts';
+} from '../bbs/index.ts';
 import type { Store } from '../store/index.ts';
 import type { AgePredicateFn, PersonDirectory, World } from './types.ts';
 

@@ -5,7 +5,7 @@
  */
 import { type Clock, LruCache, MvidError, type Random } from '../core/index.ts';
 import { pseudonymInput, type VrfKey, type VrfProof, vrfKeyFromSecret } from '../crypto/index.ts';
-import { blindNymInput, isBlindPseudonym } from '../sdk/index.ts';
+import { blindNymInput, isBlindPseudonym } from '../bbs/index.ts';
 import { BlindSignIn } from './blind.ts';
 import type { Store, Tx } from '../store/index.ts';
 import { Consents } from './consents.ts';

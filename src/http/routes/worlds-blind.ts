@@ -6,7 +6,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { BLIND_ATTRIBUTES } from '../../sdk/index.ts';
+import { BLIND_ATTRIBUTES } from '../../bbs/index.ts';
 import { PERSON_SECURITY } from '../auth.ts';
 import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 
