@@ -91,6 +91,7 @@ const MATRIX: Record<string, Access> = {
   'GET /admin/v1/worlds/:worldId': 'admin',
   'GET /worlds/v1/me/worlds': 'person',
   'GET /worlds/v1/blind-signin': 'public',
+  'GET /wallet': 'public',
   'POST /worlds/v1/me/blind-credentials': 'person',
   'DELETE /worlds/v1/me/worlds/:worldId': 'person',
   'PUT /worlds/v1/me/worlds/:worldId/handle': 'person',

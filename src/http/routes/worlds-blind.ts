@@ -7,7 +7,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { BLIND_ATTRIBUTES } from '../../bbs/index.ts';
+import { newNonce, renderWallet } from '../../web/index.ts';
 import { PERSON_SECURITY } from '../auth.ts';
+import { pageTranslator } from '../i18n.ts';
+import { readCookie, sessionCookieName } from '../oidc/cookies.ts';
+import { sendPage } from '../pages.ts';
 import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 
 const TAG = 'worlds';
@@ -40,7 +44,29 @@ const BlindCredential = Type.Object(
 );
 
 export async function worldsBlindRoutes(app: FastifyInstance): Promise<void> {
-  const { worlds, clock } = app.deps;
+  const { worlds, clock, config } = app.deps;
+
+  // The wallet page: the same for every visit (a world's request is in the fragment, which never reaches mvid).
+  app.get('/wallet', { schema: { hide: true } }, async (request, reply) => {
+    const nonce = newNonce();
+    const t = pageTranslator(request, reply);
+    const session = await worlds.webSessions.resolve(readCookie(request, sessionCookieName(config.publicUrl)));
+    const signedIn = session !== undefined && (await worlds.persons.isActive(session.personId));
+    const enabled = (await worlds.registry.list()).filter((w) => w.disabledAt === null);
+    const { issuer, publicKey } = worlds.blind.metadata();
+    reply.header('referrer-policy', 'no-referrer');
+    return sendPage(
+      reply,
+      renderWallet({
+        t,
+        nonce,
+        csrf: signedIn ? worlds.webSessions.csrfToken(`session:${session.id}`) : undefined,
+        issuer: { issuer, publicKey },
+        worlds: enabled.map((w) => ({ id: w.id, name: w.name, origins: [...new Set(w.redirectUris.map((u) => new URL(u).origin))] })),
+      }),
+      nonce,
+    );
+  });
 
   app.get(
     '/worlds/v1/blind-signin',
