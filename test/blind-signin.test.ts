@@ -22,6 +22,7 @@ import {
 import { findPersonInWorld, worldsPseudonymResolver } from '../src/server/index.ts';
 import { approveAndRelease, signInTom, type Story, startStory, tomRequest } from './support/disclosure.ts';
 import { ENGINES } from './support/engines.ts';
+import { enrolPerson, recoverPerson, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
 interface Metadata {
   issuer: string;
@@ -117,6 +118,37 @@ for (const engine of ENGINES) {
       });
       assert.ok(closed.statusCode < 300, closed.body);
       assert.notEqual((await fetchBatch(token)).statusCode, 200);
+    });
+  });
+}
+
+for (const engine of ENGINES) {
+  describe(`blind pseudonyms survive recovery on ${engine}`, () => {
+    let rt: WorldsRuntime;
+    before(async () => {
+      rt = await startWorldsRuntime(engine, 'localhost');
+    });
+    after(async () => rt?.stop());
+
+    it('after re-proofing on a new device, the credentials carry the same secret: a ban in a world still sticks', async () => {
+      const person = await enrolPerson(rt);
+      const batchOf = async (token: string) =>
+        (
+          (await (
+            await fetch(`${rt.url}/worlds/v1/me/blind-credentials`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+          ).json()) as {
+            credentials: BlindCredential[];
+          }
+        ).credentials;
+      const before = await batchOf(person.sessionToken);
+      const recovered = await recoverPerson(rt, person);
+      assert.equal(recovered.personId, person.personId, 'recovery re-proves the same person');
+      const after = await batchOf(recovered.sessionToken);
+      assert.equal(after[0]?.nymSecret, before[0]?.nymSecret);
+      assert.equal(
+        presentBlind(after[0] as BlindCredential, 'w', 'n', []).pseudonym,
+        presentBlind(before[0] as BlindCredential, 'w', 'n', []).pseudonym,
+      );
     });
   });
 }
