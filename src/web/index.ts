@@ -14,6 +14,8 @@ export type { AuthorityConsoleInput, PersonDisclosuresPageInput, TransparencyCou
 export { renderTransparencyReport, transparencyCsv } from './transparency.ts';
 export type { DisclosureStatistics, TransparencyLogView, TransparencyPageInput, WorldModerationStatistics } from './transparency.ts';
 export { renderOperatorConsole } from './operator.ts';
+export { renderWallet } from './wallet.ts';
+export type { WalletPageInput } from './wallet.ts';
 export { webAsset } from './assets.ts';
 export type { WebAsset } from './assets.ts';
 export { renderHome } from './home.ts';
@@ -37,3 +39,18 @@ export type {
   ModerationQueueInput,
   ModerationWorldStatisticsInput,
 } from './moderation-console.ts';
+export {
+  CATALOGUES,
+  chooseLang,
+  DEFAULT_LANG,
+  EN,
+  formatList,
+  formatNumber,
+  formatWhen,
+  isLang,
+  LANGS,
+  negotiateLanguage,
+  plural,
+  translator,
+} from './i18n/index.ts';
+export type { Lang, Messages, PluralForms, Translator } from './i18n/index.ts';
