@@ -129,7 +129,11 @@ async function checkShare(io: CliIo, options: { share: string; passphraseFile?: 
   const secret = passphrase;
   const checked =
     options.trusteeSet === undefined
-      ? await withRegistry(io, ({ registry }) => registry.trusteeSets.checkShare(file, secret))
+      ? await withRegistry(io, async ({ registry }) => {
+          // A retention-epoch share checks against its epoch key, published like a set.
+          const epoch = await registry.epochs.byId(String((file as { trusteeSetId?: unknown } | null)?.trusteeSetId));
+          return epoch ? checkShareAgainst(epoch.key, file, secret) : registry.trusteeSets.checkShare(file, secret);
+        })
       : await checkShareAgainst(readJsonFile(io, options.trusteeSet, 'trustee set') as TrusteeSet, file, secret);
   io.out(
     `ok: share ${checked.index} of trustee ${checked.trusteeId} matches the published commitments of trustee set ${checked.trusteeSetId} (${checked.status}, threshold ${checked.threshold})`,
