@@ -105,9 +105,12 @@ for (const engine of ENGINES) {
           ).partials,
       );
       const envelope = m.envelopes[0] as Envelope;
+      // The partials are x_i·C1 for the shares of the envelope's retention-epoch key.
+      const key = m.escrowKeys.find((k) => k.id === envelope.escrowKeyId);
+      assert.ok(key);
       sharedPoint = combinePartials(partials, {
         threshold: 3,
-        verificationKeys: m.trusteeSet.trustees,
+        verificationKeys: key.trustees,
         c1: envelope.c1,
         requestId,
         envelopeId: envelope.envelopeId,
