@@ -499,6 +499,16 @@ function fixtures(call: (method: string, url: string, init?: Call) => Promise<Re
   };
 }
 
+/** `url` with every path parameter of `op` replaced by an id that names nothing. */
+function unknownIds(op: OperationKey, url: string): string {
+  const [path = '', query] = url.split('?');
+  const template = (op.split(' ')[1] ?? '').split('/');
+  const segments = path.split('/');
+  if (template.includes('{*}')) return url;
+  const replaced = segments.map((segment, i) => (/^\{.+\}$/.test(template[i] ?? '') ? 'nothing-here-0' : segment)).join('/');
+  return query === undefined ? replaced : `${replaced}?${query}`;
+}
+
 function trustee(s: State, name: string) {
   const t = s.story.trustees.get(name);
   if (!t) throw new Error(`no trustee ${name}`);
@@ -579,6 +589,16 @@ for (const engine of ENGINES) {
           const r = await state.story.rt.app.inject(variant as never);
           assert.ok(r.statusCode >= 400 && r.statusCode < 500, `${op} ${JSON.stringify(variant).slice(0, 200)}: ${r.statusCode} ${r.body}`);
           assert.match(String(r.headers['content-type']), /^application\/problem\+json/, op);
+        }
+        // Refusals from the route itself: a body of the wrong type, ids that name nothing. Held to the contract, whatever they answer.
+        const probes: Array<Record<string, unknown>> = [];
+        if (declared.requestBody)
+          probes.push({ ...sample, headers: { ...sample.headers, 'content-type': 'application/json' }, payload: '[]' });
+        const unknown = unknownIds(op, sample.url);
+        if (unknown !== sample.url) probes.push({ ...sample, url: unknown });
+        for (const probe of probes) {
+          const r = await state.story.rt.app.inject(probe as never);
+          assert.ok(r.statusCode < 500, `${op} ${String(probe.url)}: ${r.statusCode} ${r.body}`);
         }
       }
       const errors = contract.exchanges.slice(before);

@@ -102,7 +102,12 @@ export class Contract {
       validate = this.#ajv.compile(schema);
       this.#compiled.set(id, validate);
     }
-    if (validate(value)) return undefined;
+    if (validate(value)) {
+      const problem = type === 'application/problem+json' ? (value as { status?: number }) : undefined;
+      return problem && problem.status !== status
+        ? `the problem document says status ${problem.status}, the answer is ${status}`
+        : undefined;
+    }
     return `${status} body does not match the declared schema: ${this.#ajv.errorsText(validate.errors, { separator: '; ' }).slice(0, 600)}`;
   }
 
