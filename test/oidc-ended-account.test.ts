@@ -7,15 +7,18 @@
  * and failed on the missing grant). Now that session is signed out: the person gets the
  * sign-in page, `prompt=none` gets `login_required` at the world, and mvid's own pages
  * treat the browser as signed out (an HTML page for a browser, problem+json for an API
- * client), never a 5xx. Both engines.
+ * client), never a 5xx; a consent page left open while the account closed refuses and
+ * grants nothing. Both engines.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
 import { ENGINES } from './support/engines.ts';
+import type { RequestOptions } from './support/webauthn.ts';
 import {
   authorize,
-  type Browser,
+  Browser,
+  csrfOf,
   enrolPerson,
   registerWorld,
   signIn,
@@ -52,24 +55,28 @@ for (const engine of ENGINES) {
     async function closedBehindTheBrowser(): Promise<{ person: TestPerson; browser: Browser }> {
       const person = await enrolPerson(rt);
       const { browser } = await signIn(rt, config, person, REDIRECT, SCOPE);
+      await closeWhileInFlight(person);
+      return { person, browser };
+    }
+
+    /** Closes the account; then a request in flight answers, writing back the provider state it loaded and keeping mvid's cookie valid. */
+    async function closeWhileInFlight(person: TestPerson): Promise<void> {
       const db = rt.store.db;
-      const sessions = await db
+      const inFlight = await db
         .selectFrom('oidc_models')
         .selectAll()
-        .where('model', '=', 'Session')
+        .where('model', 'in', ['Session', 'Interaction'])
         .where('account_id', '=', person.personId)
         .execute();
-      assert.equal(sessions.length, 1);
+      assert.ok(inFlight.some((row) => row.model === 'Session'));
       const closed = await fetch(`${rt.url}/registry/v1/me/close`, {
         method: 'POST',
         headers: { authorization: `Bearer ${person.sessionToken}` },
       });
       assert.equal(closed.status, 200, await closed.text());
       assert.equal((await db.selectFrom('oidc_models').select('id').where('account_id', '=', person.personId).execute()).length, 0);
-      // The in-flight request answers: oidc-provider saves the session it loaded, mvid's cookie stays valid.
-      await db.insertInto('oidc_models').values(sessions).execute();
+      await db.insertInto('oidc_models').values(inFlight).execute();
       await db.updateTable('worlds_web_sessions').set({ revoked_at: null }).where('person_id', '=', person.personId).execute();
-      return { person, browser };
     }
 
     async function assertSignedOut(browser: Browser): Promise<void> {
@@ -122,6 +129,47 @@ for (const engine of ENGINES) {
       assert.ok(swept.persons >= 1, JSON.stringify(swept));
       assert.equal(await rt.registry.self.status(person.personId), 'closed');
       await assertSignedOut(browser);
+    });
+
+    it('closed while the consent page is open: the page and its form refuse, nothing is granted or remembered', async () => {
+      const person = await enrolPerson(rt);
+      const browser = new Browser(rt.url);
+      const signInPage = await browser.follow((await authorize(config, REDIRECT, SCOPE)).url);
+      const uid = /\/interaction\/([^/?#]+)/.exec(signInPage.url)?.[1];
+      const headers = { 'x-csrf-token': csrfOf(await signInPage.response.text()), 'content-type': 'application/json' };
+      const options = (await (
+        await browser.fetch(`/interaction/${uid}/passkey/options`, { method: 'POST', headers, body: '{}' })
+      ).json()) as RequestOptions;
+      const assertion = JSON.stringify(person.authenticator.get(options, rt.url));
+      const signedIn = await browser.fetch(`/interaction/${uid}/passkey`, { method: 'POST', headers, body: assertion });
+      const consent = await browser.follow(((await signedIn.json()) as { location: string }).location);
+      const html = await consent.response.text();
+      assert.match(html, /Ended World asks to know/);
+      await closeWhileInFlight(person);
+
+      const page = await browser.fetch(consent.url, { headers: HTML });
+      assert.equal(page.status, 403);
+      assert.match(await page.text(), /Account closed/);
+      const form = new URLSearchParams({ csrf: csrfOf(html), decision: 'allow', 'claim:age_over_18': '1' }).toString();
+      const posted = await browser.fetch(`${consent.url}/consent`, {
+        method: 'POST',
+        headers: { ...JSON_CLIENT, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      assert.equal(posted.status, 403);
+      assert.equal(((await posted.json()) as { code: string }).code, 'person_closed');
+      const db = rt.store.db;
+      assert.equal(
+        (await db.selectFrom('worlds_consents').select('world_id').where('person_id', '=', person.personId).execute()).length,
+        0,
+      );
+      const grants = await db
+        .selectFrom('oidc_models')
+        .select('id')
+        .where('model', '=', 'Grant')
+        .where('account_id', '=', person.personId)
+        .execute();
+      assert.equal(grants.length, 0);
     });
   });
 }
