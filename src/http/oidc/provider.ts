@@ -56,7 +56,7 @@ function interactionsPolicy(moderation: ModerationService | undefined) {
 const SIGNED_IN = ['accountId', 'loginTs', 'amr', 'acr', 'transient', 'authorizations'] as const;
 
 /**
- * Signs a browser's provider session out of `accountId` (whose account no longer exists):
+ * Signs a browser's provider session out of `accountId`, whose account has ended (closed or swept):
  * without it the authorization endpoint would carry on for an account `findAccount` cannot
  * find and fail with a 500. The session gets a new id (the old one is deleted when it is saved).
  */
