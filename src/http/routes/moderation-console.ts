@@ -21,7 +21,7 @@ import {
 } from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
 import type { ModerationHttp } from './moderation.ts';
-import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
+import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const Csrf = Type.Optional(Type.String({ maxLength: 100 }));
@@ -100,8 +100,10 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
     }
   }
 
+  // Signed in (on the headers, before the body is read) and CSRF (on the form); forms are small.
   const opts = (params: unknown, extra: Record<string, unknown> = {}) => ({
-    preHandler: requireWorldsPerson,
+    ...WORLDS_PERSON_GUARD,
+    bodyLimit: 64 * 1024,
     schema: { hide: true, params, ...extra },
   });
 
