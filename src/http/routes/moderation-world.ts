@@ -55,7 +55,7 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
   const { moderation } = http;
   const guards = moderationGuards(http);
   const worldOnly = { ...guards.world, bodyLimit: JSON_BODY_LIMIT };
-  const anyCaller = { ...guards.caller, bodyLimit: JSON_BODY_LIMIT };
+  const anyCaller = { ...guards.selfOrPerson, bodyLimit: JSON_BODY_LIMIT };
   const either = { security: WORLD_OR_PERSON_SECURITY };
   const world = { security: WORLD_SECURITY };
 
@@ -65,7 +65,7 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
     raw.post<W>(
       '/moderation/v1/worlds/:worldId/evidence',
       {
-        ...guards.caller,
+        ...guards.selfOrPerson,
         bodyLimit: EVIDENCE_BODY_LIMIT,
         ...routeSchema('Upload evidence (a screenshot, a text log or a short clip)', {
           description:
@@ -76,8 +76,6 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
         }),
       },
       async (request, reply) => {
-        const caller = callerOf(request);
-        if (caller.kind === 'world') requireSameWorld(caller, request.params.worldId);
         if (!Buffer.isBuffer(request.body)) throw new MvidError('bad_request', 'send the evidence bytes as the request body');
         const type = request.headers['content-type'] ?? '';
         return reply.code(201).send(await moderation.reports.upload(request.params.worldId, new Uint8Array(request.body), type));
@@ -114,7 +112,7 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
   app.get<{ Params: { worldId: string; reportId: string } }>(
     '/moderation/v1/worlds/:worldId/reports/:reportId',
     {
-      ...guards.caller,
+      ...guards.selfOrPerson,
       ...routeSchema('The status and outcome of a report (for its reporter; never the case file)', {
         ...either,
         params: ReportParams,
@@ -124,7 +122,6 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
     async (request) => {
       const caller = callerOf(request);
       const { worldId, reportId } = request.params;
-      if (caller.kind === 'world') requireSameWorld(caller, worldId);
       return moderation.reports.view(worldId, reportId, caller.kind === 'world' ? 'world' : { personId: caller.personId });
     },
   );

@@ -83,11 +83,13 @@ export function callerOf(request: FastifyRequest): Caller {
 /**
  * Guards of the routes under `/moderation/v1/worlds/:worldId`, each run `onRequest` (a
  * stranger gets 401, another world or a non-moderator 403, before the body is parsed):
- * `caller` (any world or signed-in person; the route decides), `world` (the world itself),
+ * `selfOrPerson` (the world itself, or any signed-in person), `world` (the world itself),
  * `worldOrModerator`, and `moderator` (a person the world appointed, signed in as themselves
- * — a world never decides). Each but `caller` sets `request.moderationActor`.
+ * — a world never decides). Each but `selfOrPerson` sets `request.moderationActor`.
  */
-export function moderationGuards(http: ModerationHttp): Record<'caller' | 'world' | 'worldOrModerator' | 'moderator', ModerationGuard> {
+export function moderationGuards(
+  http: ModerationHttp,
+): Record<'selfOrPerson' | 'world' | 'worldOrModerator' | 'moderator', ModerationGuard> {
   const worldIdOf = (request: FastifyRequest) => (request.params as { worldId: string }).worldId;
   const guard = (authorise: (caller: Caller, worldId: string) => Promise<ModerationActor | undefined>): ModerationGuard => ({
     async onRequest(request, reply) {
@@ -99,7 +101,10 @@ export function moderationGuards(http: ModerationHttp): Record<'caller' | 'world
     preHandler: requireCallerCsrf,
   });
   return {
-    caller: guard(async () => undefined),
+    selfOrPerson: guard(async (caller, worldId) => {
+      if (caller.kind === 'world') requireSameWorld(caller, worldId);
+      return undefined;
+    }),
     world: guard(async (caller, worldId) => {
       requireSameWorld(caller, worldId);
       return { worldId, moderatorId: null };
