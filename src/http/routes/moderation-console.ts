@@ -106,7 +106,7 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
       await authenticateWorldsPerson(request, reply);
       await moderation.requireModerator((request.params as { worldId: string }).worldId, worldsPersonOf(request).personId);
     },
-    preHandler: requireWorldsCsrf,
+    preValidation: requireWorldsCsrf,
     bodyLimit: 64 * 1024,
     schema: { hide: true, params, ...extra },
   });

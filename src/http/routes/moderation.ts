@@ -66,10 +66,10 @@ type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 /** Route options of a guarded moderation route: who is calling (and may they) on the headers, CSRF on the body. */
 export interface ModerationGuard {
   onRequest: Hook;
-  preHandler: Hook;
+  preValidation: Hook;
 }
 
-/** preHandler: a person signed in by browser cookie who changes something carries the session's CSRF token. */
+/** preValidation: a person signed in by browser cookie who changes something carries the session's CSRF token. */
 async function requireCallerCsrf(request: FastifyRequest): Promise<void> {
   if (request.moderationCaller?.kind === 'person') await requireWorldsCsrf(request);
 }
@@ -98,7 +98,7 @@ export function moderationGuards(
       const actor = await authorise(caller, worldIdOf(request));
       if (actor) request.moderationActor = actor;
     },
-    preHandler: requireCallerCsrf,
+    preValidation: requireCallerCsrf,
   });
   return {
     selfOrPerson: guard(async (caller, worldId) => {
