@@ -12,6 +12,7 @@ import { ENGINES } from './support/engines.ts';
 import { injectFetch, registerAuthority } from './support/disclosure.ts';
 import { devKeyOf, presentation, publishTrustees, registerWorldAsAdmin } from './support/registry-http.ts';
 import { personClaims } from './support/registry.ts';
+import { assertTableCovers, registeredRoutes } from './support/route-table.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
 
 type Role = 'anonymous' | 'person' | 'moderator' | 'admin' | 'authority' | 'trustee' | 'world' | 'other-world';
@@ -202,8 +203,6 @@ const MATRIX: Record<string, Access> = {
   'POST /moderation/v1/me/decisions/:decisionId/appeal': 'person',
 };
 
-/** Methods the oidc mount registers only so that oidc-provider answers them (405s, CORS): not rows of their own. */
-const MOUNT_ONLY = /^(DELETE|OPTIONS|PATCH|PUT|QUERY|TRACE|POST) \/oidc$|^(DELETE|OPTIONS|PATCH|PUT|QUERY|TRACE) \/oidc\/\*$/;
 const ROLES: readonly Role[] = ['anonymous', 'person', 'moderator', 'admin', 'authority', 'trustee', 'world', 'other-world'];
 /** Routes that end the caller's session or account: each person cell gets a person of its own. */
 const SELF_ENDING = new Set([
@@ -301,23 +300,8 @@ for (const engine of ENGINES) {
     });
     after(async () => rt.stop());
 
-    const registered = () =>
-      rt.app.routeIndex
-        .routes()
-        .flatMap((r) => r.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${r.url}`))
-        .filter((key) => !MOUNT_ONLY.test(key));
-
     it('has a row for every registered route, and no row for a route that is gone', () => {
-      const routes = registered();
-      assert.deepEqual(
-        routes.filter((key) => !(key in MATRIX)),
-        [],
-        'classify each new route in MATRIX (who may call it)',
-      );
-      assert.deepEqual(
-        Object.keys(MATRIX).filter((key) => !routes.includes(key)),
-        [],
-      );
+      assertTableCovers(MATRIX, registeredRoutes(rt.app), 'classify each new route in MATRIX (who may call it)');
     });
 
     it('other principal: a person cannot touch another person’s keys, a world cannot act as another world', async () => {

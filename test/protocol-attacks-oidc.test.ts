@@ -30,6 +30,8 @@ const REDIRECT_A = 'http://127.0.0.1:9/world-a/callback';
 const LOGOUT_A = 'http://127.0.0.1:9/world-a/signed-out';
 const REDIRECT_B = 'http://127.0.0.1:9/world-b/callback';
 const LOGOUT_B = 'http://127.0.0.1:9/world-b/signed-out';
+/** Any S256 challenge (RFC 7636's example): these requests never get as far as a code. */
+const S256_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 for (const engine of ENGINES) {
   describe(`protocol attacks on the OpenID provider on ${engine}`, () => {
@@ -76,6 +78,14 @@ for (const engine of ENGINES) {
     });
     const basicA = () => basicOf(a);
 
+    /** An authorization request of world A by hand (the client library would refuse to build the bad ones); '' leaves a parameter out. */
+    const authUrl = (params: Record<string, string>) => {
+      const url = new URL(`${rt.url}/oidc/auth`);
+      const all: Record<string, string> = { client_id: a.clientId, response_type: 'code', scope: 'openid', state: 's', ...params };
+      for (const [k, v] of Object.entries(all)) if (v !== '') url.searchParams.set(k, v);
+      return url;
+    };
+
     /** The browser's walk up to the callback at world A, with these authorization parameters. */
     async function codeFor(extra: Record<string, string> = {}) {
       const req = await authorize(configA, REDIRECT_A, 'openid age_over_18', extra);
@@ -88,16 +98,7 @@ for (const engine of ENGINES) {
         { code_challenge_method: 'plain', code_challenge: 'a'.repeat(43) },
         { code_challenge: '', code_challenge_method: '' },
       ]) {
-        const url = new URL(`${rt.url}/oidc/auth`);
-        for (const [k, v] of Object.entries({
-          client_id: a.clientId,
-          redirect_uri: REDIRECT_A,
-          response_type: 'code',
-          scope: 'openid',
-          state: 's',
-          ...extra,
-        }))
-          if (v !== '') url.searchParams.set(k, v);
+        const url = authUrl({ redirect_uri: REDIRECT_A, ...extra });
         const { url: landed } = await new Browser(rt.url).follow(url.href);
         assert.equal(new URL(landed).searchParams.get('error'), 'invalid_request', `${JSON.stringify(extra)} → ${landed}`);
       }
@@ -151,17 +152,7 @@ for (const engine of ENGINES) {
         REDIRECT_B,
         'javascript:alert(1)//127.0.0.1:9/world-a/callback',
       ]) {
-        const url = new URL(`${rt.url}/oidc/auth`);
-        for (const [k, v] of Object.entries({
-          client_id: a.clientId,
-          redirect_uri: evil,
-          response_type: 'code',
-          scope: 'openid',
-          state: 's',
-          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-          code_challenge_method: 'S256',
-        }))
-          url.searchParams.set(k, v);
+        const url = authUrl({ redirect_uri: evil, code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' });
         const r = await new Browser(rt.url).fetch(url.href);
         assert.equal(r.status, 400, `${evil} → ${r.status} ${r.headers.get('location')}`);
         assert.equal(r.headers.get('location'), null, evil);

@@ -107,6 +107,18 @@ for (const engine of ENGINES) {
       refused(await enrol(rebind(other.presentation, other.holder.privateJwk, { kb: { nonce: used } })), 'a consumed nonce');
     });
 
+    it('administrator tokens (which do not expire) are refused at once when revoked; a look-alike never passes', async () => {
+      const { token } = await rt.registry.adminTokens.create('attack-admin');
+      const list = () => rt.app.inject({ method: 'GET', url: '/admin/v1/worlds', headers: bearer(token) });
+      assert.equal((await list()).statusCode, 200);
+      for (const forged of [`${token}x`, token.slice(0, -1), token.toUpperCase(), `${token.slice(0, 4)}${'A'.repeat(token.length - 4)}`]) {
+        const r = await rt.app.inject({ method: 'GET', url: '/admin/v1/worlds', headers: bearer(forged) });
+        assert.equal(r.statusCode, 401, forged);
+      }
+      assert.equal(await rt.registry.adminTokens.revoke('attack-admin'), 1);
+      assert.equal((await list()).statusCode, 401);
+    });
+
     it('holder sign-in: forged, expired, future, misaddressed and replayed assertions are refused; person sessions expire', async () => {
       const { presentation: p, holder } = await presentation(rt, devKeyOf(rt), personClaims());
       const enrolled = (await enrol(p)).json() as { holderKeyId: string };

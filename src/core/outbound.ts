@@ -107,7 +107,6 @@ export function isLoopbackHost(hostname: string): boolean {
   const g = v6Groups(ip);
   const zeros = g.slice(0, 5).every((x) => x === 0);
   return (zeros && g[5] === 0 && g[6] === 0 && g[7] === 1) || (zeros && g[5] === 0xffff && (g[6] ?? 0) >> 8 === 0x7f);
-  return false;
 }
 
 /** Host names that never name a public service (this machine, mDNS, private zones). */
