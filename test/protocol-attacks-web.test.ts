@@ -78,6 +78,7 @@ const UNSAFE: Record<string, Forgery> = {
   'PUT /worlds/v1/me/worlds/:worldId/handle': 'session',
   'POST /worlds/v1/me/passkeys': 'session',
   'POST /worlds/v1/me/passkeys/options': 'session',
+  'POST /worlds/v1/me/blind-credentials': 'session',
   'DELETE /worlds/v1/me/passkeys/:id': 'session',
   'POST /account/sign-in/options': 'pre-session',
   'POST /account/sign-in': 'pre-session',
