@@ -201,6 +201,9 @@ function fixtures(call: (method: string, url: string, init?: Call) => Promise<Re
       const r = await ok('GET', '/worlds/v1/me/passkeys', { headers: as(s, 'alice') });
       s.ids.set('passkey', String((r.json().passkeys as Array<{ id: string }>)[0]?.id));
     },
+    'GET /worlds/v1/blind-signin': async () => void (await ok('GET', '/worlds/v1/blind-signin', {}, 200)),
+    'POST /worlds/v1/me/blind-credentials': async (s) =>
+      void (await ok('POST', '/worlds/v1/me/blind-credentials', { headers: as(s, 'alice') }, 200)),
     'DELETE /worlds/v1/me/passkeys/{id}': async (s) =>
       void (await ok('DELETE', `/worlds/v1/me/passkeys/${encodeURIComponent(id(s, 'passkey'))}`, { headers: as(s, 'alice') }, 204)),
 
