@@ -27,14 +27,14 @@ import { type Served, startServed } from './support/served.ts';
 
 const KILLS = Number(process.env.MVID_CRASH_KILLS ?? 3);
 /** Load runs this long (uniformly at random) before each kill. */
-const MIN_LOAD_MS = 300;
-const MAX_LOAD_MS = 2500;
+const MIN_LOAD_MS = 500;
+const MAX_LOAD_MS = 4000;
 
 for (const engine of ENGINES) {
   describe(`crash safety under mixed load, ${KILLS} × SIGKILL (${engine})`, { timeout: 60_000 + KILLS * 30_000 }, () => {
     let served: Served;
     let clients: CrashLoadClients;
-    const tally: LoadTally = { acks: [], failuresBeforeKill: [] };
+    const tally: LoadTally = { acks: [], failuresBeforeKill: [], tried: new Set() };
     let state: MonitorState | null = null;
 
     before(async () => {

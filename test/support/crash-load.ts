@@ -46,6 +46,8 @@ export interface LoadTally {
   acks: Ack[];
   /** Failures before the kill was ordered: a server that answers errors under load is a problem too. */
   failuresBeforeKill: string[];
+  /** `trustee/request` approvals tried (acknowledged or cut by a kill): never tried twice. */
+  tried: Set<string>;
 }
 
 /** Sets up the clients on a served deployment: the target person and handle, the trustees, the authority. */
@@ -107,7 +109,6 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runMixedLoad(served: Served, clients: CrashLoadClients, tally: LoadTally, stopped: () => boolean): Promise<void> {
   const { url, material } = served;
   const worldId = material.exampleWorld.clientId;
-  const approved = new Set<string>();
   const loop = async (what: string, step: () => Promise<boolean | void>) => {
     while (!stopped()) {
       try {
@@ -145,9 +146,9 @@ export async function runMixedLoad(served: Served, clients: CrashLoadClients, ta
     tally.acks.push({ kind: 'request', requestId: accepted.requestId, entry: fromBase64Url(accepted.entry) });
   };
   const approve = (trustee: CrashLoadClients['trustees'][number]) => async () => {
-    const open = tally.acks.find((a) => a.kind === 'request' && !approved.has(`${trustee.name}/${a.requestId}`));
+    const open = tally.acks.find((a) => a.kind === 'request' && !tally.tried.has(`${trustee.name}/${a.requestId}`));
     if (open?.kind !== 'request') return false;
-    approved.add(`${trustee.name}/${open.requestId}`);
+    tally.tried.add(`${trustee.name}/${open.requestId}`);
     const r = await trustee.client.approve(open.requestId, trustee.share, `${trustee.name}: lawful and proportionate`);
     tally.acks.push({ kind: 'approval', requestId: open.requestId, trustee: trustee.name, index: r.approvalIndex });
     return true;
