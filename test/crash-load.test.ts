@@ -67,8 +67,11 @@ for (const engine of ENGINES) {
       assert.deepEqual(tally.failuresBeforeKill, [], 'no request failed before the kill');
       const kinds = new Map<string, number>();
       for (const a of tally.acks) kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
-      for (const kind of ['enrol', 'sign-in', 'request', 'approval', 'report']) assert.ok((kinds.get(kind) ?? 0) > 0, `some ${kind} was acknowledged`);
-      console.log(`crash-load ${engine}: ${KILLS} kills, ${tally.acks.length} acknowledged writes (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); ${summary.join('; ')}`);
+      for (const kind of ['enrol', 'sign-in', 'request', 'approval', 'report'])
+        assert.ok((kinds.get(kind) ?? 0) > 0, `some ${kind} was acknowledged`);
+      console.log(
+        `crash-load ${engine}: ${KILLS} kills, ${tally.acks.length} acknowledged writes (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); ${summary.join('; ')}`,
+      );
     });
 
     it('the checks report a lost acknowledged write, a forked checkpoint and half-written state', async () => {
@@ -87,7 +90,10 @@ for (const engine of ENGINES) {
       try {
         // Half-written rows, as a torn transaction would leave them.
         const now = new Date().toISOString();
-        await store.db.insertInto('registry_persons').values({ id: 'p_torn', status: 'active', created_at: now, updated_at: now }).execute();
+        await store.db
+          .insertInto('registry_persons')
+          .values({ id: 'p_torn', status: 'active', created_at: now, updated_at: now })
+          .execute();
         await store.db
           .insertInto('moderation_reports')
           .values({
@@ -117,7 +123,11 @@ for (const engine of ENGINES) {
           /person p_torn has no envelope/,
           /report mr_torn cites evidence a{0}(ab)+ that was never recorded/,
         ];
-        for (const pattern of expected) assert.ok(problems.some((p) => pattern.test(p)), `${pattern} in ${problems.join('\n')}`);
+        for (const pattern of expected)
+          assert.ok(
+            problems.some((p) => pattern.test(p)),
+            `${pattern} in ${problems.join('\n')}`,
+          );
       } finally {
         await store.db.deleteFrom('moderation_reports').where('id', '=', 'mr_torn').execute();
         await store.db.deleteFrom('registry_persons').where('id', '=', 'p_torn').execute();

@@ -36,5 +36,8 @@ it('a server that is not there fails the verdict', async () => {
   const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 2, duration: 1, timeout: 1 });
   const verdict = judgeLoad(result, 0, limits);
   assert.ok(verdict.problems.includes('no request succeeded'), verdict.problems.join('; '));
-  assert.ok(verdict.problems.some((p) => /connection errors|timeouts/.test(p)), verdict.problems.join('; '));
+  assert.ok(
+    verdict.problems.some((p) => /connection errors|timeouts/.test(p)),
+    verdict.problems.join('; '),
+  );
 });

@@ -74,7 +74,11 @@ export async function prepareClients(served: Served): Promise<CrashLoadClients> 
   const { passphrases, shareFiles } = material.trustees;
   for (const name of Object.keys(shareFiles)) {
     const issued = await expectJson<{ token: string }>(
-      await fetch(`${url}/admin/v1/disclosure/trustee-credentials`, { method: 'POST', headers: admin, body: JSON.stringify({ trustee: name }) }),
+      await fetch(`${url}/admin/v1/disclosure/trustee-credentials`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ trustee: name }),
+      }),
       201,
       'trustee credential',
     );
@@ -109,7 +113,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runMixedLoad(served: Served, clients: CrashLoadClients, tally: LoadTally, stopped: () => boolean): Promise<void> {
   const { url, material } = served;
   const worldId = material.exampleWorld.clientId;
-  const loop = async (what: string, step: () => Promise<boolean | void>) => {
+  const loop = async (what: string, step: () => Promise<unknown>) => {
     while (!stopped()) {
       try {
         if ((await step()) === false) await pause(50);
@@ -252,7 +256,8 @@ export async function checkAfterRestart(served: Served, acks: readonly Ack[], pr
           }
           const me = (await response.json()) as { person: { id: string }; logSubject: string };
           if (me.person.id !== ack.person.personId) problems.push(`enrolment ${ack.person.personId} came back as ${me.person.id}`);
-          if (!subjects.has(me.logSubject)) problems.push(`acknowledged enrolment ${ack.person.personId} has no enrolment entry in the log`);
+          if (!subjects.has(me.logSubject))
+            problems.push(`acknowledged enrolment ${ack.person.personId} has no enrolment entry in the log`);
           break;
         }
         case 'sign-in': {
@@ -271,7 +276,8 @@ export async function checkAfterRestart(served: Served, acks: readonly Ack[], pr
           const event = entry ? (parseEntry(new Uint8Array(entry)) as { type: string; request?: string }) : undefined;
           if (event?.type !== 'trustee_approval' || event.request !== ack.requestId)
             problems.push(`acknowledged approval of ${ack.requestId} by ${ack.trustee} is not at log index ${ack.index}`);
-          else if (checkpoint) problems.push(...(await included(url, checkpoint, new Uint8Array(entry as Uint8Array), `approval at ${ack.index}`)));
+          else if (checkpoint)
+            problems.push(...(await included(url, checkpoint, new Uint8Array(entry as Uint8Array), `approval at ${ack.index}`)));
           break;
         }
         case 'report': {

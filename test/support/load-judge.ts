@@ -17,7 +17,11 @@ export interface LoadVerdict {
 
 const MB = 2 ** 20;
 
-export function judgeLoad(result: Pick<Result, '2xx' | 'errors' | 'timeouts' | 'non2xx' | 'latency' | 'duration'>, peakRssBytes: number, limits: LoadLimits): LoadVerdict {
+export function judgeLoad(
+  result: Pick<Result, '2xx' | 'errors' | 'timeouts' | 'non2xx' | 'latency' | 'duration'>,
+  peakRssBytes: number,
+  limits: LoadLimits,
+): LoadVerdict {
   const problems: string[] = [];
   if (result.errors > 0) problems.push(`${result.errors} connection errors`);
   if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
