@@ -12,6 +12,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     bailout?: number;
+    /** Requests per second per connection, at most (autocannon waits for each answer before the next request). */
+    connectionRate?: number;
     /** Each connection sends these in turn, round and round (mixed traffic on one set of connections). */
     requests?: Array<{ method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }>;
     /** Record latencies of non-2xx responses too (off: only 2xx count). */
@@ -37,6 +39,8 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
     resets: number;
+    /** Answers by status code. */
+    statusCodeStats?: Record<string, { count: number }>;
     '2xx': number;
     /** Milliseconds, at the 1 ms resolution of autocannon's histogram. */
     latency: Histogram;

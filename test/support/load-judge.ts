@@ -18,14 +18,19 @@ export interface LoadVerdict {
 const MB = 2 ** 20;
 
 export function judgeLoad(
-  result: Pick<Result, '2xx' | 'errors' | 'timeouts' | 'non2xx' | 'latency' | 'duration'>,
+  result: Pick<Result, '2xx' | 'errors' | 'timeouts' | 'non2xx' | 'latency' | 'duration' | 'statusCodeStats'>,
   peakRssBytes: number,
   limits: LoadLimits,
 ): LoadVerdict {
   const problems: string[] = [];
   if (result.errors > 0) problems.push(`${result.errors} connection errors`);
   if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
-  if (result.non2xx > 0) problems.push(`${result.non2xx} answers other than 2xx`);
+  if (result.non2xx > 0) {
+    const codes = Object.entries(result.statusCodeStats ?? {})
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, { count }]) => `${count} × ${code}`);
+    problems.push(`${result.non2xx} answers other than 2xx${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`);
+  }
   if (result['2xx'] === 0) problems.push('no request succeeded');
   if (!(result.latency.p99 <= limits.p99Ms)) problems.push(`p99 ${result.latency.p99} ms over the bound of ${limits.p99Ms} ms`);
   if (peakRssBytes > limits.rssBytes)
