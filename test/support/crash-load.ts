@@ -20,7 +20,8 @@ import { fromBase64Url, systemClock } from '../../src/core/index.ts';
 import { openBlobStore } from '../../src/blobs/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { hashLeaf, type MonitorState, parseEntry, verifyInclusion, verifyLog } from '../../src/tlog/index.ts';
-import { type EnrolledPerson, enrolOverHttp, expectJson, type Served, signInOverHttp } from './served.ts';
+import { issueTrusteeCredential, json as expectJson } from '../../src/cli/demo/story.ts';
+import { type EnrolledPerson, enrolOverHttp, type Served, signInOverHttp } from './served.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -69,21 +70,12 @@ export async function prepareClients(served: Served): Promise<CrashLoadClients> 
     200,
     'log key',
   );
-  const admin = { authorization: `Bearer ${material.adminToken}`, 'content-type': 'application/json' };
   const trustees: CrashLoadClients['trustees'] = [];
   const { passphrases, shareFiles } = material.trustees;
   for (const name of Object.keys(shareFiles)) {
-    const issued = await expectJson<{ token: string }>(
-      await fetch(`${url}/admin/v1/disclosure/trustee-credentials`, {
-        method: 'POST',
-        headers: admin,
-        body: JSON.stringify({ trustee: name }),
-      }),
-      201,
-      'trustee credential',
-    );
+    const token = await issueTrusteeCredential(url, material.adminToken, name);
     // Every trustee registers a document key (the order document is sealed to all); two approve.
-    const state = await TrusteeClient.enrol({ url, token: issued.token, fetch, logKey: log.verifierKey, pseudonymKey: log.pseudonymKey });
+    const state = await TrusteeClient.enrol({ url, token, fetch, logKey: log.verifierKey, pseudonymKey: log.pseudonymKey });
     if (trustees.length < 2) {
       const file = JSON.parse(readFileSync(join(material.dir, shareFiles[name] as string), 'utf8')) as unknown;
       const share = await decryptShareFile(file, passphrases[name] as string);

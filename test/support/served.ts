@@ -12,15 +12,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_ABUSE_LIMITS } from '../../bench/harness/abuse.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
-import {
-  type DevIssuerKey,
-  generateHolderKey,
-  issueDevPid,
-  loadDevIssuerKey,
-  type PidClaims,
-  presentPid,
-  signJws,
-} from '../../src/registry/index.ts';
+import type { DevIssuerKey, PidClaims } from '../../src/registry/index.ts';
+import { generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid, signJws } from '../../src/registry/index.ts';
+import { json as expectJson } from '../../src/cli/demo/story.ts';
 import { type DemoMaterial, demoDirOf, readDemoMaterial } from '../../src/server/index.ts';
 import type { Engine } from '../../src/store/index.ts';
 import { startListening } from './cli.ts';
@@ -127,13 +121,6 @@ export async function startServed(engine: Engine, extra: Record<string, string> 
     throw error;
   }
   return served;
-}
-
-/** Answers the JSON body of a response with `status`; throws with the body otherwise. */
-export async function expectJson<T = Record<string, unknown>>(response: Response, status: number, what: string): Promise<T> {
-  const text = await response.text();
-  if (response.status !== status) throw new Error(`${what} answered ${response.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
 }
 
 async function nonce(url: string): Promise<string> {
