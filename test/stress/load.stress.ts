@@ -33,10 +33,11 @@ import { enrolOverHttp, type Served, startServed } from '../support/served.ts';
 const CONNECTIONS = Number(process.env.MVID_LOAD_CONNECTIONS ?? 1000);
 const SECONDS = Number(process.env.MVID_LOAD_SECONDS ?? 60);
 /**
- * p99 bound: 1 s. bench/targets.ts asks p99 < 50 ms of `/readyz` beside a 64-connection token
- * load on a quiet machine; this mix adds database writes (nonces) and reads (sessions) and
- * 1,000 connections, and CI's 2 cores are shared, so the bound is what a person would call
- * slow rather than the bench target; the figure measured is printed.
+ * p99 bound: 1 s. autocannon starts every connection's once-a-second timer together, so the
+ * 1,000 requests of a second arrive as one burst and the last answer of a burst waits for the
+ * 999 before it: the p99 is about the time the server needs to serve a second's burst. Over a
+ * second, it is falling behind 1,000 requests a second. (bench/targets.ts's p99 < 50 ms of
+ * `/readyz` is for 64 connections of tokens on a quiet machine, not for bursts of 1,000.)
  */
 const P99_BOUND_MS = 1000;
 /** RSS limit: the target under the 64-connection token load (300 MB) plus 100 MB for 1,000 sockets and their buffers. */
