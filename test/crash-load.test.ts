@@ -41,7 +41,7 @@ const MIN_LOAD_MS = 500;
 const MAX_LOAD_MS = 4000;
 
 for (const engine of ENGINES) {
-  describe(`crash safety under mixed load, ${KILLS} × SIGKILL (${engine})`, { timeout: 60_000 + KILLS * 30_000 }, () => {
+  describe(`crash safety under mixed load, ${KILLS} × SIGKILL (${engine})`, { timeout: 240_000 + KILLS * 30_000 }, () => {
     let served: Served;
     let clients: CrashLoadClients;
     const tally: LoadTally = { acks: [], failuresBeforeKill: [], tried: new Set() };
