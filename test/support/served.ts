@@ -107,7 +107,10 @@ export async function startServed(engine: Engine, extra: Record<string, string> 
       node = await startListening(['serve'], env);
     },
     async close() {
+      // A graceful stop, but never a hang: an overloaded server still draining its queue is killed after 15 s.
+      const timer = setTimeout(() => node.child.kill('SIGKILL'), 15_000);
       await stopNode(node, 'SIGTERM');
+      clearTimeout(timer);
       await db.drop();
     },
   };
