@@ -33,7 +33,7 @@ async function finish(
   random: Random,
   evaluate: (blinded: string) => Promise<TagEvaluation & { evaluations: number }>,
 ): Promise<TaggedIdentifier> {
-  const blinded = blindIdentifier(namespace, id, random);
+  const blinded = await blindIdentifier(namespace, id, random);
   try {
     const answer = await evaluate(blinded.blinded);
     if (!Number.isSafeInteger(answer.evaluations) || answer.evaluations < 1) {
@@ -41,7 +41,7 @@ async function finish(
     }
     let tag: Uint8Array;
     try {
-      tag = finalizeTag(blinded, answer, publicKey);
+      tag = await finalizeTag(blinded, answer, publicKey);
     } catch (error) {
       // Not the caller's fault: the service answered with another key, or garbage.
       throw new MvidError('service_unavailable', 'the tag service’s answer does not verify against its pinned public key', {
@@ -95,6 +95,6 @@ export function embeddedTagOracle(service: () => TagService, random: Random = sy
     get publicKey() {
       return get().status().publicKey;
     },
-    tag: (namespace, id) => finish(namespace, id, get().status().publicKey, random, async (blinded) => get().evaluate(blinded)),
+    tag: (namespace, id) => finish(namespace, id, get().status().publicKey, random, (blinded) => get().evaluate(blinded)),
   };
 }

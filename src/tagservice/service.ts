@@ -106,16 +106,25 @@ export class TagService {
 
   /**
    * Evaluates one blinded element, counting it; the count is on disk before the answer leaves.
+   * The rate-limit slot is taken before the group work starts, so concurrent calls cannot
+   * overrun the limit, and given back when the element is refused.
    * @throws MvidError rate_limited | crypto_encoding_invalid
    */
-  evaluate(blinded: unknown): TagServiceAnswer {
+  async evaluate(blinded: unknown): Promise<TagServiceAnswer> {
     const now = this.#clock.now().getTime();
     while (this.#recent.length > 0 && (this.#recent[0] as number) <= now - 60_000) this.#recent.shift();
     if (this.#recent.length >= this.#rate) {
       throw new MvidError('rate_limited', `the tag service answers at most ${this.#rate} evaluations a minute`);
     }
-    const answer = evaluateBlinded(this.#keys, blinded, this.#random);
     this.#recent.push(now);
+    let answer: TagEvaluation;
+    try {
+      answer = await evaluateBlinded(this.#keys, blinded, this.#random);
+    } catch (error) {
+      const slot = this.#recent.lastIndexOf(now);
+      if (slot >= 0) this.#recent.splice(slot, 1);
+      throw error;
+    }
     this.#evaluations += 1;
     writePrivate(this.#statePath, `${JSON.stringify({ evaluations: this.#evaluations })}\n`);
     return { ...answer, evaluations: this.#evaluations };
