@@ -8,14 +8,24 @@
 type Sodium = typeof import('libsodium-wrappers-sumo').default;
 
 let loading: Promise<Sodium> | undefined;
+let loaded: Sodium | undefined;
 
 /** The initialised libsodium module (the first call loads and instantiates it). */
 export function sodium(): Promise<Sodium> {
   loading ??= import('libsodium-wrappers-sumo').then(async (module) => {
     await module.default.ready;
+    loaded = module.default;
     return module.default;
   });
   return loading;
+}
+
+/**
+ * libsodium if this thread has loaded it already, for synchronous code that has a slower
+ * path of its own (sealing falls back to noble; the sealing workers load libsodium first).
+ */
+export function sodiumIfLoaded(): Sodium | undefined {
+  return loaded;
 }
 
 export type { Sodium };

@@ -38,6 +38,8 @@ export interface TagServiceOptions {
   ratePerMinute?: number;
   clock?: Clock;
   random?: Random;
+  /** Runs the evaluation (worker threads in `mvid serve`'s embedded service); default: this thread with `random`. */
+  evaluator?: (keys: TagServiceKeyPair, blinded: unknown) => Promise<TagEvaluation>;
 }
 
 export interface TagServiceStatus {
@@ -58,6 +60,7 @@ export class TagService {
   readonly #rate: number;
   readonly #clock: Clock;
   readonly #random: Random;
+  readonly #evaluator: (keys: TagServiceKeyPair, blinded: unknown) => Promise<TagEvaluation>;
   readonly #recent: number[] = [];
   #evaluations: number;
   /** The count known to be on disk, and the write under way (one at a time). */
@@ -68,6 +71,7 @@ export class TagService {
   constructor(options: TagServiceOptions) {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
+    this.#evaluator = options.evaluator ?? ((keys, blinded) => evaluateBlinded(keys, blinded, this.#random));
     this.#rate = options.ratePerMinute ?? 60;
     if (!Number.isInteger(this.#rate) || this.#rate < 1) throw new RangeError('ratePerMinute must be a positive integer');
     const dir = options.keyDir;
@@ -119,7 +123,7 @@ export class TagService {
     this.#recent.push(now);
     let answer: TagEvaluation;
     try {
-      answer = await evaluateBlinded(this.#keys, blinded, this.#random);
+      answer = await this.#evaluator(this.#keys, blinded);
     } catch (error) {
       const slot = this.#recent.lastIndexOf(now);
       if (slot >= 0) this.#recent.splice(slot, 1);
