@@ -3,8 +3,27 @@
  * operator set-up and signed-in person, with MVID_DATABASE_URL on a fresh database of the
  * bench's durable cluster. No target of their own: they sit beside the SQLite rows.
  */
-import { defineSuite } from '../harness/types.ts';
+import { type Benchmark, defineSuite } from '../harness/types.ts';
 import { CODE_FLOW_NOTE, codeFlowLoad, type OidcState, setupOidc, TOKEN_NOTE, tokenLoad } from './oidc.ts';
+
+/** A PostgreSQL row whose ratio is to the SQLite row `sqliteId`. */
+function beside(
+  sqliteId: string,
+  title: string,
+  unit: string,
+  note: string,
+  load: (state: OidcState, seconds: number) => Promise<{ perSecond: number }>,
+): Benchmark<OidcState> {
+  const id = `${sqliteId}.postgres`;
+  return {
+    id,
+    seconds: 4,
+    metrics: [{ id, title: `${title} (PostgreSQL)`, unit, better: 'higher', ceiling: sqliteId, note: `${note}; ratio to the SQLite row` }],
+    async run(state, rep) {
+      return { [id]: (await load(state, rep.seconds)).perSecond };
+    },
+  };
+}
 
 export default defineSuite<OidcState>({
   name: 'oidc-postgres',
@@ -15,39 +34,7 @@ export default defineSuite<OidcState>({
     return setupOidc(ctx, { databaseUrl: pg.url });
   },
   benchmarks: [
-    {
-      id: 'tokens.client-credentials.postgres',
-      seconds: 4,
-      metrics: [
-        {
-          id: 'tokens.client-credentials.postgres',
-          title: 'Client-credentials tokens (PostgreSQL)',
-          unit: 'tokens/s',
-          better: 'higher',
-          ceiling: 'tokens.client-credentials',
-          note: `${TOKEN_NOTE}; ratio to the SQLite row`,
-        },
-      ],
-      async run(state, rep) {
-        return { 'tokens.client-credentials.postgres': (await tokenLoad(state, rep.seconds)).perSecond };
-      },
-    },
-    {
-      id: 'oidc.code-flow.postgres',
-      seconds: 4,
-      metrics: [
-        {
-          id: 'oidc.code-flow.postgres',
-          title: 'OIDC authorization-code logins (PostgreSQL)',
-          unit: 'logins/s',
-          better: 'higher',
-          ceiling: 'oidc.code-flow',
-          note: `${CODE_FLOW_NOTE}; ratio to the SQLite row`,
-        },
-      ],
-      async run(state, rep) {
-        return { 'oidc.code-flow.postgres': (await codeFlowLoad(state, rep.seconds)).perSecond };
-      },
-    },
+    beside('tokens.client-credentials', 'Client-credentials tokens', 'tokens/s', TOKEN_NOTE, tokenLoad),
+    beside('oidc.code-flow', 'OIDC authorization-code logins', 'logins/s', CODE_FLOW_NOTE, codeFlowLoad),
   ],
 });
