@@ -170,7 +170,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     throw error;
   }
   const sealer = buildSealer(config, random);
-  const abuse = new AbuseLimiter(store, clock, config.abuseLimits);
+  // On SQLite this process is the only writer: counters are mirrored in memory (src/abuse).
+  const abuse = new AbuseLimiter(store, clock, config.abuseLimits, { mirror: store.engine === 'sqlite' });
   let registry: Registry;
   let worlds: WorldsService;
   let credentials: Credentials;
