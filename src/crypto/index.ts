@@ -29,7 +29,9 @@ export type { ScryptParams, ShareFile } from './sharefile.ts';
 export { MAX_ENVELOPE_PLAINTEXT_BYTES, envelopeBinding, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
 export type { Envelope, SealEnvelopeInput } from './envelope.ts';
 export { SealingPool } from './seal-pool.ts';
-export type { EnvelopeSealer } from './seal-pool.ts';
+export type { EnvelopeSealer, TagWorkers } from './seal-pool.ts';
+/** Loads libsodium in this thread: verifyDleq and sealEnvelope then use it (Node only, not in the browser bundles). */
+export { sodium as loadSodium } from './sodium.ts';
 export { combinePartials, partialDecrypt, thresholdOpen, verifyPartial } from './threshold.ts';
 export type { BadTrustee, BadTrusteeReason, CombineOptions, CombineResult, PartialContext, PartialDecryption } from './threshold.ts';
 export { MAX_SEALED_PLAINTEXT_BYTES, generateRecipientKeyPair, openFromSender, recipientPublicKey, sealToRecipient } from './seal.ts';
