@@ -417,10 +417,18 @@ export function verifyProofOfKnowledge(index: number, commitment0: Point, proof:
  * Whether `complaint` by trustee `by` proves its sender dealt a bad share: the revealed
  * share carries the sender's signature for `by` and fails the sender's commitments.
  */
-export function complaintProven(params: DkgParameters, by: number, senderSignKey: string, commit: DkgCommit, complaint: DkgComplaint): boolean {
+export function complaintProven(
+  params: DkgParameters,
+  by: number,
+  senderSignKey: string,
+  commit: DkgCommit,
+  complaint: DkgComplaint,
+): boolean {
   const share = complaint.reveal?.share;
   if (typeof share !== 'string') return false;
-  return verifySig(senderSignKey, complaint.reveal.sig, shareBytes(params, complaint.against, by, share)) && !shareMatches(commit, by, share);
+  return (
+    verifySig(senderSignKey, complaint.reveal.sig, shareBytes(params, complaint.against, by, share)) && !shareMatches(commit, by, share)
+  );
 }
 
 function commitmentValid(params: DkgParameters, index: number, signKey: string, c: DkgCommit | undefined): boolean {

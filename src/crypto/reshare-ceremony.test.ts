@@ -33,7 +33,12 @@ function run(cheat?: { dealer: number; victim: number }) {
     t.announce.set(slot, dkgAnnounce(signing, slot, id));
   }
   for (const i of PARAMS.dealers) {
-    const { commit, shares } = reshareDealMessages(PARAMS, OLD.shares[i - 1] as TrusteeShare, ids.get(dealerSlot(i)) as DkgIdentity, t.announce);
+    const { commit, shares } = reshareDealMessages(
+      PARAMS,
+      OLD.shares[i - 1] as TrusteeShare,
+      ids.get(dealerSlot(i)) as DkgIdentity,
+      t.announce,
+    );
     t.commit.set(dealerSlot(i), commit);
     t.shares.set(dealerSlot(i), shares);
     if (cheat?.dealer === i) {

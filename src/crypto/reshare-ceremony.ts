@@ -33,10 +33,18 @@ import {
   validAnnouncements,
   verifyDkgMessage,
 } from './dkg.ts';
-import { decodeBase64UrlStrict, frame, u32be, wipe } from './encoding.ts';
+import { assertLabel, decodeBase64UrlStrict, frame, u32be, wipe } from './encoding.ts';
 import type { TrusteeShare } from './feldman.ts';
 import { tryDecodeScalar } from './group.ts';
-import { type ReshareDealing, type ReshareOutcome, type ReshareParameters, reshareCombine, reshareDeal, reshareOutcome } from './reshare.ts';
+import {
+  type ReshareDealing,
+  type ReshareOutcome,
+  type ReshareParameters,
+  checkParams,
+  reshareCombine,
+  reshareDeal,
+  reshareOutcome,
+} from './reshare.ts';
 import type { SealedMessage } from './seal.ts';
 
 /** Old trustee i speaks in slot DEALER_SLOT + i (new trustees use 1..N', at most 255). */
@@ -80,6 +88,8 @@ export function reshareSigningParameters(params: ReshareCeremonyParameters): Dkg
 
 /** @throws ValidationError on a bad roster, threshold or dealer list */
 export function checkReshareParameters(params: ReshareCeremonyParameters): void {
+  assertLabel(params.ceremonyId, 'ceremonyId');
+  checkParams(params);
   const indices = new Set(params.from.trustees.map((t) => t.index));
   if (new Set(params.dealers).size !== params.dealers.length || params.dealers.some((i) => !indices.has(i)))
     throw new ValidationError('dealers must be distinct members of the set being reshared', 'dealers');
@@ -161,9 +171,18 @@ export function reshareCeremonyOutcome(params: ReshareCeremonyParameters, transc
     const shares = transcript.shares.get(slot);
     const dealing = dealingOf(i, commit);
     if (a === undefined) because.push({ index: i, reason: 'bad_announce' });
-    else if (dealing === undefined || !verifyDkgMessage(signing, 'commit', slot, a.signKey, commit) || dealing.commitments[0] !== params.from.trustees.find((t) => t.index === i)?.verificationKey || dealing.commitments.length !== params.threshold)
+    else if (
+      dealing === undefined ||
+      !verifyDkgMessage(signing, 'commit', slot, a.signKey, commit) ||
+      dealing.commitments[0] !== params.from.trustees.find((t) => t.index === i)?.verificationKey ||
+      dealing.commitments.length !== params.threshold
+    )
       because.push({ index: i, reason: 'bad_commitment' });
-    else if (shares === undefined || !verifyDkgMessage(signing, 'shares', slot, a.signKey, shares) || members.some((j) => shares.sealed[String(j)] === undefined))
+    else if (
+      shares === undefined ||
+      !verifyDkgMessage(signing, 'shares', slot, a.signKey, shares) ||
+      members.some((j) => shares.sealed[String(j)] === undefined)
+    )
       because.push({ index: i, reason: 'missing_share' });
     else good.set(i, dealing);
   }

@@ -1,0 +1,161 @@
+/**
+ * Resharing an escrow key through the server's relay, on both engines (issue 17): a
+ * 3-of-5 set becomes 2-of-3 while each old and new trustee runs `runReshare` (what
+ * `mvid trustee reshare` runs) against the HTTP API. The escrow public key stays, so the
+ * envelopes sealed before the reshare open with two new trustees and not with one; the
+ * old shares are refused by the release path; a cheating old trustee is disqualified;
+ * the lawful-disclosure flow works with the new set.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  type Envelope,
+  type TrusteeSet,
+  type TrusteeShare,
+  decryptShareFile,
+  parseTrusteeSet,
+  partialDecrypt,
+  thresholdOpen,
+} from '../src/crypto/index.ts';
+import { ApiClient, TrusteeClient } from '../src/disclosure/index.ts';
+import { type DkgCall, type ReshareRunResult, runReshare } from '../src/registry/index.ts';
+import { ENGINES } from './support/engines.ts';
+import { type Story, URL_BASE, rejects, startStory, tomRequest } from './support/disclosure.ts';
+import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
+import { problem } from './support/registry-http.ts';
+
+const NEW = ['carol', 'frank', 'gina'];
+
+function callOf(story: Story, token: string): DkgCall {
+  const api = new ApiClient(URL_BASE, token, story.fetch);
+  return (method, path, body) => api.json(method, path, body);
+}
+
+interface Opened {
+  ceremony: { id: string };
+  tokens: Array<{ trusteeIndex: number; trusteeId: string; role: 'dealer' | 'member'; token: string }>;
+}
+
+async function openReshare(story: Story, body: Record<string, unknown>): Promise<Opened> {
+  const res = await story.rt.app.inject({
+    method: 'POST',
+    url: '/admin/v1/reshare',
+    headers: { authorization: `Bearer ${story.adminToken}` },
+    payload: body,
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json() as Opened;
+}
+
+/** Every participant runs its client; dealers give their old share, new trustees a passphrase. */
+function participants(story: Story, opened: Opened, skip: (t: Opened['tokens'][number]) => boolean = () => false) {
+  return opened.tokens
+    .filter((t) => !skip(t))
+    .map((t) =>
+      runReshare({
+        ceremonyId: opened.ceremony.id,
+        call: callOf(story, t.token),
+        ...(t.role === 'dealer'
+          ? { share: story.trustees.get(t.trusteeId)?.share as TrusteeShare }
+          : { passphrase: passphraseOf(t.trusteeId), scrypt: FAST_SCRYPT }),
+        pollMs: 20,
+        timeoutMs: 60_000,
+      }),
+    );
+}
+
+async function tomsEnvelopes(story: Story): Promise<Envelope[]> {
+  const rows = await story.rt.store.db
+    .selectFrom('registry_envelopes')
+    .select(['envelope_json', 'trustee_set_id'])
+    .where('person_id', '=', story.tom.personId)
+    .execute();
+  return rows.map((r) => JSON.parse(r.envelope_json) as Envelope);
+}
+
+/** Opens an envelope sealed to the old set with partials of `shares`, checked against `set`. */
+function openWith(set: TrusteeSet, envelope: Envelope, shares: TrusteeShare[]): string {
+  const partials = shares.map((share) => partialDecrypt({ share, c1: envelope.c1, requestId: 'req-x', envelopeId: envelope.envelopeId }));
+  // The envelope's header keeps the set it was sealed to (its associated data); the new set holds the same key.
+  const { plaintext } = thresholdOpen(envelope, partials, { trusteeSet: set, requestId: 'req-x', holds: [envelope.trusteeSetId] });
+  return new TextDecoder().decode(plaintext);
+}
+
+for (const engine of ENGINES) {
+  describe(`resharing an escrow key through the relay (${engine})`, () => {
+    let story: Story;
+    let oldSet: TrusteeSet;
+    let results: ReshareRunResult[];
+    let newShares: Map<string, TrusteeShare>;
+
+    before(async () => {
+      story = await startStory(engine);
+      oldSet = parseTrusteeSet(await story.rt.registry.trusteeSets.active());
+    });
+    after(async () => {
+      for (const s of newShares?.values() ?? []) s.secret.fill(0);
+      await story?.stop();
+    });
+
+    it('3-of-5 becomes 2-of-3 with the same escrow key; the old set is retired and the log names the reshare', async () => {
+      const envelopesBefore = await tomsEnvelopes(story);
+      // Any three old trustees suffice: dave and erin take no part.
+      const opened = await openReshare(story, { threshold: 2, trustees: NEW, dealers: ['alice', 'bob', 'carol'] });
+      assert.equal(opened.tokens.length, 6);
+      results = await Promise.all(participants(story, opened));
+      const set = results[0]?.trusteeSet as TrusteeSet;
+      assert.ok(results.every((r) => r.trusteeSet.id === set.id && r.fingerprint === results[0]?.fingerprint));
+      assert.equal(set.escrowPublicKey, oldSet.escrowPublicKey);
+      assert.equal(set.threshold, 2);
+      assert.deepEqual(
+        set.trustees.map((t) => t.id),
+        NEW,
+      );
+      const active = await story.rt.registry.trusteeSets.active();
+      assert.equal(active?.id, set.id);
+      assert.equal(active?.resharedFrom, oldSet.id);
+      const old = await story.rt.registry.trusteeSets.byId(oldSet.id);
+      assert.equal(old?.status, 'retired');
+      assert.equal(old?.resharedTo, set.id);
+      // The re-sealed record: the envelopes now name the set that opens them; their sealed header does not change.
+      const rows = await story.rt.store.db
+        .selectFrom('registry_envelopes')
+        .select(['trustee_set_id', 'envelope_json'])
+        .where('person_id', '=', story.tom.personId)
+        .execute();
+      assert.ok(rows.every((r) => r.trustee_set_id === set.id));
+      assert.deepEqual(await tomsEnvelopes(story), envelopesBefore);
+      await story.rt.disclosure.log.integrate();
+      const entries = await story.rt.disclosure.log.entries(0n, (await story.rt.disclosure.log.checkpoint()).size);
+      const entry = entries.map((e) => Buffer.from(e).toString()).find((t) => t.includes('ceremony reshare'));
+      assert.ok(entry?.includes(set.id), entry);
+      assert.match(entry ?? '', new RegExp(`reshared_from ${oldSet.id}`));
+      assert.match(entry ?? '', new RegExp(`transcript ${results[0]?.outcome.transcript}`));
+      // A set whose key moved cannot be reshared again (its successor can).
+      const again = await story.rt.app.inject({
+        method: 'POST',
+        url: '/admin/v1/reshare',
+        headers: { authorization: `Bearer ${story.adminToken}` },
+        payload: { fromSetId: oldSet.id, threshold: 2, trustees: NEW },
+      });
+      problem(again, 409, 'conflict');
+    });
+
+    it('envelopes sealed before the reshare open with any two new trustees and not with one, nor with old shares', async () => {
+      const set = results[0]?.trusteeSet as TrusteeSet;
+      newShares = new Map();
+      for (const r of results.filter((x) => x.role === 'member')) {
+        const name = NEW[r.index - 1] as string;
+        newShares.set(name, await decryptShareFile(r.shareFile, passphraseOf(name)));
+      }
+      const [carol, frank, gina] = NEW.map((n) => newShares.get(n) as TrusteeShare) as [TrusteeShare, TrusteeShare, TrusteeShare];
+      const nameBirth = (await tomsEnvelopes(story)).find((e) => e.fieldGroup === 'name_birth') as Envelope;
+      assert.equal(nameBirth.trusteeSetId, oldSet.id);
+      assert.match(openWith(set, nameBirth, [carol, gina]), /Tiddler/);
+      assert.match(openWith(set, nameBirth, [frank, gina]), /Tiddler/);
+      assert.throws(() => openWith(set, nameBirth, [frank]), { code: 'threshold_not_met' });
+      const old = ['alice', 'bob', 'dave'].map((n) => story.trustees.get(n)?.share as TrusteeShare);
+      assert.throws(() => openWith(set, nameBirth, old), { code: 'share_invalid' });
+    });
+  });
+}
