@@ -157,5 +157,49 @@ for (const engine of ENGINES) {
       const old = ['alice', 'bob', 'dave'].map((n) => story.trustees.get(n)?.share as TrusteeShare);
       assert.throws(() => openWith(set, nameBirth, old), { code: 'share_invalid' });
     });
+
+    it('lawful disclosure after the reshare: addressed to the new set, two new trustees release, the authority opens Tom’s name', async () => {
+      const set = results[0]?.trusteeSet as TrusteeSet;
+      const clients = new Map<string, TrusteeClient>();
+      for (const name of NEW) {
+        const res = await story.rt.app.inject({
+          method: 'POST',
+          url: '/admin/v1/disclosure/trustee-credentials',
+          headers: { authorization: `Bearer ${story.adminToken}` },
+          payload: { trustee: name },
+        });
+        assert.equal(res.statusCode, 201, res.body);
+        const token = (res.json() as { token: string }).token;
+        const state = await TrusteeClient.enrol({ url: URL_BASE, token, fetch: story.fetch, clock: story.clock });
+        assert.equal(state.trustee.trusteeSetId, set.id);
+        clients.set(name, new TrusteeClient(state, { fetch: story.fetch, clock: story.clock, save: async () => {} }));
+      }
+      const log = (await story.rt.app.inject({ url: '/disclosure/v1/log' })).json() as { origin: string; verifierKey: string };
+      const { requestId } = await story.authority.client.file(tomRequest(story), { origin: log.origin, vkey: log.verifierKey });
+      const row = await story.rt.store.db
+        .selectFrom('disclosure_requests')
+        .select('trustee_set_id')
+        .where('id', '=', requestId)
+        .executeTakeFirst();
+      assert.equal(row?.trustee_set_id, set.id);
+      // The old trustees' tokens died with their set: the release path refuses them (alice is not in the new set).
+      const alice = story.trustees.get('alice');
+      await rejects(alice?.client.review(requestId) as Promise<unknown>, 'unauthenticated');
+      // carol is in both sets: her old share is refused by her client against the new set, and by the server.
+      const carol = clients.get('carol') as TrusteeClient;
+      await rejects(carol.release(requestId, story.trustees.get('carol')?.share as TrusteeShare), 'share_invalid');
+      await rejects(story.rt.registry.trusteeSets.checkShare(story.shareFiles.get('carol'), passphraseOf('carol')), 'share_invalid');
+      // One new trustee alone releases nothing; the second completes the quorum.
+      const first = await carol.approve(requestId, newShares.get('carol') as TrusteeShare, 'carol: lawful and proportionate');
+      assert.equal(first.waiting, 'quorum');
+      await rejects(story.authority.client.fetchRelease(requestId, story.authority.secretKey), 'release_not_ready');
+      const gina = clients.get('gina') as TrusteeClient;
+      await gina.approve(requestId, newShares.get('gina') as TrusteeShare, 'gina: approved');
+      await carol.release(requestId, newShares.get('carol') as TrusteeShare);
+      const opened = await story.authority.client.fetchRelease(requestId, story.authority.secretKey);
+      const fields = JSON.stringify(opened.envelopes[0]?.fields);
+      assert.ok(fields.includes(story.tom.givenName) && fields.includes(story.tom.familyName), fields);
+      assert.deepEqual(opened.badTrustees, []);
+    });
   });
 }

@@ -120,7 +120,10 @@ export class TrusteeCredentials {
       .where('token_hash', '=', sha256Hex(token))
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    return row ? toPrincipal(row) : undefined;
+    if (!row) return undefined;
+    // A set whose key was reshared holds nothing any more: its trustees' tokens die with it.
+    if ((await this.#escrow.keyHolder(row.trustee_set_id))?.id !== row.trustee_set_id) return undefined;
+    return toPrincipal(row);
   }
 
   /** Registers the trustee's document encryption key (made and kept by its client). */

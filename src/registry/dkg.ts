@@ -29,7 +29,6 @@ import {
   reshareSigningParameters,
   reshareSlots,
   resultAgrees,
-  roleOfSlot,
   validAnnouncements,
   verifyDkgMessage,
 } from '../crypto/index.ts';

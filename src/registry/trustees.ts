@@ -212,6 +212,13 @@ export class TrusteeSets {
       (await decryptShareFile(file, passphrase)).secret.fill(0);
       throw new MvidError('share_invalid', `trustee set ${String(setId)} was never published here`);
     }
+    if (set.resharedTo !== undefined) {
+      (await decryptShareFile(file, passphrase)).secret.fill(0);
+      throw new MvidError(
+        'share_invalid',
+        `the key of trustee set ${set.id} was reshared to ${set.resharedTo}: this share is void, destroy it`,
+      );
+    }
     return checkShareAgainst(set, file, passphrase);
   }
 }
