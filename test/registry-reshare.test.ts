@@ -9,7 +9,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  type DkgAnnounce,
   type Envelope,
+  dealerSlot,
+  dkgAnnounce,
+  newDkgIdentity,
+  reshareDealMessages,
+  reshareSigningParameters,
+  sealShare,
+  signShares,
+  validAnnouncements,
   type TrusteeSet,
   type TrusteeShare,
   decryptShareFile,
@@ -18,7 +27,7 @@ import {
   thresholdOpen,
 } from '../src/crypto/index.ts';
 import { ApiClient, TrusteeClient } from '../src/disclosure/index.ts';
-import { type DkgCall, type ReshareRunResult, runReshare } from '../src/registry/index.ts';
+import { type DkgCall, type DkgMe, type DkgMessageView, type ReshareRunResult, dkgPaths, runReshare } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { type Story, URL_BASE, rejects, startStory, tomRequest } from './support/disclosure.ts';
 import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
@@ -81,7 +90,87 @@ function openWith(set: TrusteeSet, envelope: Envelope, shares: TrusteeShare[]): 
   return new TextDecoder().decode(plaintext);
 }
 
+/** An old trustee who re-deals honestly in public but seals `victim` (a new index) a sub-share off its polynomial, then stops. */
+async function cheatingDealer(story: Story, ceremonyId: string, token: string, share: TrusteeShare, victim: number): Promise<void> {
+  const call = callOf(story, token);
+  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
+  const params = {
+    ceremonyId,
+    from: parseTrusteeSet(me.from),
+    threshold: me.ceremony.threshold,
+    trustees: me.ceremony.trustees,
+    dealers: me.ceremony.dealers as number[],
+  };
+  const signing = reshareSigningParameters(params);
+  const id = newDkgIdentity();
+  await call('POST', dkgPaths.messages(ceremonyId, 'announce'), dkgAnnounce(signing, me.trusteeIndex, id));
+  const everyone = params.trustees.length + params.dealers.length;
+  let announced = new Map<number, DkgAnnounce>();
+  while (announced.size < everyone) {
+    const { messages } = await call<{ messages: DkgMessageView[] }>('GET', dkgPaths.messages(ceremonyId, 'announce'));
+    announced = validAnnouncements(signing, new Map(messages.map((m) => [m.trusteeIndex, m.body as DkgAnnounce])));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const { commit, shares } = reshareDealMessages(params, share, id, announced);
+  const slot = dealerSlot(share.index);
+  const sealed = { ...shares.sealed, [String(victim)]: sealShare(signing, slot, victim, id, announced.get(victim)?.encKey as string, 7n) };
+  await call('POST', dkgPaths.messages(ceremonyId, 'commit'), commit);
+  await call('POST', dkgPaths.messages(ceremonyId, 'shares'), signShares(signing, slot, id, sealed));
+}
+
 for (const engine of ENGINES) {
+  describe(`a cheating old trustee during a reshare (${engine})`, () => {
+    it('bob seals gina a bad sub-share: gina proves it, bob is disqualified, the other dealers finish with the same key', async () => {
+      const story = await startStory(engine);
+      try {
+        const oldSet = parseTrusteeSet(await story.rt.registry.trusteeSets.active());
+        const opened = await openReshare(story, { threshold: 2, trustees: NEW, dealers: ['alice', 'bob', 'carol', 'dave'] });
+        const bob = opened.tokens.find((t) => t.role === 'dealer' && t.trusteeId === 'bob');
+        assert.ok(bob);
+        // A new trustee may not post an old trustee's round (the token says who speaks).
+        const member = opened.tokens.find((t) => t.role === 'member') as Opened['tokens'][number];
+        problem(
+          await story.rt.app.inject({
+            method: 'POST',
+            url: `/registry/v1/dkg/${opened.ceremony.id}/messages/commit`,
+            headers: { authorization: `Bearer ${member.token}` },
+            payload: { commitments: [], proofOfKnowledge: '', sig: 'x' },
+          }),
+          400,
+          'validation_failed',
+        );
+        const [done] = await Promise.all([
+          Promise.all(participants(story, opened, (t) => t === bob)),
+          cheatingDealer(story, opened.ceremony.id, bob.token, story.trustees.get('bob')?.share as TrusteeShare, 3),
+        ]);
+        const outcome = done[0]?.outcome;
+        assert.deepEqual(outcome?.disqualifiedBecause, [{ index: 2, reason: 'bad_share', by: 3 }]);
+        assert.deepEqual(outcome?.used, [1, 3, 4]);
+        const set = done[0]?.trusteeSet as TrusteeSet;
+        assert.equal(set.escrowPublicKey, oldSet.escrowPublicKey);
+        assert.equal((await story.rt.registry.trusteeSets.active())?.id, set.id);
+        const shares = await Promise.all(
+          done.filter((r) => r.role === 'member').map((r) => decryptShareFile(r.shareFile, passphraseOf(NEW[r.index - 1] as string))),
+        );
+        const nameBirth = (await tomsEnvelopes(story)).find((e) => e.fieldGroup === 'name_birth') as Envelope;
+        assert.match(openWith(set, nameBirth, [shares[1], shares[2]] as TrusteeShare[]), /Tiddler/);
+        for (const s of shares) s.secret.fill(0);
+        const transcript = (await story.rt.app.inject({ url: `/registry/v1/dkg/${opened.ceremony.id}/transcript` })).json() as {
+          ceremony: { kind: string; fromSetId: string };
+          outcome: { disqualified: unknown[] };
+        };
+        assert.equal(transcript.ceremony.kind, 'reshare');
+        assert.equal(transcript.ceremony.fromSetId, oldSet.id);
+        assert.deepEqual(transcript.outcome.disqualified, [{ index: 2, reason: 'bad_share', by: 3 }]);
+        await story.rt.disclosure.log.integrate();
+        const entries = await story.rt.disclosure.log.entries(0n, (await story.rt.disclosure.log.checkpoint()).size);
+        assert.ok(entries.some((e) => /ceremony reshare\n[\s\S]*disqualified 1\n/.test(Buffer.from(e).toString())));
+      } finally {
+        await story.stop();
+      }
+    });
+  });
+
   describe(`resharing an escrow key through the relay (${engine})`, () => {
     let story: Story;
     let oldSet: TrusteeSet;
