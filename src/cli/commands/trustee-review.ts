@@ -29,7 +29,7 @@ function clientOf(io: CliIo, flags: StateFlags): TrusteeClient {
   return new TrusteeClient(effective, { fetch, clock: systemClock, save: (s) => writePrivateJson(io, flags.state, s) });
 }
 
-async function openShare(io: CliIo, file: string, passphraseFile: string | undefined) {
+export async function openShare(io: CliIo, file: string, passphraseFile: string | undefined) {
   const share = readJsonFile(io, file, 'share file');
   let passphrase = passphraseFile === undefined ? io.env.MVID_TRUSTEE_PASSPHRASE : readSecretFile(io, passphraseFile);
   if (passphrase === undefined && canPrompt(io)) passphrase = await promptHidden('share passphrase: ');
