@@ -167,6 +167,7 @@ const MATRIX: Record<string, Access> = {
   'GET /moderation/v1/worlds/:worldId/appeals': 'moderation',
   'POST /moderation/v1/worlds/:worldId/appeals/:appealId/decision': 'moderation',
   'POST /admin/v1/dkg': 'dkg',
+  'POST /admin/v1/reshare': 'admin',
   'GET /registry/v1/dkg/:id': 'dkg',
   'GET /registry/v1/dkg/:id/transcript': 'dkg',
   'GET /registry/v1/dkg/:id/me': 'dkg',

@@ -78,7 +78,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { fromSetId?: string; threshold: number; trustees: string[]; dealers?: string[] } }>(
     '/admin/v1/reshare',
     {
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
       bodyLimit: 64 * 1024,
       schema: {
         summary: 'Open a reshare of an escrow key to a new trustee set',
