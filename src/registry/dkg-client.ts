@@ -86,11 +86,7 @@ export const dkgPaths = {
  */
 export async function runDkg(options: DkgRunOptions): Promise<DkgRunResult> {
   const { ceremonyId, call } = options;
-  const random = options.random ?? systemRandom;
-  const progress = options.progress ?? (() => {});
-  const pollMs = options.pollMs ?? 1000;
-  const deadline = () => Date.now() + (options.timeoutMs ?? 600_000);
-  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
+  const { random, progress, pollMs, deadline, me } = await joinCeremony(options);
   const params: DkgParameters = { ceremonyId, threshold: me.ceremony.threshold, trustees: me.ceremony.trustees };
   const index = me.trusteeIndex;
   const everyone = params.trustees.map((_, k) => k + 1);
@@ -155,6 +151,24 @@ export async function runDkg(options: DkgRunOptions): Promise<DkgRunResult> {
     if (polynomial) wipeDkgPolynomial(polynomial);
     for (const bytes of received?.values() ?? []) bytes.fill(0);
   }
+}
+
+/** What every ceremony client starts with: its options' defaults and the ceremony as its token sees it. */
+export async function joinCeremony(options: Omit<DkgRunOptions, 'passphrase' | 'scrypt'>): Promise<{
+  random: Random;
+  progress: (line: string) => void;
+  pollMs: number;
+  deadline: () => number;
+  me: DkgMe;
+}> {
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  return {
+    random: options.random ?? systemRandom,
+    progress: options.progress ?? (() => {}),
+    pollMs: options.pollMs ?? 1000,
+    deadline: () => Date.now() + timeoutMs,
+    me: await options.call<DkgMe>('GET', `${dkgPaths.ceremony(options.ceremonyId)}/me`),
+  };
 }
 
 /**

@@ -7,7 +7,7 @@
  * with proof about a bad one, combines the good ones into its new share and writes it
  * only as a passphrase-encrypted share file.
  */
-import { MvidError, type Random, systemRandom } from '../core/index.ts';
+import { MvidError, type Random } from '../core/index.ts';
 import {
   type DkgAnnounce,
   type DkgCommit,
@@ -37,7 +37,7 @@ import {
   validAnnouncements,
   wipeDkgIdentity,
 } from '../crypto/index.ts';
-import { type DkgCall, type DkgMe, announceFingerprint, dkgPaths, waitForCompletion, waitForRound } from './dkg-client.ts';
+import { type DkgCall, announceFingerprint, dkgPaths, joinCeremony, waitForCompletion, waitForRound } from './dkg-client.ts';
 
 export interface ReshareRunOptions {
   ceremonyId: string;
@@ -72,11 +72,7 @@ export interface ReshareRunResult {
  */
 export async function runReshare(options: ReshareRunOptions): Promise<ReshareRunResult> {
   const { ceremonyId, call } = options;
-  const random = options.random ?? systemRandom;
-  const progress = options.progress ?? (() => {});
-  const pollMs = options.pollMs ?? 1000;
-  const deadline = () => Date.now() + (options.timeoutMs ?? 600_000);
-  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
+  const { random, progress, pollMs, deadline, me } = await joinCeremony(options);
   if (me.ceremony.kind !== 'reshare' || me.from === undefined || me.ceremony.dealers === undefined)
     throw new MvidError('validation_failed', `ceremony ${ceremonyId} is not a reshare`);
   const from = parseTrusteeSet(me.from);
