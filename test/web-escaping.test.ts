@@ -304,8 +304,9 @@ for (const [name, render] of renderers) {
   it(`${name} escapes every interpolated field`, () => {
     const fixture = FIXTURES[name];
     assert.ok(fixture, `no fixture for ${name}`);
-    const clean = render(fixture.input as never);
-    const dirty = render(poison(fixture.input, fixture.raw) as never);
+    // The Translator is the catalogue's text, not input: it is added after poisoning.
+    const clean = render({ ...fixture.input, t: web.EN } as never);
+    const dirty = render({ ...(poison(fixture.input, fixture.raw) as object), t: web.EN } as never);
     for (const pattern of FORBIDDEN) assert.doesNotMatch(dirty, pattern, `${name} let ${pattern} through`);
     assert.ok(dirty.includes('&lt;script&gt;alert(1)'), `${name} shows the payload as text somewhere`);
     assert.deepEqual(tags(dirty), tags(clean), `${name}: the payload changed the page's markup`);
@@ -315,7 +316,11 @@ for (const [name, render] of renderers) {
 it("a world's policy link cannot be a javascript: URL", () => {
   const fixture = FIXTURES.renderConsent as Fixture;
   const world = { ...(fixture.input.world as object), policyUri: 'javascript:alert(1)', tosUri: 'data:text/html,x' };
-  const out = web.renderConsent({ ...(fixture.input as never as web.ConsentPageInput), world: world as web.ConsentPageInput['world'] });
+  const out = web.renderConsent({
+    ...(fixture.input as never as web.ConsentPageInput),
+    t: web.EN,
+    world: world as web.ConsentPageInput['world'],
+  });
   assert.doesNotMatch(out, /javascript:|data:text/);
 });
 

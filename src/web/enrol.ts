@@ -6,8 +6,10 @@
 import { html } from './html.ts';
 import { page } from './layout.ts';
 import { passkeyScript } from './passkey-script.ts';
+import type { Translator } from './i18n/index.ts';
 
 export interface EnrolPageInput {
+  t: Translator;
   nonce: string;
   csrf: string;
   mode: 'development' | 'production';
@@ -35,7 +37,7 @@ ${input.error && html`<p class="error" role="alert">${input.error}</p>`}
 <p><a class="button primary" href="/account/enrol/wallet">Present my PID from my wallet</a></p>
 <p>Your wallet asks you to share your PID with this mvid (OpenID for Verifiable Presentations), then brings you back here to add a passkey.</p>
 <p>Already enrolled? <a href="/account">Sign in with your passkey</a>.</p>`;
-    return page({ title: 'Create your identity', nonce: input.nonce, body });
+    return page({ t: input.t, title: 'Create your identity', nonce: input.nonce, body });
   }
   const v = input.values ?? {};
   const body = html`<h1>Create your mvid identity</h1>
@@ -54,32 +56,33 @@ ${field('email', 'Email', v.email, { type: 'email', autocomplete: 'email', requi
 </form>
 <p>Have an identity wallet? <a href="/account/enrol/wallet">Present a PID from your wallet</a> instead.</p>
 <p>Already enrolled? <a href="/account">Sign in with your passkey</a>.</p>`;
-  return page({ title: 'Create your identity', nonce: input.nonce, body });
+  return page({ t: input.t, title: 'Create your identity', nonce: input.nonce, body });
 }
 
 /** The OpenID4VP request, as a link that opens the wallet on this device. */
-export function renderWalletRequest(input: { nonce: string; requestUrl: string; minutes: number }): string {
+export function renderWalletRequest(input: { t: Translator; nonce: string; requestUrl: string; minutes: number }): string {
   const body = html`<h1>Present your PID from your wallet</h1>
 <p><a class="button primary" href="${input.requestUrl}">Open my wallet</a></p>
 <p>Your identity wallet opens on this device and asks you to share your person identification data with this mvid. After you agree, it brings you back to this browser to add your first passkey. The request is valid ${input.minutes} minutes; reload this page for a new one.</p>
 <p>Only this browser can finish the enrolment it started: if you send this link to someone else, their wallet would enrol them, not you.</p>
 <p><small>A wallet on another device (by QR code) is not offered yet.</small></p>
 <p><a href="/account/enrol">Back</a></p>`;
-  return page({ title: 'Present your PID', nonce: input.nonce, body });
+  return page({ t: input.t, title: 'Present your PID', nonce: input.nonce, body });
 }
 
 /** Right after enrolment: register the first passkey, the only way back in. */
-export function renderFirstPasskey(input: { nonce: string; csrf: string }): string {
+export function renderFirstPasskey(input: { t: Translator; nonce: string; csrf: string }): string {
   const body = html`<h1>Add your first passkey</h1>
 <p>Your identity is created. Now add a passkey: your device (fingerprint, face, PIN or security key) keeps it, and it is how you sign in to mvid and to worlds. There is no password.</p>
 <button class="primary" type="button" id="passkey" data-csrf="${input.csrf}" data-options="/account/passkeys/options" data-verify="/account/passkeys">Add a passkey</button>
 <p id="status" role="status" aria-live="polite"></p>
 <noscript><p>Passkeys need JavaScript to talk to your device; please enable it for this page.</p></noscript>
 <p>Without a passkey you can use mvid only until this browser session ends (8 hours). <a href="/account">Skip for now</a>.</p>`;
-  return page({ title: 'Add a passkey', nonce: input.nonce, body, script: passkeyScript('create') });
+  return page({ t: input.t, title: 'Add a passkey', nonce: input.nonce, body, script: passkeyScript('create') });
 }
 
 export interface ProblemPageInput {
+  t: Translator;
   nonce: string;
   status: number;
   title: string;
@@ -94,5 +97,5 @@ export function renderProblemPage(input: ProblemPageInput): string {
 <p role="alert">${input.detail}</p>
 <p>Go <a href="/">to the front page</a> or <a href="/account">to your account</a>, or go back and try again.</p>
 <p><small>Error ${input.status} <code>${input.code}</code> · request <code>${input.requestId}</code> (quote it when reporting a problem).</small></p>`;
-  return page({ title: input.title, nonce: input.nonce, body });
+  return page({ t: input.t, title: input.title, nonce: input.nonce, body });
 }

@@ -37,3 +37,18 @@ export type {
   ModerationQueueInput,
   ModerationWorldStatisticsInput,
 } from './moderation-console.ts';
+export {
+  CATALOGUES,
+  chooseLang,
+  DEFAULT_LANG,
+  EN,
+  formatList,
+  formatNumber,
+  formatWhen,
+  isLang,
+  LANGS,
+  negotiateLanguage,
+  plural,
+  translator,
+} from './i18n/index.ts';
+export type { Lang, Messages, PluralForms, Translator } from './i18n/index.ts';

@@ -24,6 +24,7 @@ import { type EnrolPageInput, newNonce, renderEnrol, renderFirstPasskey, renderW
 import { WEB_SESSION_TTL_SECONDS } from '../../worlds/index.ts';
 import { readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
 import { sendPage } from '../pages.ts';
+import { pageTranslator } from '../i18n.ts';
 import { openPreSession, requirePreCsrf } from './pre-session.ts';
 import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
 
@@ -99,7 +100,13 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
 
   function form(request: FastifyRequest, reply: FastifyReply, extra: Partial<EnrolPageInput> = {}): FastifyReply {
     const nonce = newNonce();
-    const input: EnrolPageInput = { nonce, csrf: openPreSession(request, reply), mode: config.mode, ...extra };
+    const input: EnrolPageInput = {
+      t: pageTranslator(request, reply),
+      nonce,
+      csrf: openPreSession(request, reply),
+      mode: config.mode,
+      ...extra,
+    };
     return sendPage(reply, renderEnrol(input), nonce);
   }
 
@@ -156,7 +163,7 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
     `${WALLET_COOKIE}=${value}; Path=/account/enrol/wallet; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
   const responseUri = `${config.publicUrl}/account/enrol/wallet/response`;
 
-  app.get('/account/enrol/wallet', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/account/enrol/wallet', { schema: { hide: true } }, async (httpRequest, reply) => {
     const opened = await registry.walletRequests.open();
     // mvid is the wallet's verifier under its public URL (a pre-registered client id):
     // the PID's key-binding JWT names it as audience, as the enrolment API requires.
@@ -171,7 +178,12 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
     });
     reply.header('set-cookie', walletCookie(opened.browserSecret, WALLET_REQUEST_TTL_SECONDS));
     const nonce = newNonce();
-    const page = renderWalletRequest({ nonce, requestUrl: `openid4vp://?${request}`, minutes: WALLET_REQUEST_TTL_SECONDS / 60 });
+    const page = renderWalletRequest({
+      t: pageTranslator(httpRequest, reply),
+      nonce,
+      requestUrl: `openid4vp://?${request}`,
+      minutes: WALLET_REQUEST_TTL_SECONDS / 60,
+    });
     return sendPage(reply, page, nonce);
   });
 
@@ -205,6 +217,6 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
     if (person.via !== 'cookie' || (await worlds.passkeys.list(person.personId)).length > 0) return reply.redirect('/account', 303);
     const nonce = newNonce();
     const csrf = worlds.webSessions.csrfToken(`session:${person.sessionId}`);
-    return sendPage(reply, renderFirstPasskey({ nonce, csrf }), nonce);
+    return sendPage(reply, renderFirstPasskey({ t: pageTranslator(request, reply), nonce, csrf }), nonce);
   });
 }
