@@ -26,7 +26,9 @@ import {
   partialDecrypt,
   thresholdOpen,
 } from '../src/crypto/index.ts';
-import { ApiClient, TrusteeClient } from '../src/disclosure/index.ts';
+import { ApiClient, TrusteeClient, keyLineage } from '../src/disclosure/index.ts';
+import { registryEscrowDirectory } from '../src/server/index.ts';
+import { toBase64Url } from '../src/core/index.ts';
 import { type DkgCall, type DkgMe, type DkgMessageView, type ReshareRunResult, dkgPaths, runReshare } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { type Story, URL_BASE, rejects, startStory, tomRequest } from './support/disclosure.ts';
@@ -289,6 +291,77 @@ for (const engine of ENGINES) {
       const fields = JSON.stringify(opened.envelopes[0]?.fields);
       assert.ok(fields.includes(story.tom.givenName) && fields.includes(story.tom.familyName), fields);
       assert.deepEqual(opened.badTrustees, []);
+    });
+
+    it('a retired set’s key is reshared too: its envelopes open with the new trustees while another set seals new ones', async () => {
+      // A fresh set replaces the reshared one; Tom's envelopes stay with the (now retired) holder of their key.
+      const current = parseTrusteeSet(await story.rt.registry.trusteeSets.active());
+      const passphrases = new Map(['hal', 'ida', 'jon'].map((t) => [t, passphraseOf(t)]));
+      const fresh = await story.rt.registry.trusteeSets.deal({
+        threshold: 2,
+        trustees: ['hal', 'ida', 'jon'],
+        passphrases,
+        scrypt: FAST_SCRYPT,
+      });
+      await story.rt.registry.trusteeSets.publish(fresh.trusteeSet, { replace: true });
+      const opened = await openReshare(story, {
+        fromSetId: current.id,
+        threshold: 2,
+        trustees: ['kim', 'lea'],
+        dealers: ['carol', 'gina'],
+      });
+      const shares = new Map<string, TrusteeShare>();
+      const run = opened.tokens.map((t) =>
+        runReshare({
+          ceremonyId: opened.ceremony.id,
+          call: callOf(story, t.token),
+          ...(t.role === 'dealer'
+            ? { share: newShares.get(t.trusteeId) as TrusteeShare }
+            : { passphrase: passphraseOf(t.trusteeId), scrypt: FAST_SCRYPT }),
+          pollMs: 20,
+          timeoutMs: 60_000,
+        }),
+      );
+      const done = await Promise.all(run);
+      const set = done[0]?.trusteeSet as TrusteeSet;
+      for (const r of done.filter((x) => x.role === 'member')) {
+        const name = ['kim', 'lea'][r.index - 1] as string;
+        shares.set(name, await decryptShareFile(r.shareFile, passphraseOf(name)));
+      }
+      assert.equal(set.escrowPublicKey, oldSet.escrowPublicKey);
+      assert.equal((await story.rt.registry.trusteeSets.active())?.id, fresh.trusteeSet.id, 'the fresh set stays active');
+      assert.equal((await story.rt.registry.trusteeSets.byId(set.id))?.status, 'retired');
+      const issue = (trustee: string, trusteeSet: string) =>
+        story.rt.app.inject({
+          method: 'POST',
+          url: '/admin/v1/disclosure/trustee-credentials',
+          headers: { authorization: `Bearer ${story.adminToken}` },
+          payload: { trustee, trusteeSet },
+        });
+      problem(await issue('carol', current.id), 409, 'conflict');
+      for (const name of ['kim', 'lea']) assert.equal((await issue(name, set.id)).statusCode, 201);
+      // Two hops (3-of-5 → carol/frank/gina → kim/lea), one key: Tom's envelope opens with kim and lea.
+      const nameBirth = (await tomsEnvelopes(story)).find((e) => e.fieldGroup === 'name_birth') as Envelope;
+      assert.match(openWith(set, nameBirth, [shares.get('kim'), shares.get('lea')] as TrusteeShare[]), /Tiddler/);
+      const rows = await story.rt.store.db
+        .selectFrom('registry_envelopes')
+        .select('trustee_set_id')
+        .where('person_id', '=', story.tom.personId)
+        .execute();
+      assert.ok(rows.every((r) => r.trustee_set_id === set.id));
+      const lineage = await story.rt.registry.trusteeSets.lineage(set.id);
+      assert.deepEqual(
+        lineage.map((l) => l.id),
+        [set.id, current.id, oldSet.id],
+      );
+      // What clients are shown: both logged reshares, checked as one chain of the same key.
+      const shown = (
+        await registryEscrowDirectory(story.rt.store, story.rt.registry, { indexOf: async () => undefined }).trusteeSetLineage(set.id)
+      ).map((e) => ({ index: null, entry: toBase64Url(e) }));
+      assert.deepEqual(keyLineage(set, shown).held, [current.id, oldSet.id]);
+      assert.throws(() => keyLineage(set, [...shown].reverse()), { code: 'request_mismatch' });
+      assert.throws(() => keyLineage(fresh.trusteeSet, shown), { code: 'request_mismatch' });
+      for (const s of shares.values()) s.secret.fill(0);
     });
   });
 }

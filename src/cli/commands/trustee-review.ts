@@ -174,9 +174,10 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     .command('trustee-token')
     .description('issue (or replace) the API token of a trustee of the active set; printed once')
     .requiredOption('--trustee <name>', 'the trustee (name or index)')
-    .action((o: { trustee: string }) =>
+    .option('--trustee-set <id>', 'a set other than the active one (e.g. a retired set whose key was reshared)')
+    .action((o: { trustee: string; trusteeSet?: string }) =>
       withDisclosureAdmin(io, async (d) => {
-        const { principal, token } = await d.trustees.issue(o.trustee);
+        const { principal, token } = await d.trustees.issue(o.trustee, o.trusteeSet);
         io.out(`token for trustee ${principal.trusteeId} (#${principal.trusteeIndex}) of set ${principal.trusteeSetId}:`);
         io.out(token);
       }),
