@@ -92,6 +92,7 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
     people: 'People',
     enrol: html`<a href="/account/enrol">Create your identity</a>: once, from your identity wallet (or a development PID on a development server), then a passkey.`,
     account: html`<a href="/account">Your account</a>: your passkeys, the worlds you use, what each received, and any disclosure about you once its legal delay has ended.`,
+    wallet: html`<a href="/wallet">Your blind sign-in wallet</a>: sign in to worlds with a proof made in your browser, without mvid seeing where you go.`,
     worlds: 'Worlds',
     discovery: (url: string) =>
       html`OpenID Connect discovery: <a href="/oidc/.well-known/openid-configuration"><code>${url}/oidc/.well-known/openid-configuration</code></a> (pairwise subjects only, PKCE required).`,
@@ -107,6 +108,33 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
     operator: html`<a href="/admin">Operator console</a>: worlds, issuers, trustee sets and authorities (admin token).`,
     footer: (version: string, engine: string) =>
       html`mvid ${version} · storage: ${engine} · <a href="/healthz">health</a> · <a href="/readyz">readiness</a>`,
+  },
+  wallet: {
+    title: 'Your blind sign-in wallet',
+    intro:
+      'Sign in to worlds without mvid seeing it: this page keeps short-lived credentials in this browser and shows a world only a proof with its own pseudonym for you and what it asks for. The proof is made here, in your browser; mvid receives nothing when you use it.',
+    needsScript: 'The wallet needs JavaScript: it makes the proof in your browser.',
+    credentials: 'Credentials in this browser',
+    none: 'None yet.',
+    /** Said of one credential (the wallet's script fills in the date). */
+    validUntil: (until: string) => `A credential valid until ${until}.`,
+    refresh: 'Get fresh credentials',
+    refreshing: 'Fetching and checking credentials…',
+    refreshed: 'Checked against the key below and stored in this browser.',
+    refused: 'mvid sent a credential that does not check against its published key; nothing was stored.',
+    signInFirst: html`Sign in to <a href="/account">your account</a> to get credentials.`,
+    key: 'Issuer key this wallet checks against',
+    request: 'A world asks you to sign in',
+    asks: (world: string) => `${world} asks you to sign in with your blind pseudonym there.`,
+    disclose: 'It will see only:',
+    nothing: 'nothing but your pseudonym in this world',
+    present: 'Sign in',
+    cancel: 'Cancel',
+    presenting: 'Making the proof in your browser…',
+    unknownWorld:
+      'This request does not come from a world registered with mvid, or its return address is not the world’s: nothing was shown.',
+    noCredential: 'No credential in this browser is valid today: get fresh credentials first.',
+    badRequest: 'This sign-in request cannot be read.',
   },
 };
 
