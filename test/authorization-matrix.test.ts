@@ -183,6 +183,7 @@ const MATRIX: Record<string, Access> = {
   'GET /moderation/v1/worlds/:worldId/appeals': 'staff',
   'POST /moderation/v1/worlds/:worldId/appeals/:appealId/decision': 'moderator',
   'POST /admin/v1/dkg': 'admin',
+  'POST /admin/v1/reshare': 'admin',
   'GET /registry/v1/dkg/:id': 'public',
   'GET /registry/v1/dkg/:id/transcript': 'public',
   'GET /registry/v1/dkg/:id/me': 'ceremony',

@@ -38,6 +38,7 @@ for (const engine of ENGINES) {
       // Moderation's world routes and the key ceremony, likewise (they used to validate first).
       for (const [method, url] of [
         ['POST', '/admin/v1/dkg'],
+        ['POST', '/admin/v1/reshare'],
         ['POST', '/registry/v1/dkg/x/messages/announce'],
         ['POST', '/registry/v1/dkg/x/messages/not-a-round'],
         ['POST', '/moderation/v1/worlds/x/reports'],

@@ -112,6 +112,7 @@ const UNSAFE: Record<string, Forgery> = {
   'POST /moderation/v1/worlds/:worldId/cases/:caseId/decision': 'session',
   'POST /moderation/v1/worlds/:worldId/appeals/:appealId/decision': 'session',
   'POST /admin/v1/dkg': 'header',
+  'POST /admin/v1/reshare': 'header',
   'POST /registry/v1/dkg/:id/messages/:round': 'header',
   'POST /moderation/console/:worldId/cases/:caseId/assign': 'session',
   'POST /moderation/console/:worldId/cases/:caseId/notes': 'session',

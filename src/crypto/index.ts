@@ -79,6 +79,19 @@ export type {
 } from './dkg.ts';
 export { blindIdentifier, evaluateBlinded, finalizeTag, generateTagServiceKey, tagServicePublicKey } from './oprf.ts';
 export type { BlindedIdentifier, TagEvaluation, TagServiceKeyPair } from './oprf.ts';
+export {
+  DEALER_SLOT,
+  checkReshareParameters,
+  dealerSlot,
+  reshareCeremonyOutcome,
+  reshareDealMessages,
+  reshareFinalShare,
+  reshareReceive,
+  reshareSigningParameters,
+  reshareSlots,
+  roleOfSlot,
+} from './reshare-ceremony.ts';
+export type { ReshareCeremonyOutcome, ReshareCeremonyParameters, ReshareDisqualifyReason, ReshareRole } from './reshare-ceremony.ts';
 export { reshareCombine, reshareDeal, reshareOutcome, verifyDealing, verifySubShare } from './reshare.ts';
 export type { ReshareDeal, ReshareDealing, ReshareOutcome, ReshareParameters } from './reshare.ts';
 export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';

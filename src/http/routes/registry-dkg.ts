@@ -23,6 +23,23 @@ const NewCeremonyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const NewReshareBody = Type.Object(
+  {
+    fromSetId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: 'The set whose escrow key is reshared (default: the active set).' }),
+    ),
+    threshold: Type.Integer({ minimum: 1, maximum: 255 }),
+    trustees: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 255 }),
+    dealers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        minItems: 1,
+        maxItems: 255,
+        description: 'The old trustees who re-deal (default: all); at least the old threshold.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const Message = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
   description: 'A signed round message (see src/crypto/dkg.ts).',
 });
@@ -76,6 +93,30 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  app.post<{ Body: { fromSetId?: string; threshold: number; trustees: string[]; dealers?: string[] } }>(
+    '/admin/v1/reshare',
+    {
+      onRequest: requireAdmin,
+      bodyLimit: 64 * 1024,
+      schema: {
+        summary: 'Open a reshare of an escrow key to a new trustee set',
+        description:
+          'Moves the key of one trustee set (the same escrow public key) to new trustees and a new threshold without anyone reconstructing it. Returns one token per new trustee and per old trustee who re-deals, shown once; each runs `mvid trustee reshare`. The ceremony then runs on the /registry/v1/dkg/{id} relay.',
+        tags: [TAG],
+        security: ADMIN_SECURITY,
+        body: NewReshareBody,
+      },
+    },
+    async (request, reply) => {
+      const { fromSetId, ...rest } = request.body;
+      const from = fromSetId ?? (await app.deps.registry.trusteeSets.active())?.id;
+      if (from === undefined) throw new MvidError('escrow_unavailable', 'no trustee set is active');
+      const created = await dkg.createReshare({ ...rest, fromSetId: from });
+      request.log.info({ ceremony: created.ceremony.id, from, admin: request.admin?.name }, 'reshare ceremony opened');
+      return reply.code(201).send(created);
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/registry/v1/dkg/:id',
     {
@@ -115,7 +156,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: OpenJson('{ ceremony, trusteeIndex }') },
       },
     },
-    async (request) => ({ ceremony: await dkg.view(request.params.id), trusteeIndex: trusteeOf(request) }),
+    async (request) => dkg.me(request.params.id, trusteeOf(request)),
   );
 
   app.get<{ Params: { id: string; round: DkgRound } }>(
