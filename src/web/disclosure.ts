@@ -5,7 +5,7 @@
  */
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
-import type { Translator } from './i18n/index.ts';
+import type { Messages, Translator } from './i18n/index.ts';
 
 export interface TransparencyCounts {
   requests: number;
@@ -18,43 +18,59 @@ export interface TransparencyCounts {
   expiredRequests: number;
 }
 
-export const TRANSPARENCY_COLUMNS: Array<[keyof TransparencyCounts, string]> = [
-  ['requests', 'Requests'],
-  ['emergencyRequests', 'Emergency'],
-  ['approvals', 'Approvals'],
-  ['denials', 'Denials'],
-  ['releases', 'Released'],
-  ['deniedRequests', 'Refused'],
-  ['expiredRequests', 'Expired'],
+/** The counts the transparency tables show, in order (their headings are `t.m.disclosureTables.columns`). */
+export const TRANSPARENCY_COLUMNS: ReadonlyArray<keyof Messages['disclosureTables']['columns'] & keyof TransparencyCounts> = [
+  'requests',
+  'emergencyRequests',
+  'approvals',
+  'denials',
+  'releases',
+  'deniedRequests',
+  'expiredRequests',
 ];
 
-function table(caption: string, key: string, rows: Array<TransparencyCounts & { label: string }>): SafeHtml {
-  if (rows.length === 0) return html`<p>${caption}: none yet.</p>`;
-  const head = html`<tr><th scope="col">${key}</th>${TRANSPARENCY_COLUMNS.map(([, t]) => html`<th scope="col">${t}</th>`)}</tr>`;
-  const body = rows.map((r) => html`<tr><th scope="row">${r.label}</th>${TRANSPARENCY_COLUMNS.map(([k]) => html`<td>${r[k]}</td>`)}</tr>`);
+function table(t: Translator, caption: string, key: string, rows: Array<TransparencyCounts & { label: string }>): SafeHtml {
+  if (rows.length === 0) return html`<p>${t.m.disclosureTables.none(caption)}</p>`;
+  const columns = t.m.disclosureTables.columns;
+  const head = html`<tr><th scope="col">${key}</th>${TRANSPARENCY_COLUMNS.map((k) => html`<th scope="col">${columns[k]}</th>`)}</tr>`;
+  const body = rows.map(
+    (r) => html`<tr><th scope="row">${r.label}</th>${TRANSPARENCY_COLUMNS.map((k) => html`<td>${t.number(r[k])}</td>`)}</tr>`,
+  );
   return html`<div class="scroll" tabindex="0" role="region" aria-label="${caption}"><table><caption>${caption}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
 }
 
+/** An offence category, field group or log step by its stable name, in the reader's language. */
+export function disclosureTerm(t: Translator, table: 'offence' | 'fieldGroup' | 'step', name: string): string {
+  return t.m.disclosureTerms[table][name] ?? name.replaceAll('_', ' ');
+}
+
 /** The disclosure figures by authority, jurisdiction and offence, as tables. */
-export function disclosureTables(input: {
-  byAuthority: Array<TransparencyCounts & { name: string; jurisdiction: string }>;
-  byJurisdiction: Array<TransparencyCounts & { jurisdiction: string }>;
-  byOffenceCategory: Array<TransparencyCounts & { category: string }>;
-}): SafeHtml {
+export function disclosureTables(
+  t: Translator,
+  input: {
+    byAuthority: Array<TransparencyCounts & { name: string; jurisdiction: string }>;
+    byJurisdiction: Array<TransparencyCounts & { jurisdiction: string }>;
+    byOffenceCategory: Array<TransparencyCounts & { category: string }>;
+  },
+): SafeHtml {
+  const m = t.m.disclosureTables;
   return html`${table(
-    'By authority',
-    'Authority',
+    t,
+    m.byAuthority,
+    m.authority,
     input.byAuthority.map((a) => ({ ...a, label: `${a.name} (${a.jurisdiction})` })),
   )}
 ${table(
-  'By jurisdiction',
-  'Jurisdiction',
+  t,
+  m.byJurisdiction,
+  m.jurisdiction,
   input.byJurisdiction.map((j) => ({ ...j, label: j.jurisdiction })),
 )}
 ${table(
-  'By offence',
-  'Offence category',
-  input.byOffenceCategory.map((c) => ({ ...c, label: c.category.replaceAll('_', ' ') })),
+  t,
+  m.byOffence,
+  m.offence,
+  input.byOffenceCategory.map((c) => ({ ...c, label: disclosureTerm(t, 'offence', c.category) })),
 )}`;
 }
 
@@ -75,16 +91,25 @@ export interface PersonDisclosuresPageInput {
 }
 
 export function renderPersonDisclosures(input: PersonDisclosuresPageInput): string {
+  const { t } = input;
+  const m = t.m.personDisclosures;
   const items = input.disclosures.map(
     (d) => html`<section><h2>${d.authority.name} (${d.authority.jurisdiction})</h2>
-<p>Under order ${d.courtOrder.reference} of ${d.courtOrder.court}, ${d.courtOrder.date}, for ${d.offence.category.replaceAll('_', ' ')} (${d.offence.statute}), this authority received your <strong>${d.fieldGroups.join(', ').replaceAll('_', ' ')}</strong>, linked to the pseudonym ${d.target.pseudonym} in world ${d.target.worldId}.</p>
-<p>Requested ${d.requestedAt}; released ${d.releasedAt ?? '—'}. Contact: ${d.authority.contact}.</p>
-<details><summary>Log entries proving each step</summary><ul>${d.log.map((e) => html`<li>${e.type.replaceAll('_', ' ')}: entry ${e.index ?? 'pending'}</li>`)}</ul></details></section>
+<p>${m.received(
+      { reference: d.courtOrder.reference, court: d.courtOrder.court, date: t.when(d.courtOrder.date) },
+      disclosureTerm(t, 'offence', d.offence.category),
+      d.offence.statute,
+      t.list(d.fieldGroups.map((g) => disclosureTerm(t, 'fieldGroup', g))),
+      d.target.pseudonym,
+      d.target.worldId,
+    )}</p>
+<p>${m.dates(t.when(d.requestedAt), d.releasedAt ? t.when(d.releasedAt) : undefined, d.authority.contact)}</p>
+<details><summary>${m.logEntries}</summary><ul>${d.log.map((e) => html`<li>${m.entry(disclosureTerm(t, 'step', e.type), e.index)}</li>`)}</ul></details></section>
 `,
   );
-  const body = html`<h1>Disclosures of your identity</h1>
-${items.length ? items : html`<p>No authority has received your identity — or, if one did, the legal delay before you are told has not ended yet.</p>`}`;
-  return page({ t: input.t, title: 'Disclosures', nonce: input.nonce, body });
+  const body = html`<h1>${m.heading}</h1>
+${items.length ? items : html`<p>${m.none}</p>`}`;
+  return page({ t, title: m.title, nonce: input.nonce, body });
 }
 
 const DENIAL_REASON_LABELS: Array<[string, string]> = [
