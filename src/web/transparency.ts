@@ -155,7 +155,9 @@ ${logSection(t, input.log)}
 ${disclosureSection(t, input.disclosure)}
 ${moderationSection(t, input.moderation)}
 <p><small>${m.footer(t.when(input.generatedAt))}</small></p>`;
-  return page({ t, title: m.title, nonce: input.nonce, body, bundles: input.log === null ? [] : ['transparency-verify.js'] });
+  return input.log === null
+    ? page({ t, title: m.title, nonce: input.nonce, body })
+    : page({ t, title: m.title, nonce: input.nonce, body, bundles: ['transparency-verify.js'], bundleMessages: t.m.verifyBundle });
 }
 
 type Row = [string, string, string, string | number];

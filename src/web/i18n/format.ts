@@ -43,7 +43,10 @@ export function formatWhen(lang: string, iso: string): string {
   if (DATE_ONLY.test(iso)) {
     const date = new Date(`${iso}T00:00:00Z`);
     if (Number.isNaN(date.getTime())) return iso;
-    return cached(`d:${lang}`, () => new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })).format(date);
+    return cached(
+      `d:${lang}`,
+      () => new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }),
+    ).format(date);
   }
   if (DATE_TIME.test(iso)) {
     const date = new Date(iso);
