@@ -23,7 +23,7 @@ const LISTS: Array<[string, string]> = [
 
 async function api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const token = value('admin-token');
-  if (token === '') throw new Error('give the administrator token first (mvid admin token)');
+  if (token === '') throw new Error(M.tokenFirst);
   const res = await fetch(path, {
     method,
     headers: {

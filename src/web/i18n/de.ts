@@ -210,7 +210,8 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
       html`Ohne Passkey können Sie mvid nur nutzen, bis diese Browsersitzung endet (${n(hours, { one: '# Stunde', other: '# Stunden' })}). <a href="/account">Vorerst überspringen</a>.`,
   },
   problem: {
-    heading: (status) =>
+    // The problem's own title is English (src/core/errors.ts): German names the kind of failure instead.
+    heading: (status, _englishTitle) =>
       status === 404
         ? 'Nicht gefunden'
         : status === 401 || status === 403
@@ -709,6 +710,7 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
   },
   operatorBundle: {
     none: 'Noch keine.',
+    tokenFirst: 'geben Sie zuerst das Administrator-Token ein (mvid admin token)',
     loading: 'Wird geladen …',
     loaded: 'Geladen.',
     working: 'In Arbeit …',

@@ -727,6 +727,7 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
   /** The operator console's script (src/web/browser/operator.ts). */
   operatorBundle: {
     none: 'None yet.',
+    tokenFirst: 'give the administrator token first (mvid admin token)',
     loading: 'Loading…',
     loaded: 'Loaded.',
     working: 'Working…',
