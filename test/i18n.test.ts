@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { negotiateRequestLang } from '../src/http/i18n.ts';
-import { CATALOGUES, EN, LANGS, translator } from '../src/web/index.ts';
+import { accountModerationHtml, CATALOGUES, EN, LANGS, translator } from '../src/web/index.ts';
 import { REPO_ROOT } from './support/engines.ts';
 import { type Literal, literals } from './support/literals.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
@@ -164,6 +164,61 @@ describe('no user-visible English outside the catalogue', () => {
       const found = sentences(parse(join(dir, file))).filter((s) => !/^the page lacks #/.test(s));
       assert.deepEqual(found, [], `src/web/browser/${file}`);
     }
+  });
+});
+
+describe("the account page's moderation section", () => {
+  const statement = {
+    sanction: { type: 'suspension', startsAt: '2026-01-01T10:00:00.000Z', endsAt: '2026-01-08T10:00:00.000Z', features: [] },
+    facts: 'Shouted.',
+    rule: { category: 'harassment', text: 'Be kind.' },
+    automated: { detection: false, decision: false },
+    redress: { appeal: { until: '2026-02-01T10:00:00.000Z', how: 'From your account.' }, disputeSettlement: null, judicial: 'The courts.' },
+    world: { name: 'World' },
+    decidedAt: '2026-01-01T10:00:00.000Z',
+  };
+  const input = {
+    csrf: 'c',
+    worlds: [
+      {
+        worldId: 'w1',
+        worldName: 'World',
+        state: 'suspension',
+        trust: {
+          level: 'restricted',
+          reasons: ['a suspension is in force until 2026-01-08T10:00:00.000Z'],
+          why: [
+            { kind: 'in_force' as const, sanction: 'suspension', until: '2026-01-08T10:00:00.000Z' },
+            { kind: 'days' as const, days: 1 },
+            { kind: 'shares' as const, claims: ['age_over_18', 'handle'] },
+            { kind: 'sanctions' as const, total: 2, recent: 1 },
+          ],
+        },
+        decisions: [{ id: 'd1', statement, appeal: null, appealable: true }],
+      },
+    ],
+  };
+
+  it('words the standing, the trust reasons (given as data) and the statement of reasons in German', () => {
+    const out = accountModerationHtml({ ...input, t: translator('de') }).toString();
+    for (const german of [
+      'Stand: <strong>Sperre auf Zeit</strong>',
+      'Vertrauensstufe: <strong>eingeschränkt</strong>',
+      'eine Sperre auf Zeit gilt bis 8. Jan. 2026, 10:00 UTC',
+      '1 Tag in dieser Welt',
+      'Sie teilen 2 Merkmale mit dieser Welt (Über 18 und Anzeigename)',
+      '2 Sanktionen in dieser Welt, davon 1 in den letzten 90 Tagen',
+      '<dt>Tatsachen und Umstände</dt><dd>Shouted.</dd>',
+      'Beschwerde bei World einlegen',
+    ])
+      assert.ok(out.includes(german), german);
+    assert.doesNotMatch(out, /in force|days in this world|Facts and circumstances/);
+  });
+
+  it('in English, the worded reasons read as the API has always given them', () => {
+    const out = accountModerationHtml({ ...input, t: EN }).toString();
+    assert.ok(out.includes('1 day in this world'));
+    assert.ok(out.includes('you share 2 attributes with this world (Over 18 and Handle)'));
   });
 });
 
