@@ -9,6 +9,7 @@
  * How to add a string or a language: docs/i18n.md.
  */
 import type { DenialReason, DisclosureFieldGroup, OffenceCategory } from '../../disclosure/index.ts';
+import { WORLD_CLAIMS, type WorldClaim } from '../../worlds/index.ts';
 import { html } from '../html.ts';
 import { plural } from './format.ts';
 
@@ -63,16 +64,9 @@ export const en = {
     deny: 'Deny',
   },
   /** What each claim a world may request is called, and what it tells the world. */
-  claims: {
-    age_over_13: { label: 'Over 13', description: 'Whether you are at least 13 years old (not your birthdate).' },
-    age_over_16: { label: 'Over 16', description: 'Whether you are at least 16 years old (not your birthdate).' },
-    age_over_18: { label: 'Over 18', description: 'Whether you are at least 18 years old (not your birthdate).' },
-    age_over_21: { label: 'Over 21', description: 'Whether you are at least 21 years old (not your birthdate).' },
-    handle: { label: 'Handle', description: 'The display name you chose for this world.' },
-    trust_level: { label: 'Trust level', description: 'Your standing in this world only (new, established, …).' },
-    occupation: { label: 'Occupation', description: 'An occupation attested by a registered issuing body.' },
-    residence_country: { label: 'Country of residence', description: 'The country you reside in (ISO 3166-1 alpha-2).' },
-  },
+  // English names the claims as src/worlds does (also in the credential issuer's metadata).
+  claims: { ...WORLD_CLAIMS } as Record<WorldClaim, { label: string; description: string }>,
+
   oidc: {
     errorTitle: 'Sign-in error',
     errorHeading: 'This sign-in cannot continue',
