@@ -64,7 +64,7 @@ function duration(t: Translator, seconds: number | null): string {
   const m = t.m.transparency;
   if (seconds === null) return m.noDecision;
   if (seconds < 3600) return m.minutes(Math.round(seconds / 60));
-  const oneDecimal = (n: number) => t.number(Math.round(n * 10) / 10);
+  const oneDecimal = (n: number) => Math.round(n * 10) / 10;
   if (seconds < 172_800) return m.hours(oneDecimal(seconds / 3600));
   return m.days(oneDecimal(seconds / 86_400));
 }

@@ -397,15 +397,15 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     title: 'Transparenzbericht',
     intro: html`Was mvid getan hat, in Zahlen, die jeder prüfen kann. Laden Sie alles auf dieser Seite als <a href="/transparency.json" download>JSON</a> oder <a href="/transparency.csv" download>CSV</a> herunter.`,
     footer: (generated) =>
-      html`Erstellt ${generated}. Offenlegungszahlen als JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.`,
+      html`Erstellt am ${generated}. Offenlegungszahlen als JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.`,
     noDecision: 'noch keine Entscheidung',
     minutes: (count) => n(count, { one: '# Minute', other: '# Minuten' }),
-    hours: (count) => `${count} Stunden`,
-    days: (count) => `${count} Tage`,
+    hours: (count) => n(count, { one: '# Stunde', other: '# Stunden' }),
+    days: (count) => n(count, { one: '# Tag', other: '# Tage' }),
     log: 'Das Transparenzprotokoll',
     noCheckpoint: 'Das Protokoll hat noch keinen Checkpoint signiert.',
     logIntro: (signedAt, size, cosignatures) =>
-      `Jede Registrierung, jeder Nachweis, jeder Offenlegungsschritt und jeder Schlüsselwechsel ist ein Eintrag in einem öffentlichen Merkle-Protokoll, an das nur angehängt wird. Sein aktueller Checkpoint, signiert ${signedAt} (${n(size, { one: '# Eintrag', other: '# Einträge' })}, ${n(cosignatures, { one: '# Zeugen-Gegensignatur', other: '# Zeugen-Gegensignaturen' })}):`,
+      `Jede Registrierung, jeder Nachweis, jeder Offenlegungsschritt und jeder Schlüsselwechsel ist ein Eintrag in einem öffentlichen Merkle-Protokoll, an das nur angehängt wird. Sein aktueller Checkpoint, signiert am ${signedAt} (${n(size, { one: '# Eintrag', other: '# Einträge' })}, ${n(cosignatures, { one: '# Zeugen-Gegensignatur', other: '# Zeugen-Gegensignaturen' })}):`,
     logKey: 'Protokollschlüssel:',
     sizeChart: 'Größe des Protokolls im Zeitverlauf (Einträge, jeweils am Tagesende)',
     day: 'Tag (UTC)',
@@ -468,7 +468,7 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     none: 'Keine Behörde hat Ihre Identität erhalten — oder, falls doch, ist die gesetzliche Frist, bevor Sie informiert werden, noch nicht abgelaufen.',
     received: (order, offence, statute, groups, pseudonym, world) =>
       html`Auf Anordnung ${order.reference} von ${order.court} vom ${order.date} wegen ${offence} (${statute}) hat diese Behörde Ihre <strong>${groups}</strong> erhalten, verknüpft mit dem Pseudonym ${pseudonym} in der Welt ${world}.`,
-    dates: (requested, released, contact) => `Angefragt ${requested}; freigegeben ${released ?? '—'}. Kontakt: ${contact}.`,
+    dates: (requested, released, contact) => `Angefragt am ${requested}; freigegeben ${released ? `am ${released}` : '—'}. Kontakt: ${contact}.`,
     logEntries: 'Protokolleinträge, die jeden Schritt belegen',
     entry: (type, index) => `${type}: Eintrag ${index ?? 'ausstehend'}`,
   },
