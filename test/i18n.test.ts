@@ -210,15 +210,19 @@ describe("the account page's moderation section", () => {
       '2 Sanktionen in dieser Welt, davon 1 in den letzten 90 Tagen',
       '<dt>Tatsachen und Umstände</dt><dd>Shouted.</dd>',
       'Beschwerde bei World einlegen',
+      // mvid's own redress sentences, stored in English, are said in German.
+      'ein anderer Moderator von World entscheidet',
+      'Sie können die Entscheidung auch vor ein Gericht bringen.',
     ])
       assert.ok(out.includes(german), german);
-    assert.doesNotMatch(out, /in force|days in this world|Facts and circumstances/);
+    assert.doesNotMatch(out, /in force|days in this world|Facts and circumstances|The courts/);
   });
 
   it('in English, the worded reasons read as the API has always given them', () => {
     const out = accountModerationHtml({ ...input, t: EN }).toString();
     assert.ok(out.includes('1 day in this world'));
     assert.ok(out.includes('you share 2 attributes with this world (Over 18 and Handle)'));
+    assert.ok(out.includes('<dd>The courts.</dd>'), 'the statement as stored');
   });
 });
 

@@ -59,9 +59,9 @@ export function statementHtml(t: Translator, s: StatementForPage): SafeHtml {
 <dt>${m.rule}</dt><dd><strong>${s.rule.category}</strong>: ${s.rule.text}</dd>
 <dt>${m.facts}</dt><dd>${s.facts}</dd>
 <dt>${m.automated}</dt><dd>${m.automatedValues(s.automated.detection, s.automated.decision)}</dd>
-<dt>${m.appeal}</dt><dd>${m.appealUntil(t.when(s.redress.appeal.until))} ${s.redress.appeal.how}</dd>
+<dt>${m.appeal}</dt><dd>${m.appealUntil(t.when(s.redress.appeal.until))} ${m.appealHow(s.redress.appeal.how, s.world.name)}</dd>
 ${s.redress.disputeSettlement && html`<dt>${m.disputeSettlement}</dt><dd>${s.redress.disputeSettlement}</dd>`}
-<dt>${m.courts}</dt><dd>${s.redress.judicial}</dd>
+<dt>${m.courts}</dt><dd>${m.judicial(s.redress.judicial)}</dd>
 </dl>`;
 }
 

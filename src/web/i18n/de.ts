@@ -262,9 +262,13 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     automatedValues: (detection, decision) => `Erkennung: ${detection ? 'ja' : 'nein'}. Entscheidung: ${decision ? 'ja' : 'nein'}.`,
     appeal: 'Wie Sie Beschwerde einlegen',
     appealUntil: (date) => `Bis ${date}:`,
+    // The statement stores mvid's English sentences; German says the same in German.
+    appealHow: (_stored, world) =>
+      `Legen Sie Beschwerde auf Ihrer mvid-Kontoseite (/account) ein; ein anderer Moderator von ${world} entscheidet.`,
+    judicial: (_stored) => 'Sie können die Entscheidung auch vor ein Gericht bringen.',
     disputeSettlement: 'Außergerichtliche Streitbeilegung',
     courts: 'Gerichte',
-    worldsWords: 'Regeln, Tatsachen und Rechtsbehelfe stehen so da, wie die Welt sie geschrieben hat.',
+    worldsWords: 'Regel, Tatsachen und Streitbeilegungsstelle stehen so da, wie die Welt sie angegeben hat.',
   },
   signInRefused: {
     title: 'Anmeldung verweigert',

@@ -258,6 +258,9 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
       `Detection: ${detection ? 'yes' : 'no'}. Decision: ${decision ? 'yes' : 'no'}.`,
     appeal: 'How to appeal',
     appealUntil: (date: string) => `Until ${date}:`,
+    /** How to appeal and the courts: mvid's own sentences, stored in English in the statement (shown as stored here). */
+    appealHow: (stored: string, _world: string) => stored,
+    judicial: (stored: string) => stored,
     disputeSettlement: 'Out-of-court dispute settlement',
     courts: 'Courts',
     /** Said once above what the world wrote, when the page is not in English. */
