@@ -472,7 +472,8 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     none: 'Keine Behörde hat Ihre Identität erhalten — oder, falls doch, ist die gesetzliche Frist, bevor Sie informiert werden, noch nicht abgelaufen.',
     received: (order, offence, statute, groups, pseudonym, world) =>
       html`Auf Anordnung ${order.reference} von ${order.court} vom ${order.date} wegen ${offence} (${statute}) hat diese Behörde Ihre <strong>${groups}</strong> erhalten, verknüpft mit dem Pseudonym ${pseudonym} in der Welt ${world}.`,
-    dates: (requested, released, contact) => `Angefragt am ${requested}; freigegeben ${released ? `am ${released}` : '—'}. Kontakt: ${contact}.`,
+    dates: (requested, released, contact) =>
+      `Angefragt am ${requested}; freigegeben ${released ? `am ${released}` : '—'}. Kontakt: ${contact}.`,
     logEntries: 'Protokolleinträge, die jeden Schritt belegen',
     entry: (type, index) => `${type}: Eintrag ${index ?? 'ausstehend'}`,
   },
