@@ -155,6 +155,14 @@ const FIXTURES: Record<string, Fixture> = {
   },
   renderTrusteeConsole: { input: { nonce: 'n' } },
   renderOperatorConsole: { input: { nonce: 'n' } },
+  renderWallet: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      issuer: { issuer: 'https://id.example', publicKey: 'key' },
+      worlds: [{ id: 'w1', name: 'World', origins: ['https://world.example'] }],
+    },
+  },
   renderAuthorityConsole: {
     input: { nonce: 'n', categories: ['fraud', 'threat_to_life'], fieldGroups: ['name_birth', 'contact'], today: '2026-01-01' },
   },

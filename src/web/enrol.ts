@@ -66,7 +66,7 @@ ${field('email', m.email, v.email, { type: 'email', autocomplete: 'email', requi
 /** The OpenID4VP request, as a link that opens the wallet on this device. */
 export function renderWalletRequest(input: { t: Translator; nonce: string; requestUrl: string; minutes: number }): string {
   const { t } = input;
-  const m = t.m.wallet;
+  const m = t.m.walletRequest;
   const body = html`<h1>${m.heading}</h1>
 <p><a class="button primary" href="${input.requestUrl}">${m.open}</a></p>
 <p>${m.explain(input.minutes)}</p>

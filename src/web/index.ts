@@ -14,6 +14,8 @@ export type { AuthorityConsoleInput, PersonDisclosuresPageInput, TransparencyCou
 export { renderTransparencyReport, transparencyCsv } from './transparency.ts';
 export type { DisclosureStatistics, TransparencyLogView, TransparencyPageInput, WorldModerationStatistics } from './transparency.ts';
 export { renderOperatorConsole } from './operator.ts';
+export { renderWallet } from './wallet.ts';
+export type { WalletPageInput } from './wallet.ts';
 export { webAsset } from './assets.ts';
 export type { WebAsset } from './assets.ts';
 export { renderHome } from './home.ts';

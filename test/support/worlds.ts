@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
-import { loadConfig } from '../../src/config/index.ts';
+import { type Config, loadConfig } from '../../src/config/index.ts';
 import type { ShareFile } from '../../src/crypto/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
@@ -54,7 +54,7 @@ export interface WorldsRuntime extends Runtime {
 }
 
 /** A listening runtime; `host` is the name in the public URL (a browser wants `localhost` for WebAuthn). */
-export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Promise<WorldsRuntime> {
+export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1', overrides: Partial<Config> = {}): Promise<WorldsRuntime> {
   const database = await createTestDatabase(engine);
   const port = await freePort();
   const url = `http://${host}:${port}`;
@@ -68,6 +68,7 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
       logLevel: 'silent',
       sweepIntervalSeconds: 0,
       ...(database.location.engine === 'postgres' ? { databaseUrl: database.location.url } : {}),
+      ...overrides,
     },
   });
   const clock = new ManualClock('2026-06-01T12:00:00Z');

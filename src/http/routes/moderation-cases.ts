@@ -29,8 +29,9 @@ type Queue = { Params: { worldId: string }; Querystring: { sort?: 'priority' | '
 export async function moderationCaseRoutes(app: FastifyInstance, http: ModerationHttp): Promise<void> {
   const { moderation } = http;
   const guards = moderationGuards(http);
-  const staff = { preHandler: guards.worldOrModerator };
-  const moderatorOnly = { preHandler: guards.moderator };
+  // Who is calling, and may they, is settled on the headers; a note or decision is at most a few pages.
+  const staff = { ...guards.worldOrModerator, bodyLimit: 64 * 1024 };
+  const moderatorOnly = { ...guards.moderator, bodyLimit: 64 * 1024 };
   const either = { security: WORLD_OR_PERSON_SECURITY };
 
   app.get<Queue>(

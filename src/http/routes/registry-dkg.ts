@@ -5,7 +5,7 @@
  * recipient before they reach the server.
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import type { DkgRound } from '../../crypto/index.ts';
 import { ADMIN_SECURITY, credentialOf, requireAdmin } from '../auth.ts';
@@ -27,20 +27,36 @@ const Message = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
 });
 const TRUSTEE_SECURITY = [{ dkgBearer: [] }];
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The index of the trustee whose ceremony token this request carried (`requireCeremonyTrustee`). */
+    dkgTrustee?: number;
+  }
+}
+
 export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
   const { dkg } = app.deps.registry;
 
-  async function trusteeOf(request: FastifyRequest<{ Params: { id: string } }>): Promise<number> {
+  /** onRequest (before any body is read): a ceremony token of the path's ceremony; sets `request.dkgTrustee`. */
+  async function requireCeremonyTrustee(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = credentialOf(request);
-    const index = token === undefined ? undefined : await dkg.authenticate(request.params.id, token);
-    if (index === undefined) throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
-    return index;
+    const { id } = request.params as { id: string };
+    const index = token === undefined ? undefined : await dkg.authenticate(id, token);
+    if (index === undefined) {
+      reply.header('www-authenticate', 'Bearer realm="mvid-dkg"');
+      throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
+    }
+    request.dkgTrustee = index;
   }
+  const trusteeOf = (request: FastifyRequest): number => {
+    if (request.dkgTrustee === undefined) throw new TypeError('trusteeOf used on a route without requireCeremonyTrustee');
+    return request.dkgTrustee;
+  };
 
   app.post<{ Body: { threshold: number; trustees: string[]; replace?: boolean } }>(
     '/admin/v1/dkg',
     {
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
       bodyLimit: 64 * 1024,
       schema: {
         summary: 'Open a dealerless key ceremony',
@@ -80,6 +96,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>(
     '/registry/v1/dkg/:id/me',
     {
+      onRequest: requireCeremonyTrustee,
       schema: {
         summary: 'The ceremony as the calling trustee takes part in it',
         tags: [TAG],
@@ -87,7 +104,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         params: CeremonyParams,
       },
     },
-    async (request) => ({ ceremony: await dkg.view(request.params.id), trusteeIndex: await trusteeOf(request) }),
+    async (request) => ({ ceremony: await dkg.view(request.params.id), trusteeIndex: trusteeOf(request) }),
   );
 
   app.get<{ Params: { id: string; round: DkgRound } }>(
@@ -99,6 +116,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: string; round: DkgRound }; Body: Record<string, unknown> }>(
     '/registry/v1/dkg/:id/messages/:round',
     {
+      onRequest: requireCeremonyTrustee,
       bodyLimit: 512 * 1024,
       schema: {
         summary: 'Post this trustee’s message of one round',
@@ -109,8 +127,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const index = await trusteeOf(request);
-      return reply.code(201).send(await dkg.post(request.params.id, index, request.params.round, request.body));
+      return reply.code(201).send(await dkg.post(request.params.id, trusteeOf(request), request.params.round, request.body));
     },
   );
 }

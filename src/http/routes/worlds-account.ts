@@ -101,13 +101,14 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
     return accountModerationHtml({ t, csrf, worlds: views });
   }
 
-  app.post('/account/sign-in/options', { schema: { hide: true }, config: { abuse: 'mint' }, bodyLimit: 4096 }, async (request) => {
-    requirePreCsrf(request);
-    return worlds.passkeys.authenticationOptions();
-  });
+  app.post(
+    '/account/sign-in/options',
+    { schema: { hide: true }, config: { abuse: 'mint' }, bodyLimit: 4096, preValidation: requirePreCsrf },
+    async () => worlds.passkeys.authenticationOptions(),
+  );
 
-  app.post('/account/sign-in', { schema: { hide: true }, bodyLimit: 64 * 1024, config: PASSKEY_SIGN_IN }, async (request, reply) => {
-    requirePreCsrf(request);
+  const signIn = { schema: { hide: true }, bodyLimit: 64 * 1024, config: PASSKEY_SIGN_IN, preValidation: requirePreCsrf };
+  app.post('/account/sign-in', signIn, async (request, reply) => {
     // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier
     const { personId } = await worlds.passkeys.authenticate(request.body as any);
     if (!(await worlds.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed');

@@ -117,9 +117,8 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: EnrolForm }>(
     '/account/enrol',
-    { config: { abuse: 'enrol' }, schema: { hide: true, body: EnrolForm } },
+    { config: { abuse: 'enrol' }, preValidation: requirePreCsrf, schema: { hide: true, body: EnrolForm } },
     async (request, reply) => {
-      requirePreCsrf(request);
       if (config.mode !== 'development')
         throw new MvidError('dev_issuer_disabled', 'enrolment in the browser needs a wallet PID in production mode');
       const b = request.body;

@@ -11,6 +11,7 @@ import { oidcMount } from '../oidc/mount.ts';
 import { worldsEnrolRoutes } from './worlds-enrol.ts';
 import { worldsAccountRoutes } from './worlds-account.ts';
 import { worldsAdminRoutes } from './worlds-admin.ts';
+import { worldsBlindRoutes } from './worlds-blind.ts';
 import { worldsMeRoutes } from './worlds-me.ts';
 
 export async function worldsRoutes(app: FastifyInstance): Promise<void> {
@@ -28,6 +29,7 @@ export async function worldsRoutes(app: FastifyInstance): Promise<void> {
   await app.register(interactionRoutes(provider));
   await app.register(worldsAdminRoutes);
   await app.register(worldsMeRoutes);
+  await app.register(worldsBlindRoutes);
   await app.register(worldsAccountRoutes);
   await app.register(worldsEnrolRoutes);
 }

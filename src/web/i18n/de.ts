@@ -86,6 +86,7 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     people: 'Menschen',
     enrol: html`<a href="/account/enrol">Ihre Identität anlegen</a>: einmalig, aus Ihrer Identitäts-Wallet (oder mit einer Entwicklungs-PID auf einem Entwicklungsserver), danach ein Passkey.`,
     account: html`<a href="/account">Ihr Konto</a>: Ihre Passkeys, die Welten, die Sie nutzen, was jede erhalten hat, und jede Offenlegung über Sie, sobald ihre gesetzliche Frist abgelaufen ist.`,
+    wallet: html`<a href="/wallet">Ihre Wallet für die blinde Anmeldung</a>: bei Welten anmelden mit einem Beweis, der in Ihrem Browser entsteht, ohne dass mvid sieht, wohin Sie gehen.`,
     worlds: 'Welten',
     discovery: (url) =>
       html`OpenID-Connect-Discovery: <a href="/oidc/.well-known/openid-configuration"><code>${url}/oidc/.well-known/openid-configuration</code></a> (nur paarweise Kennungen, PKCE erforderlich).`,
@@ -190,7 +191,7 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
       'Dieser Server kann noch niemanden registrieren: Er hat keine Treuhänder-Gruppe, für die er Identitäten versiegeln kann. Sein Betreiber führt zuerst „mvid trustees init“ aus (siehe docs/registry.md).',
     checkForm: (detail) => `Bitte prüfen Sie das Formular: ${detail}.`,
   },
-  wallet: {
+  walletRequest: {
     title: 'PID vorzeigen',
     heading: 'Ihre PID aus Ihrer Wallet vorzeigen',
     open: 'Meine Wallet öffnen',
@@ -735,5 +736,32 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     entries: 'Einträge: {n} neue Einträge heruntergeladen, jeder geparst, und sie ergeben per Hash die signierte Wurzel',
     verified: 'Geprüft: Checkpoint {size}, Wurzel {root}.',
     failed: 'Prüfung FEHLGESCHLAGEN. Bewahren Sie die Meldungen oben auf: Sie sind Beweismittel.',
+  },
+  wallet: {
+    title: 'Ihre Wallet für die blinde Anmeldung',
+    intro:
+      'Melden Sie sich bei Welten an, ohne dass mvid es sieht: Diese Seite bewahrt kurzlebige Nachweise in diesem Browser auf und zeigt einer Welt nur einen Beweis mit Ihrem Pseudonym dort und dem, was sie erfragt. Der Beweis entsteht hier, in Ihrem Browser; mvid erhält nichts, wenn Sie ihn verwenden.',
+    needsScript: 'Die Wallet braucht JavaScript: Sie erzeugt den Beweis in Ihrem Browser.',
+    credentials: 'Nachweise in diesem Browser',
+    none: 'Noch keine.',
+    validUntil: (until) => `Ein Nachweis, gültig bis ${until}.`,
+    refresh: 'Neue Nachweise holen',
+    refreshing: 'Nachweise werden geholt und geprüft …',
+    refreshed: 'Mit dem unten stehenden Schlüssel geprüft und in diesem Browser gespeichert.',
+    refused:
+      'mvid hat einen Nachweis gesandt, der sich nicht mit seinem veröffentlichten Schlüssel prüfen lässt; nichts wurde gespeichert.',
+    signInFirst: html`Melden Sie sich bei <a href="/account">Ihrem Konto</a> an, um Nachweise zu erhalten.`,
+    key: 'Ausstellerschlüssel, gegen den diese Wallet prüft',
+    request: 'Eine Welt bittet um Anmeldung',
+    asks: (world) => `${world} bittet Sie, sich mit Ihrem blinden Pseudonym dort anzumelden.`,
+    disclose: 'Sie sieht nur:',
+    nothing: 'nichts außer Ihrem Pseudonym in dieser Welt',
+    present: 'Anmelden',
+    cancel: 'Abbrechen',
+    presenting: 'Der Beweis entsteht in Ihrem Browser …',
+    unknownWorld:
+      'Diese Anfrage stammt nicht von einer bei mvid registrierten Welt, oder ihre Rücksprungadresse gehört nicht der Welt: Es wurde nichts gezeigt.',
+    noCredential: 'Kein Nachweis in diesem Browser ist heute gültig: Holen Sie zuerst neue Nachweise.',
+    badRequest: 'Diese Anmeldeanfrage ist nicht lesbar.',
   },
 };
