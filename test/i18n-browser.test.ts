@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import {
   addPasskeyInPage,
@@ -20,7 +19,7 @@ import {
   screenshot,
   startCallbackWorld,
 } from './support/browser.ts';
-import { enrolPersonWithoutPasskey, freePort, registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
+import { browserWorldFlow, enrolPersonWithoutPasskey, freePort, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
 describe('the consent page in German', { skip: NO_CHROMIUM }, () => {
   let rt: WorldsRuntime;
@@ -41,22 +40,7 @@ describe('the consent page in German', { skip: NO_CHROMIUM }, () => {
   });
 
   it('signs in and consents in German, axe finds nothing, lang is de; the switcher turns pages to English', async () => {
-    const registered = await registerWorld(rt, {
-      name: 'Welt Eins',
-      redirectUris: [`${worldUrl}/callback`],
-      policyUri: `${worldUrl}/privacy`,
-      claims: [
-        { name: 'age_over_18', required: true },
-        { name: 'handle', required: false },
-      ],
-    });
-    const config = await oidc.discovery(
-      new URL(`${rt.url}/oidc`),
-      registered.clientId,
-      undefined,
-      oidc.ClientSecretBasic(registered.clientSecret as string),
-      { execute: [oidc.allowInsecureRequests] },
-    );
+    const flow = await browserWorldFlow(rt, worldUrl, 'Welt Eins');
     const person = await enrolPersonWithoutPasskey(rt);
     // The browser's language is German: Chromium sends Accept-Language: de-DE,de;q=0.9.
     const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 } });
@@ -71,16 +55,7 @@ describe('the consent page in German', { skip: NO_CHROMIUM }, () => {
     assert.ok(await page.getByRole('heading', { name: 'Bei Ihrem mvid-Konto anmelden' }).isVisible());
     assert.equal(await addPasskeyInPage(page, person.sessionToken), 201);
 
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: `${worldUrl}/callback`,
-      scope: 'openid age_over_18 handle',
-      state,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    await page.goto(url.href);
+    await page.goto(flow.url.href);
     await page.waitForURL(/\/interaction\//);
     assert.equal(await page.getAttribute('html', 'lang'), 'de');
     assert.match(await page.title(), /^Anmelden/);
@@ -96,7 +71,7 @@ describe('the consent page in German', { skip: NO_CHROMIUM }, () => {
     await page.getByRole('button', { name: 'Erlauben' }).click();
     await page.waitForURL(`${worldUrl}/callback**`);
     const callback = world.lastCallback();
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await flow.finish(callback);
     assert.equal(tokens.claims()?.age_over_18, true);
     assert.equal(tokens.claims()?.handle, undefined, 'the unticked claim, labelled in German, is not released');
 

@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import {
   addPasskeyInPage,
@@ -19,7 +18,7 @@ import {
   startCallbackWorld,
 } from './support/browser.ts';
 import { ENGINES } from './support/engines.ts';
-import { enrolPersonWithoutPasskey, freePort, registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
+import { browserWorldFlow, enrolPersonWithoutPasskey, freePort, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
 for (const engine of ENGINES) {
   describe(`worlds in a browser on ${engine}`, { skip: NO_CHROMIUM }, () => {
@@ -41,24 +40,7 @@ for (const engine of ENGINES) {
     });
 
     it('adds a passkey, signs in to a world with it, consents, and every page passes axe under the CSP', async () => {
-      const registered = await registerWorld(rt, {
-        name: 'Browser World',
-        redirectUris: [`${worldUrl}/callback`],
-        policyUri: `${worldUrl}/privacy`,
-        claims: [
-          { name: 'age_over_18', required: true },
-          { name: 'handle', required: false },
-        ],
-      });
-      const config = await oidc.discovery(
-        new URL(`${rt.url}/oidc`),
-        registered.clientId,
-        undefined,
-        oidc.ClientSecretBasic(registered.clientSecret as string),
-        {
-          execute: [oidc.allowInsecureRequests],
-        },
-      );
+      const flow = await browserWorldFlow(rt, worldUrl, 'Browser World');
       const person = await enrolPersonWithoutPasskey(rt);
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -73,16 +55,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(await axe(page), [], 'account sign-in page');
       assert.equal(await addPasskeyInPage(page, person.sessionToken), 201);
 
-      const verifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: `${worldUrl}/callback`,
-        scope: 'openid age_over_18 handle',
-        state,
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      await page.goto(url.href);
+      await page.goto(flow.url.href);
       await page.waitForURL(/\/interaction\//);
       assert.match(await page.title(), /Sign in/);
       assert.deepEqual(await axe(page), [], 'sign-in page');
@@ -94,7 +67,7 @@ for (const engine of ENGINES) {
       await page.getByRole('button', { name: 'Allow' }).click();
       await page.waitForURL(`${worldUrl}/callback**`);
       const callback = world.lastCallback();
-      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+      const tokens = await flow.finish(callback);
       const claims = tokens.claims();
       assert.equal(claims?.age_over_18, true);
       assert.equal(claims?.handle, undefined, 'the unticked optional claim is not released');
