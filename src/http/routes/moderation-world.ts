@@ -1,6 +1,7 @@
 /** Moderation API of a world: evidence, reports, roles, policy, sanction state and public statistics. */
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
+import { NonJson } from '../openapi.ts';
 import { type ModerationRole, type ModerationSettings, type NewReport, statisticsCsv } from '../../moderation/index.ts';
 import {
   type Caller,
@@ -212,7 +213,10 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
 
   app.get<W>(
     '/moderation/v1/worlds/:worldId/statistics.csv',
-    routeSchema('The same statistics as CSV (section,key,value)', { params: WorldParams }),
+    routeSchema('The same statistics as CSV (section,key,value)', {
+      params: WorldParams,
+      response: { 200: NonJson('text/csv; charset=utf-8', 'One line per statistic: section,key,value') },
+    }),
     async (request, reply) =>
       reply
         .type('text/csv; charset=utf-8')

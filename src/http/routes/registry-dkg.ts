@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import type { DkgRound } from '../../crypto/index.ts';
 import { ADMIN_SECURITY, credentialOf, requireAdmin } from '../auth.ts';
+import { OpenJson } from '../openapi.ts';
 
 const TAG = 'key ceremony';
 const Round = Type.Union(['announce', 'commit', 'shares', 'complaints', 'result'].map((r) => Type.Literal(r)));
@@ -65,6 +66,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         tags: [TAG],
         security: ADMIN_SECURITY,
         body: NewCeremonyBody,
+        response: { 201: OpenJson('{ ceremony, tokens: [{ trusteeId, trusteeIndex, token }] }: each token is shown once') },
       },
     },
     async (request, reply) => {
@@ -76,7 +78,14 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>(
     '/registry/v1/dkg/:id',
-    { schema: { summary: 'A key ceremony and how far it got', tags: [TAG], params: CeremonyParams } },
+    {
+      schema: {
+        summary: 'A key ceremony and how far it got',
+        tags: [TAG],
+        params: CeremonyParams,
+        response: { 200: OpenJson('The ceremony: parameters, trustees, round and outcome once agreed') },
+      },
+    },
     async (request) => dkg.view(request.params.id),
   );
 
@@ -88,6 +97,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         description: 'Every signed message (shares sealed) and the outcome they imply; its hash is in the `trustee_set` log entry.',
         tags: [TAG],
         params: CeremonyParams,
+        response: { 200: OpenJson('{ ceremony, messages, outcome }') },
       },
     },
     async (request) => dkg.transcript(request.params.id),
@@ -102,6 +112,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         tags: [TAG],
         security: TRUSTEE_SECURITY,
         params: CeremonyParams,
+        response: { 200: OpenJson('{ ceremony, trusteeIndex }') },
       },
     },
     async (request) => ({ ceremony: await dkg.view(request.params.id), trusteeIndex: trusteeOf(request) }),
@@ -109,7 +120,14 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string; round: DkgRound } }>(
     '/registry/v1/dkg/:id/messages/:round',
-    { schema: { summary: 'Every trustee’s message of one round', tags: [TAG], params: MessageParams } },
+    {
+      schema: {
+        summary: 'Every trustee’s message of one round',
+        tags: [TAG],
+        params: MessageParams,
+        response: { 200: OpenJson('{ messages: [...] }') },
+      },
+    },
     async (request) => ({ messages: await dkg.messages(request.params.id, request.params.round) }),
   );
 
@@ -124,6 +142,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         security: TRUSTEE_SECURITY,
         params: MessageParams,
         body: Message,
+        response: { 201: OpenJson('The message as stored') },
       },
     },
     async (request, reply) => {
