@@ -163,6 +163,44 @@ export async function registerWorld(
   return r.json() as Promise<{ clientId: string; clientSecret?: string; issuer: string }>;
 }
 
+/**
+ * A world whose callback is `${worldUrl}/callback` asking for `age_over_18` (required) and
+ * `handle`, and a code flow against it with PKCE and state: `url` to send a browser to,
+ * `finish(callback)` to redeem the code the browser brings back.
+ */
+export async function browserWorldFlow(
+  rt: WorldsRuntime,
+  worldUrl: string,
+  name: string,
+): Promise<{ url: URL; finish(callback: URL): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> }> {
+  const registered = await registerWorld(rt, {
+    name,
+    redirectUris: [`${worldUrl}/callback`],
+    policyUri: `${worldUrl}/privacy`,
+    claims: [
+      { name: 'age_over_18', required: true },
+      { name: 'handle', required: false },
+    ],
+  });
+  const config = await oidc.discovery(
+    new URL(`${rt.url}/oidc`),
+    registered.clientId,
+    undefined,
+    oidc.ClientSecretBasic(registered.clientSecret as string),
+    { execute: [oidc.allowInsecureRequests] },
+  );
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: `${worldUrl}/callback`,
+    scope: 'openid age_over_18 handle',
+    state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  return { url, finish: (callback) => oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }) };
+}
+
 export { Browser, csrfOf, type SignInOptions, type WalkEnd } from '../../src/cli/demo/browser.ts';
 
 /**

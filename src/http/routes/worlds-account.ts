@@ -60,6 +60,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
       nonce,
       csrf,
       moderationHtml: await moderationSection(
+        t,
         session.personId,
         csrf,
         used.map((w) => w.world.id),
@@ -82,7 +83,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** Per world the person uses or was decided on: standing, trust level and why, decisions and appeal forms. */
-  async function moderationSection(personId: string, csrf: string, usedWorlds: string[]): Promise<SafeHtml | undefined> {
+  async function moderationSection(t: Translator, personId: string, csrf: string, usedWorlds: string[]): Promise<SafeHtml | undefined> {
     const moderation = app.deps.moderation?.moderation;
     if (!moderation) return undefined;
     const ids = [...new Set([...usedWorlds, ...(await moderation.worldsOf(personId))])].sort();
@@ -97,7 +98,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
         decisions: view.decisions.map((d) => ({ ...d, appealable: d.appeal === null && now <= d.statement.redress.appeal.until })),
       });
     }
-    return accountModerationHtml({ csrf, worlds: views });
+    return accountModerationHtml({ t, csrf, worlds: views });
   }
 
   app.post(
