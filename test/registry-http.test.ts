@@ -9,18 +9,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  decryptShareFile,
-  type Envelope,
-  partialDecrypt,
-  type ShareFile,
-  thresholdOpen,
-  type TrusteeSet,
-  type TrusteeShare,
-} from '../src/crypto/index.ts';
+import { type Envelope, partialDecrypt, thresholdOpen, type TrusteeSet, type TrusteeShare } from '../src/crypto/index.ts';
 import { type DevIssuerKey, generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { passphraseOf, personClaims } from './support/registry.ts';
+import { personClaims } from './support/registry.ts';
 import { bearer, devKeyOf, holderAssertion, nonce, presentation, problem, publishTrustees } from './support/registry-http.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
 

@@ -281,11 +281,17 @@ export function combinePartials(partials: readonly unknown[], options: CombineOp
 export function thresholdOpen(
   envelope: Envelope,
   partials: readonly unknown[],
-  options: { trusteeSet: TrusteeSet; requestId: string },
+  options: {
+    trusteeSet: TrusteeSet;
+    requestId: string;
+    /** Sets whose key `trusteeSet` holds by resharing (from its logged lineage): their envelopes open with it too. */
+    holds?: readonly string[];
+  },
 ): { plaintext: Uint8Array; usedTrustees: number[]; badTrustees: BadTrustee[] } {
   const e = parseEnvelope(envelope);
   const { trusteeSet, requestId } = options;
-  if ((e.escrowKeyId ?? e.trusteeSetId) !== trusteeSet.id)
+  const sealedTo = e.escrowKeyId ?? e.trusteeSetId;
+  if (sealedTo !== trusteeSet.id && !(options.holds ?? []).includes(sealedTo))
     fail('envelope_invalid', 'the envelope was sealed to another key', {
       field: e.escrowKeyId === undefined ? 'trusteeSetId' : 'escrowKeyId',
     });

@@ -52,6 +52,20 @@ export function sealedEntryOf(e: SubjectEnvelope, personId: string, trusteeSetId
 }
 
 /**
+ * The set an envelope was sealed to: the request's, or — named in its sealed-entry
+ * reference — one whose key the request's set holds by resharing (`holds`, from the
+ * set's logged lineage: release-verify.ts `keyLineage`).
+ * @throws MvidError subject_binding_invalid
+ */
+export function sealedSetOf(subject: SubjectOpening, envelopeId: string, trusteeSetId: string, holds: readonly string[]): string {
+  const named = subject.sealed?.find((s) => s.envelopeId === envelopeId)?.trusteeSet;
+  if (named === undefined || named === trusteeSetId) return trusteeSetId;
+  if (!holds.includes(named))
+    throw refuse(`envelope ${envelopeId} was sealed to ${named}, a set whose key ${trusteeSetId} is not shown to hold`);
+  return named;
+}
+
+/**
  * Checks what needs no log: the pseudonym proof opens to the target, and every committed
  * envelope has exactly one sealed-entry reference.
  * @throws MvidError subject_binding_invalid
@@ -83,11 +97,12 @@ export async function verifySubjectBinding(
   trusteeSetId: string,
   checkpoint: Checkpoint,
   pseudonymKey: string,
+  holds: readonly string[] = [],
 ): Promise<void> {
   checkSubjectChain(subject, pseudonymKey);
   for (const e of subject.envelopes) {
     const sealed = subject.sealed.find((s) => s.envelopeId === e.envelopeId);
-    const entry = sealedEntryOf(e, subject.personId, trusteeSetId, sealed?.time ?? '');
+    const entry = sealedEntryOf(e, subject.personId, sealedSetOf(subject, e.envelopeId, trusteeSetId, holds), sealed?.time ?? '');
     try {
       await proveIncluded(api, entry, sealed?.logIndex, checkpoint, `the enrolment entry of envelope ${e.envelopeId}`);
     } catch (error) {

@@ -34,6 +34,7 @@ import { ApiClient, type FetchLike } from './http-client.ts';
 import { advanceCheckpoint, checkWitnessPin, type LogPin, proveIncluded, type SeenCheckpoint } from './log-verify.ts';
 import { openOrderDocument } from './order-document.ts';
 import { expectTrusteeSet, proveApprovalQuorum } from './quorum.ts';
+import { proveKeyLineage } from './release-verify.ts';
 import { verifySubjectBinding } from './subject-binding.ts';
 import type { DenialReason } from './types.ts';
 import type { TrusteeRequestView } from './views.ts';
@@ -230,7 +231,8 @@ export class TrusteeClient {
     const logIndex = r.events.find((e) => e.type === 'disclosure_request')?.index;
     const checkpoint = await this.#checkpoint();
     await proveIncluded(this.#public, entry, logIndex, checkpoint, `request ${requestId}`);
-    await verifySubjectBinding(this.#public, r.subject, me.trusteeSetId, checkpoint, await this.#pseudonymKey());
+    const holds = await proveKeyLineage(this.#public, expectTrusteeSet(r.trusteeSet, me.trusteeSetId), r.trusteeSetLineage, checkpoint);
+    await verifySubjectBinding(this.#public, r.subject, me.trusteeSetId, checkpoint, await this.#pseudonymKey(), holds);
     if (r.orderDocument === null) throw mismatch('no court order document was sealed to the trustees');
     const secret = fromBase64Url(this.#state.encryption.secretKey);
     try {
@@ -365,13 +367,20 @@ export class TrusteeClient {
    * all (each entry parsed and proven under a fresh consistent checkpoint) are in the
    * log does it compute D_i = x_i·C1 for exactly the committed envelopes, sealed to
    * the authority, and upload them. Never for a closed (denied, withdrawn, expired) request.
-   * @throws MvidError approval_quorum_not_logged | approval_not_logged | disclosure_request_closed | conflict | (every refusal of `review`)
+   * @throws MvidError share_invalid | approval_quorum_not_logged | approval_not_logged | disclosure_request_closed | conflict | (every refusal of `review`)
    */
   async release(requestId: string, share: ShareRing): Promise<{ shares: number; released: boolean }> {
     const shares = this.#checkShares(share);
     const me = this.#state.trustee;
     const reviewed = await this.review(requestId);
     const r = reviewed.request;
+    // A share of another key (an old set's, say, whose key this set now holds by resharing) fits no envelope.
+    const fits = (s: TrusteeShare) => s.trusteeSetId === me.trusteeSetId || (r.escrowKeys ?? []).some((k) => k.key.id === s.trusteeSetId);
+    if (!shares.some(fits))
+      throw new MvidError(
+        'share_invalid',
+        `no share given is trustee ${me.trusteeId}'s share of set ${me.trusteeSetId} or of an epoch key of this request`,
+      );
     if (r.myShares) throw new MvidError('conflict', 'this trustee already uploaded its shares');
     if (r.myDecision !== 'approve') throw new MvidError('approval_not_logged', 'this trustee has not approved the request');
     if (r.status === 'closed' || r.events.some((e) => e.type === 'request_closed' || e.type === 'request_expired'))

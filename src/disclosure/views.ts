@@ -64,6 +64,8 @@ export interface TrusteeRequestView extends RequestProgress {
   approvalEntries: ShownEntry[];
   /** The retention-epoch key of each committed envelope sealed to one: the trustee opens with its share of that key. */
   escrowKeys: EnvelopeEscrowKey[];
+  /** The `trustee_set` entries proving which sets' keys `trusteeSet` holds by resharing. */
+  trusteeSetLineage: ShownEntry[];
 }
 
 export interface PersonDisclosureView {
@@ -197,6 +199,7 @@ export class Views {
       extensions: await this.#extensions.ofRequest(row.id),
       events: await this.#ledger.eventsOf(row.id),
       trusteeSet,
+      trusteeSetLineage: await this.#ledger.shownLineage(this.#escrow, trusteeSet.id),
       approvalEntries: await this.#ledger.shownEntries(row.id, 'trustee_approval'),
       escrowKeys: await this.#escrow.escrowKeysOf(openingsOf(row).subject.envelopes.map((e) => e.envelopeId)),
     };

@@ -98,12 +98,15 @@ export function epochsFrom(from: Date, months: number, count: number): EpochWind
   return out;
 }
 
+/** How an epoch key was made: dealt (development) or by a dealerless ceremony; epoch keys are never reshared. */
+export type EpochCeremony = Exclude<TrusteeSetCeremony, { kind: 'reshare' }>;
+
 /** The log entry of an epoch key taking office. */
 export function escrowEpochEntry(
   trusteeSetId: string,
   window: EpochWindow,
   key: TrusteeSet,
-  ceremony: TrusteeSetCeremony,
+  ceremony: EpochCeremony,
   at: Date,
 ): Uint8Array {
   return encodeEntry({
@@ -268,7 +271,7 @@ export class EscrowEpochs {
     trusteeSetId: string,
     window: EpochWindow,
     key: TrusteeSet,
-    ceremony: TrusteeSetCeremony,
+    ceremony: EpochCeremony,
     within?: (tx: Tx) => Promise<void>,
   ): Promise<EscrowEpochView> {
     const set = await this.#trusteeSets.byId(trusteeSetId);

@@ -152,6 +152,18 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
       const set = await registry.trusteeSets.byId(id);
       return set ? parseTrusteeSet(set) : undefined;
     },
+    async keyHolder(id) {
+      const set = await registry.trusteeSets.holderOf(id);
+      return set ? parseTrusteeSet(set) : undefined;
+    },
+    async trusteeSetLineage(id) {
+      const out: Uint8Array[] = [];
+      for (const set of await registry.trusteeSets.lineage(id)) {
+        if (set.resharedFrom === undefined) break;
+        out.push((await this.trusteeSetLogEntry(set.id)) as Uint8Array);
+      }
+      return out;
+    },
     async trusteeSetLogEntry(id) {
       // Rebuilt as `publish` wrote it: its time, and the set it replaced (retired in that same instant).
       const row = await store.db

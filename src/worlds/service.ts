@@ -30,6 +30,8 @@ export interface WorldsDeps {
   clock: Clock;
   random: Random;
   publicUrl: string;
+  /** Production: the URLs a world registers must be https on public hosts. */
+  production?: boolean;
   /** `pseudonymSecret`: 32 bytes the pseudonym VRF key is derived from (key dir `pseudonym-vrf.key`). */
   secrets: { pseudonymSecret: Uint8Array; cookieSecret: Uint8Array };
   persons: PersonDirectory;
@@ -114,7 +116,7 @@ export class WorldsService {
   constructor(deps: WorldsDeps) {
     this.#deps = deps;
     this.#vrf = vrfKeyFromSecret(deps.secrets.pseudonymSecret);
-    this.registry = new WorldRegistry(deps.store, deps.clock, deps.random);
+    this.registry = new WorldRegistry(deps.store, deps.clock, deps.random, { production: deps.production === true });
     this.handles = new Handles(deps.store, deps.clock);
     this.passkeys = new Passkeys(deps.store, deps.clock, deps.random, { publicUrl: deps.publicUrl });
     this.webSessions = new WebSessions(deps.store, deps.clock, deps.random, deps.secrets.cookieSecret);

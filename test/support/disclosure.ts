@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { fromBase64Url, type ManualClock, MvidError, type Random, systemRandom } from '../../src/core/index.ts';
-import { decryptShareFile, generateRecipientKeyPair, type ShareFile, type TrusteeShare } from '../../src/crypto/index.ts';
+import { decryptShareFile, generateRecipientKeyPair, type ShareFile, type TrusteeSet, type TrusteeShare } from '../../src/crypto/index.ts';
 import {
   AuthorityClient,
   type DisclosureOptions,
@@ -112,6 +112,22 @@ export async function enrolPerson(rt: TestRuntime, claims: ReturnType<typeof per
   return { holder, enrolled: await rt.registry.enrolments.enrol(presentation) };
 }
 
+/**
+ * Enrols as the registry did before retention epochs: the envelopes are sealed to the
+ * active set's own key (no `escrowKeyId`), the data every deployment from before
+ * migration 0125 holds. Only the sealing key differs from `enrolPerson`.
+ */
+async function enrolPreEpoch(rt: TestRuntime, claims: ReturnType<typeof personClaims>) {
+  const epochs = rt.registry.epochs;
+  const forSealing = epochs.forSealing;
+  epochs.forSealing = async (_set, at) => ({ ...epochs.expiryOf(at), key: undefined as unknown as TrusteeSet });
+  try {
+    return await enrolPerson(rt, claims);
+  } finally {
+    epochs.forSealing = forSealing;
+  }
+}
+
 export async function startStory(
   engine: Engine,
   options: {
@@ -122,6 +138,11 @@ export async function startStory(
     witnesses?: LogPin['witnesses'];
     /** Runs once the runtime is up, before anything is logged (e.g. to point a witness at the log). */
     beforeEnrol?: (rt: TestRuntime) => void;
+    /**
+     * Tom's envelopes as sealed before retention epochs existed (migration 0125): to the set's
+     * own key, without `escrowKeyId`, and the set has no epoch keys (so it can be reshared).
+     */
+    preEpochEnvelopes?: boolean;
   } = {},
 ): Promise<Story> {
   const rt = await startTestRuntime(engine, options.config ?? {}, { random: options.random ?? systemRandom });
@@ -131,7 +152,9 @@ export async function startStory(
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
   const dealt = await rt.registry.trusteeSets.deal({ threshold: 3, trustees: TRUSTEES, passphrases, scrypt: FAST_SCRYPT });
   await rt.registry.trusteeSets.publish(dealt.trusteeSet);
-  const epochShares = await dealTestEpochs(rt.registry, dealt.trusteeSet.id);
+  const epochShares = options.preEpochEnvelopes
+    ? new Map<string, TrusteeShare[]>()
+    : await dealTestEpochs(rt.registry, dealt.trusteeSet.id);
   const shareFiles = new Map(dealt.shareFiles.map((s) => [s.trusteeId, s.file]));
   const { token: adminToken } = await rt.registry.adminTokens.create('ops');
 
@@ -143,7 +166,7 @@ export async function startStory(
     claims: [],
   });
   const claims = personClaims({ given_name: 'Tom', family_name: 'Tiddler' });
-  const { holder, enrolled } = await enrolPerson(rt, claims);
+  const { holder, enrolled } = options.preEpochEnvelopes ? await enrolPreEpoch(rt, claims) : await enrolPerson(rt, claims);
   const handle = await rt.worlds.handles.claim(world.clientId, enrolled.personId, 'tom_on_the_moon');
   const pseudonym = await rt.worlds.subjectOf(world.clientId, enrolled.personId);
 

@@ -36,6 +36,11 @@ async function passphraseFor(io: CliIo, passphraseFile: string | undefined): Pro
   return passphrase;
 }
 
+/** Opens one share file (as `mvid trustee reshare` reads the old share it re-deals). */
+export async function openShare(io: CliIo, file: string, passphraseFile: string | undefined): Promise<TrusteeShare> {
+  return decryptShareFile(readJsonFile(io, file, 'share file'), await passphraseFor(io, passphraseFile));
+}
+
 /** Share files named by `--share`: a file, or a folder whose `share*.json` files are taken (epoch shares). */
 function shareFilesOf(io: CliIo, paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
@@ -261,9 +266,10 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     .command('trustee-token')
     .description('issue (or replace) the API token of a trustee of the active set; printed once')
     .requiredOption('--trustee <name>', 'the trustee (name or index)')
-    .action((o: { trustee: string }) =>
+    .option('--trustee-set <id>', 'a set other than the active one (e.g. a retired set whose key was reshared)')
+    .action((o: { trustee: string; trusteeSet?: string }) =>
       withDisclosureAdmin(io, async (d) => {
-        const { principal, token } = await d.trustees.issue(o.trustee);
+        const { principal, token } = await d.trustees.issue(o.trustee, o.trusteeSet);
         io.out(`token for trustee ${principal.trusteeId} (#${principal.trusteeIndex}) of set ${principal.trusteeSetId}:`);
         io.out(token);
       }),

@@ -43,14 +43,27 @@ export function formatWhen(lang: string, iso: string): string {
   if (DATE_ONLY.test(iso)) {
     const date = new Date(`${iso}T00:00:00Z`);
     if (Number.isNaN(date.getTime())) return iso;
-    return cached(`d:${lang}`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' })).format(date);
+    return cached(
+      `d:${lang}`,
+      () => new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }),
+    ).format(date);
   }
   if (DATE_TIME.test(iso)) {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return iso;
     return cached(
       `t:${lang}`,
-      () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' }),
+      () =>
+        new Intl.DateTimeFormat(lang, {
+          year: 'numeric',
+          month: 'short',
+          day: 'numeric',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+          timeZone: 'UTC',
+          timeZoneName: 'short',
+        }),
     ).format(date);
   }
   return iso;
