@@ -180,6 +180,7 @@ const MATRIX: Record<string, Access> = {
   'GET /moderation/console/:worldId/appeals': 'moderation',
   'POST /moderation/console/:worldId/appeals/:appealId/decision': 'moderation',
   'GET /moderation/console/:worldId/statistics': 'moderation',
+  'GET /moderation/console/:worldId/statistics.csv': 'moderation',
   'GET /moderation/v1/worlds/:worldId/statistics': 'public',
   'GET /moderation/v1/worlds/:worldId/statistics.csv': 'public',
   'GET /moderation/report/:worldId': 'public',

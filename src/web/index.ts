@@ -26,6 +26,7 @@ export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest
 export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';
 export {
   inlineEvidence,
+  moderationStatisticsCsv,
   renderModerationAppeals,
   renderModerationCase,
   renderModerationQueue,

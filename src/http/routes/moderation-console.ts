@@ -13,6 +13,7 @@ import { isMvidError } from '../../core/index.ts';
 import type { CaseFile, DecisionInput, SanctionType } from '../../moderation/index.ts';
 import {
   inlineEvidence,
+  moderationStatisticsCsv,
   newNonce,
   renderModerationAppeals,
   renderModerationCase,
@@ -219,5 +220,16 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
     const nonce = newNonce();
     const page = renderModerationStatistics({ nonce, world: m.world, statistics: await moderation.statistics(m.world.id) });
     return send(reply, page, nonce);
+  });
+
+  app.get<W>('/moderation/console/:worldId/statistics.csv', opts(WorldParams), async (request, reply) => {
+    const m = await moderatorOf(request);
+    const csv = moderationStatisticsCsv({ world: m.world, statistics: await moderation.statistics(m.world.id) });
+    const name = m.world.id.replace(/[^A-Za-z0-9_-]/g, '_');
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="moderation-${name}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(csv);
   });
 }
