@@ -65,6 +65,8 @@ const MATRIX: Record<string, Access> = {
   'GET /registry/v1/me/export': 'person',
   'GET /admin/v1/issuers': 'admin',
   'POST /admin/v1/issuers': 'admin',
+  'POST /admin/v1/keys/rotations': 'admin',
+  'POST /admin/v1/sweeps': 'admin',
   'DELETE /admin/v1/issuers/:id': 'admin',
   'GET /admin/v1/trustee-sets': 'admin',
   'GET /log/checkpoint': 'public',

@@ -1,6 +1,6 @@
 /**
  * The operator console (/admin): what `mvid worlds|issuers|attribute-issuers|authorities|
- * disclosure trustee-token` do over the admin API, in a page. Its script
+ * disclosure trustee-token|keys rotate|sweep` do over the admin API, in a page. Its script
  * (src/web/browser/operator.ts) holds the administrator token in the page's memory only
  * and sends it as a bearer token: no cookie, so no form here can be forged cross-site.
  */
@@ -47,7 +47,12 @@ ${field('trustee-name', 'Trustee', 'A trustee of the active set.')}
 <p><button id="trustee-token" type="button">Issue a token</button></p>
 <p id="trustee-status" role="status" aria-live="polite"></p>
 <h2>Keys and sweeps</h2>
-<p>Signing-key rotation and the retention sweep run on the server itself: <code>mvid keys rotate</code> and <code>mvid sweep</code> (the sweep also runs every <code>MVID_SWEEP_INTERVAL_SECONDS</code>).</p>
+<p>The same as <code>mvid keys rotate</code> and <code>mvid sweep</code>, run on the server. A new token-signing key is published and used once the nodes restart; the sweeps also run on their own every <code>MVID_SWEEP_INTERVAL_SECONDS</code>.</p>
+${field('activate-after', 'Activate after (seconds)', 'For a cluster: publish now, sign only in nodes started this much later. 0 for one node.', 'number')}
+<p><button id="rotate-key" type="button">Rotate the signing key</button></p>
+<p id="rotate-status" role="status" aria-live="polite"></p>
+<p><button id="sweep" type="button">Run the sweeps now</button></p>
+<div id="sweep-status" role="status" aria-live="polite"></div>
 </div>`;
   return page({ title: 'Operator console', nonce: input.nonce, body, bundles: ['operator.js'] });
 }
