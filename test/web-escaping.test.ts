@@ -168,6 +168,30 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   renderFirstPasskey: { input: { nonce: 'n', csrf: 'c' } },
+  renderCredentialOffer: {
+    input: {
+      nonce: 'n',
+      labels: ['Age'],
+      offerUri: 'openid-credential-offer://?credential_offer=x',
+      txCode: '123456',
+      expiresAt: '2026-01-01T00:00:00Z',
+    },
+  },
+  renderPresentCredential: {
+    input: {
+      nonce: 'n',
+      link: 'openid4vp://?client_id=x',
+      error: 'Wrong.',
+      request: {
+        verifier: 'World',
+        registered: false,
+        asks: [{ label: 'Age', held: false }],
+        others: ['https://other.example/vct'],
+        byReference: true,
+        link: 'openid4vp://?client_id=x',
+      },
+    },
+  },
   renderWalletRequest: { input: { nonce: 'n', requestUrl: 'openid4vp://?client_id=x', minutes: 10 } },
   renderProblemPage: { input: { nonce: 'n', status: 400, title: 'Bad', detail: 'Wrong.', code: 'bad_request', requestId: 'r1' } },
   renderSignInRefused: { input: { nonce: 'n', uid: 'u1', csrf: 'c', worldName: 'World', statement: STATEMENT } },

@@ -27,6 +27,8 @@ export interface AccountPageInput {
   csrf: string;
   worlds: AccountWorld[];
   passkeys: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>;
+  /** The "My credentials" section, already rendered. */
+  credentialsHtml?: SafeHtml | undefined;
   /** The moderation section (standing, trust level, decisions, appeals), already rendered. */
   moderationHtml?: SafeHtml | undefined;
   /** One line confirming what the person just did. */
@@ -88,6 +90,7 @@ ${input.notice && html`<p class="notice" role="status">${input.notice}</p>`}
 <section aria-labelledby="my-worlds"><h2 id="my-worlds">My worlds</h2>
 ${worlds}
 </section>
+${input.credentialsHtml}
 ${input.moderationHtml}
 <section aria-labelledby="my-passkeys"><h2 id="my-passkeys">Passkeys</h2>
 ${passkeys}

@@ -38,3 +38,6 @@ export type {
   ModerationQueueInput,
   ModerationWorldStatisticsInput,
 } from './moderation-console.ts';
+export { credentialsSection, renderCredentialOffer, renderPresentCredential } from './credentials.ts';
+export type { CredentialRow, CredentialsSectionInput, VerifierRequestView } from './credentials.ts';
+export { qrSvg } from './qr.ts';

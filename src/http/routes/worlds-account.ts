@@ -23,6 +23,7 @@ import { PASSKEY_SIGN_IN } from '../abuse.ts';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
 import { sendPage } from '../pages.ts';
 import { personExport } from '../person-export.ts';
+import { credentialsSectionFor } from './account-credentials.ts';
 import { openPreSession, requirePreCsrf } from './pre-session.ts';
 import { WORLDS_PERSON_GUARD, type WorldsPerson, worldsPersonOf } from './worlds-person.ts';
 
@@ -73,6 +74,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
         trustLevel: w.trustLevel,
       })),
       passkeys: await worlds.passkeys.list(session.personId),
+      credentialsHtml: await credentialsSectionFor(app, session.personId, csrf),
     });
     return html(reply, page, nonce);
   });
