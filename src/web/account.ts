@@ -115,7 +115,7 @@ export function renderPasskeySetup(input: { nonce: string; csrf: string }): stri
 <p>Use the passkey you added when you enrolled. There is no password.</p>
 <button class="primary" type="button" id="passkey" data-csrf="${input.csrf}" data-options="/account/sign-in/options" data-verify="/account/sign-in">Sign in with a passkey</button>
 <p id="status" role="status" aria-live="polite"></p>
-<p>New here? <a href="/account/enrol">Create your mvid identity</a>.</p>`;
+<p>New here? <a href="/account/enrol">Create your mvid identity</a>. Lost your passkeys? <a href="/account/recover">Recover your account</a>.</p>`;
   return page({ title: 'Sign in', nonce: input.nonce, body, script: passkeyScript('get') });
 }
 

@@ -22,8 +22,8 @@ export { renderErrorCode, renderErrorIndex } from './errors.ts';
 export type { ErrorCodePage } from './errors.ts';
 export { accountModerationHtml, renderReportPage, renderSignInRefused, statementHtml } from './moderation.ts';
 export type { AccountModerationInput, ReportPageInput, SignInRefusedInput, StatementForPage } from './moderation.ts';
-export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest } from './enrol.ts';
-export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';
+export { renderEnrol, renderFirstPasskey, renderProblemPage, renderRecover, renderWalletQr, renderWalletRequest } from './enrol.ts';
+export type { EnrolPageInput, ProblemPageInput, WalletQrInput } from './enrol.ts';
 export {
   inlineEvidence,
   moderationStatisticsCsv,
