@@ -7,8 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { keyDirOf } from '../src/keys/index.ts';
-import { devPresentation, loadDevIssuerKey } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { personClaims } from './support/registry.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
