@@ -6,9 +6,13 @@
 import { encode } from 'uqr';
 import { html, type SafeHtml } from './html.ts';
 
-/** `text` as a QR code (error correction M, the standard 4-module quiet zone), labelled for screen readers. */
+/**
+ * `text` as a QR code with the standard 4-module quiet zone, labelled for screen readers.
+ * Long texts (an OpenID4VP request carries its whole query) use the lowest error
+ * correction, so the code stays coarse enough for a phone to read off a screen.
+ */
 export function qrSvg(text: string, label: string): SafeHtml {
-  const { data, size } = encode(text, { ecc: 'M', border: 4 });
+  const { data, size } = encode(text, { ecc: text.length > 300 ? 'L' : 'M', border: 4 });
   const path: string[] = [];
   data.forEach((row, y) => {
     row.forEach((dark, x) => {
