@@ -175,9 +175,9 @@ for (const engine of ENGINES) {
       assert.match(r.headers.get('content-disposition') ?? '', /attachment; filename="moderation-/);
       const rows = (await r.text())
         .trimEnd()
-        .split('\r\n')
+        .split(/\r?\n/)
         .map((line) => line.split(','));
-      assert.deepEqual(rows[0], ['section', 'label', 'value']);
+      assert.deepEqual(rows[0], ['section', 'key', 'value']);
       const value = (section: string, label: string) => rows.find((row) => row[0] === section && row[1] === label)?.[2];
       const json = await fetch(`${story.rt.url}/moderation/v1/worlds/${story.moonbase.id}/statistics`);
       const s = (await json.json()) as {

@@ -26,7 +26,6 @@ export { renderEnrol, renderFirstPasskey, renderProblemPage, renderRecover, rend
 export type { EnrolPageInput, ProblemPageInput, WalletQrInput } from './enrol.ts';
 export {
   inlineEvidence,
-  moderationStatisticsCsv,
   renderModerationAppeals,
   renderModerationCase,
   renderModerationQueue,

@@ -7,7 +7,6 @@
  */
 import type { CaseFile } from '../moderation/index.ts';
 import { barChart } from './charts.ts';
-import { type CsvCell, csvDocument } from './csv.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 import { type StatementForPage, statementHtml } from './moderation.ts';
@@ -216,20 +215,4 @@ ${barChart('Reports by rule', ['Rule', 'Reports'], points(s.reports.byCategory))
 ${barChart('Decisions by sanction', ['Sanction', 'Decisions'], points(s.decisions.bySanction))}
 <p>The same figures, public and without personal data: <a href="${api}">JSON</a>, or as a spreadsheet: <a href="${`/moderation/console/${enc(input.world.id)}/statistics.csv`}" download>CSV</a>.</p>`;
   return consolePage('Statistics', { nonce: input.nonce, csrf: '', world: input.world }, body);
-}
-
-/** The statistics page's figures as CSV: section, label, value. */
-export function moderationStatisticsCsv(input: Omit<ModerationWorldStatisticsInput, 'nonce'>): string {
-  const s = input.statistics;
-  const rows: CsvCell[][] = [
-    ['section', 'label', 'value'],
-    ['reports', 'total', s.reports.total],
-    ['reports', 'from_trusted_flaggers', s.reports.fromTrustedFlaggers],
-  ];
-  for (const [k, v] of Object.entries(s.reports.byCategory)) rows.push(['reports_by_rule', k, v]);
-  rows.push(['decisions', 'total', s.decisions.total], ['decisions', 'automated', s.decisions.automated]);
-  for (const [k, v] of Object.entries(s.decisions.bySanction)) rows.push(['decisions_by_sanction', k, v]);
-  rows.push(['sanctions', 'in_force', s.sanctions.inForce]);
-  for (const [k, v] of Object.entries(s.appeals)) rows.push(['appeals', k, v]);
-  return csvDocument(rows);
 }
