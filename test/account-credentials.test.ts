@@ -79,10 +79,7 @@ for (const engine of ENGINES) {
       assert.equal(revoked?.revokedReason, 'holder');
       ({ section, csrf } = await account());
       assert.equal((section.match(/data-status="valid"/g) ?? []).length, 2);
-      assert.match(
-        section,
-        /data-status="revoked"><strong>Age<\/strong>[\s\S]*?Revoked — revoked \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC by you/,
-      );
+      assert.match(section, /data-status="revoked"><strong>Age<\/strong>[\s\S]*?Revoked — revoked [^<]+ UTC by you/);
       assert.ok(!section.includes(`Revoke Age ${target.slice(0, 8)}`), 'no revoke button on a revoked copy');
     });
 

@@ -1,11 +1,14 @@
 /**
  * MVID_DATABASE_READ_URL: the log's public reads come from a read replica, and from the
- * primary whatever the replica does not hold yet (read-your-writes). The "replica" here is
+ * primary whatever the replica does not hold yet (read-your-writes); the other public reads
+ * that may lag (transparency figures, moderation statistics, status lists) come from the
+ * replica, and from the primary when it fails. The "replica" here is
  * a second PostgreSQL database that holds a copy of the log's tables at an earlier size,
  * like a lagging standby; one of its entries is marked so that a test can see who answered.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import { loadConfig } from '../src/config/index.ts';
 import { ManualClock, systemRandom } from '../src/core/index.ts';
 import { createLogger, type Runtime, startRuntime } from '../src/server/index.ts';
@@ -14,6 +17,23 @@ import { createTestDatabase, type TestDatabase } from './support/engines.ts';
 import { testEntries, testEntry } from './support/tlog.ts';
 
 const TABLES = ['tlog_leaves', 'tlog_hashes', 'tlog_checkpoints', 'tlog_state'] as const;
+const REPORT_ZERO = {
+  requests: 0,
+  emergency_requests: 0,
+  approvals: 0,
+  denials: 0,
+  releases: 0,
+  released_envelopes: 0,
+  denied_requests: 0,
+  expired_requests: 0,
+};
+const REPLICA_LIST = 'replicaOnlyList0';
+const LST = deflateSync(Buffer.alloc(131072 / 8)).toString('base64url');
+const STAMPS = { created_at: '2026-06-01T12:00:00Z', updated_at: '2026-06-01T12:00:00Z' };
+interface TransparencySnapshot {
+  disclosure: { totals: { requests: number } };
+  log: { sizeByDay: Array<{ size: number }> };
+}
 
 describe('the log read from a lagging read replica', () => {
   let primaryDb: TestDatabase;
@@ -82,8 +102,37 @@ describe('the log read from a lagging read replica', () => {
     assert.equal(latest.size, 600);
   });
 
+  it('serves the log size history, the transparency figures and status lists from the replica', async () => {
+    // Marks only the replica holds: a disclosure total and a status list.
+    await replica.db
+      .insertInto('disclosure_report_figures')
+      .values({ dimension: 'total', key: '', unverified: 0, ...REPORT_ZERO, requests: 42 })
+      .execute();
+    await replica.db
+      .insertInto('credentials_status_lists')
+      .values({ id: REPLICA_LIST, size: 131072, bits: 1, lst: LST, allocated: 0, revision: 1, state: 'open', ...STAMPS })
+      .execute();
+    const report = (await get('/transparency.json')).json() as TransparencySnapshot;
+    assert.equal(report.disclosure.totals.requests, 42, 'the replica figure');
+    assert.deepEqual(
+      report.log.sizeByDay.map((d) => d.size),
+      [300],
+      'the size history as replicated, while the checkpoint is the primary one',
+    );
+    const status = await get(`/credentials/status/${REPLICA_LIST}`);
+    assert.equal(status.statusCode, 200, status.body);
+    assert.match(status.headers['content-type'] as string, /statuslist\+jwt/);
+  });
+
   it('answers from the primary when the replica is down', async () => {
     await replicaDb.drop();
+    const report = (await get('/transparency.json')).json() as TransparencySnapshot;
+    assert.equal(report.disclosure.totals.requests, 0, 'the primary figure');
+    assert.deepEqual(
+      report.log.sizeByDay.map((d) => d.size),
+      [600],
+    );
+    assert.equal((await get(`/credentials/status/${REPLICA_LIST}`)).statusCode, 404, 'the primary has no such list');
     const page = await get('/log/v1/entries?start=0&end=1');
     assert.equal(page.statusCode, 200, page.body);
     assert.equal((page.json() as { entries: Array<{ entry: string }> }).entries[0]?.entry, Buffer.from(testEntry(0)).toString('base64url'));

@@ -185,7 +185,7 @@ const FIXTURES: Record<string, Fixture> = {
   renderCredentialOffer: {
     input: {
       nonce: 'n',
-      labels: ['Age'],
+      kinds: ['age'],
       offerUri: 'openid-credential-offer://?credential_offer=x',
       txCode: '123456',
       expiresAt: '2026-01-01T00:00:00Z',
@@ -199,7 +199,7 @@ const FIXTURES: Record<string, Fixture> = {
       request: {
         verifier: 'World',
         registered: false,
-        asks: [{ label: 'Age', held: false }],
+        asks: [{ kind: 'age', held: false }],
         others: ['https://other.example/vct'],
         byReference: true,
         link: 'openid4vp://?client_id=x',
@@ -342,8 +342,9 @@ for (const [name, render] of renderers) {
   it(`${name} escapes every interpolated field`, () => {
     const fixture = FIXTURES[name];
     assert.ok(fixture, `no fixture for ${name}`);
-    const clean = render(fixture.input as never);
-    const dirty = render(poison(fixture.input, fixture.raw) as never);
+    // The Translator is the catalogue's text, not input: it is added after poisoning.
+    const clean = render({ ...fixture.input, t: web.EN } as never);
+    const dirty = render({ ...(poison(fixture.input, fixture.raw) as object), t: web.EN } as never);
     for (const pattern of FORBIDDEN) assert.doesNotMatch(dirty, pattern, `${name} let ${pattern} through`);
     assert.ok(dirty.includes('&lt;script&gt;alert(1)'), `${name} shows the payload as text somewhere`);
     assert.deepEqual(tags(dirty), tags(clean), `${name}: the payload changed the page's markup`);
@@ -353,7 +354,11 @@ for (const [name, render] of renderers) {
 it("a world's policy link cannot be a javascript: URL", () => {
   const fixture = FIXTURES.renderConsent as Fixture;
   const world = { ...(fixture.input.world as object), policyUri: 'javascript:alert(1)', tosUri: 'data:text/html,x' };
-  const out = web.renderConsent({ ...(fixture.input as never as web.ConsentPageInput), world: world as web.ConsentPageInput['world'] });
+  const out = web.renderConsent({
+    ...(fixture.input as never as web.ConsentPageInput),
+    t: web.EN,
+    world: world as web.ConsentPageInput['world'],
+  });
   assert.doesNotMatch(out, /javascript:|data:text/);
 });
 
@@ -363,7 +368,7 @@ const RAW_ALLOWED: Record<string, number> = {
   'web/passkey-script.ts': 2, // the two WebAuthn script constants
   'web/oidc-pages.ts': 1, // oidc-provider's own logout form
   'web/moderation.ts': 1, // the report page's upload script constant
-  'web/enrol.ts': 1, // the cross-device enrolment page's polling script constant
+  'web/wallet-pages.ts': 1, // the cross-device enrolment page's polling script constant
 };
 
 it('raw HTML enters pages only through the reviewed unsafeRaw calls', () => {

@@ -33,7 +33,7 @@ export const ConfigSchema = Type.Object(
       Type.String({
         pattern: '^postgres(ql)?://',
         ...doc(
-          "a PostgreSQL read replica for the log's public reads (tiles, entries, proofs); what it does not hold yet, or when it fails, comes from the primary (docs/deploy.md)",
+          "a PostgreSQL read replica for the public reads that may lag (the log's tiles, entries and proofs, transparency figures, moderation statistics, status lists); what it does not hold yet, or when it fails, comes from the primary (docs/deploy.md)",
           '— (the primary)',
         ),
       }),
@@ -498,9 +498,14 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost']);
 /** Where the store lives for this config. */
 export function storeLocationOf(
   config: Config,
-): { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; poolSize: number } {
+): { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; poolSize: number; readUrl?: string } {
   return config.databaseUrl
-    ? { engine: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
+    ? {
+        engine: 'postgres',
+        url: config.databaseUrl,
+        poolSize: config.databasePoolSize,
+        ...(config.databaseReadUrl === undefined ? {} : { readUrl: config.databaseReadUrl }),
+      }
     : { engine: 'sqlite', path: resolve(config.dataDir, 'mvid.sqlite') };
 }
 

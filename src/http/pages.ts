@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { newNonce, pageCsp, type ProblemPageInput, renderProblemPage } from '../web/index.ts';
+import { pageTranslator } from './i18n.ts';
 
 export interface SendPageOptions {
   /** Cache-Control; pages that show a person's data must stay `no-store`. */
@@ -28,7 +29,11 @@ export function wantsHtml(request: FastifyRequest): boolean {
 }
 
 /** The human page of a problem, with the problem's status. */
-export function sendProblemPage(reply: FastifyReply, problem: Omit<ProblemPageInput, 'nonce'>): FastifyReply {
+export function sendProblemPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: Omit<ProblemPageInput, 'nonce' | 't'>,
+): FastifyReply {
   const nonce = newNonce();
-  return sendPage(reply.code(problem.status), renderProblemPage({ nonce, ...problem }), nonce);
+  return sendPage(reply.code(problem.status), renderProblemPage({ t: pageTranslator(request, reply), nonce, ...problem }), nonce);
 }

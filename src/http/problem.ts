@@ -109,7 +109,7 @@ export function sendProblem(
   };
   if (wantsHtml(request)) {
     const { status, title, detail, code, requestId } = problem;
-    return sendProblemPage(reply, { status, title, detail, code, requestId });
+    return sendProblemPage(request, reply, { status, title, detail, code, requestId });
   }
   return reply.code(classified.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }

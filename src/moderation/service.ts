@@ -80,7 +80,9 @@ export class ModerationService {
 
   /** Statistics of every world that has moderation activity (the public transparency page). */
   async allStatistics(): Promise<ModerationStatistics[]> {
-    const ids = await this.#ctx.store.db.selectFrom('moderation_cases').select('world_id').distinct().orderBy('world_id').execute();
+    const ids = await this.#ctx.store.publicRead((db) =>
+      db.selectFrom('moderation_cases').select('world_id').distinct().orderBy('world_id').execute(),
+    );
     const out: ModerationStatistics[] = [];
     for (const { world_id } of ids) {
       const world = await this.#ctx.worlds.world(world_id);

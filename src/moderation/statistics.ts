@@ -2,6 +2,8 @@
  * Per-world moderation statistics (DSA Art. 15/24 style): counts and a median, no
  * personal data — no pseudonym, no report text, no case id. As JSON and as CSV.
  */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/index.ts';
 import type { Ctx } from './context.ts';
 import { SANCTION_TYPES } from './types.ts';
 
@@ -29,9 +31,13 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export async function statistics(ctx: Ctx, world: { id: string; name: string }): Promise<ModerationStatistics> {
-  const db = ctx.store.db;
+/** A world's statistics; public figures, so they may lag by the read replica's delay (MVID_DATABASE_READ_URL). */
+export function statistics(ctx: Ctx, world: { id: string; name: string }): Promise<ModerationStatistics> {
   const now = ctx.clock.now().toISOString();
+  return ctx.store.publicRead((db) => statisticsAt(db, now, world));
+}
+
+async function statisticsAt(db: Kysely<Database>, now: string, world: { id: string; name: string }): Promise<ModerationStatistics> {
   const reports = await db
     .selectFrom('moderation_reports')
     .select(['category', 'channel', 'priority'])

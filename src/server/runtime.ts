@@ -174,7 +174,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let disclosure: DisclosureService;
   let moderation: ModerationService;
   let app: FastifyInstance;
-  let publicLog: ReturnType<typeof publicTransparencyLog> | undefined;
   try {
     registry = buildRegistry(config, store, keys, clock, random, sealer);
     const devIssuer = devIssuerKey ? await registry.setupDevIssuer(devIssuerKey) : undefined;
@@ -205,7 +204,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         ...options.disclosure,
       },
     );
-    publicLog = publicTransparencyLog(config, tlog, keys, clock);
     app = await createApp({
       abuse,
       config,
@@ -220,7 +218,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       credentials: built.http,
       disclosure,
       moderation: { moderation, worldOf: built.http.worldOf },
-      log: publicLog.log,
+      log: publicTransparencyLog(store, tlog, keys, clock),
       operations: {
         async rotateTokenKey(seconds) {
           const key = await rotateServiceTokenKey(serviceKeyOptions(config, store, clock, random), seconds);
@@ -233,7 +231,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       },
     });
   } catch (error) {
-    await publicLog?.close();
     await sealer?.close();
     if (!options.store) await store.close();
     throw error;
@@ -269,7 +266,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     async close() {
       for (const stop of stops) await stop();
       await app.close();
-      await publicLog?.close();
       await sealer?.close();
       if (!options.store) await store.close();
     },

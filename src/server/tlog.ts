@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { type Clock, MvidError } from '../core/index.ts';
 import type { ServiceKeys } from '../keys/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import {
   logOriginOf,
   openTransparencyLog,
@@ -79,17 +79,11 @@ export async function startTransparencyLog(
 
 /**
  * The log the public HTTP routes read: `log` itself, or with `MVID_DATABASE_READ_URL` the
- * same log reading tiles, entries and proofs from the read replica first (read-your-writes:
- * the primary answers whatever the replica does not hold yet). `close` closes the replica pool.
+ * same log reading tiles, entries, proofs and its size history from the store's read replica
+ * first (read-your-writes: the primary answers whatever the replica does not hold yet;
+ * checkpoints always come from the primary, so the log never appears to go back).
  */
-export function publicTransparencyLog(
-  config: Config,
-  log: TransparencyLog,
-  keys: ServiceKeys,
-  clock: Clock,
-): { log: TransparencyLog; close(): Promise<void> } {
-  if (config.databaseReadUrl === undefined) return { log, close: async () => {} };
-  const replica = openStore({ engine: 'postgres', url: config.databaseReadUrl, poolSize: config.databasePoolSize });
-  const reader = openTransparencyLog({ store: replica, keys, origin: log.origin, clock });
-  return { log: withReadReplica(log, reader), close: () => replica.close() };
+export function publicTransparencyLog(store: Store, log: TransparencyLog, keys: ServiceKeys, clock: Clock): TransparencyLog {
+  if (store.replica === undefined) return log;
+  return withReadReplica(log, openTransparencyLog({ store: store.replica, keys, origin: log.origin, clock }));
 }

@@ -8,7 +8,8 @@ import { type MigrationReport, type MvidMigration, pendingMigrations, runMigrati
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema/index.ts';
 
-export type StoreLocation = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; poolSize?: number };
+/** `readUrl`: a PostgreSQL read replica (a streaming standby) for the public reads that may lag (see `publicRead`). */
+export type StoreLocation = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; poolSize?: number; readUrl?: string };
 
 export interface PoolStats {
   total: number;
@@ -38,7 +39,30 @@ export interface Store {
   pending(): Promise<string[]>;
   readonly migrated: boolean;
   poolStats(): PoolStats;
+  /** The read replica (`MVID_DATABASE_READ_URL`), opened beside the primary and closed with it; never migrated or written. */
+  readonly replica: Store | undefined;
+  /**
+   * A public read that may lag by the replica's delay (aggregates, status lists, log
+   * history): run on the replica when there is one, and on the primary when there is none
+   * or it fails (down, unreachable, not yet migrated), so a replica never makes a page fail.
+   * Never for reads a flow must see its own writes in, nor for anything that must not go back.
+   */
+  publicRead<T>(query: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The replica's answer, else the primary's: whatever the replica's trouble, the primary decides. */
+async function replicaFirst<T>(
+  replica: Store | undefined,
+  primary: Kysely<Database>,
+  query: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (replica === undefined) return query(primary);
+  try {
+    return await query(replica.db);
+  } catch {
+    return query(primary);
+  }
 }
 
 /** A 63-bit lock key from a name (FNV-1a, 64-bit, high bit cleared). */
@@ -67,12 +91,22 @@ export function openStore(location: StoreLocation): Store {
     db = new Kysely<Database>({ dialect: withErrorMapping(handle.dialect) });
     poolStats = () => ({ total: handle.pool.totalCount, idle: handle.pool.idleCount, waiting: handle.pool.waitingCount });
   }
+  const replica =
+    location.engine === 'postgres' && location.readUrl !== undefined
+      ? openStore({
+          engine: 'postgres',
+          url: location.readUrl,
+          ...(location.poolSize === undefined ? {} : { poolSize: location.poolSize }),
+        })
+      : undefined;
   let migrated = false;
   let closed = false;
   return {
     engine: caps.engine,
     caps,
     db,
+    replica,
+    publicRead: (query) => replicaFirst(replica, db, query),
     get migrated() {
       return migrated;
     },
@@ -101,7 +135,7 @@ export function openStore(location: StoreLocation): Store {
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy();
+      await Promise.all([db.destroy(), replica?.close()]);
     },
   };
 }

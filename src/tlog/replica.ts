@@ -1,6 +1,6 @@
 /**
  * Public reads of the log from a read replica, with read-your-writes: tiles, entry bundles,
- * entries and proofs come from the replica, and from the primary whenever the replica does
+ * entries, proofs and the size history come from the replica, and from the primary whenever the replica does
  * not hold them yet (it lags: a range beyond its latest checkpoint, a missing hash) or fails
  * in any other way (down, unreachable). Checkpoints and sizes always come from the primary, so a monitor never sees
  * the log go back to an older checkpoint. Writes go to the primary.
@@ -36,5 +36,6 @@ export function withReadReplica(primary: TransparencyLog, replica: TransparencyL
     findByLeafHash: first((log) => log.findByLeafHash),
     tile: first((log) => log.tile),
     entryBundle: first((log) => log.entryBundle),
+    sizeByDay: first((log) => log.sizeByDay),
   };
 }

@@ -6,6 +6,7 @@
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 import { passkeyScript } from './passkey-script.ts';
+import type { Translator } from './i18n/index.ts';
 
 export interface AccountWorld {
   id: string;
@@ -23,6 +24,7 @@ export interface AccountWorld {
 }
 
 export interface AccountPageInput {
+  t: Translator;
   nonce: string;
   csrf: string;
   worlds: AccountWorld[];
@@ -106,21 +108,21 @@ ${postButton('/account/export', csrf, 'Download my data (JSON)')}
 ${postButton('/account/sign-out', csrf, 'Sign out')}
 <p><a href="/account/close">Close my account…</a></p>
 </section>`;
-  return page({ title: 'Your account', nonce: input.nonce, body, script: passkeyScript('create') });
+  return page({ t: input.t, title: 'Your account', nonce: input.nonce, body, script: passkeyScript('create') });
 }
 
 /** Shown when no browser session exists: sign in with a passkey to reach the account page. */
-export function renderPasskeySetup(input: { nonce: string; csrf: string }): string {
+export function renderPasskeySetup(input: { t: Translator; nonce: string; csrf: string }): string {
   const body = html`<h1>Sign in to your mvid account</h1>
 <p>Use the passkey you added when you enrolled. There is no password.</p>
 <button class="primary" type="button" id="passkey" data-csrf="${input.csrf}" data-options="/account/sign-in/options" data-verify="/account/sign-in">Sign in with a passkey</button>
 <p id="status" role="status" aria-live="polite"></p>
 <p>New here? <a href="/account/enrol">Create your mvid identity</a>. Lost your passkeys? <a href="/account/recover">Recover your account</a>.</p>`;
-  return page({ title: 'Sign in', nonce: input.nonce, body, script: passkeyScript('get') });
+  return page({ t: input.t, title: 'Sign in', nonce: input.nonce, body, script: passkeyScript('get') });
 }
 
 /** The confirmation before closing an account: what happens, and a deliberate tick. */
-export function renderCloseAccount(input: { nonce: string; csrf: string; retentionDays: number }): string {
+export function renderCloseAccount(input: { t: Translator; nonce: string; csrf: string; retentionDays: number }): string {
   const body = html`<h1>Close your mvid account</h1>
 <p>Closing is meant to be final. When you close your account:</p>
 <ul>
@@ -136,12 +138,12 @@ export function renderCloseAccount(input: { nonce: string; csrf: string; retenti
 <button type="submit" class="danger">Close my account</button>
 </form>
 <p><a href="/account">Keep my account</a></p>`;
-  return page({ title: 'Close your account', nonce: input.nonce, body });
+  return page({ t: input.t, title: 'Close your account', nonce: input.nonce, body });
 }
 
-export function renderAccountClosed(input: { nonce: string; purgeAfter: string }): string {
+export function renderAccountClosed(input: { t: Translator; nonce: string; purgeAfter: string }): string {
   const body = html`<h1>Your account is closed</h1>
 <p>You are signed out and no world receives anything about you any more. Your sealed identity is deleted after ${when(input.purgeAfter)}.</p>
 <p><a href="/">Back to the front page</a></p>`;
-  return page({ title: 'Account closed', nonce: input.nonce, body });
+  return page({ t: input.t, title: 'Account closed', nonce: input.nonce, body });
 }

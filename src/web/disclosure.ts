@@ -5,6 +5,7 @@
  */
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
+import type { Translator } from './i18n/index.ts';
 
 export interface TransparencyCounts {
   requests: number;
@@ -58,6 +59,7 @@ ${table(
 }
 
 export interface PersonDisclosuresPageInput {
+  t: Translator;
   nonce: string;
   disclosures: Array<{
     requestId: string;
@@ -82,7 +84,7 @@ export function renderPersonDisclosures(input: PersonDisclosuresPageInput): stri
   );
   const body = html`<h1>Disclosures of your identity</h1>
 ${items.length ? items : html`<p>No authority has received your identity — or, if one did, the legal delay before you are told has not ended yet.</p>`}`;
-  return page({ title: 'Disclosures', nonce: input.nonce, body });
+  return page({ t: input.t, title: 'Disclosures', nonce: input.nonce, body });
 }
 
 const DENIAL_REASON_LABELS: Array<[string, string]> = [
@@ -100,7 +102,7 @@ const DENIAL_REASON_LABELS: Array<[string, string]> = [
  * there, and sends only decisions and sealed partial decryptions. No form posts to the
  * server (requests carry the trustee's bearer token, not a cookie), so there is no CSRF.
  */
-export function renderTrusteeConsole(input: { nonce: string }): string {
+export function renderTrusteeConsole(input: { t: Translator; nonce: string }): string {
   const body = html`<h1>Trustee console</h1>
 <p class="notice"><strong>Your share file never leaves this computer.</strong> This page opens your state file and your share file in your browser, checks the request against the public log here, and sends the server only your decision and the partial decryptions, sealed to the authority. Nothing you choose below is uploaded.</p>
 <noscript><p>The console needs JavaScript: it does the cryptography in your browser. Without it, use <code>mvid trustee review|approve|deny</code>.</p></noscript>
@@ -132,10 +134,11 @@ export function renderTrusteeConsole(input: { nonce: string }): string {
 </fieldset>
 </section>
 </div>`;
-  return page({ title: 'Trustee console', nonce: input.nonce, body, bundles: ['trustee-console.js'] });
+  return page({ t: input.t, title: 'Trustee console', nonce: input.nonce, body, bundles: ['trustee-console.js'] });
 }
 
 export interface AuthorityConsoleInput {
+  t: Translator;
   nonce: string;
   /** Offence categories an authority may cite (src/disclosure's list). */
   categories: readonly string[];
@@ -187,5 +190,5 @@ ${field('key-file', 'Your authority key file', html`<input id="key-file" type="f
 <p id="release-status" role="status" aria-live="polite"></p>
 <dl id="released"></dl>
 </div>`;
-  return page({ title: 'Authority console', nonce: input.nonce, body, bundles: ['authority.js'] });
+  return page({ t: input.t, title: 'Authority console', nonce: input.nonce, body, bundles: ['authority.js'] });
 }

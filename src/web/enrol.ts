@@ -3,13 +3,13 @@
  * explanation of the wallet PID production needs), the first passkey right after, and
  * the human page a browser sees when a request fails.
  */
-import { when } from './account.ts';
-import { html, unsafeRaw } from './html.ts';
+import { html } from './html.ts';
 import { page } from './layout.ts';
 import { passkeyScript } from './passkey-script.ts';
-import { qrSvg } from './qr.ts';
+import type { Translator } from './i18n/index.ts';
 
 export interface EnrolPageInput {
+  t: Translator;
   nonce: string;
   csrf: string;
   mode: 'development' | 'production';
@@ -26,7 +26,7 @@ export interface EnrolPageInput {
   error?: string;
 }
 
-function field(
+export function field(
   name: string,
   label: string,
   value: string | undefined,
@@ -45,7 +45,7 @@ ${input.error && html`<p class="error" role="alert">${input.error}</p>`}
 <p><a class="button primary" href="/account/enrol/wallet">Present my PID from my wallet</a></p>
 <p>Your wallet asks you to share your PID with this mvid (OpenID for Verifiable Presentations), then brings you back here to add a passkey.</p>
 <p>Already enrolled? <a href="/account">Sign in with your passkey</a>.</p>`;
-    return page({ title: 'Create your identity', nonce: input.nonce, body });
+    return page({ t: input.t, title: 'Create your identity', nonce: input.nonce, body });
   }
   const v = input.values ?? {};
   const body = html`<h1>Create your mvid identity</h1>
@@ -65,52 +65,20 @@ ${field('dev_id', 'Development identifier', v.dev_id, { hint: DEV_ID_HINT, requi
 </form>
 <p>Have an identity wallet? <a href="/account/enrol/wallet">Present a PID from your wallet</a> instead.</p>
 <p>Already enrolled? <a href="/account">Sign in with your passkey</a>. Lost your passkeys? <a href="/account/recover">Recover your account</a>.</p>`;
-  return page({ title: 'Create your identity', nonce: input.nonce, body });
+  return page({ t: input.t, title: 'Create your identity', nonce: input.nonce, body });
 }
 
 const DEV_ID_HINT =
   'The number a real PID carries for you. Leave it empty for a random one, or choose one (letters, digits, dashes) to try recovery later with it.';
 
-/** Account recovery: re-prove who you are with a PID whose identifier matches your enrolment. */
-export function renderRecover(input: EnrolPageInput): string {
-  const consequences = html`<ul>
-<li>every session of yours ends, here and at every world (you sign in again);</li>
-<li>your old passkeys are removed and you add a new one;</li>
-<li>credentials issued to your old wallet are revoked;</li>
-<li>your identity is sealed again for the trustees; worlds keep knowing you by the same pseudonym, and what they decided about you stays.</li>
-</ul>`;
-  if (input.mode === 'production') {
-    const body = html`<h1>Recover your mvid account</h1>
-<p>Lost your passkeys? Prove who you are again with the <strong>PID</strong> in your identity wallet: if it is the same person, mvid gives your account back. Recovery:</p>
-${consequences}
-${input.error && html`<p class="error" role="alert">${input.error}</p>`}
-<p><a class="button primary" href="/account/recover/wallet">Present my PID from my wallet</a></p>
-<p>Recovery works with a wallet on this device only: a code to scan could be shown to you by someone who wants your account.</p>
-<p><a href="/account">Back to sign-in</a></p>`;
-    return page({ title: 'Recover your account', nonce: input.nonce, body });
-  }
-  const v = input.values ?? {};
-  const body = html`<h1>Recover your mvid account</h1>
-<p class="notice"><strong>Development mode.</strong> This server issues a development PID for what you type. Recovery finds your account by the <em>development identifier</em> you chose when you enrolled, as a real PID's identifier would.</p>
-<p>Recovery:</p>
-${consequences}
-${input.error && html`<p class="error" role="alert">${input.error}</p>`}
-<form method="post" action="/account/recover">
-<input type="hidden" name="csrf" value="${input.csrf}">
-${field('dev_id', 'Development identifier', v.dev_id, { hint: 'The one you chose when you enrolled.' })}
-${field('given_name', 'Given name', v.given_name, { autocomplete: 'given-name' })}
-${field('family_name', 'Family name', v.family_name, { autocomplete: 'family-name' })}
-${field('birthdate', 'Date of birth', v.birthdate, { type: 'date', autocomplete: 'bday' })}
-${field('nationality', 'Nationality', v.nationality ?? 'ZZ', { hint: 'Two-letter country code, such as FR or SE.', autocomplete: 'country' })}
-<button class="primary" type="submit">Recover my account</button>
-</form>
-<p>Have an identity wallet? <a href="/account/recover/wallet">Present a PID from your wallet</a> instead.</p>
-<p><a href="/account">Back to sign-in</a></p>`;
-  return page({ title: 'Recover your account', nonce: input.nonce, body });
-}
-
 /** The OpenID4VP request, as a link that opens the wallet on this device (enrolment or recovery). */
-export function renderWalletRequest(input: { nonce: string; requestUrl: string; minutes: number; purpose?: 'enrol' | 'recover' }): string {
+export function renderWalletRequest(input: {
+  t: Translator;
+  nonce: string;
+  requestUrl: string;
+  minutes: number;
+  purpose?: 'enrol' | 'recover';
+}): string {
   const recover = input.purpose === 'recover';
   const body = html`<h1>Present your PID from your wallet</h1>
 <p><a class="button primary" href="${input.requestUrl}">Open my wallet</a></p>
@@ -122,71 +90,22 @@ ${
     : html`<p>Your wallet is on another device? <a href="/account/enrol/wallet/qr">Show a QR code to scan</a>.</p>
 <p><a href="/account/enrol">Back</a></p>`
 }`;
-  return page({ title: 'Present your PID', nonce: input.nonce, body });
+  return page({ t: input.t, title: 'Present your PID', nonce: input.nonce, body });
 }
-
-export interface WalletQrInput {
-  nonce: string;
-  csrf: string;
-  /** The OpenID4VP request the QR code carries. */
-  requestUrl: string;
-  state: 'pending' | 'answered' | 'failed';
-  error?: string | null;
-  expiresAt: string;
-  /** Shown after a "check again" that found no answer yet. */
-  notYet?: boolean;
-}
-
-/** Cross-device enrolment: the request as a QR code; the page polls (or the person checks again) until the wallet answered. */
-export function renderWalletQr(input: WalletQrInput): string {
-  const failed = input.state === 'failed';
-  const status = failed
-    ? html`<p class="error" role="alert">Your wallet's PID was refused (${input.error ?? 'unknown'}). <a href="/account/enrol/wallet/qr?new=1">Start again</a>.</p>`
-    : input.state === 'answered'
-      ? html`<p id="wallet-status" role="status" aria-live="polite">Your wallet answered. Continue to add your first passkey.</p>`
-      : html`<p id="wallet-status" role="status" aria-live="polite">${input.notYet ? 'No answer from your wallet yet. ' : ''}Waiting for your wallet…</p>`;
-  const body = html`<h1>Scan with your wallet</h1>
-<p>Open the identity wallet on your phone and scan this code. It asks you to share your person identification data with this mvid; this page goes on by itself once you agreed.</p>
-${qrSvg(input.requestUrl, 'QR code of the request for your wallet')}
-<details><summary>Cannot scan? The request as text</summary><p><code id="wallet-request">${input.requestUrl}</code></p></details>
-${status}
-${!failed && html`<form id="finish" method="post" action="/account/enrol/wallet/finish" data-state="${input.state}"><input type="hidden" name="csrf" value="${input.csrf}"><button type="submit"${input.state === 'answered' && html` class="primary"`}>${input.state === 'answered' ? 'Continue' : 'Check again'}</button></form>`}
-<p><strong>Scan only a code you opened yourself, on this mvid.</strong> Whoever shows you a code gets the identity your wallet creates with it.</p>
-<p>The code is valid until ${when(input.expiresAt)}. <a href="/account/enrol/wallet">Use a wallet on this device instead</a>.</p>`;
-  return page({ title: 'Scan with your wallet', nonce: input.nonce, body, ...(input.state === 'pending' ? { script: POLL_SCRIPT } : {}) });
-}
-
-/** Polls the request's state every 2 s; once the wallet answered, submits the finish form (no JavaScript: the button). */
-const POLL_SCRIPT = unsafeRaw(`
-(function(){
-  var form = document.getElementById('finish');
-  var status = document.getElementById('wallet-status');
-  if (!form || !window.fetch) return;
-  function poll() {
-    fetch('/account/enrol/wallet/state', { credentials: 'same-origin', headers: { accept: 'application/json' } })
-      .then(function (r) { return r.json(); })
-      .then(function (j) {
-        if (j.state === 'answered') { status.textContent = 'Your wallet answered. Continuing…'; form.submit(); }
-        else if (j.state === 'failed') { window.location.assign('/account/enrol/wallet/qr'); }
-        else setTimeout(poll, 2000);
-      })
-      .catch(function () { setTimeout(poll, 5000); });
-  }
-  setTimeout(poll, 2000);
-})();`);
 
 /** Right after enrolment (or recovery): register the first passkey, the only way back in. */
-export function renderFirstPasskey(input: { nonce: string; csrf: string; recovered?: boolean }): string {
+export function renderFirstPasskey(input: { t: Translator; nonce: string; csrf: string; recovered?: boolean }): string {
   const body = html`<h1>Add your first passkey</h1>
 <p>${input.recovered ? 'Your account is recovered: every old session is signed out and your old passkeys are removed.' : 'Your identity is created.'} Now add a passkey: your device (fingerprint, face, PIN or security key) keeps it, and it is how you sign in to mvid and to worlds. There is no password.</p>
 <button class="primary" type="button" id="passkey" data-csrf="${input.csrf}" data-options="/account/passkeys/options" data-verify="/account/passkeys">Add a passkey</button>
 <p id="status" role="status" aria-live="polite"></p>
 <noscript><p>Passkeys need JavaScript to talk to your device; please enable it for this page.</p></noscript>
 <p>Without a passkey you can use mvid only until this browser session ends (8 hours). <a href="/account">Skip for now</a>.</p>`;
-  return page({ title: 'Add a passkey', nonce: input.nonce, body, script: passkeyScript('create') });
+  return page({ t: input.t, title: 'Add a passkey', nonce: input.nonce, body, script: passkeyScript('create') });
 }
 
 export interface ProblemPageInput {
+  t: Translator;
   nonce: string;
   status: number;
   title: string;
@@ -201,5 +120,5 @@ export function renderProblemPage(input: ProblemPageInput): string {
 <p role="alert">${input.detail}</p>
 <p>Go <a href="/">to the front page</a> or <a href="/account">to your account</a>, or go back and try again.</p>
 <p><small>Error ${input.status} <code>${input.code}</code> · request <code>${input.requestId}</code> (quote it when reporting a problem).</small></p>`;
-  return page({ title: input.title, nonce: input.nonce, body });
+  return page({ t: input.t, title: input.title, nonce: input.nonce, body });
 }

@@ -4,9 +4,11 @@
  * transparency report. It shows counts only; nothing about any person.
  */
 import { html } from './html.ts';
+import type { Translator } from './i18n/index.ts';
 import { page } from './layout.ts';
 
 export interface HomePageInput {
+  t: Translator;
   nonce: string;
   publicUrl: string;
   engine: string;
@@ -14,39 +16,38 @@ export interface HomePageInput {
   version: string;
 }
 
-export function renderHome({ nonce, publicUrl, engine, logSize, version }: HomePageInput): string {
+export function renderHome({ t, nonce, publicUrl, engine, logSize, version }: HomePageInput): string {
+  const m = t.m.home;
   const body = html`
 <h1>mvid</h1>
-<p>One verifiable identity per person across virtual worlds — unlinkable by default,
-accountable without surveillance. Each world sees only a pseudonym of its own and the
-attributes you agree to show (such as <em>over 18</em>, never a birthdate).</p>
+<p>${m.intro}</p>
 
-<h2>People</h2>
+<h2>${m.people}</h2>
 <ul>
-<li><a href="/account/enrol">Create your identity</a>: once, from your identity wallet (or a development PID on a development server), then a passkey.</li>
-<li><a href="/account">Your account</a>: your passkeys, the worlds you use, what each received, and any disclosure about you once its legal delay has ended.</li>
+<li>${m.enrol}</li>
+<li>${m.account}</li>
 </ul>
 
-<h2>Worlds</h2>
+<h2>${m.worlds}</h2>
 <ul>
-<li>OpenID Connect discovery: <a href="/oidc/.well-known/openid-configuration"><code>${publicUrl}/oidc/.well-known/openid-configuration</code></a> (pairwise subjects only, PKCE required).</li>
-<li>Credential issuer metadata: <a href="/.well-known/openid-credential-issuer">OpenID4VCI</a> and <a href="/.well-known/jwt-vc-issuer">JWT VC issuer keys</a>.</li>
-<li>The HTTP API: <a href="/openapi.json">OpenAPI 3.1 document</a>.</li>
+<li>${m.discovery(publicUrl)}</li>
+<li>${m.issuer}</li>
+<li>${m.api}</li>
 </ul>
 
-<h2>Auditors</h2>
+<h2>${m.auditors}</h2>
 <ul>
-<li>The public transparency log: <a href="/log/checkpoint">latest signed checkpoint</a>${logSize !== undefined && html` (${logSize} entries)`}, tiles under <code>/log/tile/</code>; verify it with <code>mvid log verify --url ${publicUrl}</code>.</li>
-<li>The <a href="/transparency">transparency report</a>: the log's growth, lawful disclosure requests and each world's moderation figures, recomputable from the log and verifiable in your browser.</li>
+<li>${m.log(logSize, publicUrl)}</li>
+<li>${m.transparency}</li>
 </ul>
 
-<h2>Trustees, authorities and operators</h2>
+<h2>${m.others}</h2>
 <ul>
-<li><a href="/disclosure/trustee">Trustee console</a>: review a disclosure request against the log and approve or deny it; your share file never leaves your browser.</li>
-<li><a href="/disclosure/authority">Authority console</a>: file a court-ordered request and decrypt a release with your own key, in your browser.</li>
-<li><a href="/admin">Operator console</a>: worlds, issuers, trustee sets and authorities (admin token).</li>
+<li>${m.trustee}</li>
+<li>${m.authority}</li>
+<li>${m.operator}</li>
 </ul>
 
-<p><small>mvid ${version} · storage: ${engine} · <a href="/healthz">health</a> · <a href="/readyz">readiness</a></small></p>`;
-  return page({ title: 'Home', nonce, body });
+<p><small>${m.footer(version, engine)}</small></p>`;
+  return page({ t, title: m.title, nonce, body });
 }

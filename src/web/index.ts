@@ -22,8 +22,10 @@ export { renderErrorCode, renderErrorIndex } from './errors.ts';
 export type { ErrorCodePage } from './errors.ts';
 export { accountModerationHtml, renderReportPage, renderSignInRefused, statementHtml } from './moderation.ts';
 export type { AccountModerationInput, ReportPageInput, SignInRefusedInput, StatementForPage } from './moderation.ts';
-export { renderEnrol, renderFirstPasskey, renderProblemPage, renderRecover, renderWalletQr, renderWalletRequest } from './enrol.ts';
-export type { EnrolPageInput, ProblemPageInput, WalletQrInput } from './enrol.ts';
+export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest } from './enrol.ts';
+export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';
+export { renderRecover, renderWalletQr } from './wallet-pages.ts';
+export type { RecoverPageInput, WalletQrInput } from './wallet-pages.ts';
 export {
   inlineEvidence,
   renderModerationAppeals,
@@ -37,6 +39,21 @@ export type {
   ModerationQueueInput,
   ModerationWorldStatisticsInput,
 } from './moderation-console.ts';
-export { credentialsSection, renderCredentialOffer, renderPresentCredential } from './credentials.ts';
+export { credentialsSection, kindLabel, renderCredentialOffer, renderPresentCredential } from './credentials.ts';
 export type { CredentialRow, CredentialsSectionInput, VerifierRequestView } from './credentials.ts';
 export { qrSvg } from './qr.ts';
+export {
+  CATALOGUES,
+  chooseLang,
+  DEFAULT_LANG,
+  EN,
+  formatList,
+  formatNumber,
+  formatWhen,
+  isLang,
+  LANGS,
+  negotiateLanguage,
+  plural,
+  translator,
+} from './i18n/index.ts';
+export type { Lang, Messages, PluralForms, Translator } from './i18n/index.ts';

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { assetUrl } from './assets.ts';
 import { html, type SafeHtml, unsafeRaw } from './html.ts';
+import { CATALOGUES, LANGS, type Translator } from './i18n/index.ts';
 
 /** A fresh CSP nonce for one response. */
 export function newNonce(): string {
@@ -58,6 +59,7 @@ figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block
 ol.steps{padding-left:1.25rem}ol.steps li.ok{color:#0a5d00}ol.steps li.error{color:#a40000;font-weight:600}
 progress{width:100%}
 figure.qr{margin:1rem 0;max-width:18rem}figure.qr svg{width:100%;height:auto;display:block}
+nav.languages{text-align:right;font-size:.9rem;margin-bottom:.5rem}nav.languages a{margin-left:.75rem}nav.languages a[aria-current]{font-weight:600;text-decoration:none}
 @media (max-width:30rem){body{margin:1rem auto;padding:0 .5rem}main{padding:1rem}td,th{padding:.25rem}}
 `;
 
@@ -71,13 +73,27 @@ export interface PageOptions {
   script?: SafeHtml;
   /** Bundles of src/web/assets/ the page loads from 'self' (e.g. `transparency-verify.js`). */
   bundles?: readonly string[];
-  lang?: string;
+  /** The reader's language: `<html lang>`, and the switcher marks it. */
+  t: Translator;
+}
+
+/**
+ * The language switcher: a plain link per language, `?lang=xx` on the current page, so it
+ * works without script; the server remembers the choice in a cookie (docs/i18n.md).
+ */
+function languageSwitcher(t: Translator): SafeHtml {
+  const links = LANGS.map((l) =>
+    l === t.lang
+      ? html`<a href="?lang=${l}" hreflang="${l}" lang="${l}" aria-current="true">${CATALOGUES[l].meta.name}</a>`
+      : html`<a href="?lang=${l}" hreflang="${l}" lang="${l}">${CATALOGUES[l].meta.name}</a>`,
+  );
+  return html`<nav class="languages" aria-label="${t.m.layout.languages}">${links}</nav>`;
 }
 
 /** A whole page, as the string a route sends. */
-export function page({ title, nonce, body, script, bundles = [], lang = 'en' }: PageOptions): string {
+export function page({ title, nonce, body, script, bundles = [], t }: PageOptions): string {
   return html`<!doctype html>
-<html lang="${lang}">
+<html lang="${t.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -86,6 +102,7 @@ export function page({ title, nonce, body, script, bundles = [], lang = 'en' }: 
 <style nonce="${nonce}">${STYLE_HTML}</style>
 </head>
 <body>
+${languageSwitcher(t)}
 <main>
 ${body}
 </main>

@@ -10,6 +10,7 @@ import { barChart } from './charts.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 import { type StatementForPage, statementHtml } from './moderation.ts';
+import type { Translator } from './i18n/index.ts';
 
 /** Image types a browser may show inline from the evidence route (recorded at upload, sniffed then). */
 const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
@@ -29,6 +30,7 @@ export interface ConsoleWorld {
 }
 
 interface ConsoleBase {
+  t: Translator;
   nonce: string;
   csrf: string;
   world: ConsoleWorld;
@@ -49,6 +51,7 @@ function errorHtml(error: string | undefined): SafeHtml | undefined {
 
 function consolePage(title: string, input: ConsoleBase, body: SafeHtml): string {
   return page({
+    t: input.t,
     title: `${title} — ${input.world.name}`,
     nonce: input.nonce,
     body: html`${consoleNav(input.world)}<h1>${title}: ${input.world.name}</h1>${errorHtml(input.error)}${body}`,
@@ -195,6 +198,7 @@ ${items.length > 0 ? items : html`<p>No open appeals.</p>`}`;
 }
 
 export interface ModerationWorldStatisticsInput {
+  t: Translator;
   nonce: string;
   world: ConsoleWorld;
   statistics: {
@@ -214,5 +218,5 @@ export function renderModerationStatistics(input: ModerationWorldStatisticsInput
 ${barChart('Reports by rule', ['Rule', 'Reports'], points(s.reports.byCategory))}
 ${barChart('Decisions by sanction', ['Sanction', 'Decisions'], points(s.decisions.bySanction))}
 <p>The same figures, public and without personal data: <a href="${api}">JSON</a>, or as a spreadsheet: <a href="${`/moderation/console/${enc(input.world.id)}/statistics.csv`}" download>CSV</a>.</p>`;
-  return consolePage('Statistics', { nonce: input.nonce, csrf: '', world: input.world }, body);
+  return consolePage('Statistics', { t: input.t, nonce: input.nonce, csrf: '', world: input.world }, body);
 }

@@ -1,6 +1,7 @@
 /** Moderation pages: sign-in refused by a sanction (quoting the statement of reasons), and the person's standing. */
 import { html, type SafeHtml, unsafeRaw } from './html.ts';
 import { page } from './layout.ts';
+import type { Translator } from './i18n/index.ts';
 
 export interface StatementForPage {
   sanction: { type: string; startsAt: string; endsAt: string | null; features: string[] };
@@ -31,6 +32,7 @@ ${s.redress.disputeSettlement && html`<dt>Out-of-court dispute settlement</dt><d
 }
 
 export interface SignInRefusedInput {
+  t: Translator;
   nonce: string;
   uid: string;
   csrf: string;
@@ -50,7 +52,7 @@ ${statementHtml(input.statement)}
 <input type="hidden" name="csrf" value="${input.csrf}">
 <button type="submit">Return to ${input.worldName}</button>
 </form>`;
-  return page({ title: 'Sign-in refused', nonce: input.nonce, body });
+  return page({ t: input.t, title: 'Sign-in refused', nonce: input.nonce, body });
 }
 
 export interface AccountModerationInput {
@@ -100,6 +102,7 @@ ${worlds}</section>`;
 }
 
 export interface ReportPageInput {
+  t: Translator;
   nonce: string;
   csrf: string;
   world: { id: string; name: string; rules: Array<{ category: string; text: string }> };
@@ -136,7 +139,7 @@ ${result}
 </form>
 <p id="status" role="status" aria-live="polite"></p>
 <p><a href="/account">Back to your account</a></p>`;
-  return page({ title: `Report in ${name}`, nonce: input.nonce, body, script: REPORT_SCRIPT });
+  return page({ t: input.t, title: `Report in ${name}`, nonce: input.nonce, body, script: REPORT_SCRIPT });
 }
 
 /** Uploads each chosen file as evidence, then files the report citing their hashes (same-origin, CSRF header). */

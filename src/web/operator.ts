@@ -6,6 +6,7 @@
  */
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
+import type { Translator } from './i18n/index.ts';
 
 function field(id: string, label: string, hint?: string, type = 'text'): SafeHtml {
   return html`<p class="field"><label for="${id}">${label}</label>${hint && html`<small>${hint}</small>`}<input id="${id}" type="${type}" autocomplete="off"></p>`;
@@ -19,7 +20,7 @@ const LISTS: Array<[string, string]> = [
   ['authorities', 'Authorities'],
 ];
 
-export function renderOperatorConsole(input: { nonce: string }): string {
+export function renderOperatorConsole(input: { t: Translator; nonce: string }): string {
   const body = html`<h1>Operator console</h1>
 <p>Worlds, issuers, trustee sets and authorities, through the admin API. The administrator token stays in this page's memory; every change is logged on the server with the administrator's name.</p>
 <noscript><p>The console needs JavaScript. Without it, use <code>mvid worlds</code>, <code>mvid issuers</code>, <code>mvid attribute-issuers</code>, <code>mvid authorities</code>.</p></noscript>
@@ -54,5 +55,5 @@ ${field('activate-after', 'Activate after (seconds)', 'For a cluster: publish no
 <p><button id="sweep" type="button">Run the sweeps now</button></p>
 <div id="sweep-status" role="status" aria-live="polite"></div>
 </div>`;
-  return page({ title: 'Operator console', nonce: input.nonce, body, bundles: ['operator.js'] });
+  return page({ t: input.t, title: 'Operator console', nonce: input.nonce, body, bundles: ['operator.js'] });
 }

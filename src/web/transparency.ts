@@ -11,6 +11,7 @@ import { csvDocument } from './csv.ts';
 import { disclosureTables, type TransparencyCounts, TRANSPARENCY_COLUMNS } from './disclosure.ts';
 import { html } from './html.ts';
 import { page } from './layout.ts';
+import type { Translator } from './i18n/index.ts';
 
 /** The log as the page shows it. */
 export interface TransparencyLogView {
@@ -50,6 +51,7 @@ export interface WorldModerationStatistics {
 }
 
 export interface TransparencyPageInput {
+  t: Translator;
   nonce: string;
   generatedAt: string;
   log: TransparencyLogView | null;
@@ -130,13 +132,19 @@ ${logSection(input.log)}
 ${disclosureSection(input.disclosure)}
 ${moderationSection(input.moderation)}
 <p><small>Generated ${input.generatedAt}. Disclosure figures as JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.</small></p>`;
-  return page({ title: 'Transparency report', nonce: input.nonce, body, bundles: input.log === null ? [] : ['transparency-verify.js'] });
+  return page({
+    t: input.t,
+    title: 'Transparency report',
+    nonce: input.nonce,
+    body,
+    bundles: input.log === null ? [] : ['transparency-verify.js'],
+  });
 }
 
 type Row = [string, string, string, string | number];
 
 /** The page's figures as CSV rows: section, series, label, value (RFC 4180 quoting). */
-export function transparencyCsv(input: Omit<TransparencyPageInput, 'nonce'>): string {
+export function transparencyCsv(input: Omit<TransparencyPageInput, 'nonce' | 't'>): string {
   const rows: Row[] = [['section', 'series', 'label', 'value']];
   if (input.log) {
     rows.push(['log', 'checkpoint', 'size', input.log.size], ['log', 'checkpoint', 'signed_at', input.log.signedAt]);

@@ -32,8 +32,11 @@ export function captureIo(env: Record<string, string | undefined> = {}, cwd: str
 export async function startListening(
   args: string[],
   env: Record<string, string>,
+  /** Another installation's node and entry point (the rehearsed image's), in its own directory. */
+  entry: { node: string; bin: string; cwd: string } = { node: process.execPath, bin: MVID_BIN, cwd: REPO_ROOT },
 ): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [MVID_BIN, ...args], {
+  const child = spawn(entry.node, [entry.bin, ...args], {
+    cwd: entry.cwd,
     env: { ...(process.env as Record<string, string>), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

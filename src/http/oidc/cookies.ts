@@ -7,7 +7,11 @@ export function sessionCookieName(publicUrl: string): string {
 }
 
 export function readCookie(request: FastifyRequest, name: string): string | undefined {
-  const header = request.headers.cookie;
+  return cookieFromHeader(request.headers.cookie, name);
+}
+
+/** A cookie's value from a raw Cookie header (for callers without a Fastify request, such as oidc-provider's). */
+export function cookieFromHeader(header: string | undefined, name: string): string | undefined {
   if (typeof header !== 'string') return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');

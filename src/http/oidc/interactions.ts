@@ -10,7 +10,8 @@ import type { InteractionDetails } from 'oidc-provider';
 import { MvidError } from '../../core/index.ts';
 import { newNonce, renderConsent, renderSignIn, renderSignInRefused } from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
-import { isWorldClaim, WEB_SESSION_TTL_SECONDS, WORLD_CLAIMS } from '../../worlds/index.ts';
+import { pageTranslator } from '../i18n.ts';
+import { isWorldClaim, WEB_SESSION_TTL_SECONDS } from '../../worlds/index.ts';
 import { PASSKEY_SIGN_IN } from '../abuse.ts';
 import { readCookie, sessionCookieName, setSessionCookie } from './cookies.ts';
 
@@ -67,24 +68,25 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       const clientId = String(d.params.client_id);
       const world = await worlds.enabledWorld(clientId);
       const nonce = newNonce();
+      const t = pageTranslator(request, reply);
       const session = d.prompt.name === 'login' ? await worlds.webSessions.resolve(readCookie(request, cookieName)) : undefined;
       const personId = d.prompt.name === 'login' ? session?.personId : d.session?.accountId;
       const block = personId === undefined ? undefined : await blockOf(clientId, personId);
       if (block) {
-        const page = renderSignInRefused({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, statement: block.statement });
+        const page = renderSignInRefused({ t, nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, statement: block.statement });
         return sendPage(reply.code(403), page, nonce, { formTargets: await redirectOrigins(clientId) });
       }
       if (d.prompt.name === 'login') {
         const signedIn = session !== undefined && (await worlds.persons.isActive(session.personId));
-        return sendPage(reply, renderSignIn({ nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, signedIn }), nonce, {
+        return sendPage(reply, renderSignIn({ t, nonce, uid: d.uid, csrf: csrfOf(d.uid), worldName: world.name, signedIn }), nonce, {
           formTargets: await redirectOrigins(clientId),
         });
       }
       const requested = new Set<string>(String(d.params.scope ?? '').split(' '));
       const claims = world.claims
         .filter((c) => requested.has(c.name))
-        .map((c) => ({ name: c.name, required: c.required, ...WORLD_CLAIMS[c.name] }));
-      const page = renderConsent({ nonce, uid: d.uid, csrf: csrfOf(d.uid), world, claims, offline: requested.has('offline_access') });
+        .map((c) => ({ name: c.name, required: c.required, ...t.m.claims[c.name] }));
+      const page = renderConsent({ t, nonce, uid: d.uid, csrf: csrfOf(d.uid), world, claims, offline: requested.has('offline_access') });
       return sendPage(reply, page, nonce, { formTargets: await redirectOrigins(clientId) });
     });
 

@@ -10,7 +10,8 @@ import { createHmac } from 'node:crypto';
 import Provider, { errors, interactionPolicy } from 'oidc-provider';
 import { toBase64Url } from '../../core/index.ts';
 import type { ServiceKeys } from '../../keys/index.ts';
-import { renderErrorPage, renderLogoutPage, renderLogoutDone, newNonce, pageCsp } from '../../web/index.ts';
+import { newNonce, pageCsp, renderErrorPage, renderLogoutDone, renderLogoutPage, type Translator, translator } from '../../web/index.ts';
+import { LANG_HEADERS, negotiateRequestLang } from '../i18n.ts';
 import type { ModerationService } from '../../moderation/index.ts';
 import { clientSecretMatches, WORLD_CLAIM_NAMES, type WorldsService } from '../../worlds/index.ts';
 
@@ -56,6 +57,19 @@ export const apiResource = (publicUrl: string): string => `${publicUrl}/api`;
 
 // biome-ignore lint/suspicious/noExplicitAny: oidc-provider's Koa context is untyped
 type Ctx = any;
+
+/** The Translator for a page oidc-provider renders, negotiated like every other page (src/http/i18n.ts). */
+function translatorOf(ctx: Ctx): Translator {
+  const { lang, setCookie } = negotiateRequestLang({
+    url: String(ctx.url ?? '/'),
+    cookie: ctx.get('cookie') || undefined,
+    acceptLanguage: ctx.get('accept-language') || undefined,
+  });
+  if (setCookie) ctx.append('set-cookie', setCookie);
+  ctx.set('content-language', lang);
+  ctx.set('vary', LANG_HEADERS.vary);
+  return translator(lang);
+}
 
 function html(ctx: Ctx, body: string, nonce: string, status?: number): void {
   ctx.type = 'html';
@@ -179,11 +193,11 @@ export function createOidcProvider({ publicUrl, keys, worlds, moderation }: Oidc
         enabled: true,
         logoutSource: async (ctx: Ctx, form: string) => {
           const nonce = newNonce();
-          html(ctx, renderLogoutPage({ form, nonce, clientName: ctx.oidc?.client?.clientName }), nonce);
+          html(ctx, renderLogoutPage({ t: translatorOf(ctx), form, nonce, clientName: ctx.oidc?.client?.clientName }), nonce);
         },
         postLogoutSuccessSource: async (ctx: Ctx) => {
           const nonce = newNonce();
-          html(ctx, renderLogoutDone({ nonce, clientName: ctx.oidc?.client?.clientName }), nonce);
+          html(ctx, renderLogoutDone({ t: translatorOf(ctx), nonce, clientName: ctx.oidc?.client?.clientName }), nonce);
         },
       },
       resourceIndicators: {
@@ -198,7 +212,7 @@ export function createOidcProvider({ publicUrl, keys, worlds, moderation }: Oidc
     },
     renderError: async (ctx: Ctx, out: { error: string; error_description?: string }) => {
       const nonce = newNonce();
-      html(ctx, renderErrorPage({ nonce, error: out.error, description: out.error_description ?? '' }), nonce);
+      html(ctx, renderErrorPage({ t: translatorOf(ctx), nonce, error: out.error, description: out.error_description ?? '' }), nonce);
     },
   });
   // Client secrets are stored hashed: oidc-provider is handed the hash as `client_secret`

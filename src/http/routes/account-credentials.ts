@@ -7,15 +7,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isMvidError, MvidError } from '../../core/index.ts';
-import {
-  ATTRIBUTE_KINDS,
-  CREDENTIAL_KINDS,
-  type CredentialKind,
-  type Credentials,
-  isCredentialKind,
-  kindDisplay,
-  parseVerifierRequest,
-} from '../../credentials/index.ts';
+import { ATTRIBUTE_KINDS, CREDENTIAL_KINDS, type CredentialKind, type Credentials, parseVerifierRequest } from '../../credentials/index.ts';
 import {
   type CredentialRow,
   credentialsSection,
@@ -23,7 +15,9 @@ import {
   renderCredentialOffer,
   renderPresentCredential,
   type SafeHtml,
+  type Translator,
 } from '../../web/index.ts';
+import { pageTranslator } from '../i18n.ts';
 import { sendPage } from '../pages.ts';
 import { requireWorldsPerson, WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 
@@ -32,7 +26,6 @@ const RevokeForm = Type.Object({ csrf: Csrf, credential: Type.String({ pattern: 
 const OfferForm = Type.Object({ csrf: Csrf, kind: Type.String({ minLength: 1, maxLength: 40 }) });
 const PresentQuery = Type.Object({ request: Type.Optional(Type.String({ maxLength: 8192 })) });
 
-const label = (kind: string) => (isCredentialKind(kind) ? kindDisplay(kind).name : kind);
 const OFFERABLE = CREDENTIAL_KINDS.filter((k) => !ATTRIBUTE_KINDS.includes(k));
 
 function credentialsOf(app: FastifyInstance): Credentials {
@@ -47,7 +40,6 @@ async function rowsOf(credentials: Credentials, personId: string, now: string): 
   return (await credentials.issuedTo(personId))
     .map((c) => ({
       kind: c.kind,
-      label: label(c.kind),
       credentialHash: c.credentialHash,
       status: c.revokedAt !== null ? ('revoked' as const) : c.expiresAt <= now ? ('expired' as const) : ('valid' as const),
       expiresAt: c.expiresAt,
@@ -59,11 +51,16 @@ async function rowsOf(credentials: Credentials, personId: string, now: string): 
 }
 
 /** The "My credentials" section of /account, or nothing on a server without credentials. */
-export async function credentialsSectionFor(app: FastifyInstance, personId: string, csrf: string): Promise<SafeHtml | undefined> {
+export async function credentialsSectionFor(
+  app: FastifyInstance,
+  t: Translator,
+  personId: string,
+  csrf: string,
+): Promise<SafeHtml | undefined> {
   const credentials = app.deps.credentials?.credentials;
   if (!credentials) return undefined;
   const rows = await rowsOf(credentials, personId, app.deps.clock.now().toISOString());
-  return credentialsSection({ csrf, credentials: rows, offerable: OFFERABLE.map((kind) => ({ kind, label: label(kind) })) });
+  return credentialsSection({ t, csrf, credentials: rows, offerable: [...OFFERABLE] });
 }
 
 export async function accountCredentialsRoutes(app: FastifyInstance): Promise<void> {
@@ -96,8 +93,9 @@ export async function accountCredentialsRoutes(app: FastifyInstance): Promise<vo
       });
       const nonce = newNonce();
       const page = renderCredentialOffer({
+        t: pageTranslator(request, reply),
         nonce,
-        labels: [label(kind)],
+        kinds: [kind],
         offerUri: offer.credentialOfferUri,
         txCode: offer.txCode,
         expiresAt: offer.expiresAt,
@@ -111,25 +109,27 @@ export async function accountCredentialsRoutes(app: FastifyInstance): Promise<vo
     { preHandler: requireWorldsPerson, schema: { hide: true, querystring: PresentQuery } },
     async (request, reply) => {
       const nonce = newNonce();
+      const t = pageTranslator(request, reply);
       const link = request.query.request?.trim();
-      if (!link) return send(reply, renderPresentCredential({ nonce }), nonce);
+      if (!link) return send(reply, renderPresentCredential({ t, nonce }), nonce);
       let parsed: ReturnType<typeof parseVerifierRequest>;
       try {
         parsed = parseVerifierRequest(link, config.publicUrl);
       } catch (error) {
         if (!isMvidError(error) || error.status >= 500) throw error;
-        return send(reply.code(400), renderPresentCredential({ nonce, link, error: error.message }), nonce);
+        return send(reply.code(400), renderPresentCredential({ t, nonce, link, error: error.message }), nonce);
       }
       const world = await worlds.registry.get(parsed.clientId);
       const now = clock.now().toISOString();
       const rows = await rowsOf(credentialsOf(app), worldsPersonOf(request).personId, now);
       const page = renderPresentCredential({
+        t,
         nonce,
         link,
         request: {
           verifier: world && world.disabledAt === null ? world.name : parsed.clientId,
           registered: world !== undefined && world.disabledAt === null,
-          asks: parsed.kinds.map((k) => ({ label: label(k), held: rows.some((r) => r.kind === k && r.status === 'valid') })),
+          asks: parsed.kinds.map((k) => ({ kind: k, held: rows.some((r) => r.kind === k && r.status === 'valid') })),
           others: parsed.others,
           byReference: parsed.byReference,
           link: parsed.link,

@@ -9,6 +9,7 @@ import { MvidError, toBase64Url } from '../../core/index.ts';
 import { DISCLOSURE_FIELD_GROUPS, type NewAuthority, OFFENCE_CATEGORIES } from '../../disclosure/index.ts';
 import { newNonce, renderAuthorityConsole, renderPersonDisclosures, renderTrusteeConsole } from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
+import { pageTranslator } from '../i18n.ts';
 import { ADMIN_SECURITY, PERSON_SECURITY, personOf, requireAdmin, requirePerson } from '../auth.ts';
 import { disclosureOf } from './disclosure-auth.ts';
 import { disclosureAuthorityRoutes } from './disclosure-authority.ts';
@@ -157,9 +158,10 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
     async () => d.publicRecords(),
   );
 
-  app.get('/disclosure/authority', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/disclosure/authority', { schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
     const page = renderAuthorityConsole({
+      t: pageTranslator(request, reply),
       nonce,
       categories: OFFENCE_CATEGORIES,
       fieldGroups: DISCLOSURE_FIELD_GROUPS,
@@ -168,9 +170,9 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
     return sendPage(reply, page, nonce, { cache: 'no-store' });
   });
 
-  app.get('/disclosure/trustee', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/disclosure/trustee', { schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
-    return sendPage(reply, renderTrusteeConsole({ nonce }), nonce, { cache: 'no-store' });
+    return sendPage(reply, renderTrusteeConsole({ t: pageTranslator(request, reply), nonce }), nonce, { cache: 'no-store' });
   });
 
   app.get(
@@ -192,7 +194,9 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
   app.get('/account/disclosures', { ...WORLDS_PERSON_GUARD, schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
     const disclosures = await d.views.forPerson(worldsPersonOf(request).personId);
-    return sendPage(reply, renderPersonDisclosures({ nonce, disclosures }), nonce, { cache: 'no-store' });
+    return sendPage(reply, renderPersonDisclosures({ t: pageTranslator(request, reply), nonce, disclosures }), nonce, {
+      cache: 'no-store',
+    });
   });
 
   const admin = { onRequest: requireAdmin };

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ERROR_CODES, type ErrorCode, MvidError } from '../../core/index.ts';
 import { type ErrorCodePage, newNonce, renderErrorCode, renderErrorIndex } from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
+import { pageTranslator } from '../i18n.ts';
 
 const CACHE = 'public, max-age=3600';
 
@@ -31,9 +32,11 @@ export async function errorRoutes(app: FastifyInstance): Promise<void> {
     ]),
   );
 
-  app.get('/errors', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/errors', { schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
-    return sendPage(reply, renderErrorIndex({ nonce, codes: [...pages.values()] }), nonce, { cache: CACHE });
+    return sendPage(reply, renderErrorIndex({ t: pageTranslator(request, reply), nonce, codes: [...pages.values()] }), nonce, {
+      cache: CACHE,
+    });
   });
 
   app.get<{ Params: { code: string } }>(
@@ -43,7 +46,7 @@ export async function errorRoutes(app: FastifyInstance): Promise<void> {
       const found = pages.get(request.params.code);
       if (!found) throw new MvidError('not_found', 'no such error code');
       const nonce = newNonce();
-      return sendPage(reply, renderErrorCode({ ...found, nonce }), nonce, { cache: CACHE });
+      return sendPage(reply, renderErrorCode({ ...found, t: pageTranslator(request, reply), nonce }), nonce, { cache: CACHE });
     },
   );
 }

@@ -20,6 +20,7 @@ import {
   renderModerationStatistics,
 } from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
+import { pageTranslator } from '../i18n.ts';
 import type { ModerationHttp } from './moderation.ts';
 import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
 
@@ -116,6 +117,7 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
       const all = await moderation.cases.queue(m.world.id, { status, sort, limit: 200 });
       const nonce = newNonce();
       const page = renderModerationQueue({
+        t: pageTranslator(request, reply),
         nonce,
         csrf: m.csrf,
         world: m.world,
@@ -132,6 +134,7 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
     const file: CaseFile = await moderation.cases.file(m.world.id, request.params.caseId);
     const nonce = newNonce();
     const page = renderModerationCase({
+      t: pageTranslator(request, reply),
       nonce,
       csrf: m.csrf,
       world: m.world,
@@ -189,6 +192,7 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
     const m = await moderatorOf(request);
     const nonce = newNonce();
     const page = renderModerationAppeals({
+      t: pageTranslator(request, reply),
       nonce,
       csrf: m.csrf,
       world: m.world,
@@ -217,7 +221,12 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
   app.get<W>('/moderation/console/:worldId/statistics', opts(WorldParams), async (request, reply) => {
     const m = await moderatorOf(request);
     const nonce = newNonce();
-    const page = renderModerationStatistics({ nonce, world: m.world, statistics: await moderation.statistics(m.world.id) });
+    const page = renderModerationStatistics({
+      t: pageTranslator(request, reply),
+      nonce,
+      world: m.world,
+      statistics: await moderation.statistics(m.world.id),
+    });
     return send(reply, page, nonce);
   });
 

@@ -4,6 +4,7 @@ import { isMvidError } from '../../core/index.ts';
 import { newNonce, type ReportPageInput, renderReportPage } from '../../web/index.ts';
 import { readCookie, sessionCookieName } from '../oidc/cookies.ts';
 import { sendPage } from '../pages.ts';
+import { pageTranslator } from '../i18n.ts';
 import { PERSON_SECURITY } from '../auth.ts';
 import { type ModerationHttp, routeSchema } from './moderation.ts';
 import { AppealBody, AppealFiled, DecisionParams, NoticeList, PersonView, WorldParams } from './moderation-schemas.ts';
@@ -27,6 +28,7 @@ export async function moderationMeRoutes(app: FastifyInstance, http: ModerationH
     const nonce = newNonce();
     const csrf = worlds.webSessions.csrfToken(`session:${session.id}`);
     const page = renderReportPage({
+      t: pageTranslator(request, reply),
       nonce,
       csrf,
       world: { id: world.id, name: world.name, rules: world.rules },

@@ -15,6 +15,7 @@ import {
   webAsset,
 } from '../../web/index.ts';
 import { sendPage } from '../pages.ts';
+import { pageTranslator } from '../i18n.ts';
 
 /** Days of log growth the page charts. */
 const SIZE_HISTORY_DAYS = 90;
@@ -22,7 +23,7 @@ const SIZE_HISTORY_DAYS = 90;
 export async function transparencyRoutes(app: FastifyInstance): Promise<void> {
   const { log, clock } = app.deps;
 
-  async function snapshot(): Promise<Omit<TransparencyPageInput, 'nonce'>> {
+  async function snapshot(): Promise<Omit<TransparencyPageInput, 'nonce' | 't'>> {
     const [checkpoint, history, disclosure, moderation] = await Promise.all([
       log.checkpoint(),
       log.sizeByDay(SIZE_HISTORY_DAYS),
@@ -47,9 +48,11 @@ export async function transparencyRoutes(app: FastifyInstance): Promise<void> {
     };
   }
 
-  app.get('/transparency', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/transparency', { schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
-    return sendPage(reply, renderTransparencyReport({ nonce, ...(await snapshot()) }), nonce, { cache: 'public, max-age=60' });
+    return sendPage(reply, renderTransparencyReport({ t: pageTranslator(request, reply), nonce, ...(await snapshot()) }), nonce, {
+      cache: 'public, max-age=60',
+    });
   });
 
   app.get('/transparency.json', { schema: { hide: true } }, async (_request, reply) => {
@@ -67,9 +70,9 @@ export async function transparencyRoutes(app: FastifyInstance): Promise<void> {
       .send(transparencyCsv(await snapshot()));
   });
 
-  app.get('/admin', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/admin', { schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
-    return sendPage(reply, renderOperatorConsole({ nonce }), nonce, { cache: 'no-store' });
+    return sendPage(reply, renderOperatorConsole({ t: pageTranslator(request, reply), nonce }), nonce, { cache: 'no-store' });
   });
 
   app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => {

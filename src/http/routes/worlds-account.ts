@@ -17,18 +17,20 @@ import {
   renderCloseAccount,
   renderPasskeySetup,
   type SafeHtml,
+  type Translator,
 } from '../../web/index.ts';
-import { WEB_SESSION_TTL_SECONDS, WORLD_CLAIMS, type WorldClaim } from '../../worlds/index.ts';
+import { WEB_SESSION_TTL_SECONDS, type WorldClaim } from '../../worlds/index.ts';
 import { PASSKEY_SIGN_IN } from '../abuse.ts';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
 import { sendPage } from '../pages.ts';
+import { pageTranslator } from '../i18n.ts';
 import { personExport } from '../person-export.ts';
 import { credentialsSectionFor } from './account-credentials.ts';
 import { openPreSession, requirePreCsrf } from './pre-session.ts';
 import { WORLDS_PERSON_GUARD, type WorldsPerson, worldsPersonOf } from './worlds-person.ts';
 
 const html = (reply: FastifyReply, body: string, nonce: string): FastifyReply => sendPage(reply, body, nonce);
-const labels = (claims: readonly WorldClaim[]) => claims.map((c) => WORLD_CLAIMS[c]?.label ?? c);
+const labels = (t: Translator, claims: readonly WorldClaim[]) => claims.map((c) => t.m.claims[c]?.label ?? c);
 
 const Csrf = Type.Optional(Type.String({ maxLength: 100 }));
 const PasskeyId = Type.String({ minLength: 1, maxLength: 1400 });
@@ -47,13 +49,15 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/account', { schema: { hide: true } }, async (request, reply) => {
     const nonce = newNonce();
+    const t = pageTranslator(request, reply);
     const session = await worlds.webSessions.resolve(readCookie(request, cookieName));
     if (!session || !(await worlds.persons.isActive(session.personId))) {
-      return html(reply, renderPasskeySetup({ nonce, csrf: openPreSession(request, reply) }), nonce);
+      return html(reply, renderPasskeySetup({ t, nonce, csrf: openPreSession(request, reply) }), nonce);
     }
     const used = await worlds.worldsOf(session.personId);
     const csrf = worlds.webSessions.csrfToken(`session:${session.id}`);
     const page = renderAccount({
+      t,
       nonce,
       csrf,
       moderationHtml: await moderationSection(
@@ -66,15 +70,15 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
         name: w.world.name,
         purpose: w.world.purpose,
         consentActive: w.consentActive,
-        consented: labels(w.consented),
-        received: labels(w.received),
+        consented: labels(t, w.consented),
+        received: labels(t, w.received),
         firstReleasedAt: w.firstReleasedAt,
         lastReleasedAt: w.lastReleasedAt,
         handle: w.handle,
         trustLevel: w.trustLevel,
       })),
       passkeys: await worlds.passkeys.list(session.personId),
-      credentialsHtml: await credentialsSectionFor(app, session.personId, csrf),
+      credentialsHtml: await credentialsSectionFor(app, t, session.personId, csrf),
     });
     return html(reply, page, nonce);
   });
@@ -162,7 +166,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
   app.get('/account/close', guarded, async (request, reply) => {
     const nonce = newNonce();
     const csrf = worlds.webSessions.csrfToken(`session:${worldsPersonOf(request).sessionId}`);
-    return html(reply, renderCloseAccount({ nonce, csrf, retentionDays: config.retentionDays }), nonce);
+    return html(reply, renderCloseAccount({ t: pageTranslator(request, reply), nonce, csrf, retentionDays: config.retentionDays }), nonce);
   });
   app.post<{ Body: { confirm?: string } }>(
     '/account/close',
@@ -174,7 +178,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
       const closed = await registry.self.close(principalOf(person));
       clearSessionCookie(reply, config.publicUrl);
       const nonce = newNonce();
-      return html(reply, renderAccountClosed({ nonce, purgeAfter: closed.purgeAfter }), nonce);
+      return html(reply, renderAccountClosed({ t: pageTranslator(request, reply), nonce, purgeAfter: closed.purgeAfter }), nonce);
     },
   );
   app.post('/account/sign-out', guarded, async (request, reply) => {

@@ -30,6 +30,7 @@ import {
 } from '../../registry/index.ts';
 import {
   type EnrolPageInput,
+  type RecoverPageInput,
   newNonce,
   renderEnrol,
   renderFirstPasskey,
@@ -40,6 +41,7 @@ import {
 import { WEB_SESSION_TTL_SECONDS } from '../../worlds/index.ts';
 import { readCookie, sessionCookieName, setSessionCookie } from '../oidc/cookies.ts';
 import { sendPage } from '../pages.ts';
+import { pageTranslator } from '../i18n.ts';
 import { openPreSession, requirePreCsrf } from './pre-session.ts';
 import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
 
@@ -164,7 +166,13 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
 
   function form(request: FastifyRequest, reply: FastifyReply, extra: Partial<EnrolPageInput> = {}): FastifyReply {
     const nonce = newNonce();
-    const input: EnrolPageInput = { nonce, csrf: openPreSession(request, reply), mode: config.mode, ...extra };
+    const input: EnrolPageInput = {
+      t: pageTranslator(request, reply),
+      nonce,
+      csrf: openPreSession(request, reply),
+      mode: config.mode,
+      ...extra,
+    };
     return sendPage(reply, renderEnrol(input), nonce);
   }
 
@@ -224,16 +232,26 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
       dcql_query: JSON.stringify(PID_QUERY),
     })}`;
 
-  async function sameDevice(reply: FastifyReply, purpose: 'enrol' | 'recover'): Promise<FastifyReply> {
+  async function sameDevice(request: FastifyRequest, reply: FastifyReply, purpose: 'enrol' | 'recover'): Promise<FastifyReply> {
     const opened = await registry.walletRequests.open({ purpose });
     reply.header('set-cookie', walletCookie(opened.browserSecret, WALLET_REQUEST_TTL_SECONDS));
     const nonce = newNonce();
     const link = walletLink(opened.id, opened.nonce);
-    return sendPage(reply, renderWalletRequest({ nonce, requestUrl: link, minutes: WALLET_REQUEST_TTL_SECONDS / 60, purpose }), nonce);
+    return sendPage(
+      reply,
+      renderWalletRequest({
+        t: pageTranslator(request, reply),
+        nonce,
+        requestUrl: link,
+        minutes: WALLET_REQUEST_TTL_SECONDS / 60,
+        purpose,
+      }),
+      nonce,
+    );
   }
 
-  app.get('/account/enrol/wallet', { schema: { hide: true } }, async (_request, reply) => sameDevice(reply, 'enrol'));
-  app.get('/account/recover/wallet', { schema: { hide: true } }, async (_request, reply) => sameDevice(reply, 'recover'));
+  app.get('/account/enrol/wallet', { schema: { hide: true } }, async (request, reply) => sameDevice(request, reply, 'enrol'));
+  app.get('/account/recover/wallet', { schema: { hide: true } }, async (request, reply) => sameDevice(request, reply, 'recover'));
 
   /** The browser's open cross-device request, if its cookie names one. */
   async function crossDeviceOf(request: FastifyRequest) {
@@ -245,6 +263,7 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
   function qrPage(request: FastifyRequest, reply: FastifyReply, current: CurrentWalletRequest, notYet = false): FastifyReply {
     const nonce = newNonce();
     const page = renderWalletQr({
+      t: pageTranslator(request, reply),
       nonce,
       csrf: openPreSession(request, reply),
       requestUrl: walletLink(current.id, current.nonce),
@@ -293,9 +312,16 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
   );
 
   // ---- Recovery: re-proving with a PID whose identifier matches the person's uniqueness tag. ----
-  function recoverForm(request: FastifyRequest, reply: FastifyReply, extra: Partial<EnrolPageInput> = {}): FastifyReply {
+  function recoverForm(request: FastifyRequest, reply: FastifyReply, extra: Partial<RecoverPageInput> = {}): FastifyReply {
     const nonce = newNonce();
-    return sendPage(reply, renderRecover({ nonce, csrf: openPreSession(request, reply), mode: config.mode, ...extra }), nonce);
+    const input: RecoverPageInput = {
+      t: pageTranslator(request, reply),
+      nonce,
+      csrf: openPreSession(request, reply),
+      mode: config.mode,
+      ...extra,
+    };
+    return sendPage(reply, renderRecover(input), nonce);
   }
 
   app.get('/account/recover', { schema: { hide: true } }, async (request, reply) => recoverForm(request, reply));
@@ -314,8 +340,11 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
         if (!isMvidError(error) || !RECOVERY_FIXABLE.has(error.code)) throw error;
         reply.code(error.status);
         const { csrf: _, ...values } = b;
-        const why = error.code === 'person_not_enrolled' ? 'no account matches this identity' : error.message;
-        return recoverForm(request, reply, { values, error: `Please check the form: ${why}.` });
+        const m = pageTranslator(request, reply).m.recover;
+        return recoverForm(request, reply, {
+          values,
+          error: m.checkForm(error.code === 'person_not_enrolled' ? m.noMatch : error.message),
+        });
       }
       await dropRegistrySession(recovered.session.token);
       await openBrowserSession(request, reply, recovered.personId);
@@ -360,7 +389,11 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
       if (person.via !== 'cookie' || (await worlds.passkeys.list(person.personId)).length > 0) return reply.redirect('/account', 303);
       const nonce = newNonce();
       const csrf = worlds.webSessions.csrfToken(`session:${person.sessionId}`);
-      return sendPage(reply, renderFirstPasskey({ nonce, csrf, recovered: request.query.recovered === '1' }), nonce);
+      return sendPage(
+        reply,
+        renderFirstPasskey({ t: pageTranslator(request, reply), nonce, csrf, recovered: request.query.recovered === '1' }),
+        nonce,
+      );
     },
   );
 }
