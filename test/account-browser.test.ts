@@ -163,7 +163,7 @@ describe('the person’s account in a browser: cross-device enrolment, My creden
     await desk.page.goto(`${rt.url}/account`);
     assert.match(await desk.page.title(), /Sign in/);
     await desk.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await desk.page.waitForSelector('#status:has-text("That did not work")');
+    await desk.page.waitForSelector('#status:has-text("unknown passkey")');
     assert.match(await desk.page.title(), /Sign in/);
 
     // Same person, same pseudonym in the example world: what the world decided still sticks.
