@@ -164,17 +164,21 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
     return devPresentation(key, claims, { nonce: registry.issueNonce().nonce, audience: config.publicUrl, now: clock.now() });
   }
 
-  function form(request: FastifyRequest, reply: FastifyReply, extra: Partial<EnrolPageInput> = {}): FastifyReply {
+  /** A form page of enrolment or recovery, with a pre-session CSRF token (and what was typed, after a refusal). */
+  function formPage<I extends EnrolPageInput | RecoverPageInput>(
+    render: (input: I) => string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Partial<I>,
+  ): FastifyReply {
     const nonce = newNonce();
-    const input: EnrolPageInput = {
-      t: pageTranslator(request, reply),
-      nonce,
-      csrf: openPreSession(request, reply),
-      mode: config.mode,
-      ...extra,
-    };
-    return sendPage(reply, renderEnrol(input), nonce);
+    const input = { t: pageTranslator(request, reply), nonce, csrf: openPreSession(request, reply), mode: config.mode, ...extra } as I;
+    return sendPage(reply, render(input), nonce);
   }
+  const form = (request: FastifyRequest, reply: FastifyReply, extra: Partial<EnrolPageInput> = {}) =>
+    formPage(renderEnrol, request, reply, extra);
+  const recoverForm = (request: FastifyRequest, reply: FastifyReply, extra: Partial<RecoverPageInput> = {}) =>
+    formPage(renderRecover, request, reply, extra);
 
   app.get('/account/enrol', { schema: { hide: true } }, async (request, reply) => {
     if (await signedIn(request)) return reply.redirect('/account', 303);
@@ -312,17 +316,6 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
   );
 
   // ---- Recovery: re-proving with a PID whose identifier matches the person's uniqueness tag. ----
-  function recoverForm(request: FastifyRequest, reply: FastifyReply, extra: Partial<RecoverPageInput> = {}): FastifyReply {
-    const nonce = newNonce();
-    const input: RecoverPageInput = {
-      t: pageTranslator(request, reply),
-      nonce,
-      csrf: openPreSession(request, reply),
-      mode: config.mode,
-      ...extra,
-    };
-    return sendPage(reply, renderRecover(input), nonce);
-  }
 
   app.get('/account/recover', { schema: { hide: true } }, async (request, reply) => recoverForm(request, reply));
 
