@@ -81,6 +81,10 @@ for (const engine of ENGINES) {
       assert.equal((section.match(/data-status="valid"/g) ?? []).length, 2);
       assert.match(section, /data-status="revoked"><strong>Age<\/strong>[\s\S]*?Revoked — revoked [^<]+ UTC by you/);
       assert.ok(!section.includes(`Revoke Age ${target.slice(0, 8)}`), 'no revoke button on a revoked copy');
+      // The section speaks the reader's language (the message catalogue).
+      const german = await (await browser.fetch('/account', { headers: { 'accept-language': 'de' } })).text();
+      assert.match(german, /<h2 id="my-credentials">Meine Nachweise<\/h2>/);
+      assert.match(german, /Widerrufen — widerrufen am [^<]+ von Ihnen/);
     });
 
     it('re-issues through a wallet offer: a QR code, a same-device link and a transaction code that work', async () => {
