@@ -169,6 +169,10 @@ describe('the person’s account in a browser: cross-device enrolment, My creden
     // Same person, same pseudonym in the example world: what the world decided still sticks.
     const after = await exampleWorldPseudonym(page);
     assert.equal(after, before);
+    // The recovery page for a wallet on this device.
+    await desk.page.goto(`${rt.url}/account/recover/wallet`);
+    await check(desk.page, 'recover-wallet');
+    assert.match((await desk.page.getByRole('link', { name: 'Open my wallet' }).getAttribute('href')) ?? '', /^openid4vp:\/\//);
     assert.deepEqual(cspErrors, [], 'the CSP blocked nothing of ours');
     await desk.context.close();
     await laptop.context.close();
