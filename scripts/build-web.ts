@@ -16,7 +16,7 @@ const BROWSER = join(ROOT, 'src', 'web', 'browser');
 export const ASSETS_DIR = join(ROOT, 'src', 'web', 'assets');
 
 /** Entry points: src/web/browser/<name>.ts becomes src/web/assets/<name>.js. */
-export const BUNDLES = ['transparency-verify', 'trustee-console', 'authority', 'operator'] as const;
+export const BUNDLES = ['transparency-verify', 'trustee-console', 'authority', 'operator', 'wallet'] as const;
 
 const nodeShims: Plugin = {
   name: 'mvid-node-shims',

@@ -66,6 +66,46 @@ for (const engine of ENGINES) {
     });
   });
 
+  describe(`the abuse limiter's in-memory mirror on ${engine}`, () => {
+    it(
+      engine === 'sqlite'
+        ? 'answers blocked() for known keys from memory, counts every hit in the database first, resets with the window'
+        : 'is refused on PostgreSQL, where other nodes count too',
+      async () => {
+        const { store, close } = await createTestStore(engine);
+        try {
+          const clock = new ManualClock('2026-06-01T12:00:00Z');
+          const policy = { credentialPrincipal: { limit: 3, windowSeconds: 60 } };
+          if (engine !== 'sqlite') {
+            assert.throws(() => new AbuseLimiter(store, clock, policy, { mirror: true }), RangeError);
+            return;
+          }
+          const limiter = new AbuseLimiter(store, clock, policy, { mirror: true });
+          const key = { bucket: 'credentialPrincipal', key: 'client-1' } as const;
+          assert.equal(await limiter.blocked([key]), undefined, 'unknown key: read once, not blocked');
+          for (let i = 0; i < 3; i++) await limiter.hit([key]);
+          const rows = await store.db.selectFrom('abuse_counters').select('hits').execute();
+          assert.deepEqual(
+            rows.map((r) => Number(r.hits)),
+            [3],
+            'every hit is in the database',
+          );
+          assert.equal(await limiter.blocked([key]), 60);
+          // The row gone behind its back: the answer still comes from memory (no statement per check).
+          await store.db.deleteFrom('abuse_counters').execute();
+          assert.equal(await limiter.blocked([key]), 60);
+          // A fresh limiter (a restart) reads the database, and the stored hits still count.
+          for (let i = 0; i < 3; i++) await limiter.hit([key]);
+          assert.equal(await new AbuseLimiter(store, clock, policy, { mirror: true }).blocked([key]), 60);
+          clock.advance(60_000);
+          assert.equal(await limiter.blocked([key]), undefined, 'a new window starts afresh');
+        } finally {
+          await close();
+        }
+      },
+    );
+  });
+
   describe(`abuse limits over HTTP on ${engine}`, () => {
     let rt: TestRuntime;
     let admin: string;

@@ -120,8 +120,8 @@ for (const engine of ENGINES) {
     it('My worlds shows what the world received, the handle and the trust level; withdrawing consent changes it', async () => {
       let { html, csrf } = await account();
       assert.match(html, /<h3>Portal World<\/h3>/);
-      assert.match(html, /Given for Over 18, Handle\./);
-      assert.match(html, /<dt>Received<\/dt><dd>Over 18, Handle — first /);
+      assert.match(html, /Given for Over 18 and Handle\./);
+      assert.match(html, /<dt>Received<\/dt><dd>Over 18 and Handle — first /);
       assert.match(html, /<dt>Your handle there<\/dt><dd>AdaL<\/dd>/);
       assert.match(html, /<dt>Trust level there<\/dt><dd>new /);
       const action = `/account/worlds/${encodeURIComponent(world.clientId)}/revoke`;

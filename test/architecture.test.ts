@@ -62,13 +62,26 @@ it('folders import each other only through index.ts', () => {
   assert.deepEqual(violations, []);
 });
 
-it('the sdk is self-contained (a world imports it without the server)', () => {
+it('the sdk is self-contained (a world imports it without the server): sdk, core and bbs only', () => {
   const violations: string[] = [];
   for (const file of files.filter((f) => f.folder === 'sdk')) {
     for (const spec of importsOf(file.path)) {
       if (!spec.startsWith('.')) continue;
       const target = relative(SRC, resolve(dirname(file.path), spec)).split(sep)[0] as string;
-      if (target !== 'sdk' && target !== 'core') violations.push(`${file.rel} imports ${spec}`);
+      if (target !== 'sdk' && target !== 'core' && target !== 'bbs') violations.push(`${file.rel} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+it('bbs is pure: it imports only core (the SDK, the browser bundles and the server share it)', () => {
+  const violations: string[] = [];
+  for (const file of files.filter((f) => f.folder === 'bbs')) {
+    for (const spec of importsOf(file.path)) {
+      if (spec.startsWith('node:')) violations.push(`${file.rel} imports ${spec}`);
+      if (!spec.startsWith('.')) continue;
+      const target = relative(SRC, resolve(dirname(file.path), spec)).split(sep)[0] as string;
+      if (target !== 'bbs' && target !== 'core') violations.push(`${file.rel} imports ${spec}`);
     }
   }
   assert.deepEqual(violations, []);

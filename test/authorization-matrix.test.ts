@@ -1,8 +1,10 @@
 /**
  * The authorisation matrix, generated from the route registry (src/http/route-index.ts):
- * one row per route says who may call it; every cell (route × role) is checked on both
- * engines. A route without a row — a new route nobody classified — fails the build, and
- * so does a row whose route no longer exists.
+ * one row per route says who may call it; every cell (route × role) is a test of its own,
+ * on both engines. A route without a row — a new route nobody classified — fails the
+ * build, and so does a row whose route no longer exists. World-scoped (moderation) routes
+ * are called on world A's paths, where world A, its moderator, world B and a member who is
+ * no moderator each meet the answer their row says.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -10,20 +12,31 @@ import { ENGINES } from './support/engines.ts';
 import { injectFetch, registerAuthority } from './support/disclosure.ts';
 import { devKeyOf, presentation, publishTrustees, registerWorldAsAdmin } from './support/registry-http.ts';
 import { personClaims } from './support/registry.ts';
+import { assertTableCovers, registeredRoutes } from './support/route-table.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
 
-type Role = 'anonymous' | 'person' | 'admin' | 'authority' | 'trustee' | 'world';
+type Role = 'anonymous' | 'person' | 'moderator' | 'admin' | 'authority' | 'trustee' | 'world' | 'other-world';
 /**
  * Who may call a route. `public`: anyone (no credential is checked); `protocol`: oidc-provider's
  * own endpoints (client authentication is the provider's, covered by worlds-oidc and
  * worlds-isolation tests); `interaction`: needs the browser's sign-in interaction, so every
- * role here is refused; `moderation`: scoped to one world (the world itself, its moderators,
- * the person concerned) and checked cell by cell in test/moderation-*.test.ts — here only
- * "never a 5xx", because these routes validate parameters before they authenticate;
- * `dkg`: the trustee key ceremony (admin starts it, trustees post rounds), likewise checked
- * in its own tests and only for "never a 5xx" here until it authenticates before validating.
+ * role here is refused; `person`: any signed-in person (a moderator is one too). On world A's
+ * moderation paths: `world-self` (world A itself), `staff` (world A or a moderator it
+ * appointed), `moderator` (only a moderator, signed in as themselves), `world-or-person`
+ * (world A, or any signed-in person, for themselves). `ceremony`: a trustee of a key
+ * ceremony with its own ceremony token, which none of these roles holds.
  */
-type Access = Role | 'public' | 'protocol' | 'interaction' | 'world-or-admin' | 'moderation' | 'dkg';
+type Access =
+  | Exclude<Role, 'other-world' | 'moderator'>
+  | 'public'
+  | 'protocol'
+  | 'interaction'
+  | 'world-or-admin'
+  | 'world-self'
+  | 'staff'
+  | 'moderator'
+  | 'world-or-person'
+  | 'ceremony';
 
 const MATRIX: Record<string, Access> = {
   'GET /healthz': 'public',
@@ -92,6 +105,9 @@ const MATRIX: Record<string, Access> = {
   'DELETE /admin/v1/worlds/:worldId': 'admin',
   'GET /admin/v1/worlds/:worldId': 'admin',
   'GET /worlds/v1/me/worlds': 'person',
+  'GET /worlds/v1/blind-signin': 'public',
+  'GET /wallet': 'public',
+  'POST /worlds/v1/me/blind-credentials': 'person',
   'DELETE /worlds/v1/me/worlds/:worldId': 'person',
   'PUT /worlds/v1/me/worlds/:worldId/handle': 'person',
   'GET /worlds/v1/me/passkeys': 'person',
@@ -160,51 +176,50 @@ const MATRIX: Record<string, Access> = {
   'POST /disclosure/v1/trustee/requests/:id/decisions': 'trustee',
   'POST /disclosure/v1/trustee/requests/:id/extensions/:extensionId/decisions': 'trustee',
   'POST /disclosure/v1/trustee/requests/:id/shares': 'trustee',
-  'POST /moderation/v1/worlds/:worldId/evidence': 'moderation',
-  'POST /moderation/v1/worlds/:worldId/reports': 'moderation',
-  'GET /moderation/v1/worlds/:worldId/reports/:reportId': 'moderation',
-  'GET /moderation/v1/worlds/:worldId/roles': 'moderation',
-  'PUT /moderation/v1/worlds/:worldId/roles': 'moderation',
-  'DELETE /moderation/v1/worlds/:worldId/roles/:role/:subject': 'moderation',
-  'GET /moderation/v1/worlds/:worldId/settings': 'moderation',
-  'PUT /moderation/v1/worlds/:worldId/settings': 'moderation',
-  'GET /moderation/v1/worlds/:worldId/sanctions/:subject': 'moderation',
-  'GET /moderation/v1/worlds/:worldId/cases': 'moderation',
-  'GET /moderation/v1/worlds/:worldId/cases/:caseId': 'moderation',
-  'GET /moderation/v1/worlds/:worldId/cases/:caseId/evidence/:sha256': 'moderation',
-  'POST /moderation/v1/worlds/:worldId/cases/:caseId/assign': 'moderation',
-  'POST /moderation/v1/worlds/:worldId/cases/:caseId/notes': 'moderation',
-  'POST /moderation/v1/worlds/:worldId/cases/:caseId/decision': 'moderation',
-  'GET /moderation/v1/worlds/:worldId/appeals': 'moderation',
-  'POST /moderation/v1/worlds/:worldId/appeals/:appealId/decision': 'moderation',
-  'POST /admin/v1/dkg': 'dkg',
-  'GET /registry/v1/dkg/:id': 'dkg',
-  'GET /registry/v1/dkg/:id/transcript': 'dkg',
-  'GET /registry/v1/dkg/:id/me': 'dkg',
-  'GET /registry/v1/dkg/:id/messages/:round': 'dkg',
-  'POST /registry/v1/dkg/:id/messages/:round': 'dkg',
-  'GET /moderation/console/:worldId': 'moderation',
-  'GET /moderation/console/:worldId/cases/:caseId': 'moderation',
-  'POST /moderation/console/:worldId/cases/:caseId/assign': 'moderation',
-  'POST /moderation/console/:worldId/cases/:caseId/notes': 'moderation',
-  'POST /moderation/console/:worldId/cases/:caseId/decision': 'moderation',
-  'GET /moderation/console/:worldId/appeals': 'moderation',
-  'POST /moderation/console/:worldId/appeals/:appealId/decision': 'moderation',
-  'GET /moderation/console/:worldId/statistics': 'moderation',
-  'GET /moderation/console/:worldId/statistics.csv': 'moderation',
+  'POST /moderation/v1/worlds/:worldId/evidence': 'world-or-person',
+  'POST /moderation/v1/worlds/:worldId/reports': 'world-or-person',
+  'GET /moderation/v1/worlds/:worldId/reports/:reportId': 'world-or-person',
+  'GET /moderation/v1/worlds/:worldId/roles': 'world-self',
+  'PUT /moderation/v1/worlds/:worldId/roles': 'world-self',
+  'DELETE /moderation/v1/worlds/:worldId/roles/:role/:subject': 'world-self',
+  'GET /moderation/v1/worlds/:worldId/settings': 'world-self',
+  'PUT /moderation/v1/worlds/:worldId/settings': 'world-self',
+  'GET /moderation/v1/worlds/:worldId/sanctions/:subject': 'world-self',
+  'GET /moderation/v1/worlds/:worldId/cases': 'staff',
+  'GET /moderation/v1/worlds/:worldId/cases/:caseId': 'staff',
+  'GET /moderation/v1/worlds/:worldId/cases/:caseId/evidence/:sha256': 'staff',
+  'POST /moderation/v1/worlds/:worldId/cases/:caseId/assign': 'staff',
+  'POST /moderation/v1/worlds/:worldId/cases/:caseId/notes': 'staff',
+  'POST /moderation/v1/worlds/:worldId/cases/:caseId/decision': 'moderator',
+  'GET /moderation/v1/worlds/:worldId/appeals': 'staff',
+  'POST /moderation/v1/worlds/:worldId/appeals/:appealId/decision': 'moderator',
+  'POST /admin/v1/dkg': 'admin',
+  'POST /admin/v1/reshare': 'admin',
+  'GET /registry/v1/dkg/:id': 'public',
+  'GET /registry/v1/dkg/:id/transcript': 'public',
+  'GET /registry/v1/dkg/:id/me': 'ceremony',
+  'GET /registry/v1/dkg/:id/messages/:round': 'public',
+  'POST /registry/v1/dkg/:id/messages/:round': 'ceremony',
+  'GET /moderation/console/:worldId': 'moderator',
+  'GET /moderation/console/:worldId/cases/:caseId': 'moderator',
+  'POST /moderation/console/:worldId/cases/:caseId/assign': 'moderator',
+  'POST /moderation/console/:worldId/cases/:caseId/notes': 'moderator',
+  'POST /moderation/console/:worldId/cases/:caseId/decision': 'moderator',
+  'GET /moderation/console/:worldId/appeals': 'moderator',
+  'POST /moderation/console/:worldId/appeals/:appealId/decision': 'moderator',
+  'GET /moderation/console/:worldId/statistics': 'moderator',
+  'GET /moderation/console/:worldId/statistics.csv': 'moderator',
   'GET /moderation/v1/worlds/:worldId/statistics': 'public',
   'GET /moderation/v1/worlds/:worldId/statistics.csv': 'public',
   'GET /moderation/report/:worldId': 'public',
-  'POST /moderation/report/:worldId': 'moderation',
+  'POST /moderation/report/:worldId': 'person',
   'POST /account/moderation/decisions/:decisionId/appeal': 'person',
   'GET /moderation/v1/me/worlds/:worldId': 'person',
   'GET /moderation/v1/me/notices': 'person',
   'POST /moderation/v1/me/decisions/:decisionId/appeal': 'person',
 };
 
-/** Methods the oidc mount registers only so that oidc-provider answers them (405s, CORS): not rows of their own. */
-const MOUNT_ONLY = /^(DELETE|OPTIONS|PATCH|PUT|QUERY|TRACE|POST) \/oidc$|^(DELETE|OPTIONS|PATCH|PUT|QUERY|TRACE) \/oidc\/\*$/;
-const ROLES: readonly Role[] = ['anonymous', 'person', 'admin', 'authority', 'trustee', 'world'];
+const ROLES: readonly Role[] = ['anonymous', 'person', 'moderator', 'admin', 'authority', 'trustee', 'world', 'other-world'];
 /** Routes that end the caller's session or account: each person cell gets a person of its own. */
 const SELF_ENDING = new Set([
   'DELETE /registry/v1/sessions/current',
@@ -213,11 +228,28 @@ const SELF_ENDING = new Set([
   'POST /account/close',
 ]);
 
+/** true: gets past authentication and authorisation; false: refused (401/403); undefined: not a credential check (never a 5xx). */
 function allowed(access: Access, role: Role): boolean | undefined {
-  if (access === 'public' || access === 'protocol' || access === 'moderation' || access === 'dkg') return undefined;
-  if (access === 'interaction') return false;
-  if (access === 'world-or-admin') return role === 'world' || role === 'admin';
-  return access === role;
+  switch (access) {
+    case 'public':
+    case 'protocol':
+      return undefined;
+    case 'interaction':
+    case 'ceremony':
+      return false;
+    case 'world-or-admin':
+      return role === 'world' || role === 'other-world' || role === 'admin';
+    case 'person':
+      return role === 'person' || role === 'moderator';
+    case 'world-self':
+      return role === 'world';
+    case 'staff':
+      return role === 'world' || role === 'moderator';
+    case 'world-or-person':
+      return role === 'world' || role === 'person' || role === 'moderator';
+    default:
+      return access === role;
+  }
 }
 
 for (const engine of ENGINES) {
@@ -227,10 +259,13 @@ for (const engine of ENGINES) {
     let enrol: () => Promise<string>;
     let admin: string;
     let worldAId: string;
+    let makeModerator: () => Promise<Record<string, string>>;
 
     before(async () => {
       const off = { limit: 0, windowSeconds: 60 };
-      rt = await startTestRuntime(engine, { abuseLimits: { credentialIp: off, credentialPrincipal: off, mintIp: off, enrolIp: off } });
+      rt = await startTestRuntime(engine, {
+        abuseLimits: { credentialIp: off, credentialPrincipal: off, mintIp: off, enrolIp: off, reportPrincipal: off },
+      });
       await publishTrustees(rt);
       admin = (await rt.registry.adminTokens.create('matrix-admin')).token;
       enrol = async () => {
@@ -255,26 +290,34 @@ for (const engine of ENGINES) {
       headers.set('authority', { authorization: `Bearer ${authority.token}` });
       headers.set('trustee', { authorization: `Bearer ${(trustee.json() as { token: string }).token}` });
       headers.set('world', world.headers);
+      headers.set('other-world', (await registerWorldAsAdmin(rt.app, admin, 'Matrix World B')).headers);
+      let moderators = 0;
+      // A person known to world A by a handle, whom world A appointed moderator.
+      makeModerator = async () => {
+        const auth = { authorization: `Bearer ${await enrol()}` };
+        const handle = `matrix-moderator-${++moderators}`;
+        const claimed = await rt.app.inject({
+          method: 'PUT',
+          url: `/worlds/v1/me/worlds/${worldAId}/handle`,
+          headers: auth,
+          payload: { handle },
+        });
+        assert.equal(claimed.statusCode, 200, claimed.body);
+        const granted = await rt.app.inject({
+          method: 'PUT',
+          url: `/moderation/v1/worlds/${worldAId}/roles`,
+          headers: world.headers,
+          payload: { subject: handle, role: 'moderator' },
+        });
+        assert.equal(granted.statusCode, 200, granted.body);
+        return auth;
+      };
+      headers.set('moderator', await makeModerator());
     });
     after(async () => rt.stop());
 
-    const registered = () =>
-      rt.app.routeIndex
-        .routes()
-        .flatMap((r) => r.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${r.url}`))
-        .filter((key) => !MOUNT_ONLY.test(key));
-
     it('has a row for every registered route, and no row for a route that is gone', () => {
-      const routes = registered();
-      assert.deepEqual(
-        routes.filter((key) => !(key in MATRIX)),
-        [],
-        'classify each new route in MATRIX (who may call it)',
-      );
-      assert.deepEqual(
-        Object.keys(MATRIX).filter((key) => !routes.includes(key)),
-        [],
-      );
+      assertTableCovers(MATRIX, registeredRoutes(rt.app), 'classify each new route in MATRIX (who may call it)');
     });
 
     it('other principal: a person cannot touch another person’s keys, a world cannot act as another world', async () => {
@@ -315,29 +358,40 @@ for (const engine of ENGINES) {
       assert.doesNotMatch(foreign.body, /age_over_18/);
     });
 
-    it('refuses every role a route does not allow (unauthenticated/forbidden) and lets the allowed ones past authentication', async () => {
-      const failures: string[] = [];
-      for (const key of registered()) {
-        const access = MATRIX[key] as Access;
-        const [method = 'GET', pattern = '/'] = key.split(' ');
-        const url = pattern.replace(/:[A-Za-z]+/g, 'x').replace('*', 'x');
+    /** One call of a cell: the route's path with world A in world-scoped paths, an empty JSON body where one is expected. */
+    async function call(key: string, role: Role) {
+      const [method = 'GET', pattern = '/'] = key.split(' ');
+      const scoped = pattern.startsWith('/moderation/') ? pattern.replace(':worldId', worldAId) : pattern;
+      const url = scoped.replace(/:[A-Za-z]+/g, 'x').replace('*', 'x');
+      const fresh = SELF_ENDING.has(key) && (role === 'person' || role === 'moderator');
+      const auth = fresh
+        ? role === 'person'
+          ? { authorization: `Bearer ${await enrol()}` }
+          : await makeModerator()
+        : (headers.get(role) ?? {});
+      const body =
+        method === 'GET' || method === 'DELETE' ? {} : { payload: '{}', headers: { ...auth, 'content-type': 'application/json' } };
+      return rt.app.inject({ method: method as 'GET', url, headers: auth, ...body });
+    }
+
+    for (const [key, access] of Object.entries(MATRIX)) {
+      it(`${key} (${access})`, async (t) => {
         for (const role of ROLES) {
           const expected = allowed(access, role);
-          const auth = role === 'person' && SELF_ENDING.has(key) ? { authorization: `Bearer ${await enrol()}` } : (headers.get(role) ?? {});
-          const body =
-            method === 'GET' || method === 'DELETE' ? {} : { payload: '{}', headers: { ...auth, 'content-type': 'application/json' } };
-          const r = await rt.app.inject({ method: method as 'GET', url, headers: auth, ...body });
-          // Refused by authentication or authorisation, not by a domain check after it (e.g. passkey_invalid is 401 too).
-          const problem = /problem\+json/.test(String(r.headers['content-type']));
-          const code = problem ? (JSON.parse(r.body) as { code?: string }).code : undefined;
-          const refused = code === 'unauthenticated' || code === 'forbidden';
-          if (r.statusCode >= 500) failures.push(`${key} as ${role}: ${r.statusCode}`);
-          else if (expected === true && refused) failures.push(`${key} as ${role}: refused ${r.statusCode} ${r.body.slice(0, 120)}`);
-          else if (expected === false && !refused && !(access === 'interaction' && r.statusCode >= 400))
-            failures.push(`${key} as ${role}: not refused (${r.statusCode})`);
+          await t.test(`as ${role}: ${expected === undefined ? 'never a 5xx' : expected ? 'past the guard' : 'refused'}`, async () => {
+            const r = await call(key, role);
+            // Refused by authentication or authorisation, not by a domain check after it (e.g. passkey_invalid is 401 too);
+            // a page (the moderator console) refuses with its own 401/403 page.
+            const problem = /problem\+json/.test(String(r.headers['content-type']));
+            const code = problem ? (JSON.parse(r.body) as { code?: string }).code : undefined;
+            const refused = problem ? code === 'unauthenticated' || code === 'forbidden' : r.statusCode === 401 || r.statusCode === 403;
+            assert.ok(r.statusCode < 500, `${r.statusCode} ${r.body.slice(0, 200)}`);
+            if (expected === true) assert.ok(!refused, `refused ${r.statusCode} ${r.body.slice(0, 200)}`);
+            if (expected === false)
+              assert.ok(refused || (access === 'interaction' && r.statusCode >= 400), `not refused (${r.statusCode})`);
+          });
         }
-      }
-      assert.deepEqual(failures, []);
-    });
+      });
+    }
   });
 }

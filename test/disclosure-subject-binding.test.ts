@@ -154,6 +154,26 @@ for (const engine of ENGINES) {
       assert.equal(reviewed.request.subject.target, story.tom.pseudonym);
     });
 
+    it('a handle the server resolves to another person: the trustees release, but the authority naming the world’s pseudonym refuses', async () => {
+      // The accepted risk of docs/threat-model.md: a request for a handle trusts the server's lookup. The chain
+      // handle → Eve is consistent (Eve's own pseudonym, proof and envelopes), so the trustees cannot tell;
+      // the answer is the authority comparing the pseudonym with the one the world reported.
+      const requestId = await fileThroughModifiedServer({
+        resolver: {
+          resolve: async (worldId) => {
+            const { subject, proof } = story.rt.worlds.subjectProof(worldId, eve);
+            return { personId: eve, pseudonym: subject, proof };
+          },
+        },
+      });
+      await approveAndRelease(story, requestId, ['alice', 'bob', 'carol'], 'looks fine');
+      const expected = { worldId: story.worldId, pseudonym: story.tom.pseudonym };
+      await rejects(story.authority.client.fetchRelease(requestId, story.authority.secretKey, expected), 'subject_binding_invalid');
+      const unchecked = await story.authority.client.fetchRelease(requestId, story.authority.secretKey);
+      const fields = JSON.stringify(unchecked.envelopes.map((e) => e.fields));
+      assert.ok(fields.includes('Innocent') && !fields.includes(story.tom.familyName), 'without the comparison it is Eve’s name');
+    });
+
     it('all-Cyrillic ТОМ cannot be claimed beside Tom, and a request for the handle TOM commits to Tom (attack 6)', async () => {
       const world = await story.rt.worlds.registry.add({
         name: `Lookalikes ${engine}`,

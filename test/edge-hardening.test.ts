@@ -35,6 +35,28 @@ for (const engine of ENGINES) {
         const r = await rt.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
         problem(r, 401, 'unauthenticated');
       }
+      // Moderation's world routes and the key ceremony, likewise (they used to validate first).
+      for (const [method, url] of [
+        ['POST', '/admin/v1/dkg'],
+        ['POST', '/admin/v1/reshare'],
+        ['POST', '/registry/v1/dkg/x/messages/announce'],
+        ['POST', '/registry/v1/dkg/x/messages/not-a-round'],
+        ['POST', '/moderation/v1/worlds/x/reports'],
+        ['POST', '/moderation/v1/worlds/x/evidence'],
+        ['PUT', '/moderation/v1/worlds/x/roles'],
+        ['PUT', '/moderation/v1/worlds/x/settings'],
+        ['POST', '/moderation/v1/worlds/x/cases/y/assign'],
+        ['POST', '/moderation/v1/worlds/x/cases/y/notes'],
+        ['POST', '/moderation/v1/worlds/x/cases/y/decision'],
+        ['POST', '/moderation/v1/worlds/x/appeals/y/decision'],
+        ['POST', '/moderation/console/x/cases/y/notes'],
+        ['POST', '/moderation/console/x/appeals/y/decision'],
+        ['POST', '/moderation/report/x'],
+        ['POST', '/account/moderation/decisions/x/appeal'],
+      ] as const) {
+        const r = await rt.app.inject({ method, url, headers: { 'content-type': 'application/json' }, payload });
+        problem(r, 401, 'unauthenticated');
+      }
       const forged = await rt.app.inject({
         method: 'POST',
         url: '/disclosure/v1/requests',

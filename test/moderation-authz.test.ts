@@ -378,6 +378,73 @@ for (const engine of ENGINES) {
       assert.equal(noToken.status, 403, 'a cookie-authenticated upload needs the CSRF token');
     });
 
+    it('authenticates and authorises before reading a body: a stranger 401, another world or a non-moderator 403, never a parse', async () => {
+      // Invalid JSON over the app-wide limit: a parse would answer 400 or 413.
+      const huge = `{"x":"${'a'.repeat(2 * 1024 * 1024)}`;
+      const send = (method: string, path: string, authorization?: string) =>
+        fetch(`${story.rt.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: huge,
+        });
+      const worldB = `Basic ${Buffer.from(`${story.starport.id}:${story.starport.secret}`).toString('base64')}`;
+      const routes = [
+        ['PUT', `${mb()}/roles`],
+        ['PUT', `${mb()}/settings`],
+        ['POST', `${mb()}/cases/${caseId}/assign`],
+        ['POST', `${mb()}/cases/${caseId}/notes`],
+        ['POST', `${mb()}/cases/${caseId}/decision`],
+        ['POST', `${mb()}/appeals/x/decision`],
+      ] as const;
+      for (const [method, path] of [...routes, ['POST', `${mb()}/reports`], ['POST', `${mb()}/evidence`]] as const) {
+        const stranger = await send(method, path);
+        assert.equal(stranger.status, 401, `${method} ${path} as a stranger`);
+        assert.equal(((await stranger.json()) as { code: string }).code, 'unauthenticated');
+        const wrongSecret = await send(method, path, `Basic ${Buffer.from(`${story.moonbase.id}:guess`).toString('base64')}`);
+        assert.equal(wrongSecret.status, 401, `${method} ${path} with a guessed secret`);
+      }
+      for (const [method, path] of routes) {
+        const other = await send(method, path, worldB);
+        assert.equal(other.status, 403, `${method} ${path} as world B: ${await other.text()}`);
+        const member = await send(method, path, `Bearer ${story.alice.sessionToken}`);
+        assert.equal(member.status, 403, `${method} ${path} as a member who is no moderator`);
+      }
+    });
+
+    it('a flood of reports meets the per-person abuse limit (reportPrincipal, across worlds): 429 with Retry-After', async () => {
+      const report = (worldId: string, subject: string) =>
+        fetch(`${story.rt.url}/moderation/v1/worlds/${worldId}/reports`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${story.alice.sessionToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ subject, category: 'griefing', text: 'again and again' }),
+        });
+      const { limit } = story.rt.app.deps.abuse.policy('reportPrincipal');
+      let cut: Response | undefined;
+      // Every attempt counts, refused ones too, so at most `limit` more attempts reach the cut.
+      for (let i = 0; i <= limit && !cut; i++) {
+        const r = await report(story.moonbase.id, 'Tom');
+        if (r.status === 429 && /too many attempts/.test(((await r.json()) as { detail: string }).detail)) cut = r;
+      }
+      assert.ok(cut, 'the abuse limiter answers a flood');
+      const wait = Number(cut.headers.get('retry-after'));
+      assert.ok(wait >= 1 && wait <= 3600, `Retry-After ${wait}`);
+      // Another world, where the world's own per-world limit has not been reached: still refused.
+      const elsewhere = await report(story.starport.id, story.rt.worlds.subjectFor(story.starport.id, story.tom.personId));
+      assert.equal(elsewhere.status, 429);
+      assert.ok(elsewhere.headers.get('retry-after'));
+      // A domain refusal (a duplicate report) carries Retry-After too.
+      const byMax = () =>
+        fetch(`${story.rt.url}${mb()}/reports`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${story.max.sessionToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ subject: 'Tom', category: 'harassment', text: 'He did it again.' }),
+        });
+      await byMax();
+      const dup = await byMax();
+      assert.equal(dup.status, 429);
+      assert.ok(Number(dup.headers.get('retry-after')) > 0);
+    });
+
     it('the legal gate refuses a disclosure request that cites a moderation case or decision', () => {
       for (const [category, statute] of [
         ['moderation_decision', 'StGB § 186'],

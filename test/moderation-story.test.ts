@@ -165,6 +165,15 @@ for (const engine of ENGINES) {
       assert.ok(url.startsWith(story.rt.url), `not sent back to the world: ${url}`);
       assert.equal(response.status, 403, `${url}: ${(await response.clone().text()).slice(0, 3000)}`);
       assert.match(await response.text(), /cannot sign in to Moonbase/);
+      // A silent sign-in with that session is refused at the world, not answered with an error page or a 5xx.
+      const silent = await authorize(story.moonbase.config, story.moonbase.redirect, SCOPE, { prompt: 'none' });
+      const none = await tomBefore.browser.fetch(silent.url);
+      assert.equal(none.status, 303, await none.text());
+      assert.equal(new URL(String(none.headers.get('location'))).searchParams.get('error'), 'interaction_required');
+      // His mvid account page still works: the suspension holds in Moonbase only.
+      const account = await tomBefore.browser.fetch('/account');
+      assert.equal(account.status, 200);
+      assert.match(await account.text(), /Moonbase/);
     });
 
     it('ban evasion: the recovered account is still suspended in Moonbase, free in Starport; a second enrolment is refused', async () => {

@@ -47,6 +47,13 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('declares a success response on every operation (the contract test calls each one: test/openapi-contract.test.ts)', () => {
+    const silent = operations()
+      .filter(({ op }) => !Object.keys(op.responses).some((status) => /^[23]/.test(status)))
+      .map(({ path, method }) => `${method} ${path}`);
+    assert.deepEqual(silent, []);
+  });
+
   it('names a content type on every success response with a body', () => {
     const missing = operations().flatMap(({ path, method, op }) =>
       Object.entries(op.responses)

@@ -120,14 +120,14 @@ for (const engine of ENGINES) {
             pub = undefined;
           }
           if (pub === undefined) continue;
-          const b = blindIdentifier(claims.unique_id_namespace, claims.unique_id);
-          const guess = finalizeTag(b, evaluateBlinded({ secretKey: secret, publicKey: pub }, b.blinded), pub);
+          const b = await blindIdentifier(claims.unique_id_namespace, claims.unique_id);
+          const guess = await finalizeTag(b, await evaluateBlinded({ secretKey: secret, publicKey: pub }, b.blinded), pub);
           assert.notEqual(toBase64Url(guess), tag);
         }
         // With the tag service's key (its own directory) the tag is what was stored.
         const secretKey = fromBase64Url(readFileSync(join(tags.keyDir, TAG_SERVICE_FILES.key), 'utf8').trim());
-        const b = blindIdentifier(claims.unique_id_namespace, claims.unique_id);
-        assert.equal(toBase64Url(finalizeTag(b, evaluateBlinded({ secretKey, publicKey }, b.blinded), publicKey)), tag);
+        const b = await blindIdentifier(claims.unique_id_namespace, claims.unique_id);
+        assert.equal(toBase64Url(await finalizeTag(b, await evaluateBlinded({ secretKey, publicKey }, b.blinded), publicKey)), tag);
 
         const log = await logText(rt);
         assert.match(log, new RegExp(`type tag_evaluations\\n[^]*service ${publicKey}\\ncount 1`));
@@ -145,7 +145,7 @@ for (const engine of ENGINES) {
         const noToken = await fetch(`${tags.url}/tag/v1/evaluate`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ blinded: blindIdentifier('GB:nino', 'AB123456C').blinded }),
+          body: JSON.stringify({ blinded: (await blindIdentifier('GB:nino', 'AB123456C')).blinded }),
         });
         assert.equal(noToken.status, 401);
         for (let k = 0; k < 3; k++) assert.equal((await enrol(rt, personClaims())).statusCode, 201);

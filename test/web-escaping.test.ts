@@ -155,6 +155,14 @@ const FIXTURES: Record<string, Fixture> = {
   },
   renderTrusteeConsole: { input: { nonce: 'n' } },
   renderOperatorConsole: { input: { nonce: 'n' } },
+  renderWallet: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      issuer: { issuer: 'https://id.example', publicKey: 'key' },
+      worlds: [{ id: 'w1', name: 'World', origins: ['https://world.example'] }],
+    },
+  },
   renderAuthorityConsole: {
     input: { nonce: 'n', categories: ['fraud', 'threat_to_life'], fieldGroups: ['name_birth', 'contact'], today: '2026-01-01' },
   },
@@ -387,3 +395,41 @@ it('raw HTML enters pages only through the reviewed unsafeRaw calls', () => {
   walk(src);
   assert.deepEqual(found, RAW_ALLOWED, 'a new unsafeRaw call: review it and list it here with its reason');
 });
+
+/** Every string of a fixture's input (data, not catalogue text: the same in every language). */
+function inputStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(inputStrings);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...inputStrings(v)]);
+  return [];
+}
+
+/** The text nodes of a page (not its style, scripts, code or preformatted data) that hold a word. */
+const textNodes = (page: string) =>
+  page
+    .replace(/<(style|script|code|pre)[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    .split(/<[^>]*>/)
+    .map((s) => s.trim())
+    .filter((s) => /[A-Za-z]{3,}/.test(s));
+
+/** Words that are the same in German: names of languages and formats, words German shares. */
+const SAME_IN_GERMAN = new Set(['English', 'Deutsch', 'mvid', 'Passkeys', 'Status', 'Moderation', 'Name', 'JSON', 'CSV', 'OpenID', 'VCI']);
+
+const words = (text: string) => text.match(/[A-Za-z]{3,}/g) ?? [];
+
+for (const [name, render] of renderers) {
+  it(`${name} renders in German: <html lang="de">, and no English text of the catalogue is left`, () => {
+    const fixture = FIXTURES[name] as Fixture;
+    const english = render({ ...fixture.input, t: web.EN } as never);
+    const german = render({ ...fixture.input, t: web.translator('de') } as never);
+    assert.match(german, /<html lang="de">/);
+    assert.match(english, /<html lang="en">/);
+    // A text node left in English has a word that is neither the fixture's data nor shared by German.
+    const known = new Set([...inputStrings(fixture.input).flatMap(words), ...SAME_IN_GERMAN]);
+    const englishText = new Set(textNodes(english));
+    const left = textNodes(german)
+      .filter((s) => !/^(\/|https?:)\S*$/.test(s)) // a link's path shown as its text
+      .filter((s) => englishText.has(s) && words(s).some((w) => !known.has(w)));
+    assert.deepEqual(left, [], `${name}: English left on the German page`);
+  });
+}

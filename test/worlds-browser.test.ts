@@ -6,58 +6,41 @@
  * not installed (`apt-get install chromium`); no browser is ever downloaded.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
-import { addVirtualAuthenticator, axe, launchChromium, NO_CHROMIUM } from './support/browser.ts';
+import {
+  addPasskeyInPage,
+  addVirtualAuthenticator,
+  axe,
+  type CallbackWorld,
+  launchChromium,
+  NO_CHROMIUM,
+  startCallbackWorld,
+} from './support/browser.ts';
 import { ENGINES } from './support/engines.ts';
-import { enrolPersonWithoutPasskey, freePort, registerWorld, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
+import { browserWorldFlow, enrolPersonWithoutPasskey, freePort, startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
 for (const engine of ENGINES) {
   describe(`worlds in a browser on ${engine}`, { skip: NO_CHROMIUM }, () => {
     let rt: WorldsRuntime;
     let browser: Browser;
-    let world: Server;
+    let world: CallbackWorld;
     let worldUrl: string;
-    const callbacks: string[] = [];
 
     before(async () => {
       rt = await startWorldsRuntime(engine, 'localhost');
-      const port = await freePort();
-      worldUrl = `http://localhost:${port}`;
-      world = createServer((req, res) => {
-        callbacks.push(`${worldUrl}${req.url}`);
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>world</title><p>back at the world</p>');
-      });
-      await new Promise<void>((resolve) => world.listen(port, '127.0.0.1', resolve));
+      world = await startCallbackWorld(await freePort());
+      worldUrl = world.url;
       browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();
-      await new Promise((resolve) => world?.close(resolve));
+      await world?.close();
       await rt?.stop();
     });
 
     it('adds a passkey, signs in to a world with it, consents, and every page passes axe under the CSP', async () => {
-      const registered = await registerWorld(rt, {
-        name: 'Browser World',
-        redirectUris: [`${worldUrl}/callback`],
-        policyUri: `${worldUrl}/privacy`,
-        claims: [
-          { name: 'age_over_18', required: true },
-          { name: 'handle', required: false },
-        ],
-      });
-      const config = await oidc.discovery(
-        new URL(`${rt.url}/oidc`),
-        registered.clientId,
-        undefined,
-        oidc.ClientSecretBasic(registered.clientSecret as string),
-        {
-          execute: [oidc.allowInsecureRequests],
-        },
-      );
+      const flow = await browserWorldFlow(rt, worldUrl, 'Browser World');
       const person = await enrolPersonWithoutPasskey(rt);
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -70,28 +53,9 @@ for (const engine of ENGINES) {
       // Right after enrolment: the enrolment app (on mvid's origin) adds a passkey with the registry session.
       await page.goto(`${rt.url}/account`);
       assert.deepEqual(await axe(page), [], 'account sign-in page');
-      const added = await page.evaluate(async (token: string) => {
-        const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-        const options = await (await fetch('/worlds/v1/me/passkeys/options', { method: 'POST', headers: auth, body: '{}' })).json();
-        // biome-ignore lint/suspicious/noExplicitAny: runs in the page; the WebAuthn globals are not in Node's typings
-        const page = globalThis as any;
-        const credential = await page.navigator.credentials.create({
-          publicKey: page.PublicKeyCredential.parseCreationOptionsFromJSON(options),
-        });
-        return (await fetch('/worlds/v1/me/passkeys', { method: 'POST', headers: auth, body: JSON.stringify(credential.toJSON()) })).status;
-      }, person.sessionToken);
-      assert.equal(added, 201);
+      assert.equal(await addPasskeyInPage(page, person.sessionToken), 201);
 
-      const verifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: `${worldUrl}/callback`,
-        scope: 'openid age_over_18 handle',
-        state,
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      await page.goto(url.href);
+      await page.goto(flow.url.href);
       await page.waitForURL(/\/interaction\//);
       assert.match(await page.title(), /Sign in/);
       assert.deepEqual(await axe(page), [], 'sign-in page');
@@ -102,9 +66,8 @@ for (const engine of ENGINES) {
       await page.getByLabel('Handle').uncheck();
       await page.getByRole('button', { name: 'Allow' }).click();
       await page.waitForURL(`${worldUrl}/callback**`);
-      // The world's server also sees the browser's /favicon.ico request: pick the callback.
-      const callback = new URL(callbacks.filter((u) => u.includes('/callback?')).at(-1) as string);
-      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+      const callback = world.lastCallback();
+      const tokens = await flow.finish(callback);
       const claims = tokens.claims();
       assert.equal(claims?.age_over_18, true);
       assert.equal(claims?.handle, undefined, 'the unticked optional claim is not released');

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { type BlindCredential, presentBlind } from '../src/bbs/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { type ExampleWorld, startExampleWorld } from './support/example-world.ts';
 import { Browser, enrolPerson, startWorldsRuntime, type TestPerson, walkSignIn, type WorldsRuntime } from './support/worlds.ts';
@@ -62,6 +63,42 @@ for (const engine of ENGINES) {
       const [opened] = await rt.moderation.cases.queue(world.clientId);
       assert.equal(opened?.subject, rt.worlds.subjectFor(world.clientId, ada.personId));
       assert.equal(opened?.reports, 1);
+    });
+
+    it('signs a person in blind: the wallet presents, the world verifies offline, a replay is refused', async () => {
+      // The world's process reads the real time: issue for this week, not the runtime's test date.
+      rt.clock.set(new Date());
+      const eve = await enrolPerson(rt);
+      const batch = await fetch(`${rt.url}/worlds/v1/me/blind-credentials`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${eve.sessionToken}` },
+      });
+      const body = await batch.text();
+      assert.equal(batch.status, 200, body);
+      const [credential] = (JSON.parse(body) as { credentials: BlindCredential[] }).credentials;
+      const worldBrowser = new Browser(world.url);
+      const login = await worldBrowser.fetch('/login/blind');
+      const html = await login.text();
+      assert.match(html, new RegExp(`href="${rt.url}/wallet#[A-Za-z0-9_-]+"`), 'a link to the wallet, the request in the fragment');
+      assert.match(html, /rel="noreferrer"/);
+      const request = JSON.parse((/data-request="([^"]+)"/.exec(html)?.[1] ?? '').replaceAll('&#34;', '"')) as {
+        world: string;
+        nonce: string;
+        require: ['age_over_18'];
+      };
+      const presentation = presentBlind(credential as BlindCredential, request.world, request.nonce, request.require);
+      const signIn = () =>
+        worldBrowser.fetch('/callback/blind', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ presentation }),
+        });
+      const welcome = await signIn();
+      const page = await welcome.text();
+      assert.equal(welcome.status, 200, page);
+      assert.ok(page.includes(`<code>${rt.worlds.blind.pseudonymFor(world.clientId, eve.personId)}</code>`));
+      assert.match(page, /<dt>Over 18<\/dt><dd>true<\/dd>/);
+      assert.equal((await signIn()).status, 400, 'the nonce answered once');
     });
   });
 }

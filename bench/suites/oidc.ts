@@ -46,7 +46,7 @@ const TRUSTEES = ['t1', 't2', 't3', 't4', 't5'];
 const RSS_TOKEN_LOAD = 'mvid.rss.load';
 const READYZ_P99_TOKEN_LOAD = 'mvid.readyz.p99';
 
-interface OidcState {
+export interface OidcState {
   server: ServerProcess;
   /** The world as the code-flow driver sees it (bench/harness/code-flow.ts). */
   client: CodeFlowClient;
@@ -66,11 +66,12 @@ function json(reply: Reply, status: number, what: string): unknown {
 
 // ——— setup: the operator's CLI, then a person over HTTP ———
 
-/** The server's environment: ours minus any MVID_* setting of the caller (the bench measures the default). */
-function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
+/** The server's environment: ours minus any MVID_* setting of the caller (the bench measures the default), SQLite unless `databaseUrl`. */
+function serverEnv(dataDir: string, port: number, databaseUrl?: string): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MVID_')));
   return {
     ...env,
+    ...(databaseUrl === undefined ? {} : { MVID_DATABASE_URL: databaseUrl }),
     MVID_DATA_DIR: dataDir,
     MVID_HOST: '127.0.0.1',
     MVID_PORT: String(port),
@@ -190,85 +191,109 @@ function tokenRequest(state: OidcState) {
   };
 }
 
+/**
+ * Everything the OIDC benchmarks need: the operator's CLI on a fresh data dir (and, with
+ * `databaseUrl`, a fresh PostgreSQL database), `mvid serve`, and a signed-in, consented person.
+ */
+export async function setupOidc(ctx: SuiteContext, options: { databaseUrl?: string } = {}): Promise<OidcState> {
+  const dataDir = ctx.tempDir('mvid-oidc');
+  const port = await freePort();
+  const env = serverEnv(dataDir, port, options.databaseUrl);
+  const publicUrl = String(env.MVID_PUBLIC_URL);
+  // The operator: keys, escrow ceremony (enrolment seals to it) and the world, on the data dir before serve starts.
+  const passphrases = Object.fromEntries(TRUSTEES.map((t) => [`MVID_TRUSTEE_PASSPHRASE_${t.toUpperCase()}`, `${t} bench passphrase ok`]));
+  await mvidCli(ctx, env, ['init']);
+  const trusteeArgs = TRUSTEES.flatMap((t) => ['--trustee', t]);
+  await mvidCli(ctx, { ...env, ...passphrases }, [
+    'trustees',
+    'init',
+    '--dev-dealer',
+    '--threshold',
+    '3',
+    ...trusteeArgs,
+    '--out-dir',
+    ctx.tempDir('shares'),
+  ]);
+  const added = await mvidCli(ctx, env, [
+    'worlds',
+    'add',
+    '--name',
+    'Bench World',
+    '--redirect-uri',
+    REDIRECT_URI,
+    '--purpose',
+    'Adult areas need age_over_18.',
+    '--claim',
+    'age_over_18',
+    '--rule',
+    'harassment=Be kind.',
+  ]);
+  const clientId = /^client_id\s+(\S+)/m.exec(added)?.[1];
+  const clientSecret = /^client_secret\s+(\S+)/m.exec(added)?.[1];
+  if (!clientId || !clientSecret) throw new Error(`mvid worlds add printed no client id and secret:\n${added}`);
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+
+  const server = await startServer({
+    name: 'mvid serve',
+    command: ctx.node,
+    args: [...serverNodeArgs(), join(ctx.repoRoot, 'bin', 'mvid.js'), 'serve'],
+    cwd: ctx.repoRoot,
+    env,
+    startTimeoutMs: 60_000,
+  });
+  ctx.defer(() => server.stop());
+  ctx.log(`mvid serve pid ${server.pid} at ${server.url}; world ${clientId} (client_secret_basic)`);
+
+  // The person: enrolment, passkey, one sign-in with consent; the browser keeps its session cookies.
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  ctx.defer(() => agent.destroy());
+  const browser = new Browser(publicUrl, agent);
+  const authenticator = await enrolWithPasskey(new Browser(publicUrl, agent), dataDir, publicUrl);
+  const client: CodeFlowClient = {
+    base: publicUrl,
+    authorizationEndpoint: `${publicUrl}/oidc/auth`,
+    tokenEndpoint: `${publicUrl}/oidc/token`,
+    clientId,
+    basic,
+    redirectUri: REDIRECT_URI,
+    scope: SCOPE,
+    cookies: browser.jar,
+  };
+  const state: OidcState = { server, client, publicUrl, clientId, basic, cookies: browser.jar, log: (m) => ctx.log(m) };
+  const first = authorizationRequest(client);
+  const callback = await signInAndConsent(browser, authenticator, first);
+  if (!callback.searchParams.get('code')) throw new Error(`the first sign-in ended at ${callback.href}`);
+  // From here on a login needs no page: check that once, end to end, before measuring.
+  await codeFlowLogin(new Browser(publicUrl, agent, browser.jar.clone()), client);
+  ctx.log(
+    `person enrolled, passkey registered, signed in and consented (session cookies for /oidc/auth: ${browser.jar.header('/oidc/auth').replace(/=[^;]*/g, '')})`,
+  );
+  return state;
+}
+
+/** One repetition of the client-credentials load: tokens/s and p99 ms. */
+export async function tokenLoad(state: OidcState, seconds: number): Promise<{ perSecond: number; p99Ms: number }> {
+  const load = await runLoad({ ...tokenRequest(state), seconds });
+  if (load.failures > 0)
+    state.log(`${load.failures} failed token requests beside ${load.responses} tokens (tolerated: ≤ ${MAX_FAILURE_FRACTION})`);
+  return { perSecond: load.requestsPerSecond, p99Ms: load.latencyP99Ms };
+}
+
+/** One repetition of code-flow logins: logins/s and p99 ms. */
+export async function codeFlowLoad(state: OidcState, seconds: number): Promise<{ perSecond: number; p99Ms: number }> {
+  const result = await driveLogins(state.client, seconds);
+  checkLogins(result, MAX_FAILURE_FRACTION, state.log);
+  return { perSecond: result.loginsPerSecond, p99Ms: result.p99Ms };
+}
+
+export const TOKEN_NOTE = `POST /oidc/token, client_secret_basic, resource …/api, scope mvid:world → ES256 JWT access token; ${DEFAULT_CONNECTIONS} keep-alive connections; 200s only`;
+export const CODE_FLOW_NOTE = `session and consent present; GET /oidc/auth (session cookie, fresh state/nonce/PKCE S256, scope "${SCOPE}") → redirects → code → POST /oidc/token (client_secret_basic, code_verifier) → ID token; ${BROWSERS} concurrent browsers, keep-alive (node:http)`;
+
 export default defineSuite<OidcState>({
   name: 'oidc',
   title: 'OpenID Connect over HTTP (client credentials, code flow, health under token load)',
   kind: 'mvid',
-  async setup(ctx) {
-    const dataDir = ctx.tempDir('mvid-oidc');
-    const port = await freePort();
-    const env = serverEnv(dataDir, port);
-    const publicUrl = String(env.MVID_PUBLIC_URL);
-    // The operator: keys, escrow ceremony (enrolment seals to it) and the world, on the data dir before serve starts.
-    const passphrases = Object.fromEntries(TRUSTEES.map((t) => [`MVID_TRUSTEE_PASSPHRASE_${t.toUpperCase()}`, `${t} bench passphrase ok`]));
-    await mvidCli(ctx, env, ['init']);
-    const trusteeArgs = TRUSTEES.flatMap((t) => ['--trustee', t]);
-    await mvidCli(ctx, { ...env, ...passphrases }, [
-      'trustees',
-      'init',
-      '--dev-dealer',
-      '--threshold',
-      '3',
-      ...trusteeArgs,
-      '--out-dir',
-      ctx.tempDir('shares'),
-    ]);
-    const added = await mvidCli(ctx, env, [
-      'worlds',
-      'add',
-      '--name',
-      'Bench World',
-      '--redirect-uri',
-      REDIRECT_URI,
-      '--purpose',
-      'Adult areas need age_over_18.',
-      '--claim',
-      'age_over_18',
-      '--rule',
-      'harassment=Be kind.',
-    ]);
-    const clientId = /^client_id\s+(\S+)/m.exec(added)?.[1];
-    const clientSecret = /^client_secret\s+(\S+)/m.exec(added)?.[1];
-    if (!clientId || !clientSecret) throw new Error(`mvid worlds add printed no client id and secret:\n${added}`);
-    const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
-
-    const server = await startServer({
-      name: 'mvid serve',
-      command: ctx.node,
-      args: [...serverNodeArgs(), join(ctx.repoRoot, 'bin', 'mvid.js'), 'serve'],
-      cwd: ctx.repoRoot,
-      env,
-      startTimeoutMs: 60_000,
-    });
-    ctx.defer(() => server.stop());
-    ctx.log(`mvid serve pid ${server.pid} at ${server.url}; world ${clientId} (client_secret_basic)`);
-
-    // The person: enrolment, passkey, one sign-in with consent; the browser keeps its session cookies.
-    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-    ctx.defer(() => agent.destroy());
-    const browser = new Browser(publicUrl, agent);
-    const authenticator = await enrolWithPasskey(new Browser(publicUrl, agent), dataDir, publicUrl);
-    const client: CodeFlowClient = {
-      base: publicUrl,
-      authorizationEndpoint: `${publicUrl}/oidc/auth`,
-      tokenEndpoint: `${publicUrl}/oidc/token`,
-      clientId,
-      basic,
-      redirectUri: REDIRECT_URI,
-      scope: SCOPE,
-      cookies: browser.jar,
-    };
-    const state: OidcState = { server, client, publicUrl, clientId, basic, cookies: browser.jar, log: (m) => ctx.log(m) };
-    const first = authorizationRequest(client);
-    const callback = await signInAndConsent(browser, authenticator, first);
-    if (!callback.searchParams.get('code')) throw new Error(`the first sign-in ended at ${callback.href}`);
-    // From here on a login needs no page: check that once, end to end, before measuring.
-    await codeFlowLogin(new Browser(publicUrl, agent, browser.jar.clone()), client);
-    ctx.log(
-      `person enrolled, passkey registered, signed in and consented (session cookies for /oidc/auth: ${browser.jar.header('/oidc/auth').replace(/=[^;]*/g, '')})`,
-    );
-    return state;
-  },
+  setup: (ctx) => setupOidc(ctx),
   benchmarks: [
     {
       id: 'tokens.client-credentials',
@@ -279,7 +304,7 @@ export default defineSuite<OidcState>({
           title: 'Client-credentials tokens',
           unit: 'tokens/s',
           better: 'higher',
-          note: `POST /oidc/token, client_secret_basic, resource …/api, scope mvid:world → ES256 JWT access token; ${DEFAULT_CONNECTIONS} keep-alive connections; 200s only`,
+          note: TOKEN_NOTE,
         },
         {
           id: 'tokens.client-credentials.p99',
@@ -290,10 +315,8 @@ export default defineSuite<OidcState>({
         },
       ],
       async run(state, rep) {
-        const load = await runLoad({ ...tokenRequest(state), seconds: rep.seconds });
-        if (load.failures > 0)
-          state.log(`${load.failures} failed token requests beside ${load.responses} tokens (tolerated: ≤ ${MAX_FAILURE_FRACTION})`);
-        return { 'tokens.client-credentials': load.requestsPerSecond, 'tokens.client-credentials.p99': load.latencyP99Ms };
+        const load = await tokenLoad(state, rep.seconds);
+        return { 'tokens.client-credentials': load.perSecond, 'tokens.client-credentials.p99': load.p99Ms };
       },
     },
     {
@@ -336,7 +359,7 @@ export default defineSuite<OidcState>({
           title: 'OIDC authorization-code logins',
           unit: 'logins/s',
           better: 'higher',
-          note: `session and consent present; GET /oidc/auth (session cookie, fresh state/nonce/PKCE S256, scope "${SCOPE}") → redirects → code → POST /oidc/token (client_secret_basic, code_verifier) → ID token; ${BROWSERS} concurrent browsers, keep-alive (node:http)`,
+          note: CODE_FLOW_NOTE,
         },
         {
           id: 'oidc.code-flow.p99',
@@ -347,9 +370,8 @@ export default defineSuite<OidcState>({
         },
       ],
       async run(state, rep) {
-        const result = await driveLogins(state.client, rep.seconds);
-        checkLogins(result, MAX_FAILURE_FRACTION, state.log);
-        return { 'oidc.code-flow': result.loginsPerSecond, 'oidc.code-flow.p99': result.p99Ms };
+        const logins = await codeFlowLoad(state, rep.seconds);
+        return { 'oidc.code-flow': logins.perSecond, 'oidc.code-flow.p99': logins.p99Ms };
       },
     },
   ],

@@ -1,6 +1,7 @@
 /**
  * Enrolments per second through the registry service (no HTTP): PID verification
- * (issuer signature + key binding), uniqueness tag, four escrow envelopes sealed to a
+ * (issuer signature + key binding), uniqueness tag (VOPRF with the embedded tag service, as
+ * `mvid serve` in development wires it: its steps in the worker pool), four escrow envelopes sealed to a
  * 3-of-5 trustee set, encrypted service attributes, person + keys + events + log outbox,
  * one durable transaction each. The wallet side (issuing and presenting the dev PID) is
  * prepared outside the timed section.
@@ -88,7 +89,7 @@ async function enrolFor(e: Enroller, seconds: number): Promise<number> {
   return done / (timedMs / 1000);
 }
 
-const NOTE = `registry.enrolments.enrol, ${CONCURRENCY} in flight, envelopes sealed by the worker pool (MVID_SEAL_WORKERS default), 3-of-5 trustee set, 4 envelopes per person; PID issuance and presentation prepared outside the timed section`;
+const NOTE = `registry.enrolments.enrol, ${CONCURRENCY} in flight, uniqueness tag through the embedded tag service (VOPRF: blind, evaluate with proof, verify, unblind) and envelopes sealed by the worker pool (MVID_SEAL_WORKERS default, libsodium), 3-of-5 trustee set, 4 envelopes per person; PID issuance and presentation prepared outside the timed section`;
 
 export default defineSuite<{ sqlite: Enroller; postgres: Enroller | Error }>({
   name: 'registry',

@@ -1,9 +1,12 @@
 /**
- * A tiny virtual world that signs its users in through mvid with a stock OpenID
- * Connect client (openid-client), then shows what it learnt: a pseudonym (`sub`), the
- * person's handle in this world and whether they are over 18 — nothing else — and their
- * standing here (the `mvid_moderation` claim). A report button files a report with mvid
- * on the member's behalf, with the world's client credentials.
+ * A tiny virtual world that signs its users in through mvid in either of its two modes:
+ * - OpenID Connect with a stock client (openid-client): it shows what it learnt — a
+ *   pseudonym (`sub`), the person's handle in this world and whether they are over 18,
+ *   nothing else — and their standing here (the `mvid_moderation` claim);
+ * - blind sign-in (docs/blind-signin.md): the person's wallet shows a BBS presentation that
+ *   this world verifies offline with @mvid/sdk — mvid never learns of the visit.
+ * A report button files a report with mvid on the member's behalf, with the world's client
+ * credentials.
  *
  *   mvid worlds add --name "Example World" --redirect-uri http://localhost:3000/callback \
  *     --purpose "Adult areas need age_over_18; your handle is shown to other players." \
@@ -19,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import * as oidc from 'openid-client';
-import { mvidJwks, verifyWorldIdToken, type WorldModeration } from '@mvid/sdk';
+import { mvidJwks, verifyBlindPresentation, verifyWorldIdToken, type WorldModeration } from '@mvid/sdk';
 
 /** `{issuer, clientId, clientSecret}` as the development seed writes it; the variables win. */
 const file = process.env.WORLD_CREDENTIALS
@@ -46,6 +49,11 @@ const jwks = mvidJwks(issuer);
 /** mvid's API (the issuer is `<mvid>/oidc`) and this world's client credentials for it. */
 const mvidApi = issuer.replace(/\/oidc\/?$/, '');
 const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+
+/** Blind sign-in: mvid's BBS key, fetched once at start and pinned (a world would ship it in its configuration). */
+const blindIssuer = (await (await fetch(`${mvidApi}/worlds/v1/blind-signin`)).json()) as { issuer: string; publicKey: string };
+/** Pending blind sign-ins by a random id kept in a cookie: the nonce the presentation must answer. */
+const pendingBlind = new Map<string, string>();
 
 /** Signed-in members by a random session id kept in a cookie: their pseudonym here. */
 const members = new Map<string, string>();
@@ -77,8 +85,79 @@ const reportForm = `<h2>Report someone</h2>
 </form>`;
 
 app.get('/', async (_request, reply) =>
-  reply.type('text/html').send(page('<h1>Example World</h1><p><a href="/login">Sign in with mvid</a></p>')),
+  reply
+    .type('text/html')
+    .send(
+      page(
+        '<h1>Example World</h1><p><a href="/login">Sign in with mvid</a> · <a href="/login/blind">Sign in with your mvid wallet (mvid does not see it)</a></p>',
+      ),
+    ),
 );
+
+/**
+ * Blind sign-in: a fresh nonce, and a link to the person's wallet with the request in the
+ * fragment (never sent to any server) and no referrer, so mvid learns nothing of this world.
+ * A native wallet reads the same request from the `data-request` attribute.
+ */
+app.get('/login/blind', async (_request, reply) => {
+  const id = randomBytes(16).toString('base64url');
+  const nonce = randomBytes(16).toString('base64url');
+  pendingBlind.set(id, nonce);
+  const request = { world: clientId, nonce, require: ['age_over_18'], return: `${origin}/callback/blind` };
+  const fragment = Buffer.from(JSON.stringify(request)).toString('base64url');
+  reply.header('set-cookie', `blind=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=600`).header('referrer-policy', 'no-referrer');
+  return reply
+    .type('text/html')
+    .send(
+      page(
+        `<h1>Sign in with your wallet</h1><p id="request" data-request="${esc(JSON.stringify(request))}"><a rel="noreferrer" href="${esc(`${mvidApi}/wallet#${fragment}`)}">Open your mvid wallet</a></p>`,
+      ),
+    );
+});
+
+/** The wallet comes back with the presentation in the fragment; this page hands it to the server. */
+app.get('/callback/blind', async (_request, reply) =>
+  reply.type('text/html').send(
+    page(`<p id="status">Checking your presentation…</p><script>
+const presentation = new URLSearchParams(location.hash.slice(1)).get('presentation');
+fetch('/callback/blind', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ presentation: JSON.parse(atob(presentation.replace(/-/g, '+').replace(/_/g, '/'))) }) })
+  .then((r) => r.text()).then((html) => { document.open(); document.write(html); document.close(); });
+</script>`),
+  ),
+);
+
+app.post<{ Body: { presentation?: unknown } }>('/callback/blind', async (request, reply) => {
+  const id = cookie(request, 'blind');
+  const nonce = pendingBlind.get(id);
+  pendingBlind.delete(id); // a nonce answers one presentation, right or wrong
+  if (nonce === undefined)
+    return reply.code(400).type('text/html').send(page('<p>Sign-in expired. <a href="/login/blind">Try again</a>.</p>'));
+  let who: ReturnType<typeof verifyBlindPresentation>;
+  try {
+    who = verifyBlindPresentation(request.body?.presentation, {
+      ...blindIssuer,
+      worldId: clientId,
+      nonce,
+      now: new Date(),
+      require: ['age_over_18'],
+    });
+  } catch (error) {
+    return reply
+      .code(401)
+      .type('text/html')
+      .send(page(`<p>Not signed in: ${esc((error as Error).message)}</p>`));
+  }
+  const sid = randomBytes(16).toString('base64url');
+  members.set(sid, who.pseudonym);
+  reply.header('set-cookie', `sid=${sid}; Path=/; HttpOnly; SameSite=Lax`);
+  return reply.type('text/html').send(
+    page(`<h1>Welcome</h1><dl>
+<dt>Your pseudonym here (blind)</dt><dd><code>${esc(who.pseudonym)}</code></dd>
+<dt>Over 18</dt><dd>${esc(who.attributes.age_over_18 ?? '(not shared)')}</dd>
+<dt>Valid until</dt><dd>${esc(who.expires)}</dd>
+</dl>${reportForm}`),
+  );
+});
 
 app.get('/login', async (_request, reply) => {
   const id = randomBytes(16).toString('base64url');

@@ -10,10 +10,17 @@
  *  - `blocked` before a credential check and `hit` after it failed: only failures count,
  *    and once over the limit even a correct credential is refused until the window ends
  *    (otherwise a guesser would still learn which guess was right).
+ *
+ * With `mirror` (what `mvid serve` sets on SQLite, where one process is the only writer) the
+ * limiter also keeps the counters it has read or written in a bounded in-memory map, so
+ * `blocked` — one statement before every credential check, i.e. every token request — reads
+ * no row for a key it already knows. Hits still go to the database first (a restart keeps
+ * them) and refresh the mirror from the row they return. Never on PostgreSQL: there other
+ * nodes count too, and every check reads the shared row.
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { type Clock, MvidError } from '../core/index.ts';
+import { type Clock, LruCache, MvidError } from '../core/index.ts';
 import type { Store } from '../store/index.ts';
 
 /** A limit: at most `limit` hits per `windowSeconds` (limit 0: unlimited). */
@@ -54,15 +61,22 @@ export function rateLimited(retryAfterSeconds: number): MvidError {
   });
 }
 
+/** Keys the in-memory mirror holds at most (the least recently used are read again from the database). */
+const MIRROR_KEYS = 10_000;
+
 export class AbuseLimiter {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #policy: AbusePolicy;
+  /** key hash → the counter's window start and hits as last read or written (only with `mirror`). */
+  readonly #mirror: LruCache<string, { windowStart: number; hits: number }> | undefined;
 
-  constructor(store: Store, clock: Clock, policy: Partial<AbusePolicy> = {}) {
+  constructor(store: Store, clock: Clock, policy: Partial<AbusePolicy> = {}, options: { mirror?: boolean } = {}) {
     this.#store = store;
     this.#clock = clock;
     this.#policy = { ...DEFAULT_ABUSE_POLICY, ...policy };
+    if (options.mirror === true && store.engine !== 'sqlite') throw new RangeError('the in-memory mirror is for SQLite (one writer) only');
+    this.#mirror = options.mirror === true ? new LruCache(MIRROR_KEYS) : undefined;
   }
 
   policy(bucket: AbuseBucket): Limit {
@@ -85,15 +99,26 @@ export class AbuseLimiter {
     const live = keys.filter((k) => this.#policy[k.bucket].limit > 0);
     if (live.length === 0) return undefined;
     const hashes = new Map(live.map((k) => [hashKey(k), k.bucket]));
-    const rows = await this.#store.db
-      .selectFrom('abuse_counters')
-      .selectAll()
-      .where('key_hash', 'in', [...hashes.keys()])
-      .execute();
+    const counters = new Map<string, { windowStart: number; hits: number }>();
+    const unknown: string[] = [];
+    for (const hash of hashes.keys()) {
+      const known = this.#mirror?.get(hash);
+      if (known) counters.set(hash, known);
+      else unknown.push(hash);
+    }
+    if (unknown.length > 0) {
+      const rows = await this.#store.db.selectFrom('abuse_counters').selectAll().where('key_hash', 'in', unknown).execute();
+      for (const hash of unknown) {
+        const row = rows.find((r) => r.key_hash === hash);
+        const counter = row ? { windowStart: Number(row.window_start), hits: Number(row.hits) } : { windowStart: 0, hits: 0 };
+        counters.set(hash, counter);
+        this.#mirror?.set(hash, counter);
+      }
+    }
     let wait: number | undefined;
-    for (const row of rows) {
-      const window = this.#window(hashes.get(row.key_hash) as AbuseBucket);
-      if (Number(row.window_start) === window.start && Number(row.hits) >= window.limit) {
+    for (const [hash, counter] of counters) {
+      const window = this.#window(hashes.get(hash) as AbuseBucket);
+      if (counter.windowStart === window.start && counter.hits >= window.limit) {
         wait = Math.max(wait ?? 0, this.#retryAfter(window.end));
       }
     }
@@ -106,9 +131,10 @@ export class AbuseLimiter {
     for (const k of keys) {
       const window = this.#window(k.bucket);
       if (window.limit <= 0) continue;
+      const hash = hashKey(k);
       const row = await this.#store.db
         .insertInto('abuse_counters')
-        .values({ key_hash: hashKey(k), window_start: window.start, window_end: window.end, hits: 1 })
+        .values({ key_hash: hash, window_start: window.start, window_end: window.end, hits: 1 })
         .onConflict((oc) =>
           oc.column('key_hash').doUpdateSet({
             hits: sql<number>`case when abuse_counters.window_start = excluded.window_start then abuse_counters.hits + 1 else 1 end`,
@@ -118,6 +144,7 @@ export class AbuseLimiter {
         )
         .returning('hits')
         .executeTakeFirstOrThrow();
+      this.#mirror?.set(hash, { windowStart: window.start, hits: Number(row.hits) });
       if (Number(row.hits) > window.limit) wait = Math.max(wait ?? 0, this.#retryAfter(window.end));
     }
     return wait;

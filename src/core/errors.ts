@@ -129,6 +129,8 @@ export const ERROR_CODES = {
   request_expired: { status: 410, title: 'Request outside its validity window' },
   request_mismatch: { status: 422, title: 'Request does not match its log entry' },
   subject_binding_invalid: { status: 422, title: 'Pseudonym not bound to the envelopes' },
+  // IdP-blind sign-in (src/crypto blind-signin.ts): refused by a world's verifier or a wallet
+  blind_presentation_invalid: { status: 401, title: 'Blind sign-in presentation refused' },
   // evidence blobs (src/blobs): content-addressed uploads behind moderation reports
   evidence_type_unsupported: { status: 415, title: 'Evidence type not accepted' },
   evidence_too_large: { status: 413, title: 'Evidence too large' },

@@ -8,3 +8,4 @@ export { lazy } from './lazy.ts';
 export { LruCache } from './lru.ts';
 export { AGE_THRESHOLDS, ageMilestones, agePredicates, isAgeMilestones, predicateValidUntil } from './age.ts';
 export type { AgeMilestones, AgePredicates, AgeSource } from './age.ts';
+export { checkOutboundUrl, ipVersion, isLoopbackHost, isPublicAddress, type OutboundPolicy } from './outbound.ts';

@@ -117,6 +117,9 @@ export interface DkgTranscript {
   complaints: Map<number, DkgComplaints>;
 }
 
+/** What a result message signs: the set a ceremony made and the hash of its transcript. */
+export type AgreedOutcome = { trusteeSet: Pick<TrusteeSet, 'id'>; transcript: string };
+
 export type DisqualifyReason = 'bad_announce' | 'bad_commitment' | 'missing_share' | 'bad_share';
 
 export interface DkgOutcome {
@@ -353,7 +356,7 @@ export function dkgComplaints(params: DkgParameters, index: number, identity: Dk
   return { complaints, sig: sign(identity.signSecret, complaintsBytes(params, index, complaints)) };
 }
 
-export function dkgResult(params: DkgParameters, index: number, identity: DkgIdentity, outcome: DkgOutcome): DkgResult {
+export function dkgResult(params: DkgParameters, index: number, identity: DkgIdentity, outcome: AgreedOutcome): DkgResult {
   const body = { trusteeSetId: outcome.trusteeSet.id, transcript: outcome.transcript };
   return { ...body, sig: sign(identity.signSecret, resultBytes(params, index, body)) };
 }
@@ -408,6 +411,24 @@ export function verifyProofOfKnowledge(index: number, commitment0: Point, proof:
   for (let k = digest.length - 1; k >= 0; k--) c = (c << 8n) | BigInt(digest[k] as number);
   c = modL(c);
   return r.equals(multiplyPublic(GENERATOR, z).subtract(multiplyPublic(commitment0, c)));
+}
+
+/**
+ * Whether `complaint` by trustee `by` proves its sender dealt a bad share: the revealed
+ * share carries the sender's signature for `by` and fails the sender's commitments.
+ */
+export function complaintProven(
+  params: DkgParameters,
+  by: number,
+  senderSignKey: string,
+  commit: DkgCommit,
+  complaint: DkgComplaint,
+): boolean {
+  const share = complaint.reveal?.share;
+  if (typeof share !== 'string') return false;
+  return (
+    verifySig(senderSignKey, complaint.reveal.sig, shareBytes(params, complaint.against, by, share)) && !shareMatches(commit, by, share)
+  );
 }
 
 function commitmentValid(params: DkgParameters, index: number, signKey: string, c: DkgCommit | undefined): boolean {
@@ -466,7 +487,7 @@ export function verifyDkgMessage(
 }
 
 /** Whether a result message is `sender`'s signed agreement with `outcome`. */
-export function resultAgrees(params: DkgParameters, sender: number, signKey: string, result: DkgResult, outcome: DkgOutcome): boolean {
+export function resultAgrees(params: DkgParameters, sender: number, signKey: string, result: DkgResult, outcome: AgreedOutcome): boolean {
   return (
     result.trusteeSetId === outcome.trusteeSet.id &&
     result.transcript === outcome.transcript &&
@@ -522,11 +543,7 @@ export function dkgOutcome(params: DkgParameters, transcript: DkgTranscript): Dk
     for (const c of k.complaints) {
       const j = c.against;
       if (out.has(j) || !dealers.includes(j) || typeof c.reveal?.share !== 'string') continue;
-      const signKey = (announced.get(j) as DkgAnnounce).signKey;
-      const proven =
-        verifySig(signKey, c.reveal.sig, shareBytes(params, j, i, c.reveal.share)) &&
-        !shareMatches(transcript.commit.get(j) as DkgCommit, i, c.reveal.share);
-      if (proven) {
+      if (complaintProven(params, i, (announced.get(j) as DkgAnnounce).signKey, transcript.commit.get(j) as DkgCommit, c)) {
         disqualified.push({ index: j, reason: 'bad_share', by: i });
         out.add(j);
       }

@@ -5,6 +5,7 @@ import { dealEscrowKey } from './feldman.ts';
 import { MAX_ENVELOPE_PLAINTEXT_BYTES, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
 import type { Envelope } from './envelope.ts';
 import { GENERATOR, decodePoint, encodePoint, multiplyPublic, multiplySecret, tryDecodeScalar } from './group.ts';
+import { sodium, sodiumIfLoaded } from './sodium.ts';
 import { interpolateAtZero } from './threshold.ts';
 
 const { trusteeSet, shares } = dealEscrowKey({ threshold: 2, trustees: ['a', 'b', 'c'] }, new SeededRandom(11));
@@ -116,4 +117,13 @@ test('the operator view: envelope, Y and every verification key, but no shares, 
   }
   // The ciphertext does not contain the plaintext.
   assert.ok(!Buffer.from(fromBase64Url(envelope.ciphertext)).includes(Buffer.from(input.plaintext)));
+});
+
+test('sealing on libsodium (as the workers do) gives the same envelope as on noble, byte for byte', async () => {
+  const onNoble = sealEnvelope(input, new SeededRandom(42));
+  assert.equal(sodiumIfLoaded(), undefined, 'this test file has not loaded libsodium before');
+  await sodium();
+  const onSodium = sealEnvelope(input, new SeededRandom(42));
+  assert.deepEqual(onSodium, onNoble);
+  assert.deepEqual(openEnvelopeWithSharedPoint(onSodium, sharedPointOf(onSodium)), input.plaintext);
 });

@@ -28,7 +28,9 @@ import {
 } from './encoding.ts';
 import {
   POINT_BYTES,
+  type Point,
   encodePoint,
+  encodeScalar,
   fixedPublicKey,
   multiplyBaseSecret,
   multiplySecret,
@@ -36,6 +38,7 @@ import {
   randomScalar,
   readPointField,
 } from './group.ts';
+import { sodiumIfLoaded } from './sodium.ts';
 import { GCM_NONCE_BYTES, GCM_TAG_BYTES, aesGcmOpen, aesGcmSeal, hkdfSha256 } from './symmetric.ts';
 
 /** Largest plaintext an envelope may carry; identity records are small, and this bounds parsing work. */
@@ -83,6 +86,21 @@ function envelopeKey(sharedPoint: Uint8Array, c1: Uint8Array): Uint8Array {
 }
 
 /**
+ * C1 = r·G and S = r·Y, encoded. On libsodium when this thread has it loaded (the sealing
+ * workers do: ~4× faster), else on noble; both are constant time and give the same bytes.
+ */
+function ephemeralAndShared(r: bigint, y: Point, yBytes: Uint8Array): { c1Bytes: Uint8Array; shared: Uint8Array } {
+  const na = sodiumIfLoaded();
+  if (na === undefined) return { c1Bytes: encodePoint(multiplyBaseSecret(r)), shared: encodePoint(multiplySecret(y, r)) };
+  const scalar = encodeScalar(r);
+  try {
+    return { c1Bytes: na.crypto_scalarmult_ristretto255_base(scalar), shared: na.crypto_scalarmult_ristretto255(scalar, yBytes) };
+  } finally {
+    wipe(scalar);
+  }
+}
+
+/**
  * Seals `plaintext` to the escrow public key of a trustee set.
  * @example
  * const envelope = sealEnvelope({
@@ -107,8 +125,7 @@ export function sealEnvelope(input: SealEnvelopeInput, random: Random = systemRa
     fail('crypto_encoding_invalid', 'escrowPublicKey is not a valid ristretto255 public key', { field: 'escrowPublicKey' });
 
   const r = randomScalar(random);
-  const c1Bytes = encodePoint(multiplyBaseSecret(r));
-  const shared = encodePoint(multiplySecret(y, r));
+  const { c1Bytes, shared } = ephemeralAndShared(r, y, keyBytes as Uint8Array);
   const key = envelopeKey(shared, c1Bytes);
   wipe(shared);
   const nonce = randomBytes(random, GCM_NONCE_BYTES);

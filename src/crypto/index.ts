@@ -29,7 +29,9 @@ export type { ScryptParams, ShareFile } from './sharefile.ts';
 export { MAX_ENVELOPE_PLAINTEXT_BYTES, envelopeBinding, openEnvelopeWithSharedPoint, parseEnvelope, sealEnvelope } from './envelope.ts';
 export type { Envelope, SealEnvelopeInput } from './envelope.ts';
 export { SealingPool } from './seal-pool.ts';
-export type { EnvelopeSealer } from './seal-pool.ts';
+export type { EnvelopeSealer, TagWorkers } from './seal-pool.ts';
+/** Loads libsodium in this thread: verifyDleq and sealEnvelope then use it (Node only, not in the browser bundles). */
+export { sodium as loadSodium } from './sodium.ts';
 export { combinePartials, partialDecrypt, thresholdOpen, verifyPartial } from './threshold.ts';
 export type { BadTrustee, BadTrusteeReason, CombineOptions, CombineResult, PartialContext, PartialDecryption } from './threshold.ts';
 export { MAX_SEALED_PLAINTEXT_BYTES, generateRecipientKeyPair, openFromSender, recipientPublicKey, sealToRecipient } from './seal.ts';
@@ -77,6 +79,19 @@ export type {
 } from './dkg.ts';
 export { blindIdentifier, evaluateBlinded, finalizeTag, generateTagServiceKey, tagServicePublicKey } from './oprf.ts';
 export type { BlindedIdentifier, TagEvaluation, TagServiceKeyPair } from './oprf.ts';
+export {
+  DEALER_SLOT,
+  checkReshareParameters,
+  dealerSlot,
+  reshareCeremonyOutcome,
+  reshareDealMessages,
+  reshareFinalShare,
+  reshareReceive,
+  reshareSigningParameters,
+  reshareSlots,
+  roleOfSlot,
+} from './reshare-ceremony.ts';
+export type { ReshareCeremonyOutcome, ReshareCeremonyParameters, ReshareDisqualifyReason, ReshareRole } from './reshare-ceremony.ts';
 export { reshareCombine, reshareDeal, reshareOutcome, verifyDealing, verifySubShare } from './reshare.ts';
 export type { ReshareDeal, ReshareDealing, ReshareOutcome, ReshareParameters } from './reshare.ts';
 export { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES } from './symmetric.ts';

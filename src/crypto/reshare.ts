@@ -58,7 +58,8 @@ export interface ReshareOutcome {
   trusteeSet: TrusteeSet;
 }
 
-function checkParams(p: ReshareParameters): void {
+/** @throws ValidationError on a bad new roster or threshold */
+export function checkParams(p: ReshareParameters): void {
   const n = p.trustees.length;
   if (n < 1 || n > MAX_TRUSTEES) throw new ValidationError(`a trustee set has 1..${MAX_TRUSTEES} trustees`, 'trustees');
   if (!Number.isInteger(p.threshold) || p.threshold < 1 || p.threshold > n) {

@@ -6,6 +6,7 @@ import { openEnvelopeWithSharedPoint } from './envelope.ts';
 import type { Envelope, SealEnvelopeInput } from './envelope.ts';
 import { dealEscrowKey } from './feldman.ts';
 import { decodePoint, encodePoint, multiplySecret, tryDecodeScalar } from './group.ts';
+import { blindIdentifier, evaluateBlinded, finalizeTag, generateTagServiceKey } from './oprf.ts';
 import { SealingPool } from './seal-pool.ts';
 import { interpolateAtZero } from './threshold.ts';
 
@@ -61,6 +62,24 @@ describe('SealingPool', () => {
     );
     await assert.rejects(pool.seal([{ ...inputFor(98), envelopeId: '' }]), (e: unknown) => e instanceof Error && !(e instanceof MvidError));
     assert.equal((await pool.seal([inputFor(97)])).length, 1);
+  });
+
+  it('runs the VOPRF steps: the same tag as in this thread, forged answers refused with their code', async () => {
+    const keys = generateTagServiceKey();
+    const blinded = await pool.blindIdentifier('passport:FR', '12AB 34567');
+    const evaluation = await pool.evaluateBlinded(keys, blinded.blinded);
+    const tag = await pool.finalizeTag(blinded, evaluation, keys.publicKey);
+    const here = await blindIdentifier('passport:FR', '12ab-34567');
+    assert.deepEqual(tag, await finalizeTag(here, await evaluateBlinded(keys, here.blinded), keys.publicKey));
+    const other = generateTagServiceKey();
+    await assert.rejects(pool.finalizeTag(blinded, await pool.evaluateBlinded(other, blinded.blinded), keys.publicKey), {
+      code: 'crypto_encoding_invalid',
+    });
+    await assert.rejects(pool.evaluateBlinded(keys, 'not a point'), { code: 'crypto_encoding_invalid' });
+    assert.ok(
+      keys.secretKey.some((b) => b !== 0),
+      'the caller’s key is not wiped by the worker',
+    );
   });
 
   it('refuses work once closed, and a bad size at construction', async () => {

@@ -6,22 +6,31 @@
  * do not keep the process alive, and a worker that dies fails only its own jobs and is
  * replaced on the next one. Each worker uses its own system randomness: callers that inject
  * deterministic randomness (tests) seal in-thread with `sealEnvelope` instead.
+ *
+ * The same workers run the uniqueness tag's VOPRF steps (blind, the embedded tag service's
+ * evaluation, verify-and-finalize: `TagWorkers`), the other large share of an enrolment's
+ * group work, so the event loop only waits for them.
  */
 import { Worker } from 'node:worker_threads';
 import { ERROR_CODES, MvidError } from '../core/index.ts';
 import type { ErrorCode } from '../core/index.ts';
 import type { Envelope, SealEnvelopeInput } from './envelope.ts';
+import type { BlindedIdentifier, TagEvaluation, TagServiceKeyPair } from './oprf.ts';
 
-/** One message to a worker: the envelopes of one person (or any batch). */
-export interface SealJob {
-  id: number;
-  inputs: SealEnvelopeInput[];
-}
+/** One message to a worker: the envelopes of one person (or any batch), or one VOPRF step. */
+export type WorkerJob =
+  | { id: number; kind: 'seal'; inputs: SealEnvelopeInput[] }
+  | { id: number; kind: 'blind'; namespace: string; identifier: string }
+  | { id: number; kind: 'evaluate'; keys: TagServiceKeyPair; blinded: unknown }
+  | { id: number; kind: 'finalize'; blinded: BlindedIdentifier; evaluation: TagEvaluation; publicKey: string };
 
-export type SealReply = { id: number; envelopes: Envelope[] } | { id: number; error: { message: string; code?: string } };
+/** Distributes a union over its members, so `Omit` keeps each job kind's own fields. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+export type WorkerReply = { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
 
 interface PendingJob {
-  resolve(envelopes: Envelope[]): void;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -36,7 +45,14 @@ export interface EnvelopeSealer {
   close(): Promise<void>;
 }
 
-export class SealingPool implements EnvelopeSealer {
+/** The VOPRF steps of src/crypto/oprf.ts, off the calling thread (system randomness). */
+export interface TagWorkers {
+  blindIdentifier(namespace: string, identifier: string): Promise<BlindedIdentifier>;
+  evaluateBlinded(keys: TagServiceKeyPair, blinded: unknown): Promise<TagEvaluation>;
+  finalizeTag(blinded: BlindedIdentifier, evaluation: TagEvaluation, publicKey: string): Promise<Uint8Array>;
+}
+
+export class SealingPool implements EnvelopeSealer, TagWorkers {
   readonly #size: number;
   readonly #workers: PoolWorker[] = [];
   #nextId = 1;
@@ -54,19 +70,35 @@ export class SealingPool implements EnvelopeSealer {
   }
 
   seal(inputs: readonly SealEnvelopeInput[]): Promise<Envelope[]> {
+    if (inputs.length === 0 && !this.#closed) return Promise.resolve([]);
+    const copies = inputs.map((input) => ({ ...input, plaintext: input.plaintext.slice() }));
+    // Transferred, not copied: the copies above leave this thread with the message.
+    return this.#run<Envelope[]>(
+      { kind: 'seal', inputs: copies },
+      copies.map((input) => input.plaintext.buffer as ArrayBuffer),
+    );
+  }
+
+  blindIdentifier(namespace: string, identifier: string): Promise<BlindedIdentifier> {
+    return this.#run({ kind: 'blind', namespace, identifier });
+  }
+
+  evaluateBlinded(keys: TagServiceKeyPair, blinded: unknown): Promise<TagEvaluation> {
+    return this.#run({ kind: 'evaluate', keys, blinded });
+  }
+
+  finalizeTag(blinded: BlindedIdentifier, evaluation: TagEvaluation, publicKey: string): Promise<Uint8Array> {
+    return this.#run({ kind: 'finalize', blinded, evaluation, publicKey });
+  }
+
+  #run<T>(job: WithoutId<WorkerJob>, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the sealing pool is closed'));
-    if (inputs.length === 0) return Promise.resolve([]);
     const target = this.#leastBusy();
     const id = this.#nextId++;
-    return new Promise<Envelope[]>((resolve, reject) => {
-      target.pending.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      target.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
       if (target.pending.size === 1) target.worker.ref();
-      const job: SealJob = { id, inputs: inputs.map((input) => ({ ...input, plaintext: input.plaintext.slice() })) };
-      // Transferred, not copied: the copies above leave this thread with the message.
-      target.worker.postMessage(
-        job,
-        job.inputs.map((input) => input.plaintext.buffer as ArrayBuffer),
-      );
+      target.worker.postMessage({ ...job, id }, transfer);
     });
   }
 
@@ -87,12 +119,12 @@ export class SealingPool implements EnvelopeSealer {
     const worker = new Worker(new URL('./seal-worker.ts', import.meta.url));
     const entry: PoolWorker = { worker, pending: new Map() };
     worker.unref();
-    worker.on('message', (reply: SealReply) => {
+    worker.on('message', (reply: WorkerReply) => {
       const job = entry.pending.get(reply.id);
       if (!job) return;
       entry.pending.delete(reply.id);
       if (entry.pending.size === 0) worker.unref();
-      if ('envelopes' in reply) job.resolve(reply.envelopes);
+      if ('result' in reply) job.resolve(reply.result);
       else job.reject(replyError(reply.error));
     });
     const fail = (error: unknown) => {

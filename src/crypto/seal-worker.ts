@@ -1,23 +1,54 @@
 /**
- * Worker-thread entry of the sealing pool (seal-pool.ts): seals the envelopes of one job with
- * this thread's own system randomness and wipes the plaintexts it was sent.
+ * Worker-thread entry of the sealing pool (seal-pool.ts): seals the envelopes of one job, or
+ * runs one VOPRF step, with this thread's own system randomness; wipes the plaintexts and
+ * secret scalars it was sent.
  */
 import { parentPort } from 'node:worker_threads';
 import { sealEnvelope } from './envelope.ts';
-import type { SealJob, SealReply } from './seal-pool.ts';
+import { blindIdentifier, evaluateBlinded, finalizeTag } from './oprf.ts';
+import type { WorkerJob, WorkerReply } from './seal-pool.ts';
+import { sodium } from './sodium.ts';
 
 if (!parentPort) throw new Error('seal-worker.ts runs as a worker thread');
 const port = parentPort;
 
-port.on('message', (job: SealJob) => {
-  let reply: SealReply;
+// Sealing is synchronous and uses libsodium once this thread has it (see envelope.ts).
+const ready = sodium();
+
+async function run(job: WorkerJob): Promise<unknown> {
+  await ready;
+  switch (job.kind) {
+    case 'seal':
+      return job.inputs.map((input) => sealEnvelope(input));
+    case 'blind':
+      return blindIdentifier(job.namespace, job.identifier);
+    case 'evaluate':
+      return evaluateBlinded(job.keys, job.blinded);
+    case 'finalize':
+      return finalizeTag(job.blinded, job.evaluation, job.publicKey);
+  }
+}
+
+function wipeJob(job: WorkerJob): void {
+  if (job.kind === 'seal') for (const input of job.inputs) input.plaintext.fill(0);
+  else if (job.kind === 'evaluate') job.keys.secretKey.fill(0);
+  else if (job.kind === 'finalize') job.blinded.blind.fill(0);
+}
+
+port.on('message', async (job: WorkerJob) => {
+  let reply: WorkerReply;
+  let blinded: { blind: Uint8Array } | undefined;
   try {
-    reply = { id: job.id, envelopes: job.inputs.map((input) => sealEnvelope(input)) };
+    const result = await run(job);
+    if (job.kind === 'blind') blinded = result as { blind: Uint8Array };
+    reply = { id: job.id, result };
   } catch (error) {
     const { message, code } = error as { message?: unknown; code?: unknown };
     reply = { id: job.id, error: { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) } };
   } finally {
-    for (const input of job.inputs) input.plaintext.fill(0);
+    wipeJob(job);
   }
   port.postMessage(reply);
+  // The caller has its copy of the blinding scalar now; this thread's goes.
+  blinded?.blind.fill(0);
 });

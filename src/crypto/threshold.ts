@@ -280,11 +280,16 @@ export function combinePartials(partials: readonly unknown[], options: CombineOp
 export function thresholdOpen(
   envelope: Envelope,
   partials: readonly unknown[],
-  options: { trusteeSet: TrusteeSet; requestId: string },
+  options: {
+    trusteeSet: TrusteeSet;
+    requestId: string;
+    /** Sets whose key `trusteeSet` holds by resharing (from its logged lineage): their envelopes open with it too. */
+    holds?: readonly string[];
+  },
 ): { plaintext: Uint8Array; usedTrustees: number[]; badTrustees: BadTrustee[] } {
   const e = parseEnvelope(envelope);
   const { trusteeSet, requestId } = options;
-  if (e.trusteeSetId !== trusteeSet.id)
+  if (e.trusteeSetId !== trusteeSet.id && !(options.holds ?? []).includes(e.trusteeSetId))
     fail('envelope_invalid', 'the envelope was sealed to another trustee set', { field: 'trusteeSetId' });
   const { point, usedTrustees, badTrustees } = combinePartials(partials, {
     threshold: trusteeSet.threshold,

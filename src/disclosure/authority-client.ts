@@ -23,10 +23,10 @@ import { newSalt } from './commitments.ts';
 import { ApiClient, type FetchLike } from './http-client.ts';
 import { advanceCheckpoint, type LogPin, type SeenCheckpoint } from './log-verify.ts';
 import { encryptOrderDocument } from './order-document.ts';
-import { boundEnvelope, checkSubjectChain, verifySubjectBinding } from './subject-binding.ts';
+import { boundEnvelope, checkSubjectChain, sealedSetOf, verifySubjectBinding } from './subject-binding.ts';
 import type { AcceptedRequest } from './requests.ts';
 import type { ReleaseMaterial } from './release.ts';
-import { checkFieldGroups, verifyReleaseAgainstLog } from './release-verify.ts';
+import { checkFieldGroups, keyLineage, proveKeyLineage, verifyReleaseAgainstLog } from './release-verify.ts';
 import { sharesAad } from './trustee-client.ts';
 import type { CourtOrder, NewRequest } from './types.ts';
 import type { AuthorityRequestView } from './views.ts';
@@ -63,7 +63,8 @@ export interface AuthorityPins {
 export type OpenableRelease = Pick<
   ReleaseMaterial,
   'requestId' | 'trusteeSet' | 'subject' | 'courtOrder' | 'offence' | 'envelopes' | 'shares' | 'pseudonymKey'
->;
+> &
+  Partial<Pick<ReleaseMaterial, 'trusteeSetLineage'>>;
 
 export class AuthorityClient {
   readonly #api: ApiClient;
@@ -185,7 +186,8 @@ export class AuthorityClient {
       throw new MvidError('subject_binding_invalid', 'the release names another pseudonym key than the pinned one');
     if (expected !== undefined && (m.subject.worldId !== expected.worldId || m.subject.target !== expected.pseudonym))
       throw new MvidError('subject_binding_invalid', `request ${m.requestId} targets another pseudonym than ${expected.pseudonym}`);
-    await verifySubjectBinding(this.#public, m.subject, m.trusteeSet.id, checkpoint, pseudonymKey);
+    const holds = await proveKeyLineage(this.#public, parseTrusteeSet(m.trusteeSet), m.trusteeSetLineage, checkpoint);
+    await verifySubjectBinding(this.#public, m.subject, m.trusteeSet.id, checkpoint, pseudonymKey, holds);
   }
 
   /** Records receipt in the log (one entry per envelope) and closes the request. */
@@ -233,10 +235,11 @@ export function openRelease(m: OpenableRelease, secretKey: Uint8Array): FetchedR
   const envelopes: OpenedEnvelope[] = [];
   // Only the envelopes (and C1s) the request committed to: the trustees' partials fit no other.
   checkSubjectChain(m.subject, m.pseudonymKey);
+  const { held } = keyLineage(set, m.trusteeSetLineage);
   for (const committed of m.subject.envelopes) {
     const found = m.envelopes.map((e) => parseEnvelope(e)).find((e: Envelope) => e.envelopeId === committed.envelopeId);
     // Header (so associated data) from the checked request: the proven person, the request's set.
-    const envelope = boundEnvelope(found, committed, m.subject.personId, set.id);
+    const envelope = boundEnvelope(found, committed, m.subject.personId, sealedSetOf(m.subject, committed.envelopeId, set.id, held));
     const mine = partials.filter((p) => p.envelopeId === envelope.envelopeId);
     const { point, usedTrustees, badTrustees } = combineNaming(mine, badByIndex, {
       threshold: set.threshold,

@@ -50,6 +50,11 @@ export interface SealedEnvelopeRef {
   /** The entry's time (when the envelope was sealed). */
   time: string;
   logIndex: number;
+  /**
+   * The trustee set the envelope was sealed to, when it is not the request's: the request's set then holds
+   * that set's key by resharing (its logged lineage shows it), and the envelope's associated data names this one.
+   */
+  trusteeSet?: string;
 }
 
 /**

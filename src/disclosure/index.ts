@@ -59,7 +59,14 @@ export type {
   SubjectEnvelope,
   SubjectOpening,
 } from './commitments.ts';
-export { boundEnvelope, checkSubjectChain, resealedEnvelopes, sealedEntryOf, verifySubjectBinding } from './subject-binding.ts';
+export {
+  boundEnvelope,
+  checkSubjectChain,
+  resealedEnvelopes,
+  sealedEntryOf,
+  sealedSetOf,
+  verifySubjectBinding,
+} from './subject-binding.ts';
 export { computeTransparencyReport, parseLogEntries } from './transparency.ts';
 export type { PublicAuthority, PublicRequestRecord, ReportCounts, TransparencyReport } from './transparency.ts';
 export { checkOffence, validateRequest } from './validation.ts';
@@ -74,4 +81,4 @@ export { AuthorityClient, newAuthorityKey, openRelease } from './authority-clien
 export type { AuthorityPins, FetchedRelease, FiledRequest, OpenableRelease, OpenedEnvelope } from './authority-client.ts';
 export { expectTrusteeSet, proveApprovalQuorum } from './quorum.ts';
 export type { ShownEntry } from './quorum.ts';
-export { checkFieldGroups, verifyReleaseAgainstLog } from './release-verify.ts';
+export { checkFieldGroups, keyLineage, proveKeyLineage, verifyReleaseAgainstLog } from './release-verify.ts';

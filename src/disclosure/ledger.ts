@@ -7,11 +7,11 @@
  */
 import { fromBase64Url, toBase64Url } from '../core/index.ts';
 import type { Store, Tx } from '../store/index.ts';
-import { type LogEvent, parseEntry } from '../tlog/index.ts';
+import { hashLeaf, type LogEvent, parseEntry } from '../tlog/index.ts';
 import { leafHashOf } from './commitments.ts';
 import { ReportAggregates } from './report-aggregates.ts';
 import type { PublicAuthority, TransparencyReport } from './transparency.ts';
-import type { DisclosureLog } from './types.ts';
+import type { DisclosureLog, EscrowDirectory } from './types.ts';
 
 export interface LoggedEvent {
   type: string;
@@ -40,6 +40,17 @@ export class Ledger {
 
   get log(): DisclosureLog {
     return this.#log;
+  }
+
+  /** An entry as clients are shown it: its bytes and, once integrated, its index (to prove it included). */
+  async shown(entry: Uint8Array): Promise<{ index: number | null; entry: string }> {
+    const index = await this.#log.indexOf(hashLeaf(entry));
+    return { index: index === undefined ? null : Number(index), entry: toBase64Url(entry) };
+  }
+
+  /** The logged lineage of a trustee set's key (see `EscrowDirectory.trusteeSetLineage`), shown. */
+  async shownLineage(escrow: EscrowDirectory, trusteeSetId: string): Promise<Array<{ index: number | null; entry: string }>> {
+    return Promise.all((await escrow.trusteeSetLineage(trusteeSetId)).map((e) => this.shown(e)));
   }
 
   /** Queues entries in the caller's transaction; returns their leaf hashes. */

@@ -84,6 +84,51 @@ async function proveTrusteeSet(api: ApiClient, set: TrusteeSet, shown: ShownEntr
   await proveIncluded(api, bytes, shown?.index, checkpoint, `trustee set ${set.id}`);
 }
 
+/**
+ * The sets whose escrow key `set` holds by resharing, read from the shown `trustee_set`
+ * entries: `set`'s own entry first, each a reshare naming the set it took the key from,
+ * with the same escrow key as `set`. Returns those sets' ids (empty when the key was
+ * made fresh) and the entries to prove. Pure: {@link proveKeyLineage} proves them logged.
+ * @throws MvidError request_mismatch (differs: trusteeSet) | log_entry_missing
+ */
+export function keyLineage(set: TrusteeSet, shown: readonly ShownEntry[] | undefined): { held: string[]; entries: ShownEntry[] } {
+  const held: string[] = [];
+  let current = set.id;
+  for (const entry of shown ?? []) {
+    const { event } = parseShown(entry, `the key lineage of ${set.id}`);
+    if (
+      event.type !== 'trustee_set' ||
+      event.trusteeSet !== current ||
+      event.escrowKey !== set.escrowPublicKey ||
+      event.ceremony !== 'reshare' ||
+      event.resharedFrom === undefined ||
+      held.includes(event.resharedFrom)
+    )
+      throw differs('trusteeSet', `the key lineage shown for ${set.id} is not a chain of logged reshares of its key`);
+    held.push(event.resharedFrom);
+    current = event.resharedFrom;
+  }
+  return { held, entries: [...(shown ?? [])] };
+}
+
+/**
+ * {@link keyLineage}, each entry proven in the log under `checkpoint`.
+ * @throws MvidError request_mismatch | log_entry_missing
+ */
+export async function proveKeyLineage(
+  api: ApiClient,
+  set: TrusteeSet,
+  shown: readonly ShownEntry[] | undefined,
+  checkpoint: Checkpoint,
+): Promise<string[]> {
+  const { held, entries } = keyLineage(set, shown);
+  for (const entry of entries) {
+    const { bytes } = parseShown(entry, `the key lineage of ${set.id}`);
+    await proveIncluded(api, bytes, entry.index, checkpoint, `the key lineage of trustee set ${set.id}`);
+  }
+  return held;
+}
+
 /** One logged release per committed envelope, its transcript recomputed from the first M sealed shares. */
 async function proveReleases(api: ApiClient, m: ReleaseMaterial, set: TrusteeSet, checkpoint: Checkpoint): Promise<void> {
   const released = m.shares.filter((s) => m.releasedWith.includes(s.trusteeIndex));
@@ -126,6 +171,7 @@ export async function verifyReleaseAgainstLog(
   const set = expectTrusteeSet(m.trusteeSet, context.trusteeSetId ?? m.trusteeSet?.id);
   await proveRequest(api, m, context.authorityKey, context.checkpoint);
   await proveTrusteeSet(api, set, m.trusteeSetEntry, context.checkpoint);
+  await proveKeyLineage(api, set, m.trusteeSetLineage, context.checkpoint);
   await proveApprovalQuorum(api, m.requestId, set, m.approvalEntries, context.checkpoint);
   await proveReleases(api, m, set, context.checkpoint);
   return set;

@@ -4,10 +4,9 @@
  * opens them on its own machine (authority-client.ts) and then records receipt, which
  * closes the request and starts nothing new: the notification clock began at release.
  */
-import { type Clock, MvidError, toBase64Url, ValidationError } from '../core/index.ts';
+import { type Clock, MvidError, ValidationError } from '../core/index.ts';
 import type { Envelope, SealedMessage, TrusteeSet } from '../crypto/index.ts';
 import type { Store } from '../store/index.ts';
-import { hashLeaf } from '../tlog/index.ts';
 import {
   type CourtOrderOpening,
   closedEntry,
@@ -42,6 +41,8 @@ export interface ReleaseMaterial {
   /** The logged entries the authority client proves before it trusts any of the above. */
   requestEntry: ShownEntry;
   trusteeSetEntry: ShownEntry | null;
+  /** The `trustee_set` entries proving which sets' keys this set holds by resharing (release-verify.ts). */
+  trusteeSetLineage: ShownEntry[];
   approvalEntries: ShownEntry[];
   releaseEntries: ShownEntry[];
   /** Trustee indices of the shares the release entries' transcripts commit to (the first M). */
@@ -88,7 +89,6 @@ export class Releases {
     const [requestEntry] = await this.#ledger.shownEntries(requestId, 'disclosure_request');
     if (!requestEntry) throw new MvidError('internal_error', `request ${requestId} has no logged entry`);
     const setEntry = await this.#escrow.trusteeSetLogEntry(set.id);
-    const setIndex = setEntry === undefined ? undefined : await this.#ledger.log.indexOf(hashLeaf(setEntry));
     return {
       requestId,
       createdAt: row.created_at,
@@ -103,8 +103,8 @@ export class Releases {
       events: await this.#ledger.eventsOf(requestId),
       authority,
       requestEntry,
-      trusteeSetEntry:
-        setEntry === undefined ? null : { index: setIndex === undefined ? null : Number(setIndex), entry: toBase64Url(setEntry) },
+      trusteeSetEntry: setEntry === undefined ? null : await this.#ledger.shown(setEntry),
+      trusteeSetLineage: await this.#ledger.shownLineage(this.#escrow, set.id),
       approvalEntries: await this.#ledger.shownEntries(requestId, 'trustee_approval'),
       releaseEntries: await this.#ledger.shownEntries(requestId, 'release'),
       releasedWith: shares.filter((s) => s.in_release === 1).map((s) => s.trustee_index),

@@ -121,10 +121,11 @@ export class Requests {
     if (resolved === undefined) throw new MvidError('disclosure_target_unknown', 'no person has this pseudonym or handle in this world');
     const { personId } = resolved;
     const envelopes = pickEnvelopes(await this.#escrow.envelopes(personId, valid.fieldGroups), valid.fieldGroups);
-    const sealed = await this.#sealedRefs(envelopes);
     const setId = (envelopes[0] as Envelope).trusteeSetId;
-    const set = await this.#escrow.trusteeSet(setId);
+    // Addressed to whoever holds the envelopes' key today: after a reshare, the new set.
+    const set = await this.#escrow.keyHolder(setId);
     if (!set) throw new MvidError('escrow_unavailable', `trustee set ${setId} is unknown`);
+    const sealed = (await this.#sealedRefs(envelopes)).map((r) => (setId === set.id ? r : { ...r, trusteeSet: setId }));
     checkOrderDocument(input.orderDocument, set, this.#options);
 
     const salt = () => newSalt((n) => this.#random.bytes(n));

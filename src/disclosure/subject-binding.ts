@@ -7,7 +7,9 @@
  * 1. P → X: the subject opening holds X and a VRF proof (src/crypto vrf.ts) that P is the
  *    VRF output of `world:W ‖ 0x00 ‖ X` under the pseudonym key. Nobody, the key holder
  *    included, can prove P for another X; and under the pinned key, P is exactly the `sub`
- *    the world was given.
+ *    the world was given. A blind sign-in pseudonym (issue 20) opens the same way one step
+ *    further: the proof is for `blind-nym ‖ 0x00 ‖ X`, its output gives X's pseudonym
+ *    secret, and P must be that secret's pseudonym in W (src/crypto blind-signin.ts).
  * 2. X → envelopes: at enrolment each envelope's binding (envelope id, X, trustee set,
  *    field group, SHA-256 of C1) went to the public log as an `envelope_sealed` entry. The
  *    client rebuilds that entry from the committed envelope and X and proves it included
@@ -22,6 +24,7 @@
  */
 import { MvidError } from '../core/index.ts';
 import { type Envelope, envelopeBinding, pseudonymInput, vrfVerify } from '../crypto/index.ts';
+import { blindNymInput, blindPseudonym, isBlindPseudonym, nymFromVrfOutput } from '../bbs/index.ts';
 import { type Checkpoint, encodeEntry, type LogEvent, type LogEventOf } from '../tlog/index.ts';
 import type { SubjectEnvelope, SubjectOpening } from './commitments.ts';
 import type { ApiClient } from './http-client.ts';
@@ -49,6 +52,20 @@ export function sealedEntryOf(e: SubjectEnvelope, personId: string, trusteeSetId
 }
 
 /**
+ * The set an envelope was sealed to: the request's, or — named in its sealed-entry
+ * reference — one whose key the request's set holds by resharing (`holds`, from the
+ * set's logged lineage: release-verify.ts `keyLineage`).
+ * @throws MvidError subject_binding_invalid
+ */
+export function sealedSetOf(subject: SubjectOpening, envelopeId: string, trusteeSetId: string, holds: readonly string[]): string {
+  const named = subject.sealed?.find((s) => s.envelopeId === envelopeId)?.trusteeSet;
+  if (named === undefined || named === trusteeSetId) return trusteeSetId;
+  if (!holds.includes(named))
+    throw refuse(`envelope ${envelopeId} was sealed to ${named}, a set whose key ${trusteeSetId} is not shown to hold`);
+  return named;
+}
+
+/**
  * Checks what needs no log: the pseudonym proof opens to the target, and every committed
  * envelope has exactly one sealed-entry reference.
  * @throws MvidError subject_binding_invalid
@@ -56,9 +73,12 @@ export function sealedEntryOf(e: SubjectEnvelope, personId: string, trusteeSetId
 export function checkSubjectChain(subject: SubjectOpening, pseudonymKey: string): void {
   if (typeof subject.personId !== 'string' || subject.personId === '' || subject.pseudonymProof === undefined)
     throw refuse('the request names no person id and pseudonym proof');
-  const output = vrfVerify(pseudonymKey, pseudonymInput(subject.worldId, subject.personId), subject.pseudonymProof);
+  const blind = isBlindPseudonym(subject.target);
+  const input = blind ? blindNymInput(subject.personId) : pseudonymInput(subject.worldId, subject.personId);
+  const output = vrfVerify(pseudonymKey, input, subject.pseudonymProof);
   if (output === undefined) throw refuse('the pseudonym proof does not verify for this person id under the pseudonym key');
-  if (output !== subject.target) throw refuse('the pseudonym proof is for another pseudonym than the request’s target');
+  const pseudonym = blind ? blindPseudonym(subject.worldId, nymFromVrfOutput(output)) : output;
+  if (pseudonym !== subject.target) throw refuse('the pseudonym proof is for another pseudonym than the request’s target');
   const ids = subject.envelopes.map((e) => e.envelopeId);
   if (new Set(ids).size !== ids.length) throw refuse('an envelope is named twice');
   for (const id of ids)
@@ -77,11 +97,12 @@ export async function verifySubjectBinding(
   trusteeSetId: string,
   checkpoint: Checkpoint,
   pseudonymKey: string,
+  holds: readonly string[] = [],
 ): Promise<void> {
   checkSubjectChain(subject, pseudonymKey);
   for (const e of subject.envelopes) {
     const sealed = subject.sealed.find((s) => s.envelopeId === e.envelopeId);
-    const entry = sealedEntryOf(e, subject.personId, trusteeSetId, sealed?.time ?? '');
+    const entry = sealedEntryOf(e, subject.personId, sealedSetOf(subject, e.envelopeId, trusteeSetId, holds), sealed?.time ?? '');
     try {
       await proveIncluded(api, entry, sealed?.logIndex, checkpoint, `the enrolment entry of envelope ${e.envelopeId}`);
     } catch (error) {

@@ -24,6 +24,7 @@ import { ApiClient, type FetchLike } from './http-client.ts';
 import { advanceCheckpoint, checkWitnessPin, type LogPin, proveIncluded, type SeenCheckpoint } from './log-verify.ts';
 import { openOrderDocument } from './order-document.ts';
 import { expectTrusteeSet, proveApprovalQuorum } from './quorum.ts';
+import { proveKeyLineage } from './release-verify.ts';
 import { verifySubjectBinding } from './subject-binding.ts';
 import type { DenialReason } from './types.ts';
 import type { TrusteeRequestView } from './views.ts';
@@ -202,7 +203,8 @@ export class TrusteeClient {
     const logIndex = r.events.find((e) => e.type === 'disclosure_request')?.index;
     const checkpoint = await this.#checkpoint();
     await proveIncluded(this.#public, entry, logIndex, checkpoint, `request ${requestId}`);
-    await verifySubjectBinding(this.#public, r.subject, me.trusteeSetId, checkpoint, await this.#pseudonymKey());
+    const holds = await proveKeyLineage(this.#public, expectTrusteeSet(r.trusteeSet, me.trusteeSetId), r.trusteeSetLineage, checkpoint);
+    await verifySubjectBinding(this.#public, r.subject, me.trusteeSetId, checkpoint, await this.#pseudonymKey(), holds);
     if (r.orderDocument === null) throw mismatch('no court order document was sealed to the trustees');
     const secret = fromBase64Url(this.#state.encryption.secretKey);
     try {

@@ -56,12 +56,18 @@ export class TrusteeCredentials {
   }
 
   /**
-   * Issues (or replaces) the API token of a trustee of the active set, by id or index.
-   * @throws MvidError escrow_unavailable | not_found
+   * Issues (or replaces) the API token of a trustee of the active set (or of `trusteeSetId`,
+   * e.g. a retired set whose key was reshared to new trustees), by id or index.
+   * @throws MvidError escrow_unavailable | not_found | conflict
    */
-  async issue(trustee: string): Promise<{ principal: TrusteePrincipal; token: string }> {
-    const set = await this.#escrow.activeTrusteeSet();
-    if (!set) throw new MvidError('escrow_unavailable', 'no trustee set is active');
+  async issue(trustee: string, trusteeSetId?: string): Promise<{ principal: TrusteePrincipal; token: string }> {
+    const set = trusteeSetId === undefined ? await this.#escrow.activeTrusteeSet() : await this.#escrow.trusteeSet(trusteeSetId);
+    if (!set)
+      throw new MvidError(trusteeSetId === undefined ? 'escrow_unavailable' : 'not_found', `no trustee set ${trusteeSetId ?? 'is active'}`);
+    // A retired set still opens its envelopes (and a reshared retired one its predecessors'); a set whose key moved opens nothing.
+    const holder = await this.#escrow.keyHolder(set.id);
+    if (holder?.id !== set.id)
+      throw new MvidError('conflict', `the key of trustee set ${set.id} was reshared to ${holder?.id}: issue its tokens`);
     const member = set.trustees.find((t) => t.id === trustee || String(t.index) === trustee);
     if (!member) throw new MvidError('not_found', `trustee set ${set.id} has no trustee ${trustee}`);
     const token = newToken(TRUSTEE_TOKEN_PREFIX, this.#random);
@@ -120,7 +126,10 @@ export class TrusteeCredentials {
       .where('token_hash', '=', sha256Hex(token))
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    return row ? toPrincipal(row) : undefined;
+    if (!row) return undefined;
+    // A set whose key was reshared holds nothing any more: its trustees' tokens die with it.
+    if ((await this.#escrow.keyHolder(row.trustee_set_id))?.id !== row.trustee_set_id) return undefined;
+    return toPrincipal(row);
   }
 
   /** Registers the trustee's document encryption key (made and kept by its client). */

@@ -129,6 +129,13 @@ export interface EscrowDirectory {
   envelopesById(ids: readonly string[]): Promise<Envelope[]>;
   activeTrusteeSet(): Promise<TrusteeSet | undefined>;
   trusteeSet(id: string): Promise<TrusteeSet | undefined>;
+  /** The set that holds `id`'s escrow key today (`id` itself unless its key was reshared): envelopes sealed to `id` open with it. */
+  keyHolder(id: string): Promise<TrusteeSet | undefined>;
+  /**
+   * The `trustee_set` log entries proving which sets' keys `id` holds by resharing: `id`'s own entry, then
+   * its predecessor's, and so on while each was itself reshared (empty for a set whose key was made fresh).
+   */
+  trusteeSetLineage(id: string): Promise<Uint8Array[]>;
   /** The `trustee_set` log entry that published this set (so clients can prove it is the logged one). */
   trusteeSetLogEntry(id: string): Promise<Uint8Array | undefined>;
 }

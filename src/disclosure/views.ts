@@ -62,6 +62,8 @@ export interface TrusteeRequestView extends RequestProgress {
   trusteeSet: TrusteeSet;
   /** The request's logged approvals, as entries the trustee client parses and proves itself. */
   approvalEntries: ShownEntry[];
+  /** The `trustee_set` entries proving which sets' keys `trusteeSet` holds by resharing. */
+  trusteeSetLineage: ShownEntry[];
 }
 
 export interface PersonDisclosureView {
@@ -195,6 +197,7 @@ export class Views {
       extensions: await this.#extensions.ofRequest(row.id),
       events: await this.#ledger.eventsOf(row.id),
       trusteeSet,
+      trusteeSetLineage: await this.#ledger.shownLineage(this.#escrow, trusteeSet.id),
       approvalEntries: await this.#ledger.shownEntries(row.id, 'trustee_approval'),
     };
   }

@@ -7,7 +7,8 @@
  *    codes, client authentication at /oidc/token). Before the check, a caller (IP) or
  *    principal (client id, holder key, passkey) over its limit is refused 429 whatever it
  *    presents; after it, a failure (401; on sign-in routes any 400–403) counts one hit.
- * A route names its principal with `config: { abusePrincipal }`, read once the body is parsed.
+ * A route names its principal with `config: { abusePrincipal }`, read once the body is parsed
+ * (preValidation, before the route's own checks of it).
  *  - `'client-auth'` (oidc-provider's token endpoints, whose replies bypass Fastify's onSend):
  *    like `'sign-in'`, but the failure is counted inside oidc-provider (`countProviderFailures`,
  *    a Koa middleware), before its answer is written, so the next attempt always sees it.
@@ -80,7 +81,8 @@ export function registerAbuseLimits(app: FastifyInstance, limiter: AbuseLimiter)
     else request.abuseKeys = keys;
   });
 
-  app.addHook('preHandler', async (request, reply) => {
+  // preValidation: before a route's own checks of the body (CSRF, validation) can refuse it uncounted.
+  app.addHook('preValidation', async (request, reply) => {
     const principal = request.routeOptions.config?.abusePrincipal?.(request);
     if (principal === undefined || !request.abuseKeys) return;
     const key: AbuseKey = { bucket: 'credentialPrincipal', key: principal };

@@ -45,6 +45,24 @@ export function documentErrors({ schema, url }: { schema: FastifySchema; url: st
 /** A JSON success body whose members are described in prose (serialised as is). */
 export const OpenJson = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
+/**
+ * A JSON success body the route sends as bytes it serialised itself (metadata whose hash is
+ * published), under its own JSON media type (`application/json`, `application/schema+json`).
+ */
+export const JsonDocument = (contentType: string, description: string) => ({
+  description,
+  content: { [contentType]: { schema: { type: 'object', additionalProperties: true, description } } },
+});
+
+/** A success body of one of several media types (bytes a person uploaded, served as they are). */
+export const Bytes = (contentTypes: readonly string[], description: string) => ({
+  description,
+  content: Object.fromEntries(contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary', description } }])),
+});
+
+/** A response without a body (204, 304). */
+export const NoContent = (description: string) => ({ type: 'null', description }) as const;
+
 /** A success body that is not JSON (a signed note, a JWT, tile bytes): its content type, a string schema. */
 export const NonJson = (contentType: string, description: string) => ({
   description,

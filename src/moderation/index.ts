@@ -11,7 +11,7 @@ export type { NewReport, ReportView } from './reports.ts';
 export type { CaseSummary, CaseFile } from './cases.ts';
 export type { DecisionInput, AppealInput } from './decisions.ts';
 export { TRUST_LEVELS } from './standing.ts';
-export type { SanctionView, Standing, SignInBlock, ModerationClaim, TrustLevel, TrustExplanation } from './standing.ts';
+export type { SanctionView, Standing, SignInBlock, ModerationClaim, TrustLevel, TrustExplanation, TrustReason } from './standing.ts';
 export { statisticsCsv } from './statistics.ts';
 export type { ModerationStatistics } from './statistics.ts';
 export {

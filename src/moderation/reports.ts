@@ -181,11 +181,11 @@ export class Reports {
     const dupSince = new Date(now.getTime() - limits.duplicateWindowHours * HOUR_MS).toISOString();
     if (recent.some((r) => r.subject_person_id === subjectId && r.category === category && r.created_at > dupSince))
       throw new MvidError('rate_limited', 'you already reported this person under this rule; the moderators have it', {
-        extensions: { retryAfterSeconds: limits.duplicateWindowHours * 3600 },
+        extensions: { retryAfter: limits.duplicateWindowHours * 3600 },
       });
     if (recent.filter((r) => r.created_at > hourAgo).length >= limits.perHour)
       throw new MvidError('rate_limited', `at most ${limits.perHour} reports an hour in one world`, {
-        extensions: { retryAfterSeconds: 3600 },
+        extensions: { retryAfter: 3600 },
       });
   }
 

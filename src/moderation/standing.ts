@@ -41,9 +41,43 @@ export interface ModerationClaim {
 export const TRUST_LEVELS = ['restricted', 'new', 'member', 'established', 'trusted'] as const;
 export type TrustLevel = (typeof TRUST_LEVELS)[number];
 
+/** One reason for a trust level, as data (pages word it in the reader's language). */
+export type TrustReason =
+  | { kind: 'in_force'; sanction: string; until: string | null }
+  | { kind: 'not_signed_in' }
+  | { kind: 'days'; days: number }
+  | { kind: 'shares'; claims: string[] }
+  | { kind: 'sanctions'; total: number; recent: number };
+
 export interface TrustExplanation {
   level: TrustLevel;
+  /** The reasons in English sentences (the API's), one per entry of `why`. */
   reasons: string[];
+  why: TrustReason[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The English sentence of a reason, as the API has always given it. */
+export function trustReasonText(r: TrustReason): string {
+  switch (r.kind) {
+    case 'in_force':
+      return `a ${r.sanction.replace('_', ' ')} is in force${r.until ? ` until ${r.until}` : ''}`;
+    case 'not_signed_in':
+      return 'you have not signed in to this world yet';
+    case 'days':
+      return `${r.days} days in this world`;
+    case 'shares':
+      return r.claims.length === 0
+        ? 'you share no attributes with this world'
+        : `you share ${plural(r.claims.length, 'attribute')} with this world (${r.claims.join(', ')})`;
+    case 'sanctions':
+      return r.total === 0 ? 'no sanctions in this world' : `${plural(r.total, 'sanction')} in this world, ${r.recent} in the last 90 days`;
+  }
+}
+
+function explained(level: TrustLevel, why: TrustReason[]): TrustExplanation {
+  return { level, reasons: why.map(trustReasonText), why };
 }
 
 function view(r: SanctionRow, now: string): SanctionView {
@@ -135,29 +169,25 @@ export class StandingService {
     const upheld = history.filter((s) => s.status !== 'reversed');
     const inForce = upheld.filter((s) => s.status === 'active' && s.type !== 'warning');
     if (inForce.length > 0) {
-      return {
-        level: 'restricted',
-        reasons: inForce.map((s) => `a ${s.type.replace('_', ' ')} is in force${s.endsAt ? ` until ${s.endsAt}` : ''}`),
-      };
+      return explained(
+        'restricted',
+        inForce.map((s) => ({ kind: 'in_force', sanction: s.type, until: s.endsAt })),
+      );
     }
-    if (!presence) return { level: 'new', reasons: ['you have not signed in to this world yet'] };
+    if (!presence) return explained('new', [{ kind: 'not_signed_in' }]);
     const days = Math.floor((now.getTime() - Date.parse(presence.since)) / DAY_MS);
     const shared = presence.shared.length;
     const recent = upheld.filter((s) => Date.parse(s.startsAt) > now.getTime() - 90 * DAY_MS);
-    const reasons = [
-      `${days} days in this world`,
-      shared === 0
-        ? 'you share no attributes with this world'
-        : `you share ${shared} attribute${shared === 1 ? '' : 's'} with this world (${presence.shared.join(', ')})`,
-      upheld.length === 0
-        ? 'no sanctions in this world'
-        : `${upheld.length} sanction${upheld.length === 1 ? '' : 's'} in this world, ${recent.length} in the last 90 days`,
+    const why: TrustReason[] = [
+      { kind: 'days', days },
+      { kind: 'shares', claims: [...presence.shared] },
+      { kind: 'sanctions', total: upheld.length, recent: recent.length },
     ];
     let level: TrustLevel = 'new';
     if (days >= 7) level = 'member';
     if (days >= 30 && shared >= 1 && recent.length === 0) level = 'established';
     if (days >= 180 && shared >= 2 && upheld.length === 0) level = 'trusted';
-    return { level, reasons };
+    return explained(level, why);
   }
 
   /** Records expiries the clock has already applied (for statistics and notices); returns how many. */

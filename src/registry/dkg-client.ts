@@ -67,6 +67,8 @@ export interface DkgRunResult {
 export interface DkgMe {
   ceremony: DkgCeremonyView;
   trusteeIndex: number;
+  /** Reshare: the set whose key moves (its id is a hash over its content: check it). */
+  from?: TrusteeSet;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,28 +86,13 @@ export const dkgPaths = {
  */
 export async function runDkg(options: DkgRunOptions): Promise<DkgRunResult> {
   const { ceremonyId, call } = options;
-  const random = options.random ?? systemRandom;
-  const progress = options.progress ?? (() => {});
-  const pollMs = options.pollMs ?? 1000;
-  const deadline = () => Date.now() + (options.timeoutMs ?? 600_000);
-  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
+  const { random, progress, pollMs, deadline, me } = await joinCeremony(options);
   const params: DkgParameters = { ceremonyId, threshold: me.ceremony.threshold, trustees: me.ceremony.trustees };
   const index = me.trusteeIndex;
   const everyone = params.trustees.map((_, k) => k + 1);
 
-  async function waitFor<T>(round: DkgRound, expected: readonly number[]): Promise<Map<number, T>> {
-    const until = deadline();
-    for (;;) {
-      const list = await call<{ messages: DkgMessageView[] }>('GET', dkgPaths.messages(ceremonyId, round));
-      const got = new Map(list.messages.map((m) => [m.trusteeIndex, m.body as T]));
-      if (expected.every((i) => got.has(i))) return got;
-      if (Date.now() > until) {
-        const missing = expected.filter((i) => !got.has(i)).map((i) => params.trustees[i - 1]);
-        throw new MvidError('service_unavailable', `the ${round} round did not fill in time; missing: ${missing.join(', ')}`);
-      }
-      await sleep(pollMs);
-    }
-  }
+  const waitFor = <T>(round: DkgRound, expected: readonly number[]) =>
+    waitForRound<T>(call, ceremonyId, round, expected, { pollMs, until: deadline(), name: (i) => params.trustees[i - 1] as string });
 
   const identity: DkgIdentity = newDkgIdentity(random);
   let polynomial: { coefficients: bigint[] } | undefined;
@@ -157,23 +144,75 @@ export async function runDkg(options: DkgRunOptions): Promise<DkgRunResult> {
       share.secret.fill(0);
     }
     await call('POST', dkgPaths.messages(ceremonyId, 'result'), dkgResult(params, index, identity, outcome));
-    const until = deadline();
-    for (;;) {
-      const view = await call<DkgCeremonyView>('GET', dkgPaths.ceremony(ceremonyId));
-      if (view.status === 'complete') {
-        if (view.trusteeSetId !== outcome.trusteeSet.id) {
-          throw new MvidError('trustee_set_invalid', `the server published ${view.trusteeSetId}, not the agreed ${outcome.trusteeSet.id}`);
-        }
-        break;
-      }
-      if (Date.now() > until) throw new MvidError('service_unavailable', 'the other trustees did not confirm the result in time');
-      await sleep(pollMs);
-    }
+    await waitForCompletion(call, ceremonyId, outcome.trusteeSet.id, { pollMs, until: deadline() });
     return { trusteeIndex: index, trusteeSet: parseTrusteeSet(outcome.trusteeSet), shareFile, outcome, fingerprint };
   } finally {
     wipeDkgIdentity(identity);
     if (polynomial) wipeDkgPolynomial(polynomial);
     for (const bytes of received?.values() ?? []) bytes.fill(0);
+  }
+}
+
+/** What every ceremony client starts with: its options' defaults and the ceremony as its token sees it. */
+export async function joinCeremony(options: Omit<DkgRunOptions, 'passphrase' | 'scrypt'>): Promise<{
+  random: Random;
+  progress: (line: string) => void;
+  pollMs: number;
+  deadline: () => number;
+  me: DkgMe;
+}> {
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  return {
+    random: options.random ?? systemRandom,
+    progress: options.progress ?? (() => {}),
+    pollMs: options.pollMs ?? 1000,
+    deadline: () => Date.now() + timeoutMs,
+    me: await options.call<DkgMe>('GET', `${dkgPaths.ceremony(options.ceremonyId)}/me`),
+  };
+}
+
+/**
+ * Polls one round until every `expected` slot posted; the messages by slot.
+ * @throws MvidError service_unavailable when `until` passes first
+ */
+export async function waitForRound<T>(
+  call: DkgCall,
+  ceremonyId: string,
+  round: DkgRound,
+  expected: readonly number[],
+  o: { pollMs: number; until: number; name: (slot: number) => string },
+): Promise<Map<number, T>> {
+  for (;;) {
+    const list = await call<{ messages: DkgMessageView[] }>('GET', dkgPaths.messages(ceremonyId, round));
+    const got = new Map(list.messages.map((m) => [m.trusteeIndex, m.body as T]));
+    if (expected.every((i) => got.has(i))) return got;
+    if (Date.now() > o.until) {
+      const missing = expected.filter((i) => !got.has(i)).map(o.name);
+      throw new MvidError('service_unavailable', `the ${round} round did not fill in time; missing: ${missing.join(', ')}`);
+    }
+    await sleep(o.pollMs);
+  }
+}
+
+/**
+ * Polls until the server published the ceremony's set and checks it is `expectedSetId`.
+ * @throws MvidError trustee_set_invalid | service_unavailable
+ */
+export async function waitForCompletion(
+  call: DkgCall,
+  ceremonyId: string,
+  expectedSetId: string,
+  o: { pollMs: number; until: number },
+): Promise<void> {
+  for (;;) {
+    const view = await call<DkgCeremonyView>('GET', dkgPaths.ceremony(ceremonyId));
+    if (view.status === 'complete') {
+      if (view.trusteeSetId !== expectedSetId)
+        throw new MvidError('trustee_set_invalid', `the server published ${view.trusteeSetId}, not the agreed ${expectedSetId}`);
+      return;
+    }
+    if (Date.now() > o.until) throw new MvidError('service_unavailable', 'the other trustees did not confirm the result in time');
+    await sleep(o.pollMs);
   }
 }
 

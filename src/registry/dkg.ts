@@ -10,23 +10,30 @@
  * transcript (src/crypto's `dkgOutcome`): the server cannot choose who qualifies.
  */
 import type { Selectable } from 'kysely';
+import type { TrusteeSet } from '../crypto/index.ts';
 import { type Clock, ConflictError, MvidError, type Random, ValidationError } from '../core/index.ts';
 import {
   DKG_ROUNDS,
   type DkgAnnounce,
-  type DkgOutcome,
   type DkgParameters,
   type DkgResult,
   type DkgRound,
   type DkgTranscript,
+  type ReshareCeremonyParameters,
   checkDkgParameters,
+  checkReshareParameters,
+  dealerSlot,
   dkgOutcome,
+  parseTrusteeSet,
+  reshareCeremonyOutcome,
+  reshareSigningParameters,
+  reshareSlots,
   resultAgrees,
   validAnnouncements,
   verifyDkgMessage,
 } from '../crypto/index.ts';
 import type { Database, Store } from '../store/index.ts';
-import { type DkgCall, dkgPaths } from './dkg-client.ts';
+import { type DkgCall, type DkgMe, dkgPaths } from './dkg-client.ts';
 import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
 import { TRUSTEE_NAME } from './trustees.ts';
 import { isConflictOn, parseStored, randomToken, sha256Hex } from './util.ts';
@@ -35,8 +42,13 @@ export const DKG_TOKEN_PREFIX = 'mvdkg_';
 
 export interface DkgCeremonyView {
   id: string;
+  /** `dkg` makes a new escrow key; `reshare` moves the key of `fromSetId` to `trustees`. */
+  kind: 'dkg' | 'reshare';
   threshold: number;
   trustees: string[];
+  /** Reshare: the set whose key moves, and the old trustees (by index) who re-deal it. */
+  fromSetId?: string;
+  dealers?: number[];
   status: 'open' | 'complete';
   trusteeSetId: string | null;
   /** How many trustees posted each round. */
@@ -54,8 +66,36 @@ export interface DkgMessageView {
 export interface DkgTranscriptView {
   ceremony: DkgCeremonyView;
   messages: DkgMessageView[];
-  outcome?: { qualified: number[]; disqualified: DkgOutcome['disqualified']; trusteeSetId: string; transcript: string };
+  /** `qualified`: trustee indices (DKG) or the old trustees whose re-dealings were combined (reshare). */
+  outcome?: {
+    qualified: number[];
+    disqualified: Array<{ index: number; reason: string; by?: number }>;
+    trusteeSetId: string;
+    transcript: string;
+  };
 }
+
+/** What one ceremony's rows mean: its signing parameters, who speaks in which rounds, and its outcome. */
+interface Protocol {
+  signing: DkgParameters;
+  /** The rounds a slot posts, in order; empty for a slot that does not take part. */
+  roundsOf(slot: number): readonly DkgRound[];
+  /** Slots whose signed result must agree before the ceremony completes. */
+  confirming(outcome: Decided): number[];
+  decide(t: DkgTranscript): Decided;
+  reshare?: ReshareCeremonyParameters;
+}
+
+interface Decided {
+  qualified: number[];
+  disqualified: Array<{ index: number; reason: string; by?: number }>;
+  trusteeSet: TrusteeSet;
+  transcript: string;
+}
+
+const MEMBER_ROUNDS: readonly DkgRound[] = ['announce', 'complaints', 'result'];
+const DEALER_ROUNDS: readonly DkgRound[] = ['announce', 'commit', 'shares'];
+type CeremonyRow = Selectable<Database['registry_dkg_ceremonies']>;
 
 /** The transcript as src/crypto reads it, from stored messages. */
 export function transcriptOf(messages: readonly DkgMessageView[]): DkgTranscript & { result: Map<number, DkgResult> } {
@@ -91,24 +131,77 @@ export class DkgCeremonies {
     }
     const id = this.#random.uuid();
     checkDkgParameters({ ceremonyId: id, threshold: input.threshold, trustees: input.trustees });
-    const now = this.#clock.now().toISOString();
     const tokens = input.trustees.map((trusteeId, k) => ({
       trusteeIndex: k + 1,
       trusteeId,
       token: randomToken(DKG_TOKEN_PREFIX, this.#random),
     }));
+    await this.#insert(id, { threshold: input.threshold, trustees: input.trustees, replace: input.replace === true, kind: 'dkg' }, tokens);
+    return { ceremony: await this.view(id), tokens };
+  }
+
+  /**
+   * Opens a reshare of ONE escrow key — the key of trustee set `fromSetId` — to a new
+   * roster and threshold. Returns one token per new trustee and one per old trustee who
+   * re-deals (`dealers`, by old trustee name; default all), shown once. A set whose key
+   * was already reshared cannot be reshared again (its successor can).
+   * @throws MvidError not_found | conflict | validation_failed
+   */
+  async createReshare(input: { fromSetId: string; threshold: number; trustees: string[]; dealers?: string[] }): Promise<{
+    ceremony: DkgCeremonyView;
+    tokens: Array<{ trusteeIndex: number; trusteeId: string; role: 'dealer' | 'member'; token: string }>;
+  }> {
+    for (const name of input.trustees) {
+      if (!TRUSTEE_NAME.test(name))
+        throw new ValidationError(`trustee name ${JSON.stringify(name)} must match ${TRUSTEE_NAME}`, 'trustees');
+    }
+    const from = await this.#trusteeSets.byId(input.fromSetId);
+    if (!from) throw new MvidError('not_found', `no trustee set ${input.fromSetId}`);
+    if (from.resharedTo !== undefined) throw new ConflictError(`the key of ${from.id} was already reshared to ${from.resharedTo}`);
+    const dealers = (input.dealers ?? from.trustees.map((t) => t.id)).map((name) => {
+      const member = from.trustees.find((t) => t.id === name);
+      if (!member) throw new ValidationError(`trustee set ${from.id} has no trustee ${name}`, 'dealers');
+      return member.index;
+    });
+    const id = this.#random.uuid();
+    checkReshareParameters({ ceremonyId: id, from, threshold: input.threshold, trustees: input.trustees, dealers });
+    const slots = [
+      ...input.trustees.map((trusteeId, k) => ({ trusteeIndex: k + 1, trusteeId, role: 'member' as const })),
+      ...dealers.map((i) => ({
+        trusteeIndex: dealerSlot(i),
+        trusteeId: from.trustees.find((t) => t.index === i)?.id as string,
+        role: 'dealer' as const,
+      })),
+    ];
+    const tokens = slots.map((slot) => ({ ...slot, token: randomToken(DKG_TOKEN_PREFIX, this.#random) }));
+    await this.#insert(
+      id,
+      { threshold: input.threshold, trustees: input.trustees, replace: false, kind: 'reshare', fromSetId: from.id, dealers },
+      tokens,
+    );
+    return { ceremony: await this.view(id), tokens };
+  }
+
+  async #insert(
+    id: string,
+    c: { threshold: number; trustees: string[]; replace: boolean; kind: 'dkg' | 'reshare'; fromSetId?: string; dealers?: number[] },
+    tokens: ReadonlyArray<{ trusteeIndex: number; token: string }>,
+  ): Promise<void> {
     await this.#store.transaction(async (tx) => {
       await tx
         .insertInto('registry_dkg_ceremonies')
         .values({
           id,
-          threshold: input.threshold,
-          trustees_json: JSON.stringify(input.trustees),
-          replace_active: input.replace === true ? 1 : 0,
+          threshold: c.threshold,
+          trustees_json: JSON.stringify(c.trustees),
+          replace_active: c.replace ? 1 : 0,
           status: 'open',
           trustee_set_id: null,
-          created_at: now,
+          created_at: this.#clock.now().toISOString(),
           completed_at: null,
+          kind: c.kind,
+          from_set_id: c.fromSetId ?? null,
+          dealers_json: c.dealers === undefined ? null : JSON.stringify(c.dealers),
         })
         .execute();
       await tx
@@ -116,17 +209,46 @@ export class DkgCeremonies {
         .values(tokens.map((t) => ({ token_hash: sha256Hex(t.token), ceremony_id: id, trustee_index: t.trusteeIndex })))
         .execute();
     });
-    return { ceremony: await this.view(id), tokens };
   }
 
-  async #row(id: string): Promise<Selectable<Database['registry_dkg_ceremonies']>> {
+  async #row(id: string): Promise<CeremonyRow> {
     const row = await this.#store.db.selectFrom('registry_dkg_ceremonies').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new MvidError('not_found', `no key ceremony ${id}`);
     return row;
   }
 
-  #params(row: Selectable<Database['registry_dkg_ceremonies']>): DkgParameters {
+  #params(row: CeremonyRow): DkgParameters {
     return { ceremonyId: row.id, threshold: row.threshold, trustees: parseStored<string[]>(row.trustees_json) };
+  }
+
+  /** The rules of this ceremony's kind, over the one relay. */
+  async #protocol(row: CeremonyRow): Promise<Protocol> {
+    const params = this.#params(row);
+    if (row.kind !== 'reshare') {
+      return {
+        signing: params,
+        roundsOf: (slot) => (slot >= 1 && slot <= params.trustees.length ? DKG_ROUNDS : []),
+        confirming: (o) => o.qualified,
+        decide: (t) => {
+          const o = dkgOutcome(params, t);
+          return { qualified: o.qualified, disqualified: o.disqualified, trusteeSet: o.trusteeSet, transcript: o.transcript };
+        },
+      };
+    }
+    const from = await this.#trusteeSets.byId(row.from_set_id as string);
+    if (!from) throw new MvidError('internal_error', `trustee set ${row.from_set_id} vanished`);
+    const reshare: ReshareCeremonyParameters = { ...params, from, dealers: parseStored<number[]>(row.dealers_json as string) };
+    const { members, dealers } = reshareSlots(reshare);
+    return {
+      signing: reshareSigningParameters(reshare),
+      reshare,
+      roundsOf: (slot) => (members.includes(slot) ? MEMBER_ROUNDS : dealers.includes(slot) ? DEALER_ROUNDS : []),
+      confirming: () => members,
+      decide: (t) => {
+        const o = reshareCeremonyOutcome(reshare, t);
+        return { qualified: o.used, disqualified: o.disqualifiedBecause, trusteeSet: o.trusteeSet, transcript: o.transcript };
+      },
+    };
   }
 
   async view(id: string): Promise<DkgCeremonyView> {
@@ -141,14 +263,24 @@ export class DkgCeremonies {
     for (const c of counts) posted[c.round] = Number(c.n);
     return {
       id: row.id,
+      kind: row.kind,
       threshold: row.threshold,
       trustees: this.#params(row).trustees,
+      ...(row.from_set_id === null ? {} : { fromSetId: row.from_set_id }),
+      ...(row.dealers_json === null ? {} : { dealers: parseStored<number[]>(row.dealers_json) }),
       status: row.status,
       trusteeSetId: row.trustee_set_id,
       posted,
       createdAt: row.created_at,
       completedAt: row.completed_at,
     };
+  }
+
+  /** The ceremony as the participant in `slot` takes part in it (for a reshare, with the set whose key moves). */
+  async me(ceremonyId: string, slot: number): Promise<DkgMe> {
+    const ceremony = await this.view(ceremonyId);
+    const from = ceremony.fromSetId === undefined ? undefined : await this.#trusteeSets.byId(ceremony.fromSetId);
+    return { ceremony, trusteeIndex: slot, ...(from ? { from: parseTrusteeSet(from) } : {}) };
   }
 
   /** The trustee index a token speaks for in this ceremony, or undefined. */
@@ -180,7 +312,7 @@ export class DkgCeremonies {
     const messages = await this.messages(ceremonyId);
     const view: DkgTranscriptView = { ceremony, messages };
     try {
-      const o = dkgOutcome(this.#params(await this.#row(ceremonyId)), transcriptOf(messages));
+      const o = (await this.#protocol(await this.#row(ceremonyId))).decide(transcriptOf(messages));
       view.outcome = { qualified: o.qualified, disqualified: o.disqualified, trusteeSetId: o.trusteeSet.id, transcript: o.transcript };
     } catch {
       // not decided yet
@@ -199,7 +331,10 @@ export class DkgCeremonies {
   async post(ceremonyId: string, trusteeIndex: number, round: DkgRound, body: unknown): Promise<DkgCeremonyView> {
     const row = await this.#row(ceremonyId);
     if (row.status !== 'open') throw new ConflictError(`key ceremony ${ceremonyId} is ${row.status}`);
-    const params = this.#params(row);
+    const protocol = await this.#protocol(row);
+    const params = protocol.signing;
+    const rounds = protocol.roundsOf(trusteeIndex);
+    if (!rounds.includes(round)) throw new ValidationError(`this participant posts no ${round} message in a ${row.kind} ceremony`, 'round');
     const mine = new Map(
       (
         await this.#store.db
@@ -216,7 +351,7 @@ export class DkgCeremonies {
       if (existing === json) return this.view(ceremonyId);
       throw new ConflictError(`trustee ${trusteeIndex} already posted its ${round} message`);
     }
-    const previous = DKG_ROUNDS[DKG_ROUNDS.indexOf(round) - 1];
+    const previous = rounds[rounds.indexOf(round) - 1];
     if (previous !== undefined && !mine.has(previous)) throw new ValidationError(`post the ${previous} message first`, 'round');
     if (round === 'announce') {
       const ok = validAnnouncements(params, new Map([[trusteeIndex, body as DkgAnnounce]])).has(trusteeIndex);
@@ -257,7 +392,7 @@ export class DkgCeremonies {
       const index = await this.authenticate(ceremonyId, token);
       if (index === undefined) throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
       if (method === 'GET' && path === base) return this.view(ceremonyId);
-      if (method === 'GET' && path === `${base}/me`) return { ceremony: await this.view(ceremonyId), trusteeIndex: index };
+      if (method === 'GET' && path === `${base}/me`) return this.me(ceremonyId, index);
       const round = DKG_ROUNDS.find((r) => path === dkgPaths.messages(ceremonyId, r));
       if (round !== undefined && method === 'GET') return { messages: await this.messages(ceremonyId, round) };
       if (round !== undefined && method === 'POST') return this.post(ceremonyId, index, round, body);
@@ -267,26 +402,29 @@ export class DkgCeremonies {
   }
 
   /** Publishes the set once every qualified trustee signed the outcome everyone can recompute. */
-  async #maybeComplete(row: Selectable<Database['registry_dkg_ceremonies']>): Promise<PublishedTrusteeSet | undefined> {
-    const params = this.#params(row);
+  async #maybeComplete(row: CeremonyRow): Promise<PublishedTrusteeSet | undefined> {
+    const protocol = await this.#protocol(row);
+    const params = protocol.signing;
     const t = transcriptOf(await this.messages(row.id));
-    let outcome: DkgOutcome;
+    let outcome: Decided;
     try {
-      outcome = dkgOutcome(params, t);
+      outcome = protocol.decide(t);
     } catch {
       return undefined;
     }
     const announced = validAnnouncements(params, t.announce);
-    const agreed = outcome.qualified.every((i) => {
+    const agreed = protocol.confirming(outcome).every((i) => {
       const r = t.result.get(i);
-      return r !== undefined && resultAgrees(params, i, (announced.get(i) as DkgAnnounce).signKey, r, outcome);
+      const a = announced.get(i);
+      return r !== undefined && a !== undefined && resultAgrees(params, i, a.signKey, r, outcome);
     });
     if (!agreed) return undefined;
     const now = this.#clock.now().toISOString();
+    const summary = { transcript: outcome.transcript, disqualified: outcome.disqualified.length };
     try {
       return await this.#trusteeSets.publish(outcome.trusteeSet, {
         replace: row.replace_active === 1,
-        ceremony: { kind: 'dkg', transcript: outcome.transcript, disqualified: outcome.disqualified.length },
+        ceremony: protocol.reshare ? { kind: 'reshare', from: protocol.reshare.from.id, ...summary } : { kind: 'dkg', ...summary },
         within: async (tx) => {
           const done = await tx
             .updateTable('registry_dkg_ceremonies')

@@ -38,6 +38,11 @@ export interface EnrolmentResult {
   reopened?: boolean;
 }
 
+/** The tag-count log slot one transaction took, if any. */
+interface TagCountClaim {
+  taken?: { at: number; previous: number | undefined };
+}
+
 interface Prepared {
   now: Date;
   pid: VerifiedPid;
@@ -47,6 +52,13 @@ interface Prepared {
   evaluations: number;
 }
 
+/**
+ * At most one `tag_evaluations` entry per this interval (per process): each carries the tag
+ * service's cumulative count, so evaluations no enrolment accounts for still show as a jump
+ * between two entries, while a busy server no longer writes one entry per enrolment.
+ */
+export const TAG_COUNT_LOG_INTERVAL_MS = 60_000;
+
 export class Enrolments {
   readonly #deps: RegistryDeps;
   readonly #issuers: IssuerRegistry;
@@ -54,6 +66,8 @@ export class Enrolments {
   readonly #nonceKey: Uint8Array;
   readonly #subjectKey: Uint8Array;
   readonly #recoveredHooks: PersonRecoveredHook[] = [];
+  /** When this process last queued a `tag_evaluations` entry (undefined: never). */
+  #tagCountLoggedAt: number | undefined;
 
   constructor(deps: RegistryDeps, issuers: IssuerRegistry, trustees: TrusteeSets) {
     this.#deps = deps;
@@ -104,11 +118,12 @@ export class Enrolments {
     personId: string,
     envelopes: SealedEnvelope[],
     method: string,
+    claim: TagCountClaim,
   ): Promise<{ kid: string; session: IssuedSession }> {
     const { random, secrets, options } = this.#deps;
     const { now, pid, trusteeSet } = prepared;
     await consumeNonce(tx, pid.nonce, pid.nonceExpires, now);
-    await this.#deps.log.enqueue(tx, [tagEvaluationsEntry(this.#deps.tagOracle.publicKey, prepared.evaluations, now)]);
+    await this.#logTagCount(tx, prepared, claim);
     const stillActive = await tx
       .selectFrom('registry_trustee_sets')
       .select('id')
@@ -129,6 +144,31 @@ export class Enrolments {
   }
 
   /**
+   * Queues the tag service's count when none was queued in the last interval. The slot is
+   * taken at once (concurrent enrolments do not all log) and recorded in `claim`, so
+   * `#transact` gives it back if the transaction does not commit and the next enrolment logs.
+   */
+  async #logTagCount(tx: Tx, prepared: Prepared, claim: TagCountClaim): Promise<void> {
+    const at = prepared.now.getTime();
+    const last = this.#tagCountLoggedAt;
+    if (last !== undefined && at >= last && at - last < TAG_COUNT_LOG_INTERVAL_MS) return;
+    this.#tagCountLoggedAt = at;
+    claim.taken = { at, previous: last };
+    await this.#deps.log.enqueue(tx, [tagEvaluationsEntry(this.#deps.tagOracle.publicKey, prepared.evaluations, prepared.now)]);
+  }
+
+  /** Runs an enrolment's or recovery's transaction; on failure, gives back its tag-count slot. */
+  async #transact<T>(work: (tx: Tx, claim: TagCountClaim) => Promise<T>): Promise<T> {
+    const claim: TagCountClaim = {};
+    try {
+      return await this.#deps.store.transaction((tx) => work(tx, claim));
+    } catch (error) {
+      if (claim.taken && this.#tagCountLoggedAt === claim.taken.at) this.#tagCountLoggedAt = claim.taken.previous;
+      throw error;
+    }
+  }
+
+  /**
    * Enrols a new person from a presented PID.
    * @throws MvidError person_already_enrolled (use recovery), any PID or nonce code, escrow_unavailable
    */
@@ -139,7 +179,7 @@ export class Enrolments {
     if (await store.db.selectFrom('registry_tags').select('tag').where('tag', '=', tag).executeTakeFirst()) throw alreadyEnrolled();
     const personId = random.uuid();
     const envelopes = await this.#seal(prepared, personId);
-    return store.transaction(async (tx) => {
+    return this.#transact(async (tx, claim) => {
       const at = now.toISOString();
       await tx
         .insertInto('registry_persons')
@@ -152,7 +192,7 @@ export class Enrolments {
         .onConflict((oc) => oc.column('tag').doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw alreadyEnrolled();
-      const { kid, session } = await this.#bind(tx, prepared, personId, envelopes, 'enrolment');
+      const { kid, session } = await this.#bind(tx, prepared, personId, envelopes, 'enrolment', claim);
       await appendEvent(tx, personId, 'enrolled', now, { issuer: pid.issuer.id, holderKey: kid, trusteeSet: prepared.trusteeSet.id });
       await log.enqueue(tx, [personEventEntry(this.#subjectKey, personId, 'enrolled', now, pid.issuer.id)]);
       return { personId, holderKeyId: kid, session };
@@ -174,7 +214,7 @@ export class Enrolments {
     if (!found) throw notEnrolled();
     const personId = found.person_id;
     const envelopes = await this.#seal(prepared, personId);
-    return store.transaction(async (tx) => {
+    return this.#transact(async (tx, claim) => {
       const person = await tx.selectFrom('registry_persons').select(['status', 'swept_at']).where('id', '=', personId).executeTakeFirst();
       const tagRow = await tx.selectFrom('registry_tags').select('tag').where('tag', '=', tag).executeTakeFirst();
       if (!person || person.swept_at !== null || !tagRow) throw notEnrolled();
@@ -192,7 +232,7 @@ export class Enrolments {
         await tx.updateTable('registry_tags').set({ purge_after: null }).where('tag', '=', tag).execute();
       }
       await tx.updateTable('registry_persons').set({ updated_at: at }).where('id', '=', personId).execute();
-      const { kid, session } = await this.#bind(tx, prepared, personId, envelopes, 'recovery');
+      const { kid, session } = await this.#bind(tx, prepared, personId, envelopes, 'recovery', claim);
       const detail = {
         issuer: pid.issuer.id,
         holderKey: kid,

@@ -22,6 +22,8 @@ export { embeddedTagOracle, remoteTagOracle } from './tag-oracle.ts';
 export type { TagFetch, TagOracle, TaggedIdentifier } from './tag-oracle.ts';
 export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView } from './dkg.ts';
 export { announceFingerprint, dkgPaths, runDkg } from './dkg-client.ts';
+export { runReshare } from './reshare-client.ts';
+export type { ReshareRunOptions, ReshareRunResult } from './reshare-client.ts';
 export type { DkgCall, DkgMe, DkgRunOptions, DkgRunResult } from './dkg-client.ts';
 export type { TrusteeSets, PublishedTrusteeSet, DealtTrusteeSet, CheckedShare } from './trustees.ts';
 export type { IssuerRegistry, NewIssuer } from './issuers.ts';

@@ -11,6 +11,7 @@ import { createRegistryFixture, devPid, type Holder, personClaims, present, type
 import { generateHolderKey } from './dev-issuer.ts';
 import { jwkThumbprint, signJws } from './jws.ts';
 import type { PersonPrincipal } from './sessions.ts';
+import { TAG_COUNT_LOG_INTERVAL_MS } from './enrolment.ts';
 import { FIELD_GROUPS } from './types.ts';
 
 async function outbox(f: RegistryFixture) {
@@ -125,6 +126,7 @@ for (const engine of ENGINES) {
     });
 
     it('a refused enrolment queues nothing and writes nothing', async () => {
+      f.clock.advance(TAG_COUNT_LOG_INTERVAL_MS);
       const before = (await outbox(f)).length;
       const persons = (await f.store.db.selectFrom('registry_persons').select('id').execute()).length;
       const claims = personClaims();
@@ -135,6 +137,29 @@ for (const engine of ENGINES) {
       // One person_event, the tag service's count and one envelope_sealed per field group, all from the first enrolment.
       assert.equal((await outbox(f)).length, before + 2 + FIELD_GROUPS.length);
       assert.equal((await f.store.db.selectFrom('registry_persons').select('id').execute()).length, persons + 1);
+    });
+
+    it('logs the tag service’s cumulative count at most once an interval, and every interval that has enrolments', async () => {
+      const counts = async () => (await outbox(f)).filter((e) => e.type === 'tag_evaluations').map((e) => (e as { count: number }).count);
+      const enrolOne = async () => {
+        const pid = await devPid(f, personClaims());
+        await f.registry.enrolments.enrol(await present(f, pid.credential, pid.holder));
+      };
+      f.clock.advance(TAG_COUNT_LOG_INTERVAL_MS);
+      const before = await counts();
+      await enrolOne();
+      const first = await counts();
+      assert.equal(first.length, before.length + 1, 'the first enrolment of an interval logs the count');
+      await Promise.all([enrolOne(), enrolOne(), enrolOne()]);
+      f.clock.advance(TAG_COUNT_LOG_INTERVAL_MS - 1);
+      await enrolOne();
+      assert.deepEqual(await counts(), first, 'no more entries within the interval, concurrent enrolments included');
+      f.clock.advance(1);
+      await enrolOne();
+      const after = await counts();
+      assert.equal(after.length, first.length + 1);
+      // Cumulative: the jump covers the five enrolments in between (and nothing is lost by not logging each).
+      assert.equal((after.at(-1) as number) - (first.at(-1) as number), 5);
     });
 
     it('recovery reopens a closed, not yet swept account; recovery of a stranger is refused', async () => {

@@ -48,7 +48,10 @@ export function personEventEntry(
 }
 
 /** How a trustee set's key was made, for its log entry. */
-export type TrusteeSetCeremony = { kind: 'dealer' } | { kind: 'dkg'; transcript: string; disqualified: number };
+export type TrusteeSetCeremony =
+  | { kind: 'dealer' }
+  | { kind: 'dkg'; transcript: string; disqualified: number }
+  | { kind: 'reshare'; from: string; transcript: string; disqualified: number };
 
 /** A trustee set taking office (and the one it replaces). */
 export function trusteeSetEntry(set: TrusteeSet, at: Date, replaces?: string, ceremony?: TrusteeSetCeremony): Uint8Array {
@@ -61,7 +64,10 @@ export function trusteeSetEntry(set: TrusteeSet, at: Date, replaces?: string, ce
     escrowKey: set.escrowPublicKey,
     ...(replaces === undefined ? {} : { replaces }),
     ...(ceremony === undefined ? {} : { ceremony: ceremony.kind }),
-    ...(ceremony?.kind === 'dkg' ? { transcript: ceremony.transcript, disqualified: ceremony.disqualified } : {}),
+    ...(ceremony?.kind === 'dkg' || ceremony?.kind === 'reshare'
+      ? { transcript: ceremony.transcript, disqualified: ceremony.disqualified }
+      : {}),
+    ...(ceremony?.kind === 'reshare' ? { resharedFrom: ceremony.from } : {}),
   });
 }
 

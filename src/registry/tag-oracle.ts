@@ -5,7 +5,7 @@
  * in its key directory, and every evaluation's proof is checked against the pinned key.
  */
 import { MvidError, type Random, systemRandom } from '../core/index.ts';
-import { blindIdentifier, finalizeTag, type TagEvaluation } from '../crypto/index.ts';
+import { blindIdentifier, finalizeTag, type TagEvaluation, type TagWorkers } from '../crypto/index.ts';
 import type { TagService } from '../tagservice/index.ts';
 
 export interface TaggedIdentifier {
@@ -26,14 +26,21 @@ export type TagFetch = (
   init: { method: 'POST'; headers: Record<string, string>; body: string },
 ) => Promise<{ status: number; text(): Promise<string> }>;
 
+/** Where the enrolment server's VOPRF steps run: worker threads when given, else this thread with `random`. */
+type ClientSteps = Pick<TagWorkers, 'blindIdentifier' | 'finalizeTag'>;
+
+function inThread(random: Random): ClientSteps {
+  return { blindIdentifier: (namespace, id) => blindIdentifier(namespace, id, random), finalizeTag };
+}
+
 async function finish(
   namespace: string,
   id: string,
   publicKey: string,
-  random: Random,
+  steps: ClientSteps,
   evaluate: (blinded: string) => Promise<TagEvaluation & { evaluations: number }>,
 ): Promise<TaggedIdentifier> {
-  const blinded = blindIdentifier(namespace, id, random);
+  const blinded = await steps.blindIdentifier(namespace, id);
   try {
     const answer = await evaluate(blinded.blinded);
     if (!Number.isSafeInteger(answer.evaluations) || answer.evaluations < 1) {
@@ -41,7 +48,7 @@ async function finish(
     }
     let tag: Uint8Array;
     try {
-      tag = finalizeTag(blinded, answer, publicKey);
+      tag = await steps.finalizeTag(blinded, answer, publicKey);
     } catch (error) {
       // Not the caller's fault: the service answered with another key, or garbage.
       throw new MvidError('service_unavailable', 'the tag service’s answer does not verify against its pinned public key', {
@@ -55,13 +62,20 @@ async function finish(
 }
 
 /** The tag service over HTTP, its public key pinned from configuration. */
-export function remoteTagOracle(input: { url: string; token: string; publicKey: string; fetch: TagFetch; random?: Random }): TagOracle {
+export function remoteTagOracle(input: {
+  url: string;
+  token: string;
+  publicKey: string;
+  fetch: TagFetch;
+  random?: Random;
+  workers?: TagWorkers | undefined;
+}): TagOracle {
   const endpoint = `${input.url.replace(/\/+$/, '')}/tag/v1/evaluate`;
-  const random = input.random ?? systemRandom;
+  const steps = input.workers ?? inThread(input.random ?? systemRandom);
   return {
     publicKey: input.publicKey,
     tag: (namespace, id) =>
-      finish(namespace, id, input.publicKey, random, async (blinded) => {
+      finish(namespace, id, input.publicKey, steps, async (blinded) => {
         let response: { status: number; text(): Promise<string> };
         try {
           response = await input.fetch(endpoint, {
@@ -85,7 +99,8 @@ export function remoteTagOracle(input: { url: string; token: string; publicKey: 
  * directory (`<dataDir>/tag-service`, not the main key directory). In production run
  * `mvid tag-service` elsewhere and configure MVID_TAG_SERVICE_URL.
  */
-export function embeddedTagOracle(service: () => TagService, random: Random = systemRandom): TagOracle {
+export function embeddedTagOracle(service: () => TagService, random: Random = systemRandom, workers?: TagWorkers): TagOracle {
+  const steps = workers ?? inThread(random);
   let opened: TagService | undefined;
   const get = () => {
     opened ??= service();
@@ -95,6 +110,6 @@ export function embeddedTagOracle(service: () => TagService, random: Random = sy
     get publicKey() {
       return get().status().publicKey;
     },
-    tag: (namespace, id) => finish(namespace, id, get().status().publicKey, random, async (blinded) => get().evaluate(blinded)),
+    tag: (namespace, id) => finish(namespace, id, get().status().publicKey, steps, (blinded) => get().evaluate(blinded)),
   };
 }

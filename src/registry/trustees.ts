@@ -6,7 +6,7 @@
  * whose shares were lost must never seal anyone's identity.
  */
 import type { Selectable } from 'kysely';
-import { type Clock, MvidError, type Random, ValidationError } from '../core/index.ts';
+import { type Clock, ConflictError, MvidError, type Random, ValidationError } from '../core/index.ts';
 import {
   dealEscrowKey,
   decryptShareFile,
@@ -29,6 +29,10 @@ export interface PublishedTrusteeSet extends TrusteeSet {
   status: 'active' | 'retired';
   createdAt: string;
   retiredAt: string | null;
+  /** The set whose key this one holds by resharing. */
+  resharedFrom?: string;
+  /** The set this one's key was reshared to: it opens this set's envelopes now. */
+  resharedTo?: string;
 }
 
 export interface DealtTrusteeSet {
@@ -45,7 +49,14 @@ export interface CheckedShare {
 }
 
 function toPublished(row: Selectable<Database['registry_trustee_sets']>): PublishedTrusteeSet {
-  return { ...parseStored<TrusteeSet>(row.document_json), status: row.status, createdAt: row.created_at, retiredAt: row.retired_at };
+  return {
+    ...parseStored<TrusteeSet>(row.document_json),
+    status: row.status,
+    createdAt: row.created_at,
+    retiredAt: row.retired_at,
+    ...(row.reshared_from === null ? {} : { resharedFrom: row.reshared_from }),
+    ...(row.reshared_to === null ? {} : { resharedTo: row.reshared_to }),
+  };
 }
 
 export class TrusteeSets {
@@ -119,15 +130,29 @@ export class TrusteeSets {
     const set = parseTrusteeSet(trusteeSet);
     const now = this.#clock.now().toISOString();
     const ceremony: TrusteeSetCeremony = options.ceremony ?? { kind: 'dealer' };
+    const from = ceremony.kind === 'reshare' ? ceremony.from : null;
+    let status = 'active' as PublishedTrusteeSet['status'];
     await this.#store.transaction(async (tx) => {
       await this.#store.lock(tx, 'registry:trustee-set');
       await options.within?.(tx);
       const current = await tx.selectFrom('registry_trustee_sets').select('id').where('status', '=', 'active').executeTakeFirst();
-      if (current && options.replace !== true) {
+      // A reshare takes over its set's place: active if that set was, else retired (it seals nothing new, it opens old envelopes).
+      const takesOffice = from === null || current?.id === from;
+      if (current && takesOffice && options.replace !== true && from === null) {
         throw new MvidError('trustee_set_exists', `trustee set ${current.id} is active; pass --replace to retire it`);
       }
-      if (current)
+      status = takesOffice ? 'active' : 'retired';
+      if (current && takesOffice)
         await tx.updateTable('registry_trustee_sets').set({ status: 'retired', retired_at: now }).where('id', '=', current.id).execute();
+      if (from !== null) {
+        const moved = await tx
+          .updateTable('registry_trustee_sets')
+          .set({ reshared_to: set.id })
+          .where('id', '=', from)
+          .where('reshared_to', 'is', null)
+          .executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1) throw new ConflictError(`the key of trustee set ${from} was already reshared`);
+      }
       await tx
         .insertInto('registry_trustee_sets')
         .values({
@@ -135,15 +160,43 @@ export class TrusteeSets {
           threshold: set.threshold,
           trustee_count: set.trustees.length,
           document_json: JSON.stringify(set),
-          status: 'active',
+          status,
           created_at: now,
-          retired_at: null,
+          retired_at: status === 'retired' ? now : null,
           ceremony_json: JSON.stringify(ceremony),
+          reshared_from: from,
+          reshared_to: null,
         })
         .execute();
-      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now(), current?.id, ceremony)]);
+      if (from !== null) {
+        // The re-sealed record: every envelope of that key now names the set that can open it (their sealed
+        // header, and so their associated data and log entry, keep the set they were sealed to).
+        await tx.updateTable('registry_envelopes').set({ trustee_set_id: set.id }).where('trustee_set_id', '=', from).execute();
+      }
+      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now(), takesOffice ? current?.id : undefined, ceremony)]);
     });
-    return { ...set, status: 'active', createdAt: now, retiredAt: null };
+    return { ...set, status, createdAt: now, retiredAt: status === 'retired' ? now : null };
+  }
+
+  /**
+   * The set that holds `id`'s escrow key today: `id` itself, or the set its key was
+   * reshared to (followed to the end). Envelopes sealed to `id` open with that set.
+   */
+  async holderOf(id: string): Promise<PublishedTrusteeSet | undefined> {
+    let set = await this.byId(id);
+    for (let hops = 0; set?.resharedTo && hops < 64; hops++) set = await this.byId(set.resharedTo);
+    return set;
+  }
+
+  /** `id` and every set whose key it holds by resharing, newest first. */
+  async lineage(id: string): Promise<PublishedTrusteeSet[]> {
+    const out: PublishedTrusteeSet[] = [];
+    let set = await this.byId(id);
+    while (set !== undefined && out.length < 64) {
+      out.push(set);
+      set = set.resharedFrom ? await this.byId(set.resharedFrom) : undefined;
+    }
+    return out;
   }
 
   /**
@@ -158,6 +211,13 @@ export class TrusteeSets {
       // Still open the file first, so a wrong passphrase or a damaged file is reported as such.
       (await decryptShareFile(file, passphrase)).secret.fill(0);
       throw new MvidError('share_invalid', `trustee set ${String(setId)} was never published here`);
+    }
+    if (set.resharedTo !== undefined) {
+      (await decryptShareFile(file, passphrase)).secret.fill(0);
+      throw new MvidError(
+        'share_invalid',
+        `the key of trustee set ${set.id} was reshared to ${set.resharedTo}: this share is void, destroy it`,
+      );
     }
     return checkShareAgainst(set, file, passphrase);
   }

@@ -1,7 +1,7 @@
 /**
  * The mvid SDK: what a world imports to check the credentials people show it,
  * offline, and what a wallet (mvid's portal, test clients) uses to show them.
- * Depends only on Node and `src/core`.
+ * Depends only on Node, `src/core`, `src/bbs` (BBS for blind sign-in), jose and @noble.
  */
 export { verifyPresentation, tryVerifyPresentation } from './verify.ts';
 export type { TrustedIssuer, VerifyPresentationOptions, VerifiedPresentation, PresentationResult } from './verify.ts';
@@ -21,3 +21,17 @@ export { verifyWorldIdToken, tryVerifyWorldIdToken, mvidJwks } from './world-id-
 export type { WorldIdTokenOptions, WorldClaims, WorldIdentity } from './world-id-token.ts';
 export { moderationOf, restricts, fetchModeration, MODERATION_STATES, NO_SANCTION } from './moderation.ts';
 export type { WorldModeration, ModerationState, FetchModerationOptions } from './moderation.ts';
+// IdP-blind sign-in (src/bbs): what a world verifies with and a native wallet presents with.
+export {
+  BLIND_ATTRIBUTES,
+  BLIND_EPOCH_DAYS,
+  BLIND_FORMAT,
+  blindEpoch,
+  blindPseudonym,
+  checkBlindCredential,
+  generateBbsKeyPair,
+  issueBlindCredential,
+  presentBlind,
+  verifyBlindPresentation,
+} from '../bbs/index.ts';
+export type { BbsKeyPair, BlindAttribute, BlindCredential, BlindIssuerKey, BlindPresentation, BlindVerifyOptions } from '../bbs/index.ts';

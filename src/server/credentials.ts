@@ -21,6 +21,7 @@ import { ageSourceOf, type Registry } from '../registry/index.ts';
 import { StatusListCache, type StatusListSource } from '../sdk/index.ts';
 import type { Store } from '../store/index.ts';
 import { clientSecretMatches, type WorldsService } from '../worlds/index.ts';
+import { fetchOutboundText } from './outbound.ts';
 
 export interface CredentialsWiringOptions {
   /** Overrides how a world client authenticates (tests). */
@@ -102,22 +103,25 @@ export function signingKeys(keys: ServiceKeys): SigningKeys {
 
 /**
  * Status lists of attribute issuers' own credentials, fetched when a person brings one
- * to be re-issued. The URL comes from a registered issuer's signed credential; still,
- * only https is fetched outside development, with a timeout and a size cap.
+ * to be re-issued. The URL comes from a registered issuer's signed credential; still, it
+ * is fetched as any outside URL (src/core outbound.ts): https only outside development,
+ * never a loopback, private or link-local address in production (however spelt, and
+ * whatever its name resolves to, checked at connect time), no redirects, a timeout and a
+ * size cap.
  */
-function externalStatusLists(config: Config, clock: Clock): StatusListCache {
+export function externalStatusLists(config: Pick<Config, 'mode'>, clock: Clock): StatusListCache {
+  const production = config.mode !== 'development';
   return new StatusListCache({
     now: () => clock.now(),
-    fetch: async (uri) => {
-      const url = new URL(uri);
-      if (url.protocol !== 'https:' && !(config.mode === 'development' && url.protocol === 'http:')) {
-        throw new Error(`status list ${uri} is not https`);
-      }
-      const response = await fetch(url, { headers: { accept: 'application/statuslist+jwt' }, signal: AbortSignal.timeout(5000) });
-      const text = await response.text();
-      if (!response.ok || text.length > 1024 * 1024) throw new Error(`status list ${uri} answered ${response.status}`);
-      return text.trim();
-    },
+    fetch: async (uri) =>
+      (
+        await fetchOutboundText(uri, 'status_list.uri', {
+          policy: { production, devHttp: 'any' },
+          accept: 'application/statuslist+jwt',
+          timeoutMs: 5000,
+          maxBytes: 1024 * 1024,
+        })
+      ).trim(),
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { type Clock, MvidError, type Random } from '../core/index.ts';
 import { type Envelope, parseTrusteeSet } from '../crypto/index.ts';
+import { isBlindPseudonym } from '../bbs/index.ts';
 import {
   createDisclosure,
   type DisclosureLog,
@@ -50,7 +51,8 @@ export function tlogDisclosureLog(log: TransparencyLog): DisclosureLog {
   };
 }
 
-const SUBJECT = /^[A-Za-z0-9_-]{43}$/;
+/** An OIDC subject (VRF output, 43 characters) or a blind sign-in pseudonym (a G1 point, 64). */
+const SUBJECT = /^(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{64})$/;
 
 /**
 /**
@@ -76,7 +78,7 @@ export function worldsPseudonymResolver(worlds: WorldsService): PseudonymResolve
       if ((await worlds.registry.get(worldId)) === undefined) return undefined;
       const personId = await findPersonInWorld(worlds, worldId, pseudonymOrHandle);
       if (personId === undefined) return undefined;
-      const { subject, proof } = worlds.subjectProof(worldId, personId);
+      const { subject, proof } = worlds.subjectProof(worldId, personId, isBlindPseudonym(pseudonymOrHandle));
       return { personId, pseudonym: subject, proof };
     },
   };
@@ -135,6 +137,18 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
     async trusteeSet(id) {
       const set = await registry.trusteeSets.byId(id);
       return set ? parseTrusteeSet(set) : undefined;
+    },
+    async keyHolder(id) {
+      const set = await registry.trusteeSets.holderOf(id);
+      return set ? parseTrusteeSet(set) : undefined;
+    },
+    async trusteeSetLineage(id) {
+      const out: Uint8Array[] = [];
+      for (const set of await registry.trusteeSets.lineage(id)) {
+        if (set.resharedFrom === undefined) break;
+        out.push((await this.trusteeSetLogEntry(set.id)) as Uint8Array);
+      }
+      return out;
     },
     async trusteeSetLogEntry(id) {
       // Rebuilt as `publish` wrote it: its time, and the set it replaced (retired in that same instant).

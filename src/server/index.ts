@@ -4,7 +4,7 @@ export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { createLogger } from './logger.ts';
 export { sweepAll, sweepSummary } from './background.ts';
 export type { FullSweepReport } from './background.ts';
-export { buildDisclosure, registryEscrowDirectory, tlogDisclosureLog, worldsPseudonymResolver } from './disclosure.ts';
+export { buildDisclosure, findPersonInWorld, registryEscrowDirectory, tlogDisclosureLog, worldsPseudonymResolver } from './disclosure.ts';
 export { openServiceKeys, serviceKeyOptions } from './keys.ts';
 export { buildWorldsAndModeration, worldsDirectory } from './moderation.ts';
 export {

@@ -26,7 +26,7 @@ import { TagService } from '../tagservice/index.ts';
 import { openServiceKeys, serviceKeyOptions } from './keys.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
-import { type EnvelopeSealer, SealingPool } from '../crypto/index.ts';
+import { type EnvelopeSealer, SealingPool, type TagWorkers } from '../crypto/index.ts';
 import { type Stop, startSweepers, sweepAll, sweepSummary } from './background.ts';
 import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
 import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
@@ -86,7 +86,7 @@ export interface RuntimeOptions {
 /** Evaluations a minute the embedded tag service allows: in effect no limit (see tagOracleOf). */
 const EMBEDDED_TAG_RATE_PER_MINUTE = 1_000_000_000;
 
-export function tagOracleOf(config: Config, random: Random): TagOracle {
+export function tagOracleOf(config: Config, random: Random, workers?: TagWorkers): TagOracle {
   if (config.tagServiceUrl !== undefined) {
     return remoteTagOracle({
       url: config.tagServiceUrl,
@@ -94,14 +94,18 @@ export function tagOracleOf(config: Config, random: Random): TagOracle {
       publicKey: config.tagServicePublicKey as string,
       fetch,
       random,
+      workers,
     });
   }
   // Embedded (development) mode keeps the tag key beside the server's own data, so a rate
   // limit here would slow enrolment and protect nothing: the limit that matters is the
   // separate `mvid tag-service`'s (--rate-per-minute).
+  const keyDir = join(config.dataDir, 'tag-service');
+  const evaluator = workers ? { evaluator: workers.evaluateBlinded.bind(workers) } : {};
   return embeddedTagOracle(
-    () => new TagService({ keyDir: join(config.dataDir, 'tag-service'), random, ratePerMinute: EMBEDDED_TAG_RATE_PER_MINUTE }),
+    () => new TagService({ keyDir, random, ratePerMinute: EMBEDDED_TAG_RATE_PER_MINUTE, ...evaluator }),
     random,
+    workers,
   );
 }
 
@@ -121,7 +125,7 @@ export function buildRegistry(
     store,
     clock,
     random,
-    tagOracle: tagOracleOf(config, random),
+    tagOracle: tagOracleOf(config, random, sealer instanceof SealingPool ? sealer : undefined),
     secrets: {
       dataKey: keys.dataKey,
       nonceSecret: keys.cookieSecret,
@@ -166,7 +170,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     throw error;
   }
   const sealer = buildSealer(config, random);
-  const abuse = new AbuseLimiter(store, clock, config.abuseLimits);
+  // On SQLite this process is the only writer: counters are mirrored in memory (src/abuse).
+  const abuse = new AbuseLimiter(store, clock, config.abuseLimits, { mirror: store.engine === 'sqlite' });
   let registry: Registry;
   let worlds: WorldsService;
   let credentials: Credentials;

@@ -63,6 +63,7 @@ export function buildWorlds(
     clock,
     random,
     publicUrl: config.publicUrl,
+    production: config.mode !== 'development',
     secrets: { pseudonymSecret: keys.pseudonymSecret, cookieSecret: keys.cookieSecret },
     persons: registryPersonDirectory(registry, options.personAttributes, attested),
     agePredicates: (birthdate, now) => ({ ...agePredicates(birthdate, now) }),

@@ -7,7 +7,8 @@
  * evaluation; the count is signed into each answer and logged by the enrolment server,
  * so a bulk guessing run shows in the public log as a jump in the count.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type Clock,
@@ -37,6 +38,8 @@ export interface TagServiceOptions {
   ratePerMinute?: number;
   clock?: Clock;
   random?: Random;
+  /** Runs the evaluation (worker threads in `mvid serve`'s embedded service); default: this thread with `random`. */
+  evaluator?: (keys: TagServiceKeyPair, blinded: unknown) => Promise<TagEvaluation>;
 }
 
 export interface TagServiceStatus {
@@ -50,11 +53,6 @@ export interface TagServiceAnswer extends TagEvaluation {
   evaluations: number;
 }
 
-function writePrivate(path: string, content: string): void {
-  writeFileSync(`${path}.tmp`, content, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
-}
-
 export class TagService {
   readonly #keys: TagServiceKeyPair;
   readonly #token: string;
@@ -62,13 +60,18 @@ export class TagService {
   readonly #rate: number;
   readonly #clock: Clock;
   readonly #random: Random;
+  readonly #evaluator: (keys: TagServiceKeyPair, blinded: unknown) => Promise<TagEvaluation>;
   readonly #recent: number[] = [];
   #evaluations: number;
+  /** The count known to be on disk, and the write under way (one at a time). */
+  #persisted: number;
+  #writing: Promise<void> | undefined;
 
   /** Opens (creating on first use) the tag service's key directory. */
   constructor(options: TagServiceOptions) {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
+    this.#evaluator = options.evaluator ?? ((keys, blinded) => evaluateBlinded(keys, blinded, this.#random));
     this.#rate = options.ratePerMinute ?? 60;
     if (!Number.isInteger(this.#rate) || this.#rate < 1) throw new RangeError('ratePerMinute must be a positive integer');
     const dir = options.keyDir;
@@ -88,6 +91,7 @@ export class TagService {
     this.#statePath = join(dir, TAG_SERVICE_FILES.state);
     const state = existsSync(this.#statePath) ? (JSON.parse(readFileSync(this.#statePath, 'utf8')) as { evaluations?: unknown }) : {};
     this.#evaluations = typeof state.evaluations === 'number' ? state.evaluations : 0;
+    this.#persisted = this.#evaluations;
   }
 
   /** The bearer token the enrolment server presents (in the key directory, for the operator to copy). */
@@ -106,19 +110,51 @@ export class TagService {
 
   /**
    * Evaluates one blinded element, counting it; the count is on disk before the answer leaves.
+   * The rate-limit slot is taken before the group work starts, so concurrent calls cannot
+   * overrun the limit, and given back when the element is refused.
    * @throws MvidError rate_limited | crypto_encoding_invalid
    */
-  evaluate(blinded: unknown): TagServiceAnswer {
+  async evaluate(blinded: unknown): Promise<TagServiceAnswer> {
     const now = this.#clock.now().getTime();
     while (this.#recent.length > 0 && (this.#recent[0] as number) <= now - 60_000) this.#recent.shift();
     if (this.#recent.length >= this.#rate) {
       throw new MvidError('rate_limited', `the tag service answers at most ${this.#rate} evaluations a minute`);
     }
-    const answer = evaluateBlinded(this.#keys, blinded, this.#random);
     this.#recent.push(now);
+    let answer: TagEvaluation;
+    try {
+      answer = await this.#evaluator(this.#keys, blinded);
+    } catch (error) {
+      const slot = this.#recent.lastIndexOf(now);
+      if (slot >= 0) this.#recent.splice(slot, 1);
+      throw error;
+    }
     this.#evaluations += 1;
-    writePrivate(this.#statePath, `${JSON.stringify({ evaluations: this.#evaluations })}\n`);
-    return { ...answer, evaluations: this.#evaluations };
+    const count = this.#evaluations;
+    await this.#persist(count);
+    return { ...answer, evaluations: count };
+  }
+
+  /**
+   * Resolves once a count ≥ `count` is on disk. Writes go off the event loop and one at a
+   * time; evaluations answered while one is under way share the next, so a burst costs a
+   * few writes rather than one each (a write took a tenth of an enrolment's main-thread time).
+   */
+  async #persist(count: number): Promise<void> {
+    while (this.#persisted < count) {
+      this.#writing ??= this.#write().finally(() => {
+        this.#writing = undefined;
+      });
+      await this.#writing;
+    }
+  }
+
+  async #write(): Promise<void> {
+    const target = this.#evaluations;
+    const temporary = `${this.#statePath}.tmp`;
+    await writeFile(temporary, `${JSON.stringify({ evaluations: target })}\n`, { mode: 0o600 });
+    await rename(temporary, this.#statePath);
+    this.#persisted = Math.max(this.#persisted, target);
   }
 
   close(): void {

@@ -54,6 +54,9 @@ export const ENTRY_SCHEMAS = {
    * A trustee set took office: its id commits to threshold, trustees and commitments; `escrowKey` is its public key.
    * `ceremony` says how its key was made; for a DKG, `transcript` commits to every trustee's commitments, proofs and
    * complaints (served at /registry/v1/dkg/{id}/transcript) and `disqualified` counts the trustees it excluded.
+   * For a reshare, `resharedFrom` is the set whose key (the same `escrowKey`) this set now holds, `transcript`
+   * commits to the old trustees' re-dealings and the new trustees' complaints, `disqualified` counts old trustees
+   * left out; envelopes sealed to `resharedFrom` open with this set from now on.
    */
   trustee_set: {
     trusteeSet: id,
@@ -61,9 +64,10 @@ export const ENTRY_SCHEMAS = {
     trusteeCount: uint(1, 255),
     escrowKey: hash,
     replaces: optional(id),
-    ceremony: optional(oneOf('dealer', 'dkg')),
+    ceremony: optional(oneOf('dealer', 'dkg', 'reshare')),
     transcript: optional(hash),
     disqualified: optional(uint(0, 255)),
+    resharedFrom: optional(id),
   },
   /**
    * The uniqueness-tag service answered its `count`-th evaluation for an enrolment or recovery; `service` is its

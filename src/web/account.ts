@@ -5,7 +5,7 @@
  */
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
-import { passkeyScript } from './passkey-script.ts';
+import { passkeyButton, passkeyScript } from './passkey-script.ts';
 import type { Translator } from './i18n/index.ts';
 
 export interface AccountWorld {
@@ -48,102 +48,108 @@ export function postButton(
   return html`<form method="post" action="${action}"><input type="hidden" name="csrf" value="${csrf}">${fields}<button type="submit"${options.primary && html` class="primary"`}>${label}</button></form>`;
 }
 
-/** `2026-06-01T12:00:00.000Z` → `2026-06-01 12:00 UTC`; other text as it is. */
-export function when(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return m ? `${m[1]} ${m[2]} UTC` : iso;
-}
-
-function worldCard(w: AccountWorld, csrf: string): SafeHtml {
+function worldCard(t: Translator, w: AccountWorld, csrf: string): SafeHtml {
+  const m = t.m.account;
   const received = w.received.length
-    ? html`${w.received.join(', ')}${w.firstReleasedAt && html` — first ${when(w.firstReleasedAt)}`}${w.lastReleasedAt && w.lastReleasedAt !== w.firstReleasedAt && html`, last ${when(w.lastReleasedAt)}`}`
-    : 'only your pseudonym for this world';
+    ? m.receivedClaims(
+        t.list(w.received),
+        w.firstReleasedAt ? t.when(w.firstReleasedAt) : undefined,
+        w.lastReleasedAt && w.lastReleasedAt !== w.firstReleasedAt ? t.when(w.lastReleasedAt) : undefined,
+      )
+    : m.receivedNothing;
   const consent = w.consentActive
-    ? html`<dd>Given${w.consented.length > 0 && html` for ${w.consented.join(', ')}`}.</dd>`
-    : html`<dd><strong>Withdrawn.</strong> ${w.name} receives nothing more and must ask you again; what it received before stays with it.</dd>`;
+    ? html`<dd>${m.consentGiven(w.consented.length > 0 ? t.list(w.consented) : undefined)}</dd>`
+    : html`<dd>${m.consentWithdrawn(w.name)}</dd>`;
   return html`<article class="world">
 <h3>${w.name}</h3>
 <p><small>${w.purpose}</small></p>
 <dl>
-<dt>Consent</dt>${consent}
-<dt>Received</dt><dd>${received}</dd>
-<dt>Your handle there</dt><dd>${w.handle ?? 'none'}</dd>
-<dt>Trust level there</dt><dd>${w.trustLevel} <small>(this world's own standing; there is no global score)</small></dd>
+<dt>${m.consent}</dt>${consent}
+<dt>${m.received}</dt><dd>${received}</dd>
+<dt>${m.handle}</dt><dd>${w.handle ?? m.noHandle}</dd>
+<dt>${m.trust}</dt><dd>${w.trustLevel} <small>${m.noGlobalScore}</small></dd>
 </dl>
-${w.consentActive && postButton(`/account/worlds/${encodeURIComponent(w.id)}/revoke`, csrf, `Withdraw consent from ${w.name}`)}
+${w.consentActive && postButton(`/account/worlds/${encodeURIComponent(w.id)}/revoke`, csrf, m.withdraw(w.name))}
 </article>`;
 }
 
-function passkeyItem(p: AccountPageInput['passkeys'][number], index: number, csrf: string, removable: boolean): SafeHtml {
+function passkeyItem(t: Translator, p: AccountPageInput['passkeys'][number], index: number, csrf: string, removable: boolean): SafeHtml {
+  const m = t.m.account;
   const id = `passkey-name-${index}`;
-  return html`<li><strong>${p.name}</strong> — added ${when(p.createdAt)}${p.lastUsedAt && html`, last used ${when(p.lastUsedAt)}`}
-<form method="post" action="/account/passkeys/rename" class="row"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="id" value="${p.id}"><label for="${id}">New name</label> <input type="text" id="${id}" name="name" value="${p.name}" maxlength="100" required> <button type="submit">Rename</button></form>
-${removable ? postButton('/account/passkeys/remove', csrf, `Remove ${p.name}`, { fields: { id: p.id } }) : html`<small>Your only passkey cannot be removed: add another first.</small>`}</li>`;
+  return html`<li><strong>${p.name}</strong> — ${m.passkeyDates(t.when(p.createdAt), p.lastUsedAt ? t.when(p.lastUsedAt) : undefined)}
+<form method="post" action="/account/passkeys/rename" class="row"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="id" value="${p.id}"><label for="${id}">${m.newName}</label> <input type="text" id="${id}" name="name" value="${p.name}" maxlength="100" required> <button type="submit">${m.rename}</button></form>
+${removable ? postButton('/account/passkeys/remove', csrf, m.remove(p.name), { fields: { id: p.id } }) : html`<small>${m.onlyPasskey}</small>`}</li>`;
 }
 
 export function renderAccount(input: AccountPageInput): string {
-  const { csrf } = input;
-  const worlds = input.worlds.length ? input.worlds.map((w) => worldCard(w, csrf)) : html`<p>You have not signed in to any world yet.</p>`;
+  const { csrf, t } = input;
+  const m = t.m.account;
+  const worlds = input.worlds.length ? input.worlds.map((w) => worldCard(t, w, csrf)) : html`<p>${m.noWorlds}</p>`;
   const passkeys = input.passkeys.length
-    ? html`<ul class="plain">${input.passkeys.map((p, i) => passkeyItem(p, i, csrf, input.passkeys.length > 1))}</ul>`
-    : html`<p class="error">You have no passkey: add one now, or you cannot sign back in once this session ends.</p>`;
-  const body = html`<h1>Your mvid account</h1>
+    ? html`<ul class="plain">${input.passkeys.map((p, i) => passkeyItem(t, p, i, csrf, input.passkeys.length > 1))}</ul>`
+    : html`<p class="error">${m.noPasskey}</p>`;
+  const body = html`<h1>${m.heading}</h1>
 ${input.notice && html`<p class="notice" role="status">${input.notice}</p>`}
-<section aria-labelledby="my-worlds"><h2 id="my-worlds">My worlds</h2>
+<section aria-labelledby="my-worlds"><h2 id="my-worlds">${m.myWorlds}</h2>
 ${worlds}
 </section>
 ${input.credentialsHtml}
 ${input.moderationHtml}
-<section aria-labelledby="my-passkeys"><h2 id="my-passkeys">Passkeys</h2>
+<section aria-labelledby="my-passkeys"><h2 id="my-passkeys">${m.passkeys}</h2>
 ${passkeys}
-<button type="button" id="passkey" data-csrf="${csrf}" data-options="/account/passkeys/options" data-verify="/account/passkeys">Add a passkey</button>
-<p id="status" role="status" aria-live="polite"></p>
+${passkeyButton(t, { csrf, options: '/account/passkeys/options', verify: '/account/passkeys', label: t.m.common.addPasskey })}
 </section>
-<section aria-labelledby="my-data"><h2 id="my-data">Your data</h2>
-<p>Download everything mvid holds about you: your record and its events, your sealed identity envelopes, the worlds with the pseudonym each knows you by, consents, handles, passkeys, sessions and issued credentials.</p>
-${postButton('/account/export', csrf, 'Download my data (JSON)')}
-<p><a href="/account/disclosures">Disclosures of your identity to authorities</a>, shown once each legal delay has ended.</p>
+<section aria-labelledby="my-data"><h2 id="my-data">${m.data}</h2>
+<p>${m.dataIntro}</p>
+${postButton('/account/export', csrf, m.download)}
+<p>${m.disclosures}</p>
 </section>
-<section aria-labelledby="my-session"><h2 id="my-session">Leaving</h2>
-${postButton('/account/sign-out', csrf, 'Sign out')}
-<p><a href="/account/close">Close my account…</a></p>
+<section aria-labelledby="my-session"><h2 id="my-session">${m.leaving}</h2>
+${postButton('/account/sign-out', csrf, m.signOut)}
+<p><a href="/account/close">${m.closeLink}</a></p>
 </section>`;
-  return page({ t: input.t, title: 'Your account', nonce: input.nonce, body, script: passkeyScript('create') });
+  return page({ t, title: m.title, nonce: input.nonce, body, script: passkeyScript('create') });
 }
 
 /** Shown when no browser session exists: sign in with a passkey to reach the account page. */
 export function renderPasskeySetup(input: { t: Translator; nonce: string; csrf: string }): string {
-  const body = html`<h1>Sign in to your mvid account</h1>
-<p>Use the passkey you added when you enrolled. There is no password.</p>
-<button class="primary" type="button" id="passkey" data-csrf="${input.csrf}" data-options="/account/sign-in/options" data-verify="/account/sign-in">Sign in with a passkey</button>
-<p id="status" role="status" aria-live="polite"></p>
-<p>New here? <a href="/account/enrol">Create your mvid identity</a>. Lost your passkeys? <a href="/account/recover">Recover your account</a>.</p>`;
-  return page({ t: input.t, title: 'Sign in', nonce: input.nonce, body, script: passkeyScript('get') });
+  const { t } = input;
+  const m = t.m.accountSignIn;
+  const body = html`<h1>${m.heading}</h1>
+<p>${m.how}</p>
+${passkeyButton(t, { csrf: input.csrf, options: '/account/sign-in/options', verify: '/account/sign-in', label: t.m.common.signInWithPasskey, primary: true })}
+<p>${m.newHere}</p>
+<p>${m.lostPasskeys}</p>`;
+  return page({ t, title: m.title, nonce: input.nonce, body, script: passkeyScript('get') });
 }
 
 /** The confirmation before closing an account: what happens, and a deliberate tick. */
 export function renderCloseAccount(input: { t: Translator; nonce: string; csrf: string; retentionDays: number }): string {
-  const body = html`<h1>Close your mvid account</h1>
-<p>Closing is meant to be final. When you close your account:</p>
+  const { t } = input;
+  const m = t.m.closeAccount;
+  const body = html`<h1>${m.heading}</h1>
+<p>${m.intro}</p>
 <ul>
-<li>you are signed out everywhere, your passkeys and keys stop working, and every world loses its consent to receive anything about you;</li>
-<li>the credentials mvid issued to you are revoked;</li>
-<li>your sealed identity envelopes and your uniqueness tag are kept ${input.retentionDays} days (for recovery and for lawful requests about the past), then deleted;</li>
-<li>until then, enrolling again with the same identity reopens this account through recovery.</li>
+<li>${m.signedOut}</li>
+<li>${m.revoked}</li>
+<li>${m.kept(input.retentionDays)}</li>
+<li>${m.reopen}</li>
 </ul>
-<p>You may want to <a href="/account">download your data</a> first.</p>
+<p>${m.exportFirst}</p>
 <form method="post" action="/account/close">
 <input type="hidden" name="csrf" value="${input.csrf}">
-<p><input type="checkbox" id="confirm" name="confirm" value="yes" required> <label for="confirm">I understand, close my account</label></p>
-<button type="submit" class="danger">Close my account</button>
+<p><input type="checkbox" id="confirm" name="confirm" value="yes" required> <label for="confirm">${m.confirm}</label></p>
+<button type="submit" class="danger">${m.button}</button>
 </form>
-<p><a href="/account">Keep my account</a></p>`;
-  return page({ t: input.t, title: 'Close your account', nonce: input.nonce, body });
+<p><a href="/account">${m.keep}</a></p>`;
+  return page({ t, title: m.title, nonce: input.nonce, body });
 }
 
 export function renderAccountClosed(input: { t: Translator; nonce: string; purgeAfter: string }): string {
-  const body = html`<h1>Your account is closed</h1>
-<p>You are signed out and no world receives anything about you any more. Your sealed identity is deleted after ${when(input.purgeAfter)}.</p>
-<p><a href="/">Back to the front page</a></p>`;
-  return page({ t: input.t, title: 'Account closed', nonce: input.nonce, body });
+  const { t } = input;
+  const m = t.m.accountClosed;
+  const body = html`<h1>${m.heading}</h1>
+<p>${m.text(t.when(input.purgeAfter))}</p>
+<p><a href="/">${m.back}</a></p>`;
+  return page({ t, title: m.title, nonce: input.nonce, body });
 }

@@ -16,23 +16,32 @@ function inline(text: string): SafeHtml {
   return joinHtml(text.split('`').map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part)));
 }
 
+/** The code's title and meaning are English (src/core/errors.ts, docs/errors.md): marked so in other languages. */
+const english = (t: Translator) => (t.lang === 'en' ? undefined : 'en');
+
 export function renderErrorCode(input: ErrorCodePage & { t: Translator; nonce: string }): string {
-  const body = html`<h1>${input.title}</h1>
-<p>Error code <code>${input.code}</code>, HTTP status ${input.status}.</p>
-${input.meaning ? html`<p>${inline(input.meaning)}</p>` : ''}
-<p>mvid answers every error with an RFC 9457 problem document (<code>application/problem+json</code>) whose
-<code>type</code> is this page and whose <code>requestId</code> the operator can look up. <a href="/errors">All error codes</a>.</p>`;
-  return page({ t: input.t, title: `${input.title} (${input.code})`, nonce: input.nonce, body });
+  const { t } = input;
+  const m = t.m.errorCodes;
+  const lang = english(t);
+  const body = html`<h1${lang && html` lang="${lang}"`}>${input.title}</h1>
+<p>${m.code(input.code, input.status)}</p>
+${input.meaning ? html`<p${lang && html` lang="${lang}"`}>${inline(input.meaning)}</p>` : ''}
+<p>${m.about}</p>`;
+  return page({ t, title: `${input.title} (${input.code})`, nonce: input.nonce, body });
 }
 
 export function renderErrorIndex(input: { t: Translator; nonce: string; codes: readonly ErrorCodePage[] }): string {
+  const { t } = input;
+  const m = t.m.errorCodes;
+  const lang = english(t);
   const rows = input.codes.map(
-    (c) => html`<tr><td><a href="/errors/${c.code}"><code>${c.code}</code></a></td><td>${c.status}</td><td>${c.title}</td></tr>`,
+    (c) =>
+      html`<tr><td><a href="/errors/${c.code}"><code>${c.code}</code></a></td><td>${c.status}</td><td${lang && html` lang="${lang}"`}>${c.title}</td></tr>`,
   );
-  const body = html`<h1>Error codes</h1>
-<p>Every error of mvid is a problem document whose <code>code</code> is one of these.</p>
-<table><thead><tr><th>code</th><th>status</th><th>title</th></tr></thead><tbody>
+  const body = html`<h1>${m.indexTitle}</h1>
+<p>${m.indexIntro}</p>
+<table><thead><tr><th>${m.columnCode}</th><th>${m.columnStatus}</th><th>${m.columnTitle}</th></tr></thead><tbody>
 ${joinHtml(rows, '\n')}
 </tbody></table>`;
-  return page({ t: input.t, title: 'Error codes', nonce: input.nonce, body });
+  return page({ t, title: m.indexTitle, nonce: input.nonce, body });
 }

@@ -26,6 +26,7 @@ export function renderHome({ t, nonce, publicUrl, engine, logSize, version }: Ho
 <ul>
 <li>${m.enrol}</li>
 <li>${m.account}</li>
+<li>${m.wallet}</li>
 </ul>
 
 <h2>${m.worlds}</h2>

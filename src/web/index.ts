@@ -6,7 +6,7 @@ export type { PageOptions } from './layout.ts';
 export { renderSignIn, renderConsent } from './interaction.ts';
 export type { SignInPageInput, ConsentPageInput, ConsentClaim } from './interaction.ts';
 export { renderErrorPage, renderLogoutPage, renderLogoutDone } from './oidc-pages.ts';
-export { postButton, renderAccount, renderAccountClosed, renderCloseAccount, renderPasskeySetup, when } from './account.ts';
+export { postButton, renderAccount, renderAccountClosed, renderCloseAccount, renderPasskeySetup } from './account.ts';
 export type { AccountPageInput, AccountWorld } from './account.ts';
 export { passkeyScript } from './passkey-script.ts';
 export { renderAuthorityConsole, renderPersonDisclosures, renderTrusteeConsole } from './disclosure.ts';
@@ -14,6 +14,8 @@ export type { AuthorityConsoleInput, PersonDisclosuresPageInput, TransparencyCou
 export { renderTransparencyReport, transparencyCsv } from './transparency.ts';
 export type { DisclosureStatistics, TransparencyLogView, TransparencyPageInput, WorldModerationStatistics } from './transparency.ts';
 export { renderOperatorConsole } from './operator.ts';
+export { renderWallet } from './wallet.ts';
+export type { WalletPageInput } from './wallet.ts';
 export { webAsset } from './assets.ts';
 export type { WebAsset } from './assets.ts';
 export { renderHome } from './home.ts';

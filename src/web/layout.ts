@@ -75,6 +75,11 @@ export interface PageOptions {
   bundles?: readonly string[];
   /** The reader's language: `<html lang>`, and the switcher marks it. */
   t: Translator;
+  /**
+   * The messages the page's bundles show (from the catalogue), as JSON in a data attribute
+   * of `#messages`, escaped like any attribute; src/web/browser/dom.ts `messages()` reads it.
+   */
+  bundleMessages?: object;
 }
 
 /**
@@ -91,7 +96,7 @@ function languageSwitcher(t: Translator): SafeHtml {
 }
 
 /** A whole page, as the string a route sends. */
-export function page({ title, nonce, body, script, bundles = [], t }: PageOptions): string {
+export function page({ title, nonce, body, script, bundles = [], t, bundleMessages }: PageOptions): string {
   return html`<!doctype html>
 <html lang="${t.lang}">
 <head>
@@ -106,6 +111,7 @@ ${languageSwitcher(t)}
 <main>
 ${body}
 </main>
+${bundleMessages && html`<div id="messages" hidden data-messages="${JSON.stringify(bundleMessages)}"></div>`}
 ${script && html`<script nonce="${nonce}">${script}</script>`}
 ${bundles.map((name) => html`<script nonce="${nonce}" src="${assetUrl(name)}" defer></script>`)}
 </body>

@@ -9,7 +9,7 @@ import type { CaseFile } from '../moderation/index.ts';
 import { barChart } from './charts.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
-import { type StatementForPage, statementHtml } from './moderation.ts';
+import { sanctionLabel, type StatementForPage, statementHtml } from './moderation.ts';
 import type { Translator } from './i18n/index.ts';
 
 /** Image types a browser may show inline from the evidence route (recorded at upload, sniffed then). */
@@ -21,7 +21,6 @@ export function inlineEvidence(contentType: string): boolean {
 }
 const SANCTIONS = ['none', 'warning', 'mute', 'feature_restriction', 'suspension', 'ban'] as const;
 
-const label = (type: string) => type.replaceAll('_', ' ');
 const enc = encodeURIComponent;
 
 export interface ConsoleWorld {
@@ -40,9 +39,10 @@ interface ConsoleBase {
 
 const base = (w: ConsoleWorld) => `/moderation/console/${enc(w.id)}`;
 
-function consoleNav(w: ConsoleWorld): SafeHtml {
+function consoleNav(t: Translator, w: ConsoleWorld): SafeHtml {
+  const m = t.m.moderationConsole;
   const b = base(w);
-  return html`<nav aria-label="Moderator console"><p><a href="${b}">Queue</a> · <a href="${`${b}/appeals`}">Appeals</a> · <a href="${`${b}/statistics`}">Statistics</a> · <a href="/account">Your account</a></p></nav>`;
+  return html`<nav aria-label="${m.nav}"><p><a href="${b}">${m.queue}</a> · <a href="${`${b}/appeals`}">${m.appeals}</a> · <a href="${`${b}/statistics`}">${m.statistics}</a> · <a href="/account">${t.m.common.yourAccount}</a></p></nav>`;
 }
 
 function errorHtml(error: string | undefined): SafeHtml | undefined {
@@ -54,7 +54,7 @@ function consolePage(title: string, input: ConsoleBase, body: SafeHtml): string 
     t: input.t,
     title: `${title} — ${input.world.name}`,
     nonce: input.nonce,
-    body: html`${consoleNav(input.world)}<h1>${title}: ${input.world.name}</h1>${errorHtml(input.error)}${body}`,
+    body: html`${consoleNav(input.t, input.world)}<h1>${input.t.m.moderationConsole.titled(title, input.world.name)}</h1>${errorHtml(input.error)}${body}`,
   });
 }
 
@@ -82,27 +82,29 @@ export interface ModerationQueueInput extends ConsoleBase {
 }
 
 export function renderModerationQueue(input: ModerationQueueInput): string {
+  const { t } = input;
+  const m = t.m.moderationConsole;
   const b = base(input.world);
   const f = input.filters;
   const rows = input.cases.map((c) => {
-    const assignee = c.mine ? 'you' : (c.assignedTo ?? 'nobody');
+    const assignee = c.mine ? m.you : (c.assignedTo ?? m.nobody);
     const assign =
       f.status === 'open' && !c.mine
-        ? html`<form class="inline" method="post" action="${`${b}/cases/${enc(c.id)}/assign`}"><input type="hidden" name="csrf" value="${input.csrf}"><button type="submit">Assign to me</button></form>`
+        ? html`<form class="inline" method="post" action="${`${b}/cases/${enc(c.id)}/assign`}"><input type="hidden" name="csrf" value="${input.csrf}"><button type="submit">${m.assignToMe}</button></form>`
         : undefined;
-    return html`<tr><td><a href="${`${b}/cases/${enc(c.id)}`}">${c.category}</a>${c.priority > 0 && html` <strong>(trusted flagger)</strong>`}</td><td>${c.reports}</td><td>${c.openedAt}</td><td>${assignee} ${assign}</td></tr>`;
+    return html`<tr><td><a href="${`${b}/cases/${enc(c.id)}`}">${c.category}</a>${c.priority > 0 && html` <strong>${m.trustedFlagger}</strong>`}</td><td>${t.number(c.reports)}</td><td>${t.when(c.openedAt)}</td><td>${assignee} ${assign}</td></tr>`;
   });
   const body = html`<form method="get" action="${b}" class="row">
-<p><label for="status">Status</label> <select id="status" name="status">${option('open', 'Open', f.status)}${option('decided', 'Decided', f.status)}</select>
-<label for="category">Rule</label> <select id="category" name="category">${option('', 'All rules', f.category ?? '')}${input.categories.map((c) => option(c, c, f.category))}</select>
-<label for="sort">Order</label> <select id="sort" name="sort">${option('priority', 'Priority, then oldest', f.sort)}${option('age', 'Oldest first', f.sort)}</select>
-<button type="submit">Show</button></p></form>
+<p><label for="status">${m.status}</label> <select id="status" name="status">${option('open', m.open, f.status)}${option('decided', m.decided, f.status)}</select>
+<label for="category">${m.rule}</label> <select id="category" name="category">${option('', m.allRules, f.category ?? '')}${input.categories.map((c) => option(c, c, f.category))}</select>
+<label for="sort">${m.order}</label> <select id="sort" name="sort">${option('priority', m.byPriority, f.sort)}${option('age', m.byAge, f.sort)}</select>
+<button type="submit">${m.show}</button></p></form>
 ${
   input.cases.length === 0
-    ? html`<p>No cases match.</p>`
-    : html`<div class="scroll" tabindex="0" role="region" aria-label="Cases"><table><caption>Cases</caption><thead><tr><th scope="col">Rule</th><th scope="col">Reports</th><th scope="col">Opened</th><th scope="col">Assigned to</th></tr></thead><tbody>${rows}</tbody></table></div>`
+    ? html`<p>${m.noCases}</p>`
+    : html`<div class="scroll" tabindex="0" role="region" aria-label="${m.cases}"><table><caption>${m.cases}</caption><thead><tr><th scope="col">${m.rule}</th><th scope="col">${m.reports}</th><th scope="col">${m.opened}</th><th scope="col">${m.assignedTo}</th></tr></thead><tbody>${rows}</tbody></table></div>`
 }`;
-  return consolePage('Moderation queue', input, body);
+  return consolePage(m.queueTitle, input, body);
 }
 
 export interface CaseEvidence {
@@ -125,54 +127,58 @@ export interface ModerationCaseInput extends ConsoleBase {
 }
 
 /** Evidence is served by the moderation API's evidence route (recorded type, nosniff, sandboxed, integrity-checked). */
-function evidenceHtml(worldId: string, caseId: string, e: CaseEvidence): SafeHtml {
+function evidenceHtml(t: Translator, worldId: string, caseId: string, e: CaseEvidence): SafeHtml {
+  const m = t.m.moderationConsole;
   const url = `/moderation/v1/worlds/${enc(worldId)}/cases/${enc(caseId)}/evidence/${enc(e.sha256)}`;
-  const name = `${e.contentType}, ${e.size} bytes, sha256 ${e.sha256.slice(0, 12)}…`;
+  const name = m.evidenceName(e.contentType, e.size, e.sha256.slice(0, 12));
   return e.inline
-    ? html`<li><img src="${url}" alt="${`Evidence image (${name})`}" width="300"><br><a href="${url}" download>Download</a> (${name})</li>`
-    : html`<li><a href="${url}" download>Download evidence</a> (${name})</li>`;
+    ? html`<li><img src="${url}" alt="${m.evidenceImage(name)}" width="300"><br><a href="${url}" download>${m.download}</a> (${name})</li>`
+    : html`<li><a href="${url}" download>${m.downloadEvidence}</a> (${name})</li>`;
 }
 
 export function renderModerationCase(input: ModerationCaseInput): string {
+  const { t } = input;
+  const m = t.m.moderationConsole;
   const b = base(input.world);
   const c = input.case;
   const api = `${b}/cases/${enc(c.id)}`;
   const csrf = html`<input type="hidden" name="csrf" value="${input.csrf}">`;
   const reports = c.reportList.map(
-    (r) => html`<article class="world"><h3>Report of ${r.createdAt}</h3>
-<p>From: ${r.reporter ?? `the world (${r.channel})`}${r.occurredAt && html`. When: ${r.occurredAt}`}${r.location && html`. Where: ${r.location}`}</p>
+    (r) => html`<article class="world"><h3>${m.reportOf(t.when(r.createdAt))}</h3>
+<p>${m.reportFrom(r.reporter ?? m.theWorldVia(r.channel), r.occurredAt ? t.when(r.occurredAt) : undefined, r.location)}</p>
 <p>${r.text}</p>
-${r.evidence.length > 0 && html`<ul class="plain">${r.evidence.map((e) => evidenceHtml(input.world.id, c.id, e))}</ul>`}</article>`,
+${r.evidence.length > 0 && html`<ul class="plain">${r.evidence.map((e) => evidenceHtml(t, input.world.id, c.id, e))}</ul>`}</article>`,
   );
-  const notes = c.notes.map((n) => html`<li>${n.createdAt} — ${n.author ?? 'the world'}: ${n.text}</li>`);
+  const notes = c.notes.map((n) => html`<li>${t.when(n.createdAt)} — ${n.author ?? m.theWorld}: ${n.text}</li>`);
   const decisions = c.decisions.map(
     (d) =>
-      html`<details open><summary>Decision by ${d.moderator}${d.appeal && html` — appeal ${d.appeal.status}`}</summary>${statementHtml(d.statement)}</details>`,
+      html`<details open><summary>${m.decisionBy(d.moderator, d.appeal ? (t.m.moderationTerms.appealStatus[d.appeal.status] ?? d.appeal.status) : undefined)}</summary>${statementHtml(t, d.statement)}</details>`,
   );
   const rules = input.rules.map((r) => option(r.category, `${r.category} — ${r.text}`, c.category));
   const decide = input.open
-    ? html`<h2>Decide</h2>
-<p>Your decision is sent to the person as a statement of reasons (DSA Art. 17). The appeal window, dispute settlement and courts are added from ${input.world.name}'s policy.</p>
+    ? html`<h2>${m.decide}</h2>
+<p>${m.decideIntro(input.world.name)}</p>
 <form method="post" action="${`${api}/decision`}">${csrf}
-<div class="field"><label for="facts">Facts and circumstances relied on</label><textarea id="facts" name="facts" rows="5" cols="40" maxlength="4000" required></textarea></div>
-<div class="field"><label for="rule">Rule relied on (${input.world.name}'s published rules)</label><select id="rule" name="category">${rules}</select></div>
-<div class="field"><label for="sanction">Sanction</label><select id="sanction" name="sanction">${SANCTIONS.map((s) => option(s, label(s), 'warning'))}</select></div>
-<div class="field"><label for="days">Duration in days (mute, restriction, suspension; empty for none)</label><input id="days" name="durationDays" type="number" min="1" max="3650"></div>
-<div class="field"><label for="features">Restricted features (comma-separated, for a feature restriction)</label><input id="features" name="features" type="text" maxlength="300"></div>
-<fieldset><legend>Automated means</legend>
-<p><input id="auto-detection" type="checkbox" name="automatedDetection" value="yes"> <label for="auto-detection">Detected by automated means</label></p>
-<p><input id="auto-decision" type="checkbox" name="automatedDecision" value="yes"> <label for="auto-decision">Decided by automated means</label></p></fieldset>
-<button class="primary" type="submit">Decide and notify</button></form>`
+<div class="field"><label for="facts">${m.facts}</label><textarea id="facts" name="facts" rows="5" cols="40" maxlength="4000" required></textarea></div>
+<div class="field"><label for="rule">${m.ruleRelied(input.world.name)}</label><select id="rule" name="category">${rules}</select></div>
+<div class="field"><label for="sanction">${m.sanction}</label><select id="sanction" name="sanction">${SANCTIONS.map((s) => option(s, sanctionLabel(t, s), 'warning'))}</select></div>
+<div class="field"><label for="days">${m.days}</label><input id="days" name="durationDays" type="number" min="1" max="3650"></div>
+<div class="field"><label for="features">${m.features}</label><input id="features" name="features" type="text" maxlength="300"></div>
+<fieldset><legend>${m.automated}</legend>
+<p><input id="auto-detection" type="checkbox" name="automatedDetection" value="yes"> <label for="auto-detection">${m.automatedDetection}</label></p>
+<p><input id="auto-decision" type="checkbox" name="automatedDecision" value="yes"> <label for="auto-decision">${m.automatedDecision}</label></p></fieldset>
+<button class="primary" type="submit">${m.decideSubmit}</button></form>`
     : undefined;
-  const body = html`<p>About <strong>${c.subject}</strong> (their pseudonym in ${input.world.name}) under <strong>${c.category}</strong>; ${c.status}, opened ${c.openedAt}, assigned to ${c.assignedTo ?? 'nobody'}.</p>
-${input.open && html`<form method="post" action="${`${api}/assign`}">${csrf}<button type="submit">Assign to me</button></form>`}
-<h2>Reports</h2>${reports}
-<h2>Internal notes</h2><p>Seen by ${input.world.name}'s moderators only.</p>
-${notes.length > 0 ? html`<ul>${notes}</ul>` : html`<p>No notes yet.</p>`}
-<form method="post" action="${`${api}/notes`}">${csrf}<div class="field"><label for="note">Add a note</label><textarea id="note" name="text" rows="3" cols="40" maxlength="4000" required></textarea></div><button type="submit">Add note</button></form>
-${decisions.length > 0 && html`<h2>Decisions</h2>${decisions}`}
+  const status = m.caseStatus[c.status] ?? c.status;
+  const body = html`<p>${m.about(c.subject, input.world.name, c.category, status, t.when(c.openedAt), c.assignedTo ?? m.nobody)}</p>
+${input.open && html`<form method="post" action="${`${api}/assign`}">${csrf}<button type="submit">${m.assignToMe}</button></form>`}
+<h2>${m.reports}</h2>${reports}
+<h2>${m.notes}</h2><p>${m.notesIntro(input.world.name)}</p>
+${notes.length > 0 ? html`<ul>${notes}</ul>` : html`<p>${m.noNotes}</p>`}
+<form method="post" action="${`${api}/notes`}">${csrf}<div class="field"><label for="note">${m.addNote}</label><textarea id="note" name="text" rows="3" cols="40" maxlength="4000" required></textarea></div><button type="submit">${m.addNoteSubmit}</button></form>
+${decisions.length > 0 && html`<h2>${m.decisions}</h2>${decisions}`}
 ${decide}`;
-  return consolePage('Case', input, body);
+  return consolePage(m.caseTitle, input, body);
 }
 
 export interface ModerationAppealsInput extends ConsoleBase {
@@ -180,21 +186,23 @@ export interface ModerationAppealsInput extends ConsoleBase {
 }
 
 export function renderModerationAppeals(input: ModerationAppealsInput): string {
+  const { t } = input;
+  const m = t.m.moderationConsole;
   const b = base(input.world);
   const items = input.appeals.map(
-    (a) => html`<article class="world"><h2>Appeal of ${a.filedAt} by ${a.subject}</h2>
-<p><a href="${`${b}/cases/${enc(a.caseId)}`}">The case and its decision</a></p>
+    (a) => html`<article class="world"><h2>${m.appealOf(t.when(a.filedAt), a.subject)}</h2>
+<p><a href="${`${b}/cases/${enc(a.caseId)}`}">${m.appealCase}</a></p>
 <p>${a.text}</p>
 <form method="post" action="${`${b}/appeals/${enc(a.id)}/decision`}"><input type="hidden" name="csrf" value="${input.csrf}">
-<fieldset><legend>Outcome</legend>
-<p><input type="radio" id="${`up-${a.id}`}" name="outcome" value="uphold" required> <label for="${`up-${a.id}`}">Uphold the decision</label></p>
-<p><input type="radio" id="${`rev-${a.id}`}" name="outcome" value="reverse"> <label for="${`rev-${a.id}`}">Reverse it (lifts the sanction at once)</label></p></fieldset>
-<div class="field"><label for="${`reasons-${a.id}`}">Reasons, sent to the person</label><textarea id="${`reasons-${a.id}`}" name="reasons" rows="3" cols="40" minlength="10" maxlength="4000" required></textarea></div>
-<button class="primary" type="submit">Decide the appeal</button></form></article>`,
+<fieldset><legend>${m.outcome}</legend>
+<p><input type="radio" id="${`up-${a.id}`}" name="outcome" value="uphold" required> <label for="${`up-${a.id}`}">${m.uphold}</label></p>
+<p><input type="radio" id="${`rev-${a.id}`}" name="outcome" value="reverse"> <label for="${`rev-${a.id}`}">${m.reverse}</label></p></fieldset>
+<div class="field"><label for="${`reasons-${a.id}`}">${m.reasons}</label><textarea id="${`reasons-${a.id}`}" name="reasons" rows="3" cols="40" minlength="10" maxlength="4000" required></textarea></div>
+<button class="primary" type="submit">${m.decideAppeal}</button></form></article>`,
   );
-  const body = html`<p>An appeal is decided by a moderator other than the one who took the decision.</p>
-${items.length > 0 ? items : html`<p>No open appeals.</p>`}`;
-  return consolePage('Appeals', input, body);
+  const body = html`<p>${m.appealsIntro}</p>
+${items.length > 0 ? items : html`<p>${m.noAppeals}</p>`}`;
+  return consolePage(m.appealsTitle, input, body);
 }
 
 export interface ModerationWorldStatisticsInput {
@@ -209,14 +217,26 @@ export interface ModerationWorldStatisticsInput {
   };
 }
 
-const points = (r: Record<string, number>) => Object.entries(r).map(([k, value]) => ({ label: label(k), value }));
-
 export function renderModerationStatistics(input: ModerationWorldStatisticsInput): string {
+  const { t } = input;
+  const m = t.m.moderationConsole;
   const s = input.statistics;
   const api = `/moderation/v1/worlds/${enc(input.world.id)}/statistics`;
-  const body = html`<p>${s.reports.total} reports (${s.reports.fromTrustedFlaggers} from trusted flaggers), ${s.decisions.total} decisions (${s.decisions.automated} automated), ${s.sanctions.inForce} sanctions in force; appeals: ${s.appeals.filed} filed, ${s.appeals.open} open, ${s.appeals.upheld} upheld, ${s.appeals.reversed} reversed.</p>
-${barChart('Reports by rule', ['Rule', 'Reports'], points(s.reports.byCategory))}
-${barChart('Decisions by sanction', ['Sanction', 'Decisions'], points(s.decisions.bySanction))}
-<p>The same figures, public and without personal data: <a href="${api}">JSON</a>, or as a spreadsheet: <a href="${`/moderation/console/${enc(input.world.id)}/statistics.csv`}" download>CSV</a>.</p>`;
-  return consolePage('Statistics', { t: input.t, nonce: input.nonce, csrf: '', world: input.world }, body);
+  const byRule = Object.entries(s.reports.byCategory).map(([label, value]) => ({ label, value }));
+  const bySanction = Object.entries(s.decisions.bySanction).map(([k, value]) => ({ label: sanctionLabel(t, k), value }));
+  const summary = m.summary(
+    {
+      reports: s.reports.total,
+      trusted: s.reports.fromTrustedFlaggers,
+      decisions: s.decisions.total,
+      automated: s.decisions.automated,
+      inForce: s.sanctions.inForce,
+    },
+    s.appeals,
+  );
+  const body = html`<p>${summary}</p>
+${barChart(t, m.reportsByRule, [m.rule, m.reports], byRule)}
+${barChart(t, m.decisionsBySanction, [m.sanction, m.decisions], bySanction)}
+<p>${m.json(api)} <a href="${`/moderation/console/${enc(input.world.id)}/statistics.csv`}" download>CSV</a></p>`;
+  return consolePage(m.statisticsTitle, { t, nonce: input.nonce, csrf: '', world: input.world }, body);
 }

@@ -10,8 +10,9 @@ import { barChart, lineChart } from './charts.ts';
 import { csvDocument } from './csv.ts';
 import { disclosureTables, type TransparencyCounts, TRANSPARENCY_COLUMNS } from './disclosure.ts';
 import { html } from './html.ts';
-import { page } from './layout.ts';
 import type { Translator } from './i18n/index.ts';
+import { page } from './layout.ts';
+import { sanctionLabel } from './moderation.ts';
 
 /** The log as the page shows it. */
 export interface TransparencyLogView {
@@ -60,85 +61,104 @@ export interface TransparencyPageInput {
   moderation: WorldModerationStatistics[] | null;
 }
 
-function duration(seconds: number | null): string {
-  if (seconds === null) return 'no decision yet';
-  if (seconds < 3600) return `${Math.round(seconds / 60)} minutes`;
-  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} hours`;
-  return `${(seconds / 86_400).toFixed(1)} days`;
+function duration(t: Translator, seconds: number | null): string {
+  const m = t.m.transparency;
+  if (seconds === null) return m.noDecision;
+  if (seconds < 3600) return m.minutes(Math.round(seconds / 60));
+  const oneDecimal = (n: number) => Math.round(n * 10) / 10;
+  if (seconds < 172_800) return m.hours(oneDecimal(seconds / 3600));
+  return m.days(oneDecimal(seconds / 86_400));
 }
 
-function logSection(log: TransparencyLogView | null) {
-  if (log === null) return html`<h2>The transparency log</h2><p>The log has not signed a checkpoint yet.</p>`;
-  return html`<h2>The transparency log</h2>
-<p>Every enrolment, credential, disclosure step and key change is an entry in a public, append-only Merkle log. Its current checkpoint, signed ${log.signedAt} (${log.size} entries, ${log.cosignatures} witness cosignatures):</p>
+function logSection(t: Translator, log: TransparencyLogView | null) {
+  const m = t.m.transparency;
+  if (log === null) return html`<h2>${m.log}</h2><p>${m.noCheckpoint}</p>`;
+  return html`<h2>${m.log}</h2>
+<p>${m.logIntro(t.when(log.signedAt), log.size, log.cosignatures)}</p>
 <pre id="checkpoint">${log.checkpoint}</pre>
-<p>Log key: <code>${log.vkey}</code></p>
+<p>${m.logKey} <code>${log.vkey}</code></p>
 ${lineChart(
-  'Log size over time (entries, end of each day)',
-  ['Day (UTC)', 'Entries'],
+  t,
+  m.sizeChart,
+  [m.day, m.entries],
   log.sizeByDay.map((d) => ({ label: d.day, value: d.size })),
 )}
-<section aria-labelledby="verify-heading"><h3 id="verify-heading">Verify in your browser</h3>
-<p>Your browser can check the log itself, without trusting this page: it downloads the checkpoint and the entries, checks the signature, recomputes the root, and keeps what it verified in this browser's local storage, so that on your next visit it proves the log only grew (a consistency proof) and never rewrote history. Or run <code>mvid log verify</code> on your own computer.</p>
-<p><button id="verify" type="button" class="primary" hidden>Verify in your browser</button></p>
-<noscript><p>Verifying in the browser needs JavaScript; everything else on this page works without it.</p></noscript>
-<progress id="verify-progress" hidden aria-label="Verification progress"></progress>
+<section aria-labelledby="verify-heading"><h3 id="verify-heading">${m.verifyHeading}</h3>
+<p>${m.verifyIntro}</p>
+<p><button id="verify" type="button" class="primary" hidden>${m.verifyButton}</button></p>
+<noscript><p>${m.verifyNeedsScript}</p></noscript>
+<progress id="verify-progress" hidden aria-label="${m.verifyProgress}"></progress>
 <p id="verify-status" role="status" aria-live="polite"></p>
 <ol id="verify-steps" class="steps"></ol></section>`;
 }
 
-function disclosureSection(d: DisclosureStatistics | null) {
-  if (d === null) return html`<h2>Lawful disclosure</h2><p>Lawful disclosure is not enabled on this server.</p>`;
-  const t = d.totals;
-  return html`<h2>Lawful disclosure</h2>
-<p>An authority learns who is behind a pseudonym only for a criminal offence, under a court order, after a quorum of independent trustees approves — and every step is an entry in the log. Every figure below can be recomputed from the log entries and the public records at <a href="/disclosure/v1/transparency/records">/disclosure/v1/transparency/records</a>.</p>
-<p>${t.requests} requests (${t.emergencyRequests} emergencies), ${t.approvals} trustee approvals, ${t.denials} denials, ${t.releases} released, ${t.deniedRequests} refused, ${t.expiredRequests} expired. Median time to decision: ${duration(d.medianTimeToDecisionSeconds)}.${d.unverified > 0 && html` <strong class="error">${d.unverified} requests have no matching public record.</strong>`}</p>
+function disclosureSection(t: Translator, d: DisclosureStatistics | null) {
+  const m = t.m.transparency;
+  if (d === null) return html`<h2>${m.disclosure}</h2><p>${m.disclosureOff}</p>`;
+  const c = d.totals;
+  const totals = m.disclosureTotals(
+    {
+      requests: c.requests,
+      emergency: c.emergencyRequests,
+      approvals: c.approvals,
+      denials: c.denials,
+      released: c.releases,
+      refused: c.deniedRequests,
+      expired: c.expiredRequests,
+    },
+    duration(t, d.medianTimeToDecisionSeconds),
+  );
+  return html`<h2>${m.disclosure}</h2>
+<p>${m.disclosureIntro}</p>
+<p>${totals}${d.unverified > 0 && html` <strong class="error">${m.unverified(d.unverified)}</strong>`}</p>
 ${barChart(
-  'Disclosure requests and outcomes',
-  ['Outcome', 'Count'],
-  TRANSPARENCY_COLUMNS.map(([k, label]) => ({ label, value: t[k] })),
+  t,
+  m.outcomesChart,
+  [m.outcome, m.count],
+  TRANSPARENCY_COLUMNS.map((k) => ({ label: t.m.disclosureTables.columns[k], value: c[k] })),
 )}
-${disclosureTables(d)}`;
+${disclosureTables(t, d)}`;
 }
 
-function moderationSection(worlds: WorldModerationStatistics[] | null) {
-  if (worlds === null) return html`<h2>Moderation</h2><p>This server runs no moderation service.</p>`;
-  const intro = html`<h2>Moderation in each world</h2><p>Each world judges conduct under its own published rules; a sanction holds in that world only and is never a ground for disclosure. Per world, as JSON and CSV: <code>/moderation/v1/worlds/{world}/statistics</code>.</p>`;
-  if (worlds.length === 0) return html`${intro}<p>No moderation cases yet.</p>`;
+function moderationSection(t: Translator, worlds: WorldModerationStatistics[] | null) {
+  const m = t.m.transparency;
+  if (worlds === null) return html`<h2>${m.moderationHeading}</h2><p>${m.moderationOff}</p>`;
+  const intro = html`<h2>${m.moderationWorlds}</h2><p>${m.moderationIntro}</p>`;
+  if (worlds.length === 0) return html`${intro}<p>${m.noCases}</p>`;
   const sanctions = new Map<string, number>();
   for (const w of worlds) for (const [type, n] of Object.entries(w.sanctions.byType)) sanctions.set(type, (sanctions.get(type) ?? 0) + n);
   const rows = worlds.map(
     (w) =>
-      html`<tr><th scope="row"><a href="${`/moderation/v1/worlds/${encodeURIComponent(w.worldId)}/statistics`}">${w.worldName}</a></th><td>${w.reports.total}</td><td>${w.decisions.total}</td><td>${duration(w.medianTimeToDecisionSeconds)}</td><td>${w.appeals.filed}</td><td>${w.appeals.reversed}</td></tr>`,
+      html`<tr><th scope="row"><a href="${`/moderation/v1/worlds/${encodeURIComponent(w.worldId)}/statistics`}">${w.worldName}</a></th><td>${t.number(w.reports.total)}</td><td>${t.number(w.decisions.total)}</td><td>${duration(t, w.medianTimeToDecisionSeconds)}</td><td>${t.number(w.appeals.filed)}</td><td>${t.number(w.appeals.reversed)}</td></tr>`,
   );
   return html`${intro}
 ${barChart(
-  'Moderation decisions by world',
-  ['World', 'Decisions'],
+  t,
+  m.decisionsByWorld,
+  [m.world, m.decisions],
   worlds.map((w) => ({ label: w.worldName, value: w.decisions.total })),
 )}
 ${barChart(
-  'Sanctions by type, all worlds',
-  ['Sanction', 'Count'],
-  [...sanctions].map(([label, value]) => ({ label: label.replaceAll('_', ' '), value })),
+  t,
+  m.sanctionsByType,
+  [m.sanction, m.count],
+  [...sanctions].map(([type, value]) => ({ label: sanctionLabel(t, type), value })),
 )}
-<div class="scroll" tabindex="0" role="region" aria-label="Moderation by world"><table><caption>Moderation by world</caption><thead><tr><th scope="col">World</th><th scope="col">Reports</th><th scope="col">Decisions</th><th scope="col">Median time to decision</th><th scope="col">Appeals</th><th scope="col">Reversed</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+<div class="scroll" tabindex="0" role="region" aria-label="${m.byWorld}"><table><caption>${m.byWorld}</caption><thead><tr><th scope="col">${m.world}</th><th scope="col">${m.reports}</th><th scope="col">${m.decisions}</th><th scope="col">${m.medianTime}</th><th scope="col">${m.appeals}</th><th scope="col">${m.reversed}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 export function renderTransparencyReport(input: TransparencyPageInput): string {
-  const body = html`<h1>Transparency report</h1>
-<p>What mvid did, in numbers anyone can check. Download everything on this page as <a href="/transparency.json" download>JSON</a> or <a href="/transparency.csv" download>CSV</a>.</p>
-${logSection(input.log)}
-${disclosureSection(input.disclosure)}
-${moderationSection(input.moderation)}
-<p><small>Generated ${input.generatedAt}. Disclosure figures as JSON: <a href="/disclosure/v1/transparency-report">/disclosure/v1/transparency-report</a>.</small></p>`;
-  return page({
-    t: input.t,
-    title: 'Transparency report',
-    nonce: input.nonce,
-    body,
-    bundles: input.log === null ? [] : ['transparency-verify.js'],
-  });
+  const { t } = input;
+  const m = t.m.transparency;
+  const body = html`<h1>${m.title}</h1>
+<p>${m.intro}</p>
+${logSection(t, input.log)}
+${disclosureSection(t, input.disclosure)}
+${moderationSection(t, input.moderation)}
+<p><small>${m.footer(t.when(input.generatedAt))}</small></p>`;
+  return input.log === null
+    ? page({ t, title: m.title, nonce: input.nonce, body })
+    : page({ t, title: m.title, nonce: input.nonce, body, bundles: ['transparency-verify.js'], bundleMessages: t.m.verifyBundle });
 }
 
 type Row = [string, string, string, string | number];
@@ -154,11 +174,10 @@ export function transparencyCsv(input: Omit<TransparencyPageInput, 'nonce' | 't'
     const d = input.disclosure;
     for (const [k, v] of Object.entries(d.totals)) rows.push(['disclosure', 'totals', k, v]);
     for (const a of d.byAuthority)
-      for (const [k] of TRANSPARENCY_COLUMNS) rows.push(['disclosure', `authority:${a.name} (${a.jurisdiction})`, k, a[k]]);
+      for (const k of TRANSPARENCY_COLUMNS) rows.push(['disclosure', `authority:${a.name} (${a.jurisdiction})`, k, a[k]]);
     for (const j of d.byJurisdiction)
-      for (const [k] of TRANSPARENCY_COLUMNS) rows.push(['disclosure', `jurisdiction:${j.jurisdiction}`, k, j[k]]);
-    for (const c of d.byOffenceCategory)
-      for (const [k] of TRANSPARENCY_COLUMNS) rows.push(['disclosure', `offence:${c.category}`, k, c[k]]);
+      for (const k of TRANSPARENCY_COLUMNS) rows.push(['disclosure', `jurisdiction:${j.jurisdiction}`, k, j[k]]);
+    for (const c of d.byOffenceCategory) for (const k of TRANSPARENCY_COLUMNS) rows.push(['disclosure', `offence:${c.category}`, k, c[k]]);
     rows.push(['disclosure', 'median_time_to_decision_seconds', 'all', d.medianTimeToDecisionSeconds ?? '']);
   }
   for (const w of input.moderation ?? []) {

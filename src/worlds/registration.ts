@@ -5,7 +5,18 @@
  * hash is enough); private_key_jwt with the world's own JWKS is preferred.
  */
 import { createHash } from 'node:crypto';
-import { type Clock, constantTimeEqual, LruCache, MvidError, type Random, toBase64Url, ValidationError, utf8 } from '../core/index.ts';
+import {
+  type Clock,
+  checkOutboundUrl,
+  constantTimeEqual,
+  LruCache,
+  MvidError,
+  type OutboundPolicy,
+  type Random,
+  toBase64Url,
+  ValidationError,
+  utf8,
+} from '../core/index.ts';
 import type { Selectable } from 'kysely';
 import type { Database, Store } from '../store/index.ts';
 import {
@@ -19,7 +30,6 @@ import {
   type WorldAuthMethod,
 } from './types.ts';
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const RULE_CATEGORY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 interface StoredMetadata {
@@ -42,18 +52,15 @@ export function clientSecretMatches(storedHash: string | null, presented: string
   return constantTimeEqual(utf8(hashSecret(presented)), utf8(storedHash));
 }
 
-/** https, or http on a loopback host (a world under development); never a fragment. */
-function checkUrl(value: string, field: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ValidationError(`${field} is not an absolute URL`, field);
-  }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-  if (!secure) throw new ValidationError(`${field} must use https (http only on a loopback host)`, field);
+/**
+ * https, or (in development) http on a loopback host, a world under development; never a
+ * fragment or credentials; in production never a loopback, private or link-local host,
+ * however spelt (src/core outbound.ts): a browser on mvid's pages is sent there, and a
+ * redirect or logo inside the operator's network is a foothold for request forgery.
+ */
+function checkUrl(value: string, field: string, policy: OutboundPolicy): string {
+  const url = checkOutboundUrl(value, field, policy);
   if (url.hash !== '' || value.includes('#')) throw new ValidationError(`${field} must not have a fragment`, field);
-  if (url.username !== '' || url.password !== '') throw new ValidationError(`${field} must not carry credentials`, field);
   return value;
 }
 
@@ -72,18 +79,21 @@ function checkJwks(jwks: unknown): JsonWebKeySet {
 }
 
 /** Validates a registration; returns the normalised metadata. */
-export function validateNewWorld(input: NewWorld): StoredMetadata & { name: string; purpose: string; authMethod: WorldAuthMethod } {
+export function validateNewWorld(
+  input: NewWorld,
+  policy: OutboundPolicy = { production: false },
+): StoredMetadata & { name: string; purpose: string; authMethod: WorldAuthMethod } {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 100) throw new ValidationError('name must be 1 to 100 characters', 'name');
   const purpose = input.purpose.trim();
   if (purpose.length < 1 || purpose.length > 1000) throw new ValidationError('purpose must be 1 to 1000 characters', 'purpose');
   if (input.redirectUris.length < 1 || input.redirectUris.length > 20) throw new ValidationError('1 to 20 redirect URIs', 'redirectUris');
-  const redirectUris = input.redirectUris.map((u) => checkUrl(u, 'redirectUris'));
+  const redirectUris = input.redirectUris.map((u) => checkUrl(u, 'redirectUris', policy));
   // One world, one origin host: oidc-provider would otherwise demand a sector_identifier_uri.
   if (new Set(redirectUris.map((u) => new URL(u).host)).size > 1) {
     throw new ValidationError('all redirect URIs must share one host', 'redirectUris');
   }
-  const postLogoutRedirectUris = (input.postLogoutRedirectUris ?? []).map((u) => checkUrl(u, 'postLogoutRedirectUris'));
+  const postLogoutRedirectUris = (input.postLogoutRedirectUris ?? []).map((u) => checkUrl(u, 'postLogoutRedirectUris', policy));
   const rules = input.rules.map((r) => {
     if (!RULE_CATEGORY.test(r.category)) throw new ValidationError('rule categories are lowercase words (a-z, 0-9, _ -)', 'rules');
     const text = r.text.trim();
@@ -106,9 +116,9 @@ export function validateNewWorld(input: NewWorld): StoredMetadata & { name: stri
     authMethod,
     redirectUris,
     postLogoutRedirectUris,
-    logoUri: input.logoUri === undefined ? null : checkUrl(input.logoUri, 'logoUri'),
-    policyUri: input.policyUri === undefined ? null : checkUrl(input.policyUri, 'policyUri'),
-    tosUri: input.tosUri === undefined ? null : checkUrl(input.tosUri, 'tosUri'),
+    logoUri: input.logoUri === undefined ? null : checkUrl(input.logoUri, 'logoUri', policy),
+    policyUri: input.policyUri === undefined ? null : checkUrl(input.policyUri, 'policyUri', policy),
+    tosUri: input.tosUri === undefined ? null : checkUrl(input.tosUri, 'tosUri', policy),
     rules,
     claims,
   };
@@ -147,10 +157,14 @@ export class WorldRegistry {
   readonly #random: Random;
   readonly #clients = new LruCache<string, { until: number; entry: ClientEntry }>(1024);
 
-  constructor(store: Store, clock: Clock, random: Random) {
+  readonly #urls: OutboundPolicy;
+
+  /** `production`: registered URLs must be https on public hosts (see checkUrl). */
+  constructor(store: Store, clock: Clock, random: Random, options: { production?: boolean } = {}) {
     this.#store = store;
     this.#clock = clock;
     this.#random = random;
+    this.#urls = { production: options.production === true };
   }
 
   /**
@@ -158,7 +172,7 @@ export class WorldRegistry {
    * @throws MvidError validation_failed | world_exists
    */
   async add(input: NewWorld): Promise<RegisteredWorld> {
-    const v = validateNewWorld(input);
+    const v = validateNewWorld(input, this.#urls);
     const jwks = v.authMethod === 'private_key_jwt' ? checkJwks(input.jwks) : null;
     const id = `w_${toBase64Url(this.#random.bytes(16))}`;
     const clientSecret = v.authMethod === 'private_key_jwt' ? undefined : `mvcs_${toBase64Url(this.#random.bytes(32))}`;

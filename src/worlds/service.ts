@@ -5,6 +5,8 @@
  */
 import { type Clock, LruCache, MvidError, type Random } from '../core/index.ts';
 import { pseudonymInput, type VrfKey, type VrfProof, vrfKeyFromSecret } from '../crypto/index.ts';
+import { blindNymInput, isBlindPseudonym } from '../bbs/index.ts';
+import { BlindSignIn } from './blind.ts';
 import type { Store, Tx } from '../store/index.ts';
 import { Consents } from './consents.ts';
 import { Handles } from './handles.ts';
@@ -28,6 +30,8 @@ export interface WorldsDeps {
   clock: Clock;
   random: Random;
   publicUrl: string;
+  /** Production: the URLs a world registers must be https on public hosts. */
+  production?: boolean;
   /** `pseudonymSecret`: 32 bytes the pseudonym VRF key is derived from (key dir `pseudonym-vrf.key`). */
   secrets: { pseudonymSecret: Uint8Array; cookieSecret: Uint8Array };
   persons: PersonDirectory;
@@ -100,6 +104,8 @@ export class WorldsService {
   /** Consent per person + world, until withdrawn (new browsers' grants are rebuilt from it). */
   readonly consents: Consents;
   readonly persons: PersonDirectory;
+  /** IdP-blind sign-in: BBS credential batches and blind pseudonyms (./blind.ts). */
+  readonly blind: BlindSignIn;
   readonly #deps: WorldsDeps;
   readonly #trust: TrustLevels;
   readonly #vrf: VrfKey;
@@ -110,13 +116,22 @@ export class WorldsService {
   constructor(deps: WorldsDeps) {
     this.#deps = deps;
     this.#vrf = vrfKeyFromSecret(deps.secrets.pseudonymSecret);
-    this.registry = new WorldRegistry(deps.store, deps.clock, deps.random);
+    this.registry = new WorldRegistry(deps.store, deps.clock, deps.random, { production: deps.production === true });
     this.handles = new Handles(deps.store, deps.clock);
     this.passkeys = new Passkeys(deps.store, deps.clock, deps.random, { publicUrl: deps.publicUrl });
     this.webSessions = new WebSessions(deps.store, deps.clock, deps.random, deps.secrets.cookieSecret);
     this.consents = new Consents(deps.store, deps.clock);
     this.persons = deps.persons;
     this.#trust = deps.trustLevels ?? defaultTrustLevels;
+    this.blind = new BlindSignIn({
+      store: deps.store,
+      publicUrl: deps.publicUrl,
+      pseudonymSecret: deps.secrets.pseudonymSecret,
+      vrf: this.#vrf,
+      persons: deps.persons,
+      ...(deps.agePredicates === undefined ? {} : { agePredicates: deps.agePredicates }),
+      worlds: () => this.registry.list(),
+    });
   }
 
   /**
@@ -159,7 +174,8 @@ export class WorldsService {
    * The person behind a subject, from the pseudonym index: one indexed read, and the row is
    * trusted only if the VRF evaluated again on its person id gives the subject (the index is
    * a cache of a deterministic function; a forged or stale row resolves to nobody).
-   * Undefined for a subject never handed out since the index exists.
+   * Undefined for a subject never handed out since the index exists. A blind sign-in
+   * pseudonym (64 characters) is checked against the person's blind pseudonym instead.
    */
   async personOfSubject(worldId: string, subject: string): Promise<string | undefined> {
     const row = await this.#deps.store.db
@@ -169,11 +185,17 @@ export class WorldsService {
       .where('pseudonym', '=', subject)
       .executeTakeFirst();
     if (row === undefined) return undefined;
-    return this.subjectFor(worldId, row.person_id) === subject ? row.person_id : undefined;
+    const expected = isBlindPseudonym(subject) ? this.blind.pseudonymFor(worldId, row.person_id) : this.subjectFor(worldId, row.person_id);
+    return expected === subject ? row.person_id : undefined;
   }
 
   /** The subject with its VRF proof: "this pseudonym in this world is this person id", checkable with `pseudonymKey`. */
-  subjectProof(worldId: string, personId: string): { subject: string; proof: VrfProof } {
+  subjectProof(worldId: string, personId: string, blind = false): { subject: string; proof: VrfProof } {
+    if (blind) {
+      // A blind pseudonym opens through the person's pseudonym secret: the VRF proof of its input (src/crypto blind-signin.ts).
+      const { proof } = this.#vrf.prove(blindNymInput(personId), this.#deps.random);
+      return { subject: this.blind.pseudonymFor(worldId, personId), proof };
+    }
     const { output, proof } = this.#vrf.prove(pseudonymInput(worldId, personId), this.#deps.random);
     return { subject: output, proof };
   }

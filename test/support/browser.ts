@@ -4,6 +4,7 @@
  * and screenshots under test-results/ (git-ignored).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { REPO_ROOT } from './engines.ts';
@@ -80,4 +81,46 @@ export function requestBodies(page: Page): string[] {
     if (body !== null) bodies.push(body);
   });
   return bodies;
+}
+
+/** A world's web server on localhost: it records each request's URL and answers with a plain page. */
+export interface CallbackWorld {
+  url: string;
+  callbacks: string[];
+  /** The last OAuth callback it received (the browser also asks it for /favicon.ico). */
+  lastCallback(): URL;
+  close(): Promise<void>;
+}
+
+export async function startCallbackWorld(port: number): Promise<CallbackWorld> {
+  const url = `http://localhost:${port}`;
+  const callbacks: string[] = [];
+  const server = createServer((req, res) => {
+    callbacks.push(`${url}${req.url}`);
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>world</title><p>back at the world</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url,
+    callbacks,
+    lastCallback: () => new URL(callbacks.filter((u) => u.includes('/callback?')).at(-1) as string),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Right after enrolment, as the enrolment app on mvid's origin does: registers a passkey of
+ * the page's virtual authenticator with the person's registry session. Returns the status.
+ */
+export async function addPasskeyInPage(page: Page, sessionToken: string): Promise<number> {
+  return page.evaluate(async (token: string) => {
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const options = await (await fetch('/worlds/v1/me/passkeys/options', { method: 'POST', headers: auth, body: '{}' })).json();
+    // biome-ignore lint/suspicious/noExplicitAny: runs in the page; the WebAuthn globals are not in Node's typings
+    const page = globalThis as any;
+    const credential = await page.navigator.credentials.create({
+      publicKey: page.PublicKeyCredential.parseCreationOptionsFromJSON(options),
+    });
+    return (await fetch('/worlds/v1/me/passkeys', { method: 'POST', headers: auth, body: JSON.stringify(credential.toJSON()) })).status;
+  }, sessionToken);
 }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { loadConfig } from '../../src/config/index.ts';
+import { type Config, loadConfig } from '../../src/config/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { issuanceClaimsSchema, issueCredentials, vctFor } from '../../src/credentials/index.ts';
 import { generateHolderKey, type PidClaims } from '../../src/registry/index.ts';
@@ -36,6 +36,7 @@ export interface CredentialsRuntime extends TestRuntime {
 export async function startCredentialsRuntime(
   engine: Engine,
   wiring: { externalStatusLists?: StatusListSource } = {},
+  overrides: Partial<Config> = {},
 ): Promise<CredentialsRuntime> {
   const database = await createTestDatabase(engine);
   const config = loadConfig({
@@ -45,6 +46,7 @@ export async function startCredentialsRuntime(
       publicUrl: PUBLIC_URL,
       logLevel: 'silent',
       ...(database.location.engine === 'postgres' ? { databaseUrl: database.location.url } : {}),
+      ...overrides,
     },
   });
   const clock = new ManualClock('2026-06-01T12:00:00Z');

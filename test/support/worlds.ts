@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
-import { loadConfig } from '../../src/config/index.ts';
+import { type Config, loadConfig } from '../../src/config/index.ts';
 import type { ShareFile } from '../../src/crypto/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
 import { keyDirOf } from '../../src/keys/index.ts';
@@ -54,7 +54,7 @@ export interface WorldsRuntime extends Runtime {
 }
 
 /** A listening runtime; `host` is the name in the public URL (a browser wants `localhost` for WebAuthn). */
-export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Promise<WorldsRuntime> {
+export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1', overrides: Partial<Config> = {}): Promise<WorldsRuntime> {
   const database = await createTestDatabase(engine);
   const port = await freePort();
   const url = `http://${host}:${port}`;
@@ -68,6 +68,7 @@ export async function startWorldsRuntime(engine: Engine, host = '127.0.0.1'): Pr
       logLevel: 'silent',
       sweepIntervalSeconds: 0,
       ...(database.location.engine === 'postgres' ? { databaseUrl: database.location.url } : {}),
+      ...overrides,
     },
   });
   const clock = new ManualClock('2026-06-01T12:00:00Z');
@@ -160,6 +161,44 @@ export async function registerWorld(
   });
   if (r.status !== 201) throw new Error(`world registration failed: ${r.status} ${await r.text()}`);
   return r.json() as Promise<{ clientId: string; clientSecret?: string; issuer: string }>;
+}
+
+/**
+ * A world whose callback is `${worldUrl}/callback` asking for `age_over_18` (required) and
+ * `handle`, and a code flow against it with PKCE and state: `url` to send a browser to,
+ * `finish(callback)` to redeem the code the browser brings back.
+ */
+export async function browserWorldFlow(
+  rt: WorldsRuntime,
+  worldUrl: string,
+  name: string,
+): Promise<{ url: URL; finish(callback: URL): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> }> {
+  const registered = await registerWorld(rt, {
+    name,
+    redirectUris: [`${worldUrl}/callback`],
+    policyUri: `${worldUrl}/privacy`,
+    claims: [
+      { name: 'age_over_18', required: true },
+      { name: 'handle', required: false },
+    ],
+  });
+  const config = await oidc.discovery(
+    new URL(`${rt.url}/oidc`),
+    registered.clientId,
+    undefined,
+    oidc.ClientSecretBasic(registered.clientSecret as string),
+    { execute: [oidc.allowInsecureRequests] },
+  );
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: `${worldUrl}/callback`,
+    scope: 'openid age_over_18 handle',
+    state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  return { url, finish: (callback) => oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }) };
 }
 
 export { Browser, csrfOf, type SignInOptions, type WalkEnd } from '../../src/cli/demo/browser.ts';

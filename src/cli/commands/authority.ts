@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { fromBase64Url } from '../../core/index.ts';
+import { loadSodium } from '../../crypto/index.ts';
 import {
   AuthorityClient,
   checkWitnessPin,
@@ -121,6 +122,8 @@ async function fetchRelease(
     ...(saved ? { seen: saved } : {}),
   });
   const secret = fromBase64Url(readKey(io, f.key).secretKey);
+  // The DLEQ checks of the trustees' shares run on libsodium once it is loaded (src/crypto).
+  await loadSodium();
   try {
     const opened = await client.fetchRelease(
       f.request,

@@ -29,7 +29,7 @@ function clientOf(io: CliIo, flags: StateFlags): TrusteeClient {
   return new TrusteeClient(effective, { fetch, clock: systemClock, save: (s) => writePrivateJson(io, flags.state, s) });
 }
 
-async function openShare(io: CliIo, file: string, passphraseFile: string | undefined) {
+export async function openShare(io: CliIo, file: string, passphraseFile: string | undefined) {
   const share = readJsonFile(io, file, 'share file');
   let passphrase = passphraseFile === undefined ? io.env.MVID_TRUSTEE_PASSPHRASE : readSecretFile(io, passphraseFile);
   if (passphrase === undefined && canPrompt(io)) passphrase = await promptHidden('share passphrase: ');
@@ -174,9 +174,10 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     .command('trustee-token')
     .description('issue (or replace) the API token of a trustee of the active set; printed once')
     .requiredOption('--trustee <name>', 'the trustee (name or index)')
-    .action((o: { trustee: string }) =>
+    .option('--trustee-set <id>', 'a set other than the active one (e.g. a retired set whose key was reshared)')
+    .action((o: { trustee: string; trusteeSet?: string }) =>
       withDisclosureAdmin(io, async (d) => {
-        const { principal, token } = await d.trustees.issue(o.trustee);
+        const { principal, token } = await d.trustees.issue(o.trustee, o.trusteeSet);
         io.out(`token for trustee ${principal.trusteeId} (#${principal.trusteeIndex}) of set ${principal.trusteeSetId}:`);
         io.out(token);
       }),

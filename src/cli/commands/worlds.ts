@@ -32,7 +32,10 @@ async function withWorlds<T>(io: CliIo, work: (worlds: WorldRegistry, issuer: st
   const store = openStore(storeLocationOf(config));
   try {
     await store.migrate();
-    return await work(new WorldRegistry(store, systemClock, systemRandom), `${config.publicUrl}/oidc`);
+    return await work(
+      new WorldRegistry(store, systemClock, systemRandom, { production: config.mode !== 'development' }),
+      `${config.publicUrl}/oidc`,
+    );
   } finally {
     await store.close();
   }

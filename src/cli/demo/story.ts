@@ -98,10 +98,25 @@ interface World {
   redirectUri: string;
 }
 
-async function json<T>(response: Response, expected: number, what: string): Promise<T> {
+/** The JSON body of a response with the expected status; throws with the body otherwise. */
+export async function json<T>(response: Response, expected: number, what: string): Promise<T> {
   const text = await response.text();
   if (response.status !== expected) throw new Error(`${what}: HTTP ${response.status} ${text.slice(0, 300)}`);
   return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** A trustee's API token, issued by the administrator over the admin API. */
+export async function issueTrusteeCredential(url: string, adminToken: string, trustee: string): Promise<string> {
+  const issued = await json<{ token: string }>(
+    await fetch(`${url}/admin/v1/disclosure/trustee-credentials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ trustee }),
+    }),
+    201,
+    'trustee credential',
+  );
+  return issued.token;
 }
 
 function claimsOf(givenName: string, familyName: string, birthdate: string, uniqueId: string): PidClaims {
@@ -331,18 +346,9 @@ export async function tellTheStory(ctx: StoryContext): Promise<void> {
     `The ${trusteeNames.length} trustees (${trusteeNames.join(', ')}) each get a client: it registers a document key and pins the log key and the pseudonym key.`,
     async () => {
       for (const name of trusteeNames) {
-        const issued = await json<{ token: string }>(
-          await fetch(`${url}/admin/v1/disclosure/trustee-credentials`, {
-            method: 'POST',
-            headers: admin,
-            body: JSON.stringify({ trustee: name }),
-          }),
-          201,
-          'trustee credential',
-        );
         const state = await TrusteeClient.enrol({
           url,
-          token: issued.token,
+          token: await issueTrusteeCredential(url, material.adminToken, name),
           fetch,
           clock,
           logKey: log.verifierKey,

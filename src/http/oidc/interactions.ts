@@ -53,6 +53,14 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
         throw new MvidError('csrf_invalid', 'the form token is missing or wrong');
     }
 
+    /**
+     * The person an interaction asks consent for must still have an account: one closed (or swept)
+     * while the page was open gets the refusal, and nothing is granted or remembered for it.
+     */
+    async function requireActive(personId: string): Promise<void> {
+      if (!(await worlds.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed');
+    }
+
     /** Where the world's redirect will land, for the consent page's form-action. */
     async function redirectOrigins(clientId: string): Promise<string[]> {
       const world = await worlds.registry.get(clientId);
@@ -82,6 +90,7 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
           formTargets: await redirectOrigins(clientId),
         });
       }
+      if (d.session?.accountId) await requireActive(d.session.accountId);
       const requested = new Set<string>(String(d.params.scope ?? '').split(' '));
       const claims = world.claims
         .filter((c) => requested.has(c.name))
@@ -134,6 +143,7 @@ export function interactionRoutes(provider: () => Promise<Provider>) {
       const d = await details(request, reply);
       if (d.prompt.name !== 'consent' || !d.session?.accountId)
         throw new MvidError('conflict', 'this interaction is not asking for consent');
+      await requireActive(d.session.accountId);
       await moderation?.standing.requireNotBlocked(String(d.params.client_id), d.session.accountId);
       const body = (request.body ?? {}) as Record<string, unknown>;
       if (body.decision !== 'allow') {

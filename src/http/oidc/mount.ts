@@ -12,6 +12,15 @@ import { countProviderFailures } from '../abuse.ts';
 
 export const OIDC_MOUNT = '/oidc';
 
+/**
+ * The CSP of every oidc-provider answer that mvid does not render itself: its auto-submitting
+ * pages (form_post responses, the logout confirmation without a session) are fixed templates
+ * with one inline script and escaped values, and post to a world's origin, so no nonce and no
+ * form-action — but nothing else loads, and no page of the provider can be framed. Pages mvid
+ * renders for the provider (sign-out, errors) replace this with their nonce CSP (provider.ts).
+ */
+const PROVIDER_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+
 export function oidcMount(provider: () => Promise<Provider>, publicUrl: string) {
   let callback: Promise<ReturnType<Provider['callback']>> | undefined;
   // oidc-provider builds endpoint URLs from the request's Host; pin them to the public URL
@@ -41,6 +50,7 @@ export function oidcMount(provider: () => Promise<Provider>, publicUrl: string) 
       raw.headers['x-forwarded-host'] = pub.host;
       raw.headers['x-forwarded-proto'] = pub.protocol.slice(0, -1);
       reply.raw.setHeader('x-request-id', String(request.id));
+      reply.raw.setHeader('content-security-policy', PROVIDER_CSP);
       handle(raw, reply.raw);
     };
     // Client authentication (secrets, private_key_jwt) happens here: failures count towards the abuse limits.

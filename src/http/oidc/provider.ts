@@ -52,6 +52,20 @@ function interactionsPolicy(moderation: ModerationService | undefined) {
   return policy;
 }
 
+/** The members of an oidc-provider session that say who is signed in, and to which worlds. */
+const SIGNED_IN = ['accountId', 'loginTs', 'amr', 'acr', 'transient', 'authorizations'] as const;
+
+/**
+ * Signs a browser's provider session out of `accountId`, whose account has ended (closed or swept):
+ * without it the authorization endpoint would carry on for an account `findAccount` cannot
+ * find and fail with a 500. The session gets a new id (the old one is deleted when it is saved).
+ */
+function signOut(session: Ctx, accountId: string): void {
+  if (!session || session.accountId !== accountId) return;
+  for (const member of SIGNED_IN) delete session[member];
+  session.resetIdentifier();
+}
+
 /** The resource indicator (JWT access-token audience) of mvid's own API. */
 export const apiResource = (publicUrl: string): string => `${publicUrl}/api`;
 
@@ -162,7 +176,12 @@ export function createOidcProvider({ publicUrl, keys, worlds, moderation }: Oidc
       url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
     },
     findAccount: async (ctx: Ctx, accountId: string) => {
-      if (!(await worlds.persons.isActive(accountId))) return undefined;
+      if (!(await worlds.persons.isActive(accountId))) {
+        // The account ended (closed, or swept by retention) while a browser still holds a session of it:
+        // at the authorization endpoint that session is signed out, so the person is asked to sign in.
+        if (INTERACTIVE_ROUTES.has(ctx.oidc?.route)) signOut(ctx.oidc.session, accountId);
+        return undefined;
+      }
       // A suspended or banned person has no account in that world for tokens (refresh, userinfo); at the
       // authorization endpoint the login prompt (interactionsPolicy) shows the refusal page instead.
       const world: string | undefined = ctx.oidc?.client?.clientId;

@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
-import { NonJson } from '../openapi.ts';
+import { JsonDocument, NoContent, NonJson } from '../openapi.ts';
 import {
   authorizationServerMetadata,
   CREDENTIAL_KINDS,
@@ -46,7 +46,7 @@ export async function credentialsPublicRoutes(app: FastifyInstance, http: Creden
           summary,
           tags: ['credentials'],
           params: Kind,
-          response: { 200: NonJson(type, summary), 304: { description: 'Not modified (If-None-Match)' } },
+          response: { 200: JsonDocument(type, summary), 304: NoContent('Not modified (If-None-Match)') },
         },
       },
       async (request, reply) => {
@@ -83,7 +83,7 @@ export async function credentialsPublicRoutes(app: FastifyInstance, http: Creden
   const jsonDocument = (path: string, summary: string, maxAge: number, build: () => unknown) => {
     app.get(
       path,
-      { schema: { summary, tags: ['credentials'], response: { 200: NonJson('application/json', summary) } } },
+      { schema: { summary, tags: ['credentials'], response: { 200: JsonDocument('application/json', summary) } } },
       async (_request, reply) => {
         reply.header('cache-control', `public, max-age=${maxAge}`);
         return reply.type('application/json').send(serializeDocument(build()));

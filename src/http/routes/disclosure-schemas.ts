@@ -130,7 +130,13 @@ export const Authority = Type.Object({
   disabledAt: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const TrusteeCredentialBody = Type.Object({ trustee: Text(64) }, { additionalProperties: false });
+export const TrusteeCredentialBody = Type.Object(
+  {
+    trustee: Text(64),
+    trusteeSet: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'The set (default: the active one).' })),
+  },
+  { additionalProperties: false },
+);
 export const EncryptionKeyBody = Type.Object({ publicKey: B64(43, 43) }, { additionalProperties: false });
 export const TrusteeMe = Type.Object({
   trusteeSetId: Type.String(),

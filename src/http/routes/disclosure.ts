@@ -245,7 +245,7 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
     async (request) => d.authorities.disable(request.params.id),
   );
 
-  app.post<{ Body: { trustee: string } }>(
+  app.post<{ Body: { trustee: string; trusteeSet?: string } }>(
     '/admin/v1/disclosure/trustee-credentials',
     {
       ...admin,
@@ -259,7 +259,7 @@ export async function disclosureRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { principal, token } = await d.trustees.issue(request.body.trustee);
+      const { principal, token } = await d.trustees.issue(request.body.trustee, request.body.trusteeSet);
       return reply.code(201).send({ trustee: principal, token });
     },
   );

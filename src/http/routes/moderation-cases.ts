@@ -1,8 +1,10 @@
 /** Moderation API of a world's moderators (and the world itself): the queue, case files, notes, decisions and appeals. */
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_EVIDENCE_LIMITS } from '../../blobs/index.ts';
 import { MvidError } from '../../core/index.ts';
 import type { AppealInput, DecisionInput } from '../../moderation/index.ts';
 import { PERSON_SECURITY } from '../auth.ts';
+import { Bytes } from '../openapi.ts';
 import { actorOf, type ModerationHttp, moderationGuards, routeSchema, WORLD_OR_PERSON_SECURITY } from './moderation.ts';
 import {
   AppealDecided,
@@ -29,8 +31,9 @@ type Queue = { Params: { worldId: string }; Querystring: { sort?: 'priority' | '
 export async function moderationCaseRoutes(app: FastifyInstance, http: ModerationHttp): Promise<void> {
   const { moderation } = http;
   const guards = moderationGuards(http);
-  const staff = { preHandler: guards.worldOrModerator };
-  const moderatorOnly = { preHandler: guards.moderator };
+  // Who is calling, and may they, is settled on the headers; a note or decision is at most a few pages.
+  const staff = { ...guards.worldOrModerator, bodyLimit: 64 * 1024 };
+  const moderatorOnly = { ...guards.moderator, bodyLimit: 64 * 1024 };
   const either = { security: WORLD_OR_PERSON_SECURITY };
 
   app.get<Queue>(
@@ -65,7 +68,13 @@ export async function moderationCaseRoutes(app: FastifyInstance, http: Moderatio
     '/moderation/v1/worlds/:worldId/cases/:caseId/evidence/:sha256',
     {
       ...staff,
-      ...routeSchema('Evidence bytes cited in the case (integrity-checked on every read)', { ...either, params: EvidenceParams }),
+      ...routeSchema('Evidence bytes cited in the case (integrity-checked on every read)', {
+        ...either,
+        params: EvidenceParams,
+        response: {
+          200: Bytes(DEFAULT_EVIDENCE_LIMITS.types, 'The evidence as uploaded, with the content type its bytes were checked to be'),
+        },
+      }),
     },
     async (request, reply) => {
       const { worldId, caseId, sha256 } = request.params;

@@ -22,7 +22,7 @@ import {
 import { sendPage } from '../pages.ts';
 import { pageTranslator } from '../i18n.ts';
 import type { ModerationHttp } from './moderation.ts';
-import { requireWorldsPerson, worldsPersonOf } from './worlds-person.ts';
+import { authenticateWorldsPerson, requireWorldsCsrf, worldsPersonOf } from './worlds-person.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const Csrf = Type.Optional(Type.String({ maxLength: 100 }));
@@ -74,11 +74,10 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
   const { moderation } = http;
   const { worlds } = app.deps;
 
-  /** The signed-in person, checked to be a moderator of the path's world (else 403 / 404). */
+  /** The signed-in moderator of the path's world (the route's onRequest guard checked it). */
   async function moderatorOf(request: FastifyRequest<W>) {
     const person = worldsPersonOf(request);
     const { worldId } = request.params;
-    await moderation.requireModerator(worldId, person.personId);
     const world = await worlds.enabledWorld(worldId);
     return {
       personId: person.personId,
@@ -101,8 +100,15 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
     }
   }
 
+  // Signed in and a moderator of the path's world (else 401 / 403 / 404), on the headers before the
+  // body is read; then CSRF, on the form. Forms are small.
   const opts = (params: unknown, extra: Record<string, unknown> = {}) => ({
-    preHandler: requireWorldsPerson,
+    async onRequest(request: FastifyRequest, reply: FastifyReply) {
+      await authenticateWorldsPerson(request, reply);
+      await moderation.requireModerator((request.params as { worldId: string }).worldId, worldsPersonOf(request).personId);
+    },
+    preValidation: requireWorldsCsrf,
+    bodyLimit: 64 * 1024,
     schema: { hide: true, params, ...extra },
   });
 

@@ -6,7 +6,7 @@ import { readCookie, sessionCookieName } from '../oidc/cookies.ts';
 import { sendPage } from '../pages.ts';
 import { pageTranslator } from '../i18n.ts';
 import { PERSON_SECURITY } from '../auth.ts';
-import { type ModerationHttp, routeSchema } from './moderation.ts';
+import { consumeReport, type ModerationHttp, routeSchema } from './moderation.ts';
 import { AppealBody, AppealFiled, DecisionParams, NoticeList, PersonView, WorldParams } from './moderation-schemas.ts';
 import { WORLDS_PERSON_GUARD, worldsPersonOf } from './worlds-person.ts';
 
@@ -45,13 +45,16 @@ export async function moderationMeRoutes(app: FastifyInstance, http: ModerationH
 
   app.post<{ Params: { worldId: string }; Body: Record<string, string | undefined> }>(
     '/moderation/report/:worldId',
-    { ...guarded, schema: { hide: true, params: WorldParams } },
+    { ...guarded, bodyLimit: 64 * 1024, schema: { hide: true, params: WorldParams } },
     async (request, reply) => {
       const b = request.body ?? {};
+      const { personId } = worldsPersonOf(request);
+      // A flood is a 429 with Retry-After (the error page), not a page of its own.
+      await consumeReport(request, `person:${personId}`);
       try {
         const filed = await moderation.reports.file(request.params.worldId, {
           channel: 'person',
-          reporter: { personId: worldsPersonOf(request).personId },
+          reporter: { personId },
           subject: String(b.subject ?? ''),
           category: String(b.category ?? ''),
           text: String(b.text ?? ''),
@@ -69,7 +72,7 @@ export async function moderationMeRoutes(app: FastifyInstance, http: ModerationH
   // The account page's appeal form (browser session + CSRF token, checked by WORLDS_PERSON_GUARD).
   app.post<{ Params: { decisionId: string }; Body: { text?: string } }>(
     '/account/moderation/decisions/:decisionId/appeal',
-    { ...guarded, schema: { hide: true, params: DecisionParams } },
+    { ...guarded, bodyLimit: 64 * 1024, schema: { hide: true, params: DecisionParams } },
     async (request, reply) => {
       await moderation.decisions.appeal(worldsPersonOf(request).personId, request.params.decisionId, String(request.body?.text ?? ''));
       return reply.redirect('/account', 303);

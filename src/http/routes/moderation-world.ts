@@ -1,10 +1,12 @@
 /** Moderation API of a world: evidence, reports, roles, policy, sanction state and public statistics. */
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
+import { NonJson } from '../openapi.ts';
 import { type ModerationRole, type ModerationSettings, type NewReport, statisticsCsv } from '../../moderation/index.ts';
 import {
   type Caller,
   callerOf,
+  consumeReport,
   type ModerationHttp,
   moderationGuards,
   requireSameWorld,
@@ -32,6 +34,8 @@ import {
 
 /** Over the largest evidence limit (25 MiB clips, src/blobs), so the store's check — not the parser — answers. */
 const EVIDENCE_BODY_LIMIT = 26 * 1024 * 1024;
+/** A report (4,000 characters of text, ten evidence hashes) or a role or policy change, with room to spare. */
+const JSON_BODY_LIMIT = 64 * 1024;
 
 type W = { Params: { worldId: string } };
 
@@ -50,7 +54,9 @@ function reporterOf(caller: Caller, worldId: string, body: ReportInput) {
 
 export async function moderationWorldRoutes(app: FastifyInstance, http: ModerationHttp): Promise<void> {
   const { moderation } = http;
-  const worldOnly = { preHandler: moderationGuards(http).world };
+  const guards = moderationGuards(http);
+  const worldOnly = { ...guards.world, bodyLimit: JSON_BODY_LIMIT };
+  const anyCaller = { ...guards.selfOrPerson, bodyLimit: JSON_BODY_LIMIT };
   const either = { security: WORLD_OR_PERSON_SECURITY };
   const world = { security: WORLD_SECURITY };
 
@@ -60,6 +66,7 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
     raw.post<W>(
       '/moderation/v1/worlds/:worldId/evidence',
       {
+        ...guards.selfOrPerson,
         bodyLimit: EVIDENCE_BODY_LIMIT,
         ...routeSchema('Upload evidence (a screenshot, a text log or a short clip)', {
           description:
@@ -70,8 +77,6 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
         }),
       },
       async (request, reply) => {
-        const caller = await callerOf(http, request, reply);
-        if (caller.kind === 'world') requireSameWorld(caller, request.params.worldId);
         if (!Buffer.isBuffer(request.body)) throw new MvidError('bad_request', 'send the evidence bytes as the request body');
         const type = request.headers['content-type'] ?? '';
         return reply.code(201).send(await moderation.reports.upload(request.params.worldId, new Uint8Array(request.body), type));
@@ -81,23 +86,25 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
 
   app.post<W & { Body: ReportInput }>(
     '/moderation/v1/worlds/:worldId/reports',
-    routeSchema('Report a person for breaking one of the world’s rules', {
-      description:
-        'By the world for a member (`reporter`: their pseudonym or handle; omit for anonymous) or by a signed-in person. The subject is a pseudonym or handle in this world; `category` one of its published rules; `evidence` hashes uploaded to this world. Trusted flaggers’ reports come first. Repeats and floods are refused (429).',
-      ...either,
-      params: WorldParams,
-      body: ReportBody,
-      response: { 201: ReportFiled },
-    }),
+    {
+      ...anyCaller,
+      ...routeSchema('Report a person for breaking one of the world’s rules', {
+        description:
+          'By the world for a member (`reporter`: their pseudonym or handle; omit for anonymous) or by a signed-in person. The subject is a pseudonym or handle in this world; `category` one of its published rules; `evidence` hashes uploaded to this world. Trusted flaggers’ reports come first. Repeats and floods are refused (429).',
+        ...either,
+        params: WorldParams,
+        body: ReportBody,
+        response: { 201: ReportFiled },
+      }),
+    },
     async (request, reply) => {
-      const caller = await callerOf(http, request, reply);
+      const caller = callerOf(request);
       const { worldId } = request.params;
       const { reporter: _named, ...report } = request.body;
-      const filed = await moderation.reports.file(worldId, {
-        ...report,
-        channel: caller.kind,
-        reporter: reporterOf(caller, worldId, request.body),
-      });
+      const reporter = reporterOf(caller, worldId, request.body);
+      if (reporter !== null)
+        await consumeReport(request, 'personId' in reporter ? `person:${reporter.personId}` : `${worldId}:${reporter.subject}`);
+      const filed = await moderation.reports.file(worldId, { ...report, channel: caller.kind, reporter });
       const answer = { reportId: filed.reportId, status: 'open' as const, priority: filed.priority };
       return reply.code(201).send(caller.kind === 'world' ? { ...answer, caseId: filed.caseId } : answer);
     },
@@ -105,15 +112,17 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
 
   app.get<{ Params: { worldId: string; reportId: string } }>(
     '/moderation/v1/worlds/:worldId/reports/:reportId',
-    routeSchema('The status and outcome of a report (for its reporter; never the case file)', {
-      ...either,
-      params: ReportParams,
-      response: { 200: ReportView },
-    }),
-    async (request, reply) => {
-      const caller = await callerOf(http, request, reply);
+    {
+      ...guards.selfOrPerson,
+      ...routeSchema('The status and outcome of a report (for its reporter; never the case file)', {
+        ...either,
+        params: ReportParams,
+        response: { 200: ReportView },
+      }),
+    },
+    async (request) => {
+      const caller = callerOf(request);
       const { worldId, reportId } = request.params;
-      if (caller.kind === 'world') requireSameWorld(caller, worldId);
       return moderation.reports.view(worldId, reportId, caller.kind === 'world' ? 'world' : { personId: caller.personId });
     },
   );
@@ -204,7 +213,10 @@ export async function moderationWorldRoutes(app: FastifyInstance, http: Moderati
 
   app.get<W>(
     '/moderation/v1/worlds/:worldId/statistics.csv',
-    routeSchema('The same statistics as CSV (section,key,value)', { params: WorldParams }),
+    routeSchema('The same statistics as CSV (section,key,value)', {
+      params: WorldParams,
+      response: { 200: NonJson('text/csv; charset=utf-8', 'One line per statistic: section,key,value') },
+    }),
     async (request, reply) =>
       reply
         .type('text/csv; charset=utf-8')

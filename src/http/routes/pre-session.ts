@@ -18,8 +18,12 @@ export function openPreSession(request: FastifyRequest, reply: FastifyReply): st
   return worlds.webSessions.csrfToken(`pre:${pre}`);
 }
 
-/** Refuses a request whose CSRF token (x-csrf-token header or `csrf` form field) is not bound to its pre-session. */
-export function requirePreCsrf(request: FastifyRequest): void {
+/**
+ * Refuses a request whose CSRF token (x-csrf-token header or `csrf` form field) is not bound
+ * to its pre-session. A route mounts it as `preValidation`, so a forged form is refused as
+ * such (403 csrf_invalid) before its fields are validated.
+ */
+export async function requirePreCsrf(request: FastifyRequest): Promise<void> {
   const pre = readCookie(request, PRE);
   const body = request.body as Record<string, unknown> | undefined;
   const presented = request.headers['x-csrf-token'] ?? body?.csrf;

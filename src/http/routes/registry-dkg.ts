@@ -5,10 +5,11 @@
  * recipient before they reach the server.
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import type { DkgRound } from '../../crypto/index.ts';
 import { ADMIN_SECURITY, credentialOf, requireAdmin } from '../auth.ts';
+import { OpenJson } from '../openapi.ts';
 
 const TAG = 'key ceremony';
 const Round = Type.Union(['announce', 'commit', 'shares', 'complaints', 'result'].map((r) => Type.Literal(r)));
@@ -22,25 +23,58 @@ const NewCeremonyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const NewReshareBody = Type.Object(
+  {
+    fromSetId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: 'The set whose escrow key is reshared (default: the active set).' }),
+    ),
+    threshold: Type.Integer({ minimum: 1, maximum: 255 }),
+    trustees: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 255 }),
+    dealers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        minItems: 1,
+        maxItems: 255,
+        description: 'The old trustees who re-deal (default: all); at least the old threshold.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const Message = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
   description: 'A signed round message (see src/crypto/dkg.ts).',
 });
 const TRUSTEE_SECURITY = [{ dkgBearer: [] }];
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The index of the trustee whose ceremony token this request carried (`requireCeremonyTrustee`). */
+    dkgTrustee?: number;
+  }
+}
+
 export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
   const { dkg } = app.deps.registry;
 
-  async function trusteeOf(request: FastifyRequest<{ Params: { id: string } }>): Promise<number> {
+  /** onRequest (before any body is read): a ceremony token of the path's ceremony; sets `request.dkgTrustee`. */
+  async function requireCeremonyTrustee(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = credentialOf(request);
-    const index = token === undefined ? undefined : await dkg.authenticate(request.params.id, token);
-    if (index === undefined) throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
-    return index;
+    const { id } = request.params as { id: string };
+    const index = token === undefined ? undefined : await dkg.authenticate(id, token);
+    if (index === undefined) {
+      reply.header('www-authenticate', 'Bearer realm="mvid-dkg"');
+      throw new MvidError('unauthenticated', 'a valid ceremony token for this ceremony is required');
+    }
+    request.dkgTrustee = index;
   }
+  const trusteeOf = (request: FastifyRequest): number => {
+    if (request.dkgTrustee === undefined) throw new TypeError('trusteeOf used on a route without requireCeremonyTrustee');
+    return request.dkgTrustee;
+  };
 
   app.post<{ Body: { threshold: number; trustees: string[]; replace?: boolean } }>(
     '/admin/v1/dkg',
     {
-      preHandler: requireAdmin,
+      onRequest: requireAdmin,
       bodyLimit: 64 * 1024,
       schema: {
         summary: 'Open a dealerless key ceremony',
@@ -49,6 +83,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         tags: [TAG],
         security: ADMIN_SECURITY,
         body: NewCeremonyBody,
+        response: { 201: OpenJson('{ ceremony, tokens: [{ trusteeId, trusteeIndex, token }] }: each token is shown once') },
       },
     },
     async (request, reply) => {
@@ -58,9 +93,40 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  app.post<{ Body: { fromSetId?: string; threshold: number; trustees: string[]; dealers?: string[] } }>(
+    '/admin/v1/reshare',
+    {
+      onRequest: requireAdmin,
+      bodyLimit: 64 * 1024,
+      schema: {
+        summary: 'Open a reshare of an escrow key to a new trustee set',
+        description:
+          'Moves the key of one trustee set (the same escrow public key) to new trustees and a new threshold without anyone reconstructing it. Returns one token per new trustee and per old trustee who re-deals, shown once; each runs `mvid trustee reshare`. The ceremony then runs on the /registry/v1/dkg/{id} relay.',
+        tags: [TAG],
+        security: ADMIN_SECURITY,
+        body: NewReshareBody,
+      },
+    },
+    async (request, reply) => {
+      const { fromSetId, ...rest } = request.body;
+      const from = fromSetId ?? (await app.deps.registry.trusteeSets.active())?.id;
+      if (from === undefined) throw new MvidError('escrow_unavailable', 'no trustee set is active');
+      const created = await dkg.createReshare({ ...rest, fromSetId: from });
+      request.log.info({ ceremony: created.ceremony.id, from, admin: request.admin?.name }, 'reshare ceremony opened');
+      return reply.code(201).send(created);
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/registry/v1/dkg/:id',
-    { schema: { summary: 'A key ceremony and how far it got', tags: [TAG], params: CeremonyParams } },
+    {
+      schema: {
+        summary: 'A key ceremony and how far it got',
+        tags: [TAG],
+        params: CeremonyParams,
+        response: { 200: OpenJson('The ceremony: parameters, trustees, round and outcome once agreed') },
+      },
+    },
     async (request) => dkg.view(request.params.id),
   );
 
@@ -72,6 +138,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         description: 'Every signed message (shares sealed) and the outcome they imply; its hash is in the `trustee_set` log entry.',
         tags: [TAG],
         params: CeremonyParams,
+        response: { 200: OpenJson('{ ceremony, messages, outcome }') },
       },
     },
     async (request) => dkg.transcript(request.params.id),
@@ -80,25 +147,35 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>(
     '/registry/v1/dkg/:id/me',
     {
+      onRequest: requireCeremonyTrustee,
       schema: {
         summary: 'The ceremony as the calling trustee takes part in it',
         tags: [TAG],
         security: TRUSTEE_SECURITY,
         params: CeremonyParams,
+        response: { 200: OpenJson('{ ceremony, trusteeIndex }') },
       },
     },
-    async (request) => ({ ceremony: await dkg.view(request.params.id), trusteeIndex: await trusteeOf(request) }),
+    async (request) => dkg.me(request.params.id, trusteeOf(request)),
   );
 
   app.get<{ Params: { id: string; round: DkgRound } }>(
     '/registry/v1/dkg/:id/messages/:round',
-    { schema: { summary: 'Every trustee’s message of one round', tags: [TAG], params: MessageParams } },
+    {
+      schema: {
+        summary: 'Every trustee’s message of one round',
+        tags: [TAG],
+        params: MessageParams,
+        response: { 200: OpenJson('{ messages: [...] }') },
+      },
+    },
     async (request) => ({ messages: await dkg.messages(request.params.id, request.params.round) }),
   );
 
   app.post<{ Params: { id: string; round: DkgRound }; Body: Record<string, unknown> }>(
     '/registry/v1/dkg/:id/messages/:round',
     {
+      onRequest: requireCeremonyTrustee,
       bodyLimit: 512 * 1024,
       schema: {
         summary: 'Post this trustee’s message of one round',
@@ -106,11 +183,11 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         security: TRUSTEE_SECURITY,
         params: MessageParams,
         body: Message,
+        response: { 201: OpenJson('The message as stored') },
       },
     },
     async (request, reply) => {
-      const index = await trusteeOf(request);
-      return reply.code(201).send(await dkg.post(request.params.id, index, request.params.round, request.body));
+      return reply.code(201).send(await dkg.post(request.params.id, trusteeOf(request), request.params.round, request.body));
     },
   );
 }

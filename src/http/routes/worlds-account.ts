@@ -61,6 +61,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
       nonce,
       csrf,
       moderationHtml: await moderationSection(
+        t,
         session.personId,
         csrf,
         used.map((w) => w.world.id),
@@ -84,7 +85,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** Per world the person uses or was decided on: standing, trust level and why, decisions and appeal forms. */
-  async function moderationSection(personId: string, csrf: string, usedWorlds: string[]): Promise<SafeHtml | undefined> {
+  async function moderationSection(t: Translator, personId: string, csrf: string, usedWorlds: string[]): Promise<SafeHtml | undefined> {
     const moderation = app.deps.moderation?.moderation;
     if (!moderation) return undefined;
     const ids = [...new Set([...usedWorlds, ...(await moderation.worldsOf(personId))])].sort();
@@ -99,16 +100,17 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
         decisions: view.decisions.map((d) => ({ ...d, appealable: d.appeal === null && now <= d.statement.redress.appeal.until })),
       });
     }
-    return accountModerationHtml({ csrf, worlds: views });
+    return accountModerationHtml({ t, csrf, worlds: views });
   }
 
-  app.post('/account/sign-in/options', { schema: { hide: true }, config: { abuse: 'mint' }, bodyLimit: 4096 }, async (request) => {
-    requirePreCsrf(request);
-    return worlds.passkeys.authenticationOptions();
-  });
+  app.post(
+    '/account/sign-in/options',
+    { schema: { hide: true }, config: { abuse: 'mint' }, bodyLimit: 4096, preValidation: requirePreCsrf },
+    async () => worlds.passkeys.authenticationOptions(),
+  );
 
-  app.post('/account/sign-in', { schema: { hide: true }, bodyLimit: 64 * 1024, config: PASSKEY_SIGN_IN }, async (request, reply) => {
-    requirePreCsrf(request);
+  const signIn = { schema: { hide: true }, bodyLimit: 64 * 1024, config: PASSKEY_SIGN_IN, preValidation: requirePreCsrf };
+  app.post('/account/sign-in', signIn, async (request, reply) => {
     // biome-ignore lint/suspicious/noExplicitAny: the WebAuthn JSON is checked by the verifier
     const { personId } = await worlds.passkeys.authenticate(request.body as any);
     if (!(await worlds.persons.isActive(personId))) throw new MvidError('person_closed', 'this account is closed');

@@ -87,9 +87,6 @@ function devUniqueId(chosen: string | undefined, random?: () => string): string 
   return `DEV-${id}`;
 }
 
-const NO_TRUSTEES =
-  'This server cannot enrol anyone yet: it has no trustee set to seal identities to. Its operator runs "mvid trustees init" first (see docs/registry.md).';
-
 const WalletResponse = Type.Object({ vp_token: Type.String({ minLength: 1, maxLength: 60_000 }), state: Type.String({ maxLength: 64 }) });
 type WalletResponse = Static<typeof WalletResponse>;
 const DoneQuery = Type.Object({ response_code: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -183,15 +180,15 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
   app.get('/account/enrol', { schema: { hide: true } }, async (request, reply) => {
     if (await signedIn(request)) return reply.redirect('/account', 303);
     // Say so before the person fills the form: without trustees no identity can be sealed.
-    if (config.mode === 'development' && !(await registry.trusteeSets.active())) return form(request, reply, { error: NO_TRUSTEES });
+    if (config.mode === 'development' && !(await registry.trusteeSets.active()))
+      return form(request, reply, { error: pageTranslator(request, reply).m.enrol.noTrustees });
     return form(request, reply);
   });
 
   app.post<{ Body: EnrolForm }>(
     '/account/enrol',
-    { config: { abuse: 'enrol' }, schema: { hide: true, body: EnrolForm } },
+    { config: { abuse: 'enrol' }, preValidation: requirePreCsrf, schema: { hide: true, body: EnrolForm } },
     async (request, reply) => {
-      requirePreCsrf(request);
       if (config.mode !== 'development')
         throw new MvidError('dev_issuer_disabled', 'enrolment in the browser needs a wallet PID in production mode');
       const b = request.body;
@@ -209,7 +206,7 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
         if (!isMvidError(error) || !FIXABLE.has(error.code)) throw error;
         reply.code(400);
         const { csrf: _, ...values } = b;
-        return form(request, reply, { values, error: `Please check the form: ${error.message}.` });
+        return form(request, reply, { values, error: pageTranslator(request, reply).m.enrol.checkForm(error.message) });
       }
       await dropRegistrySession(enrolled.session.token);
       await openBrowserSession(request, reply, enrolled.personId);

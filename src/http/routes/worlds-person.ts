@@ -27,7 +27,8 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * onRequest: who is asking, from the headers alone, so that a stranger is refused before
  * any body is read. The CSRF check of a cookie session needs the body (a form field) and
- * runs later, in `requireWorldsCsrf`; `WORLDS_PERSON_GUARD` mounts both.
+ * runs once the body is parsed and before it is validated, in `requireWorldsCsrf`;
+ * `WORLDS_PERSON_GUARD` mounts both.
  */
 export async function authenticateWorldsPerson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { worlds, auth, config } = request.server.deps;
@@ -49,7 +50,11 @@ export async function authenticateWorldsPerson(request: FastifyRequest, reply: F
   throw new MvidError('unauthenticated', 'a person session (bearer token or mvid browser session) is required');
 }
 
-/** preHandler: a cookie-authenticated request that changes something carries the session's CSRF token. */
+/**
+ * preValidation: a cookie-authenticated request that changes something carries the session's
+ * CSRF token — checked before the body's shape, so a forged form is refused as such (403
+ * csrf_invalid) whatever it holds.
+ */
 export async function requireWorldsCsrf(request: FastifyRequest): Promise<void> {
   const person = worldsPersonOf(request);
   if (person.via !== 'cookie' || SAFE.has(request.method)) return;
@@ -60,7 +65,7 @@ export async function requireWorldsCsrf(request: FastifyRequest): Promise<void> 
 }
 
 /** Route options of a worlds-person route: authenticate on the headers, then check CSRF on the body. */
-export const WORLDS_PERSON_GUARD = { onRequest: authenticateWorldsPerson, preHandler: requireWorldsCsrf };
+export const WORLDS_PERSON_GUARD = { onRequest: authenticateWorldsPerson, preValidation: requireWorldsCsrf };
 
 /** Both checks at once, for a preHandler (the body is parsed by then): authentication, then CSRF. */
 export async function requireWorldsPerson(request: FastifyRequest, reply: FastifyReply): Promise<void> {

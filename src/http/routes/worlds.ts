@@ -12,6 +12,7 @@ import { accountCredentialsRoutes } from './account-credentials.ts';
 import { worldsEnrolRoutes } from './worlds-enrol.ts';
 import { worldsAccountRoutes } from './worlds-account.ts';
 import { worldsAdminRoutes } from './worlds-admin.ts';
+import { worldsBlindRoutes } from './worlds-blind.ts';
 import { worldsMeRoutes } from './worlds-me.ts';
 
 export async function worldsRoutes(app: FastifyInstance): Promise<void> {
@@ -29,6 +30,7 @@ export async function worldsRoutes(app: FastifyInstance): Promise<void> {
   await app.register(interactionRoutes(provider));
   await app.register(worldsAdminRoutes);
   await app.register(worldsMeRoutes);
+  await app.register(worldsBlindRoutes);
   await app.register(worldsAccountRoutes);
   await app.register(accountCredentialsRoutes);
   await app.register(worldsEnrolRoutes);

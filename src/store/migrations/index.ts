@@ -22,6 +22,7 @@ import * as m0081 from './0081_abuse_counters.ts';
 import * as m0100 from './0100_dkg.ts';
 import * as m0106 from './0106_world_pseudonyms.ts';
 import * as m0107 from './0107_disclosure_report.ts';
+import * as m0130 from './0130_reshare.ts';
 import * as m0145 from './0145_wallet_request_purpose.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
@@ -43,5 +44,6 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0100_dkg', up: m0100.up },
   { name: '0106_world_pseudonyms', up: m0106.up },
   { name: '0107_disclosure_report', up: m0107.up },
+  { name: '0130_reshare', up: m0130.up },
   { name: '0145_wallet_request_purpose', up: m0145.up },
 ];

@@ -17,6 +17,11 @@ export interface RegistryDkgCeremoniesTable {
   trustee_set_id: string | null;
   created_at: string;
   completed_at: string | null;
+  /** `dkg` makes a new key; `reshare` moves the key of `from_set_id` to a new set. */
+  kind: Generated<'dkg' | 'reshare'>;
+  from_set_id: string | null;
+  /** Reshare: the old trustees' indices who re-deal, as JSON. */
+  dealers_json: string | null;
 }
 
 /** A trustee's bearer token for one ceremony, stored hashed. */
@@ -68,6 +73,10 @@ export interface RegistryTrusteeSetsTable {
   retired_at: string | null;
   /** `TrusteeSetCeremony` as JSON (dealer, or DKG with transcript hash); null for sets published before it existed. */
   ceremony_json: string | null;
+  /** The set whose key this set holds by resharing (null for a freshly made key). */
+  reshared_from: string | null;
+  /** The set that holds this set's key since a reshare (its envelopes open with that set). */
+  reshared_to: string | null;
 }
 
 export interface RegistryPersonsTable {

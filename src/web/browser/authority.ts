@@ -7,7 +7,11 @@
  */
 import { fromBase64Url } from '../../core/index.ts';
 import { AuthorityClient, type DisclosureFieldGroup } from '../../disclosure/index.ts';
-import { byId, create, type El, origin, wire } from './dom.ts';
+import type { Messages } from '../i18n/index.ts';
+import { byId, create, type El, fill, messages, origin, pluralOf, wire } from './dom.ts';
+
+/** The page's messages (its language), and the names of field groups and log steps in it. */
+const M = messages<Messages['authorityBundle'] & { fieldGroups: Record<string, string>; steps: Record<string, string> }>();
 
 type Input = El & {
   value: string;
@@ -24,13 +28,13 @@ function say(id: string, text: string, ok = true): void {
 
 function clientOf(): AuthorityClient {
   const token = input('token').value.trim();
-  if (token === '') throw new Error('give your authority token first');
+  if (token === '') throw new Error(M.tokenFirst);
   return new AuthorityClient({ url: origin(), token, fetch: (url, init) => fetch(url, init) });
 }
 
 function message(error: unknown): string {
   const e = error as { code?: string; message: string };
-  return `Refused${e.code ? ` (${e.code})` : ''}: ${e.message}`;
+  return e.code ? fill(M.refusedCode, { code: e.code, message: e.message }) : fill(M.refused, { message: e.message });
 }
 
 async function file(): Promise<void> {
@@ -38,8 +42,8 @@ async function file(): Promise<void> {
   button.disabled = true;
   try {
     const doc = input('order-document').files?.[0];
-    if (!doc) throw new Error('choose the court order document');
-    say('file-status', 'Encrypting the court order to the trustees in your browser and filing…');
+    if (!doc) throw new Error(M.chooseDocument);
+    say('file-status', M.filing);
     const groups = ['name_birth', 'identifier', 'document', 'contact'].filter((g) => input(`group-${g}`).checked) as DisclosureFieldGroup[];
     const logKey = input('log-key').value.trim();
     const accepted = await clientOf().file(
@@ -62,7 +66,12 @@ async function file(): Promise<void> {
     input('request-id').value = accepted.requestId;
     say(
       'file-status',
-      `Filed: request ${accepted.requestId} for pseudonym ${accepted.target.pseudonym}, logged at entry ${accepted.logIndex}${logKey === '' ? '' : ' (inclusion proof verified against your log key)'}; open until ${accepted.expiresAt}.`,
+      fill(logKey === '' ? M.filed : M.filedVerified, {
+        id: accepted.requestId,
+        pseudonym: accepted.target.pseudonym,
+        index: accepted.logIndex,
+        until: accepted.expiresAt,
+      }),
     );
   } catch (error) {
     say('file-status', message(error), false);
@@ -78,15 +87,15 @@ async function progress(): Promise<void> {
     const list = byId('progress');
     list.replaceChildren();
     for (const [k, v] of [
-      ['Status', `${r.status}${r.outcome ? ` (${r.outcome})` : ''}`],
-      ['Trustees', `${r.approvals} approvals, ${r.denials} denials, ${r.shares} shares of ${r.threshold} needed`],
-      ['Open until', r.expiresAt],
-      ['Released', r.releasedAt ?? '—'],
-      ['Log', r.events.map((e) => `${e.type.replaceAll('_', ' ')} @${e.index ?? 'pending'}`).join(', ')],
+      [M.status, `${r.status}${r.outcome ? ` (${r.outcome})` : ''}`],
+      [M.trustees, fill(M.trusteesValue, { approvals: r.approvals, denials: r.denials, shares: r.shares, threshold: r.threshold })],
+      [M.openUntil, r.expiresAt],
+      [M.released, r.releasedAt ?? '—'],
+      [M.log, r.events.map((e) => `${M.steps[e.type] ?? e.type} @${e.index ?? M.pending}`).join(', ')],
     ] as const) {
       list.append(create('dt', k), create('dd', String(v)));
     }
-    say('progress-status', `Request ${id}: ${r.status}.`);
+    say('progress-status', fill(M.requestStatus, { id, status: r.status }));
   } catch (error) {
     say('progress-status', message(error), false);
   }
@@ -98,32 +107,28 @@ async function release(): Promise<void> {
   let secret: Uint8Array | undefined;
   try {
     const keyFile = input('key-file').files?.[0];
-    if (!keyFile) throw new Error('choose your authority key file (mvid authority keygen wrote it)');
+    if (!keyFile) throw new Error(M.chooseKeyFile);
     const key = JSON.parse(await keyFile.text()) as { format?: string; secretKey?: string };
     if (key.format !== 'mvid-authority-key' || typeof key.secretKey !== 'string')
-      throw new Error(`${keyFile.name} is not an authority key file`);
+      throw new Error(fill(M.notKeyFile, { name: keyFile.name }));
     secret = fromBase64Url(key.secretKey);
     const id = input('request-id').value.trim();
-    say(
-      'release-status',
-      'Fetching the release, checking the chain from the pseudonym to the logged envelopes, and opening it in your browser…',
-    );
+    say('release-status', M.fetching);
     const client = clientOf();
     const opened = await client.fetchRelease(id, secret);
     const out = byId('released');
     out.replaceChildren();
     for (const e of opened.envelopes) {
-      out.append(create('dt', e.fieldGroup.replaceAll('_', ' ')));
+      out.append(create('dt', M.fieldGroups[e.fieldGroup] ?? e.fieldGroup));
       for (const [k, v] of Object.entries(e.fields)) out.append(create('dd', `${k}: ${String(v)}`));
     }
-    const bad = opened.badTrustees.map(
-      (b) => `trustee ${b.trusteeId ?? `#${b.index}`} sent an invalid share (${b.reason}); opened without it`,
-    );
+    const bad = opened.badTrustees.map((b) => fill(M.badTrustee, { trustee: b.trusteeId ?? `#${b.index}`, reason: b.reason }));
     let receipt = '';
-    if (input('receipt').checked) receipt = ` Receipt logged at ${(await client.receipt(id, opened)).indices.join(', ')}.`;
+    if (input('receipt').checked) receipt = ` ${fill(M.receipt, { indices: (await client.receipt(id, opened)).indices.join(', ') })}`;
+    const count = opened.envelopes.length;
     say(
       'release-status',
-      `Opened ${opened.envelopes.length} field group(s) in your browser.${bad.length ? ` ${bad.join('; ')}.` : ''}${receipt}`,
+      `${fill(pluralOf(count, { one: M.openedOne, other: M.openedOther }), { n: count })}${bad.length ? ` ${bad.join('; ')}.` : ''}${receipt}`,
     );
   } catch (error) {
     say('release-status', message(error), false);

@@ -54,3 +54,22 @@ export function wire(shell: string, actions: Record<string, () => Promise<void>>
   }
   byId(shell).hidden = false;
 }
+
+/**
+ * The page's messages for this bundle, in the page's language: the JSON the server put in
+ * `data-messages` of `#messages` (src/web/layout.ts). Bundles hold no text of their own.
+ */
+export function messages<T>(): T {
+  return JSON.parse(byId('messages').dataset.messages ?? '{}') as T;
+}
+
+/** A message with its `{name}` placeholders filled (text only: it goes into textContent); a missing value shows as —. */
+export function fill(template: string, params: Record<string, string | number | bigint | null | undefined>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name] ?? '—') : whole));
+}
+
+/** `one` or `other`, as the page's language counts `n` (Intl.PluralRules). */
+export function pluralOf(n: number, forms: { one: string; other: string }): string {
+  const lang = (g.document as unknown as { documentElement: { lang: string } }).documentElement.lang || 'en';
+  return new Intl.PluralRules(lang).select(n) === 'one' ? forms.one : forms.other;
+}

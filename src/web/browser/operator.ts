@@ -4,7 +4,11 @@
  * disclosure trustee-token|keys rotate|sweep` use it. Lists are rendered as tables; the forms register a
  * world or an authority and issue a trustee token (shown once).
  */
-import { byId, create, type El, wire } from './dom.ts';
+import type { Messages } from '../i18n/index.ts';
+import { byId, create, type El, fill, messages, wire } from './dom.ts';
+
+/** The page's messages, in its language. */
+const M = messages<Messages['operatorBundle']>();
 
 type Input = El & { value: string };
 const value = (id: string) => (byId(id) as Input).value.trim();
@@ -19,7 +23,7 @@ const LISTS: Array<[string, string]> = [
 
 async function api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const token = value('admin-token');
-  if (token === '') throw new Error('give the administrator token first (mvid admin token)');
+  if (token === '') throw new Error(M.tokenFirst);
   const res = await fetch(path, {
     method,
     headers: {
@@ -49,7 +53,7 @@ function cell(v: unknown): string {
 function table(into: El, rows: Array<Record<string, unknown>>): void {
   into.replaceChildren();
   if (rows.length === 0) {
-    into.append(create('p', 'None yet.'));
+    into.append(create('p', M.none));
     return;
   }
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))]
@@ -76,27 +80,27 @@ function table(into: El, rows: Array<Record<string, unknown>>): void {
 
 async function load(): Promise<void> {
   const status = byId('status');
-  status.textContent = 'Loading…';
+  status.textContent = M.loading;
   try {
     for (const [id, path] of LISTS) {
       const body = await api('GET', path);
       const list = Object.values(body).find(Array.isArray) as Array<Record<string, unknown>> | undefined;
       table(byId(`list-${id}`), list ?? []);
     }
-    status.textContent = 'Loaded.';
+    status.textContent = M.loaded;
   } catch (error) {
-    status.textContent = `Refused: ${(error as Error).message}`;
+    status.textContent = fill(M.refused, { message: (error as Error).message });
   }
 }
 
 async function act(statusId: string, run: () => Promise<string>): Promise<void> {
   const status = byId(statusId);
-  status.textContent = 'Working…';
+  status.textContent = M.working;
   try {
     status.textContent = await run();
     await load();
   } catch (error) {
-    status.textContent = `Refused: ${(error as Error).message}`;
+    status.textContent = fill(M.refused, { message: (error as Error).message });
   }
 }
 
@@ -112,7 +116,7 @@ const addWorld = () =>
       rules: [],
       claims: required.map((name) => ({ name, required: true })),
     });
-    return `World added: client id ${cell(r.clientId)}, client secret ${cell(r.clientSecret)} (shown once: hand it to the world now).`;
+    return fill(M.worldAdded, { clientId: cell(r.clientId), secret: cell(r.clientSecret) });
   });
 
 const addAuthority = () =>
@@ -123,20 +127,20 @@ const addAuthority = () =>
       contact: value('authority-contact'),
       encryptionKey: value('authority-key'),
     });
-    return `Authority registered; its token (shown once): ${cell(r.token)}`;
+    return fill(M.authorityAdded, { token: cell(r.token) });
   });
 
 const trusteeToken = () =>
   act('trustee-status', async () => {
     const r = await api('POST', '/admin/v1/disclosure/trustee-credentials', { trustee: value('trustee-name') });
-    return `Trustee token (shown once): ${cell(r.token)}`;
+    return fill(M.trusteeToken, { token: cell(r.token) });
   });
 
 const rotateKey = () =>
   act('rotate-status', async () => {
     const after = value('activate-after');
     const r = await api('POST', '/admin/v1/keys/rotations', { activateAfterSeconds: after === '' ? 0 : Number(after) });
-    return `Done: ${cell(r.notice)}.`;
+    return fill(M.rotated, { notice: cell(r.notice) });
   });
 
 /** Sweeps can take a while on a big deployment: the button waits, the status says so, then lists what each domain did. */
@@ -144,14 +148,14 @@ async function sweep(): Promise<void> {
   const status = byId('sweep-status');
   const button = byId('sweep');
   button.disabled = true;
-  status.replaceChildren(create('p', 'Sweeping every domain… (this page waits for the server)'));
+  status.replaceChildren(create('p', M.sweeping));
   try {
     const r = await api('POST', '/admin/v1/sweeps');
     const list = create('ul');
     for (const line of (r.summary as string[]) ?? []) list.append(create('li', line));
-    status.replaceChildren(create('p', 'Sweep done:'), list);
+    status.replaceChildren(create('p', M.swept), list);
   } catch (error) {
-    status.replaceChildren(create('p', `Refused: ${(error as Error).message}`));
+    status.replaceChildren(create('p', fill(M.refused, { message: (error as Error).message })));
   } finally {
     button.disabled = false;
   }

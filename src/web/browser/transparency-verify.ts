@@ -6,7 +6,11 @@
  */
 import { systemClock } from '../../core/index.ts';
 import { type MonitorState, verifyLog } from '../../tlog/index.ts';
-import { byId, create, origin, storage } from './dom.ts';
+import type { Messages } from '../i18n/index.ts';
+import { byId, create, fill, messages, origin, storage } from './dom.ts';
+
+/** The page's messages, in its language. */
+const M = messages<Messages['verifyBundle']>();
 
 const STATE_KEY = 'mvid.log-monitor.v1';
 
@@ -24,7 +28,7 @@ async function run(): Promise<void> {
   steps.replaceChildren();
   progress.hidden = false;
   progress.value = 0;
-  status.textContent = 'Verifying…';
+  status.textContent = M.verifying;
   const saved = storage().getItem(STATE_KEY);
   let state: MonitorState | null = null;
   try {
@@ -43,32 +47,20 @@ async function run(): Promise<void> {
       progress: (done, total) => {
         progress.max = Number(total);
         progress.value = Number(done);
-        status.textContent = `Checked ${done} of ${total} entries…`;
+        status.textContent = fill(M.checked, { done, total });
       },
     });
     const cp = result.checkpoint;
-    step(
-      steps,
-      true,
-      state === null
-        ? `Log key pinned on this first visit: ${result.state.vkey}`
-        : `Log key unchanged since your last visit: ${result.state.vkey}`,
-    );
-    step(steps, true, `Checkpoint signature: size ${cp.size} signed by ${cp.origin}`);
-    step(
-      steps,
-      true,
-      state === null
-        ? 'Consistency with your last visit: nothing to compare on a first visit'
-        : `Consistency with your last visit: the log at ${state.size} entries (${state.verifiedAt}) is a prefix of this one`,
-    );
-    step(steps, true, `Entries: ${result.verifiedEntries} new entries downloaded, each parsed, and they hash to the signed root`);
+    step(steps, true, fill(state === null ? M.keyPinned : M.keyUnchanged, { vkey: result.state.vkey }));
+    step(steps, true, fill(M.signature, { size: cp.size, origin: cp.origin }));
+    step(steps, true, state === null ? M.firstVisit : fill(M.consistent, { size: state.size, at: state.verifiedAt }));
+    step(steps, true, fill(M.entries, { n: result.verifiedEntries }));
     for (const n of notices) step(steps, true, n);
     storage().setItem(STATE_KEY, JSON.stringify(result.state));
-    status.textContent = `Verified: checkpoint ${cp.size}, root ${result.state.root}.`;
+    status.textContent = fill(M.verified, { size: cp.size, root: result.state.root });
   } catch (error) {
     step(steps, false, (error as Error).message);
-    status.textContent = 'Verification FAILED. Keep the messages above: they are evidence.';
+    status.textContent = M.failed;
   } finally {
     progress.hidden = true;
     button.disabled = false;

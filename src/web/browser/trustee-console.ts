@@ -7,11 +7,15 @@
  */
 import { decryptShareFile, type TrusteeShare } from '../../crypto/index.ts';
 import { type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
-import { byId, create, type El, origin, wire } from './dom.ts';
+import type { Messages } from '../i18n/index.ts';
+import { byId, create, type El, fill, messages, origin, pluralOf, wire } from './dom.ts';
 
 interface FileInput extends El {
   files: { length: number; [i: number]: { text(): Promise<string>; name: string } } | null;
 }
+
+/** The page's messages (its language), and the names of offences and field groups in it. */
+const M = messages<Messages['trusteeBundle'] & { offences: Record<string, string>; fieldGroups: Record<string, string> }>();
 
 let client: TrusteeClient | null = null;
 let current: string | null = null;
@@ -22,17 +26,17 @@ const status = (text: string) => {
 
 function fail(error: unknown): void {
   const e = error as { code?: string; message: string };
-  status(`Refused${e.code ? ` (${e.code})` : ''}: ${e.message}`);
+  status(e.code ? fill(M.refusedCode, { code: e.code, message: e.message }) : fill(M.refused, { message: e.message }));
 }
 
 async function readJsonFile(id: string, what: string): Promise<unknown> {
   const input = byId(id) as FileInput;
   const file = input.files?.[0];
-  if (!file) throw new Error(`choose your ${what} first`);
+  if (!file) throw new Error(fill(M.chooseFirst, { what }));
   try {
     return JSON.parse(await file.text());
   } catch {
-    throw new Error(`${file.name} is not a ${what}`);
+    throw new Error(fill(M.notA, { name: file.name, what }));
   }
 }
 
@@ -47,13 +51,12 @@ function offerState(state: TrusteeClientState): void {
 
 async function load(): Promise<void> {
   try {
-    const state = (await readJsonFile('state-file', 'trustee state file')) as TrusteeClientState;
-    if (state?.version !== 1 || typeof state.token !== 'string')
-      throw new Error('this is not a trustee state file (mvid trustee enrol writes one)');
+    const state = (await readJsonFile('state-file', M.stateFile)) as TrusteeClientState;
+    if (state?.version !== 1 || typeof state.token !== 'string') throw new Error(M.notStateFile);
     // The console talks to the server that served it, whatever URL the CLI used.
     client = new TrusteeClient({ ...state, url: origin() }, { fetch: (url, init) => fetch(url, init), save: offerState });
     const me = state.trustee;
-    byId('who').textContent = `Trustee ${me.trusteeId} (#${me.trusteeIndex}) of set ${me.trusteeSetId}; log key pinned: ${state.log.vkey}`;
+    byId('who').textContent = fill(M.who, { id: me.trusteeId, index: me.trusteeIndex, set: me.trusteeSetId, vkey: state.log.vkey });
     const { requests } = (await client.queue()) as {
       requests: Array<{ id: string; emergency: boolean; status: string; expiresAt: string; myDecision: string | null }>;
     };
@@ -61,9 +64,9 @@ async function load(): Promise<void> {
     queue.replaceChildren();
     for (const r of requests) {
       const tr = create('tr');
-      for (const text of [r.id, r.emergency ? 'EMERGENCY' : 'ordinary', r.status, r.expiresAt, r.myDecision ?? 'undecided'])
+      for (const text of [r.id, r.emergency ? M.emergency : M.ordinary, r.status, r.expiresAt, r.myDecision ?? M.undecided])
         tr.append(create('td', text));
-      const button = create('button', 'Review');
+      const button = create('button', M.review);
       button.setAttribute('type', 'button');
       button.addEventListener('click', () => void review(r.id));
       const cell = create('td');
@@ -71,19 +74,23 @@ async function load(): Promise<void> {
       tr.append(cell);
       queue.append(tr);
     }
-    status(requests.length === 0 ? 'No open request.' : `${requests.length} request(s) in your queue.`);
+    status(
+      requests.length === 0
+        ? M.noRequests
+        : fill(pluralOf(requests.length, { one: M.queueOne, other: M.queueOther }), { n: requests.length }),
+    );
   } catch (error) {
     fail(error);
   }
 }
 
 const STEPS = [
-  ['request_mismatch', 'The request as shown opens the commitments of its logged entry'],
-  ['note_unverified', 'Checkpoint signature (the pinned log key)'],
-  ['witness_quorum_not_met', 'Witness cosignatures'],
-  ['checkpoint_inconsistent', 'Consistency with the last checkpoint you saw'],
-  ['log_entry_missing', 'Inclusion of the request in the log'],
-  ['request_expired', 'The request is inside its validity window'],
+  ['request_mismatch', M.stepRequest],
+  ['note_unverified', M.stepSignature],
+  ['witness_quorum_not_met', M.stepWitnesses],
+  ['checkpoint_inconsistent', M.stepConsistency],
+  ['log_entry_missing', M.stepInclusion],
+  ['request_expired', M.stepValidity],
 ] as const;
 
 async function review(id: string): Promise<void> {
@@ -91,32 +98,32 @@ async function review(id: string): Promise<void> {
   const steps = byId('steps');
   steps.replaceChildren();
   byId('decide').hidden = true;
-  status(`Verifying request ${id} against the log…`);
+  status(fill(M.verifying, { id }));
   try {
     const r = await client.review(id);
     current = id;
     const pin = client.state.log;
     const seen = client.state.lastCheckpoint;
     const done: string[] = [
-      `✓ Inclusion: the request is entry ${r.logIndex} of the log`,
-      `✓ Checkpoint signature: size ${r.checkpointSize} signed by ${pin.origin}`,
-      pin.witnesses
-        ? `✓ Witness cosignatures: at least ${pin.witnesses.threshold} of ${pin.witnesses.vkeys.length} pinned witnesses`
-        : '✓ Witness cosignatures: none pinned in your state file (the log key alone)',
-      `✓ Consistency with last seen: the checkpoint you saw before is a prefix of size ${seen?.size ?? r.checkpointSize}`,
-      `✓ The court order document decrypts and matches its logged hash (SHA-256 ${r.request.courtOrder.documentSha256})`,
+      fill(M.inclusion, { index: r.logIndex }),
+      fill(M.signature, { size: r.checkpointSize, origin: pin.origin }),
+      pin.witnesses ? fill(M.witnesses, { threshold: pin.witnesses.threshold, count: pin.witnesses.vkeys.length }) : M.noWitnesses,
+      fill(M.consistency, { size: seen?.size ?? r.checkpointSize }),
+      fill(M.document, { hash: r.request.courtOrder.documentSha256 }),
     ];
     for (const line of done) steps.append(create('li', line, 'ok'));
     const q = r.request;
     const facts = byId('facts');
     facts.replaceChildren();
+    const offence = M.offences[q.offence.category] ?? q.offence.category;
+    const groups = q.offence.fieldGroups.map((g) => M.fieldGroups[g] ?? g).join(', ');
     for (const [k, v] of [
-      ['Authority', `${q.authority.name} (${q.authority.jurisdiction}), ${q.authority.contact}`],
-      ['Offence', `${q.offence.category.replaceAll('_', ' ')} — ${q.offence.statute}${q.offence.emergency ? ' — EMERGENCY' : ''}`],
-      ['Court order', `${q.courtOrder.court}, ${q.courtOrder.reference}, ${q.courtOrder.date}`],
-      ['Target', `${q.subject.target} in world ${q.subject.worldId}`],
-      ['Field groups', `${q.offence.fieldGroups.join(', ')}; the person is told after ${q.offence.notificationDelayDays} days`],
-      ['Progress', `${q.approvals} approvals, ${q.denials} denials, ${q.shares} shares of ${q.threshold} needed`],
+      [M.authority, `${q.authority.name} (${q.authority.jurisdiction}), ${q.authority.contact}`],
+      [M.offence, `${offence} — ${q.offence.statute}${q.offence.emergency ? M.emergencySuffix : ''}`],
+      [M.courtOrder, `${q.courtOrder.court}, ${q.courtOrder.reference}, ${q.courtOrder.date}`],
+      [M.target, fill(M.targetValue, { target: q.subject.target, world: q.subject.worldId })],
+      [M.fieldGroups, fill(M.fieldGroupsValue, { groups, days: q.offence.notificationDelayDays })],
+      [M.progress, fill(M.progressValue, { approvals: q.approvals, denials: q.denials, shares: q.shares, threshold: q.threshold })],
     ] as const) {
       facts.append(create('dt', k), create('dd', v));
     }
@@ -124,14 +131,16 @@ async function review(id: string): Promise<void> {
     doc.href = URL.createObjectURL(new Blob([r.document.slice().buffer as ArrayBuffer], { type: 'application/octet-stream' }));
     doc.setAttribute('download', `court-order-${id}.bin`);
     const text = new TextDecoder('utf-8', { fatal: false }).decode(r.document);
-    byId('document-text').textContent = /^[\P{Cc}\n\r\t]*$/u.test(text) ? text : '(not text: download it to read it)';
+    byId('document-text').textContent = /^[\P{Cc}\n\r\t]*$/u.test(text) ? text : M.notText;
     byId('decide').hidden = false;
-    byId('decide-heading').textContent = `Decide on ${id}`;
-    status(`Request ${id} verified. Read the order, then decide.`);
+    byId('decide-heading').textContent = fill(M.decideOn, { id });
+    status(fill(M.verified, { id }));
   } catch (error) {
     const code = (error as { code?: string }).code;
     const failed = STEPS.find(([c]) => c === code);
-    steps.append(create('li', `✗ ${failed ? failed[1] : 'Verification'}: ${(error as Error).message}`, 'error'));
+    steps.append(
+      create('li', fill(M.stepFailed, { step: failed ? failed[1] : M.stepVerification, message: (error as Error).message }), 'error'),
+    );
     fail(error);
   }
 }
@@ -141,8 +150,8 @@ async function withShare(button: string, use: (share: TrusteeShare) => Promise<v
   const passphrase = byId('passphrase') as El & { value: string };
   byId(button).disabled = true;
   try {
-    const file = await readJsonFile('share-file', 'share file');
-    status('Opening your share file (scrypt takes a few seconds)…');
+    const file = await readJsonFile('share-file', M.shareFile);
+    status(M.openingShare);
     const share = await decryptShareFile(file, passphrase.value);
     passphrase.value = '';
     try {
@@ -157,25 +166,17 @@ async function withShare(button: string, use: (share: TrusteeShare) => Promise<v
   }
 }
 
-const sent = (u: { shares: number; released: boolean }) =>
-  `your partial decryption is sent (${u.shares} so far${u.released ? ', released to the authority' : ''})`;
+const sent = (u: { shares: number; released: boolean }) => fill(u.released ? M.sentReleased : M.sent, { shares: u.shares });
 
 async function approve(): Promise<void> {
   if (client === null || current === null) return;
   const c = client;
   const id = current;
   await withShare('approve', async (share) => {
-    status(
-      'Approving: logging the approval and proving it is in the log; your partial decryption is sent once the quorum of approvals is logged…',
-    );
+    status(M.approving);
     const r = await c.approve(id, share, (byId('statement') as El & { value: string }).value);
-    const next =
-      r.upload !== undefined
-        ? sent(r.upload)
-        : r.waiting === 'quorum'
-          ? 'your partial decryption waits until enough trustees have approved in the log: come back then and press “Send my partial decryption”'
-          : 'your partial decryption was already sent';
-    status(`Approved: logged at entry ${r.approvalIndex}; ${next}.`);
+    const next = r.upload !== undefined ? sent(r.upload) : r.waiting === 'quorum' ? M.waitingQuorum : M.alreadySent;
+    status(fill(M.approved, { index: r.approvalIndex, next }));
   });
 }
 
@@ -184,18 +185,18 @@ async function release(): Promise<void> {
   const c = client;
   const id = current;
   await withShare('release', async (share) => {
-    status('Checking that the quorum of approvals is in the log, then sending your partial decryption sealed to the authority…');
-    status(`Sent: ${sent(await c.release(id, share))}.`);
+    status(M.releasing);
+    status(fill(M.sentStatus, { what: sent(await c.release(id, share)) }));
   });
 }
 
 async function deny(): Promise<void> {
   if (client === null || current === null) return;
   try {
-    status('Denying: logging the denial and proving it is in the log…');
+    status(M.denying);
     const reason = (byId('reason') as El & { value: string }).value as DenialReason;
     const r = await client.deny(current, reason, (byId('statement') as El & { value: string }).value);
-    status(`Denied: logged at entry ${r.denialIndex}.`);
+    status(fill(M.denied, { index: r.denialIndex }));
   } catch (error) {
     fail(error);
   }

@@ -1,0 +1,98 @@
+/**
+ * Resharing from the command line against a listening server, on both engines: the
+ * operator runs `mvid trustees reshare-open`, three old trustees and three new ones each
+ * run `mvid trustee reshare` (in parallel, as on their own machines). The new share files
+ * open the old set's envelopes by the new quorum; the old share files are destroyed.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from '../src/cli/main.ts';
+import { decryptShareFile, verifyShare } from '../src/crypto/index.ts';
+import { captureIo } from './support/cli.ts';
+import { ENGINES } from './support/engines.ts';
+import { passphraseOf } from './support/registry.ts';
+import { startWorldsRuntime } from './support/worlds.ts';
+
+for (const engine of ENGINES) {
+  describe(`mvid trustees reshare-open and mvid trustee reshare (${engine})`, () => {
+    it('3-of-5 to 2-of-3 from the command line; old share files destroyed, new ones verify; bad usage is refused', async () => {
+      const rt = await startWorldsRuntime(engine);
+      const dir = mkdtempSync(join(tmpdir(), 'mvid-reshare-'));
+      try {
+        const env = {
+          MVID_DATA_DIR: rt.database.dataDir,
+          MVID_PUBLIC_URL: rt.url,
+          ...(rt.database.location.engine === 'postgres' ? { MVID_DATABASE_URL: rt.database.location.url } : {}),
+        };
+        const run = async (args: string[], extra: Record<string, string> = {}) => {
+          const io = captureIo({ ...env, ...extra }, dir);
+          const code = await runCli(args, io);
+          return { code, out: io.stdout, err: io.stderr };
+        };
+        const oldSet = await rt.registry.trusteeSets.active();
+        const open = await run([
+          'trustees',
+          'reshare-open',
+          '--threshold',
+          '2',
+          '--trustees',
+          'carol,frank,gina',
+          '--dealers',
+          'alice,bob,carol',
+          '--out-dir',
+          'tokens',
+        ]);
+        assert.equal(open.code, 0, open.err);
+        const ceremony = /reshare ceremony ([0-9a-f-]{36})/.exec(open.out)?.[1] as string;
+        assert.ok(ceremony, open.out);
+        const base = ['trustee', 'reshare', '--url', rt.url, '--ceremony', ceremony];
+        assert.equal((await run([...base, '--token-file', 'tokens/reshare-token-new-frank'])).code, 2, 'neither --share-file nor --out');
+        for (const name of ['alice', 'bob', 'carol']) writeFileSync(join(dir, `old-${name}.json`), JSON.stringify(rt.shareFiles.get(name)));
+        const runs = await Promise.all([
+          ...['alice', 'bob', 'carol'].map((name) =>
+            run([...base, '--token-file', `tokens/reshare-token-old-${name}`, '--share-file', `old-${name}.json`], {
+              MVID_TRUSTEE_PASSPHRASE: passphraseOf(name),
+            }),
+          ),
+          ...['carol', 'frank', 'gina'].map((name) =>
+            run([...base, '--token-file', `tokens/reshare-token-new-${name}`, '--out', `new-${name}.json`], {
+              MVID_TRUSTEE_PASSPHRASE: passphraseOf(name),
+            }),
+          ),
+        ]);
+        for (const r of runs) assert.equal(r.code, 0, r.err);
+        const active = await rt.registry.trusteeSets.active();
+        assert.equal(active?.escrowPublicKey, oldSet?.escrowPublicKey);
+        assert.equal(active?.resharedFrom, oldSet?.id);
+        for (const name of ['alice', 'bob', 'carol']) assert.equal(existsSync(join(dir, `old-${name}.json`)), false, `${name}'s old share`);
+        for (const name of ['carol', 'frank', 'gina']) {
+          const share = await decryptShareFile(JSON.parse(readFileSync(join(dir, `new-${name}.json`), 'utf8')), passphraseOf(name));
+          assert.equal(share.trusteeSetId, active?.id);
+          assert.ok(verifyShare(share, active?.commitments ?? []));
+          share.secret.fill(0);
+        }
+        // The old set's key moved: it cannot be reshared again.
+        const again = await run([
+          'trustees',
+          'reshare-open',
+          '--threshold',
+          '2',
+          '--trustees',
+          'a,b,c',
+          '--from',
+          oldSet?.id as string,
+          '--out-dir',
+          't2',
+        ]);
+        assert.notEqual(again.code, 0);
+        assert.match(again.err, /already reshared/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await rt.stop();
+      }
+    });
+  });
+}
