@@ -298,9 +298,8 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: Static<typeof FinishForm> }>(
     '/account/enrol/wallet/finish',
-    { schema: { hide: true, body: FinishForm } },
+    { preValidation: requirePreCsrf, schema: { hide: true, body: FinishForm } },
     async (request, reply) => {
-      requirePreCsrf(request);
       const open = await crossDeviceOf(request);
       if (!open) throw new MvidError('not_found', 'this browser has no open request for a wallet on another device: start again');
       // Not answered yet ("check again" without JavaScript): the same code again, saying so.
@@ -318,9 +317,8 @@ export async function worldsEnrolRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: RecoverForm }>(
     '/account/recover',
-    { config: { abuse: 'enrol' }, schema: { hide: true, body: RecoverForm } },
+    { config: { abuse: 'enrol' }, preValidation: requirePreCsrf, schema: { hide: true, body: RecoverForm } },
     async (request, reply) => {
-      requirePreCsrf(request);
       const b = request.body;
       let recovered: Awaited<ReturnType<typeof registry.enrolments.recover>>;
       try {
