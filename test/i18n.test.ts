@@ -128,6 +128,7 @@ const NOT_TEXT: Record<string, RegExp> = {
   'layout.ts': /color-scheme|^\n:root/,
   'passkey-script.ts': /^\n\(function\(\)|function|PublicKeyCredential|credentials\./,
   'moderation.ts': /^\n\(function\(\)/,
+  'wallet-pages.ts': /^\n\(function\(\)/,
   // Programming errors, thrown at a developer: a SafeHtml built by hand, a bundle not built.
   'html.ts': /^SafeHtml is made by/,
   'assets.ts': /is missing: run npm run web:build/,

@@ -168,9 +168,37 @@ for (const engine of ENGINES) {
       assert.match(stats.text, /Decisions by sanction/);
     });
 
+    it('the statistics download as CSV, with the same figures as the page and the public JSON', async () => {
+      const r = await mia.fetch(`${mb()}/statistics.csv`);
+      assert.equal(r.status, 200);
+      assert.match(r.headers.get('content-type') ?? '', /^text\/csv/);
+      assert.match(r.headers.get('content-disposition') ?? '', /attachment; filename="moderation-/);
+      const rows = (await r.text())
+        .trimEnd()
+        .split(/\r?\n/)
+        .map((line) => line.split(','));
+      assert.deepEqual(rows[0], ['section', 'key', 'value']);
+      const value = (section: string, label: string) => rows.find((row) => row[0] === section && row[1] === label)?.[2];
+      const json = await fetch(`${story.rt.url}/moderation/v1/worlds/${story.moonbase.id}/statistics`);
+      const s = (await json.json()) as {
+        reports: { total: number };
+        decisions: { total: number; bySanction: Record<string, number> };
+        appeals: { filed: number; reversed: number };
+      };
+      assert.equal(value('reports', 'total'), String(s.reports.total));
+      assert.equal(value('decisions', 'total'), String(s.decisions.total));
+      assert.ok(s.decisions.total >= 1);
+      for (const [sanction, n] of Object.entries(s.decisions.bySanction)) assert.equal(value('decisions_by_sanction', sanction), String(n));
+      assert.equal(value('appeals', 'filed'), String(s.appeals.filed));
+      assert.equal(value('appeals', 'reversed'), String(s.appeals.reversed));
+      const stats = await page(mia, `${mb()}/statistics`);
+      assert.match(stats.text, new RegExp(`${s.decisions.total} decisions?\\b`));
+      assert.match(stats.text, /statistics\.csv/);
+    });
+
     it('a moderator of Moonbase is nobody in Starport; a member is nobody in the console', async () => {
       const sp = `/moderation/console/${story.starport.id}`;
-      for (const path of [sp, `${sp}/appeals`, `${sp}/statistics`, `${sp}/cases/${caseId}`]) {
+      for (const path of [sp, `${sp}/appeals`, `${sp}/statistics`, `${sp}/statistics.csv`, `${sp}/cases/${caseId}`]) {
         const r = await page(mia, path);
         assert.equal(r.status, 403, path);
         assert.match(r.headers.get('content-type') ?? '', /text\/html/);

@@ -499,6 +499,18 @@ function fixtures(call: (method: string, url: string, init?: Call) => Promise<Re
     'GET /registry/v1/dkg/{id}': async (s) => void (await ok('GET', `/registry/v1/dkg/${id(s, 'ceremony')}`, {}, 200)),
     'GET /registry/v1/dkg/{id}/transcript': async (s) =>
       void (await ok('GET', `/registry/v1/dkg/${id(s, 'ceremony')}/transcript`, {}, 200)),
+    // Opened, not run (test/registry-reshare.test.ts runs it): the answer is the ceremony and its tokens.
+    'POST /admin/v1/reshare': async (s) =>
+      void (await ok(
+        'POST',
+        '/admin/v1/reshare',
+        { headers: bearer(s.admin), payload: { threshold: 2, trustees: TRUSTEES.slice(0, 3) } },
+        201,
+      )),
+    // Last: a rotation publishes a key that signs only an hour later, and a sweep ends only what has expired.
+    'POST /admin/v1/keys/rotations': async (s) =>
+      void (await ok('POST', '/admin/v1/keys/rotations', { headers: bearer(s.admin), payload: { activateAfterSeconds: 3600 } }, 201)),
+    'POST /admin/v1/sweeps': async (s) => void (await ok('POST', '/admin/v1/sweeps', { headers: bearer(s.admin) }, 200)),
   };
 }
 

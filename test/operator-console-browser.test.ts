@@ -1,7 +1,8 @@
 /**
  * The operator console in Chromium: with the administrator token it lists worlds, PID
  * issuers, attribute issuers, trustee sets and authorities, and registers an authority
- * (its token shown once); a wrong token is refused in words. axe and 390 px; screenshots
+ * (its token shown once), rotates the signing key and runs the sweeps; a wrong token is
+ * refused in words. axe and 390 px; screenshots
  * in test-results/operator/. One engine (the admin API is tested on both elsewhere).
  */
 import assert from 'node:assert/strict';
@@ -44,6 +45,13 @@ describe('the operator console in a browser', { skip: NO_CHROMIUM }, () => {
     await page.waitForSelector('#authority-status:is(:has-text("registered"), :has-text("Refused"))');
     assert.match((await page.locator('#authority-status').textContent()) ?? '', /^Authority registered; its token \(shown once\): \S+/);
     await page.waitForSelector('#list-authorities:has-text("Landeskriminalamt Berlin")');
+    // Key rotation and the sweeps, over the admin API, with their result on the page.
+    await page.getByRole('button', { name: 'Rotate the signing key' }).click();
+    await page.waitForSelector('#rotate-status:is(:has-text("Done"), :has-text("Refused"))');
+    assert.match((await page.locator('#rotate-status').textContent()) ?? '', /^Done: created \S+; restart every node to sign with it\.$/);
+    await page.getByRole('button', { name: 'Run the sweeps now' }).click();
+    await page.waitForSelector('#sweep-status:is(:has-text("Sweep done"), :has-text("Refused"))');
+    assert.match((await page.locator('#sweep-status').textContent()) ?? '', /Sweep done:swept \d+ envelope/);
     assert.deepEqual(await axe(page, ['serious', 'critical']), [], 'axe');
     assert.equal(await horizontalOverflow(page), 0, 'overflows 390 px');
     await screenshot(page, 'operator', '01-console');

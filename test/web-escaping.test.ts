@@ -175,8 +175,46 @@ const FIXTURES: Record<string, Fixture> = {
       error: 'Wrong.',
     },
   },
-  renderFirstPasskey: { input: { nonce: 'n', csrf: 'c' } },
-  renderWalletRequest: { input: { nonce: 'n', requestUrl: 'openid4vp://?client_id=x', minutes: 10 } },
+  renderFirstPasskey: { input: { nonce: 'n', csrf: 'c', recovered: true } },
+  renderRecover: { input: { nonce: 'n', csrf: 'c', mode: 'development', error: 'Wrong.', values: { given_name: 'Ada', dev_id: 'ada-1' } } },
+  // `state` and `purpose` are enums that choose a branch (typed, never from outside), not text.
+  renderWalletQr: {
+    input: {
+      nonce: 'n',
+      csrf: 'c',
+      requestUrl: 'openid4vp://?client_id=x',
+      state: 'pending',
+      error: 'bad',
+      expiresAt: '2026-01-01T00:00:00Z',
+      notYet: true,
+    },
+    raw: ['state'],
+  },
+  renderCredentialOffer: {
+    input: {
+      nonce: 'n',
+      kinds: ['age'],
+      offerUri: 'openid-credential-offer://?credential_offer=x',
+      txCode: '123456',
+      expiresAt: '2026-01-01T00:00:00Z',
+    },
+  },
+  renderPresentCredential: {
+    input: {
+      nonce: 'n',
+      link: 'openid4vp://?client_id=x',
+      error: 'Wrong.',
+      request: {
+        verifier: 'World',
+        registered: false,
+        asks: [{ kind: 'age', held: false }],
+        others: ['https://other.example/vct'],
+        byReference: true,
+        link: 'openid4vp://?client_id=x',
+      },
+    },
+  },
+  renderWalletRequest: { input: { nonce: 'n', requestUrl: 'openid4vp://?client_id=x', minutes: 10, purpose: 'recover' }, raw: ['purpose'] },
   renderProblemPage: { input: { nonce: 'n', status: 400, title: 'Bad', detail: 'Wrong.', code: 'bad_request', requestId: 'r1' } },
   renderSignInRefused: { input: { nonce: 'n', uid: 'u1', csrf: 'c', worldName: 'World', statement: STATEMENT } },
   renderReportPage: {
@@ -338,6 +376,7 @@ const RAW_ALLOWED: Record<string, number> = {
   'web/passkey-script.ts': 2, // the two WebAuthn script constants
   'web/oidc-pages.ts': 1, // oidc-provider's own logout form
   'web/moderation.ts': 1, // the report page's upload script constant
+  'web/wallet-pages.ts': 1, // the cross-device enrolment page's polling script constant
 };
 
 it('raw HTML enters pages only through the reviewed unsafeRaw calls', () => {

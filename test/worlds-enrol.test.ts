@@ -7,11 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { keyDirOf } from '../src/keys/index.ts';
-import { devPresentation, loadDevIssuerKey } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { personClaims } from './support/registry.ts';
 import { startTestRuntime, type TestRuntime } from './support/runtime.ts';
+import { walletAnswers } from './support/wallet.ts';
 import { startWorldsRuntime, type WorldsRuntime } from './support/worlds.ts';
 
 const HTML = 'text/html,application/xhtml+xml,*/*;q=0.8';
@@ -117,29 +116,7 @@ for (const engine of ENGINES) {
       assert.match(String(api.headers['content-type']), /problem\+json/);
     });
 
-    /** The wallet's part: a PID presentation answering the request in `link`, posted to its response_uri. */
-    async function walletAnswers(link: string, claims = personClaims(), nonce?: string) {
-      const params = new URL(link).searchParams;
-      assert.equal(params.get('response_mode'), 'direct_post');
-      assert.equal(params.get('client_id'), rt.url);
-      const query = JSON.parse(params.get('dcql_query') ?? '{}');
-      assert.equal(query.credentials[0].meta.vct_values[0], 'urn:eudi:pid:1');
-      const key = loadDevIssuerKey(keyDirOf(rt.config.dataDir), 'development');
-      const presentation = await devPresentation(key, claims, {
-        nonce: nonce ?? (params.get('nonce') as string),
-        audience: params.get('client_id') as string,
-        now: rt.clock.now(),
-      });
-      return rt.app.inject({
-        method: 'POST',
-        url: new URL(params.get('response_uri') as string).pathname,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        payload: new URLSearchParams({
-          vp_token: JSON.stringify({ pid: [presentation] }),
-          state: params.get('state') as string,
-        }).toString(),
-      });
-    }
+    const answer = (link: string, claims = personClaims(), nonce?: string) => walletAnswers(rt, link, claims, nonce);
 
     async function openWalletRequest() {
       const r = await rt.app.inject({ method: 'GET', url: '/account/enrol/wallet', headers: { accept: HTML } });
@@ -151,7 +128,7 @@ for (const engine of ENGINES) {
 
     it('enrols from a wallet on the same device: only the browser that started it, with the code, gets the session', async () => {
       const { link, cookie } = await openWalletRequest();
-      const answered = await walletAnswers(link);
+      const answered = await answer(link);
       assert.equal(answered.statusCode, 200, answered.body);
       const back = new URL(answered.json().redirect_uri);
       assert.equal(back.origin, rt.url);
@@ -178,13 +155,13 @@ for (const engine of ENGINES) {
     it("refuses a wallet's answer to another request, a second answer, and an unknown request", async () => {
       const { link } = await openWalletRequest();
       const other = await openWalletRequest();
-      const wrongNonce = await walletAnswers(link, personClaims(), new URL(other.link).searchParams.get('nonce') as string);
+      const wrongNonce = await answer(link, personClaims(), new URL(other.link).searchParams.get('nonce') as string);
       assert.equal(wrongNonce.statusCode, 401);
       assert.equal(wrongNonce.json().code, 'kb_nonce_mismatch');
-      assert.equal((await walletAnswers(link)).statusCode, 200);
-      const second = await walletAnswers(link);
+      assert.equal((await answer(link)).statusCode, 200);
+      const second = await answer(link);
       assert.equal(second.statusCode, 409, 'a request is answered once');
-      const unknown = await walletAnswers(link.replace(/state=[^&]+/, 'state=nope'));
+      const unknown = await answer(link.replace(/state=[^&]+/, 'state=nope'));
       assert.equal(unknown.statusCode, 404);
     });
 

@@ -20,7 +20,10 @@ export {
   integrityOf,
   agePredicates,
   predicateValidUntil,
+  kindDisplay,
 } from './types.ts';
+export { parseVerifierRequest } from './verifier-request.ts';
+export type { VerifierRequest } from './verifier-request.ts';
 export type { CredentialKind, AgePredicates, TypeMetadataOptions } from './types.ts';
 export { ISO_3166_ALPHA2 } from './countries.ts';
 export { issueCredentials, ISSUANCE_GRANULARITY_SECONDS } from './issue.ts';

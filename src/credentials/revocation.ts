@@ -7,7 +7,7 @@ import type { Clock } from '../core/index.ts';
 import type { Store, Tx } from '../store/index.ts';
 import type { StatusLists } from './status-store.ts';
 
-export type RevocationReason = 'closed' | 'recovered' | 'issuer_request' | 'admin' | 'closed_during_issuance';
+export type RevocationReason = 'closed' | 'recovered' | 'issuer_request' | 'admin' | 'closed_during_issuance' | 'holder';
 
 /** Which credentials to revoke; every member given narrows the selection. */
 export interface RevocationFilter {

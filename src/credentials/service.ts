@@ -46,6 +46,8 @@ export interface Credentials {
   sweep(): Promise<CredentialsSweepReport>;
   /** The claims of the person's newest live re-issued attribute of `kind` (occupation, membership), if any. */
   attestedClaims(personId: string, kind: string): Promise<Record<string, unknown> | undefined>;
+  /** The person revokes one of their own copies (by its hash). @returns whether a live copy was revoked */
+  revokeOwn(personId: string, credentialHash: string): Promise<boolean>;
   /** The ledger of credentials issued to the person (no credential itself: mvid keeps only its hash), for their export. */
   issuedTo(personId: string): Promise<IssuedCredentialRecord[]>;
 }
@@ -110,6 +112,8 @@ export function createCredentials(deps: CredentialsDeps): Credentials {
         revokedReason: r.revoked_reason,
       }));
     },
+    revokeOwn: async (personId, credentialHash) =>
+      (await revocations.revoke({ personId, credentialHashes: [credentialHash] }, 'holder')) > 0,
     async revokeForIssuer(request) {
       const { issuer, sourceHashes } = await verifyRevocationRequest(request, attributeIssuers, options.publicUrl, clock.now());
       const revoked = await revocations.revoke({ sourceHashes, attributeIssuerId: issuer.id }, 'issuer_request');

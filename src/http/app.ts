@@ -30,6 +30,7 @@ import { errorRoutes } from './routes/errors.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
 import { MODERATION_SECURITY_SCHEMES, type ModerationHttp, moderationRoutes } from './routes/moderation.ts';
 import { healthRoutes } from './routes/health.ts';
+import { type Operations, operationsAdminRoutes } from './routes/operations-admin.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { homeRoutes } from './routes/home.ts';
 import { tlogRoutes } from './routes/tlog.ts';
@@ -56,6 +57,8 @@ export interface AppDeps {
   log: TransparencyLog;
   /** Per-IP and per-principal abuse limits (src/abuse), counted in the database. */
   abuse: AbuseLimiter;
+  /** Key rotation and sweeps for the operator console; mounted when given. */
+  operations?: Operations;
 }
 
 declare module 'fastify' {
@@ -203,6 +206,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorRoutes);
   if (deps.credentials) await app.register(credentialsRoutes, deps.credentials);
   await app.register(registryRoutes);
+  const { operations } = deps;
+  if (operations) await app.register((scope) => operationsAdminRoutes(scope, operations));
   await app.register(tlogRoutes);
   await app.register(worldsRoutes);
   await app.register(disclosureRoutes);

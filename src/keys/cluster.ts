@@ -227,6 +227,16 @@ export async function establishServiceKeys(opts: EstablishOptions): Promise<Esta
  * with it once it is active: at once, or `activateAfterSeconds` later, so that every node
  * can publish it before any signs with it. The old keys stay published. Returns its name.
  */
+/** What to do after a rotation, in the words `mvid keys rotate` prints and the operator console shows. */
+export function rotationNotice(name: string, activateAfterSeconds: number): string {
+  return activateAfterSeconds === 0
+    ? `created ${name}; restart every node to sign with it`
+    : `created ${name}; restart every node now to publish it, and again after ${activateAfterSeconds} s to sign with it`;
+}
+
+/** The longest `activateAfterSeconds` a rotation takes (30 days). */
+export const MAX_ACTIVATE_AFTER_SECONDS = 30 * 86_400;
+
 export async function rotateServiceTokenKey(opts: ServiceKeyOptions, activateAfterSeconds = 0): Promise<string> {
   const established = await establishServiceKeys({ ...opts, create: false });
   const now = opts.clock.now();

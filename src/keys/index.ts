@@ -10,6 +10,8 @@ export { fingerprintOf } from './material.ts';
 export {
   establishServiceKeys,
   exportServiceKeys,
+  MAX_ACTIVATE_AFTER_SECONDS,
+  rotationNotice,
   importServiceKeys,
   parseKeyEncryptionKey,
   parseKeyExport,

@@ -37,7 +37,13 @@ export type { SelfService, PersonClosedHook, PersonView, PersonExport } from './
 export type { Sweeper, SweepReport } from './sweeper.ts';
 export type { IssuedNonce } from './nonces.ts';
 export { WALLET_REQUEST_TTL_SECONDS } from './wallet-requests.ts';
-export type { WalletRequests, OpenedWalletRequest } from './wallet-requests.ts';
+export type {
+  CurrentWalletRequest,
+  WalletRequests,
+  OpenedWalletRequest,
+  WalletRequestOptions,
+  WalletRequestPurpose,
+} from './wallet-requests.ts';
 export {
   DEV_ISSUER_KEY_FILE,
   devIssuerKeyOf,

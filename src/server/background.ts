@@ -72,7 +72,17 @@ function jobsOf({ registry, worlds, credentials, disclosure, moderation, abuse }
   };
 }
 
-/** Runs every domain's sweep once, now (`mvid sweep`). */
+/** What a sweep did, in the words `mvid sweep` prints and the operator console shows. */
+export function sweepSummary(report: FullSweepReport): string[] {
+  const { registry: r, worlds, credentials: c, disclosure: d, moderation } = report;
+  return [
+    `swept ${r.envelopes} envelope(s), ${r.tags} uniqueness tag(s), ${r.persons} closed account(s); expired ${r.nonces} nonce(s), ${r.sessions} session(s)`,
+    `disclosure: expired ${d.expired} disclosure request(s), closed ${d.closed}, ${d.extensionsExpired} extension(s) expired`,
+    `worlds: ${worlds} expired sign-in record(s); moderation: ${moderation} expired sanction(s) recorded; credentials: ${c.nonces} nonce(s), ${c.offers} offer(s), ${c.accessTokens} access token(s), ${c.presentationRequests} presentation request(s), ${c.statusLists} status list(s)`,
+  ];
+}
+
+/** Runs every domain's sweep once, now (`mvid sweep`, `POST /admin/v1/sweeps`). */
 export async function sweepAll(services: Sweepable): Promise<FullSweepReport> {
   const jobs = jobsOf(services);
   return {

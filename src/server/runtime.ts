@@ -10,7 +10,7 @@ import { storeLocationOf } from '../config/index.ts';
 import { type Clock, type Random, systemClock, systemRandom } from '../core/index.ts';
 import { AbuseLimiter } from '../abuse/index.ts';
 import { createApp } from '../http/index.ts';
-import type { ServiceKeys } from '../keys/index.ts';
+import { rotateServiceTokenKey, rotationNotice, type ServiceKeys } from '../keys/index.ts';
 import {
   createRegistry,
   DEV_ISSUER_KEY_FILE,
@@ -23,11 +23,11 @@ import {
   type TagOracle,
 } from '../registry/index.ts';
 import { TagService } from '../tagservice/index.ts';
-import { openServiceKeys } from './keys.ts';
+import { openServiceKeys, serviceKeyOptions } from './keys.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { Credentials } from '../credentials/index.ts';
 import { type EnvelopeSealer, SealingPool, type TagWorkers } from '../crypto/index.ts';
-import { type Stop, startSweepers } from './background.ts';
+import { type Stop, startSweepers, sweepAll, sweepSummary } from './background.ts';
 import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
 import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
 import { fixLogIdentity, type TransparencyLog } from '../tlog/index.ts';
@@ -230,6 +230,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       disclosure,
       moderation: { moderation, worldOf: built.http.worldOf },
       log: publicTransparencyLog(store, tlog, keys, clock),
+      operations: {
+        async rotateTokenKey(seconds) {
+          const key = await rotateServiceTokenKey(serviceKeyOptions(config, store, clock, random), seconds);
+          return { key, notice: rotationNotice(key, seconds) };
+        },
+        async sweep() {
+          const report = await sweepAll({ registry, worlds, credentials, disclosure, moderation, abuse });
+          return { report: { ...report }, summary: sweepSummary(report) };
+        },
+      },
     });
   } catch (error) {
     await sealer?.close();

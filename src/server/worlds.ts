@@ -71,5 +71,7 @@ export function buildWorlds(
   });
   // A closed account signs in nowhere: its browser sessions and every world grant end with it.
   registry.self.onPersonClosed((tx, event) => worlds.onPersonClosed(tx, event));
+  // A recovered account signs in nowhere with what was lost: sessions, passkeys and world tokens end with it.
+  registry.enrolments.onPersonRecovered((tx, event) => worlds.onPersonRecovered(tx, event));
   return worlds;
 }

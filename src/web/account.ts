@@ -29,6 +29,8 @@ export interface AccountPageInput {
   csrf: string;
   worlds: AccountWorld[];
   passkeys: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>;
+  /** The "My credentials" section, already rendered. */
+  credentialsHtml?: SafeHtml | undefined;
   /** The moderation section (standing, trust level, decisions, appeals), already rendered. */
   moderationHtml?: SafeHtml | undefined;
   /** One line confirming what the person just did. */
@@ -91,6 +93,7 @@ ${input.notice && html`<p class="notice" role="status">${input.notice}</p>`}
 <section aria-labelledby="my-worlds"><h2 id="my-worlds">${m.myWorlds}</h2>
 ${worlds}
 </section>
+${input.credentialsHtml}
 ${input.moderationHtml}
 <section aria-labelledby="my-passkeys"><h2 id="my-passkeys">${m.passkeys}</h2>
 ${passkeys}
@@ -115,7 +118,8 @@ export function renderPasskeySetup(input: { t: Translator; nonce: string; csrf: 
   const body = html`<h1>${m.heading}</h1>
 <p>${m.how}</p>
 ${passkeyButton(t, { csrf: input.csrf, options: '/account/sign-in/options', verify: '/account/sign-in', label: t.m.common.signInWithPasskey, primary: true })}
-<p>${m.newHere}</p>`;
+<p>${m.newHere}</p>
+<p>${m.lostPasskeys}</p>`;
   return page({ t, title: m.title, nonce: input.nonce, body, script: passkeyScript('get') });
 }
 

@@ -14,11 +14,19 @@ export interface EnrolPageInput {
   csrf: string;
   mode: 'development' | 'production';
   /** What the person typed, shown again with `error` when the form was refused. */
-  values?: { given_name?: string; family_name?: string; birthdate?: string; nationality?: string; residence?: string; email?: string };
+  values?: {
+    given_name?: string;
+    family_name?: string;
+    birthdate?: string;
+    nationality?: string;
+    residence?: string;
+    email?: string;
+    dev_id?: string;
+  };
   error?: string;
 }
 
-function field(
+export function field(
   name: string,
   label: string,
   value: string | undefined,
@@ -55,36 +63,45 @@ ${field('birthdate', m.birthdate, v.birthdate, { type: 'date', autocomplete: 'bd
 ${field('nationality', m.nationality, v.nationality ?? 'ZZ', { hint: m.nationalityHint, autocomplete: 'country' })}
 ${field('residence', m.residence, v.residence, { hint: m.residenceHint, required: false, optional })}
 ${field('email', m.email, v.email, { type: 'email', autocomplete: 'email', required: false, optional })}
+${field('dev_id', m.devId, v.dev_id, { hint: m.devIdHint, required: false, optional })}
 <p>${m.sealed}</p>
 <button class="primary" type="submit">${m.create}</button>
 </form>
 <p>${m.haveWallet}</p>
-<p>${m.alreadyEnrolled}</p>`;
+<p>${m.alreadyEnrolled}</p>
+<p>${t.m.accountSignIn.lostPasskeys}</p>`;
   return page({ t, title: m.title, nonce: input.nonce, body });
 }
 
-/** The OpenID4VP request, as a link that opens the wallet on this device. */
-export function renderWalletRequest(input: { t: Translator; nonce: string; requestUrl: string; minutes: number }): string {
+/** The OpenID4VP request, as a link that opens the wallet on this device (enrolment or recovery). */
+export function renderWalletRequest(input: {
+  t: Translator;
+  nonce: string;
+  requestUrl: string;
+  minutes: number;
+  purpose?: 'enrol' | 'recover';
+}): string {
   const { t } = input;
   const m = t.m.walletRequest;
+  const recover = input.purpose === 'recover';
   const body = html`<h1>${m.heading}</h1>
 <p><a class="button primary" href="${input.requestUrl}">${m.open}</a></p>
-<p>${m.explain(input.minutes)}</p>
-<p>${m.onlyThisBrowser}</p>
-<p><small>${m.noQr}</small></p>
-<p><a href="/account/enrol">${m.back}</a></p>`;
+<p>${recover ? m.explainRecover(input.minutes) : m.explain(input.minutes)}</p>
+<p>${recover ? m.onlyThisBrowserRecover : m.onlyThisBrowser}</p>
+${!recover && html`<p>${m.qr}</p>`}
+<p><a href="${recover ? '/account/recover' : '/account/enrol'}">${m.back}</a></p>`;
   return page({ t, title: m.title, nonce: input.nonce, body });
 }
 
 /** How long a browser session lasts without a passkey (src/worlds' WEB_SESSION_TTL_SECONDS), said in hours. */
 const SESSION_HOURS = 8;
 
-/** Right after enrolment: register the first passkey, the only way back in. */
-export function renderFirstPasskey(input: { t: Translator; nonce: string; csrf: string }): string {
+/** Right after enrolment (or recovery): register the first passkey, the only way back in. */
+export function renderFirstPasskey(input: { t: Translator; nonce: string; csrf: string; recovered?: boolean }): string {
   const { t } = input;
   const m = t.m.firstPasskey;
   const body = html`<h1>${m.heading}</h1>
-<p>${m.intro}</p>
+<p>${input.recovered ? m.introRecovered : m.intro}</p>
 ${passkeyButton(t, { csrf: input.csrf, options: '/account/passkeys/options', verify: '/account/passkeys', label: t.m.common.addPasskey, primary: true })}
 <noscript><p>${t.m.common.passkeyNeedsScript}</p></noscript>
 <p>${m.skip(SESSION_HOURS)}</p>`;

@@ -26,6 +26,8 @@ export { accountModerationHtml, renderReportPage, renderSignInRefused, statement
 export type { AccountModerationInput, ReportPageInput, SignInRefusedInput, StatementForPage } from './moderation.ts';
 export { renderEnrol, renderFirstPasskey, renderProblemPage, renderWalletRequest } from './enrol.ts';
 export type { EnrolPageInput, ProblemPageInput } from './enrol.ts';
+export { renderRecover, renderWalletQr } from './wallet-pages.ts';
+export type { RecoverPageInput, WalletQrInput } from './wallet-pages.ts';
 export {
   inlineEvidence,
   renderModerationAppeals,
@@ -39,6 +41,9 @@ export type {
   ModerationQueueInput,
   ModerationWorldStatisticsInput,
 } from './moderation-console.ts';
+export { credentialsSection, kindLabel, renderCredentialOffer, renderPresentCredential } from './credentials.ts';
+export type { CredentialRow, CredentialsSectionInput, VerifierRequestView } from './credentials.ts';
+export { qrSvg } from './qr.ts';
 export {
   CATALOGUES,
   chooseLang,

@@ -58,6 +58,7 @@ form.row{margin:.25rem 0}form.row input[type=text]{width:auto;max-width:100%}
 figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:#555}
 ol.steps{padding-left:1.25rem}ol.steps li.ok{color:#0a5d00}ol.steps li.error{color:#a40000;font-weight:600}
 progress{width:100%}
+figure.qr{margin:1rem 0;max-width:18rem}figure.qr svg{width:100%;height:auto;display:block}
 nav.languages{text-align:right;font-size:.9rem;margin-bottom:.5rem}nav.languages a{margin-left:.75rem}nav.languages a[aria-current]{font-weight:600;text-decoration:none}
 @media (max-width:30rem){body{margin:1rem auto;padding:0 .5rem}main{padding:1rem}td,th{padding:.25rem}}
 `;

@@ -237,6 +237,6 @@ export function renderModerationStatistics(input: ModerationWorldStatisticsInput
   const body = html`<p>${summary}</p>
 ${barChart(t, m.reportsByRule, [m.rule, m.reports], byRule)}
 ${barChart(t, m.decisionsBySanction, [m.sanction, m.decisions], bySanction)}
-<p>${m.json(api)}</p>`;
+<p>${m.json(api)} <a href="${`/moderation/console/${enc(input.world.id)}/statistics.csv`}" download>CSV</a></p>`;
   return consolePage(m.statisticsTitle, { t, nonce: input.nonce, csrf: '', world: input.world }, body);
 }

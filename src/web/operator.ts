@@ -1,6 +1,6 @@
 /**
  * The operator console (/admin): what `mvid worlds|issuers|attribute-issuers|authorities|
- * disclosure trustee-token` do over the admin API, in a page. Its script
+ * disclosure trustee-token|keys rotate|sweep` do over the admin API, in a page. Its script
  * (src/web/browser/operator.ts) holds the administrator token in the page's memory only
  * and sends it as a bearer token: no cookie, so no form here can be forged cross-site.
  */
@@ -45,6 +45,11 @@ ${field('trustee-name', m.trustee, m.trusteeHint)}
 <p id="trustee-status" role="status" aria-live="polite"></p>
 <h2>${m.keys}</h2>
 <p>${m.keysText}</p>
+${field('activate-after', m.activateAfter, m.activateAfterHint, 'number')}
+<p><button id="rotate-key" type="button">${m.rotate}</button></p>
+<p id="rotate-status" role="status" aria-live="polite"></p>
+<p><button id="sweep" type="button">${m.sweep}</button></p>
+<div id="sweep-status" role="status" aria-live="polite"></div>
 </div>`;
   return page({ t, title: m.title, nonce: input.nonce, body, bundles: ['operator.js'], bundleMessages: t.m.operatorBundle });
 }

@@ -7,6 +7,7 @@
  * consistency with the one this browser verified last time.
  */
 import { barChart, lineChart } from './charts.ts';
+import { csvDocument } from './csv.ts';
 import { disclosureTables, type TransparencyCounts, TRANSPARENCY_COLUMNS } from './disclosure.ts';
 import { html } from './html.ts';
 import type { Translator } from './i18n/index.ts';
@@ -190,11 +191,5 @@ export function transparencyCsv(input: Omit<TransparencyPageInput, 'nonce' | 't'
     );
     for (const [type, n] of Object.entries(w.sanctions.byType)) rows.push(['moderation', series, `sanction:${type}`, n]);
   }
-  const cell = (v: string | number) => {
-    const s = String(v);
-    // A leading =, +, - or @ would be a formula in a spreadsheet: prefix it with a quote.
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-  };
-  return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+  return csvDocument(rows);
 }

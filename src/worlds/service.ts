@@ -410,16 +410,33 @@ export class WorldsService {
 
   /** The registry's closure hook: ends browser sessions and every grant of the person. */
   async onPersonClosed(tx: Tx, event: { personId: string; at: Date }): Promise<void> {
-    await this.webSessions.revokeAll(tx, event.personId, event.at);
+    await this.#signOutEverywhere(tx, event.personId, event.at);
     await this.consents.removeAll(tx, event.personId);
+  }
+
+  /**
+   * The registry's recovery hook, in the recovery's transaction: whoever holds the lost
+   * passkeys or an old session is out — every browser session ends, every passkey is
+   * removed, and every sign-in state and token at worlds (oidc-provider's sessions,
+   * grants, codes and tokens) is deleted. Consents stay (they are the person's choices),
+   * and so does the person id, so each world's pairwise pseudonym, and every sanction
+   * recorded against it, is unchanged.
+   */
+  async onPersonRecovered(tx: Tx, event: { personId: string; at: Date }): Promise<void> {
+    await this.#signOutEverywhere(tx, event.personId, event.at);
+    await tx.deleteFrom('worlds_passkeys').where('person_id', '=', event.personId).execute();
+  }
+
+  async #signOutEverywhere(tx: Tx, personId: string, at: Date): Promise<void> {
+    await this.webSessions.revokeAll(tx, personId, at);
     const grants = await tx
       .selectFrom('oidc_models')
       .select('id')
       .where('model', '=', 'Grant')
-      .where('account_id', '=', event.personId)
+      .where('account_id', '=', personId)
       .execute();
     for (const g of grants) await tx.deleteFrom('oidc_models').where('grant_id', '=', g.id).execute();
-    await tx.deleteFrom('oidc_models').where('account_id', '=', event.personId).execute();
+    await tx.deleteFrom('oidc_models').where('account_id', '=', personId).execute();
   }
 
   /** Deletes expired protocol state and challenges. */

@@ -8,10 +8,12 @@ import {
   exportServiceKeys,
   importServiceKeys,
   keyDirOf,
+  MAX_ACTIVATE_AFTER_SECONDS,
   parseKeyEncryptionKey,
   parseKeyExport,
   resealServiceKeys,
   rotateServiceTokenKey,
+  rotationNotice,
   type ServiceKeyOptions,
 } from '../../keys/index.ts';
 import { createLogger, openServiceKeys, serviceKeyOptions, startRuntime } from '../../server/index.ts';
@@ -71,15 +73,10 @@ export function registerCoreCommands(program: Command, io: CliIo): void {
     .option('--activate-after <seconds>', 'publish now, sign only in nodes started this much later (a cluster: restart all twice)', '0')
     .action(async (o: { activateAfter: string }) => {
       const seconds = Number(o.activateAfter);
-      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 30 * 86_400)
-        throw new UsageError('--activate-after must be 0..2592000 seconds');
+      if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_ACTIVATE_AFTER_SECONDS)
+        throw new UsageError(`--activate-after must be 0..${MAX_ACTIVATE_AFTER_SECONDS} seconds`);
       await withKeys(io, false, async ({ options }) => {
-        const name = await rotateServiceTokenKey(options, seconds);
-        io.out(
-          seconds === 0
-            ? `created ${name}; restart every node to sign with it`
-            : `created ${name}; restart every node now to publish it, and again after ${seconds} s to sign with it`,
-        );
+        io.out(rotationNotice(await rotateServiceTokenKey(options, seconds), seconds));
       });
     });
   keys

@@ -17,7 +17,7 @@ import {
   publicHolderJwk,
   validatePidClaims,
 } from '../../registry/index.ts';
-import { createLogger, startRuntime, sweepAll } from '../../server/index.ts';
+import { createLogger, startRuntime, sweepAll, sweepSummary } from '../../server/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { collect, readJsonFile, withRegistry } from './registry-context.ts';
 import { registerTrusteeCommands } from './registry-trustees.ts';
@@ -220,14 +220,7 @@ export function registerRegistryCommands(program: Command, io: CliIo): void {
       const config = loadConfig({ env: io.env, cwd: io.cwd });
       const rt = await startRuntime(config, { background: false, createKeys: false, logger: createLogger('warn') });
       try {
-        const { registry: r, worlds, credentials: c, disclosure: d, moderation } = await sweepAll(rt);
-        io.out(
-          `swept ${r.envelopes} envelope(s), ${r.tags} uniqueness tag(s), ${r.persons} closed account(s); expired ${r.nonces} nonce(s), ${r.sessions} session(s)`,
-        );
-        io.out(`disclosure: expired ${d.expired} disclosure request(s), closed ${d.closed}, ${d.extensionsExpired} extension(s) expired`);
-        io.out(
-          `worlds: ${worlds} expired sign-in record(s); moderation: ${moderation} expired sanction(s) recorded; credentials: ${c.nonces} nonce(s), ${c.offers} offer(s), ${c.accessTokens} access token(s), ${c.presentationRequests} presentation request(s), ${c.statusLists} status list(s)`,
-        );
+        for (const line of sweepSummary(await sweepAll(rt))) io.out(line);
       } finally {
         await rt.close();
       }

@@ -10,7 +10,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isMvidError } from '../../core/index.ts';
-import type { CaseFile, DecisionInput, SanctionType } from '../../moderation/index.ts';
+import { type CaseFile, type DecisionInput, type SanctionType, statisticsCsv } from '../../moderation/index.ts';
 import {
   inlineEvidence,
   newNonce,
@@ -234,5 +234,17 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
       statistics: await moderation.statistics(m.world.id),
     });
     return send(reply, page, nonce);
+  });
+
+  app.get<W>('/moderation/console/:worldId/statistics.csv', opts(WorldParams), async (request, reply) => {
+    const m = await moderatorOf(request);
+    // The public CSV's own writer: the same figures as the page and GET …/statistics.csv.
+    const csv = statisticsCsv(await moderation.statistics(m.world.id));
+    const name = m.world.id.replace(/[^A-Za-z0-9_-]/g, '_');
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="moderation-${name}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(csv);
   });
 }

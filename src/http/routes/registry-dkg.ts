@@ -140,6 +140,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
         tags: [TAG],
         security: ADMIN_SECURITY,
         body: NewReshareBody,
+        response: { 201: OpenJson('{ ceremony, tokens: [{ trusteeId, trusteeIndex, token }] }: each token is shown once') },
       },
     },
     async (request, reply) => {

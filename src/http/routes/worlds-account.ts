@@ -25,6 +25,7 @@ import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } f
 import { sendPage } from '../pages.ts';
 import { pageTranslator } from '../i18n.ts';
 import { personExport } from '../person-export.ts';
+import { credentialsSectionFor } from './account-credentials.ts';
 import { openPreSession, requirePreCsrf } from './pre-session.ts';
 import { WORLDS_PERSON_GUARD, type WorldsPerson, worldsPersonOf } from './worlds-person.ts';
 
@@ -78,6 +79,7 @@ export async function worldsAccountRoutes(app: FastifyInstance): Promise<void> {
         trustLevel: w.trustLevel,
       })),
       passkeys: await worlds.passkeys.list(session.personId),
+      credentialsHtml: await credentialsSectionFor(app, t, session.personId, csrf),
     });
     return html(reply, page, nonce);
   });

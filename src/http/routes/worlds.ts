@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { lazy } from '../../core/index.ts';
 import { interactionRoutes } from '../oidc/interactions.ts';
 import { oidcMount } from '../oidc/mount.ts';
+import { accountCredentialsRoutes } from './account-credentials.ts';
 import { worldsEnrolRoutes } from './worlds-enrol.ts';
 import { worldsAccountRoutes } from './worlds-account.ts';
 import { worldsAdminRoutes } from './worlds-admin.ts';
@@ -31,5 +32,6 @@ export async function worldsRoutes(app: FastifyInstance): Promise<void> {
   await app.register(worldsMeRoutes);
   await app.register(worldsBlindRoutes);
   await app.register(worldsAccountRoutes);
+  await app.register(accountCredentialsRoutes);
   await app.register(worldsEnrolRoutes);
 }

@@ -24,6 +24,7 @@ import * as m0106 from './0106_world_pseudonyms.ts';
 import * as m0107 from './0107_disclosure_report.ts';
 import * as m0125 from './0125_escrow_epochs.ts';
 import * as m0130 from './0130_reshare.ts';
+import * as m0145 from './0145_wallet_request_purpose.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0001_foundation', up: m0001.up },
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0107_disclosure_report', up: m0107.up },
   { name: '0125_escrow_epochs', up: m0125.up },
   { name: '0130_reshare', up: m0130.up },
+  { name: '0145_wallet_request_purpose', up: m0145.up },
 ];

@@ -226,6 +226,10 @@ export interface RegistryWalletRequestsTable {
   code_hash: string | null;
   created_at: string;
   expires_at: string;
+  /** `enrol` | `recover` (migration 0145). */
+  purpose: Generated<string>;
+  /** 1 when the wallet answers from another device (QR code): the browser polls (migration 0145). */
+  cross_device: Generated<number>;
 }
 
 export interface RegistryTables {

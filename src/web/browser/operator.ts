@@ -1,7 +1,7 @@
 /**
  * The operator console's browser side: the administrator's token (kept in this page's
  * memory only) and the admin API, as `mvid worlds|issuers|attribute-issuers|authorities|
- * disclosure trustee-token` use it. Lists are rendered as tables; the forms register a
+ * disclosure trustee-token|keys rotate|sweep` use it. Lists are rendered as tables; the forms register a
  * world or an authority and issue a trustee token (shown once).
  */
 import type { Messages } from '../i18n/index.ts';
@@ -136,4 +136,36 @@ const trusteeToken = () =>
     return fill(M.trusteeToken, { token: cell(r.token) });
   });
 
-wire('operator-console', { load, 'add-world': addWorld, 'add-authority': addAuthority, 'trustee-token': trusteeToken });
+const rotateKey = () =>
+  act('rotate-status', async () => {
+    const after = value('activate-after');
+    const r = await api('POST', '/admin/v1/keys/rotations', { activateAfterSeconds: after === '' ? 0 : Number(after) });
+    return fill(M.rotated, { notice: cell(r.notice) });
+  });
+
+/** Sweeps can take a while on a big deployment: the button waits, the status says so, then lists what each domain did. */
+async function sweep(): Promise<void> {
+  const status = byId('sweep-status');
+  const button = byId('sweep');
+  button.disabled = true;
+  status.replaceChildren(create('p', M.sweeping));
+  try {
+    const r = await api('POST', '/admin/v1/sweeps');
+    const list = create('ul');
+    for (const line of (r.summary as string[]) ?? []) list.append(create('li', line));
+    status.replaceChildren(create('p', M.swept), list);
+  } catch (error) {
+    status.replaceChildren(create('p', fill(M.refused, { message: (error as Error).message })));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+wire('operator-console', {
+  load,
+  'add-world': addWorld,
+  'add-authority': addAuthority,
+  'trustee-token': trusteeToken,
+  'rotate-key': rotateKey,
+  sweep,
+});

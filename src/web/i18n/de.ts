@@ -103,6 +103,106 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     footer: (version, engine) =>
       html`mvid ${version} · Speicher: ${engine} · <a href="/healthz">Zustand</a> · <a href="/readyz">Bereitschaft</a>`,
   },
+  credentials: {
+    heading: 'Meine Nachweise',
+    intro:
+      'Nachweise, die mvid an Ihre Wallet ausgestellt hat. mvid behält keine Kopie, nur was es zum Widerrufen braucht: Art, Ablauf und einen Fingerabdruck. Jede Kopie, die Sie einer Welt zeigen, ist mit den anderen nicht verknüpfbar.',
+    none: 'mvid hat Ihnen noch keinen Nachweis ausgestellt.',
+    valid: (until: string) => `Gültig — gültig bis ${until}`,
+    expired: (at: string) => `Abgelaufen — abgelaufen am ${at}`,
+    revoked: (at: string, why: string) => `Widerrufen — widerrufen am ${at} ${why}`,
+    reasons: {
+      holder: 'von Ihnen',
+      recovered: 'bei der Wiederherstellung Ihres Kontos (er war an Ihre alte Wallet gebunden)',
+      closed: 'bei der Schließung des Kontos',
+      closed_during_issuance: 'bei der Schließung des Kontos',
+      issuer_request: 'auf Verlangen der Stelle, die ihn bescheinigt',
+      admin: 'vom Betreiber',
+    } as Record<string, string>,
+    fingerprint: 'Fingerabdruck',
+    revoke: (label: string, fingerprint: string) => `${label} ${fingerprint} widerrufen`,
+    reissue: (label: string) => `Erneut an meine Wallet ausstellen: ${label}`,
+    attributeOnly: 'Um ihn erneut auszustellen, legen Sie mvid den Nachweis der ausstellenden Stelle erneut aus Ihrer Wallet vor.',
+    kindLabel: 'Nachweis',
+    getButton: 'Angebot für die Wallet erstellen',
+    presentLink: 'Einen Nachweis einer prüfenden Stelle zeigen',
+    kinds: { age: 'Alter', personhood: 'Menschsein', residence: 'Wohnsitz', occupation: 'Beruf', membership: 'Mitgliedschaft' } as Record<
+      string,
+      string
+    >,
+  },
+  credentialOffer: {
+    title: 'Den Nachweis in Ihre Wallet aufnehmen',
+    scan: 'Scannen Sie diesen Code mit der Wallet auf Ihrem Telefon',
+    open: 'Meine Wallet auf diesem Gerät öffnen',
+    code: (code: string) =>
+      html`Ihre Wallet fragt nach einem Transaktionscode: Geben Sie <strong id="tx-code">${code}</strong> ein. Er wird nur hier gezeigt und steht nie im Angebot, sodass ein Angebot, das jemand anderes sieht, für ihn nutzlos ist.`,
+    expires: (at: string) => `Das Angebot gilt einmal, bis ${at}.`,
+  },
+  presentCredential: {
+    title: 'Einen Nachweis einer prüfenden Stelle zeigen',
+    intro:
+      'Eine prüfende Stelle (eine Welt, ein Veranstaltungsort) zeigt Ihnen einen Anfragelink oder QR-Code. Fügen Sie den Link hier ein, um zu sehen, wer was verlangt; öffnen Sie ihn dann in Ihrer Wallet auf diesem Gerät oder scannen Sie ihn mit der Wallet Ihres Telefons.',
+    label: 'Der Anfragelink der prüfenden Stelle',
+    hint: 'Er beginnt mit openid4vp://',
+    check: 'Anfrage prüfen',
+    asks: (verifier: string) => `${verifier} verlangt`,
+    unregistered: 'Diese prüfende Stelle ist keine bei mvid registrierte Welt: Vergewissern Sie sich, wer sie ist.',
+    registered: 'Eine bei mvid registrierte Welt.',
+    byReference: 'Die Anfrage wird von Ihrer Wallet abgerufen, daher kann mvid nicht zeigen, was sie verlangt: Ihre Wallet zeigt es.',
+    held: 'Sie besitzen einen gültigen',
+    notHeld: 'Sie besitzen keinen gültigen: Holen Sie sich zuerst einen',
+    others: 'Verlangt außerdem Nachweise, die mvid nicht ausstellt:',
+    scan: 'Scannen Sie diesen Code mit der Wallet auf Ihrem Telefon',
+    open: 'Meine Wallet auf diesem Gerät öffnen',
+    after:
+      'Ihre Wallet zeigt, was die prüfende Stelle verlangt, und lässt Sie wählen; sie antwortet der prüfenden Stelle direkt, mvid sieht die Antwort nicht.',
+  },
+  recover: {
+    title: 'Konto wiederherstellen',
+    heading: 'Ihr mvid-Konto wiederherstellen',
+    intro: html`Passkeys verloren? Weisen Sie mit den <strong>Personenidentifizierungsdaten (PID)</strong> in Ihrer Identitäts-Wallet erneut nach, wer Sie sind: Ist es dieselbe Person, gibt mvid Ihnen Ihr Konto zurück.`,
+    devNotice: html`<strong>Entwicklungsmodus.</strong> Dieser Server stellt eine Entwicklungs-PID für Ihre Eingaben aus. Die Wiederherstellung findet Ihr Konto über die <em>Entwicklungskennung</em>, die Sie bei der Registrierung gewählt haben, so wie über die Kennung einer echten PID.`,
+    does: 'Die Wiederherstellung:',
+    endsSessions: 'beendet jede Ihrer Sitzungen, hier und in jeder Welt (Sie melden sich neu an);',
+    removesPasskeys: 'entfernt Ihre alten Passkeys: Sie fügen einen neuen hinzu;',
+    revokesCredentials: 'widerruft die Nachweise, die an Ihre alte Wallet ausgestellt wurden;',
+    keepsPseudonyms:
+      'versiegelt Ihre Identität erneut für die Treuhänder; Welten kennen Sie weiter unter demselben Pseudonym, und was sie über Sie entschieden haben, bleibt.',
+    presentWallet: 'Meine PID aus meiner Wallet vorlegen',
+    sameDeviceOnly:
+      'Die Wiederherstellung funktioniert nur mit einer Wallet auf diesem Gerät: Einen Code zum Scannen könnte Ihnen jemand zeigen, der Ihr Konto will.',
+    devId: 'Entwicklungskennung',
+    devIdHint: 'Die Kennung, die Sie bei der Registrierung gewählt haben.',
+    givenName: 'Vorname',
+    familyName: 'Nachname',
+    birthdate: 'Geburtsdatum',
+    nationality: 'Staatsangehörigkeit',
+    nationalityHint: 'Zweistelliger Ländercode, etwa FR oder SE.',
+    submit: 'Mein Konto wiederherstellen',
+    haveWallet: html`Sie haben eine Identitäts-Wallet? <a href="/account/recover/wallet">Legen Sie stattdessen eine PID aus Ihrer Wallet vor</a>.`,
+    back: 'Zurück zur Anmeldung',
+    checkForm: (why: string) => `Bitte prüfen Sie das Formular: ${why}.`,
+    noMatch: 'kein Konto passt zu dieser Identität',
+  },
+  walletQr: {
+    title: 'Mit Ihrer Wallet scannen',
+    intro:
+      'Öffnen Sie die Identitäts-Wallet auf Ihrem Telefon und scannen Sie diesen Code. Sie fragt, ob Sie Ihre Personenidentifizierungsdaten mit diesem mvid teilen; diese Seite geht von selbst weiter, sobald Sie zugestimmt haben.',
+    qrLabel: 'QR-Code der Anfrage für Ihre Wallet',
+    asText: 'Scannen nicht möglich? Die Anfrage als Text',
+    refused: (error: string) =>
+      html`Die PID Ihrer Wallet wurde abgelehnt (${error}). <a href="/account/enrol/wallet/qr?new=1">Neu beginnen</a>.`,
+    answered: 'Ihre Wallet hat geantwortet. Fahren Sie fort, um Ihren ersten Passkey hinzuzufügen.',
+    continuing: 'Ihre Wallet hat geantwortet. Es geht weiter …',
+    notYet: 'Noch keine Antwort von Ihrer Wallet.',
+    waiting: 'Warte auf Ihre Wallet …',
+    continue: 'Weiter',
+    checkAgain: 'Erneut prüfen',
+    warning: html`<strong>Scannen Sie nur einen Code, den Sie selbst auf diesem mvid geöffnet haben.</strong> Wer Ihnen einen Code zeigt, erhält die Identität, die Ihre Wallet damit anlegt.`,
+    validUntil: (at: string) =>
+      html`Der Code gilt bis ${at}. <a href="/account/enrol/wallet">Stattdessen eine Wallet auf diesem Gerät verwenden</a>.`,
+  },
   account: {
     title: 'Ihr Konto',
     heading: 'Ihr mvid-Konto',
@@ -142,6 +242,7 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     heading: 'Bei Ihrem mvid-Konto anmelden',
     how: 'Verwenden Sie den Passkey, den Sie bei der Registrierung hinzugefügt haben. Es gibt kein Passwort.',
     newHere: html`Neu hier? <a href="/account/enrol">Legen Sie Ihre mvid-Identität an</a>.`,
+    lostPasskeys: html`Passkeys verloren? <a href="/account/recover">Stellen Sie Ihr Konto wieder her</a>.`,
   },
   closeAccount: {
     title: 'Konto schließen',
@@ -186,6 +287,9 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     sealed:
       'Ihre rechtliche Identität wird für ein Quorum unabhängiger Treuhänder versiegelt und Welten nie gezeigt. Als Nächstes fügen Sie einen Passkey hinzu: Damit melden Sie sich an.',
     create: 'Meine Identität anlegen',
+    devId: 'Entwicklungskennung',
+    devIdHint:
+      'Die Nummer, die eine echte PID für Sie trägt. Leer lassen für eine zufällige, oder eine wählen (Buchstaben, Ziffern, Bindestriche), um später die Wiederherstellung damit zu testen.',
     haveWallet: html`Sie haben eine Identitäts-Wallet? <a href="/account/enrol/wallet">Zeigen Sie stattdessen eine PID aus Ihrer Wallet vor</a>.`,
     noTrustees:
       'Dieser Server kann noch niemanden registrieren: Er hat keine Treuhänder-Gruppe, für die er Identitäten versiegeln kann. Sein Betreiber führt zuerst „mvid trustees init“ aus (siehe docs/registry.md).',
@@ -199,14 +303,20 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
       `Ihre Identitäts-Wallet öffnet sich auf diesem Gerät und bittet Sie, Ihre Personenidentifizierungsdaten mit diesem mvid zu teilen. Nachdem Sie zugestimmt haben, bringt sie Sie zu diesem Browser zurück, um Ihren ersten Passkey hinzuzufügen. Die Anfrage ist ${n(minutes, { one: '# Minute', other: '# Minuten' })} gültig; laden Sie diese Seite neu, um eine neue zu erhalten.`,
     onlyThisBrowser:
       'Nur dieser Browser kann die Registrierung abschließen, die er begonnen hat: Wenn Sie diesen Link an jemand anderen senden, würde dessen Wallet diese Person registrieren, nicht Sie.',
-    noQr: 'Eine Wallet auf einem anderen Gerät (per QR-Code) wird noch nicht angeboten.',
     back: 'Zurück',
+    qr: html`Ihre Wallet ist auf einem anderen Gerät? <a href="/account/enrol/wallet/qr">Einen QR-Code zum Scannen zeigen</a>.`,
+    explainRecover: (minutes: number) =>
+      `Ihre Identitäts-Wallet öffnet sich auf diesem Gerät und fragt, ob Sie Ihre Personenidentifizierungsdaten mit diesem mvid teilen. Danach bringt sie Sie zu diesem Browser zurück, um einen neuen Passkey hinzuzufügen. Die Anfrage gilt ${n(minutes, { one: '# Minute', other: '# Minuten' })}; laden Sie die Seite für eine neue neu.`,
+    onlyThisBrowserRecover:
+      'Nur dieser Browser kann die begonnene Wiederherstellung abschließen: Wenn Sie diesen Link jemand anderem schicken, würde dessen Wallet dessen Konto wiederherstellen, nicht Ihres.',
   },
   firstPasskey: {
     title: 'Passkey hinzufügen',
     heading: 'Ihren ersten Passkey hinzufügen',
     intro:
       'Ihre Identität ist angelegt. Fügen Sie jetzt einen Passkey hinzu: Ihr Gerät (Fingerabdruck, Gesicht, PIN oder Sicherheitsschlüssel) bewahrt ihn auf, und damit melden Sie sich bei mvid und bei Welten an. Es gibt kein Passwort.',
+    introRecovered:
+      'Ihr Konto ist wiederhergestellt: Jede alte Sitzung ist abgemeldet und Ihre alten Passkeys sind entfernt. Fügen Sie jetzt einen Passkey hinzu: Ihr Gerät (Fingerabdruck, Gesicht, PIN oder Sicherheitsschlüssel) bewahrt ihn, und mit ihm melden Sie sich bei mvid und in Welten an.',
     skip: (hours) =>
       html`Ohne Passkey können Sie mvid nur nutzen, bis diese Browsersitzung endet (${n(hours, { one: '# Stunde', other: '# Stunden' })}). <a href="/account">Vorerst überspringen</a>.`,
   },
@@ -713,7 +823,11 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     trusteeHint: 'Ein Treuhänder der aktiven Gruppe.',
     issueToken: 'Ein Token ausgeben',
     keys: 'Schlüssel und Bereinigung',
-    keysText: html`Die Rotation der Signaturschlüssel und die Aufbewahrungs-Bereinigung laufen auf dem Server selbst: <code>mvid keys rotate</code> und <code>mvid sweep</code> (die Bereinigung läuft außerdem alle <code>MVID_SWEEP_INTERVAL_SECONDS</code>).`,
+    keysText: html`Dasselbe wie <code>mvid keys rotate</code> und <code>mvid sweep</code>, auf dem Server ausgeführt. Ein neuer Token-Signaturschlüssel wird veröffentlicht und verwendet, sobald die Knoten neu starten; die Bereinigung läuft außerdem von selbst alle <code>MVID_SWEEP_INTERVAL_SECONDS</code>.`,
+    activateAfter: 'Aktivieren nach (Sekunden)',
+    activateAfterHint: 'Für einen Cluster: jetzt veröffentlichen, signieren nur in Knoten, die so viel später starten. 0 für einen Knoten.',
+    rotate: 'Signaturschlüssel rotieren',
+    sweep: 'Bereinigung jetzt ausführen',
   },
   operatorBundle: {
     none: 'Noch keine.',
@@ -725,6 +839,9 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     worldAdded: 'Welt hinzugefügt: Client-ID {clientId}, Client-Secret {secret} (nur einmal angezeigt: Geben Sie es der Welt jetzt).',
     authorityAdded: 'Behörde registriert; ihr Token (nur einmal angezeigt): {token}',
     trusteeToken: 'Treuhänder-Token (nur einmal angezeigt): {token}',
+    rotated: 'Erledigt: {notice}.',
+    sweeping: 'Bereinige jeden Bereich … (diese Seite wartet auf den Server)',
+    swept: 'Bereinigung erledigt:',
   },
   verifyBundle: {
     verifying: 'Wird geprüft …',

@@ -104,6 +104,107 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
     footer: (version: string, engine: string) =>
       html`mvid ${version} · storage: ${engine} · <a href="/healthz">health</a> · <a href="/readyz">readiness</a>`,
   },
+  /** "My credentials" in the portal (src/web/credentials.ts). */
+  credentials: {
+    heading: 'My credentials',
+    intro:
+      'Credentials mvid issued to your wallet. mvid keeps no copy, only what it needs to revoke one: its kind, expiry and a fingerprint. Each copy you show a world is unlinkable to the others.',
+    none: 'mvid has not issued you any credential yet.',
+    valid: (until: string) => `Valid — valid until ${until}`,
+    expired: (at: string) => `Expired — expired ${at}`,
+    revoked: (at: string, why: string) => `Revoked — revoked ${at} ${why}`,
+    reasons: {
+      holder: 'by you',
+      recovered: 'when you recovered your account (it was bound to your old wallet)',
+      closed: 'when the account was closed',
+      closed_during_issuance: 'when the account was closed',
+      issuer_request: 'at the request of the body that attests it',
+      admin: 'by the operator',
+    } as Record<string, string>,
+    fingerprint: 'fingerprint',
+    revoke: (label: string, fingerprint: string) => `Revoke ${label} ${fingerprint}`,
+    reissue: (label: string) => `Re-issue to my wallet: ${label}`,
+    attributeOnly: 'To re-issue it, present the issuing body’s own credential to mvid again from your wallet.',
+    kindLabel: 'Credential',
+    getButton: 'Create a wallet offer',
+    presentLink: 'Show a credential to a verifier',
+    kinds: { age: 'Age', personhood: 'Personhood', residence: 'Residence', occupation: 'Occupation', membership: 'Membership' } as Record<
+      string,
+      string
+    >,
+  },
+  credentialOffer: {
+    title: 'Add the credential to your wallet',
+    scan: 'Scan this code with the wallet on your phone',
+    open: 'Open my wallet on this device',
+    code: (code: string) =>
+      html`Your wallet asks for a transaction code: type <strong id="tx-code">${code}</strong>. It is shown only here, never put in the offer, so an offer seen by someone else is useless to them.`,
+    expires: (at: string) => `The offer works once, until ${at}.`,
+  },
+  presentCredential: {
+    title: 'Show a credential to a verifier',
+    intro:
+      'A verifier (a world, a venue) shows you a request link or QR code. Paste its link here to see who asks for what, then open it in your wallet on this device or scan it with your phone’s wallet.',
+    label: 'The verifier’s request link',
+    hint: 'It starts with openid4vp://',
+    check: 'Check the request',
+    asks: (verifier: string) => `${verifier} asks for`,
+    unregistered: 'This verifier is not a world registered with mvid: make sure you know who it is.',
+    registered: 'A world registered with mvid.',
+    byReference: 'The request is fetched by your wallet, so mvid cannot show what it asks for: your wallet will.',
+    held: 'you hold a valid one',
+    notHeld: 'you hold no valid one: get one first',
+    others: 'Also asks for credentials mvid does not issue:',
+    scan: 'Scan this code with the wallet on your phone',
+    open: 'Open my wallet on this device',
+    after: 'Your wallet shows what the verifier asks for and lets you choose; it answers the verifier directly, mvid does not see it.',
+  },
+  /** Account recovery (src/web/wallet-pages.ts). */
+  recover: {
+    title: 'Recover your account',
+    heading: 'Recover your mvid account',
+    intro: html`Lost your passkeys? Prove who you are again with the <strong>PID</strong> in your identity wallet: if it is the same person, mvid gives your account back.`,
+    devNotice: html`<strong>Development mode.</strong> This server issues a development PID for what you type. Recovery finds your account by the <em>development identifier</em> you chose when you enrolled, as a real PID's identifier would.`,
+    does: 'Recovery:',
+    endsSessions: 'ends every session of yours, here and at every world (you sign in again);',
+    removesPasskeys: 'removes your old passkeys: you add a new one;',
+    revokesCredentials: 'revokes the credentials issued to your old wallet;',
+    keepsPseudonyms:
+      'seals your identity again for the trustees; worlds keep knowing you by the same pseudonym, and what they decided about you stays.',
+    presentWallet: 'Present my PID from my wallet',
+    sameDeviceOnly:
+      'Recovery works with a wallet on this device only: a code to scan could be shown to you by someone who wants your account.',
+    devId: 'Development identifier',
+    devIdHint: 'The one you chose when you enrolled.',
+    givenName: 'Given name',
+    familyName: 'Family name',
+    birthdate: 'Date of birth',
+    nationality: 'Nationality',
+    nationalityHint: 'Two-letter country code, such as FR or SE.',
+    submit: 'Recover my account',
+    haveWallet: html`Have an identity wallet? <a href="/account/recover/wallet">Present a PID from your wallet</a> instead.`,
+    back: 'Back to sign-in',
+    checkForm: (why: string) => `Please check the form: ${why}.`,
+    noMatch: 'no account matches this identity',
+  },
+  /** Enrolment with a wallet on another device (src/web/wallet-pages.ts). */
+  walletQr: {
+    title: 'Scan with your wallet',
+    intro:
+      'Open the identity wallet on your phone and scan this code. It asks you to share your person identification data with this mvid; this page goes on by itself once you agreed.',
+    qrLabel: 'QR code of the request for your wallet',
+    asText: 'Cannot scan? The request as text',
+    refused: (error: string) => html`Your wallet's PID was refused (${error}). <a href="/account/enrol/wallet/qr?new=1">Start again</a>.`,
+    answered: 'Your wallet answered. Continue to add your first passkey.',
+    continuing: 'Your wallet answered. Continuing…',
+    notYet: 'No answer from your wallet yet.',
+    waiting: 'Waiting for your wallet…',
+    continue: 'Continue',
+    checkAgain: 'Check again',
+    warning: html`<strong>Scan only a code you opened yourself, on this mvid.</strong> Whoever shows you a code gets the identity your wallet creates with it.`,
+    validUntil: (at: string) =>
+      html`The code is valid until ${at}. <a href="/account/enrol/wallet">Use a wallet on this device instead</a>.`,
+  },
   account: {
     title: 'Your account',
     heading: 'Your mvid account',
@@ -143,6 +244,7 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
     heading: 'Sign in to your mvid account',
     how: 'Use the passkey you added when you enrolled. There is no password.',
     newHere: html`New here? <a href="/account/enrol">Create your mvid identity</a>.`,
+    lostPasskeys: html`Lost your passkeys? <a href="/account/recover">Recover your account</a>.`,
   },
   closeAccount: {
     title: 'Close your account',
@@ -187,6 +289,9 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
     sealed:
       'Your legal identity is sealed for a quorum of independent trustees and never shown to worlds. Next you add a passkey: that is how you sign in.',
     create: 'Create my identity',
+    devId: 'Development identifier',
+    devIdHint:
+      'The number a real PID carries for you. Leave it empty for a random one, or choose one (letters, digits, dashes) to try recovery later with it.',
     haveWallet: html`Have an identity wallet? <a href="/account/enrol/wallet">Present a PID from your wallet</a> instead.`,
     noTrustees:
       'This server cannot enrol anyone yet: it has no trustee set to seal identities to. Its operator runs "mvid trustees init" first (see docs/registry.md).',
@@ -200,14 +305,20 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
       `Your identity wallet opens on this device and asks you to share your person identification data with this mvid. After you agree, it brings you back to this browser to add your first passkey. The request is valid ${n(minutes, { one: '# minute', other: '# minutes' })}; reload this page for a new one.`,
     onlyThisBrowser:
       'Only this browser can finish the enrolment it started: if you send this link to someone else, their wallet would enrol them, not you.',
-    noQr: 'A wallet on another device (by QR code) is not offered yet.',
     back: 'Back',
+    qr: html`Your wallet is on another device? <a href="/account/enrol/wallet/qr">Show a QR code to scan</a>.`,
+    explainRecover: (minutes: number) =>
+      `Your identity wallet opens on this device and asks you to share your person identification data with this mvid. After you agree, it brings you back to this browser to add a new passkey. The request is valid ${n(minutes, { one: '# minute', other: '# minutes' })}; reload this page for a new one.`,
+    onlyThisBrowserRecover:
+      'Only this browser can finish the recovery it started: if you send this link to someone else, their wallet would recover their account, not yours.',
   },
   firstPasskey: {
     title: 'Add a passkey',
     heading: 'Add your first passkey',
     intro:
       'Your identity is created. Now add a passkey: your device (fingerprint, face, PIN or security key) keeps it, and it is how you sign in to mvid and to worlds. There is no password.',
+    introRecovered:
+      'Your account is recovered: every old session is signed out and your old passkeys are removed. Now add a passkey: your device (fingerprint, face, PIN or security key) keeps it, and it is how you sign in to mvid and to worlds.',
     skip: (hours: number) =>
       html`Without a passkey you can use mvid only until this browser session ends (${n(hours, { one: '# hour', other: '# hours' })}). <a href="/account">Skip for now</a>.`,
   },
@@ -721,7 +832,11 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
     trusteeHint: 'A trustee of the active set.',
     issueToken: 'Issue a token',
     keys: 'Keys and sweeps',
-    keysText: html`Signing-key rotation and the retention sweep run on the server itself: <code>mvid keys rotate</code> and <code>mvid sweep</code> (the sweep also runs every <code>MVID_SWEEP_INTERVAL_SECONDS</code>).`,
+    keysText: html`The same as <code>mvid keys rotate</code> and <code>mvid sweep</code>, run on the server. A new token-signing key is published and used once the nodes restart; the sweeps also run on their own every <code>MVID_SWEEP_INTERVAL_SECONDS</code>.`,
+    activateAfter: 'Activate after (seconds)',
+    activateAfterHint: 'For a cluster: publish now, sign only in nodes started this much later. 0 for one node.',
+    rotate: 'Rotate the signing key',
+    sweep: 'Run the sweeps now',
   },
   /** The operator console's script (src/web/browser/operator.ts). */
   operatorBundle: {
@@ -734,6 +849,9 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
     worldAdded: 'World added: client id {clientId}, client secret {secret} (shown once: hand it to the world now).',
     authorityAdded: 'Authority registered; its token (shown once): {token}',
     trusteeToken: 'Trustee token (shown once): {token}',
+    rotated: 'Done: {notice}.',
+    sweeping: 'Sweeping every domain… (this page waits for the server)',
+    swept: 'Sweep done:',
   },
   /** "Verify in your browser" on the transparency page (src/web/browser/transparency-verify.ts). */
   verifyBundle: {
