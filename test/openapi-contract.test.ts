@@ -459,6 +459,24 @@ function fixtures(call: (method: string, url: string, init?: Call) => Promise<Re
     'GET /moderation/v1/worlds/{worldId}/statistics': async (s) => void (await ok('GET', `${mod(s)}/statistics`, {}, 200)),
     'GET /moderation/v1/worlds/{worldId}/statistics.csv': async (s) => void (await ok('GET', `${mod(s)}/statistics.csv`, {}, 200)),
 
+    // Retention epochs of the dealt set (before the DKG replaces it): a batch for an epoch far ahead, and a destruction.
+    'GET /registry/v1/escrow-epochs': async () => void (await ok('GET', '/registry/v1/escrow-epochs', {}, 200)),
+    'POST /admin/v1/dkg/epochs': async (s) =>
+      void (await ok('POST', '/admin/v1/dkg/epochs', { headers: bearer(s.admin), payload: { epochs: ['2040-01'] } }, 201)),
+    'POST /disclosure/v1/trustee/escrow-epochs/{id}/destruction': async (s) => {
+      // Dave signs for the first epoch once it has ended (a copy of his share; one of five, so the key lives on).
+      const dave = trustee(s, 'dave');
+      const [first] = await dave.client.epochs();
+      const share = dave.share.find((x) => x.trusteeSetId === first?.key.id);
+      assert.ok(first && share);
+      const saved = s.story.clock.now();
+      s.story.clock.set(new Date(Date.parse(first.endsAt) + DAY));
+      try {
+        await dave.client.destroyEpochShare({ ...share, secret: share.secret.slice() }, () => {});
+      } finally {
+        s.story.clock.set(saved);
+      }
+    },
     // A dealerless key ceremony replaces the trustee set (last: the disclosure fixtures use the dealt one).
     'POST /admin/v1/dkg': async (s) => {
       const r = await ok(

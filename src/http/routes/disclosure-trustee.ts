@@ -147,6 +147,15 @@ export async function disclosureTrusteeRoutes(app: FastifyInstance): Promise<voi
       reply.code(201).send(await disclosureOf(request).decisions.uploadShares(trusteeOf(request), request.params.id, request.body.sealed)),
   );
 
+  const DestructionRecorded = Type.Object(
+    {
+      statement: Type.Union([Type.String(), Type.Null()], {
+        description: 'SHA-256 of the recorded statement (what the log entry commits to)',
+      }),
+      destroyedAt: Type.Union([Type.String(), Type.Null()], { description: 'When more than N − M shares were destroyed, else null' }),
+    },
+    { additionalProperties: false, description: '201: logged now; 200: this very statement was recorded before (a retry)' },
+  );
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/disclosure/v1/trustee/escrow-epochs/:id/destruction',
     {
@@ -163,6 +172,10 @@ export async function disclosureTrusteeRoutes(app: FastifyInstance): Promise<voi
           { additionalProperties: false },
         ),
         body: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
+        response: {
+          201: DestructionRecorded,
+          200: DestructionRecorded,
+        },
       },
     },
     async (request, reply) => {

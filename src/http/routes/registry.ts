@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MvidError } from '../../core/index.ts';
 import { jwsKid } from '../abuse.ts';
+import { OpenJson } from '../openapi.ts';
 import { PERSON_SECURITY, personOf, requirePerson } from '../auth.ts';
 import { registryAdminRoutes } from './registry-admin.ts';
 import { registryDkgRoutes } from './registry-dkg.ts';
@@ -153,6 +154,11 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
           { trusteeSet: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })) },
           { additionalProperties: false },
         ),
+        response: {
+          200: OpenJson(
+            '{ epochMonths, lifetimeDays, epochs: [{ epoch, startsAt, endsAt, trusteeSetId, key, ceremony, createdAt, destructions, destroyedAt }] }',
+          ),
+        },
       },
     },
     async (request) => ({
