@@ -213,7 +213,8 @@ export class DkgCeremonies {
    * Opens a reshare of ONE escrow key — the key of trustee set `fromSetId` — to a new
    * roster and threshold. Returns one token per new trustee and one per old trustee who
    * re-deals (`dealers`, by old trustee name; default all), shown once. A set whose key
-   * was already reshared cannot be reshared again (its successor can).
+   * was already reshared cannot be reshared again (its successor can), nor can a set with live
+   * retention-epoch keys (resharing those is not built: docs/disclosure.md).
    * @throws MvidError not_found | conflict | validation_failed
    */
   async createReshare(input: { fromSetId: string; threshold: number; trustees: string[]; dealers?: string[] }): Promise<{
