@@ -94,6 +94,9 @@ ${input.notice && html`<p class="notice" role="status">${input.notice}</p>`}
 ${worlds}
 </section>
 ${input.credentialsHtml}
+<section aria-labelledby="my-wallet"><h2 id="my-wallet">${m.blindWallet}</h2>
+<p>${m.blindWalletIntro}</p>
+</section>
 ${input.moderationHtml}
 <section aria-labelledby="my-passkeys"><h2 id="my-passkeys">${m.passkeys}</h2>
 ${passkeys}

@@ -206,6 +206,8 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
   account: {
     title: 'Ihr Konto',
     heading: 'Ihr mvid-Konto',
+    blindWallet: 'Blinde Anmeldung',
+    blindWalletIntro: html`Welten, die sie unterstützen, lassen Sie sich mit einem Beweis anmelden, der in Ihrem Browser entsteht, ohne dass mvid es sieht: <a href="/wallet">Ihre Wallet für die blinde Anmeldung</a> bewahrt die Nachweise dieser Woche in diesem Browser auf.`,
     myWorlds: 'Meine Welten',
     noWorlds: 'Sie haben sich noch bei keiner Welt angemeldet.',
     consent: 'Einwilligung',

@@ -208,6 +208,8 @@ attributes you agree to show (such as <em>over 18</em>, never a birthdate).`,
   account: {
     title: 'Your account',
     heading: 'Your mvid account',
+    blindWallet: 'Blind sign-in',
+    blindWalletIntro: html`Worlds that support it let you sign in with a proof made in your browser, and mvid does not see it: <a href="/wallet">your blind sign-in wallet</a> keeps this week's credentials in this browser.`,
     myWorlds: 'My worlds',
     noWorlds: 'You have not signed in to any world yet.',
     consent: 'Consent',
