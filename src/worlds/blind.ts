@@ -5,10 +5,12 @@
  * request name a person by their blind pseudonym. Issuing is the only moment mvid takes
  * part: what the person later shows to which world, mvid never sees.
  */
-import { MvidError, toBase64Url, utf8 } from '../core/index.ts';
+import { LruCache, MvidError, toBase64Url, utf8 } from '../core/index.ts';
 import type { VrfKey, VrfProof } from '../crypto/index.ts';
 import {
   BLIND_ATTRIBUTES,
+  BLIND_EPOCH_DAYS,
+  BLIND_FORMAT,
   type BlindAttribute,
   type BlindCredential,
   type BlindIssuerKey,
@@ -26,6 +28,8 @@ import type { AgePredicateFn, PersonDirectory, World } from './types.ts';
 /** How many epochs one request returns: this week's and the next, so a wallet never runs dry between visits. */
 export const BLIND_BATCH_EPOCHS = 2;
 const ISSUER_KEY_INFO = utf8('mvid blind sign-in issuer key v1');
+/** Persons whose blind pseudonyms this process has indexed, with the worlds it indexed them in. */
+const INDEXED_ENTRIES = 10_000;
 
 export interface BlindSignInDeps {
   store: Store;
@@ -49,6 +53,8 @@ export interface BlindIssuerMetadata {
 export class BlindSignIn {
   readonly #deps: BlindSignInDeps;
   readonly #key: BlindIssuerKey;
+  /** person id → the enabled worlds (ids) its pseudonyms were written for: a weekly refresh computes none again. */
+  readonly #indexed = new LruCache<string, string>(INDEXED_ENTRIES);
 
   constructor(deps: BlindSignInDeps) {
     this.#deps = deps;
@@ -59,11 +65,11 @@ export class BlindSignIn {
 
   metadata(): BlindIssuerMetadata {
     return {
-      format: 'mvid-blind-v1',
+      format: BLIND_FORMAT,
       issuer: this.#deps.publicUrl,
       publicKey: toBase64Url(this.#key.publicKey),
       attributes: BLIND_ATTRIBUTES,
-      epochDays: 7,
+      epochDays: BLIND_EPOCH_DAYS,
     };
   }
 
@@ -110,11 +116,14 @@ export class BlindSignIn {
 
   async #index(personId: string, nym: bigint): Promise<void> {
     const worlds = (await this.#deps.worlds()).filter((w) => w.disabledAt === null);
-    if (worlds.length === 0) return;
+    const signature = worlds.map((w) => w.id).join('\0');
+    // One G1 multiplication per world: done once per person and set of worlds in this process, not at every refresh.
+    if (worlds.length === 0 || this.#indexed.get(personId) === signature) return;
     await this.#deps.store.db
       .insertInto('worlds_pseudonyms')
       .values(worlds.map((w) => ({ world_id: w.id, pseudonym: blindPseudonym(w.id, nym), person_id: personId })))
       .onConflict((oc) => oc.columns(['world_id', 'pseudonym']).doNothing())
       .execute();
+    this.#indexed.set(personId, signature);
   }
 }
