@@ -115,11 +115,15 @@ export function serialize(items: readonly Serializable[]): Uint8Array {
 export const points = (ps: readonly G1Point[]): Serializable[] => ps.map((point) => ({ point }));
 export const scalars = (ss: readonly bigint[]): Serializable[] => ss.map((scalar) => ({ scalar }));
 
-/** A G1 point from outside: on the curve, in the subgroup, not the identity; else undefined. */
-export function decodeG1(bytes: Uint8Array): G1Point | undefined {
-  if (bytes.length !== G1_BYTES) return undefined;
+/** A point from outside, `length` bytes compressed: on the curve, in the subgroup, not the identity; else undefined. */
+function decodeSubgroupPoint<P extends { assertValidity(): void; is0(): boolean }>(
+  bytes: Uint8Array,
+  length: number,
+  fromBytes: (bytes: Uint8Array) => P,
+): P | undefined {
+  if (bytes.length !== length) return undefined;
   try {
-    const p = G1.fromBytes(bytes);
+    const p = fromBytes(bytes);
     p.assertValidity();
     return p.is0() ? undefined : p;
   } catch {
@@ -127,16 +131,14 @@ export function decodeG1(bytes: Uint8Array): G1Point | undefined {
   }
 }
 
-/** `octets_to_pubkey`: a G2 point in the subgroup, not the identity; else undefined. */
+/** A G1 point from outside (a signature's A, a proof's points, a pseudonym). */
+export function decodeG1(bytes: Uint8Array): G1Point | undefined {
+  return decodeSubgroupPoint(bytes, G1_BYTES, (b) => G1.fromBytes(b));
+}
+
+/** `octets_to_pubkey`: the signer's G2 public key. */
 export function decodePublicKey(bytes: Uint8Array): G2Point | undefined {
-  if (bytes.length !== G2_BYTES) return undefined;
-  try {
-    const w = G2.fromBytes(bytes);
-    w.assertValidity();
-    return w.is0() ? undefined : w;
-  } catch {
-    return undefined;
-  }
+  return decodeSubgroupPoint(bytes, G2_BYTES, (b) => G2.fromBytes(b));
 }
 
 /** A scalar from outside: canonical and non-zero; else undefined. */

@@ -69,7 +69,8 @@ export function blindHeader(issuer: string, expires: string): string {
   return `${BLIND_FORMAT} ${issuer} ${expires}`;
 }
 
-function parseHeader(header: string): { issuer: string; expires: string } | undefined {
+/** A credential's header read back: its issuer and the last day of its epoch (YYYY-MM-DD), or undefined. */
+export function parseBlindHeader(header: string): { issuer: string; expires: string } | undefined {
   const parts = header.split(' ');
   if (parts.length !== 3 || parts[0] !== BLIND_FORMAT || !/^\d{4}-\d{2}-\d{2}$/.test(parts[2] as string)) return undefined;
   return { issuer: parts[1] as string, expires: parts[2] as string };
@@ -139,7 +140,7 @@ export function issueBlindCredential(
 export function checkBlindCredential(credential: BlindCredential, pinnedPublicKey: string, issuer: string): boolean {
   const nym = scalarOf(credential.nymSecret);
   const blind = scalarOf(credential.proverBlind);
-  const header = parseHeader(credential.header ?? '');
+  const header = parseBlindHeader(credential.header ?? '');
   if (nym === undefined || blind === undefined || header?.issuer !== issuer || credential.publicKey !== pinnedPublicKey) return false;
   if (!BLIND_ATTRIBUTES.every((a) => typeof credential.attributes?.[a] === 'string')) return false;
   try {
@@ -238,7 +239,7 @@ export function verifyBlindPresentation(
   if (typeof p.disclosed !== 'object' || p.disclosed === null) throw refuse('disclosed must be an object');
   if (typeof options.nonce !== 'string' || options.nonce === '' || options.nonce.length > MAX_NONCE_LENGTH)
     throw refuse('the verifier has no valid nonce');
-  const header = parseHeader(p.header);
+  const header = parseBlindHeader(p.header);
   if (header === undefined || header.issuer !== options.issuer) throw refuse('the credential is not from this issuer');
   if (header.expires < options.now.toISOString().slice(0, 10)) throw refuse(`the credential expired on ${header.expires}`);
   const disclosed = p.disclosed as Record<string, unknown>;

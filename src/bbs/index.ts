@@ -18,6 +18,7 @@ export {
   isBlindPseudonym,
   issueBlindCredential,
   nymFromVrfOutput,
+  parseBlindHeader,
   presentBlind,
   verifyBlindPresentation,
 } from './blind-signin.ts';

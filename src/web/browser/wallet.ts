@@ -6,7 +6,7 @@
  * in the fragment. The return address must be one of the requesting world's registered
  * redirect origins, so a stranger cannot make this page hand a proof to another site.
  */
-import { type BlindAttribute, type BlindCredential, checkBlindCredential, presentBlind } from '../../bbs/index.ts';
+import { type BlindAttribute, type BlindCredential, checkBlindCredential, parseBlindHeader, presentBlind } from '../../bbs/index.ts';
 import { fromBase64Url, toBase64Url } from '../../core/index.ts';
 import { byId, create, storage } from './dom.ts';
 
@@ -43,7 +43,8 @@ function held(today: string): BlindCredential[] {
     stored = [];
   }
   return (Array.isArray(stored) ? (stored as BlindCredential[]) : []).filter(
-    (c) => (c.header?.split(' ')[2] ?? '') >= today && checkBlindCredential(c, config.issuer.publicKey, config.issuer.issuer),
+    (c) =>
+      (parseBlindHeader(c.header ?? '')?.expires ?? '') >= today && checkBlindCredential(c, config.issuer.publicKey, config.issuer.issuer),
   );
 }
 
@@ -55,7 +56,7 @@ function show(): void {
   list.replaceChildren(
     ...(kept.length === 0
       ? [create('li', text.none)]
-      : kept.map((c) => create('li', (text.validUntil ?? '').replace('{until}', c.header.split(' ')[2] ?? '')))),
+      : kept.map((c) => create('li', (text.validUntil ?? '').replace('{until}', parseBlindHeader(c.header)?.expires ?? '')))),
   );
 }
 
