@@ -10,10 +10,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode, MvidError } from '../core/index.ts';
 import { PROBLEM_CONTENT_TYPE, problemTypeUri, sendProblem } from './problem.ts';
+
+// Not an ES import of node:http: that loads Node's undici for its namespace (see src/server/outbound.ts).
+const { STATUS_CODES } = process.getBuiltinModule('node:http');
 
 /** Two years, the preload list's minimum; sent only when mvid is served over https. */
 const HSTS = 'max-age=63072000; includeSubDomains';

@@ -5,9 +5,13 @@
  * and the request); no redirect followed; bounded in time and size.
  */
 import { lookup as dnsLookup } from 'node:dns';
-import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { checkOutboundUrl, isPublicAddress, type OutboundPolicy } from '../core/index.ts';
+
+// Not `import … from 'node:http'`: an ES import of node:http builds its whole namespace, whose
+// WebSocket/MessageEvent/CloseEvent getters load Node's fetch implementation (undici, ~12 MB
+// resident) into a server that never uses it (docs/performance.md, `mvid.rss.idle`).
+const { request: httpRequest } = process.getBuiltinModule('node:http');
 
 export type LookupCallback = (
   error: NodeJS.ErrnoException | null,

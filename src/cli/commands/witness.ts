@@ -5,13 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../core/index.ts';
 import { type Cosigner, cosigner, createWitness, fileWitnessStore, isValidKeyName, parseVerifierKey } from '../../tlog/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 
+// Not an ES import of node:http: that loads Node's undici for its namespace (see src/server/outbound.ts).
+const { createServer } = process.getBuiltinModule('node:http');
 const MAX_BODY = 1 << 20;
 
 /** The witness key: created on first use (0600), reused after; the name is fixed at creation. */
