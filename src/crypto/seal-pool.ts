@@ -11,6 +11,7 @@
  * evaluation, verify-and-finalize: `TagWorkers`), the other large share of an enrolment's
  * group work, so the event loop only waits for them.
  */
+import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ERROR_CODES, MvidError } from '../core/index.ts';
 import type { ErrorCode } from '../core/index.ts';
@@ -116,7 +117,7 @@ export class SealingPool implements EnvelopeSealer, TagWorkers {
   }
 
   #start(): PoolWorker {
-    const worker = new Worker(new URL('./seal-worker.ts', import.meta.url));
+    const worker = new Worker(new URL('./seal-worker.ts', import.meta.url), workerOptions());
     const entry: PoolWorker = { worker, pending: new Map() };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
@@ -138,6 +139,17 @@ export class SealingPool implements EnvelopeSealer, TagWorkers {
     this.#workers.push(entry);
     return entry;
   }
+}
+
+/**
+ * Node's compile cache (bin/mvid.js enables it) is per thread and not inherited: without it
+ * a worker strips its TypeScript with Node's type stripper and compiles every module afresh,
+ * ~17 MB more resident per worker (docs/performance.md, `mvid.rss.load`). A worker reads
+ * NODE_COMPILE_CACHE from its own environment, so it gets the main thread's directory there.
+ */
+function workerOptions(): { env?: NodeJS.ProcessEnv } {
+  const cacheDir = getCompileCacheDir();
+  return cacheDir === undefined ? {} : { env: { ...process.env, NODE_COMPILE_CACHE: cacheDir } };
 }
 
 /** Rebuilds the worker's error: a typed MvidError keeps its stable code; anything else stays an Error. */

@@ -4,6 +4,7 @@ import {
   EXAMPLE_WORLD_URL,
   type Runtime,
   refuseDemoMaterial,
+  releaseStartupMemory,
   type SeedResult,
   seedDemo,
   silenceMlDsaExperimentalWarning,
@@ -53,6 +54,7 @@ export async function serve(config: Config, io: CliIo): Promise<void> {
   const { app, logger } = runtime;
   if (runtime.initialised) io.err(`mvid: initialised a fresh data dir at ${config.dataDir}`);
   const seeded = await prepare(runtime);
+  releaseStartupMemory();
   await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
