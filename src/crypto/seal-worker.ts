@@ -4,6 +4,7 @@
  * secret scalars it was sent.
  */
 import { parentPort } from 'node:worker_threads';
+import { releaseMemory } from '../core/index.ts';
 import { sealEnvelope } from './envelope.ts';
 import { blindIdentifier, evaluateBlinded, finalizeTag } from './oprf.ts';
 import type { WorkerJob, WorkerReply } from './seal-pool.ts';
@@ -14,6 +15,15 @@ const port = parentPort;
 
 // Sealing is synchronous and uses libsodium once this thread has it (see envelope.ts).
 const ready = sodium();
+
+/**
+ * A worker idle this long after its last job gives back what its burst of jobs left committed
+ * (its young generation grows to the server's `--max-semi-space-size`; src/core/memory.ts):
+ * ~15 MB per worker that would otherwise stay resident beside the server's own heap.
+ */
+const IDLE_RELEASE_MS = 2000;
+let inFlight = 0;
+let idle: ReturnType<typeof setTimeout> | undefined;
 
 async function run(job: WorkerJob): Promise<unknown> {
   await ready;
@@ -36,6 +46,8 @@ function wipeJob(job: WorkerJob): void {
 }
 
 port.on('message', async (job: WorkerJob) => {
+  inFlight++;
+  clearTimeout(idle);
   let reply: WorkerReply;
   let blinded: { blind: Uint8Array } | undefined;
   try {
@@ -51,4 +63,5 @@ port.on('message', async (job: WorkerJob) => {
   port.postMessage(reply);
   // The caller has its copy of the blinding scalar now; this thread's goes.
   blinded?.blind.fill(0);
+  if (--inFlight === 0) idle = setTimeout(releaseMemory, IDLE_RELEASE_MS).unref();
 });

@@ -2,7 +2,6 @@
 export { startRuntime, buildRegistry } from './runtime.ts';
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { createLogger } from './logger.ts';
-export { releaseStartupMemory } from './memory.ts';
 export { sweepAll, sweepSummary } from './background.ts';
 export type { FullSweepReport } from './background.ts';
 export { buildDisclosure, findPersonInWorld, registryEscrowDirectory, tlogDisclosureLog, worldsPseudonymResolver } from './disclosure.ts';

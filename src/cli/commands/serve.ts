@@ -1,10 +1,10 @@
 import { join, relative } from 'node:path';
 import type { Config } from '../../config/index.ts';
+import { releaseMemory } from '../../core/index.ts';
 import {
   EXAMPLE_WORLD_URL,
   type Runtime,
   refuseDemoMaterial,
-  releaseStartupMemory,
   type SeedResult,
   seedDemo,
   silenceMlDsaExperimentalWarning,
@@ -54,7 +54,8 @@ export async function serve(config: Config, io: CliIo): Promise<void> {
   const { app, logger } = runtime;
   if (runtime.initialised) io.err(`mvid: initialised a fresh data dir at ${config.dataDir}`);
   const seeded = await prepare(runtime);
-  releaseStartupMemory();
+  // Start-up is over: give back what it left committed (src/core/memory.ts).
+  releaseMemory();
   await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

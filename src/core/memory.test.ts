@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { it } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { releaseStartupMemory } from './memory.ts';
+import { releaseMemory } from './memory.ts';
 
 const MB = 2 ** 20;
 
@@ -10,13 +10,13 @@ it('gives back the young generation start-up grew, and leaves no `gc` behind', (
   // Fresh process: this test runner's own heap is not start-up shaped.
   const script = `
     import { getHeapSpaceStatistics } from 'node:v8';
-    import { releaseStartupMemory } from ${JSON.stringify(new URL('./memory.ts', import.meta.url).href)};
+    import { releaseMemory } from ${JSON.stringify(new URL('./memory.ts', import.meta.url).href)};
     const young = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
     const keep = [];
     for (let i = 0; i < 400_000; i++) keep.push({ i, s: 'x' + i });
     keep.length = 0;
     const before = young();
-    releaseStartupMemory();
+    releaseMemory();
     console.log(JSON.stringify({ before, after: young(), gc: typeof globalThis.gc }));`;
   const out = execFileSync(process.execPath, ['--max-semi-space-size=8', '--input-type=module', '-e', script], { encoding: 'utf8' });
   const { before, after, gc } = JSON.parse(out) as { before: number; after: number; gc: string };
@@ -26,7 +26,7 @@ it('gives back the young generation start-up grew, and leaves no `gc` behind', (
 });
 
 it('exposes no `gc` to later contexts, and keeps a `gc` the operator exposed', () => {
-  releaseStartupMemory();
+  releaseMemory();
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
   assert.equal(runInNewContext('typeof gc'), 'undefined');
   const out = execFileSync(
@@ -35,8 +35,8 @@ it('exposes no `gc` to later contexts, and keeps a `gc` the operator exposed', (
       '--expose-gc',
       '--input-type=module',
       '-e',
-      `import { releaseStartupMemory } from ${JSON.stringify(new URL('./memory.ts', import.meta.url).href)};
-       releaseStartupMemory(); console.log(typeof globalThis.gc);`,
+      `import { releaseMemory } from ${JSON.stringify(new URL('./memory.ts', import.meta.url).href)};
+       releaseMemory(); console.log(typeof globalThis.gc);`,
     ],
     { encoding: 'utf8' },
   );
