@@ -11,7 +11,6 @@
  * evaluation, verify-and-finalize: `TagWorkers`), the other large share of an enrolment's
  * group work, so the event loop only waits for them.
  */
-import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ERROR_CODES, MvidError } from '../core/index.ts';
 import type { ErrorCode } from '../core/index.ts';
@@ -146,9 +145,10 @@ export class SealingPool implements EnvelopeSealer, TagWorkers {
  * a worker strips its TypeScript with Node's type stripper and compiles every module afresh,
  * ~17 MB more resident per worker (docs/performance.md, `mvid.rss.load`). A worker reads
  * NODE_COMPILE_CACHE from its own environment, so it gets the main thread's directory there.
+ * (node:module is taken at call time: the browser bundles include this file's folder.)
  */
 function workerOptions(): { env?: NodeJS.ProcessEnv } {
-  const cacheDir = getCompileCacheDir();
+  const cacheDir = process.getBuiltinModule('node:module').getCompileCacheDir();
   return cacheDir === undefined ? {} : { env: { ...process.env, NODE_COMPILE_CACHE: cacheDir } };
 }
 
