@@ -2,8 +2,9 @@
  * Kysely over PostgreSQL through `pg`: the scale-out engine, where many stateless mvid
  * nodes share one database. One of the two files that touch a database driver.
  */
+import { createRequire } from 'node:module';
 import { type Dialect, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 
 export interface PostgresOptions {
   url: string;
@@ -12,11 +13,22 @@ export interface PostgresOptions {
   statementTimeoutMs?: number;
 }
 
+/**
+ * The driver, loaded when a PostgreSQL store is first opened: a server on SQLite never loads
+ * `pg` and its dependencies (~1 MB of heap; docs/performance.md, `mvid.rss.idle`). `pg` is
+ * CommonJS, so `require` loads it synchronously and `postgresDialect` stays synchronous.
+ */
+let loaded: typeof pg | undefined;
+function driver(): typeof pg {
+  loaded ??= createRequire(import.meta.url)('pg') as typeof pg;
+  return loaded;
+}
+
 // int8 (20) as a JS number: every count and index mvid stores stays below 2^53.
 const INT8_OID = 20;
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === INT8_OID ? (value: string) => Number(value) : driver().types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 export interface PostgresHandle {
@@ -25,7 +37,7 @@ export interface PostgresHandle {
 }
 
 export function postgresDialect(options: PostgresOptions): PostgresHandle {
-  const pool = new pg.Pool({
+  const pool = new (driver().Pool)({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
