@@ -1,6 +1,6 @@
 /**
  * `mvid serve` as a real process: starts on a fresh data dir (initialising it) with the
- * server's V8 heap bounds, answers /readyz on each engine, and shuts down gracefully on SIGTERM.
+ * server's V8 heap bounds and malloc arenas, answers /readyz on each engine, and shuts down gracefully on SIGTERM.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,6 +19,12 @@ function serve(db: TestDatabase, extraEnv: Record<string, string> = {}): Promise
 
 /** The server's command line, read from /proc (execve keeps the pid). */
 const argvOf = (pid: number | undefined): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+/** One variable of the server's environment, read from /proc. */
+const envOf = (pid: number | undefined, name: string): string | undefined =>
+  readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .find((entry) => entry.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 for (const engine of ENGINES) {
   it(`serve answers /readyz on ${engine} and stops on SIGTERM`, async () => {
@@ -31,6 +37,8 @@ for (const engine of ENGINES) {
       if (process.platform === 'linux') {
         const argv = argvOf(child.pid);
         assert.ok(argv.includes('--max-semi-space-size=8') && argv.includes('--max-old-space-size=1024'), argv.join(' '));
+        // Two malloc arenas, unless the environment the test runs in chose its own.
+        assert.equal(envOf(child.pid, 'MALLOC_ARENA_MAX'), process.env.MALLOC_ARENA_MAX ?? '2');
       }
       const ready = await fetch(`${url}/readyz`);
       assert.equal(ready.status, 200);
@@ -45,14 +53,15 @@ for (const engine of ENGINES) {
   });
 }
 
-it('serve leaves a heap flag the operator set (in NODE_OPTIONS, either spelling) alone', {
+it('serve leaves a heap flag the operator set (in NODE_OPTIONS, either spelling) and their malloc arenas alone', {
   skip: process.platform !== 'linux',
 }, async () => {
   const db = await createTestDatabase('sqlite');
   let served: Served | undefined;
   try {
-    served = await serve(db, { NODE_OPTIONS: '--max_old_space_size=300' });
+    served = await serve(db, { NODE_OPTIONS: '--max_old_space_size=300', MALLOC_ARENA_MAX: '4' });
     const argv = argvOf(served.child.pid);
+    assert.equal(envOf(served.child.pid, 'MALLOC_ARENA_MAX'), '4');
     assert.ok(argv.includes('--max-semi-space-size=8'), argv.join(' '));
     assert.ok(!argv.some((a) => a.startsWith('--max-old-space-size')), argv.join(' '));
   } finally {
