@@ -149,7 +149,9 @@ export class SealingPool implements EnvelopeSealer, TagWorkers {
  */
 function workerOptions(): { env?: NodeJS.ProcessEnv } {
   const cacheDir = process.getBuiltinModule('node:module').getCompileCacheDir();
-  return cacheDir === undefined ? {} : { env: { ...process.env, NODE_COMPILE_CACHE: cacheDir } };
+  if (cacheDir === undefined) return {};
+  // getCompileCacheDir names the per-Node-version subdirectory; a worker adds that itself.
+  return { env: { ...process.env, NODE_COMPILE_CACHE: process.getBuiltinModule('node:path').dirname(cacheDir) } };
 }
 
 /** Rebuilds the worker's error: a typed MvidError keeps its stable code; anything else stays an Error. */
