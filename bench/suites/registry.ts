@@ -14,6 +14,7 @@ import { initKeyDir, keyDirOf, loadKeys } from '../../src/keys/index.ts';
 import { generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid, type Registry } from '../../src/registry/index.ts';
 import { openStore, type Store, type StoreLocation } from '../../src/store/index.ts';
 import { buildRegistry } from '../../src/server/index.ts';
+import { dealTestEpochsUnused } from '../../test/support/epochs.ts';
 import { AUDIENCE, FAST_SCRYPT, passphraseOf, personClaims, TRUSTEES } from '../../test/support/registry.ts';
 import { defineSuite, type SuiteContext, Unavailable } from '../harness/types.ts';
 
@@ -48,7 +49,9 @@ async function enroller(ctx: SuiteContext, location: StoreLocation, dataDir: str
     passphrases: new Map(TRUSTEES.map((t) => [t, passphraseOf(t)])),
     scrypt: FAST_SCRYPT,
   });
-  await registry.trusteeSets.publish(dealt.trusteeSet);
+  const published = await registry.trusteeSets.publish(dealt.trusteeSet);
+  // Envelopes are sealed to retention-epoch keys: deal them as the test supports do.
+  await dealTestEpochsUnused(registry, published.id);
   return {
     registry,
     store,
