@@ -4,7 +4,7 @@
  * mutex; transactions start with `BEGIN IMMEDIATE` so that a second process (a CLI
  * next to the server) waits on the busy timeout instead of failing a lock upgrade.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, realpathSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -115,7 +115,7 @@ class Mutex {
  * later fsync's success would prove nothing; every later commit fails until the store is reopened.
  */
 class WalSync {
-  readonly #walPath: string;
+  #walPath: string;
   #handle: Promise<FileHandle> | undefined;
   #committed = 0;
   #synced = 0;
@@ -124,6 +124,11 @@ class WalSync {
 
   constructor(databasePath: string) {
     this.#walPath = `${databasePath}-wal`;
+  }
+
+  /** Once the database file exists: SQLite puts the WAL beside the file a symbolic link leads to. */
+  resolve(databasePath: string): void {
+    this.#walPath = `${realpathSync(databasePath)}-wal`;
   }
 
   /** Whether a commit is not yet durable. */
@@ -213,6 +218,7 @@ class NodeSqliteDriver implements Driver {
     // by SQLite's own fsync; on a file, by WalSync's (NORMAL: SQLite syncs only around checkpoints).
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${this.#wal ? 'NORMAL' : 'FULL'}`);
+    this.#wal?.resolve(this.#options.path);
     db.exec('PRAGMA foreign_keys = ON');
     // Deleted rows are overwritten, not only unlinked: a swept envelope must not survive in
     // free pages of the file (and so in every later copy of it). Test: store-secure-delete.
