@@ -56,7 +56,7 @@ export default defineSuite<OidcState>({
       'Enrolments over HTTP, one node (PostgreSQL)',
       'enrolments/s',
       `${ENROL_NOTE}; ratio to the in-process row (what HTTP, the abuse limiter and the session add)`,
-      2,
+      1.5,
       enrolLoad,
     ),
   ],

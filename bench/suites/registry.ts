@@ -14,6 +14,7 @@ import { initKeyDir, keyDirOf, loadKeys } from '../../src/keys/index.ts';
 import { generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid, type Registry } from '../../src/registry/index.ts';
 import { openStore, type Store, type StoreLocation } from '../../src/store/index.ts';
 import { buildRegistry } from '../../src/server/index.ts';
+import { dealTestEpochsUnused } from '../../test/support/epochs.ts';
 import { AUDIENCE, FAST_SCRYPT, passphraseOf, personClaims, TRUSTEES } from '../../test/support/registry.ts';
 import { preparedOpsPerSecond } from '../harness/measure.ts';
 import { defineSuite, type SuiteContext, Unavailable } from '../harness/types.ts';
@@ -50,6 +51,8 @@ async function enroller(ctx: SuiteContext, location: StoreLocation, dataDir: str
     scrypt: FAST_SCRYPT,
   });
   await registry.trusteeSets.publish(dealt.trusteeSet);
+  // Enrolment seals to the retention epoch's key (issue 17): deal them as the tests do.
+  await dealTestEpochsUnused(registry, dealt.trusteeSet.id);
   return {
     registry,
     store,
