@@ -46,9 +46,9 @@ const GROWTH_ROWS: readonly TargetRow[] = (
  * Issue 15 / 18: the three hot paths through three `mvid serve` nodes on one PostgreSQL behind
  * the loopback round-robin proxy (test/support/cluster.ts; bench suite `cluster`). On the 2-core
  * bench machine the nodes, the proxy and the load generator share two cores, so this measures
- * the cluster's overhead, not a speed-up: the condition is that the proxy's hop, shared state,
- * leases and the one log sequencer cost at most half of one node's figure on the same
- * PostgreSQL. Each ceiling is one node over HTTP, like the cluster: enrolments are compared to
+ * the cluster's overhead, not a speed-up: the condition is that the proxy's hop, more
+ * processes on the same cores and the log's one integrator (an advisory lock) cost at most
+ * half of one node's figure on the same PostgreSQL. Each ceiling is one node over HTTP, like the cluster: enrolments are compared to
  * `registry.enrol.http.postgres` (`oidc-postgres`, one `mvid serve`, the same HTTP driver),
  * not to `registry.enrol.postgres`, which enrols in-process and so leaves out HTTP, the abuse
  * limiter and the session an enrolment over HTTP opens.

@@ -124,6 +124,11 @@ async function setupCluster(ctx: SuiteContext): Promise<ClusterState> {
   await use(1);
   const oidc = await signInPerson(ctx, nodes[0] as ServerProcess, proxy.url, deployment);
   ctx.log(`proxy at ${proxy.url}; world ${deployment.clientId}`);
+  // Registered last, so it runs first: every node in rotation must have answered its share.
+  ctx.defer(async () => {
+    const served = await proxy.rotate(nodes.slice(0, inRotation).map((node) => node.url));
+    ctx.log(`requests each node answered: ${JSON.stringify(served)}`);
+  });
   return { oidc, nodes, use };
 }
 
