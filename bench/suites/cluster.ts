@@ -52,9 +52,12 @@ interface Proxy {
 interface ClusterState {
   /** The `oidc` suite's state, its public URL the proxy's. */
   oidc: OidcState;
-  nodes: ServerProcess[];
-  /** Starts nodes until there are `count`, and puts exactly the first `count` in the proxy's rotation. */
-  use(count: number): Promise<void>;
+  /**
+   * Starts nodes until there are `count`, puts exactly the first `count` in the proxy's
+   * rotation and runs `load`; throws when a node of the rotation answered none of its requests
+   * (the proxy drops a node that refuses connections, and the figure would be one of fewer nodes).
+   */
+  measure(count: number, load: () => Promise<number>): Promise<number>;
 }
 
 function onceMessage<T>(child: ChildProcess, what: string): Promise<T> {
@@ -114,22 +117,23 @@ async function setupCluster(ctx: SuiteContext): Promise<ClusterState> {
     ctx.log(`node ${n}: pid ${node.pid} at ${node.url}`);
   };
   let inRotation = 0;
-  const use = async (count: number) => {
+  const measure = async (count: number, load: () => Promise<number>) => {
     while (nodes.length < count) await startNode();
-    if (inRotation === count) return;
-    const served = await proxy.rotate(nodes.slice(0, count).map((node) => node.url));
-    ctx.log(`${count} node(s) in rotation; requests answered so far: ${JSON.stringify(served)}`);
+    const rotation = nodes.slice(0, count).map((node) => node.url);
+    const before = await proxy.rotate(rotation);
+    if (inRotation !== count) ctx.log(`${count} node(s) in rotation; requests each answered so far: ${JSON.stringify(before)}`);
     inRotation = count;
+    const figure = await load();
+    const after = await proxy.rotate(rotation);
+    const silent = rotation.filter((url) => (after[url] ?? 0) <= (before[url] ?? 0));
+    if (silent.length > 0) throw new Error(`${silent.join(', ')} answered none of this repetition's requests (down?)`);
+    return figure;
   };
-  await use(1);
+  await startNode();
+  await proxy.rotate([(nodes[0] as ServerProcess).url]);
   const oidc = await signInPerson(ctx, nodes[0] as ServerProcess, proxy.url, deployment);
   ctx.log(`proxy at ${proxy.url}; world ${deployment.clientId}`);
-  // Registered last, so it runs first: every node in rotation must have answered its share.
-  ctx.defer(async () => {
-    const served = await proxy.rotate(nodes.slice(0, inRotation).map((node) => node.url));
-    ctx.log(`requests each node answered: ${JSON.stringify(served)}`);
-  });
-  return { oidc, nodes, use };
+  return { oidc, measure };
 }
 
 /** The three hot paths: the operation's name in the metric id, what it is, and its one-node row on PostgreSQL. */
@@ -180,8 +184,7 @@ function benchmark(count: number, operation: (typeof OPERATIONS)[number]): Bench
       },
     ],
     async run(state, rep) {
-      await state.use(count);
-      return { [id]: (await operation.load(state.oidc, rep.seconds)).perSecond };
+      return { [id]: await state.measure(count, async () => (await operation.load(state.oidc, rep.seconds)).perSecond) };
     },
   };
 }
