@@ -1,8 +1,9 @@
 /**
  * mvid's OpenID Connect provider over HTTP, against a real `mvid serve` child process on
  * 127.0.0.1 (SQLite, durable, temp data dir, log level warn). Set up the way an operator and
- * a person would: `mvid trustees init` and `mvid worlds add` (client_secret_basic) on the data
- * dir before `serve` starts; then, over HTTP, a dev person enrols, registers a passkey (the
+ * a person would: `mvid init`, `mvid trustees init`, `mvid worlds add` (client_secret_basic)
+ * and `mvid keys export` (the development PID issuer's key) on the data dir before `serve`
+ * starts; then, over HTTP, a dev person enrols, registers a passkey (the
  * software authenticator of the tests), signs in through the interaction pages and consents
  * once. Measured:
  * - client-credentials tokens/s (autocannon, 64 keep-alive connections; a JWT access token
