@@ -15,6 +15,7 @@ import { Passkeys } from './passkeys.ts';
 import { WorldRegistry } from './registration.ts';
 import {
   type AgePredicateFn,
+  DEFAULT_PSEUDONYM_KIND,
   defaultTrustLevels,
   isWorldClaim,
   type PersonDirectory,
@@ -22,6 +23,7 @@ import {
   type World,
   WORLD_CLAIMS,
   type WorldClaim,
+  type WorldPseudonymKind,
 } from './types.ts';
 import { WebSessions } from './web-sessions.ts';
 
@@ -112,6 +114,8 @@ export class WorldsService {
   readonly #subjects = new LruCache<string, string>(SUBJECT_CACHE_ENTRIES);
   /** Subjects this process has written to the pseudonym index (so it writes each once). */
   readonly #indexed = new LruCache<string, string>(SUBJECT_CACHE_ENTRIES);
+  /** Client metadata per cached world row (the registry's entry object), frozen. */
+  readonly #clientMetadata = new WeakMap<object, Readonly<Record<string, unknown>>>();
 
   constructor(deps: WorldsDeps) {
     this.#deps = deps;
@@ -151,16 +155,32 @@ export class WorldsService {
   }
 
   /**
-   * The subject handed to a world (a sign-in's `sub`): `subjectFor`, and the first time this
-   * process hands it out, a row of the pseudonym index (`worlds_pseudonyms`) so that
-   * `personOfSubject` is one indexed read. Writing is idempotent; the cache keeps repeated
-   * sign-ins at no write at all.
+   * The person's pseudonym in a world, of the given kind: its OIDC subject (`subjectFor`) or
+   * its blind sign-in pseudonym (`blind.pseudonymFor`). Both are cached.
    */
-  async subjectOf(worldId: string, personId: string): Promise<string> {
-    const key = `${worldId}\0${personId}`;
+  pseudonymFor(worldId: string, personId: string, kind: WorldPseudonymKind): string {
+    return kind === 'blind' ? this.blind.pseudonymFor(worldId, personId) : this.subjectFor(worldId, personId);
+  }
+
+  /**
+   * Which pseudonym the world knows its users by (its registered setting; `oidc` for an
+   * unknown world). Read through the registry's short client cache, as every token request is.
+   */
+  async pseudonymKindOf(worldId: string): Promise<WorldPseudonymKind> {
+    return (await this.registry.clientEntry(worldId))?.world.pseudonyms ?? DEFAULT_PSEUDONYM_KIND;
+  }
+
+  /**
+   * The subject handed to a world (a sign-in's `sub`, or with `kind` blind the pseudonym
+   * moderation names the person by): `pseudonymFor`, and the first time this process hands
+   * it out, a row of the pseudonym index (`worlds_pseudonyms`) so that `personOfSubject` is
+   * one indexed read. Writing is idempotent; the cache keeps repeated sign-ins at no write at all.
+   */
+  async subjectOf(worldId: string, personId: string, kind: WorldPseudonymKind = DEFAULT_PSEUDONYM_KIND): Promise<string> {
+    const key = `${kind}\0${worldId}\0${personId}`;
     const cached = this.#indexed.get(key);
     if (cached !== undefined) return cached;
-    const subject = this.subjectFor(worldId, personId);
+    const subject = this.pseudonymFor(worldId, personId, kind);
     await this.#deps.store.db
       .insertInto('worlds_pseudonyms')
       .values({ world_id: worldId, pseudonym: subject, person_id: personId })
@@ -211,29 +231,15 @@ export class WorldsService {
   }
 
   /** The OpenID Connect client metadata of an enabled world (undefined otherwise). */
-  async clientMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
+  async clientMetadata(clientId: string): Promise<Readonly<Record<string, unknown>> | undefined> {
     const found = await this.registry.clientEntry(clientId);
     if (!found || found.world.disabledAt !== null) return undefined;
-    const { world, secretHash } = found;
-    const metadata: Record<string, unknown> = {
-      client_id: world.id,
-      client_name: world.name,
-      redirect_uris: world.redirectUris,
-      post_logout_redirect_uris: world.postLogoutRedirectUris,
-      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-      response_types: ['code'],
-      token_endpoint_auth_method: world.authMethod,
-      subject_type: 'pairwise',
-      id_token_signed_response_alg: 'ES256',
-      // The world may ask for exactly the claims it registered (each is a scope), nothing wider.
-      scope: ['openid', 'offline_access', 'mvid:world', ...world.claims.map((c) => c.name)].join(' '),
-    };
-    if (world.logoUri) metadata.logo_uri = world.logoUri;
-    if (world.policyUri) metadata.policy_uri = world.policyUri;
-    if (world.tosUri) metadata.tos_uri = world.tosUri;
-    if (world.jwks) metadata.jwks = world.jwks;
-    // oidc-provider wants a secret for client_secret_* methods; it receives the hash, compared by hash (see provider.ts).
-    if (world.authMethod !== 'private_key_jwt') metadata.client_secret = secretHash ?? undefined;
+    // One frozen object per cached row: oidc-provider's clients are kept per metadata object (provider.ts).
+    let metadata = this.#clientMetadata.get(found);
+    if (metadata === undefined) {
+      metadata = Object.freeze(buildClientMetadata(found.world, found.secretHash));
+      this.#clientMetadata.set(found, metadata);
+    }
     return metadata;
   }
 
@@ -348,7 +354,12 @@ export class WorldsService {
    */
   async exportOf(personId: string): Promise<WorldsPersonExport> {
     const { store, clock } = this.#deps;
-    const worlds = (await this.worldsOf(personId)).map((w) => ({ ...w, pseudonym: this.subjectFor(w.world.id, personId) }));
+    const worlds = await Promise.all(
+      (await this.worldsOf(personId)).map(async (w) => ({
+        ...w,
+        pseudonym: this.pseudonymFor(w.world.id, personId, await this.pseudonymKindOf(w.world.id)),
+      })),
+    );
     const passkeys = await store.db
       .selectFrom('worlds_passkeys')
       .select(['id', 'name', 'public_key', 'counter', 'transports_json', 'created_at', 'last_used_at'])
@@ -462,4 +473,28 @@ export class WorldsService {
 
 export function createWorlds(deps: WorldsDeps): WorldsService {
   return new WorldsService(deps);
+}
+
+/** The OpenID Connect client metadata of a world, as oidc-provider reads it. */
+function buildClientMetadata(world: World, secretHash: string | null): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {
+    client_id: world.id,
+    client_name: world.name,
+    redirect_uris: world.redirectUris,
+    post_logout_redirect_uris: world.postLogoutRedirectUris,
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+    token_endpoint_auth_method: world.authMethod,
+    subject_type: 'pairwise',
+    id_token_signed_response_alg: 'ES256',
+    // The world may ask for exactly the claims it registered (each is a scope), nothing wider.
+    scope: ['openid', 'offline_access', 'mvid:world', ...world.claims.map((c) => c.name)].join(' '),
+  };
+  if (world.logoUri) metadata.logo_uri = world.logoUri;
+  if (world.policyUri) metadata.policy_uri = world.policyUri;
+  if (world.tosUri) metadata.tos_uri = world.tosUri;
+  if (world.jwks) metadata.jwks = world.jwks;
+  // oidc-provider wants a secret for client_secret_* methods; it receives the hash, compared by hash (see provider.ts).
+  if (world.authMethod !== 'private_key_jwt') metadata.client_secret = secretHash ?? undefined;
+  return metadata;
 }
