@@ -27,13 +27,16 @@ export function releaseMemory(): void {
   let gc = typeof given === 'function' ? (given as GcFunction) : undefined;
   try {
     if (!gc) {
+      // The flag is process-wide (worker threads too): set only while taking the function.
       setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as GcFunction;
+      try {
+        gc = runInNewContext('gc') as GcFunction;
+      } finally {
+        setFlagsFromString('--no-expose-gc');
+      }
     }
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   } catch {
     // Not available on this runtime: the server runs the same, with more memory resident.
-  } finally {
-    if (typeof given !== 'function') setFlagsFromString('--no-expose-gc');
   }
 }
