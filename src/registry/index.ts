@@ -22,7 +22,8 @@ export { EPOCH_MONTHS, checkEpochKeyOf, epochNamed, epochOf, epochsFrom, epochDe
 export type { EpochWindow, EscrowEpochs, EscrowEpochView } from './epochs.ts';
 export { embeddedTagOracle, remoteTagOracle } from './tag-oracle.ts';
 export type { TagFetch, TagOracle, TaggedIdentifier } from './tag-oracle.ts';
-export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView } from './dkg.ts';
+export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView, PendingDisclosures } from './dkg.ts';
+export { RESHARE_CEREMONY_HOURS } from './dkg.ts';
 export { announceFingerprint, dkgPaths, runDkg, runDkgBatch } from './dkg-client.ts';
 export { runReshare } from './reshare-client.ts';
 export type { ReshareRunOptions, ReshareRunResult } from './reshare-client.ts';
