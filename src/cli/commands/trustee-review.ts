@@ -42,7 +42,7 @@ export async function openShare(io: CliIo, file: string, passphraseFile: string 
 }
 
 /** Share files named by `--share`: a file, or a folder whose `share*.json` files are taken (epoch shares). */
-function shareFilesOf(io: CliIo, paths: readonly string[]): string[] {
+export function shareFilesOf(io: CliIo, paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
     const path = resolve(io.cwd, p);
     if (!existsSync(path) || !statSync(path).isDirectory()) return [path];
@@ -55,7 +55,11 @@ function shareFilesOf(io: CliIo, paths: readonly string[]): string[] {
 
 /** Opens every share named (one passphrase for all, as `mvid trustee dkg` wrote them). */
 async function openShares(io: CliIo, paths: readonly string[], passphraseFile: string | undefined): Promise<TrusteeShare[]> {
-  const files = shareFilesOf(io, paths);
+  return openShareFiles(io, shareFilesOf(io, paths), passphraseFile);
+}
+
+/** Opens these share files, in order (one passphrase for all). */
+export async function openShareFiles(io: CliIo, files: readonly string[], passphraseFile: string | undefined): Promise<TrusteeShare[]> {
   if (files.length === 0) throw new UsageError('no share file found in the --share paths');
   const passphrase = await passphraseFor(io, passphraseFile);
   const shares: TrusteeShare[] = [];
