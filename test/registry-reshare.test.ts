@@ -4,7 +4,8 @@
  * `mvid trustee reshare` runs) against the HTTP API. The escrow public key stays, so the
  * envelopes sealed before the reshare open with two new trustees and not with one; the
  * old shares are refused by the release path; a cheating old trustee is disqualified;
- * the lawful-disclosure flow works with the new set.
+ * the lawful-disclosure flow works with the new set. (A set with retention-epoch keys:
+ * test/registry-reshare-epochs.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -31,8 +32,8 @@ import { registryEscrowDirectory } from '../src/server/index.ts';
 import { toBase64Url } from '../src/core/index.ts';
 import { type DkgCall, type DkgMe, type DkgMessageView, type ReshareRunResult, dkgPaths, runReshare } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { type Story, URL_BASE, enrolPerson, rejects, startStory, tomRequest } from './support/disclosure.ts';
-import { FAST_SCRYPT, passphraseOf, personClaims } from './support/registry.ts';
+import { type Story, URL_BASE, rejects, startStory, tomRequest } from './support/disclosure.ts';
+import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
 import { problem } from './support/registry-http.ts';
 
 const NEW = ['carol', 'frank', 'gina'];
@@ -121,40 +122,6 @@ async function cheatingDealer(story: Story, ceremonyId: string, token: string, s
 }
 
 for (const engine of ENGINES) {
-  describe(`resharing a set with live retention-epoch keys (${engine})`, () => {
-    it('is refused: its epoch keys would stay with the old trustees, so their envelopes would not open with the new ones', async () => {
-      const story = await startStory(engine);
-      try {
-        const before = await story.rt.registry.trusteeSets.active();
-        const res = await story.rt.app.inject({
-          method: 'POST',
-          url: '/admin/v1/reshare',
-          headers: { authorization: `Bearer ${story.adminToken}` },
-          payload: { threshold: 2, trustees: NEW },
-        });
-        problem(res, 409, 'conflict');
-        assert.match((res.json() as { detail: string }).detail, /live retention-epoch key/);
-        const ceremonies = await story.rt.store.db
-          .selectFrom('registry_dkg_ceremonies')
-          .select('id')
-          .where('kind', '=', 'reshare')
-          .execute();
-        assert.deepEqual(ceremonies, [], 'no ceremony was opened');
-        assert.equal((await story.rt.registry.trusteeSets.active())?.id, before?.id);
-        // Enrolment keeps sealing to the set's epoch keys.
-        const { enrolled } = await enrolPerson(story.rt, personClaims({ given_name: 'Una', family_name: 'Uhland' }));
-        const row = await story.rt.store.db
-          .selectFrom('registry_envelopes')
-          .select('envelope_json')
-          .where('person_id', '=', enrolled.personId)
-          .executeTakeFirst();
-        assert.ok((JSON.parse(row?.envelope_json ?? '{}') as Envelope).escrowKeyId);
-      } finally {
-        await story.stop();
-      }
-    });
-  });
-
   describe(`a cheating old trustee during a reshare (${engine})`, () => {
     it('bob seals gina a bad sub-share: gina proves it, bob is disqualified, the other dealers finish with the same key', async () => {
       const story = await startStory(engine, { preEpochEnvelopes: true });

@@ -296,8 +296,7 @@ export class EscrowEpochs {
       .where('reshared_to', 'is', null)
       .where('destroyed_at', 'is', null)
       .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) !== 1)
-      throw new MvidError('conflict', `epoch key ${from.key.id} was destroyed or reshared meanwhile`);
+    if (Number(moved.numUpdatedRows) !== 1) throw new MvidError('conflict', `epoch key ${from.key.id} was destroyed or reshared meanwhile`);
     await tx
       .insertInto('registry_escrow_epochs')
       .values({

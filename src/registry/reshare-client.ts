@@ -210,10 +210,14 @@ export async function runReshareBatch(
       throw error;
     }
     const epoch = me.ceremony.epoch;
-    if (epoch) options.progress?.(`epoch ${epoch.epoch} key ${me.ceremony.fromSetId} (envelopes expiring ${epoch.startsAt} to ${epoch.endsAt})`);
+    if (epoch)
+      options.progress?.(`epoch ${epoch.epoch} key ${me.ceremony.fromSetId} (envelopes expiring ${epoch.startsAt} to ${epoch.endsAt})`);
     const share = options.shares?.find((s) => s.trusteeSetId === me.ceremony.fromSetId);
     if (options.shares !== undefined && share === undefined)
-      throw new MvidError('share_invalid', `give your share of key ${me.ceremony.fromSetId}${epoch ? ` (epoch ${epoch.epoch})` : ''}: it is reshared too`);
+      throw new MvidError(
+        'share_invalid',
+        `give your share of key ${me.ceremony.fromSetId}${epoch ? ` (epoch ${epoch.epoch})` : ''}: it is reshared too`,
+      );
     const result = await runReshare({ ...options, ceremonyId, ...(share ? { share } : {}), awaitCompletion: false });
     out.push({ ceremonyId, ...(epoch ? { epoch } : {}), result });
   }

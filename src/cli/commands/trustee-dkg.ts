@@ -306,7 +306,7 @@ export function registerTrusteeDkgCommands(program: Command, io: CliIo): void {
     .option('--old-passphrase-file <file>', 'old trustee: its passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
     .option('--passphrase-file <file>', 'new trustee: the passphrase for your new share (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
     .option('--out <file>', 'new trustee: where to write your new share file (must not exist)')
-    .option('--epochs-out <dir>', 'new trustee: the folder for your new shares of the set\'s retention-epoch keys')
+    .option('--epochs-out <dir>', "new trustee: the folder for your new shares of the set's retention-epoch keys")
     .action((o: ReshareOptions) => trusteeReshare(io, o));
   trustee
     .command('dkg')
