@@ -258,7 +258,7 @@ export class DkgCeremonies {
     if (pending.length > 0)
       throw new MvidError(
         'disclosure_requests_pending',
-        `trustee set ${from.id} has ${pending.length} pending disclosure request(s) (${pending.join(', ')}): its trustees must decide them (or the authority withdraw them, or they expire) before its keys move; a request filed after the reshare goes to the new set`,
+        `trustee set ${from.id} has ${pending.length} pending disclosure request(s) (${pending.join(', ')}): its trustees must decide them (or they expire) before its keys move; a request filed after the reshare goes to the new set`,
         { extensions: { requests: pending } },
       );
     const dealerNames = input.dealers ?? from.trustees.map((t) => t.id);
