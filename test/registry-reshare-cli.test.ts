@@ -64,34 +64,14 @@ for (const engine of ENGINES) {
             writeFileSync(join(dir, `old-epochs-${name}`, `share-epoch-${share.trusteeSetId}.json`), JSON.stringify(file));
           }
         }
+        const participant = (role: 'old' | 'new', name: string, files: string[]) =>
+          run([...base, '--token-file', `tokens/reshare-token-${role}-${name}`, ...files], { MVID_TRUSTEE_PASSPHRASE: passphraseOf(name) });
         const runs = await Promise.all([
           ...['alice', 'bob', 'carol'].map((name) =>
-            run(
-              [
-                ...base,
-                '--token-file',
-                `tokens/reshare-token-old-${name}`,
-                '--share-file',
-                `old-${name}.json`,
-                '--share-file',
-                `old-epochs-${name}`,
-              ],
-              { MVID_TRUSTEE_PASSPHRASE: passphraseOf(name) },
-            ),
+            participant('old', name, ['--share-file', `old-${name}.json`, '--share-file', `old-epochs-${name}`]),
           ),
           ...['carol', 'frank', 'gina'].map((name) =>
-            run(
-              [
-                ...base,
-                '--token-file',
-                `tokens/reshare-token-new-${name}`,
-                '--out',
-                `new-${name}.json`,
-                '--epochs-out',
-                `new-epochs-${name}`,
-              ],
-              { MVID_TRUSTEE_PASSPHRASE: passphraseOf(name) },
-            ),
+            participant('new', name, ['--out', `new-${name}.json`, '--epochs-out', `new-epochs-${name}`]),
           ),
         ]);
         for (const r of runs) assert.equal(r.code, 0, r.err);

@@ -11,55 +11,22 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  type Envelope,
-  type TrusteeSet,
-  type TrusteeShare,
-  decryptShareFile,
-  parseTrusteeSet,
-  partialDecrypt,
-  thresholdOpen,
-} from '../src/crypto/index.ts';
-import { ApiClient, DENIAL_REASONS, TrusteeClient } from '../src/disclosure/index.ts';
-import { type DkgCall, type EscrowEpochView, type ReshareBatchResult, runReshareBatch } from '../src/registry/index.ts';
+import { type Envelope, type TrusteeSet, type TrusteeShare, decryptShareFile, parseTrusteeSet } from '../src/crypto/index.ts';
+import { DENIAL_REASONS, type TrusteeClient } from '../src/disclosure/index.ts';
+import { type EscrowEpochView, type ReshareBatchResult, runReshareBatch } from '../src/registry/index.ts';
 import { parseEntry } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { type Story, URL_BASE, enrolPerson, rejects, startStory, tomRequest } from './support/disclosure.ts';
+import { type Story, enrolPerson, rejects, startStory, tomRequest } from './support/disclosure.ts';
 import { FAST_SCRYPT, passphraseOf, personClaims } from './support/registry.ts';
 import { problem } from './support/registry-http.ts';
+import { type OpenedReshare, callOf, enrolTrusteeClients, fileAddressedTo, openWith, postReshare } from './support/reshare.ts';
 
 const NEW = ['carol', 'frank', 'gina'];
 const DAY = 86_400_000;
 
-interface Opened {
-  ceremony: { id: string; batch: string[] };
-  tokens: Array<{ trusteeIndex: number; trusteeId: string; role: 'dealer' | 'member'; token: string }>;
-}
-
-function callOf(story: Story, token: string): DkgCall {
-  const api = new ApiClient(URL_BASE, token, story.fetch);
-  return (method, path, body) => api.json(method, path, body);
-}
-
-function reshare(story: Story, body: Record<string, unknown>) {
-  return story.rt.app.inject({
-    method: 'POST',
-    url: '/admin/v1/reshare',
-    headers: { authorization: `Bearer ${story.adminToken}` },
-    payload: body,
-  });
-}
-
 async function envelopesOf(story: Story, personId: string): Promise<Envelope[]> {
   const rows = await story.rt.store.db.selectFrom('registry_envelopes').select('envelope_json').where('person_id', '=', personId).execute();
   return rows.map((r) => JSON.parse(r.envelope_json) as Envelope);
-}
-
-/** Opens `envelope` with partials of `shares`, checked against `key` (which may hold the envelope's key by resharing). */
-function openWith(key: TrusteeSet, envelope: Envelope, shares: readonly TrusteeShare[]): string {
-  const partials = shares.map((share) => partialDecrypt({ share, c1: envelope.c1, requestId: 'req-x', envelopeId: envelope.envelopeId }));
-  const holds = [envelope.escrowKeyId ?? envelope.trusteeSetId];
-  return new TextDecoder().decode(thresholdOpen(envelope, partials, { trusteeSet: key, requestId: 'req-x', holds }).plaintext);
 }
 
 for (const engine of ENGINES) {
@@ -85,7 +52,7 @@ for (const engine of ENGINES) {
     it('a pending request holds the reshare back (it would be stranded); once decided, the reshare may open', async () => {
       const log = (await story.rt.app.inject({ url: '/disclosure/v1/log' })).json() as { origin: string; verifierKey: string };
       const { requestId } = await story.authority.client.file(tomRequest(story), { origin: log.origin, vkey: log.verifierKey });
-      const refused = await reshare(story, { threshold: 2, trustees: NEW });
+      const refused = await postReshare(story, { threshold: 2, trustees: NEW });
       problem(refused, 409, 'disclosure_requests_pending');
       assert.deepEqual((refused.json() as { requests: string[] }).requests, [requestId]);
       const opened = await story.rt.store.db.selectFrom('registry_dkg_ceremonies').select('id').where('kind', '=', 'reshare').execute();
@@ -120,9 +87,9 @@ for (const engine of ENGINES) {
     });
 
     it('3-of-5 to 2-of-3: one ceremony per key in one batch; the new set and each live epoch key move, same public keys', async () => {
-      const res = await reshare(story, { threshold: 2, trustees: NEW, dealers: ['alice', 'bob', 'carol', 'dave'] });
+      const res = await postReshare(story, { threshold: 2, trustees: NEW, dealers: ['alice', 'bob', 'carol', 'dave'] });
       assert.equal(res.statusCode, 201, res.body);
-      const opened = res.json() as Opened;
+      const opened = res.json() as OpenedReshare;
       assert.equal(opened.ceremony.batch.length, 1 + oldEpochs.length);
       assert.equal(opened.ceremony.batch[0], opened.ceremony.id, 'the set’s own key leads the batch');
       assert.equal(opened.tokens.length, 3 + 4, 'one token per participant for the whole batch');
@@ -137,7 +104,7 @@ for (const engine of ENGINES) {
       );
       assert.match(early.message, new RegExp(opened.ceremony.id));
       // A second reshare of the same set while this one is open: refused.
-      problem(await reshare(story, { threshold: 2, trustees: NEW }), 409, 'conflict');
+      problem(await postReshare(story, { threshold: 2, trustees: NEW }), 409, 'conflict');
 
       const runs = opened.tokens.map(async (t) => {
         const r = await runReshareBatch({
@@ -215,36 +182,24 @@ for (const engine of ENGINES) {
       assert.throws(() => openWith(successor.key, envelope, [of('frank')]), { code: 'threshold_not_met' });
       const old = ['alice', 'bob', 'dave'].map((n) => story.trustees.get(n)?.share.find((s) => s.trusteeSetId === envelope.escrowKeyId));
       assert.throws(() => openWith(successor.key, envelope, old as TrusteeShare[]), { code: 'share_invalid' });
+      // `mvid trustee check-share`: the new epoch share checks against its key; an old one is void.
+      const fileOf = (share: TrusteeShare, name: string) => encryptShareFile(share, passphraseOf(name), { scrypt: FAST_SCRYPT });
+      const checked = await story.rt.registry.epochs.checkShare(await fileOf(of('gina'), 'gina'), passphraseOf('gina'));
+      assert.equal(checked?.trusteeSetId, successor.key.id);
+      await rejects(
+        story.rt.registry.epochs.checkShare(await fileOf(old[0] as TrusteeShare, 'alice'), passphraseOf('alice')),
+        'share_invalid',
+      );
     });
 
     it('lawful disclosure: a request for Una goes to the new set; one new trustee releases nothing, two do; old trustees are refused', async () => {
       const set = parseTrusteeSet(await story.rt.registry.trusteeSets.active());
-      const clients = new Map<string, TrusteeClient>();
-      for (const name of NEW) {
-        const res = await story.rt.app.inject({
-          method: 'POST',
-          url: '/admin/v1/disclosure/trustee-credentials',
-          headers: { authorization: `Bearer ${story.adminToken}` },
-          payload: { trustee: name },
-        });
-        assert.equal(res.statusCode, 201, res.body);
-        const state = await TrusteeClient.enrol({
-          url: URL_BASE,
-          token: (res.json() as { token: string }).token,
-          fetch: story.fetch,
-          clock: story.clock,
-        });
-        clients.set(name, new TrusteeClient(state, { fetch: story.fetch, clock: story.clock, save: async () => {} }));
-      }
-      const log = (await story.rt.app.inject({ url: '/disclosure/v1/log' })).json() as { origin: string; verifierKey: string };
-      const request = tomRequest(story, { target: { worldId: story.worldId, pseudonym: una.handle } });
-      const { requestId } = await story.authority.client.file(request, { origin: log.origin, vkey: log.verifierKey });
-      const row = await story.rt.store.db
-        .selectFrom('disclosure_requests')
-        .select('trustee_set_id')
-        .where('id', '=', requestId)
-        .executeTakeFirst();
-      assert.equal(row?.trustee_set_id, set.id);
+      const clients = await enrolTrusteeClients(story, NEW);
+      const requestId = await fileAddressedTo(
+        story,
+        tomRequest(story, { target: { worldId: story.worldId, pseudonym: una.handle } }),
+        set.id,
+      );
       await rejects(story.trustees.get('alice')?.client.review(requestId) as Promise<unknown>, 'unauthenticated');
       const carol = clients.get('carol') as TrusteeClient;
       // carol's old shares (of the old set and its epoch keys) fit nothing of this request.

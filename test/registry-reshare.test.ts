@@ -24,43 +24,21 @@ import {
   type TrusteeShare,
   decryptShareFile,
   parseTrusteeSet,
-  partialDecrypt,
-  thresholdOpen,
 } from '../src/crypto/index.ts';
-import { ApiClient, TrusteeClient, keyLineage } from '../src/disclosure/index.ts';
+import { type TrusteeClient, keyLineage } from '../src/disclosure/index.ts';
 import { registryEscrowDirectory } from '../src/server/index.ts';
 import { toBase64Url } from '../src/core/index.ts';
-import { type DkgCall, type DkgMe, type DkgMessageView, type ReshareRunResult, dkgPaths, runReshare } from '../src/registry/index.ts';
+import { type DkgMe, type DkgMessageView, type ReshareRunResult, dkgPaths, runReshare } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { type Story, URL_BASE, rejects, startStory, tomRequest } from './support/disclosure.ts';
+import { type Story, rejects, startStory, tomRequest } from './support/disclosure.ts';
 import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
 import { problem } from './support/registry-http.ts';
+import { type OpenedReshare, callOf, enrolTrusteeClients, fileAddressedTo, openReshare, openWith } from './support/reshare.ts';
 
 const NEW = ['carol', 'frank', 'gina'];
 
-function callOf(story: Story, token: string): DkgCall {
-  const api = new ApiClient(URL_BASE, token, story.fetch);
-  return (method, path, body) => api.json(method, path, body);
-}
-
-interface Opened {
-  ceremony: { id: string };
-  tokens: Array<{ trusteeIndex: number; trusteeId: string; role: 'dealer' | 'member'; token: string }>;
-}
-
-async function openReshare(story: Story, body: Record<string, unknown>): Promise<Opened> {
-  const res = await story.rt.app.inject({
-    method: 'POST',
-    url: '/admin/v1/reshare',
-    headers: { authorization: `Bearer ${story.adminToken}` },
-    payload: body,
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json() as Opened;
-}
-
 /** Every participant runs its client; dealers give their old share, new trustees a passphrase. */
-function participants(story: Story, opened: Opened, skip: (t: Opened['tokens'][number]) => boolean = () => false) {
+function participants(story: Story, opened: OpenedReshare, skip: (t: OpenedReshare['tokens'][number]) => boolean = () => false) {
   return opened.tokens
     .filter((t) => !skip(t))
     .map((t) =>
@@ -83,14 +61,6 @@ async function tomsEnvelopes(story: Story): Promise<Envelope[]> {
     .where('person_id', '=', story.tom.personId)
     .execute();
   return rows.map((r) => JSON.parse(r.envelope_json) as Envelope);
-}
-
-/** Opens an envelope sealed to the old set with partials of `shares`, checked against `set`. */
-function openWith(set: TrusteeSet, envelope: Envelope, shares: TrusteeShare[]): string {
-  const partials = shares.map((share) => partialDecrypt({ share, c1: envelope.c1, requestId: 'req-x', envelopeId: envelope.envelopeId }));
-  // The envelope's header keeps the set it was sealed to (its associated data); the new set holds the same key.
-  const { plaintext } = thresholdOpen(envelope, partials, { trusteeSet: set, requestId: 'req-x', holds: [envelope.trusteeSetId] });
-  return new TextDecoder().decode(plaintext);
 }
 
 /** An old trustee who re-deals honestly in public but seals `victim` (a new index) a sub-share off its polynomial, then stops. */
@@ -131,7 +101,7 @@ for (const engine of ENGINES) {
         const bob = opened.tokens.find((t) => t.role === 'dealer' && t.trusteeId === 'bob');
         assert.ok(bob);
         // A new trustee may not post an old trustee's round (the token says who speaks).
-        const member = opened.tokens.find((t) => t.role === 'member') as Opened['tokens'][number];
+        const member = opened.tokens.find((t) => t.role === 'member') as OpenedReshare['tokens'][number];
         problem(
           await story.rt.app.inject({
             method: 'POST',
@@ -252,28 +222,9 @@ for (const engine of ENGINES) {
 
     it('lawful disclosure after the reshare: addressed to the new set, two new trustees release, the authority opens Tom’s name', async () => {
       const set = results[0]?.trusteeSet as TrusteeSet;
-      const clients = new Map<string, TrusteeClient>();
-      for (const name of NEW) {
-        const res = await story.rt.app.inject({
-          method: 'POST',
-          url: '/admin/v1/disclosure/trustee-credentials',
-          headers: { authorization: `Bearer ${story.adminToken}` },
-          payload: { trustee: name },
-        });
-        assert.equal(res.statusCode, 201, res.body);
-        const token = (res.json() as { token: string }).token;
-        const state = await TrusteeClient.enrol({ url: URL_BASE, token, fetch: story.fetch, clock: story.clock });
-        assert.equal(state.trustee.trusteeSetId, set.id);
-        clients.set(name, new TrusteeClient(state, { fetch: story.fetch, clock: story.clock, save: async () => {} }));
-      }
-      const log = (await story.rt.app.inject({ url: '/disclosure/v1/log' })).json() as { origin: string; verifierKey: string };
-      const { requestId } = await story.authority.client.file(tomRequest(story), { origin: log.origin, vkey: log.verifierKey });
-      const row = await story.rt.store.db
-        .selectFrom('disclosure_requests')
-        .select('trustee_set_id')
-        .where('id', '=', requestId)
-        .executeTakeFirst();
-      assert.equal(row?.trustee_set_id, set.id);
+      const clients = await enrolTrusteeClients(story, NEW);
+      for (const c of clients.values()) assert.equal(c.state.trustee.trusteeSetId, set.id);
+      const requestId = await fileAddressedTo(story, tomRequest(story), set.id);
       // The old trustees' tokens died with their set: the release path refuses them (alice is not in the new set).
       const alice = story.trustees.get('alice');
       await rejects(alice?.client.review(requestId) as Promise<unknown>, 'unauthenticated');

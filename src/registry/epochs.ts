@@ -14,6 +14,7 @@ import type { Selectable } from 'kysely';
 import { type Clock, MvidError, type Random, ValidationError } from '../core/index.ts';
 import {
   dealEscrowKey,
+  decryptShareFile,
   type EpochDestruction,
   encryptShareFile,
   epochDestructionHash,
@@ -28,7 +29,7 @@ import {
 import { encodeEntry, entryTime } from '../tlog/index.ts';
 import type { Database, Store, Tx } from '../store/index.ts';
 import type { TrusteeSetCeremony } from './log.ts';
-import type { TrusteeSets } from './trustees.ts';
+import { type CheckedShare, type TrusteeSets, checkShareAgainst } from './trustees.ts';
 import type { RegistryLog } from './types.ts';
 import { addDays, parseStored } from './util.ts';
 
@@ -238,6 +239,24 @@ export class EscrowEpochs {
   async byId(keyId: string): Promise<EscrowEpochView | undefined> {
     const row = await this.#store.db.selectFrom('registry_escrow_epochs').selectAll().where('id', '=', keyId).executeTakeFirst();
     return row ? this.#view(row) : undefined;
+  }
+
+  /**
+   * `mvid trustee check-share` for an epoch share: checked against its epoch key as published
+   * here; a share of a key reshared to a new set is void. Undefined when `file` is no epoch share.
+   * @throws MvidError share_file_invalid | share_passphrase_invalid | share_invalid
+   */
+  async checkShare(file: unknown, passphrase: string): Promise<CheckedShare | undefined> {
+    const epoch = await this.byId(String((file as { trusteeSetId?: unknown } | null)?.trusteeSetId));
+    if (!epoch) return undefined;
+    if (epoch.resharedTo !== undefined) {
+      (await decryptShareFile(file, passphrase)).secret.fill(0);
+      throw new MvidError(
+        'share_invalid',
+        `epoch key ${epoch.key.id} was reshared to ${epoch.resharedTo} with its trustee set: this share is void, destroy it`,
+      );
+    }
+    return checkShareAgainst(epoch.key, file, passphrase);
   }
 
   /** The epoch keys (as trustee sets) of these ids, for release. */

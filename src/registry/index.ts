@@ -24,7 +24,7 @@ export { embeddedTagOracle, remoteTagOracle } from './tag-oracle.ts';
 export type { TagFetch, TagOracle, TaggedIdentifier } from './tag-oracle.ts';
 export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView, PendingDisclosures } from './dkg.ts';
 export { RESHARE_CEREMONY_HOURS } from './dkg.ts';
-export { announceFingerprint, dkgPaths, runDkg, runDkgBatch } from './dkg-client.ts';
+export { announceFingerprint, dkgPaths, retryingCall, runDkg, runDkgBatch } from './dkg-client.ts';
 export { runReshare, runReshareBatch } from './reshare-client.ts';
 export type { ReshareBatchResult, ReshareRunOptions, ReshareRunResult } from './reshare-client.ts';
 export type { DkgBatchResult, DkgCall, DkgMe, DkgRunOptions, DkgRunResult } from './dkg-client.ts';

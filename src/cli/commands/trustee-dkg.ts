@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SHARE_PASSPHRASE_MIN_LENGTH } from '../../crypto/index.ts';
 import { ApiClient } from '../../disclosure/index.ts';
-import { type DkgCall, type DkgMe, TRUSTEE_NAME, dkgPaths, runDkgBatch, runReshareBatch } from '../../registry/index.ts';
+import { type DkgMe, TRUSTEE_NAME, dkgPaths, retryingCall, runDkgBatch, runReshareBatch } from '../../registry/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { requireUrl, tokenOf } from './disclosure-context.ts';
 import { canPrompt, collect, promptHidden, readSecretFile, withRegistry } from './registry-context.ts';
@@ -89,7 +89,7 @@ export function epochShareName(epoch: string): string {
 async function trusteeDkg(io: CliIo, o: DkgOptions): Promise<void> {
   const out = resolve(io.cwd, o.out);
   const api = new ApiClient(requireUrl(o.url), tokenOf(io, o.tokenFile, 'MVID_DKG_TOKEN'), fetch);
-  const call: DkgCall = (method, path, body) => api.json(method, path, body);
+  const call = retryingCall((method, path, body) => api.json(method, path, body));
   const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(o.ceremony)}/me`);
   const epochs = me.ceremony.epoch !== undefined;
   // A trustee set's share is one file; a batch of epoch keys gives one file per epoch in a folder.
@@ -222,7 +222,7 @@ async function trusteeReshare(io: CliIo, o: ReshareOptions): Promise<void> {
   const out = o.out === undefined ? undefined : resolve(io.cwd, o.out);
   if (out !== undefined && existsSync(out)) throw new UsageError(`${out} exists (share files are never overwritten)`);
   const api = new ApiClient(requireUrl(o.url), tokenOf(io, o.tokenFile, 'MVID_DKG_TOKEN'), fetch);
-  const call: DkgCall = (method, path, body) => api.json(method, path, body);
+  const call = retryingCall((method, path, body) => api.json(method, path, body));
   const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(o.ceremony)}/me`);
   // The set's live epoch keys move with it: a new trustee gets one share file per epoch in a folder.
   const epochsOut = o.epochsOut === undefined ? undefined : resolve(io.cwd, o.epochsOut);
