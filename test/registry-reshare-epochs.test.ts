@@ -11,7 +11,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Envelope, type TrusteeSet, type TrusteeShare, decryptShareFile, parseTrusteeSet } from '../src/crypto/index.ts';
+import {
+  type Envelope,
+  type TrusteeSet,
+  type TrusteeShare,
+  decryptShareFile,
+  encryptShareFile,
+  parseTrusteeSet,
+} from '../src/crypto/index.ts';
 import { DENIAL_REASONS, type TrusteeClient } from '../src/disclosure/index.ts';
 import { type EscrowEpochView, type ReshareBatchResult, runReshareBatch } from '../src/registry/index.ts';
 import { parseEntry } from '../src/tlog/index.ts';
