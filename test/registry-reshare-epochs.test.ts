@@ -7,7 +7,8 @@
  * its epoch keys (same public keys) in one transaction. A pending disclosure request holds
  * the reshare back, and a request filed while the reshare is open is refused (neither would
  * be answerable afterwards). Afterwards an envelope sealed to an old epoch key is released by
- * two new trustees, not by one, and not with old shares; a destroyed epoch is not carried.
+ * two new trustees, not by one, and not with old shares; a destroyed epoch is not carried. An
+ * old trustee who cheats in one epoch key's ceremony is disqualified in that ceremony only.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -20,13 +21,21 @@ import {
   parseTrusteeSet,
 } from '../src/crypto/index.ts';
 import { DENIAL_REASONS, type TrusteeClient } from '../src/disclosure/index.ts';
-import { type EscrowEpochView, type ReshareBatchResult, runReshareBatch } from '../src/registry/index.ts';
+import { type DkgMe, type EscrowEpochView, type ReshareBatchResult, dkgPaths, runReshare, runReshareBatch } from '../src/registry/index.ts';
 import { parseEntry } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { type Story, enrolPerson, rejects, startStory, tomRequest } from './support/disclosure.ts';
 import { FAST_SCRYPT, passphraseOf, personClaims } from './support/registry.ts';
 import { problem } from './support/registry-http.ts';
-import { type OpenedReshare, callOf, enrolTrusteeClients, fileAddressedTo, openWith, postReshare } from './support/reshare.ts';
+import {
+  type OpenedReshare,
+  callOf,
+  cheatingDealer,
+  enrolTrusteeClients,
+  fileAddressedTo,
+  openWith,
+  postReshare,
+} from './support/reshare.ts';
 
 const NEW = ['carol', 'frank', 'gina'];
 const DAY = 86_400_000;
@@ -113,21 +122,45 @@ for (const engine of ENGINES) {
       // A second reshare of the same set while this one is open: refused.
       problem(await postReshare(story, { threshold: 2, trustees: NEW }), 409, 'conflict');
 
+      // Bob re-deals the set's key and the first epoch keys honestly, but seals gina a bad sub-share of the last one.
+      const cheatIn = opened.ceremony.batch.at(-1) as string;
+      const bobRuns = async (token: string) => {
+        const call = callOf(story, token);
+        const shares = story.trustees.get('bob')?.share as TrusteeShare[];
+        for (const ceremonyId of opened.ceremony.batch) {
+          const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
+          const share = shares.find((x) => x.trusteeSetId === me.ceremony.fromSetId) as TrusteeShare;
+          if (ceremonyId === cheatIn) await cheatingDealer(story, ceremonyId, token, share, 3);
+          else await runReshare({ ceremonyId, call, share, awaitCompletion: false, pollMs: 20, timeoutMs: 120_000 });
+        }
+        return [];
+      };
       const runs = opened.tokens.map(async (t) => {
-        const r = await runReshareBatch({
-          ceremonyId: opened.ceremony.id,
-          call: callOf(story, t.token),
-          ...(t.role === 'dealer'
-            ? { shares: story.trustees.get(t.trusteeId)?.share as TrusteeShare[] }
-            : { passphrase: passphraseOf(t.trusteeId), scrypt: FAST_SCRYPT }),
-          pollMs: 20,
-          timeoutMs: 120_000,
-        });
+        const r =
+          t.role === 'dealer' && t.trusteeId === 'bob'
+            ? await bobRuns(t.token)
+            : await runReshareBatch({
+                ceremonyId: opened.ceremony.id,
+                call: callOf(story, t.token),
+                ...(t.role === 'dealer'
+                  ? { shares: story.trustees.get(t.trusteeId)?.share as TrusteeShare[] }
+                  : { passphrase: passphraseOf(t.trusteeId), scrypt: FAST_SCRYPT }),
+                pollMs: 20,
+                timeoutMs: 120_000,
+              });
         return [`${t.role}:${t.trusteeId}`, r] as const;
       });
       results = new Map(await Promise.all(runs));
       const carol = results.get('member:carol') as ReshareBatchResult[];
       assert.equal(carol.length, 1 + oldEpochs.length);
+      // Bob is disqualified in that ceremony only (gina proved the bad sub-share); its key moved all the same.
+      const outcomes = carol.map((r) => r.result.outcome.disqualifiedBecause);
+      assert.deepEqual(
+        outcomes.slice(0, -1),
+        outcomes.slice(0, -1).map(() => []),
+      );
+      const bobInLast = oldEpochs.at(-1)?.key.trustees.find((x) => x.id === 'bob')?.index;
+      assert.deepEqual(outcomes.at(-1), [{ index: bobInLast, reason: 'bad_share', by: 3 }]);
       const set = carol[0]?.result.trusteeSet as TrusteeSet;
       assert.equal(set.escrowPublicKey, oldSet.escrowPublicKey);
       assert.deepEqual(
@@ -165,7 +198,8 @@ for (const engine of ENGINES) {
               x.escrowKey === e.key.id &&
               x.resharedFrom === e.resharedFrom &&
               x.trusteeSet === set.id &&
-              x.transcript !== undefined,
+              x.transcript !== undefined &&
+              x.disqualified === (e.resharedFrom === oldEpochs.at(-1)?.key.id ? 1 : 0),
           ),
         );
       for (const name of NEW) {

@@ -9,31 +9,24 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  type DkgAnnounce,
-  type Envelope,
-  dealerSlot,
-  dkgAnnounce,
-  newDkgIdentity,
-  reshareDealMessages,
-  reshareSigningParameters,
-  sealShare,
-  signShares,
-  validAnnouncements,
-  type TrusteeSet,
-  type TrusteeShare,
-  decryptShareFile,
-  parseTrusteeSet,
-} from '../src/crypto/index.ts';
+import { type Envelope, type TrusteeSet, type TrusteeShare, decryptShareFile, parseTrusteeSet } from '../src/crypto/index.ts';
 import { type TrusteeClient, keyLineage } from '../src/disclosure/index.ts';
 import { registryEscrowDirectory } from '../src/server/index.ts';
 import { toBase64Url } from '../src/core/index.ts';
-import { type DkgMe, type DkgMessageView, type ReshareRunResult, dkgPaths, runReshare } from '../src/registry/index.ts';
+import { type ReshareRunResult, runReshare } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { type Story, rejects, startStory, tomRequest } from './support/disclosure.ts';
 import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
 import { problem } from './support/registry-http.ts';
-import { type OpenedReshare, callOf, enrolTrusteeClients, fileAddressedTo, openReshare, openWith } from './support/reshare.ts';
+import {
+  type OpenedReshare,
+  callOf,
+  cheatingDealer,
+  enrolTrusteeClients,
+  fileAddressedTo,
+  openReshare,
+  openWith,
+} from './support/reshare.ts';
 
 const NEW = ['carol', 'frank', 'gina'];
 
@@ -61,34 +54,6 @@ async function tomsEnvelopes(story: Story): Promise<Envelope[]> {
     .where('person_id', '=', story.tom.personId)
     .execute();
   return rows.map((r) => JSON.parse(r.envelope_json) as Envelope);
-}
-
-/** An old trustee who re-deals honestly in public but seals `victim` (a new index) a sub-share off its polynomial, then stops. */
-async function cheatingDealer(story: Story, ceremonyId: string, token: string, share: TrusteeShare, victim: number): Promise<void> {
-  const call = callOf(story, token);
-  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
-  const params = {
-    ceremonyId,
-    from: parseTrusteeSet(me.from),
-    threshold: me.ceremony.threshold,
-    trustees: me.ceremony.trustees,
-    dealers: me.ceremony.dealers as number[],
-  };
-  const signing = reshareSigningParameters(params);
-  const id = newDkgIdentity();
-  await call('POST', dkgPaths.messages(ceremonyId, 'announce'), dkgAnnounce(signing, me.trusteeIndex, id));
-  const everyone = params.trustees.length + params.dealers.length;
-  let announced = new Map<number, DkgAnnounce>();
-  while (announced.size < everyone) {
-    const { messages } = await call<{ messages: DkgMessageView[] }>('GET', dkgPaths.messages(ceremonyId, 'announce'));
-    announced = validAnnouncements(signing, new Map(messages.map((m) => [m.trusteeIndex, m.body as DkgAnnounce])));
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const { commit, shares } = reshareDealMessages(params, share, id, announced);
-  const slot = dealerSlot(share.index);
-  const sealed = { ...shares.sealed, [String(victim)]: sealShare(signing, slot, victim, id, announced.get(victim)?.encKey as string, 7n) };
-  await call('POST', dkgPaths.messages(ceremonyId, 'commit'), commit);
-  await call('POST', dkgPaths.messages(ceremonyId, 'shares'), signShares(signing, slot, id, sealed));
 }
 
 for (const engine of ENGINES) {

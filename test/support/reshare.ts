@@ -5,9 +5,25 @@
  * resharing.
  */
 import assert from 'node:assert/strict';
-import { type Envelope, type TrusteeSet, type TrusteeShare, partialDecrypt, thresholdOpen } from '../../src/crypto/index.ts';
+import {
+  type DkgAnnounce,
+  type Envelope,
+  type TrusteeSet,
+  type TrusteeShare,
+  dealerSlot,
+  dkgAnnounce,
+  newDkgIdentity,
+  parseTrusteeSet,
+  partialDecrypt,
+  reshareDealMessages,
+  reshareSigningParameters,
+  sealShare,
+  signShares,
+  thresholdOpen,
+  validAnnouncements,
+} from '../../src/crypto/index.ts';
 import { ApiClient, type FiledRequest, TrusteeClient } from '../../src/disclosure/index.ts';
-import type { DkgCall } from '../../src/registry/index.ts';
+import { type DkgCall, type DkgMe, type DkgMessageView, dkgPaths } from '../../src/registry/index.ts';
 import { type Story, URL_BASE } from './disclosure.ts';
 
 export interface OpenedReshare {
@@ -77,4 +93,32 @@ export async function fileAddressedTo(story: Story, request: FiledRequest, setId
     .executeTakeFirst();
   assert.equal(row?.trustee_set_id, setId);
   return requestId;
+}
+
+/** An old trustee who re-deals honestly in public but seals `victim` (a new index) a sub-share off its polynomial, then stops. */
+export async function cheatingDealer(story: Story, ceremonyId: string, token: string, share: TrusteeShare, victim: number): Promise<void> {
+  const call = callOf(story, token);
+  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
+  const params = {
+    ceremonyId,
+    from: parseTrusteeSet(me.from),
+    threshold: me.ceremony.threshold,
+    trustees: me.ceremony.trustees,
+    dealers: me.ceremony.dealers as number[],
+  };
+  const signing = reshareSigningParameters(params);
+  const id = newDkgIdentity();
+  await call('POST', dkgPaths.messages(ceremonyId, 'announce'), dkgAnnounce(signing, me.trusteeIndex, id));
+  const everyone = params.trustees.length + params.dealers.length;
+  let announced = new Map<number, DkgAnnounce>();
+  while (announced.size < everyone) {
+    const { messages } = await call<{ messages: DkgMessageView[] }>('GET', dkgPaths.messages(ceremonyId, 'announce'));
+    announced = validAnnouncements(signing, new Map(messages.map((m) => [m.trusteeIndex, m.body as DkgAnnounce])));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const { commit, shares } = reshareDealMessages(params, share, id, announced);
+  const slot = dealerSlot(share.index);
+  const sealed = { ...shares.sealed, [String(victim)]: sealShare(signing, slot, victim, id, announced.get(victim)?.encKey as string, 7n) };
+  await call('POST', dkgPaths.messages(ceremonyId, 'commit'), commit);
+  await call('POST', dkgPaths.messages(ceremonyId, 'shares'), signShares(signing, slot, id, sealed));
 }
