@@ -105,6 +105,7 @@ const MATRIX: Record<string, Access> = {
   'POST /admin/v1/worlds': 'admin',
   'DELETE /admin/v1/worlds/:worldId': 'admin',
   'GET /admin/v1/worlds/:worldId': 'admin',
+  'PUT /admin/v1/worlds/:worldId/pseudonyms': 'admin',
   'GET /worlds/v1/me/worlds': 'person',
   'GET /worlds/v1/blind-signin': 'public',
   'GET /wallet': 'public',

@@ -151,7 +151,7 @@ for (const engine of ENGINES) {
         const released = await withShare('release', name);
         assert.match(released.stdout, name === 'bob' ? /3 so far, released/ : /2 so far/);
       }
-      const fetched = await run([
+      const fetchArgs = [
         'authority',
         'fetch',
         '--url',
@@ -162,12 +162,28 @@ for (const engine of ENGINES) {
         requestId,
         '--key',
         'authority.key',
+      ];
+      // The authority names the pseudonym it filed for: a release of anyone else is refused before it is opened.
+      const other = captureIo(env, dir);
+      assert.notEqual(
+        await runCli([...fetchArgs, '--no-receipt', '--world', story.worldId, '--target', `${story.tom.pseudonym}x`], other),
+        0,
+      );
+      assert.match(other.stderr, /subject_binding_invalid|another pseudonym/);
+      assert.doesNotMatch(other.stdout, new RegExp(story.tom.familyName));
+      const fetched = await run([
+        ...fetchArgs,
         '--log-key',
         story.rt.disclosure.log.verifierKey,
         '--checkpoint-file',
         'authority-checkpoint.json',
+        '--world',
+        story.worldId,
+        '--target',
+        story.tom.pseudonym,
       ]);
       assert.match(fetched.stdout, new RegExp(story.tom.familyName));
+      assert.match(fetched.stderr, /as filed/);
       const remembered = JSON.parse(readFileSync(join(dir, 'authority-checkpoint.json'), 'utf8')) as { seen: { size: string } };
       assert.ok(Number(remembered.seen.size) > 0, 'the authority remembers the checkpoint it accepted');
       assert.match(fetched.stderr, /receipt logged/);

@@ -55,6 +55,27 @@ for (const engine of ENGINES) {
     }
 
     const clientOver = (fetch: FetchLike) => new AuthorityClient({ url: URL_BASE, token: story.authority.token, fetch });
+
+    it('a filing answered with another entry’s proof, or for another world, is refused', async () => {
+      const logKey = { origin: story.rt.disclosure.log.verifierKey.split('+')[0] as string, vkey: story.rt.disclosure.log.verifierKey };
+      /** A server that rewrites the answer to the filing. */
+      const lyingFiling =
+        (rewrite: (accepted: Record<string, unknown>) => Record<string, unknown>): FetchLike =>
+        async (url, init) => {
+          const res = await story.fetch(url, init);
+          if (new URL(url).pathname !== '/disclosure/v1/requests' || init?.method !== 'POST') return res;
+          const body = JSON.stringify(rewrite(JSON.parse(await res.text()) as Record<string, unknown>));
+          return { status: res.status, headers: { get: () => 'application/json' }, text: async () => body };
+        };
+      await rejects(
+        clientOver(lyingFiling((a) => ({ ...a, requestId: crypto.randomUUID() }))).file(tomRequest(story), logKey),
+        'log_entry_missing',
+      );
+      await rejects(
+        clientOver(lyingFiling((a) => ({ ...a, target: { ...(a.target as object), worldId: 'another-world' } }))).file(tomRequest(story)),
+        'request_mismatch',
+      );
+    });
     const row = (id: string) =>
       story.rt.store.db.selectFrom('disclosure_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 

@@ -162,6 +162,13 @@ function fixtures(call: (method: string, url: string, init?: Call) => Promise<Re
     },
     'GET /admin/v1/worlds': async (s) => void (await ok('GET', '/admin/v1/worlds', { headers: bearer(s.admin) })),
     'GET /admin/v1/worlds/{worldId}': async (s) => void (await ok('GET', `/admin/v1/worlds/${s.world.id}`, { headers: bearer(s.admin) })),
+    'PUT /admin/v1/worlds/{worldId}/pseudonyms': async (s) => {
+      const spare = id(s, 'spareWorld');
+      const set = async (pseudonyms: string) =>
+        (await ok('PUT', `/admin/v1/worlds/${spare}/pseudonyms`, { headers: bearer(s.admin), payload: { pseudonyms } }, 200)).json();
+      assert.equal((await set('blind')).pseudonyms, 'blind');
+      assert.equal((await set('oidc')).pseudonyms, 'oidc');
+    },
     'DELETE /admin/v1/worlds/{worldId}': async (s) =>
       void (await ok('DELETE', `/admin/v1/worlds/${id(s, 'spareWorld')}`, { headers: bearer(s.admin) })),
 

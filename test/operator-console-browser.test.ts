@@ -2,7 +2,7 @@
  * The operator console in Chromium: with the administrator token it lists worlds, PID
  * issuers, attribute issuers, trustee sets and authorities, and registers an authority
  * (its token shown once), rotates the signing key and runs the sweeps; a wrong token is
- * refused in words. axe and 390 px; screenshots
+ * refused in words; a world is registered through the form with its pseudonym kind. axe and 390 px; screenshots
  * in test-results/operator/. One engine (the admin API is tested on both elsewhere).
  */
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ describe('the operator console in a browser', { skip: NO_CHROMIUM }, () => {
     await rt?.stop();
   });
 
-  it('lists what the operator runs and registers an authority; a wrong token is refused', async () => {
+  it('lists what the operator runs and registers a world and an authority; a wrong token is refused', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.goto(`${rt.url}/admin`);
@@ -37,6 +37,16 @@ describe('the operator console in a browser', { skip: NO_CHROMIUM }, () => {
     await page.waitForSelector('#status:has-text("Loaded.")');
     assert.match((await page.locator('#list-worlds').textContent()) ?? '', /Moonbase/);
     assert.match((await page.locator('#list-trustee-sets').textContent()) ?? '', /alice, bob, carol, dave, erin/);
+    // A world that uses only blind sign-in, registered through the form with its pseudonym kind.
+    await page.getByLabel('Name', { exact: true }).nth(0).fill('Blindside');
+    await page.getByLabel('Redirect URI').fill('https://blindside.example/cb');
+    await page.getByLabel('Declared purpose').fill('To run the dock.');
+    await page.getByLabel('Pseudonyms').selectOption('blind');
+    await page.getByRole('button', { name: 'Register the world' }).click();
+    await page.waitForSelector('#world-status:is(:has-text("World added"), :has-text("Refused"))');
+    assert.match((await page.locator('#world-status').textContent()) ?? '', /^World added: client id w_\S+/);
+    const blindside = (await rt.worlds.registry.list()).find((w) => w.name === 'Blindside');
+    assert.equal(blindside?.pseudonyms, 'blind');
     await page.getByLabel('Name', { exact: true }).nth(1).fill('Landeskriminalamt Berlin');
     await page.getByLabel('Jurisdiction').fill('DE-BE');
     await page.getByLabel('Contact').fill('lka@police.example');

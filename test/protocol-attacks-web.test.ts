@@ -74,6 +74,7 @@ const UNSAFE: Record<string, Forgery> = {
   'POST /interaction/:uid/abort': 'interaction',
   'POST /admin/v1/worlds': 'header',
   'DELETE /admin/v1/worlds/:worldId': 'header',
+  'PUT /admin/v1/worlds/:worldId/pseudonyms': 'header',
   'DELETE /worlds/v1/me/worlds/:worldId': 'session',
   'PUT /worlds/v1/me/worlds/:worldId/handle': 'session',
   'POST /worlds/v1/me/passkeys': 'session',

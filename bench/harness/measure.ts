@@ -54,3 +54,41 @@ export async function timeEach(operation: () => Promise<unknown> | unknown, seco
   }
   return times;
 }
+
+/** Runs `work(i)` for i in [0, count) with at most `concurrency` in flight; resolves with the results in order. */
+export async function inParallel<T>(count: number, concurrency: number, work: (i: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await work(i);
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * Operations per second over prepared inputs: a batch from `prepare()` (not timed), then
+ * `work` on each input with `concurrency` in flight (timed), until `seconds` of timed work.
+ * For operations whose input costs as much to make as the operation (a wallet's presentation).
+ */
+export async function preparedOpsPerSecond<T>(
+  seconds: number,
+  concurrency: number,
+  prepare: () => Promise<readonly T[]>,
+  work: (input: T) => Promise<unknown>,
+): Promise<number> {
+  let done = 0;
+  let timedMs = 0;
+  while (timedMs < seconds * 1000) {
+    const batch = await prepare();
+    const started = performance.now();
+    await inParallel(batch.length, concurrency, (i) => work(batch[i] as T));
+    timedMs += performance.now() - started;
+    done += batch.length;
+  }
+  return done / (timedMs / 1000);
+}

@@ -14,7 +14,9 @@ import { initKeyDir, keyDirOf, loadKeys } from '../../src/keys/index.ts';
 import { generateHolderKey, issueDevPid, loadDevIssuerKey, presentPid, type Registry } from '../../src/registry/index.ts';
 import { openStore, type Store, type StoreLocation } from '../../src/store/index.ts';
 import { buildRegistry } from '../../src/server/index.ts';
+import { dealTestEpochsUnused } from '../../test/support/epochs.ts';
 import { AUDIENCE, FAST_SCRYPT, passphraseOf, personClaims, TRUSTEES } from '../../test/support/registry.ts';
+import { preparedOpsPerSecond } from '../harness/measure.ts';
 import { defineSuite, type SuiteContext, Unavailable } from '../harness/types.ts';
 
 const CONCURRENCY = 8;
@@ -49,6 +51,8 @@ async function enroller(ctx: SuiteContext, location: StoreLocation, dataDir: str
     scrypt: FAST_SCRYPT,
   });
   await registry.trusteeSets.publish(dealt.trusteeSet);
+  // Enrolment seals to the retention epoch's key (issue 17): deal them as the tests do.
+  await dealTestEpochsUnused(registry, dealt.trusteeSet.id);
   return {
     registry,
     store,
@@ -68,25 +72,13 @@ async function enroller(ctx: SuiteContext, location: StoreLocation, dataDir: str
 }
 
 /** Enrols prepared presentations with CONCURRENCY in flight until `seconds` of timed work; returns enrolments/s. */
-async function enrolFor(e: Enroller, seconds: number): Promise<number> {
-  let done = 0;
-  let timedMs = 0;
-  while (timedMs < seconds * 1000) {
-    const batch = await e.prepare(BATCH);
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < batch.length) {
-          const presentation = batch[next++] as string;
-          await e.registry.enrolments.enrol(presentation);
-          done += 1;
-        }
-      }),
-    );
-    timedMs += performance.now() - started;
-  }
-  return done / (timedMs / 1000);
+function enrolFor(e: Enroller, seconds: number): Promise<number> {
+  return preparedOpsPerSecond(
+    seconds,
+    CONCURRENCY,
+    () => e.prepare(BATCH),
+    (presentation) => e.registry.enrolments.enrol(presentation),
+  );
 }
 
 const NOTE = `registry.enrolments.enrol, ${CONCURRENCY} in flight, uniqueness tag through the embedded tag service (VOPRF: blind, evaluate with proof, verify, unblind) and envelopes sealed by the worker pool (MVID_SEAL_WORKERS default, libsodium), 3-of-5 trustee set, 4 envelopes per person; PID issuance and presentation prepared outside the timed section`;

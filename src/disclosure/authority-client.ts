@@ -20,7 +20,7 @@ import {
   recipientPublicKey,
   type TrusteeSet,
 } from '../crypto/index.ts';
-import { hashLeaf, openCheckpoint, parseVerifierKey, verifyInclusion, type NoteVerifier } from '../tlog/index.ts';
+import { hashLeaf, openCheckpoint, parseEntry, parseVerifierKey, verifyInclusion, type NoteVerifier } from '../tlog/index.ts';
 import { newSalt } from './commitments.ts';
 import { ApiClient, type FetchLike } from './http-client.ts';
 import { advanceCheckpoint, type LogPin, type SeenCheckpoint } from './log-verify.ts';
@@ -128,8 +128,9 @@ export class AuthorityClient {
   }
 
   /**
-   * Files a request; verifies the returned inclusion proof when a log key is pinned.
-   * @throws MvidError (any refusal of the server) | log_entry_missing
+   * Files a request; verifies the returned inclusion proof, and that the proven entry is this
+   * request's, when a log key is pinned; the request must be for the world named.
+   * @throws MvidError (any refusal of the server) | log_entry_missing | request_mismatch
    */
   async file(input: FiledRequest, logKey?: { origin: string; vkey: string }): Promise<AcceptedRequest> {
     const trustees = await this.#api.json<{ trustees: Array<{ trusteeIndex: number; encryptionKey: string | null }> }>(
@@ -155,7 +156,14 @@ export class AuthorityClient {
           checkpoint.root,
         );
       if (!ok) throw new MvidError('log_entry_missing', `request ${accepted.requestId} is not proven in the log`);
+      // The proven entry must be this request's: another entry's proof would prove nothing about it.
+      const event = parseEntry(fromBase64Url(accepted.entry));
+      if (event.type !== 'disclosure_request' || event.request !== accepted.requestId)
+        throw new MvidError('log_entry_missing', `the entry proven for request ${accepted.requestId} is another one`);
     }
+    // A handle resolves to a pseudonym, but never in another world.
+    if (accepted.target?.worldId !== input.target.worldId)
+      throw new MvidError('request_mismatch', `request ${accepted.requestId} was filed for another world than ${input.target.worldId}`);
     return accepted;
   }
 

@@ -43,6 +43,22 @@ export interface CaseFile extends CaseSummary {
   }>;
 }
 
+/** A case as listed, its persons named by the world's `pseudonym` of them. */
+function summaryOf(r: CaseRow, reports: number, pseudonym: (personId: string) => string): CaseSummary {
+  return {
+    id: r.id,
+    worldId: r.world_id,
+    subject: pseudonym(r.subject_person_id),
+    category: r.category,
+    priority: Number(r.priority),
+    status: r.status,
+    assignedTo: r.assigned_to === null ? null : pseudonym(r.assigned_to),
+    reports,
+    openedAt: r.opened_at,
+    decidedAt: r.decided_at,
+  };
+}
+
 export class Cases {
   readonly #ctx: Ctx;
   constructor(ctx: Ctx) {
@@ -76,23 +92,8 @@ export class Cases {
           .groupBy('case_id')
           .execute()
       : [];
-    return rows.map((r) => this.#summary(r, Number(counts.find((c) => c.case_id === r.id)?.n ?? 0)));
-  }
-
-  #summary(r: CaseRow, reports: number): CaseSummary {
-    const pseudonym = (id: string) => this.#ctx.worlds.subjectFor(r.world_id, id);
-    return {
-      id: r.id,
-      worldId: r.world_id,
-      subject: pseudonym(r.subject_person_id),
-      category: r.category,
-      priority: Number(r.priority),
-      status: r.status,
-      assignedTo: r.assigned_to === null ? null : pseudonym(r.assigned_to),
-      reports,
-      openedAt: r.opened_at,
-      decidedAt: r.decided_at,
-    };
+    const pseudonym = await this.#ctx.worlds.pseudonymsOf(worldId);
+    return rows.map((r) => summaryOf(r, Number(counts.find((c) => c.case_id === r.id)?.n ?? 0), pseudonym));
   }
 
   /** @throws MvidError not_found */
@@ -111,7 +112,7 @@ export class Cases {
   async file(worldId: string, caseId: string): Promise<CaseFile> {
     const db = this.#ctx.store.db;
     const row = await this.row(worldId, caseId);
-    const pseudonym = (id: string) => this.#ctx.worlds.subjectFor(worldId, id);
+    const pseudonym = await this.#ctx.worlds.pseudonymsOf(worldId);
     const reports = await db.selectFrom('moderation_reports').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
     const notes = await db.selectFrom('moderation_notes').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
     const decisions = await db.selectFrom('moderation_decisions').selectAll().where('case_id', '=', caseId).orderBy('decided_at').execute();
@@ -120,7 +121,7 @@ export class Cases {
       decisions.map((d) => d.id),
     );
     return {
-      ...this.#summary(row, reports.length),
+      ...summaryOf(row, reports.length, pseudonym),
       reportList: reports.map((r) => ({
         id: r.id,
         channel: r.channel,
@@ -179,7 +180,7 @@ export class Cases {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('case_id', '=', caseId)
       .executeTakeFirstOrThrow();
-    return this.#summary(row, Number(n.n));
+    return summaryOf(row, Number(n.n), await this.#ctx.worlds.pseudonymsOf(worldId));
   }
 
   /** An internal note (never shown to reporter or subject). @throws MvidError not_found */

@@ -299,11 +299,12 @@ export class Decisions {
       .where('moderation_appeals.status', '=', 'open')
       .orderBy('moderation_appeals.filed_at')
       .execute();
+    const pseudonym = await this.#ctx.worlds.pseudonymsOf(worldId);
     return rows.map((r) => ({
       id: r.id,
       decisionId: r.decision_id,
       caseId: r.case_id,
-      subject: this.#ctx.worlds.subjectFor(worldId, r.person_id),
+      subject: pseudonym(r.person_id),
       text: r.text,
       filedAt: r.filed_at,
     }));

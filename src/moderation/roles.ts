@@ -18,7 +18,7 @@ export class Roles {
       .values({ world_id: worldId, person_id: personId, role, granted_at: nowIso(this.#ctx) })
       .onConflict((oc) => oc.columns(['world_id', 'person_id', 'role']).doNothing())
       .execute();
-    return { subject: this.#ctx.worlds.subjectFor(worldId, personId), role };
+    return { subject: (await this.#ctx.worlds.pseudonymsOf(worldId))(personId), role };
   }
 
   async revoke(worldId: string, subject: string, role: ModerationRole): Promise<void> {
@@ -54,7 +54,8 @@ export class Roles {
       .where('world_id', '=', worldId)
       .orderBy('granted_at')
       .execute();
-    return rows.map((r) => ({ subject: this.#ctx.worlds.subjectFor(worldId, r.person_id), role: r.role, grantedAt: r.granted_at }));
+    const pseudonym = await this.#ctx.worlds.pseudonymsOf(worldId);
+    return rows.map((r) => ({ subject: pseudonym(r.person_id), role: r.role, grantedAt: r.granted_at }));
   }
 }
 

@@ -65,12 +65,12 @@ export class ModerationService {
   async sanctionState(worldId: string, subject: string): Promise<ModerationClaim & { subject: string; sanctions: SanctionView[] }> {
     const personId = await this.resolve(worldId, subject);
     const [standing, claim] = await Promise.all([this.standing.of(worldId, personId), this.standing.claim(worldId, personId)]);
-    return { subject: this.pseudonymOf(worldId, personId), ...claim, sanctions: standing.sanctions };
+    return { subject: await this.pseudonymOf(worldId, personId), ...claim, sanctions: standing.sanctions };
   }
 
-  /** The world's pseudonym of a person: the only way a person is named to a world. */
-  pseudonymOf(worldId: string, personId: string): string {
-    return this.#ctx.worlds.subjectFor(worldId, personId);
+  /** The world's pseudonym of a person (of the kind the world knows its users by): the only way a person is named to a world. */
+  async pseudonymOf(worldId: string, personId: string): Promise<string> {
+    return (await this.#ctx.worlds.pseudonymsOf(worldId))(personId);
   }
 
   /** A world's statistics, without personal data. @throws MvidError world_not_found */

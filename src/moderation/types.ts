@@ -85,8 +85,12 @@ export interface WorldDirectory {
   world(worldId: string): Promise<{ id: string; name: string; rules: Array<{ category: string; text: string }> } | undefined>;
   /** A pseudonym or handle in this world → person id, only for persons known to the world. */
   resolve(worldId: string, pseudonymOrHandle: string): Promise<string | undefined>;
-  /** The world's pseudonym of a person (its OIDC `sub`). */
-  subjectFor(worldId: string, personId: string): string;
+  /**
+   * How the world names persons: person id → the pseudonym the world knows them by (its OIDC
+   * `sub`, or its blind sign-in pseudonym, as the world is registered). One look-up of the
+   * world per call; the function it returns is synchronous and cached underneath.
+   */
+  pseudonymsOf(worldId: string): Promise<(personId: string) => string>;
   /** When the person first appeared in the world and which claims they chose to share there. */
   presence(worldId: string, personId: string): Promise<{ since: string; shared: string[] } | undefined>;
 }

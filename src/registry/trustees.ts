@@ -135,13 +135,17 @@ export class TrusteeSets {
     } = {},
   ): Promise<PublishedTrusteeSet> {
     const set = parseTrusteeSet(trusteeSet);
-    const now = this.#clock.now().toISOString();
+    let now = '';
     const ceremony: TrusteeSetCeremony = options.ceremony ?? { kind: 'dealer' };
     const from = ceremony.kind === 'reshare' ? ceremony.from : null;
     let status = 'active' as PublishedTrusteeSet['status'];
     await this.#store.transaction(async (tx) => {
       await this.#store.lock(tx, 'registry:trustee-set');
       await options.within?.(tx);
+      // One instant, taken under the lock, for the row and its log entry: the entry is rebuilt
+      // from the row when a release is shown, and must be the logged one byte for byte.
+      const at = this.#clock.now();
+      now = at.toISOString();
       const current = await tx.selectFrom('registry_trustee_sets').select('id').where('status', '=', 'active').executeTakeFirst();
       // A reshare takes over its set's place: active if that set was, else retired (it seals nothing new, it opens old envelopes).
       const takesOffice = from === null || current?.id === from;
@@ -180,7 +184,7 @@ export class TrusteeSets {
         // header, and so their associated data and log entry, keep the set they were sealed to).
         await tx.updateTable('registry_envelopes').set({ trustee_set_id: set.id }).where('trustee_set_id', '=', from).execute();
       }
-      await this.#log.enqueue(tx, [trusteeSetEntry(set, this.#clock.now(), takesOffice ? current?.id : undefined, ceremony)]);
+      await this.#log.enqueue(tx, [trusteeSetEntry(set, at, takesOffice ? current?.id : undefined, ceremony)]);
       await options.after?.(tx, set);
     });
     return { ...set, status, createdAt: now, retiredAt: status === 'retired' ? now : null };

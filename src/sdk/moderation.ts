@@ -52,7 +52,7 @@ export interface FetchModerationOptions {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
-  /** The person's pseudonym (`sub`) or handle in this world. */
+  /** The person's pseudonym in this world (`sub`, or the blind sign-in pseudonym) or handle there. */
   subject: string;
   fetch?: typeof fetch;
 }

@@ -25,11 +25,15 @@ export function worldsDirectory(store: Store, worlds: WorldsService): WorldDirec
     async resolve(worldId, subject) {
       const personId = await findPersonInWorld(worlds, worldId, subject);
       // From here on moderation names this person to the world by pseudonym (a handle's holder
-      // may never have signed in there): the pseudonym is indexed like a sign-in's `sub`.
-      if (personId !== undefined) await worlds.subjectOf(worldId, personId);
+      // may never have signed in there): the pseudonym of the world's kind is indexed like a sign-in's `sub`.
+      if (personId !== undefined) await worlds.subjectOf(worldId, personId, await worlds.pseudonymKindOf(worldId));
       return personId;
     },
-    subjectFor: (worldId, personId) => worlds.subjectFor(worldId, personId),
+    // The kind the world is registered with (docs/blind-signin.md): a blind-only world never saw an OIDC subject.
+    async pseudonymsOf(worldId) {
+      const kind = await worlds.pseudonymKindOf(worldId);
+      return (personId) => worlds.pseudonymFor(worldId, personId, kind);
+    },
     async presence(worldId, personId) {
       const row = await store.db
         .selectFrom('worlds_releases')

@@ -7,6 +7,7 @@
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 import type { Translator } from './i18n/index.ts';
+import { WORLD_PSEUDONYM_KINDS } from '../worlds/index.ts';
 
 function field(id: string, label: string, hint?: string, type = 'text'): SafeHtml {
   return html`<p class="field"><label for="${id}">${label}</label>${hint && html`<small>${hint}</small>`}<input id="${id}" type="${type}" autocomplete="off"></p>`;
@@ -30,6 +31,7 @@ ${field('world-name', m.name)}
 ${field('world-redirect', m.redirect, m.redirectHint)}
 ${field('world-purpose', m.purpose, m.purposeHint)}
 ${field('world-claims', m.claims, m.claimsHint)}
+<p class="field"><label for="world-pseudonyms">${m.pseudonyms}</label><small>${m.pseudonymsHint}</small><select id="world-pseudonyms">${WORLD_PSEUDONYM_KINDS.map((k) => html`<option value="${k}">${m.pseudonymKinds[k]}</option>`)}</select></p>
 <p><button id="add-world" type="button">${m.addWorld}</button></p>
 <p id="world-status" role="status" aria-live="polite"></p>
 <h2>${m.registerAuthority}</h2>

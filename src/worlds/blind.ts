@@ -55,6 +55,8 @@ export class BlindSignIn {
   readonly #key: BlindIssuerKey;
   /** person id → the enabled worlds (ids) its pseudonyms were written for: a weekly refresh computes none again. */
   readonly #indexed = new LruCache<string, string>(INDEXED_ENTRIES);
+  /** world id ‖ person id → blind pseudonym: each costs a VRF evaluation and a G1 multiplication, and moderation names persons often. */
+  readonly #pseudonyms = new LruCache<string, string>(INDEXED_ENTRIES);
 
   constructor(deps: BlindSignInDeps) {
     this.#deps = deps;
@@ -78,9 +80,14 @@ export class BlindSignIn {
     return nymFromVrfOutput(this.#deps.vrf.evaluate(blindNymInput(personId)));
   }
 
-  /** The person's blind pseudonym in a world. */
+  /** The person's blind pseudonym in a world (kept in a bounded cache, like `WorldsService.subjectFor`). */
   pseudonymFor(worldId: string, personId: string): string {
-    return blindPseudonym(worldId, this.nymOf(personId));
+    const key = `${worldId}\0${personId}`;
+    const cached = this.#pseudonyms.get(key);
+    if (cached !== undefined) return cached;
+    const pseudonym = blindPseudonym(worldId, this.nymOf(personId));
+    this.#pseudonyms.set(key, pseudonym);
+    return pseudonym;
   }
 
   /** The VRF proof that opens a blind pseudonym to a person id (for a trustee's check, src/disclosure subject-binding.ts). */
@@ -119,9 +126,11 @@ export class BlindSignIn {
     const signature = worlds.map((w) => w.id).join('\0');
     // One G1 multiplication per world: done once per person and set of worlds in this process, not at every refresh.
     if (worlds.length === 0 || this.#indexed.get(personId) === signature) return;
+    const rows = worlds.map((w) => ({ world_id: w.id, pseudonym: blindPseudonym(w.id, nym), person_id: personId }));
+    for (const r of rows) this.#pseudonyms.set(`${r.world_id}\0${personId}`, r.pseudonym);
     await this.#deps.store.db
       .insertInto('worlds_pseudonyms')
-      .values(worlds.map((w) => ({ world_id: w.id, pseudonym: blindPseudonym(w.id, nym), person_id: personId })))
+      .values(rows)
       .onConflict((oc) => oc.columns(['world_id', 'pseudonym']).doNothing())
       .execute();
     this.#indexed.set(personId, signature);

@@ -16,12 +16,22 @@ export type { WebSession } from './web-sessions.ts';
 export type { StoredConsent } from './consents.ts';
 export { kyselyOidcAdapter, sweepOidcModels, grantsOfPerson, destroyGrant } from './oidc-store.ts';
 export type { OidcAdapter, OidcAdapterClass, OidcPayload, ClientLookup } from './oidc-store.ts';
-export { WORLD_CLAIMS, WORLD_CLAIM_NAMES, isWorldClaim, DEFAULT_TRUST_LEVEL, defaultTrustLevels } from './types.ts';
+export {
+  WORLD_CLAIMS,
+  WORLD_CLAIM_NAMES,
+  isWorldClaim,
+  DEFAULT_TRUST_LEVEL,
+  defaultTrustLevels,
+  WORLD_PSEUDONYM_KINDS,
+  DEFAULT_PSEUDONYM_KIND,
+  isWorldPseudonymKind,
+} from './types.ts';
 export type {
   WorldClaim,
   CommunityRule,
   RequestedClaim,
   WorldAuthMethod,
+  WorldPseudonymKind,
   JsonWebKeySet,
   NewWorld,
   World,

@@ -21,13 +21,16 @@ import type { Selectable } from 'kysely';
 import type { Database, Store } from '../store/index.ts';
 import {
   type CommunityRule,
+  DEFAULT_PSEUDONYM_KIND,
   isWorldClaim,
+  isWorldPseudonymKind,
   type JsonWebKeySet,
   type NewWorld,
   type RegisteredWorld,
   type RequestedClaim,
   type World,
   type WorldAuthMethod,
+  type WorldPseudonymKind,
 } from './types.ts';
 
 const RULE_CATEGORY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -78,11 +81,17 @@ function checkJwks(jwks: unknown): JsonWebKeySet {
   return { keys: keys.map((k) => ({ ...k })) };
 }
 
+/** @throws ValidationError unless `oidc` or `blind` */
+function checkPseudonymKind(value: unknown): WorldPseudonymKind {
+  if (!isWorldPseudonymKind(value)) throw new ValidationError('pseudonyms is oidc or blind', 'pseudonyms');
+  return value;
+}
+
 /** Validates a registration; returns the normalised metadata. */
 export function validateNewWorld(
   input: NewWorld,
   policy: OutboundPolicy = { production: false },
-): StoredMetadata & { name: string; purpose: string; authMethod: WorldAuthMethod } {
+): StoredMetadata & { name: string; purpose: string; authMethod: WorldAuthMethod; pseudonyms: WorldPseudonymKind } {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 100) throw new ValidationError('name must be 1 to 100 characters', 'name');
   const purpose = input.purpose.trim();
@@ -114,6 +123,7 @@ export function validateNewWorld(
     name,
     purpose,
     authMethod,
+    pseudonyms: checkPseudonymKind(input.pseudonyms ?? DEFAULT_PSEUDONYM_KIND),
     redirectUris,
     postLogoutRedirectUris,
     logoUri: input.logoUri === undefined ? null : checkUrl(input.logoUri, 'logoUri', policy),
@@ -135,6 +145,7 @@ function toWorld(row: Row): World {
     purpose: row.purpose,
     authMethod: row.auth_method as WorldAuthMethod,
     jwks: row.jwks_json === null ? null : (JSON.parse(row.jwks_json) as JsonWebKeySet),
+    pseudonyms: isWorldPseudonymKind(row.pseudonyms) ? row.pseudonyms : DEFAULT_PSEUDONYM_KIND,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     disabledAt: row.disabled_at,
@@ -197,6 +208,7 @@ export class WorldRegistry {
       created_at: now,
       updated_at: now,
       disabled_at: null,
+      pseudonyms: v.pseudonyms,
     };
     const inserted = await this.#store.db
       .insertInto('worlds')
@@ -245,6 +257,24 @@ export class WorldRegistry {
     const entry = await this.getWithSecretHash(id);
     this.#clients.set(id, { until: now + CLIENT_CACHE_MS, entry });
     return entry;
+  }
+
+  /**
+   * Sets which pseudonym the world knows its users by; returns the world and the kind it had
+   * before (equal when nothing changed: then nothing is written).
+   * @throws MvidError world_not_found | validation_failed
+   */
+  async setPseudonyms(id: string, kind: WorldPseudonymKind): Promise<{ world: World; previous: WorldPseudonymKind }> {
+    const pseudonyms = checkPseudonymKind(kind);
+    const before = await this.require(id);
+    if (before.pseudonyms === pseudonyms) return { world: before, previous: pseudonyms };
+    await this.#store.db
+      .updateTable('worlds')
+      .set({ pseudonyms, updated_at: this.#clock.now().toISOString() })
+      .where('id', '=', id)
+      .execute();
+    this.#clients.delete(id);
+    return { world: await this.require(id), previous: before.pseudonyms };
   }
 
   /** Disables a world: it can no longer sign anyone in (its grants are revoked by the caller). */

@@ -15,6 +15,7 @@ import { Passkeys } from './passkeys.ts';
 import { WorldRegistry } from './registration.ts';
 import {
   type AgePredicateFn,
+  DEFAULT_PSEUDONYM_KIND,
   defaultTrustLevels,
   isWorldClaim,
   type PersonDirectory,
@@ -22,6 +23,7 @@ import {
   type World,
   WORLD_CLAIMS,
   type WorldClaim,
+  type WorldPseudonymKind,
 } from './types.ts';
 import { WebSessions } from './web-sessions.ts';
 
@@ -151,16 +153,32 @@ export class WorldsService {
   }
 
   /**
-   * The subject handed to a world (a sign-in's `sub`): `subjectFor`, and the first time this
-   * process hands it out, a row of the pseudonym index (`worlds_pseudonyms`) so that
-   * `personOfSubject` is one indexed read. Writing is idempotent; the cache keeps repeated
-   * sign-ins at no write at all.
+   * The person's pseudonym in a world, of the given kind: its OIDC subject (`subjectFor`) or
+   * its blind sign-in pseudonym (`blind.pseudonymFor`). Both are cached.
    */
-  async subjectOf(worldId: string, personId: string): Promise<string> {
-    const key = `${worldId}\0${personId}`;
+  pseudonymFor(worldId: string, personId: string, kind: WorldPseudonymKind): string {
+    return kind === 'blind' ? this.blind.pseudonymFor(worldId, personId) : this.subjectFor(worldId, personId);
+  }
+
+  /**
+   * Which pseudonym the world knows its users by (its registered setting; `oidc` for an
+   * unknown world). Read through the registry's short client cache, as every token request is.
+   */
+  async pseudonymKindOf(worldId: string): Promise<WorldPseudonymKind> {
+    return (await this.registry.clientEntry(worldId))?.world.pseudonyms ?? DEFAULT_PSEUDONYM_KIND;
+  }
+
+  /**
+   * The subject handed to a world (a sign-in's `sub`, or with `kind` blind the pseudonym
+   * moderation names the person by): `pseudonymFor`, and the first time this process hands
+   * it out, a row of the pseudonym index (`worlds_pseudonyms`) so that `personOfSubject` is
+   * one indexed read. Writing is idempotent; the cache keeps repeated sign-ins at no write at all.
+   */
+  async subjectOf(worldId: string, personId: string, kind: WorldPseudonymKind = DEFAULT_PSEUDONYM_KIND): Promise<string> {
+    const key = `${kind}\0${worldId}\0${personId}`;
     const cached = this.#indexed.get(key);
     if (cached !== undefined) return cached;
-    const subject = this.subjectFor(worldId, personId);
+    const subject = this.pseudonymFor(worldId, personId, kind);
     await this.#deps.store.db
       .insertInto('worlds_pseudonyms')
       .values({ world_id: worldId, pseudonym: subject, person_id: personId })
@@ -348,7 +366,12 @@ export class WorldsService {
    */
   async exportOf(personId: string): Promise<WorldsPersonExport> {
     const { store, clock } = this.#deps;
-    const worlds = (await this.worldsOf(personId)).map((w) => ({ ...w, pseudonym: this.subjectFor(w.world.id, personId) }));
+    const worlds = await Promise.all(
+      (await this.worldsOf(personId)).map(async (w) => ({
+        ...w,
+        pseudonym: this.pseudonymFor(w.world.id, personId, await this.pseudonymKindOf(w.world.id)),
+      })),
+    );
     const passkeys = await store.db
       .selectFrom('worlds_passkeys')
       .select(['id', 'name', 'public_key', 'counter', 'transports_json', 'created_at', 'last_used_at'])

@@ -36,6 +36,19 @@ export interface RequestedClaim {
   required: boolean;
 }
 
+/**
+ * Which pseudonym a world knows its users by: `oidc`, the pairwise `sub` of its ID tokens
+ * (the default), or `blind`, the pseudonym its blind sign-in presentations show
+ * (docs/blind-signin.md). Moderation names persons to the world by this kind.
+ */
+export const WORLD_PSEUDONYM_KINDS = ['oidc', 'blind'] as const;
+export type WorldPseudonymKind = (typeof WORLD_PSEUDONYM_KINDS)[number];
+export const DEFAULT_PSEUDONYM_KIND: WorldPseudonymKind = 'oidc';
+
+export function isWorldPseudonymKind(value: unknown): value is WorldPseudonymKind {
+  return typeof value === 'string' && (WORLD_PSEUDONYM_KINDS as readonly string[]).includes(value);
+}
+
 export type WorldAuthMethod = 'private_key_jwt' | 'client_secret_basic' | 'client_secret_post';
 
 export interface JsonWebKeySet {
@@ -55,6 +68,8 @@ export interface NewWorld {
   /** private_key_jwt when `jwks` is given; otherwise a client secret is generated. */
   authMethod?: WorldAuthMethod;
   jwks?: JsonWebKeySet;
+  /** Which pseudonym the world knows its users by; `oidc` when absent. */
+  pseudonyms?: WorldPseudonymKind;
 }
 
 export interface World {
@@ -70,6 +85,7 @@ export interface World {
   claims: RequestedClaim[];
   authMethod: WorldAuthMethod;
   jwks: JsonWebKeySet | null;
+  pseudonyms: WorldPseudonymKind;
   createdAt: string;
   updatedAt: string;
   disabledAt: string | null;

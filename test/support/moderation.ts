@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
 import type { Engine } from '../../src/store/index.ts';
 import type { RequestOptions } from './webauthn.ts';
 import {
@@ -49,8 +50,15 @@ export interface ModerationStory {
   seen: Array<{ path: string; body: string }>;
 }
 
-async function world(rt: WorldsRuntime, name: string, redirect: string): Promise<TestWorld> {
+/** A world with two published rules asking for age_over_18, handle and trust_level; `extra` adds to its registration. */
+export async function moderatedWorld(
+  rt: WorldsRuntime,
+  name: string,
+  redirect: string,
+  extra: Record<string, unknown> = {},
+): Promise<TestWorld> {
   const registered = await registerWorld(rt, {
+    ...extra,
     name,
     redirectUris: [redirect],
     rules: [
@@ -83,12 +91,12 @@ export async function signInTo(story: ModerationStory, person: TestPerson, w: Te
   return { sub: String(claims.sub), claims };
 }
 
-export async function startModerationStory(engine: Engine): Promise<ModerationStory> {
-  const rt = await startWorldsRuntime(engine);
+export async function startModerationStory(engine: Engine, options: { logger?: Logger } = {}): Promise<ModerationStory> {
+  const rt = await startWorldsRuntime(engine, '127.0.0.1', {}, options);
   const story: ModerationStory = {
     rt,
-    moonbase: await world(rt, 'Moonbase', REDIRECT_MOONBASE),
-    starport: await world(rt, 'Starport', REDIRECT_STARPORT),
+    moonbase: await moderatedWorld(rt, 'Moonbase', REDIRECT_MOONBASE),
+    starport: await moderatedWorld(rt, 'Starport', REDIRECT_STARPORT),
     alice: await enrolPerson(rt),
     tom: await enrolPerson(rt),
     mia: await enrolPerson(rt),

@@ -7,6 +7,7 @@ import { dealTestEpochs } from './epochs.ts';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
 import { type Config, loadConfig } from '../../src/config/index.ts';
 import type { ShareFile, TrusteeShare } from '../../src/crypto/index.ts';
 import { ManualClock, systemRandom } from '../../src/core/index.ts';
@@ -59,13 +60,14 @@ export interface WorldsRuntime extends Runtime {
 /** A listening runtime; `host` is the name in the public URL (a browser wants `localhost` for WebAuthn). */
 /**
  * `epochs: false` deals no retention-epoch keys (nobody can enrol); a number deals that many
- * (default TEST_EPOCHS).
+ * (default TEST_EPOCHS). `logger`: the runtime's (silent otherwise), for a test that checks
+ * what is logged.
  */
 export async function startWorldsRuntime(
   engine: Engine,
   host = '127.0.0.1',
   overrides: Partial<Config> = {},
-  options: { epochs?: boolean | number } = {},
+  options: { epochs?: boolean | number; logger?: Logger } = {},
 ): Promise<WorldsRuntime> {
   const database = await createTestDatabase(engine);
   const port = await freePort();
@@ -87,7 +89,7 @@ export async function startWorldsRuntime(
   const runtime = await startRuntime(config, {
     clock,
     random: systemRandom,
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     background: false,
     // Tests may give a person attributes no PID carries; everyone else's come as wired in production.
     worlds: { personAttributes: async (id) => attributes.get(id) },

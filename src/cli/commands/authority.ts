@@ -101,9 +101,14 @@ async function fetchRelease(
     trusteeSet?: string;
     pseudonymKey?: string;
     checkpointFile?: string;
+    world?: string;
+    target?: string;
   } & WitnessFlags,
 ): Promise<void> {
   const { witnesses, production } = witnessPinOf(io, f);
+  if ((f.world === undefined) !== (f.target === undefined)) throw new UsageError('give --world and --target together');
+  // The pseudonym the authority filed for: a server showing the release of another request's subject is refused.
+  const expected = f.world !== undefined && f.target !== undefined ? { worldId: f.world, pseudonym: f.target } : undefined;
   if (production && f.logKey === undefined) throw new UsageError('in production, give the log key obtained out of band with --log-key');
   if (witnesses && f.logKey === undefined) throw new UsageError('--witness needs --log-key');
   checkWitnessPin(witnesses, production);
@@ -125,13 +130,13 @@ async function fetchRelease(
   // The DLEQ checks of the trustees' shares run on libsodium once it is loaded (src/crypto).
   await loadSodium();
   try {
-    const opened = await client.fetchRelease(
-      f.request,
-      secret,
-      undefined,
-      f.trusteeSet === undefined ? {} : { trusteeSetId: f.trusteeSet },
-    );
+    const opened = await client.fetchRelease(f.request, secret, expected, f.trusteeSet === undefined ? {} : { trusteeSetId: f.trusteeSet });
     if (f.checkpointFile !== undefined) writePrivateJson(io, f.checkpointFile, { seen: client.seen });
+    io.err(
+      expected
+        ? `mvid: the release is for pseudonym ${expected.pseudonym} in world ${expected.worldId}, as filed`
+        : 'mvid: the release was not compared with the pseudonym you filed for (give --world and --target)',
+    );
     for (const b of opened.badTrustees)
       io.err(`mvid: trustee ${b.trusteeId ?? `#${b.index}`} sent an invalid share (${b.reason}); opened without it`);
     print(
@@ -232,6 +237,8 @@ export function registerAuthorityCommands(program: Command, io: CliIo): void {
       .option('--log-key <vkey>', 'the log key obtained out of band (else the key the server announces, trusted on first use)')
       .option('--pseudonym-key <key>', 'the pseudonym VRF key obtained out of band (else the server’s, trusted on first use)')
       .option('--trustee-set <id>', 'the published trustee set the release must come from')
+      .option('--world <id>', 'the world of the pseudonym filed for (with --target): a release for anyone else is refused')
+      .option('--target <pseudonym>', 'the pseudonym filed for (with --world)')
       .option('--checkpoint-file <file>', 'remember the last checkpoint accepted here; the next must be consistent with it'),
     'the checkpoint',
   ).action((o: Parameters<typeof fetchRelease>[1]) => fetchRelease(io, o));

@@ -1,13 +1,20 @@
 /**
- * `mvid worlds add|list|disable`: register the virtual worlds that sign people in
- * through mvid. A world's client secret (when it does not use its own JWKS) is
- * printed once here and never again.
+ * `mvid worlds add|list|pseudonyms|disable`: register the virtual worlds that sign people in
+ * through mvid, and say which pseudonym each knows its users by. A world's client secret
+ * (when it does not use its own JWKS) is printed once here and never again.
  */
 import type { Command } from 'commander';
 import { loadConfig, storeLocationOf } from '../../config/index.ts';
 import { systemClock, systemRandom } from '../../core/index.ts';
 import { openStore } from '../../store/index.ts';
-import { isWorldClaim, type JsonWebKeySet, type NewWorld, WorldRegistry } from '../../worlds/index.ts';
+import {
+  isWorldClaim,
+  isWorldPseudonymKind,
+  type JsonWebKeySet,
+  type NewWorld,
+  WorldRegistry,
+  type WorldPseudonymKind,
+} from '../../worlds/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { collect, readJsonFile } from './registry-context.ts';
 
@@ -25,6 +32,12 @@ interface AddOptions {
   tosUri?: string;
   jwksFile?: string;
   secretPost?: boolean;
+  pseudonyms?: string;
+}
+
+function pseudonymKindOf(value: string): WorldPseudonymKind {
+  if (!isWorldPseudonymKind(value)) throw new UsageError(`the pseudonym kind is oidc or blind (got ${JSON.stringify(value)})`);
+  return value;
 }
 
 async function withWorlds<T>(io: CliIo, work: (worlds: WorldRegistry, issuer: string) => Promise<T>): Promise<T> {
@@ -81,6 +94,7 @@ export function registerWorldsCommands(program: Command, io: CliIo): void {
     .option('--tos-uri <uri>', "the world's terms of service")
     .option('--jwks-file <file>', "the world's public JWKS: it authenticates with private_key_jwt (preferred)")
     .option('--secret-post', 'send the client secret in the body (client_secret_post) instead of HTTP Basic')
+    .option('--pseudonyms <kind>', 'which pseudonym the world knows its users by, and moderation names them by: oidc (default) or blind')
     .action(async (options: AddOptions) => {
       if (options.redirectUri.length === 0) throw new UsageError('name at least one --redirect-uri');
       const input: NewWorld = {
@@ -93,6 +107,7 @@ export function registerWorldsCommands(program: Command, io: CliIo): void {
         ...(options.logoUri ? { logoUri: options.logoUri } : {}),
         ...(options.policyUri ? { policyUri: options.policyUri } : {}),
         ...(options.tosUri ? { tosUri: options.tosUri } : {}),
+        ...(options.pseudonyms === undefined ? {} : { pseudonyms: pseudonymKindOf(options.pseudonyms) }),
       };
       if (options.jwksFile) input.jwks = readJsonFile(io, options.jwksFile, 'JWKS file') as JsonWebKeySet;
       else if (options.secretPost) input.authMethod = 'client_secret_post';
@@ -101,6 +116,7 @@ export function registerWorldsCommands(program: Command, io: CliIo): void {
         io.out(`issuer        ${issuer}`);
         io.out(`client_id     ${registered.clientId}`);
         io.out(`auth method   ${registered.world.authMethod}`);
+        io.out(`pseudonyms    ${registered.world.pseudonyms}`);
         if (registered.clientSecret) io.out(`client_secret ${registered.clientSecret}   (shown once; mvid keeps only its hash)`);
       });
     });
@@ -112,9 +128,24 @@ export function registerWorldsCommands(program: Command, io: CliIo): void {
       await withWorlds(io, async (registry) => {
         for (const w of await registry.list()) {
           io.out(
-            `${w.id}  ${w.name}  ${w.disabledAt ? 'disabled' : 'enabled'}  claims=${w.claims.map((c) => `${c.name}${c.required ? '' : '?'}`).join(',') || '-'}`,
+            `${w.id}  ${w.name}  ${w.disabledAt ? 'disabled' : 'enabled'}  pseudonyms=${w.pseudonyms}  claims=${w.claims.map((c) => `${c.name}${c.required ? '' : '?'}`).join(',') || '-'}`,
           );
         }
+      });
+    });
+
+  worlds
+    .command('pseudonyms <clientId> <kind>')
+    .description('set which pseudonym a world knows its users by, and moderation names them by: oidc or blind')
+    .action(async (clientId: string, kind: string) => {
+      const pseudonyms = pseudonymKindOf(kind);
+      await withWorlds(io, async (registry) => {
+        const { world, previous } = await registry.setPseudonyms(clientId, pseudonyms);
+        io.out(
+          previous === world.pseudonyms
+            ? `${world.id} (${world.name}) already uses ${world.pseudonyms} pseudonyms`
+            : `${world.id} (${world.name}): pseudonyms ${previous} → ${world.pseudonyms}`,
+        );
       });
     });
 

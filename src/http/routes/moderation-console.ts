@@ -84,7 +84,7 @@ export async function moderationConsoleRoutes(app: FastifyInstance, http: Modera
       csrf: person.sessionId ? worlds.webSessions.csrfToken(`session:${person.sessionId}`) : '',
       world: { id: world.id, name: world.name },
       rules: world.rules,
-      me: moderation.pseudonymOf(worldId, person.personId),
+      me: await moderation.pseudonymOf(worldId, person.personId),
     };
   }
   const base = (worldId: string) => `/moderation/console/${encodeURIComponent(worldId)}`;

@@ -10,7 +10,8 @@ const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const Subject = Type.String({
   minLength: 1,
   maxLength: 128,
-  description: "The world's pseudonym for the person (the OIDC `sub`), or their handle there.",
+  description:
+    "The world's pseudonym for the person (the OIDC `sub`, or the blind sign-in pseudonym; answers name persons by the kind the world is registered with), or their handle there.",
 });
 
 export const WorldParams = Type.Object({ worldId: Text(64) }, { additionalProperties: false });

@@ -1,8 +1,8 @@
-/** Worlds API, administration: register, list, inspect and disable worlds (OpenID Connect clients). */
+/** Worlds API, administration: register, list, inspect, set the pseudonym kind of and disable worlds (OpenID Connect clients). */
 import type { FastifyInstance } from 'fastify';
-import type { NewWorld } from '../../worlds/index.ts';
+import type { NewWorld, WorldPseudonymKind } from '../../worlds/index.ts';
 import { ADMIN_SECURITY, requireAdmin } from '../auth.ts';
-import { NewWorldBody, RegisteredWorld, World, WorldIdParams, WorldsList } from './worlds-schemas.ts';
+import { NewWorldBody, RegisteredWorld, World, WorldIdParams, WorldPseudonymsBody, WorldsList } from './worlds-schemas.ts';
 
 const TAG = 'admin';
 
@@ -19,7 +19,7 @@ export async function worldsAdminRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Register a world',
         description:
-          'Name, redirect URIs (one host), links, community rules, declared purpose and the exact claims it may request. With `jwks` the world authenticates with private_key_jwt (preferred); otherwise a client secret is returned once.',
+          'Name, redirect URIs (one host), links, community rules, declared purpose and the exact claims it may request. With `jwks` the world authenticates with private_key_jwt (preferred); otherwise a client secret is returned once. `pseudonyms` says which pseudonym the world knows its users by (`oidc` unless given).',
         tags: [TAG],
         security: ADMIN_SECURITY,
         body: NewWorldBody,
@@ -28,7 +28,10 @@ export async function worldsAdminRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const registered = await worlds.registry.add(request.body);
-      request.log.info({ world: registered.clientId, name: registered.world.name, admin: request.admin?.name }, 'world registered');
+      request.log.info(
+        { world: registered.clientId, name: registered.world.name, pseudonyms: registered.world.pseudonyms, admin: request.admin?.name },
+        'world registered',
+      );
       return reply.code(201).send({ ...registered, issuer });
     },
   );
@@ -48,6 +51,32 @@ export async function worldsAdminRoutes(app: FastifyInstance): Promise<void> {
       schema: { summary: 'Show a world', tags: [TAG], security: ADMIN_SECURITY, params: WorldIdParams, response: { 200: World } },
     },
     async (request) => worlds.registry.require(request.params.worldId),
+  );
+
+  app.put<{ Params: { worldId: string }; Body: { pseudonyms: WorldPseudonymKind } }>(
+    '/admin/v1/worlds/:worldId/pseudonyms',
+    {
+      ...guarded,
+      schema: {
+        summary: 'Set which pseudonym a world knows its users by',
+        description:
+          'From now on moderation names persons to the world by this kind: its OIDC `sub` (`oidc`) or its blind sign-in pseudonym (`blind`). Both kinds keep resolving as input. A change is logged with the previous kind.',
+        tags: [TAG],
+        security: ADMIN_SECURITY,
+        params: WorldIdParams,
+        body: WorldPseudonymsBody,
+        response: { 200: World },
+      },
+    },
+    async (request) => {
+      const { world, previous } = await worlds.registry.setPseudonyms(request.params.worldId, request.body.pseudonyms);
+      if (previous !== world.pseudonyms)
+        request.log.info(
+          { world: world.id, pseudonyms: world.pseudonyms, previous, admin: request.admin?.name },
+          'world pseudonyms changed',
+        );
+      return world;
+    },
   );
 
   app.delete<{ Params: { worldId: string } }>(

@@ -1,6 +1,6 @@
 /** JSON Schemas (TypeBox) of the worlds API. */
 import { Type } from '@sinclair/typebox';
-import { WORLD_CLAIM_NAMES } from '../../worlds/index.ts';
+import { WORLD_CLAIM_NAMES, WORLD_PSEUDONYM_KINDS } from '../../worlds/index.ts';
 
 const Url = Type.String({ minLength: 8, maxLength: 2000 });
 export const ClaimName = Type.Union(WORLD_CLAIM_NAMES.map((n) => Type.Literal(n)));
@@ -11,6 +11,14 @@ const Rule = Type.Object(
 const RequestedClaim = Type.Object(
   { name: ClaimName, required: Type.Optional(Type.Boolean({ default: false })) },
   { additionalProperties: false },
+);
+/** Which pseudonym the world knows its users by; moderation names persons to it by this kind. */
+export const PseudonymKind = Type.Union(
+  WORLD_PSEUDONYM_KINDS.map((k) => Type.Literal(k)),
+  {
+    description:
+      'Which pseudonym the world knows its users by, and moderation names them by: `oidc`, the pairwise `sub` of its ID tokens (the default), or `blind`, the pseudonym of its blind sign-in presentations (docs/blind-signin.md).',
+  },
 );
 const Jwks = Type.Object(
   { keys: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 10 }) },
@@ -32,9 +40,12 @@ export const NewWorldBody = Type.Object(
       Type.Union([Type.Literal('private_key_jwt'), Type.Literal('client_secret_basic'), Type.Literal('client_secret_post')]),
     ),
     jwks: Type.Optional(Jwks),
+    pseudonyms: Type.Optional(PseudonymKind),
   },
   { additionalProperties: false },
 );
+
+export const WorldPseudonymsBody = Type.Object({ pseudonyms: PseudonymKind }, { additionalProperties: false });
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -51,6 +62,7 @@ export const World = Type.Object({
   claims: Type.Array(Type.Object({ name: ClaimName, required: Type.Boolean() })),
   authMethod: Type.String(),
   jwks: Type.Union([Jwks, Type.Null()]),
+  pseudonyms: PseudonymKind,
   createdAt: Type.String(),
   updatedAt: Type.String(),
   disabledAt: Nullable(Type.String()),

@@ -3,6 +3,7 @@
  * oidc-provider models, passkeys, browser sessions, WebAuthn challenges, handles and
  * the record of what each world received. Person ids appear, never legal identity.
  */
+import type { Generated } from 'kysely';
 
 /** A registered world; its id is its OAuth `client_id`. */
 export interface WorldsTable {
@@ -20,6 +21,8 @@ export interface WorldsTable {
   created_at: string;
   updated_at: string;
   disabled_at: string | null;
+  /** Which pseudonym the world knows its users by: `oidc` (its pairwise `sub`) or `blind` (its blind sign-in pseudonym). */
+  pseudonyms: Generated<string>;
 }
 
 /** Every oidc-provider model (sessions, grants, codes, tokens, interactions…) in one table. */

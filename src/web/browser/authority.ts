@@ -37,6 +37,9 @@ function message(error: unknown): string {
   return e.code ? fill(M.refusedCode, { code: e.code, message: e.message }) : fill(M.refused, { message: e.message });
 }
 
+/** Requests filed from this page (kept in memory only): the world and the pseudonym each committed to. */
+const filedHere = new Map<string, { worldId: string; pseudonym: string }>();
+
 async function file(): Promise<void> {
   const button = byId('file');
   button.disabled = true;
@@ -64,6 +67,7 @@ async function file(): Promise<void> {
       logKey === '' ? undefined : { origin: logKey.split('+')[0] as string, vkey: logKey },
     );
     input('request-id').value = accepted.requestId;
+    filedHere.set(accepted.requestId, { worldId: accepted.target.worldId, pseudonym: accepted.target.pseudonym });
     say(
       'file-status',
       fill(logKey === '' ? M.filed : M.filedVerified, {
@@ -115,7 +119,8 @@ async function release(): Promise<void> {
     const id = input('request-id').value.trim();
     say('release-status', M.fetching);
     const client = clientOf();
-    const opened = await client.fetchRelease(id, secret);
+    // The pseudonym filed for from this page, if it was: a release of anyone else is refused.
+    const opened = await client.fetchRelease(id, secret, filedHere.get(id));
     const out = byId('released');
     out.replaceChildren();
     for (const e of opened.envelopes) {

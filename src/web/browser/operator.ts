@@ -115,6 +115,7 @@ const addWorld = () =>
       purpose: value('world-purpose'),
       rules: [],
       claims: required.map((name) => ({ name, required: true })),
+      pseudonyms: value('world-pseudonyms'),
     });
     return fill(M.worldAdded, { clientId: cell(r.clientId), secret: cell(r.clientSecret) });
   });

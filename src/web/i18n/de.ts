@@ -812,6 +812,13 @@ Merkmale, deren Weitergabe Sie zustimmen (etwa <em>über 18</em>, nie ein Geburt
     purposeHint: 'Wird Menschen auf der Einwilligungsseite gezeigt.',
     claims: 'Erforderliche Merkmale',
     claimsHint: 'Durch Leerzeichen getrennt, z. B. age_over_18.',
+    pseudonyms: 'Pseudonyme',
+    pseudonymsHint:
+      'Unter welchem Pseudonym die Welt ihre Nutzer kennt; die Moderation nennt Menschen der Welt gegenüber so. Später: mvid worlds pseudonyms.',
+    pseudonymKinds: {
+      oidc: 'OpenID-Connect-Subjekt (sub)',
+      blind: 'Pseudonym der blinden Anmeldung (die Welt nutzt nur die blinde Anmeldung)',
+    },
     addWorld: 'Die Welt registrieren',
     registerAuthority: 'Eine Behörde registrieren',
     jurisdiction: 'Rechtsordnung',
