@@ -227,7 +227,7 @@ export class DkgCeremonies {
     const id = this.#random.uuid();
     checkDkgParameters({ ceremonyId: id, threshold: input.threshold, trustees: input.trustees });
     const tokens = this.#newTokens(input.trustees);
-    await this.#insert(id, { threshold: input.threshold, trustees: input.trustees, replace: input.replace === true, kind: 'dkg' }, tokens);
+    await this.#insert(id, { threshold: input.threshold, trustees: input.trustees, replace: input.replace === true }, tokens);
     return { ceremony: await this.view(id), tokens };
   }
 
@@ -342,9 +342,10 @@ export class DkgCeremonies {
     return (await this.#openReshares(trusteeSetId))[0];
   }
 
+  /** Stores a new DKG ceremony (a reshare batch is stored by `createReshare`, an epoch batch by `createEpochs`). */
   async #insert(
     id: string,
-    c: { threshold: number; trustees: string[]; replace: boolean; kind: 'dkg' | 'reshare'; fromSetId?: string; dealers?: number[] },
+    c: { threshold: number; trustees: string[]; replace: boolean },
     tokens: ReadonlyArray<{ trusteeIndex: number; token: string }>,
   ): Promise<void> {
     await this.#store.transaction(async (tx) => {
@@ -359,9 +360,9 @@ export class DkgCeremonies {
           trustee_set_id: null,
           created_at: this.#clock.now().toISOString(),
           completed_at: null,
-          kind: c.kind,
-          from_set_id: c.fromSetId ?? null,
-          dealers_json: c.dealers === undefined ? null : JSON.stringify(c.dealers),
+          kind: 'dkg',
+          from_set_id: null,
+          dealers_json: null,
         })
         .execute();
       await insertTokens(tx, id, tokens);
