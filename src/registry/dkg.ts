@@ -670,6 +670,20 @@ export class DkgCeremonies {
       row.batch_id === null
         ? [row]
         : await this.#store.db.selectFrom('registry_dkg_ceremonies').selectAll().where('batch_id', '=', leadId).execute();
+    // Cheap first: every new trustee must have posted its result in every ceremony of the batch.
+    const results = await this.#store.db
+      .selectFrom('registry_dkg_messages')
+      .select(['ceremony_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where(
+        'ceremony_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .where('round', '=', 'result')
+      .groupBy('ceremony_id')
+      .execute();
+    const members = parseStored<string[]>(row.trustees_json).length;
+    if (rows.some((r) => Number(results.find((x) => x.ceremony_id === r.id)?.n ?? 0) < members)) return;
     const decided: Array<{ row: CeremonyRow; protocol: Protocol; outcome: Decided }> = [];
     for (const r of rows) {
       const agreed = await this.#agreed(r);
