@@ -259,6 +259,19 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('a client kept between token requests still needs its secret, and a disabled world stops at once', async () => {
+      const w = await registerWorld(rt, { name: 'Disabled Soon', redirectUris: ['http://127.0.0.1:9/soon/callback'], claims: [] });
+      const form = { grant_type: 'client_credentials', scope: 'mvid:world', resource: `${rt.url}/api` };
+      for (let i = 0; i < 3; i++) assert.equal((await token(form, basicOf(w))).status, 200, 'served, then served from the kept client');
+      const wrong = await token(form, basicOf({ clientId: w.clientId, clientSecret: `${w.clientSecret}x` }));
+      assert.equal(wrong.status, 401, 'a wrong secret for a kept client');
+      assert.equal(((await wrong.json()) as { error: string }).error, 'invalid_client');
+      await rt.worlds.registry.disable(w.clientId);
+      const refused = await token(form, basicOf(w));
+      assert.equal(refused.status, 401, 'disabled: no token on the very next request');
+      assert.equal(((await refused.json()) as { error: string }).error, 'invalid_client');
+    });
+
     it('request objects (JAR) are not accepted, signed or not', async () => {
       const now = Math.floor(Date.now() / 1000);
       const payload = {

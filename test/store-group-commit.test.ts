@@ -1,11 +1,14 @@
 /**
  * SQLite group commit (src/store/dialects/sqlite.ts): concurrent write units share one
  * durable COMMIT, yet each is acknowledged only once durable and fails alone. A second,
- * independent connection is the witness: in WAL mode it sees committed data only.
+ * independent connection is the witness: in WAL mode it sees committed data only. The WAL's
+ * fsync runs on the thread pool (`WalSync`): the tests hold it (FileHandle#sync) to check that
+ * nothing is acknowledged before it returns, and make it fail to check that failure is final.
  */
 import assert from 'node:assert/strict';
+import { type FileHandle, open } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import { ConflictError } from '../src/core/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from './support/engines.ts';
@@ -72,6 +75,92 @@ describe('SQLite group commit', () => {
     assert.equal(read?.key, 'pending');
     assert.ok(committed('pending'), 'the read saw a row that was not yet durable');
     await write;
+  });
+
+  /** Replaces FileHandle#sync (the WAL's fsync) for the duration of `body`. */
+  async function withSync(replacement: (original: () => Promise<void>) => Promise<void>, body: () => Promise<void>) {
+    const probe = await open((database.location as { path: string }).path, 'r');
+    const prototype = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    const original = prototype.sync;
+    const replaced = mock.method(prototype, 'sync', function (this: FileHandle) {
+      return replacement(() => original.call(this));
+    });
+    try {
+      await body();
+    } finally {
+      replaced.mock.restore();
+    }
+  }
+
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+
+  it('acknowledges a write, and answers a read that saw it, only once the WAL is fsynced; the event loop runs meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let syncs = 0;
+    await withSync(
+      async (original) => {
+        syncs += 1;
+        await gate;
+        return original();
+      },
+      async () => {
+        let acknowledged = false;
+        const write = store.db
+          .insertInto('service_meta')
+          .values(row('synced'))
+          .execute()
+          .then(() => {
+            acknowledged = true;
+          });
+        await turns(5);
+        assert.ok(syncs >= 1, 'the fsync was started');
+        assert.ok(committed('synced'), 'committed (another connection sees it)');
+        assert.equal(acknowledged, false, 'acknowledged before its fsync returned');
+        let answered = false;
+        const read = store.db
+          .selectFrom('service_meta')
+          .select('key')
+          .where('key', '=', 'synced')
+          .executeTakeFirst()
+          .then((found) => {
+            answered = true;
+            return found;
+          });
+        await turns(3);
+        assert.equal(answered, false, 'a read built on an unsynced commit was answered');
+        release();
+        await write;
+        assert.equal((await read)?.key, 'synced');
+        assert.ok(acknowledged);
+      },
+    );
+  });
+
+  it('fails the commit whose fsync fails, and every later one until the store is reopened', async () => {
+    const other = await createTestDatabase('sqlite');
+    const failing = openStore(other.location);
+    try {
+      await failing.migrate();
+      await withSync(
+        async () => {
+          throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+        },
+        async () => {
+          await assert.rejects(failing.db.insertInto('service_meta').values(row('lost')).execute());
+        },
+      );
+      // The disk is fine again, but the store cannot know what the failed fsync dropped.
+      await assert.rejects(failing.db.insertInto('service_meta').values(row('later')).execute());
+    } finally {
+      await failing.close();
+      await other.drop();
+    }
   });
 
   it('commits an open group when the store closes', async () => {

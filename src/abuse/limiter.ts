@@ -168,6 +168,17 @@ export class AbuseLimiter {
   }
 }
 
+/** Recent keys' hashes: a token request hashes the same caller and client on every request. */
+const recentHashes = new Map<string, string>();
+const RECENT_HASHES = 10_000;
+
 function hashKey(k: AbuseKey): string {
-  return createHash('sha256').update(`mvid-abuse\0${k.bucket}\0${k.key}`).digest('base64url').slice(0, 32);
+  const id = `${k.bucket}\0${k.key}`;
+  let hash = recentHashes.get(id);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(`mvid-abuse\0${id}`).digest('base64url').slice(0, 32);
+    if (recentHashes.size >= RECENT_HASHES) recentHashes.clear();
+    recentHashes.set(id, hash);
+  }
+  return hash;
 }

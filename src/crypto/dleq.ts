@@ -29,6 +29,7 @@ import { type Sodium, sodiumIfLoaded } from './sodium.ts';
 
 const CHALLENGE_DOMAIN = 'mvid dleq v1';
 const NONCE_DOMAIN = 'mvid dleq nonce v1';
+const GENERATOR_BYTES = encodePoint(GENERATOR);
 
 export interface DleqProofScalars {
   /** Challenge. */
@@ -40,7 +41,7 @@ export interface DleqProofScalars {
 function challenge(x: Point, h: Point, d: Point, a: Point, b: Point, context: Uint8Array): bigint {
   return hashToScalar(
     CHALLENGE_DOMAIN,
-    encodePoint(GENERATOR),
+    GENERATOR_BYTES,
     encodePoint(x),
     encodePoint(h),
     encodePoint(d),
@@ -75,7 +76,13 @@ export function proveDleq(
 export function verifyDleq(statement: { x: Point; h: Point; d: Point }, proof: DleqProofScalars, context: Uint8Array): boolean {
   try {
     const na = sodiumIfLoaded();
-    if (na !== undefined) return verifyOnSodium(na, statement, proof, context);
+    if (na !== undefined)
+      return verifyDleqOnSodium(
+        na,
+        { x: encodePoint(statement.x), h: encodePoint(statement.h), d: encodePoint(statement.d) },
+        proof,
+        context,
+      );
     const a = multiplyPublic(GENERATOR, proof.z).subtract(multiplyPublic(statement.x, proof.c));
     const b = multiplyPublic(statement.h, proof.z).subtract(multiplyPublic(statement.d, proof.c));
     return challenge(statement.x, statement.h, statement.d, a, b, context) === proof.c;
@@ -85,16 +92,26 @@ export function verifyDleq(statement: { x: Point; h: Point; d: Point }, proof: D
 }
 
 /**
- * The same check on libsodium (about four times faster than noble's four multiplications),
- * when this thread has loaded it (the authority's release path does). A zero challenge or
- * response makes libsodium refuse a multiplication and the proof fail: an honest proof has
- * one with probability ~2^-252.
+ * The same check on libsodium (about four times faster than noble's four multiplications), on
+ * the points' encodings, which the caller has checked are canonical and not the identity
+ * (`isNonIdentityPoint`): the authority's release path, which loads libsodium first. A zero
+ * challenge or response makes libsodium refuse a multiplication and the proof fail: an
+ * honest proof has one with probability ~2^-252. Never throws.
  */
-function verifyOnSodium(na: Sodium, statement: { x: Point; h: Point; d: Point }, proof: DleqProofScalars, context: Uint8Array): boolean {
-  const [x, h, d] = [statement.x, statement.h, statement.d].map(encodePoint) as [Uint8Array, Uint8Array, Uint8Array];
-  const z = encodeScalar(modL(proof.z));
-  const c = encodeScalar(modL(proof.c));
-  const a = na.crypto_core_ristretto255_sub(na.crypto_scalarmult_ristretto255_base(z), na.crypto_scalarmult_ristretto255(c, x));
-  const b = na.crypto_core_ristretto255_sub(na.crypto_scalarmult_ristretto255(z, h), na.crypto_scalarmult_ristretto255(c, d));
-  return hashToScalar(CHALLENGE_DOMAIN, encodePoint(GENERATOR), x, h, d, a, b, context) === proof.c;
+export function verifyDleqOnSodium(
+  na: Sodium,
+  statement: { x: Uint8Array; h: Uint8Array; d: Uint8Array },
+  proof: DleqProofScalars,
+  context: Uint8Array,
+): boolean {
+  try {
+    const { x, h, d } = statement;
+    const z = encodeScalar(modL(proof.z));
+    const c = encodeScalar(modL(proof.c));
+    const a = na.crypto_core_ristretto255_sub(na.crypto_scalarmult_ristretto255_base(z), na.crypto_scalarmult_ristretto255(c, x));
+    const b = na.crypto_core_ristretto255_sub(na.crypto_scalarmult_ristretto255(z, h), na.crypto_scalarmult_ristretto255(c, d));
+    return hashToScalar(CHALLENGE_DOMAIN, GENERATOR_BYTES, x, h, d, a, b, context) === proof.c;
+  } catch {
+    return false;
+  }
 }

@@ -16,6 +16,7 @@ import { LruCache, systemRandom } from '../core/index.ts';
 import type { Random } from '../core/index.ts';
 import type { ErrorCode } from '../core/index.ts';
 import { fail, frame, readBytesField, wipe } from './encoding.ts';
+import { isNonIdentityPoint, sodiumIfLoaded } from './sodium.ts';
 
 const RistrettoPoint = ristretto255.Point;
 
@@ -145,6 +146,19 @@ export function readPointField(value: unknown, field: string, code: ErrorCode): 
   const point = tryDecodePoint(readBytesField(value, field, POINT_BYTES, code));
   if (point === undefined) fail(code, `${field} is not a valid non-identity ristretto255 point`, { field });
   return point;
+}
+
+/**
+ * Reads a base64url point field of an untrusted object as its checked encoding (identity
+ * refused): on libsodium when this thread has loaded it, without building a noble point
+ * (decoding one costs an inverse square root), else through `tryDecodePoint`.
+ */
+export function readPointBytesField(value: unknown, field: string, code: ErrorCode): Uint8Array {
+  const bytes = readBytesField(value, field, POINT_BYTES, code);
+  const na = sodiumIfLoaded();
+  const valid = na === undefined ? tryDecodePoint(bytes) !== undefined : isNonIdentityPoint(na, bytes);
+  if (!valid) fail(code, `${field} is not a valid non-identity ristretto255 point`, { field });
+  return bytes;
 }
 
 const FIXED_KEY_WINDOW = 8;

@@ -20,7 +20,7 @@ import { toBase64Url, utf8 } from '../core/index.ts';
 import { type Random, systemRandom } from '../core/index.ts';
 import { decodeBase64UrlStrict, fail, frame, wipe } from './encoding.ts';
 import { encodePoint, encodeScalar, GROUP_ORDER, multiplyBaseSecret, tryDecodeScalar } from './group.ts';
-import { type Sodium, sodium } from './sodium.ts';
+import { isNonIdentityPoint, type Sodium, sodium } from './sodium.ts';
 import { normalizeIdentifier } from './tag.ts';
 
 const VOPRF = ristretto255_oprf.voprf;
@@ -63,11 +63,6 @@ function randomScalarBytes(random: Random): Uint8Array {
   for (let i = wide.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(wide[i] as number);
   wipe(wide);
   return encodeScalar((x % (GROUP_ORDER - 1n)) + 1n);
-}
-
-/** A point received over the wire: canonical, and not the identity (RFC 9497 §3.3). */
-function wirePoint(na: Sodium, bytes: Uint8Array): boolean {
-  return bytes.length === 32 && bytes.some((b) => b !== 0) && na.crypto_core_ristretto255_is_valid_point(bytes);
 }
 
 /** The composite weight d of a one-element batch (RFC 9497 §2.2.1 ComputeComposites, m = 1). */
@@ -157,7 +152,8 @@ export async function evaluateBlinded(keys: TagServiceKeyPair, blinded: unknown,
   const point = bytesField(blinded, 'blinded', 32);
   const publicKey = bytesField(keys.publicKey, 'publicKey', 32);
   const na = await sodium();
-  if (!wirePoint(na, point)) fail('crypto_encoding_invalid', 'blinded is not a valid ristretto255 element', { field: 'blinded' });
+  // A point received over the wire: canonical, and not the identity (RFC 9497 §3.3).
+  if (!isNonIdentityPoint(na, point)) fail('crypto_encoding_invalid', 'blinded is not a valid ristretto255 element', { field: 'blinded' });
   const k = keys.secretKey;
   const evaluated = na.crypto_scalarmult_ristretto255(k, point);
   // ComputeCompositesFast: M = d·C, Z = k·M.
@@ -188,7 +184,8 @@ export async function finalizeTag(blinded: BlindedIdentifier, evaluation: TagEva
   const na = await sodium();
   let output: Uint8Array;
   try {
-    if (!wirePoint(na, evaluated) || !wirePoint(na, blindedPoint) || !wirePoint(na, key)) throw new Error('not a group element');
+    if (!isNonIdentityPoint(na, evaluated) || !isNonIdentityPoint(na, blindedPoint) || !isNonIdentityPoint(na, key))
+      throw new Error('not a group element');
     const c = proof.slice(0, 32);
     const s = proof.slice(32);
     if (tryDecodeScalar(c) === undefined || tryDecodeScalar(s) === undefined) throw new Error('not a canonical non-zero scalar');

@@ -45,6 +45,9 @@ test('wrong key, wrong AAD and tampering all fail with sealed_message_invalid', 
     { nonce: flip(sealed.nonce) },
     { epk: other.publicKey },
     { epk: toBase64Url(new Uint8Array(32)) }, // identity ephemeral key
+    { epk: toBase64Url(new Uint8Array(32).fill(0xff)) }, // not a canonical field element
+    { epk: toBase64Url(Uint8Array.from(fromBase64Url(sealed.epk), (b, i) => (i === 0 ? b | 1 : b))) }, // a "negative" encoding
+    { epk: toBase64Url(fromBase64Url(sealed.epk).subarray(0, 31)) },
     { epk: 'junk' },
     { version: 2 },
     { ciphertext: '' },

@@ -29,3 +29,12 @@ export function sodiumIfLoaded(): Sodium | undefined {
 }
 
 export type { Sodium };
+
+/**
+ * Whether `bytes` is the canonical encoding of a ristretto255 point other than the identity:
+ * the check `tryDecodePoint` makes, on libsodium (RFC 9496 decoding; the identity's only
+ * encoding is 32 zero bytes).
+ */
+export function isNonIdentityPoint(na: Sodium, bytes: Uint8Array): boolean {
+  return bytes.length === 32 && bytes.some((b) => b !== 0) && na.crypto_core_ristretto255_is_valid_point(bytes);
+}

@@ -11,10 +11,11 @@
  */
 import { MvidError, systemRandom, toBase64Url } from '../core/index.ts';
 import type { Random } from '../core/index.ts';
-import { assertLabel, decodeBase64UrlStrict, fail, frame, isLabel, u32be } from './encoding.ts';
+import { assertLabel, decodeBase64UrlStrict, fail, frame, isLabel, u32be, wipe } from './encoding.ts';
 import { MAX_TRUSTEES } from './feldman.ts';
 import type { TrusteeDescriptor, TrusteeSet, TrusteeShare } from './feldman.ts';
-import { proveDleq, verifyDleq } from './dleq.ts';
+import { proveDleq, verifyDleq, verifyDleqOnSodium } from './dleq.ts';
+import { isNonIdentityPoint, type Sodium, sodiumIfLoaded } from './sodium.ts';
 import {
   IDENTITY,
   encodePoint,
@@ -24,6 +25,7 @@ import {
   multiplyBaseSecret,
   multiplyPublic,
   multiplySecret,
+  readPointBytesField,
   readPointField,
   tryDecodePoint,
   tryDecodeScalar,
@@ -126,9 +128,17 @@ export function partialDecrypt(
   };
 }
 
-function decodePointText(text: unknown): Point | undefined {
+/**
+ * A point's canonical, non-identity encoding from base64url, or `undefined`: checked by
+ * libsodium when this thread has loaded it (then no noble point is built: decoding one costs
+ * an inverse square root), else decoded by noble, which `point` then carries.
+ */
+function readPointText(na: Sodium | undefined, text: unknown): { bytes: Uint8Array; point?: Point } | undefined {
   const bytes = typeof text === 'string' ? decodeBase64UrlStrict(text) : undefined;
-  return bytes === undefined ? undefined : tryDecodePoint(bytes);
+  if (bytes === undefined) return undefined;
+  if (na !== undefined) return isNonIdentityPoint(na, bytes) ? { bytes } : undefined;
+  const point = tryDecodePoint(bytes);
+  return point === undefined ? undefined : { bytes, point };
 }
 
 function decodeScalarText(text: unknown): bigint | undefined {
@@ -136,8 +146,8 @@ function decodeScalarText(text: unknown): bigint | undefined {
   return bytes === undefined ? undefined : tryDecodeScalar(bytes, { allowZero: true });
 }
 
-/** Verifies a partial and returns its D_i, or `undefined`. */
-function checkPartial(partial: unknown, ctx: PartialContext): Point | undefined {
+/** Verifies a partial and returns its D_i (with the noble point when libsodium is not loaded), or `undefined`. */
+function checkPartial(partial: unknown, ctx: PartialContext): { bytes: Uint8Array; point?: Point } | undefined {
   if (typeof partial !== 'object' || partial === null) return undefined;
   const p = partial as Partial<PartialDecryption>;
   const index = p.trusteeIndex;
@@ -145,15 +155,21 @@ function checkPartial(partial: unknown, ctx: PartialContext): Point | undefined 
   if (ctx.trusteeIndex !== undefined && ctx.trusteeIndex !== index) return undefined;
   if (!isLabel(ctx.requestId) || !isLabel(ctx.envelopeId)) return undefined;
   if (p.requestId !== ctx.requestId || p.envelopeId !== ctx.envelopeId) return undefined;
-  const x = decodePointText(ctx.verificationKey);
-  const h = decodePointText(ctx.c1);
-  const d = decodePointText(p.d);
+  const na = sodiumIfLoaded();
+  const x = readPointText(na, ctx.verificationKey);
+  const h = readPointText(na, ctx.c1);
+  const d = readPointText(na, p.d);
   const proof = p.proof as Partial<PartialDecryption['proof']> | undefined;
   const c = decodeScalarText(proof?.c);
   const z = decodeScalarText(proof?.z);
   if (x === undefined || h === undefined || d === undefined || c === undefined || z === undefined) return undefined;
   // The context is rebuilt from the verifier's values, never taken from the partial.
-  return verifyDleq({ x, h, d }, { c, z }, proofContext(ctx.requestId, ctx.envelopeId, index)) ? d : undefined;
+  const context = proofContext(ctx.requestId, ctx.envelopeId, index);
+  const valid =
+    na === undefined
+      ? verifyDleq({ x: x.point as Point, h: h.point as Point, d: d.point as Point }, { c, z }, context)
+      : verifyDleqOnSodium(na, { x: x.bytes, h: h.bytes, d: d.bytes }, { c, z }, context);
+  return valid ? d : undefined;
 }
 
 /**
@@ -200,6 +216,23 @@ export function interpolateInExponent(shares: ReadonlyArray<{ index: number; poi
 }
 
 /**
+ * Σ λ_i·D_i on libsodium, the D_i checked non-identity and λ_i non-zero (distinct indices), so
+ * no product is the identity, which libsodium would refuse.
+ */
+function interpolateOnSodium(na: Sodium, shares: ReadonlyArray<{ index: number; d: { bytes: Uint8Array } }>): Uint8Array {
+  const lambdas = lagrangeAtZero(shares.map((s) => s.index));
+  let sum: Uint8Array | undefined;
+  shares.forEach((s, k) => {
+    const term = na.crypto_scalarmult_ristretto255(encodeScalar(lambdas[k] as bigint), s.d.bytes);
+    const next = sum === undefined ? term : na.crypto_core_ristretto255_add(sum, term);
+    if (sum !== undefined) wipe(sum, term);
+    sum = next;
+  });
+  if (sum === undefined) throw new RangeError('interpolateOnSodium: no shares');
+  return sum;
+}
+
+/**
  * Verifies every partial and combines M distinct good ones into S = x·C1.
  * Bad partials are reported in `badTrustees`; if fewer than M good ones
  * remain, throws `share_invalid` (naming them in `extensions.badTrustees`), or
@@ -218,16 +251,18 @@ export function combinePartials(partials: readonly unknown[], options: CombineOp
   }
   assertLabel(requestId, 'requestId');
   assertLabel(envelopeId, 'envelopeId');
-  readPointField(options.c1, 'c1', 'crypto_encoding_invalid');
+  const na = sodiumIfLoaded();
+  readPointBytesField(options.c1, 'c1', 'crypto_encoding_invalid');
   const trustees = new Map<number, TrusteeDescriptor>();
   for (const t of verificationKeys) {
-    if (decodePointText(t.verificationKey) === undefined) fail('trustee_set_invalid', `trustee ${t.index} has an invalid verification key`);
+    if (readPointText(na, t.verificationKey) === undefined)
+      fail('trustee_set_invalid', `trustee ${t.index} has an invalid verification key`);
     // Two keys for one index would let the caller's list, not the proof, decide which trustee a partial is checked against.
     if (trustees.has(t.index)) fail('trustee_set_invalid', `trustee index ${t.index} appears twice`);
     trustees.set(t.index, t);
   }
 
-  const good = new Map<number, Point>();
+  const good = new Map<number, { bytes: Uint8Array; point?: Point }>();
   const badTrustees: BadTrustee[] = [];
   for (const partial of partials) {
     const index = (partial as Partial<PartialDecryption> | null)?.trusteeIndex;
@@ -245,7 +280,7 @@ export function combinePartials(partials: readonly unknown[], options: CombineOp
       badTrustees.push({ ...named, reason: 'wrong_trustee_set' });
       continue;
     }
-    let d: Point | undefined;
+    let d: { bytes: Uint8Array; point?: Point } | undefined;
     try {
       d = checkPartial(partial, { verificationKey: trustee.verificationKey, c1: options.c1, requestId, envelopeId, trusteeIndex: index });
     } catch {
@@ -267,7 +302,9 @@ export function combinePartials(partials: readonly unknown[], options: CombineOp
     throw new MvidError('threshold_not_met', `${good.size} distinct partial decryptions given, ${threshold} required`, { extensions });
   }
   const usedTrustees = [...good.keys()].sort((a, b) => a - b).slice(0, threshold);
-  const s = interpolateInExponent(usedTrustees.map((index) => ({ index, point: good.get(index) as Point })));
+  const used = usedTrustees.map((index) => ({ index, d: good.get(index) as { bytes: Uint8Array; point?: Point } }));
+  if (na !== undefined) return { point: interpolateOnSodium(na, used), usedTrustees, badTrustees };
+  const s = interpolateInExponent(used.map(({ index, d }) => ({ index, point: d.point as Point })));
   return { point: encodePoint(s), usedTrustees, badTrustees };
 }
 

@@ -63,10 +63,21 @@ function failed(kind: AbuseKind | undefined, status: number): boolean {
   return kind === 'sign-in' || kind === 'client-auth' ? status >= 400 && status <= 403 : status === 401;
 }
 
+/** Finishes a callback hook with an async step's outcome. */
+function settle(work: Promise<unknown>, done: (error?: Error) => void): void {
+  work.then(
+    () => done(),
+    (error: Error) => done(error),
+  );
+}
+
+/**
+ * The hooks are callback hooks that finish at once when a request has nothing to count (most
+ * requests) and wait only when they read or write a counter: an async hook costs promises and
+ * microtask turns on every request.
+ */
 export function registerAbuseLimits(app: FastifyInstance, limiter: AbuseLimiter): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config ?? {};
-    const kind = config.abuse;
+  const check = async (request: FastifyRequest, reply: FastifyReply, kind: AbuseKind | undefined) => {
     if (kind === 'mint' || kind === 'enrol') {
       const wait = await limiter.hit([{ bucket: kind === 'mint' ? 'mintIp' : 'enrolIp', key: request.ip }]);
       if (wait !== undefined) throw refuse(reply, wait);
@@ -79,32 +90,43 @@ export function registerAbuseLimits(app: FastifyInstance, limiter: AbuseLimiter)
     if (wait !== undefined) throw refuse(reply, wait);
     if (kind === 'client-auth') (request.raw as RawWithKeys)[ABUSE_KEYS] = keys;
     else request.abuseKeys = keys;
+  };
+  app.addHook('onRequest', (request, reply, done) => {
+    const kind = request.routeOptions.config?.abuse;
+    if (kind === undefined && request.headers.authorization === undefined) done();
+    else settle(check(request, reply, kind), done);
   });
 
   // preValidation: before a route's own checks of the body (CSRF, validation) can refuse it uncounted.
-  app.addHook('preValidation', async (request, reply) => {
-    const principal = request.routeOptions.config?.abusePrincipal?.(request);
-    if (principal === undefined || !request.abuseKeys) return;
+  const checkPrincipal = async (reply: FastifyReply, keys: AbuseKey[], principal: string) => {
     const key: AbuseKey = { bucket: 'credentialPrincipal', key: principal };
     const wait = await limiter.blocked([key]);
     if (wait !== undefined) throw refuse(reply, wait);
-    request.abuseKeys.push(key);
+    keys.push(key);
+  };
+  app.addHook('preValidation', (request, reply, done) => {
+    const principal = request.routeOptions.config?.abusePrincipal?.(request);
+    if (principal === undefined || !request.abuseKeys) done();
+    else settle(checkPrincipal(reply, request.abuseKeys, principal), done);
   });
 
   // Counted before the answer leaves (onSend), so the next attempt already sees it.
-  const count = async (request: FastifyRequest, status: number) => {
-    if (!request.abuseKeys || !failed(request.routeOptions.config?.abuse, status)) return;
-    const keys = request.abuseKeys;
-    request.abuseKeys = undefined;
+  const count = async (request: FastifyRequest, keys: AbuseKey[]) => {
     try {
       await limiter.hit(keys);
     } catch (error) {
       request.log.warn({ err: error }, 'abuse counter not updated');
     }
   };
-  app.addHook('onSend', async (request, reply) => count(request, reply.statusCode));
+  const countFailure = (request: FastifyRequest, status: number, done: (error?: Error) => void) => {
+    const keys = request.abuseKeys;
+    if (!keys || !failed(request.routeOptions.config?.abuse, status)) return done();
+    request.abuseKeys = undefined;
+    settle(count(request, keys), done);
+  };
+  app.addHook('onSend', (request, reply, _payload, done) => countFailure(request, reply.statusCode, done));
   // oidc-provider's own replies (hijacked: no onSend) carrying a bearer token, e.g. userinfo.
-  app.addHook('onResponse', async (request, reply) => count(request, reply.statusCode));
+  app.addHook('onResponse', (request, reply, done) => countFailure(request, reply.statusCode, done));
 }
 
 /** The `kid` of a compact JWS's protected header, unverified (it only names whose counter a failure feeds). */

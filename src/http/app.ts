@@ -137,17 +137,21 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const edgeHeaders = securityHeaders(config.publicUrl);
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks every request runs are callback hooks where they never wait: an async hook costs
+  // promises and microtask turns on every request (docs/performance.md, OIDC over HTTP).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     applyEdgeHeaders(request, reply.raw, edgeHeaders);
     // PostgreSQL cannot store NUL in text: refuse it here, as bad input, rather than as a database error.
-    if (NUL.test(request.raw.url ?? '')) throw nulRefused('the URL');
+    if (NUL.test(request.raw.url ?? '')) done(nulRefused('the URL'));
+    else done();
   });
   app.addHook('preValidation', refuseOverflowingNumbers);
   registerAbuseLimits(app, deps.abuse);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   metrics.gauge('mvid_db_pool_connections', 'Database pool connections by state.', () => {

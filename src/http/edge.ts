@@ -99,9 +99,20 @@ const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /**
  * preValidation: a query or path value written as a number too large for a double (`1e400`,
  * 400 nines) would be coerced by Ajv to Infinity, which then skips `maximum` (Ajv checks
- * bounds only on finite numbers). Such a value is refused here, before validation.
+ * bounds only on finite numbers). Such a value is refused here, before validation. A
+ * callback hook, not an async one: it runs on every request and never waits.
  */
-export async function refuseOverflowingNumbers(request: FastifyRequest): Promise<void> {
+export function refuseOverflowingNumbers(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
+  try {
+    checkNumbers(request);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  done();
+}
+
+function checkNumbers(request: FastifyRequest): void {
   for (const [part, values] of [
     ['querystring', request.query],
     ['params', request.params],

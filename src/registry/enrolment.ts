@@ -9,14 +9,21 @@ import type { Tx } from '../store/index.ts';
 import { type SealedEnvelope, sealIdentity } from './envelopes.ts';
 import type { IssuerRegistry } from './issuers.ts';
 import { envelopeSealedEntry, logSubjectKey, personEventEntry, tagEvaluationsEntry } from './log.ts';
-import { consumeNonce, isNonceUsed, nonceKey } from './nonces.ts';
+import { consumeNonce, isNonceUsed, nonceKey, usedNonceRow } from './nonces.ts';
+import { WriteBatcher } from './batch.ts';
+import { jwkThumbprint } from './jws.ts';
 import {
   appendEvent,
+  attributeRows,
   createSession,
+  envelopeRows,
+  eventRow,
+  holderKeyRow,
   insertEnvelopes,
   insertHolderKey,
   revokeHolderKeys,
   revokeSessions,
+  sessionRow,
   supersedeEnvelopes,
   writeAttributes,
 } from './persons.ts';
@@ -57,6 +64,22 @@ interface Prepared {
   evaluations: number;
 }
 
+/** An enrolment verified, tagged and sealed, waiting for its write. */
+interface Candidate {
+  prepared: Prepared;
+  personId: string;
+  envelopes: SealedEnvelope[];
+}
+
+/**
+ * Most enrolments written in one transaction. Concurrent enrolments share a transaction
+ * (batch.ts): one durable commit and one multi-row insert per table for all of them.
+ */
+export const ENROLMENT_BATCH = 64;
+
+/** Raised inside a batch's transaction when one of its enrolments conflicts: the batch rolls back and each is written alone. */
+class BatchConflict extends Error {}
+
 /**
  * At most one `tag_evaluations` entry per this interval (per process): each carries the tag
  * service's cumulative count, so evaluations no enrolment accounts for still show as a jump
@@ -74,6 +97,13 @@ export class Enrolments {
   readonly #recoveredHooks: PersonRecoveredHook[] = [];
   /** When this process last queued a `tag_evaluations` entry (undefined: never). */
   #tagCountLoggedAt: number | undefined;
+  readonly #writes = new WriteBatcher<Candidate, EnrolmentResult>({
+    one: (candidate) => this.#writeOne(candidate),
+    many: (candidates) => this.#writeMany(candidates),
+    // The uniqueness constraints an enrolment's rows meet: the tag, the nonce, the holder key.
+    keys: ({ prepared }) => [`tag ${prepared.tag}`, `nonce ${prepared.pid.nonce}`, `key ${jwkThumbprint(prepared.pid.holderJwk)}`],
+    maxBatch: ENROLMENT_BATCH,
+  });
 
   constructor(deps: RegistryDeps, issuers: IssuerRegistry, trustees: TrusteeSets, epochs: EscrowEpochs) {
     this.#deps = deps;
@@ -188,29 +218,118 @@ export class Enrolments {
    * @throws MvidError person_already_enrolled (use recovery), any PID or nonce code, escrow_unavailable
    */
   async enrol(presentation: string): Promise<EnrolmentResult> {
-    const { store, random, log } = this.#deps;
+    const { store, random } = this.#deps;
     const prepared = await this.#prepare(presentation);
-    const { now, tag, pid } = prepared;
-    if (await store.db.selectFrom('registry_tags').select('tag').where('tag', '=', tag).executeTakeFirst()) throw alreadyEnrolled();
+    if (await store.db.selectFrom('registry_tags').select('tag').where('tag', '=', prepared.tag).executeTakeFirst())
+      throw alreadyEnrolled();
     const personId = random.uuid();
     const envelopes = await this.#seal(prepared, personId);
+    return this.#writes.submit({ prepared, personId, envelopes });
+  }
+
+  /** One enrolment's transaction: the checks in the order that decides which error a refused enrolment gets. */
+  #writeOne({ prepared, personId, envelopes }: Candidate): Promise<EnrolmentResult> {
+    const { now, tag, pid } = prepared;
     return this.#transact(async (tx, claim) => {
-      const at = now.toISOString();
-      await tx
-        .insertInto('registry_persons')
-        .values({ id: personId, status: 'active', created_at: at, updated_at: at, closed_at: null, purge_after: null, swept_at: null })
-        .execute();
+      await tx.insertInto('registry_persons').values(personRow(personId, now)).execute();
       // The primary key on the tag is what makes "one person, one identity" hold under concurrency.
       const inserted = await tx
         .insertInto('registry_tags')
-        .values({ tag, person_id: personId, created_at: at, purge_after: null })
+        .values(tagRow(tag, personId, now))
         .onConflict((oc) => oc.column('tag').doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw alreadyEnrolled();
       const { kid, session } = await this.#bind(tx, prepared, personId, envelopes, 'enrolment', claim);
-      await appendEvent(tx, personId, 'enrolled', now, { issuer: pid.issuer.id, holderKey: kid, trusteeSet: prepared.trusteeSet.id });
-      await log.enqueue(tx, [personEventEntry(this.#subjectKey, personId, 'enrolled', now, pid.issuer.id)]);
+      await appendEvent(tx, personId, 'enrolled', now, enrolledDetail(prepared, kid));
+      await this.#deps.log.enqueue(tx, [personEventEntry(this.#subjectKey, personId, 'enrolled', now, pid.issuer.id)]);
       return { personId, holderKeyId: kid, session };
+    });
+  }
+
+  /**
+   * Several enrolments' rows in one transaction, one statement per table. Tags, nonces and
+   * holder keys are inserted with ON CONFLICT DO NOTHING RETURNING: if any row is missing
+   * (a conflict with a write outside the batch), `BatchConflict` rolls the whole batch back
+   * and each enrolment is written alone by `#writeOne`, which gives it its own answer.
+   */
+  #writeMany(candidates: readonly Candidate[]): Promise<EnrolmentResult[]> {
+    const { random, secrets, options } = this.#deps;
+    const ttl = options.sessionTtlSeconds ?? SESSION_TTL_SECONDS;
+    return this.#transact(async (tx, claim) => {
+      const all = (rows: readonly unknown[]) => {
+        if (rows.length !== candidates.length) throw new BatchConflict('an enrolment of the batch conflicts');
+      };
+      await tx
+        .insertInto('registry_persons')
+        .values(candidates.map((c) => personRow(c.personId, c.prepared.now)))
+        .execute();
+      all(
+        await tx
+          .insertInto('registry_tags')
+          .values(candidates.map((c) => tagRow(c.prepared.tag, c.personId, c.prepared.now)))
+          .onConflict((oc) => oc.column('tag').doNothing())
+          .returning('tag')
+          .execute(),
+      );
+      all(
+        await tx
+          .insertInto('registry_used_nonces')
+          .values(candidates.map(({ prepared: { pid, now } }) => usedNonceRow(pid.nonce, pid.nonceExpires, now)))
+          .onConflict((oc) => oc.column('nonce_hash').doNothing())
+          .returning('nonce_hash')
+          .execute(),
+      );
+      await this.#logTagCount(tx, (candidates[0] as Candidate).prepared, claim);
+      const sets = [...new Set(candidates.map((c) => c.prepared.trusteeSet.id))];
+      const active = await tx
+        .selectFrom('registry_trustee_sets')
+        .select('id')
+        .where('id', 'in', sets)
+        .where('status', '=', 'active')
+        .execute();
+      if (active.length !== sets.length) throw new BatchConflict('the trustee set changed during enrolment');
+      const rows = candidates.map((c) => {
+        const key = holderKeyRow(c.personId, c.prepared.pid.holderJwk, c.prepared.now);
+        return { key, session: sessionRow(c.personId, 'enrolment', key.id, c.prepared.now, ttl, random) };
+      });
+      all(
+        await tx
+          .insertInto('registry_holder_keys')
+          .values(rows.map((r) => r.key))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .execute(),
+      );
+      const attributes = candidates.flatMap(({ personId, prepared: { pid, now } }) =>
+        attributeRows(personId, serviceAttributesOf(pid.claims, now), secrets.dataKey, random, now),
+      );
+      if (attributes.length > 0) await tx.insertInto('registry_attributes').values(attributes).execute();
+      await tx
+        .insertInto('registry_envelopes')
+        .values(candidates.flatMap((c) => envelopeRows(c.personId, c.envelopes, c.prepared.now, c.prepared.expiresAt)))
+        .execute();
+      await tx
+        .insertInto('person_sessions')
+        .values(rows.map((r) => r.session.row))
+        .execute();
+      const results = candidates.map((c, i) => {
+        const { key, session } = rows[i] as (typeof rows)[number];
+        return { personId: c.personId, holderKeyId: key.id, session: session.session };
+      });
+      await tx
+        .insertInto('registry_events')
+        .values(
+          candidates.map((c, i) => eventRow(c.personId, 'enrolled', c.prepared.now, enrolledDetail(c.prepared, results[i]?.holderKeyId))),
+        )
+        .execute();
+      await this.#deps.log.enqueue(
+        tx,
+        candidates.flatMap(({ personId, envelopes, prepared: { now, pid } }) => [
+          ...envelopes.map((e) => envelopeSealedEntry(e.envelope, now)),
+          personEventEntry(this.#subjectKey, personId, 'enrolled', now, pid.issuer.id),
+        ]),
+      );
+      return results;
     });
   }
 
@@ -264,6 +383,19 @@ export class Enrolments {
       return { personId, holderKeyId: kid, session, revokedKeys, reopened };
     });
   }
+}
+
+function personRow(personId: string, now: Date) {
+  const at = now.toISOString();
+  return { id: personId, status: 'active' as const, created_at: at, updated_at: at, closed_at: null, purge_after: null, swept_at: null };
+}
+
+function tagRow(tag: string, personId: string, now: Date) {
+  return { tag, person_id: personId, created_at: now.toISOString(), purge_after: null };
+}
+
+function enrolledDetail(prepared: Prepared, holderKey: string | undefined): Record<string, unknown> {
+  return { issuer: prepared.pid.issuer.id, holderKey, trusteeSet: prepared.trusteeSet.id };
 }
 
 function alreadyEnrolled(): MvidError {

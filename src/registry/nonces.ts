@@ -66,10 +66,15 @@ export async function consumeNonce(tx: Tx, nonce: string, expires: Date, now: Da
   // statement would poison the surrounding transaction.
   const result = await tx
     .insertInto('registry_used_nonces')
-    .values({ nonce_hash: sha256Hex(nonce), used_at: now.toISOString(), expires_at: expires.toISOString() })
+    .values(usedNonceRow(nonce, expires, now))
     .onConflict((oc) => oc.column('nonce_hash').doNothing())
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new MvidError('nonce_replayed', 'this nonce was already used');
+}
+
+/** The `registry_used_nonces` row that marks `nonce` answered (its hash, never the nonce). */
+export function usedNonceRow(nonce: string, expires: Date, now: Date) {
+  return { nonce_hash: sha256Hex(nonce), used_at: now.toISOString(), expires_at: expires.toISOString() };
 }
 
 /** Whether `nonce` was already answered (a read; `consumeNonce` is what enforces single use). */

@@ -24,8 +24,13 @@ export async function appendEvent(
 ): Promise<void> {
   await tx
     .insertInto('registry_events')
-    .values({ person_id: personId, type, at: at.toISOString(), detail_json: JSON.stringify(detail) })
+    .values(eventRow(personId, type, at, detail))
     .execute();
+}
+
+/** The `registry_events` row of one event (batched enrolments insert many at once). */
+export function eventRow(personId: string, type: PersonEventType, at: Date, detail: Record<string, unknown> = {}) {
+  return { person_id: personId, type, at: at.toISOString(), detail_json: JSON.stringify(detail) };
 }
 
 export async function eventsOf(db: Reader, personId: string): Promise<PersonEvent[]> {
@@ -44,22 +49,27 @@ export async function personSummary(db: Reader, personId: string): Promise<Perso
  * @throws MvidError holder_key_in_use
  */
 export async function insertHolderKey(tx: Tx, personId: string, jwk: JsonWebKey, at: Date): Promise<string> {
-  const kid = jwkThumbprint(jwk);
+  const row = holderKeyRow(personId, jwk, at);
   const result = await tx
     .insertInto('registry_holder_keys')
-    .values({
-      id: kid,
-      person_id: personId,
-      jwk_json: JSON.stringify(jwk),
-      created_at: at.toISOString(),
-      revoked_at: null,
-      revoked_reason: null,
-    })
+    .values(row)
     .onConflict((oc) => oc.column('id').doNothing())
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1)
     throw new MvidError('holder_key_in_use', 'this holder key is already registered');
-  return kid;
+  return row.id;
+}
+
+/** The `registry_holder_keys` row binding `jwk` to a person; its id is the key's thumbprint. */
+export function holderKeyRow(personId: string, jwk: JsonWebKey, at: Date) {
+  return {
+    id: jwkThumbprint(jwk),
+    person_id: personId,
+    jwk_json: JSON.stringify(jwk),
+    created_at: at.toISOString(),
+    revoked_at: null,
+    revoked_reason: null,
+  };
 }
 
 /** Revokes the person's active holder keys (all, or one) and the sessions they opened. */
@@ -101,13 +111,18 @@ export async function writeAttributes(
   at: Date,
 ): Promise<void> {
   await tx.deleteFrom('registry_attributes').where('person_id', '=', personId).execute();
-  const rows = Object.entries(values).map(([field, value]) => ({
+  const rows = attributeRows(personId, values, dataKey, random, at);
+  if (rows.length > 0) await tx.insertInto('registry_attributes').values(rows).execute();
+}
+
+/** The sealed `registry_attributes` rows of a person's service attributes. */
+export function attributeRows(personId: string, values: Record<string, unknown>, dataKey: Uint8Array, random: Random, at: Date) {
+  return Object.entries(values).map(([field, value]) => ({
     person_id: personId,
     field,
     sealed: sealAttribute(dataKey, personId, field, value, random),
     updated_at: at.toISOString(),
   }));
-  if (rows.length > 0) await tx.insertInto('registry_attributes').values(rows).execute();
 }
 
 export async function readAttributes(db: Reader, personId: string, dataKey: Uint8Array): Promise<Record<string, unknown>> {
@@ -129,21 +144,24 @@ export async function insertEnvelopes(
 ): Promise<void> {
   await tx
     .insertInto('registry_envelopes')
-    .values(
-      envelopes.map((e) => ({
-        id: e.envelope.envelopeId,
-        person_id: personId,
-        field_group: e.envelope.fieldGroup,
-        trustee_set_id: e.envelope.trusteeSetId,
-        envelope_json: JSON.stringify(e.envelope),
-        created_at: at.toISOString(),
-        superseded_at: null,
-        purge_after: null,
-        escrow_key_id: e.envelope.escrowKeyId ?? null,
-        expires_at: expiresAt,
-      })),
-    )
+    .values(envelopeRows(personId, envelopes, at, expiresAt))
     .execute();
+}
+
+/** The `registry_envelopes` rows of a person's freshly sealed envelopes. */
+export function envelopeRows(personId: string, envelopes: readonly SealedEnvelope[], at: Date, expiresAt: string | null = null) {
+  return envelopes.map((e) => ({
+    id: e.envelope.envelopeId,
+    person_id: personId,
+    field_group: e.envelope.fieldGroup,
+    trustee_set_id: e.envelope.trusteeSetId,
+    envelope_json: JSON.stringify(e.envelope),
+    created_at: at.toISOString(),
+    superseded_at: null,
+    purge_after: null,
+    escrow_key_id: e.envelope.escrowKeyId ?? null,
+    expires_at: expiresAt,
+  }));
 }
 
 /** Marks the person's current envelopes superseded, due for deletion at `purgeAfter`. */
@@ -171,22 +189,26 @@ export async function createSession(
   ttlSeconds: number,
   random: Random,
 ): Promise<IssuedSession> {
+  const { session, row } = sessionRow(personId, method, holderKeyId, now, ttlSeconds, random);
+  await tx.insertInto('person_sessions').values(row).execute();
+  return session;
+}
+
+/** A fresh session's bearer token (returned once) and its `person_sessions` row, which stores only the token's hash. */
+export function sessionRow(personId: string, method: string, holderKeyId: string | null, now: Date, ttlSeconds: number, random: Random) {
   const token = randomToken('mvs_', random);
   const expiresAt = addSeconds(now, ttlSeconds);
-  await tx
-    .insertInto('person_sessions')
-    .values({
-      id: random.uuid(),
-      token_hash: sha256Hex(token),
-      person_id: personId,
-      method,
-      holder_key_id: holderKeyId,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      revoked_at: null,
-    })
-    .execute();
-  return { token, expiresAt };
+  const row = {
+    id: random.uuid(),
+    token_hash: sha256Hex(token),
+    person_id: personId,
+    method,
+    holder_key_id: holderKeyId,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+    revoked_at: null,
+  };
+  return { session: { token, expiresAt } satisfies IssuedSession, row };
 }
 
 /** Revokes the person's live sessions (all, or those a given holder key opened). */

@@ -4,13 +4,13 @@
  * the verifier remembers of an issuer JWT is tied to the keys that verified it.
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject, sign, verify } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { agePredicates } from '../credentials/index.ts';
 import { AUDIENCE, kit, NONCE, NOW } from '../credentials/testkit.ts';
 import { decodeBase64Url } from './encoding.ts';
 import { isPresentationError } from './errors.ts';
-import { p1363ToDer, verifyJwsSignature } from './jws.ts';
+import { p1363ToDer, publicJwkOf, publicKeyFromJwk, verifyJwsSignature } from './jws.ts';
 import { presentCredential } from './present.ts';
 import { verifyPresentation } from './verify.ts';
 
@@ -35,6 +35,43 @@ describe('verifier fast paths', () => {
     assert.ok(leadingZero > 0, 'the sample includes r or s with a leading zero byte');
     assert.equal(verifyJwsSignature('x', new Uint8Array(63), publicKey, 'ES256'), false);
     assert.equal(verifyJwsSignature('x', new Uint8Array(64), publicKey, 'ES256'), false);
+  });
+
+  test('a holder P-256 key imported through SPKI is the JWK import’s key, and off-curve or odd coordinates are refused alike', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicJwkOf(publicKey);
+    const viaJwk = createPublicKey({ key: jwk, format: 'jwk' });
+    const imported = publicKeyFromJwk({ ...jwk }, 'ES256');
+    assert.ok(imported?.equals(viaJwk));
+    const sig = sign('sha256', Buffer.from('h.p'), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    assert.equal(verifyJwsSignature('h.p', sig, imported as KeyObject, 'ES256'), true);
+    const flipped = (text: string, bit: number) => {
+      const bytes = Buffer.from(text, 'base64url');
+      bytes[31] = (bytes[31] ?? 0) ^ bit;
+      return bytes.toString('base64url');
+    };
+    const jwkAccepts = (candidate: JsonWebKey) => {
+      try {
+        createPublicKey({ key: candidate, format: 'jwk' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const variants: JsonWebKey[] = [
+      { ...jwk, y: flipped(jwk.y as string, 1) }, // off the curve
+      { ...jwk, x: flipped(jwk.x as string, 4) },
+      { ...jwk, x: Buffer.alloc(32, 0xff).toString('base64url') }, // ≥ p
+      { ...jwk, x: Buffer.alloc(32).toString('base64url'), y: Buffer.alloc(32).toString('base64url') },
+      { ...jwk, y: (jwk.y as string).slice(1) }, // 42 characters: left to the JWK import
+      { ...jwk, x: `${jwk.x}A` },
+      { ...jwk, d: 'AAAA' }, // a private key is never taken as public
+    ];
+    for (const candidate of variants) {
+      const expected = candidate.d === undefined && jwkAccepts(candidate);
+      assert.equal(publicKeyFromJwk(candidate, 'ES256') !== undefined, expected, JSON.stringify(candidate));
+    }
+    assert.equal(publicKeyFromJwk(jwk, 'EdDSA'), undefined);
   });
 
   test('base64url stays canonical: stray low bits and padding are refused', () => {

@@ -34,3 +34,11 @@ test('an unsupported keyword is a TypeError rather than a silent pass', () => {
 test('annotations never fail a value', () => {
   assert.deepEqual(validateJsonSchema({ $schema: 'x', title: 't', description: 'd', format: 'email' }, 'not an email'), []);
 });
+
+test('string lengths count code points as the spread did: pairs once, lone surrogates once each', () => {
+  const schema = { type: 'string', minLength: 3, maxLength: 3 } as const;
+  for (const text of ['abc', 'a😀b', '😀😀😀', '\ud800ab', 'a\udc00b', '\udc00\ud800x', 'é́x', '😀\ud800']) {
+    const length = [...text].length;
+    assert.equal(validateJsonSchema(schema, text).length === 0, length === 3, JSON.stringify(text));
+  }
+});

@@ -86,10 +86,28 @@ function check(schema: JsonSchema, value: unknown, path: string, errors: string[
 }
 
 function checkString(s: Record<string, unknown>, value: string, path: string, errors: string[]): void {
-  const length = [...value].length; // JSON Schema counts code points, not UTF-16 units
-  if (typeof s.minLength === 'number' && length < s.minLength) errors.push(`${path}: is shorter than ${s.minLength}`);
-  if (typeof s.maxLength === 'number' && length > s.maxLength) errors.push(`${path}: is longer than ${s.maxLength}`);
+  if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
+    const length = codePoints(value); // JSON Schema counts code points, not UTF-16 units
+    if (typeof s.minLength === 'number' && length < s.minLength) errors.push(`${path}: is shorter than ${s.minLength}`);
+    if (typeof s.maxLength === 'number' && length > s.maxLength) errors.push(`${path}: is longer than ${s.maxLength}`);
+  }
   if (typeof s.pattern === 'string' && !compile(s.pattern).test(value)) errors.push(`${path}: does not match ${s.pattern}`);
+}
+
+/** The number of code points, as `[...value].length` counts them (a lone surrogate is one), without the array. */
+function codePoints(value: string): number {
+  let n = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 function checkArray(s: Record<string, unknown>, value: unknown[], path: string, errors: string[]): void {
@@ -106,7 +124,7 @@ function checkObject(s: Record<string, unknown>, value: Record<string, unknown>,
     for (const name of s.required) if (typeof name === 'string' && !Object.hasOwn(value, name)) errors.push(`${path}/${name}: is required`);
   }
   for (const [name, item] of Object.entries(value)) {
-    const child = `${path}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const child = `${path}/${name.includes('~') || name.includes('/') ? name.replaceAll('~', '~0').replaceAll('/', '~1') : name}`;
     if (Object.hasOwn(properties, name)) check(properties[name] as JsonSchema, item, child, errors);
     else if (s.additionalProperties !== undefined) check(s.additionalProperties as JsonSchema, item, child, errors);
   }

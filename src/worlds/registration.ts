@@ -4,7 +4,7 @@
  * shown once and kept only as a SHA-256 hash (they are 256-bit random, so a fast
  * hash is enough); private_key_jwt with the world's own JWKS is preferred.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   type Clock,
   checkOutboundUrl,
@@ -46,7 +46,8 @@ interface StoredMetadata {
 }
 
 function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  // One-shot: every client-secret token request hashes what it presents (no Hash object to build).
+  return hash('sha256', secret, 'hex');
 }
 
 /** Whether a presented client secret matches the stored hash (constant time). */

@@ -114,6 +114,8 @@ export class WorldsService {
   readonly #subjects = new LruCache<string, string>(SUBJECT_CACHE_ENTRIES);
   /** Subjects this process has written to the pseudonym index (so it writes each once). */
   readonly #indexed = new LruCache<string, string>(SUBJECT_CACHE_ENTRIES);
+  /** Client metadata per cached world row (the registry's entry object), frozen. */
+  readonly #clientMetadata = new WeakMap<object, Readonly<Record<string, unknown>>>();
 
   constructor(deps: WorldsDeps) {
     this.#deps = deps;
@@ -229,29 +231,15 @@ export class WorldsService {
   }
 
   /** The OpenID Connect client metadata of an enabled world (undefined otherwise). */
-  async clientMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
+  async clientMetadata(clientId: string): Promise<Readonly<Record<string, unknown>> | undefined> {
     const found = await this.registry.clientEntry(clientId);
     if (!found || found.world.disabledAt !== null) return undefined;
-    const { world, secretHash } = found;
-    const metadata: Record<string, unknown> = {
-      client_id: world.id,
-      client_name: world.name,
-      redirect_uris: world.redirectUris,
-      post_logout_redirect_uris: world.postLogoutRedirectUris,
-      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-      response_types: ['code'],
-      token_endpoint_auth_method: world.authMethod,
-      subject_type: 'pairwise',
-      id_token_signed_response_alg: 'ES256',
-      // The world may ask for exactly the claims it registered (each is a scope), nothing wider.
-      scope: ['openid', 'offline_access', 'mvid:world', ...world.claims.map((c) => c.name)].join(' '),
-    };
-    if (world.logoUri) metadata.logo_uri = world.logoUri;
-    if (world.policyUri) metadata.policy_uri = world.policyUri;
-    if (world.tosUri) metadata.tos_uri = world.tosUri;
-    if (world.jwks) metadata.jwks = world.jwks;
-    // oidc-provider wants a secret for client_secret_* methods; it receives the hash, compared by hash (see provider.ts).
-    if (world.authMethod !== 'private_key_jwt') metadata.client_secret = secretHash ?? undefined;
+    // One frozen object per cached row: oidc-provider's clients are kept per metadata object (provider.ts).
+    let metadata = this.#clientMetadata.get(found);
+    if (metadata === undefined) {
+      metadata = Object.freeze(buildClientMetadata(found.world, found.secretHash));
+      this.#clientMetadata.set(found, metadata);
+    }
     return metadata;
   }
 
@@ -485,4 +473,28 @@ export class WorldsService {
 
 export function createWorlds(deps: WorldsDeps): WorldsService {
   return new WorldsService(deps);
+}
+
+/** The OpenID Connect client metadata of a world, as oidc-provider reads it. */
+function buildClientMetadata(world: World, secretHash: string | null): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {
+    client_id: world.id,
+    client_name: world.name,
+    redirect_uris: world.redirectUris,
+    post_logout_redirect_uris: world.postLogoutRedirectUris,
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+    token_endpoint_auth_method: world.authMethod,
+    subject_type: 'pairwise',
+    id_token_signed_response_alg: 'ES256',
+    // The world may ask for exactly the claims it registered (each is a scope), nothing wider.
+    scope: ['openid', 'offline_access', 'mvid:world', ...world.claims.map((c) => c.name)].join(' '),
+  };
+  if (world.logoUri) metadata.logo_uri = world.logoUri;
+  if (world.policyUri) metadata.policy_uri = world.policyUri;
+  if (world.tosUri) metadata.tos_uri = world.tosUri;
+  if (world.jwks) metadata.jwks = world.jwks;
+  // oidc-provider wants a secret for client_secret_* methods; it receives the hash, compared by hash (see provider.ts).
+  if (world.authMethod !== 'private_key_jwt') metadata.client_secret = secretHash ?? undefined;
+  return metadata;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, type JsonWebKey } from 'node:crypto';
 import { ManualClock, type Random, systemRandom } from '../../src/core/index.ts';
-import type { ShareFile, TrusteeShare } from '../../src/crypto/index.ts';
+import type { EnvelopeSealer, ShareFile, TrusteeShare } from '../../src/crypto/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { initKeyDir, keyDirOf, loadKeys, type ServiceKeys } from '../../src/keys/index.ts';
 import { buildRegistry } from '../../src/server/index.ts';
@@ -54,7 +54,14 @@ export function passphraseOf(trustee: string): string {
 
 export async function createRegistryFixture(
   engine: Engine,
-  options: { mode?: 'development' | 'production'; retentionDays?: number; trustees?: boolean; random?: Random } = {},
+  options: {
+    mode?: 'development' | 'production';
+    retentionDays?: number;
+    trustees?: boolean;
+    random?: Random;
+    /** Seals the envelopes (as the runtime's worker pool would); in-thread when absent. */
+    sealer?: EnvelopeSealer;
+  } = {},
 ): Promise<RegistryFixture> {
   const { store, db, close } = await createTestStore(engine);
   const keyDir = keyDirOf(db.dataDir);
@@ -62,7 +69,7 @@ export async function createRegistryFixture(
   initKeyDir(keyDir, clock);
   const keys = loadKeys(keyDir);
   const mode = options.mode ?? 'development';
-  const registry = buildTestRegistry(store, clock, keys, mode, options.retentionDays ?? 365, options.random, db.dataDir);
+  const registry = buildTestRegistry(store, clock, keys, mode, options.retentionDays ?? 365, options.random, db.dataDir, options.sealer);
   await registry.setupDevIssuer(keyDir);
   const devKey = mode === 'development' ? loadDevIssuerKey(keyDir, mode) : undefined;
   const passphrases = new Map(TRUSTEES.map((t) => [t, passphraseOf(t)]));
@@ -91,6 +98,7 @@ export function buildTestRegistry(
   retentionDays = 365,
   random: Random = systemRandom,
   dataDir: string = mkdtempSync(join(tmpdir(), 'mvid-tags-')),
+  sealer?: EnvelopeSealer,
 ): Registry {
   // The runtime's own wiring, so the tests exercise what ships (the embedded tag service lives under dataDir).
   return buildRegistry(
@@ -99,6 +107,7 @@ export function buildTestRegistry(
     keys,
     clock,
     random,
+    sealer,
   );
 }
 

@@ -93,6 +93,31 @@ function html(ctx: Ctx, body: string, nonce: string, status?: number): void {
 }
 
 type Client = { clientId: string };
+
+type ClientClass = { find(id: unknown): Promise<object | undefined>; adapter: { find(id: string): Promise<object | undefined> } };
+
+/**
+ * oidc-provider's `Client.find` for a stored client reads the adapter, serialises and hashes
+ * what it read to find the `Client` it built from equal metadata (its own cache), on every
+ * token request. mvid's adapter hands out one frozen metadata object per cached world row
+ * (worlds' `clientMetadata`), so the `Client` is kept per that object: while the row is
+ * cached the same object comes back and the same `Client` serves; a disabled or changed world
+ * gives another object (or none) and goes through oidc-provider's own path again. Never an
+ * older client than the adapter's answer of this request.
+ */
+function rememberClients(Client: ClientClass): void {
+  const original = Client.find;
+  const built = new WeakMap<object, object>();
+  Client.find = async function find(this: ClientClass, id: unknown) {
+    if (typeof id !== 'string' || id.length === 0) return original.call(this, id);
+    const metadata = await this.adapter.find(id);
+    const known = metadata === undefined ? undefined : built.get(metadata);
+    if (known !== undefined) return known;
+    const client = await original.call(this, id);
+    if (metadata !== undefined && client !== undefined && Object.isFrozen(metadata)) built.set(metadata, client);
+    return client;
+  };
+}
 type Token = { clientId?: string; aud?: string | string[] };
 
 /** Whether `client` may learn about `token`: it was issued to it, or names it as audience. */
@@ -239,6 +264,7 @@ export function createOidcProvider({ publicUrl, keys, worlds, moderation }: Oidc
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, actual: string) {
     return clientSecretMatches(this.clientSecret, actual);
   };
+  rememberClients(provider.Client as unknown as ClientClass);
   // The mount (mount.ts) overwrites X-Forwarded-Host/Proto from the configured public URL, so
   // trusting them is trusting configuration: URLs match the issuer and cookies are Secure on https.
   provider.proxy = true;

@@ -4,7 +4,8 @@
  * mutex; transactions start with `BEGIN IMMEDIATE` so that a second process (a CLI
  * next to the server) waits on the busy timeout instead of failing a lock upgrade.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, realpathSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { LruCache } from '../../core/index.ts';
@@ -103,15 +104,96 @@ class Mutex {
 }
 
 /**
- * Group commit. SQLite has one writer and synchronous=FULL pays an fsync per COMMIT, which
- * blocks the event loop; under concurrent load most of a request's time went there. So every
+ * Makes the WAL durable off the event loop. With synchronous=FULL every COMMIT fsyncs the WAL
+ * inside node:sqlite's synchronous call, so the event loop stood still for each fsync (a
+ * third of an enrolment's main-thread time). The connection runs with synchronous=NORMAL
+ * instead — a COMMIT only appends its frames to the WAL; SQLite still syncs around
+ * checkpoints — and this fsyncs the WAL file on libuv's thread pool after each COMMIT; the
+ * commit is acknowledged once that fsync has returned, which is what FULL guaranteed. Syncs
+ * run one at a time: the commits made while one runs share the next (group commit again).
+ * A failed fsync is final: the kernel may have dropped the pages it could not write, so a
+ * later fsync's success would prove nothing; every later commit fails until the store is reopened.
+ */
+class WalSync {
+  #walPath: string;
+  #handle: Promise<FileHandle> | undefined;
+  #committed = 0;
+  #synced = 0;
+  #running: Promise<void> | undefined;
+  #failed: unknown;
+
+  constructor(databasePath: string) {
+    this.#walPath = `${databasePath}-wal`;
+  }
+
+  /** Once the database file exists: SQLite puts the WAL beside the file a symbolic link leads to. */
+  resolve(databasePath: string): void {
+    this.#walPath = `${realpathSync(databasePath)}-wal`;
+  }
+
+  /** Whether a commit is not yet durable. */
+  get pending(): boolean {
+    return this.#synced < this.#committed;
+  }
+
+  /** Call right after a COMMIT returned: resolves once that commit is on disk. */
+  committed(): Promise<void> {
+    this.#committed += 1;
+    return this.durable();
+  }
+
+  /** Resolves once every commit made so far is on disk. */
+  async durable(): Promise<void> {
+    const target = this.#committed;
+    while (this.#synced < target) {
+      if (this.#failed !== undefined) throw this.#failed;
+      this.#running ??= this.#sync().finally(() => {
+        this.#running = undefined;
+      });
+      await this.#running;
+    }
+  }
+
+  async close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    if (handle) await (await handle).close();
+  }
+
+  async #sync(): Promise<void> {
+    const target = this.#committed;
+    try {
+      // Opened once the WAL exists (after the first COMMIT); its directory entry is made durable once.
+      this.#handle ??= open(this.#walPath, 'r').then(async (handle) => {
+        const directory = await open(dirname(this.#walPath), 'r');
+        try {
+          await directory.sync();
+        } finally {
+          await directory.close();
+        }
+        return handle;
+      });
+      await (await this.#handle).sync();
+      this.#synced = Math.max(this.#synced, target);
+    } catch (error) {
+      this.#failed = error;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Group commit. SQLite has one writer and a durable COMMIT pays an fsync; under concurrent
+ * load most of a request's time went there. So every
  * write unit — a transaction, or a write outside one — runs as a SAVEPOINT inside one outer
  * `BEGIN IMMEDIATE` transaction, the group, which commits on the next turn of the event loop
  * (setImmediate), after every unit that queued for the connection meanwhile. A unit resolves
- * only once its group's COMMIT has returned, so nothing is acknowledged before it is durable;
- * a unit that fails rolls back to its savepoint and leaves the others alone. Reads while a
- * group is open see its writes and likewise resolve only once it is durable, so no answer is
- * built on data that a crash could still take back. Reads with no group open run at once.
+ * only once its group's COMMIT has returned and the WAL has been fsynced (`WalSync`), so
+ * nothing is acknowledged before it is durable; the next group can run while that fsync is
+ * under way. A unit that fails rolls back to its savepoint and leaves the others alone. Reads
+ * while a group is open see its writes and likewise resolve only once it is durable, and so
+ * do reads while a committed group's fsync is under way, so no answer is built on data that a
+ * crash could still take back. Other reads run at once.
  */
 class NodeSqliteDriver implements Driver {
   readonly #options: SqliteOptions;
@@ -119,9 +201,12 @@ class NodeSqliteDriver implements Driver {
   #db: DatabaseSync | undefined;
   #statements: StatementCache | undefined;
   #group: CommitGroup | undefined;
+  /** Undefined for ':memory:' (nothing to make durable). */
+  readonly #wal: WalSync | undefined;
 
   constructor(options: SqliteOptions) {
     this.#options = options;
+    this.#wal = options.path === ':memory:' ? undefined : new WalSync(options.path);
   }
 
   async init(): Promise<void> {
@@ -129,9 +214,11 @@ class NodeSqliteDriver implements Driver {
     const db = new DatabaseSync(this.#options.path, { enableForeignKeyConstraints: true });
     // Owner-only: the file holds envelopes and tags; WAL files inherit this mode.
     if (this.#options.path !== ':memory:') chmodSync(this.#options.path, 0o600);
-    // WAL lets readers run beside the writer; FULL makes every acknowledged commit durable.
+    // WAL lets readers run beside the writer. Every acknowledged commit is durable: with FULL
+    // by SQLite's own fsync; on a file, by WalSync's (NORMAL: SQLite syncs only around checkpoints).
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = FULL');
+    db.exec(`PRAGMA synchronous = ${this.#wal ? 'NORMAL' : 'FULL'}`);
+    this.#wal?.resolve(this.#options.path);
     db.exec('PRAGMA foreign_keys = ON');
     // Deleted rows are overwritten, not only unlinked: a swept envelope must not survive in
     // free pages of the file (and so in every later copy of it). Test: store-secure-delete.
@@ -158,7 +245,15 @@ class NodeSqliteDriver implements Driver {
       const { changes, lastInsertRowid } = stmt.run(...params);
       return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
     };
-    if (lease.inTransaction || (reader && this.#group === undefined)) return run();
+    if (lease.inTransaction) return run();
+    if (reader && this.#group === undefined) {
+      const result = run();
+      if (!this.#wal?.pending) return result;
+      // It may have read a commit whose fsync is under way: answer once that is durable.
+      this.#releaseEarly(lease);
+      await this.#wal.durable();
+      return result;
+    }
     const group = this.#joinGroup();
     let result: QueryResult<R>;
     if (reader) result = run();
@@ -210,6 +305,9 @@ class NodeSqliteDriver implements Driver {
     try {
       const group = this.#group;
       if (group) this.#commitGroup(group);
+      // Members of that group are answered once it is durable; wait for it before closing.
+      await this.#wal?.durable().catch(() => {});
+      await this.#wal?.close();
       this.#db?.close();
       this.#db = undefined;
     } finally {
@@ -260,7 +358,8 @@ class NodeSqliteDriver implements Driver {
     this.#group = undefined;
     try {
       this.#exec('COMMIT');
-      group.resolve();
+      if (this.#wal) this.#wal.committed().then(group.resolve, group.reject);
+      else group.resolve();
     } catch (error) {
       this.#abandonTransaction();
       group.reject(error);
