@@ -5,12 +5,13 @@
  * authority ends with Tom's name.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../src/cli/main.ts';
-import { encryptShareFile } from '../src/crypto/index.ts';
+import { type EpochDestruction, encryptShareFile, epochDestructionHash } from '../src/crypto/index.ts';
+import { parseEntry } from '../src/tlog/index.ts';
 import { ENGINES } from './support/engines.ts';
 import { type Story, startStory } from './support/disclosure.ts';
 import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
@@ -22,6 +23,7 @@ for (const engine of ENGINES) {
     let url: string;
     let dir: string;
     let env: Record<string, string | undefined>;
+    let keyId: string;
 
     async function run(args: string[], extra: Record<string, string> = {}) {
       const io = captureIo({ ...env, ...extra }, dir);
@@ -41,13 +43,13 @@ for (const engine of ENGINES) {
         ...(story.rt.config.databaseUrl ? { MVID_DATABASE_URL: story.rt.config.databaseUrl } : {}),
       };
       // Tom's envelopes are sealed to a retention-epoch key: each trustee also keeps a folder of epoch share files.
-      const keyId = (
+      keyId = (
         await story.rt.store.db
           .selectFrom('registry_envelopes')
           .select('escrow_key_id')
           .where('person_id', '=', story.tom.personId)
           .executeTakeFirstOrThrow()
-      ).escrow_key_id;
+      ).escrow_key_id as string;
       for (const [name, file] of story.shareFiles) {
         writeFileSync(join(dir, `share-${name}.json`), JSON.stringify(file));
         writeFileSync(join(dir, `pass-${name}`), `${passphraseOf(name)}\n`);
@@ -185,6 +187,41 @@ for (const engine of ENGINES) {
       const remembered = JSON.parse(readFileSync(join(dir, 'authority-checkpoint.json'), 'utf8')) as { seen: { size: string } };
       assert.ok(Number(remembered.seen.size) > 0, 'the authority remembers the checkpoint it accepted');
       assert.match(fetched.stderr, /receipt logged/);
+    });
+
+    it('mvid trustee destroy-epochs keeps a running epoch’s share; once it ended (--now) shreds the file and the statement is logged', async () => {
+      const destroy = ['trustee', 'destroy-epochs', '--state', 'alice.state', '--share', 'epochs-alice', '--passphrase-file', 'pass-alice'];
+      const file = join(dir, 'epochs-alice', `share-epoch-${keyId}.json`);
+      assert.match((await run(destroy)).stdout, /^0 epoch share\(s\) destroyed/m);
+      assert.ok(existsSync(file), 'a share of a running epoch is kept');
+      const bad = captureIo(env, dir);
+      assert.notEqual(await runCli([...destroy, '--now', 'next tuesday'], bad), 0);
+      assert.match(bad.stderr, /--now/);
+      // The epoch is over on the server's clock and, by --now, on the trustee's.
+      const epoch = await story.rt.registry.epochs.byId(keyId);
+      const after = new Date(Date.parse(epoch?.endsAt as string) + 86_400_000);
+      story.clock.set(after);
+      const done = await run([...destroy, '--now', after.toISOString()]);
+      assert.match(done.stdout, new RegExp(`epoch ${epoch?.epoch}: share .* destroyed; statement logged`));
+      assert.match(done.stdout, /^1 epoch share\(s\) destroyed/m);
+      assert.ok(!existsSync(file), 'the share file is shredded');
+      assert.ok(!existsSync(`${file}.destroyed.json`), 'the statement was handed over');
+      const alice = epoch?.key.trustees.find((t) => t.id === 'alice');
+      const recorded = (await story.rt.registry.epochs.byId(keyId))?.destructions ?? [];
+      assert.deepEqual(
+        recorded.map((d) => d.verificationKey),
+        [alice?.verificationKey],
+      );
+      await story.rt.tlog.integrate();
+      const size = (await story.rt.disclosure.log.checkpoint()).size;
+      const logged = (await story.rt.disclosure.log.entries(0n, size))
+        .map((b) => parseEntry(b))
+        .filter((e) => e.type === 'escrow_epoch_destroyed' && e.escrowKey === keyId);
+      assert.equal(logged.length, 1);
+      assert.equal(
+        logged[0]?.type === 'escrow_epoch_destroyed' ? logged[0].statement : '',
+        epochDestructionHash(recorded[0] as EpochDestruction),
+      );
     });
   });
 }

@@ -4,62 +4,34 @@
  * `mvid trustee reshare` runs) against the HTTP API. The escrow public key stays, so the
  * envelopes sealed before the reshare open with two new trustees and not with one; the
  * old shares are refused by the release path; a cheating old trustee is disqualified;
- * the lawful-disclosure flow works with the new set.
+ * the lawful-disclosure flow works with the new set. (A set with retention-epoch keys:
+ * test/registry-reshare-epochs.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  type DkgAnnounce,
-  type Envelope,
-  dealerSlot,
-  dkgAnnounce,
-  newDkgIdentity,
-  reshareDealMessages,
-  reshareSigningParameters,
-  sealShare,
-  signShares,
-  validAnnouncements,
-  type TrusteeSet,
-  type TrusteeShare,
-  decryptShareFile,
-  parseTrusteeSet,
-  partialDecrypt,
-  thresholdOpen,
-} from '../src/crypto/index.ts';
-import { ApiClient, TrusteeClient, keyLineage } from '../src/disclosure/index.ts';
+import { type Envelope, type TrusteeSet, type TrusteeShare, decryptShareFile, parseTrusteeSet } from '../src/crypto/index.ts';
+import { type TrusteeClient, keyLineage } from '../src/disclosure/index.ts';
 import { registryEscrowDirectory } from '../src/server/index.ts';
 import { toBase64Url } from '../src/core/index.ts';
-import { type DkgCall, type DkgMe, type DkgMessageView, type ReshareRunResult, dkgPaths, runReshare } from '../src/registry/index.ts';
+import { type ReshareRunResult, runReshare } from '../src/registry/index.ts';
 import { ENGINES } from './support/engines.ts';
-import { type Story, URL_BASE, enrolPerson, rejects, startStory, tomRequest } from './support/disclosure.ts';
-import { FAST_SCRYPT, passphraseOf, personClaims } from './support/registry.ts';
+import { type Story, rejects, startStory, tomRequest } from './support/disclosure.ts';
+import { FAST_SCRYPT, passphraseOf } from './support/registry.ts';
 import { problem } from './support/registry-http.ts';
+import {
+  type OpenedReshare,
+  callOf,
+  cheatingDealer,
+  enrolTrusteeClients,
+  fileAddressedTo,
+  openReshare,
+  openWith,
+} from './support/reshare.ts';
 
 const NEW = ['carol', 'frank', 'gina'];
 
-function callOf(story: Story, token: string): DkgCall {
-  const api = new ApiClient(URL_BASE, token, story.fetch);
-  return (method, path, body) => api.json(method, path, body);
-}
-
-interface Opened {
-  ceremony: { id: string };
-  tokens: Array<{ trusteeIndex: number; trusteeId: string; role: 'dealer' | 'member'; token: string }>;
-}
-
-async function openReshare(story: Story, body: Record<string, unknown>): Promise<Opened> {
-  const res = await story.rt.app.inject({
-    method: 'POST',
-    url: '/admin/v1/reshare',
-    headers: { authorization: `Bearer ${story.adminToken}` },
-    payload: body,
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json() as Opened;
-}
-
 /** Every participant runs its client; dealers give their old share, new trustees a passphrase. */
-function participants(story: Story, opened: Opened, skip: (t: Opened['tokens'][number]) => boolean = () => false) {
+function participants(story: Story, opened: OpenedReshare, skip: (t: OpenedReshare['tokens'][number]) => boolean = () => false) {
   return opened.tokens
     .filter((t) => !skip(t))
     .map((t) =>
@@ -84,77 +56,7 @@ async function tomsEnvelopes(story: Story): Promise<Envelope[]> {
   return rows.map((r) => JSON.parse(r.envelope_json) as Envelope);
 }
 
-/** Opens an envelope sealed to the old set with partials of `shares`, checked against `set`. */
-function openWith(set: TrusteeSet, envelope: Envelope, shares: TrusteeShare[]): string {
-  const partials = shares.map((share) => partialDecrypt({ share, c1: envelope.c1, requestId: 'req-x', envelopeId: envelope.envelopeId }));
-  // The envelope's header keeps the set it was sealed to (its associated data); the new set holds the same key.
-  const { plaintext } = thresholdOpen(envelope, partials, { trusteeSet: set, requestId: 'req-x', holds: [envelope.trusteeSetId] });
-  return new TextDecoder().decode(plaintext);
-}
-
-/** An old trustee who re-deals honestly in public but seals `victim` (a new index) a sub-share off its polynomial, then stops. */
-async function cheatingDealer(story: Story, ceremonyId: string, token: string, share: TrusteeShare, victim: number): Promise<void> {
-  const call = callOf(story, token);
-  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
-  const params = {
-    ceremonyId,
-    from: parseTrusteeSet(me.from),
-    threshold: me.ceremony.threshold,
-    trustees: me.ceremony.trustees,
-    dealers: me.ceremony.dealers as number[],
-  };
-  const signing = reshareSigningParameters(params);
-  const id = newDkgIdentity();
-  await call('POST', dkgPaths.messages(ceremonyId, 'announce'), dkgAnnounce(signing, me.trusteeIndex, id));
-  const everyone = params.trustees.length + params.dealers.length;
-  let announced = new Map<number, DkgAnnounce>();
-  while (announced.size < everyone) {
-    const { messages } = await call<{ messages: DkgMessageView[] }>('GET', dkgPaths.messages(ceremonyId, 'announce'));
-    announced = validAnnouncements(signing, new Map(messages.map((m) => [m.trusteeIndex, m.body as DkgAnnounce])));
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const { commit, shares } = reshareDealMessages(params, share, id, announced);
-  const slot = dealerSlot(share.index);
-  const sealed = { ...shares.sealed, [String(victim)]: sealShare(signing, slot, victim, id, announced.get(victim)?.encKey as string, 7n) };
-  await call('POST', dkgPaths.messages(ceremonyId, 'commit'), commit);
-  await call('POST', dkgPaths.messages(ceremonyId, 'shares'), signShares(signing, slot, id, sealed));
-}
-
 for (const engine of ENGINES) {
-  describe(`resharing a set with live retention-epoch keys (${engine})`, () => {
-    it('is refused: its epoch keys would stay with the old trustees, so their envelopes would not open with the new ones', async () => {
-      const story = await startStory(engine);
-      try {
-        const before = await story.rt.registry.trusteeSets.active();
-        const res = await story.rt.app.inject({
-          method: 'POST',
-          url: '/admin/v1/reshare',
-          headers: { authorization: `Bearer ${story.adminToken}` },
-          payload: { threshold: 2, trustees: NEW },
-        });
-        problem(res, 409, 'conflict');
-        assert.match((res.json() as { detail: string }).detail, /live retention-epoch key/);
-        const ceremonies = await story.rt.store.db
-          .selectFrom('registry_dkg_ceremonies')
-          .select('id')
-          .where('kind', '=', 'reshare')
-          .execute();
-        assert.deepEqual(ceremonies, [], 'no ceremony was opened');
-        assert.equal((await story.rt.registry.trusteeSets.active())?.id, before?.id);
-        // Enrolment keeps sealing to the set's epoch keys.
-        const { enrolled } = await enrolPerson(story.rt, personClaims({ given_name: 'Una', family_name: 'Uhland' }));
-        const row = await story.rt.store.db
-          .selectFrom('registry_envelopes')
-          .select('envelope_json')
-          .where('person_id', '=', enrolled.personId)
-          .executeTakeFirst();
-        assert.ok((JSON.parse(row?.envelope_json ?? '{}') as Envelope).escrowKeyId);
-      } finally {
-        await story.stop();
-      }
-    });
-  });
-
   describe(`a cheating old trustee during a reshare (${engine})`, () => {
     it('bob seals gina a bad sub-share: gina proves it, bob is disqualified, the other dealers finish with the same key', async () => {
       const story = await startStory(engine, { preEpochEnvelopes: true });
@@ -164,7 +66,7 @@ for (const engine of ENGINES) {
         const bob = opened.tokens.find((t) => t.role === 'dealer' && t.trusteeId === 'bob');
         assert.ok(bob);
         // A new trustee may not post an old trustee's round (the token says who speaks).
-        const member = opened.tokens.find((t) => t.role === 'member') as Opened['tokens'][number];
+        const member = opened.tokens.find((t) => t.role === 'member') as OpenedReshare['tokens'][number];
         problem(
           await story.rt.app.inject({
             method: 'POST',
@@ -285,28 +187,9 @@ for (const engine of ENGINES) {
 
     it('lawful disclosure after the reshare: addressed to the new set, two new trustees release, the authority opens Tom’s name', async () => {
       const set = results[0]?.trusteeSet as TrusteeSet;
-      const clients = new Map<string, TrusteeClient>();
-      for (const name of NEW) {
-        const res = await story.rt.app.inject({
-          method: 'POST',
-          url: '/admin/v1/disclosure/trustee-credentials',
-          headers: { authorization: `Bearer ${story.adminToken}` },
-          payload: { trustee: name },
-        });
-        assert.equal(res.statusCode, 201, res.body);
-        const token = (res.json() as { token: string }).token;
-        const state = await TrusteeClient.enrol({ url: URL_BASE, token, fetch: story.fetch, clock: story.clock });
-        assert.equal(state.trustee.trusteeSetId, set.id);
-        clients.set(name, new TrusteeClient(state, { fetch: story.fetch, clock: story.clock, save: async () => {} }));
-      }
-      const log = (await story.rt.app.inject({ url: '/disclosure/v1/log' })).json() as { origin: string; verifierKey: string };
-      const { requestId } = await story.authority.client.file(tomRequest(story), { origin: log.origin, vkey: log.verifierKey });
-      const row = await story.rt.store.db
-        .selectFrom('disclosure_requests')
-        .select('trustee_set_id')
-        .where('id', '=', requestId)
-        .executeTakeFirst();
-      assert.equal(row?.trustee_set_id, set.id);
+      const clients = await enrolTrusteeClients(story, NEW);
+      for (const c of clients.values()) assert.equal(c.state.trustee.trusteeSetId, set.id);
+      const requestId = await fileAddressedTo(story, tomRequest(story), set.id);
       // The old trustees' tokens died with their set: the release path refuses them (alice is not in the new set).
       const alice = story.trustees.get('alice');
       await rejects(alice?.client.review(requestId) as Promise<unknown>, 'unauthenticated');

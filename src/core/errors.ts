@@ -100,6 +100,8 @@ export const ERROR_CODES = {
   trustee_set_exists: { status: 409, title: 'A trustee set is already active' },
   escrow_epoch_unavailable: { status: 503, title: 'No escrow key for this retention epoch' },
   escrow_epoch_live: { status: 409, title: 'Retention epoch not over' },
+  disclosure_requests_pending: { status: 409, title: 'Disclosure requests pending' },
+  trustee_set_resharing: { status: 409, title: 'Trustee set being reshared' },
   epoch_statement_invalid: { status: 422, title: 'Epoch destruction statement invalid' },
   epoch_share_missing: { status: 422, title: 'No share for this retention epoch' },
   holder_key_invalid: { status: 400, title: 'Holder key invalid' },

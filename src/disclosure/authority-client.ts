@@ -70,14 +70,21 @@ export type OpenableRelease = Pick<
 
 /**
  * The key an envelope opens under: its retention-epoch key (which must be a key of the
- * request's trustees and threshold) or, for an envelope without one, the set's own.
+ * request's trustees and threshold) or, for an envelope without one, the set's own. After
+ * a reshare the envelope names the old set's epoch key (its associated data keeps it), and
+ * the request's trustees hold the same escrow key as a key of their own: shown beside it,
+ * with the same public key (a key id commits to its public key), and it is the one used.
  * @throws MvidError subject_binding_invalid
  */
 function keyOf(envelope: Envelope, set: TrusteeSet, escrowKeys: readonly TrusteeSet[]): TrusteeSet {
   if (envelope.escrowKeyId === undefined) return set;
-  const found = escrowKeys.find((k) => k.id === envelope.escrowKeyId);
-  const key = found === undefined ? undefined : parseTrusteeSet(found);
-  if (!key || !isEpochKeyOf(set, key))
+  const keys = escrowKeys.map((k) => parseTrusteeSet(k));
+  const sealedTo = keys.find((k) => k.id === envelope.escrowKeyId);
+  const key =
+    sealedTo && isEpochKeyOf(set, sealedTo)
+      ? sealedTo
+      : keys.find((k) => sealedTo !== undefined && k.escrowPublicKey === sealedTo.escrowPublicKey && isEpochKeyOf(set, k));
+  if (!key)
     throw new MvidError(
       'subject_binding_invalid',
       `envelope ${envelope.envelopeId}: its epoch key is missing or not a key of trustee set ${set.id}`,

@@ -37,6 +37,7 @@ export type { NewAuthority } from './authorities.ts';
 export { TRUSTEE_TOKEN_PREFIX } from './trustees.ts';
 export type { TrusteeKey, TrusteePrincipal } from './trustees.ts';
 export type { AcceptedRequest } from './requests.ts';
+export { pendingRequestsOf } from './requests.ts';
 export type { DecisionInput, RecordedDecision } from './decisions.ts';
 export type { ReceiptInput, ReleaseMaterial } from './release.ts';
 export type { ExtensionView } from './extensions.ts';

@@ -101,7 +101,13 @@ export class Releases {
       courtOrder,
       offence,
       envelopes,
-      escrowKeys: (await this.#escrow.escrowKeysOf(envelopes.map((e) => e.envelopeId))).map((k) => k.key),
+      // The keys the request's trustees opened with, and the keys those hold by resharing (matched by public key).
+      escrowKeys: (
+        await this.#escrow.escrowKeysOf(
+          envelopes.map((e) => e.envelopeId),
+          set.id,
+        )
+      ).flatMap((k) => (k.sealedTo ? [k.key, k.sealedTo] : [k.key])),
       shares: shares.map((s) => ({ trusteeIndex: s.trustee_index, sealed: JSON.parse(s.sealed_json) as SealedMessage })),
       events: await this.#ledger.eventsOf(requestId),
       authority,

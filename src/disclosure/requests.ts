@@ -27,6 +27,25 @@ import { validateRequest } from './validation.ts';
 
 export type RequestRow = Selectable<Database['disclosure_requests']>;
 
+/**
+ * The requests addressed to a trustee set that its trustees still have to act on (pending and
+ * not expired): what a reshare of the set asks before it moves the set's keys (src/registry
+ * `PendingDisclosures`), since they would be stranded with trustees whose tokens die.
+ */
+export function pendingRequestsOf(store: Store, clock: Clock): (trusteeSetId: string) => Promise<string[]> {
+  return async (trusteeSetId) =>
+    (
+      await store.db
+        .selectFrom('disclosure_requests')
+        .select('id')
+        .where('trustee_set_id', '=', trusteeSetId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', clock.now().toISOString())
+        .orderBy('created_at')
+        .execute()
+    ).map((r) => r.id);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -125,6 +144,14 @@ export class Requests {
     // Addressed to whoever holds the envelopes' key today: after a reshare, the new set.
     const set = await this.#escrow.keyHolder(setId);
     if (!set) throw new MvidError('escrow_unavailable', `trustee set ${setId} is unknown`);
+    // While the set's keys are being reshared its trustees are about to lose them: the request would be stranded.
+    const resharing = await this.#escrow.reshareInProgress(set.id);
+    if (resharing !== undefined)
+      throw new MvidError(
+        'trustee_set_resharing',
+        `the keys of trustee set ${set.id} are being reshared (ceremony ${resharing}): file the request again once the reshare completes`,
+        { extensions: { ceremony: resharing } },
+      );
     const sealed = (await this.#sealedRefs(envelopes)).map((r) => (setId === set.id ? r : { ...r, trusteeSet: setId }));
     checkOrderDocument(input.orderDocument, set, this.#options);
 

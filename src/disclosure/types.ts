@@ -125,6 +125,8 @@ export interface PseudonymResolver {
 export interface EnvelopeEscrowKey {
   envelopeId: string;
   key: TrusteeSet;
+  /** The key the envelope is sealed to, when `key` holds it by resharing (the same escrow public key). */
+  sealedTo?: TrusteeSet;
 }
 
 /** Port to the registry: a person's current escrow envelopes, and trustee sets. */
@@ -133,12 +135,18 @@ export interface EscrowDirectory {
   /** Where each envelope's `envelope_sealed` log entry is (logIndex undefined while not integrated). */
   sealedRefs(envelopes: readonly Envelope[]): Promise<Array<{ envelopeId: string; time: string; logIndex: number | undefined }>>;
   envelopesById(ids: readonly string[]): Promise<Envelope[]>;
-  /** The retention-epoch key (src/registry epochs.ts) each of these envelopes is sealed to; envelopes sealed to their trustee set's own key are left out. */
-  escrowKeysOf(envelopeIds: readonly string[]): Promise<EnvelopeEscrowKey[]>;
+  /**
+   * The retention-epoch key (src/registry epochs.ts) each of these envelopes opens with for trustee set `heldBy`
+   * (the request's): the key it is sealed to, or the key of `heldBy` that holds that key by resharing (same public
+   * key, `sealedTo` then names the original); envelopes sealed to their trustee set's own key are left out.
+   */
+  escrowKeysOf(envelopeIds: readonly string[], heldBy: string): Promise<EnvelopeEscrowKey[]>;
   activeTrusteeSet(): Promise<TrusteeSet | undefined>;
   trusteeSet(id: string): Promise<TrusteeSet | undefined>;
   /** The set that holds `id`'s escrow key today (`id` itself unless its key was reshared): envelopes sealed to `id` open with it. */
   keyHolder(id: string): Promise<TrusteeSet | undefined>;
+  /** The open reshare ceremony of `id`'s keys, if any (requests to `id` wait until it completes or lapses). */
+  reshareInProgress(id: string): Promise<string | undefined>;
   /**
    * The `trustee_set` log entries proving which sets' keys `id` holds by resharing: `id`'s own entry, then
    * its predecessor's, and so on while each was itself reshared (empty for a set whose key was made fresh).

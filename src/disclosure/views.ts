@@ -201,7 +201,10 @@ export class Views {
       trusteeSet,
       trusteeSetLineage: await this.#ledger.shownLineage(this.#escrow, trusteeSet.id),
       approvalEntries: await this.#ledger.shownEntries(row.id, 'trustee_approval'),
-      escrowKeys: await this.#escrow.escrowKeysOf(openingsOf(row).subject.envelopes.map((e) => e.envelopeId)),
+      escrowKeys: await this.#escrow.escrowKeysOf(
+        openingsOf(row).subject.envelopes.map((e) => e.envelopeId),
+        trusteeSet.id,
+      ),
     };
   }
 

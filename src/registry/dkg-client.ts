@@ -41,6 +41,25 @@ import type { DkgCeremonyView, DkgMessageView } from './dkg.ts';
 /** A JSON call to the mvid API with the trustee's ceremony token (e.g. `ApiClient.json`). */
 export type DkgCall = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
 
+/**
+ * `call`, but a request that got no HTTP answer at all (a dropped connection: anything but
+ * an MvidError) is sent again, up to `attempts` times with a growing pause. Safe for every
+ * ceremony request: reads change nothing, and the server takes the same message again as a
+ * retry. A ceremony batch runs for minutes; one lost connection must not end it.
+ */
+export function retryingCall(call: DkgCall, attempts = 5, pauseMs = 500): DkgCall {
+  return async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call<T>(method, path, body);
+      } catch (error) {
+        if (error instanceof MvidError || attempt >= attempts) throw error;
+        await sleep(pauseMs * attempt);
+      }
+    }
+  };
+}
+
 export interface DkgRunOptions {
   ceremonyId: string;
   call: DkgCall;

@@ -9,7 +9,7 @@
  * trustee has signed the same outcome. The outcome is a pure function of the public
  * transcript (src/crypto's `dkgOutcome`): the server cannot choose who qualifies.
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { TrusteeSet } from '../crypto/index.ts';
 import { type Clock, ConflictError, MvidError, type Random, ValidationError } from '../core/index.ts';
 import {
@@ -29,17 +29,30 @@ import {
   reshareSigningParameters,
   reshareSlots,
   resultAgrees,
+  roleOfSlot,
   validAnnouncements,
   verifyDkgMessage,
 } from '../crypto/index.ts';
 import type { Database, Store, Tx } from '../store/index.ts';
 import type { DkgCall, DkgMe } from './dkg-client.ts';
-import { type EpochWindow, type EscrowEpochs, checkEpochKeyOf, epochNamed } from './epochs.ts';
+import { type EpochWindow, type EscrowEpochView, type EscrowEpochs, checkEpochKeyOf, epochNamed } from './epochs.ts';
 import type { PublishedTrusteeSet, TrusteeSets } from './trustees.ts';
 import { TRUSTEE_NAME } from './trustees.ts';
 import { isConflictOn, parseStored, randomToken, sha256Hex } from './util.ts';
 
 export const DKG_TOKEN_PREFIX = 'mvdkg_';
+
+/**
+ * A reshare ceremony not completed within this many hours lapses: it takes no more messages
+ * and no longer holds back disclosure requests to its set (see {@link DkgCeremonies.openReshareOf}).
+ */
+export const RESHARE_CEREMONY_HOURS = 24;
+
+/**
+ * The disclosure requests addressed to a trustee set that its trustees still have to act on
+ * (the port a reshare asks before it moves the set's keys: those requests would be stranded).
+ */
+export type PendingDisclosures = (trusteeSetId: string) => Promise<string[]>;
 
 export interface DkgCeremonyView {
   id: string;
@@ -128,13 +141,22 @@ export class DkgCeremonies {
   readonly #random: Random;
   readonly #trusteeSets: TrusteeSets;
   readonly #epochs: EscrowEpochs;
+  readonly #pendingDisclosures: PendingDisclosures;
 
-  constructor(store: Store, clock: Clock, random: Random, trusteeSets: TrusteeSets, epochs: EscrowEpochs) {
+  constructor(
+    store: Store,
+    clock: Clock,
+    random: Random,
+    trusteeSets: TrusteeSets,
+    epochs: EscrowEpochs,
+    pendingDisclosures: PendingDisclosures,
+  ) {
     this.#store = store;
     this.#clock = clock;
     this.#random = random;
     this.#trusteeSets = trusteeSets;
     this.#epochs = epochs;
+    this.#pendingDisclosures = pendingDisclosures;
   }
 
   /**
@@ -205,17 +227,21 @@ export class DkgCeremonies {
     const id = this.#random.uuid();
     checkDkgParameters({ ceremonyId: id, threshold: input.threshold, trustees: input.trustees });
     const tokens = this.#newTokens(input.trustees);
-    await this.#insert(id, { threshold: input.threshold, trustees: input.trustees, replace: input.replace === true, kind: 'dkg' }, tokens);
+    await this.#insert(id, { threshold: input.threshold, trustees: input.trustees, replace: input.replace === true }, tokens);
     return { ceremony: await this.view(id), tokens };
   }
 
   /**
-   * Opens a reshare of ONE escrow key — the key of trustee set `fromSetId` — to a new
-   * roster and threshold. Returns one token per new trustee and one per old trustee who
-   * re-deals (`dealers`, by old trustee name; default all), shown once. A set whose key
-   * was already reshared cannot be reshared again (its successor can), nor can a set with live
-   * retention-epoch keys (resharing those is not built: docs/disclosure.md).
-   * @throws MvidError not_found | conflict | validation_failed
+   * Opens a reshare of a trustee set — its own escrow key (`fromSetId`) and every live
+   * retention-epoch key of it (neither destroyed nor reshared) — to a new roster and
+   * threshold: one reshare ceremony per key, in one batch (the set's key first), so each
+   * participant runs them all with one token and one `mvid trustee reshare`. Returns one
+   * token per new trustee and one per old trustee who re-deals (`dealers`, by old trustee
+   * name; default all), shown once. The new set, and each of its reshared epoch keys, is
+   * published in one transaction once every ceremony of the batch agrees. Refused for a set
+   * whose key was already reshared (its successor can be), and while disclosure requests to
+   * the set are pending (they would be stranded: docs/disclosure.md).
+   * @throws MvidError not_found | conflict | disclosure_requests_pending | validation_failed
    */
   async createReshare(input: { fromSetId: string; threshold: number; trustees: string[]; dealers?: string[] }): Promise<{
     ceremony: DkgCeremonyView;
@@ -228,41 +254,98 @@ export class DkgCeremonies {
     const from = await this.#trusteeSets.byId(input.fromSetId);
     if (!from) throw new MvidError('not_found', `no trustee set ${input.fromSetId}`);
     if (from.resharedTo !== undefined) throw new ConflictError(`the key of ${from.id} was already reshared to ${from.resharedTo}`);
-    // A reshare moves only the set's own key. Envelopes sealed to its retention-epoch keys would
-    // not open with the new trustees, so while any of those keys is live the reshare is refused
-    // (resharing each epoch key with the same new trustees is not built yet; docs/disclosure.md).
-    const live = (await this.#epochs.list(from.id)).filter((e) => e.destroyedAt === null);
-    if (live.length > 0)
-      throw new ConflictError(
-        `trustee set ${from.id} still has ${live.length} live retention-epoch key(s) (${live.map((e) => e.epoch).join(', ')}): envelopes sealed to them would not open with the new trustees, and resharing epoch keys is not supported yet; reshare once every epoch key of the set is destroyed`,
+    const pending = await this.#pendingDisclosures(from.id);
+    if (pending.length > 0)
+      throw new MvidError(
+        'disclosure_requests_pending',
+        `trustee set ${from.id} has ${pending.length} pending disclosure request(s) (${pending.join(', ')}): its trustees must decide them (or they expire) before its keys move; a request filed after the reshare goes to the new set`,
+        { extensions: { requests: pending } },
       );
-    const dealers = (input.dealers ?? from.trustees.map((t) => t.id)).map((name) => {
-      const member = from.trustees.find((t) => t.id === name);
-      if (!member) throw new ValidationError(`trustee set ${from.id} has no trustee ${name}`, 'dealers');
-      return member.index;
+    const dealerNames = input.dealers ?? from.trustees.map((t) => t.id);
+    for (const name of dealerNames)
+      if (!from.trustees.some((t) => t.id === name)) throw new ValidationError(`trustee set ${from.id} has no trustee ${name}`, 'dealers');
+    // One ceremony per key: the set's own, then each live epoch key (its trustees' indices follow its own ceremony).
+    const keys: Array<{ key: TrusteeSet; epoch?: EscrowEpochView }> = [
+      { key: from },
+      ...(await this.#epochs.live(from.id)).map((epoch) => ({ key: epoch.key, epoch })),
+    ];
+    const ids = keys.map(() => this.#random.uuid());
+    const lead = ids[0] as string;
+    const rows = keys.map(({ key, epoch }, k) => {
+      const dealers = dealerNames.flatMap((name) => key.trustees.filter((t) => t.id === name).map((t) => t.index));
+      const id = ids[k] as string;
+      checkReshareParameters({ ceremonyId: id, from: key, threshold: input.threshold, trustees: input.trustees, dealers });
+      return { id, fromId: key.id, dealers, epoch };
     });
-    const id = this.#random.uuid();
-    checkReshareParameters({ ceremonyId: id, from, threshold: input.threshold, trustees: input.trustees, dealers });
     const slots = [
       ...input.trustees.map((trusteeId, k) => ({ trusteeIndex: k + 1, trusteeId, role: 'member' as const })),
-      ...dealers.map((i) => ({
+      ...(rows[0]?.dealers ?? []).map((i) => ({
         trusteeIndex: dealerSlot(i),
         trusteeId: from.trustees.find((t) => t.index === i)?.id as string,
         role: 'dealer' as const,
       })),
     ];
     const tokens = slots.map((slot) => ({ ...slot, token: randomToken(DKG_TOKEN_PREFIX, this.#random) }));
-    await this.#insert(
-      id,
-      { threshold: input.threshold, trustees: input.trustees, replace: false, kind: 'reshare', fromSetId: from.id, dealers },
-      tokens,
-    );
-    return { ceremony: await this.view(id), tokens };
+    const now = this.#clock.now().toISOString();
+    await this.#store.transaction(async (tx) => {
+      await this.#store.lock(tx, `registry:reshare:${from.id}`);
+      const open = await this.#openReshares(from.id, tx);
+      if (open.length > 0) throw new ConflictError(`reshare ceremony ${open[0]} of trustee set ${from.id} is still open`);
+      await tx
+        .insertInto('registry_dkg_ceremonies')
+        .values(
+          rows.map((r) => ({
+            id: r.id,
+            threshold: input.threshold,
+            trustees_json: JSON.stringify(input.trustees),
+            replace_active: 0,
+            status: 'open' as const,
+            trustee_set_id: null,
+            created_at: now,
+            completed_at: null,
+            kind: 'reshare' as const,
+            from_set_id: r.fromId,
+            dealers_json: JSON.stringify(r.dealers),
+            epoch: r.epoch?.epoch ?? null,
+            epoch_starts_at: r.epoch?.startsAt ?? null,
+            epoch_ends_at: r.epoch?.endsAt ?? null,
+            epoch_trustee_set_id: r.epoch ? from.id : null,
+            batch_id: rows.length > 1 ? lead : null,
+          })),
+        )
+        .execute();
+      await insertTokens(tx, lead, tokens);
+    });
+    return { ceremony: await this.view(lead), tokens };
   }
 
+  /** Open reshare ceremonies (batch leads: the set's own key) of a set that have not lapsed, newest first. */
+  async #openReshares(fromSetId: string, reader: Tx | Store['db'] = this.#store.db): Promise<string[]> {
+    const since = new Date(this.#clock.now().getTime() - RESHARE_CEREMONY_HOURS * 3_600_000).toISOString();
+    const rows = await reader
+      .selectFrom('registry_dkg_ceremonies')
+      .select('id')
+      .where('kind', '=', 'reshare')
+      .where('from_set_id', '=', fromSetId)
+      .where('status', '=', 'open')
+      .where('created_at', '>', since)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * The open (not lapsed) reshare ceremony of this set's keys, if any: while it runs, no
+   * disclosure request is addressed to the set (it would be stranded when the keys move).
+   */
+  async openReshareOf(trusteeSetId: string): Promise<string | undefined> {
+    return (await this.#openReshares(trusteeSetId))[0];
+  }
+
+  /** Stores a new DKG ceremony (a reshare batch is stored by `createReshare`, an epoch batch by `createEpochs`). */
   async #insert(
     id: string,
-    c: { threshold: number; trustees: string[]; replace: boolean; kind: 'dkg' | 'reshare'; fromSetId?: string; dealers?: number[] },
+    c: { threshold: number; trustees: string[]; replace: boolean },
     tokens: ReadonlyArray<{ trusteeIndex: number; token: string }>,
   ): Promise<void> {
     await this.#store.transaction(async (tx) => {
@@ -277,9 +360,9 @@ export class DkgCeremonies {
           trustee_set_id: null,
           created_at: this.#clock.now().toISOString(),
           completed_at: null,
-          kind: c.kind,
-          from_set_id: c.fromSetId ?? null,
-          dealers_json: c.dealers === undefined ? null : JSON.stringify(c.dealers),
+          kind: 'dkg',
+          from_set_id: null,
+          dealers_json: null,
         })
         .execute();
       await insertTokens(tx, id, tokens);
@@ -301,6 +384,13 @@ export class DkgCeremonies {
     return { ceremonyId: row.id, threshold: row.threshold, trustees: parseStored<string[]>(row.trustees_json) };
   }
 
+  /** The key a reshare ceremony moves: a trustee set's own, or (a ceremony with an epoch) one of its epoch keys. */
+  async #fromKey(row: CeremonyRow): Promise<TrusteeSet | undefined> {
+    if (row.from_set_id === null) return undefined;
+    if (row.epoch === null) return this.#trusteeSets.byId(row.from_set_id);
+    return (await this.#epochs.byId(row.from_set_id))?.key;
+  }
+
   /** The rules of this ceremony's kind, over the one relay. */
   async #protocol(row: CeremonyRow): Promise<Protocol> {
     const params = this.#params(row);
@@ -315,8 +405,8 @@ export class DkgCeremonies {
         },
       };
     }
-    const from = await this.#trusteeSets.byId(row.from_set_id as string);
-    if (!from) throw new MvidError('internal_error', `trustee set ${row.from_set_id} vanished`);
+    const from = await this.#fromKey(row);
+    if (!from) throw new MvidError('internal_error', `key ${row.from_set_id} vanished`);
     const reshare: ReshareCeremonyParameters = { ...params, from, dealers: parseStored<number[]>(row.dealers_json as string) };
     const { members, dealers } = reshareSlots(reshare);
     return {
@@ -349,7 +439,8 @@ export class DkgCeremonies {
               .selectFrom('registry_dkg_ceremonies')
               .select('id')
               .where('batch_id', '=', row.batch_id)
-              .orderBy('epoch_starts_at')
+              // A reshare batch leads with the set's own key (no epoch); epoch keys follow in order.
+              .orderBy(sql`coalesce(epoch_starts_at, '')`)
               .execute()
           ).map((r) => r.id);
     const epoch =
@@ -383,7 +474,7 @@ export class DkgCeremonies {
   /** The ceremony as the participant in `slot` takes part in it (for a reshare, with the set whose key moves). */
   async me(ceremonyId: string, slot: number): Promise<DkgMe> {
     const ceremony = await this.view(ceremonyId);
-    const from = ceremony.fromSetId === undefined ? undefined : await this.#trusteeSets.byId(ceremony.fromSetId);
+    const from = await this.#fromKey(await this.#row(ceremonyId));
     return { ceremony, trusteeIndex: slot, ...(from ? { from: parseTrusteeSet(from) } : {}) };
   }
 
@@ -399,11 +490,27 @@ export class DkgCeremonies {
     if (row.ceremony_id === ceremonyId) return row.trustee_index;
     const member = await this.#store.db
       .selectFrom('registry_dkg_ceremonies')
-      .select('id')
+      .selectAll()
       .where('id', '=', ceremonyId)
       .where('batch_id', '=', row.ceremony_id)
       .executeTakeFirst();
-    return member ? row.trustee_index : undefined;
+    if (!member) return undefined;
+    return member.kind === 'reshare' ? this.#slotIn(await this.#row(row.ceremony_id), row.trustee_index, member) : row.trustee_index;
+  }
+
+  /**
+   * A reshare batch's token speaks for one participant: a new trustee has the same slot in
+   * every ceremony; an old trustee re-deals, in each, its share of that ceremony's key, whose
+   * index may differ from its index in the set (so its slot is found by its name), and takes
+   * no part in a ceremony of a key it holds no share of.
+   */
+  async #slotIn(lead: CeremonyRow, slot: number, target: CeremonyRow): Promise<number | undefined> {
+    const role = roleOfSlot(slot);
+    if (role.role === 'member') return slot;
+    const [set, key] = await Promise.all([this.#fromKey(lead), this.#fromKey(target)]);
+    const name = set?.trustees.find((t) => t.index === role.oldIndex)?.id;
+    const index = key?.trustees.find((t) => t.id === name)?.index;
+    return index !== undefined && parseStored<number[]>(target.dealers_json as string).includes(index) ? dealerSlot(index) : undefined;
   }
 
   async messages(ceremonyId: string, round?: DkgRound): Promise<DkgMessageView[]> {
@@ -442,6 +549,8 @@ export class DkgCeremonies {
   async post(ceremonyId: string, trusteeIndex: number, round: DkgRound, body: unknown): Promise<DkgCeremonyView> {
     const row = await this.#row(ceremonyId);
     if (row.status !== 'open') throw new ConflictError(`key ceremony ${ceremonyId} is ${row.status}`);
+    if (row.kind === 'reshare' && this.#clock.now().getTime() - Date.parse(row.created_at) > RESHARE_CEREMONY_HOURS * 3_600_000)
+      throw new ConflictError(`reshare ceremony ${ceremonyId} lapsed (${RESHARE_CEREMONY_HOURS} hours): open a new one`);
     const protocol = await this.#protocol(row);
     const params = protocol.signing;
     const rounds = protocol.roundsOf(trusteeIndex);
@@ -489,7 +598,7 @@ export class DkgCeremonies {
         throw new ConflictError(`trustee ${trusteeIndex} already posted its ${round} message`);
       throw error;
     }
-    if (round === 'result') await this.#maybeComplete(row);
+    if (round === 'result') await (row.kind === 'reshare' ? this.#maybeCompleteReshare(row) : this.#maybeComplete(row));
     return this.view(ceremonyId);
   }
 
@@ -514,8 +623,8 @@ export class DkgCeremonies {
     return call as DkgCall;
   }
 
-  /** Publishes the set once every qualified trustee signed the outcome everyone can recompute. */
-  async #maybeComplete(row: CeremonyRow): Promise<PublishedTrusteeSet | undefined> {
+  /** The outcome every confirming participant signed, once all of them have; else undefined. */
+  async #agreed(row: CeremonyRow): Promise<{ protocol: Protocol; outcome: Decided } | undefined> {
     const protocol = await this.#protocol(row);
     const params = protocol.signing;
     const t = transcriptOf(await this.messages(row.id));
@@ -531,21 +640,95 @@ export class DkgCeremonies {
       const a = announced.get(i);
       return r !== undefined && a !== undefined && resultAgrees(params, i, a.signKey, r, outcome);
     });
-    if (!agreed) return undefined;
+    return agreed ? { protocol, outcome } : undefined;
+  }
+
+  /** Marks a ceremony complete with the key it made, in the publishing transaction. */
+  #completer(rowId: string, keyId: string): (tx: Tx) => Promise<void> {
     const now = this.#clock.now().toISOString();
-    const complete = async (tx: Tx) => {
+    return async (tx) => {
       const done = await tx
         .updateTable('registry_dkg_ceremonies')
-        .set({ status: 'complete', trustee_set_id: outcome.trusteeSet.id, completed_at: now })
-        .where('id', '=', row.id)
+        .set({ status: 'complete', trustee_set_id: keyId, completed_at: now })
+        .where('id', '=', rowId)
         .where('status', '=', 'open')
         .executeTakeFirst();
-      if (Number(done.numUpdatedRows) !== 1) throw new ConflictError(`key ceremony ${row.id} already completed`);
+      if (Number(done.numUpdatedRows) !== 1) throw new ConflictError(`key ceremony ${rowId} already completed`);
     };
+  }
+
+  /**
+   * A reshare batch completes as one: once every ceremony of it (the set's key, each live
+   * epoch key) has its agreed outcome, one transaction publishes the new set, stores each
+   * reshared epoch key under it (`insertReshared`: same public key, logged with
+   * `resharedFrom`) and marks every ceremony complete. Until then nothing moves, so no
+   * envelope is ever addressed to trustees who hold only some of its keys.
+   */
+  async #maybeCompleteReshare(row: CeremonyRow): Promise<void> {
+    const leadId = row.batch_id ?? row.id;
+    const rows =
+      row.batch_id === null
+        ? [row]
+        : await this.#store.db.selectFrom('registry_dkg_ceremonies').selectAll().where('batch_id', '=', leadId).execute();
+    // Cheap first: every new trustee must have posted its result in every ceremony of the batch.
+    const results = await this.#store.db
+      .selectFrom('registry_dkg_messages')
+      .select(['ceremony_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where(
+        'ceremony_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .where('round', '=', 'result')
+      .groupBy('ceremony_id')
+      .execute();
+    const members = parseStored<string[]>(row.trustees_json).length;
+    if (rows.some((r) => Number(results.find((x) => x.ceremony_id === r.id)?.n ?? 0) < members)) return;
+    const decided: Array<{ row: CeremonyRow; protocol: Protocol; outcome: Decided }> = [];
+    for (const r of rows) {
+      const agreed = await this.#agreed(r);
+      if (!agreed) return;
+      decided.push({ row: r, ...agreed });
+    }
+    const lead = decided.find((d) => d.row.id === leadId);
+    if (!lead?.protocol.reshare) throw new MvidError('internal_error', `reshare batch ${leadId} has no lead ceremony`);
+    const summary = (o: Decided) => ({ transcript: o.transcript, disqualified: o.disqualified.length });
+    const epochs: Array<{ from: EscrowEpochView; outcome: Decided }> = [];
+    for (const d of decided.filter((x) => x.row.epoch !== null)) {
+      const from = await this.#epochs.byId(d.row.from_set_id as string);
+      if (!from) throw new MvidError('internal_error', `epoch key ${d.row.from_set_id} vanished`);
+      epochs.push({ from, outcome: d.outcome });
+    }
+    try {
+      await this.#trusteeSets.publish(lead.outcome.trusteeSet, {
+        ceremony: { kind: 'reshare', from: lead.protocol.reshare.from.id, ...summary(lead.outcome) },
+        within: async (tx) => {
+          for (const d of decided) await this.#completer(d.row.id, d.outcome.trusteeSet.id)(tx);
+        },
+        after: async (tx, set) => {
+          for (const e of epochs)
+            await this.#epochs.insertReshared(tx, set, e.from, e.outcome.trusteeSet, {
+              kind: 'reshare',
+              from: e.from.key.id,
+              ...summary(e.outcome),
+            });
+        },
+      });
+    } catch (error) {
+      // A concurrent result completed it first: the same set is published, nothing to do.
+      if (error instanceof ConflictError && (await this.#row(row.id)).status === 'complete') return;
+      throw error;
+    }
+  }
+
+  /** Publishes the set once every qualified trustee signed the outcome everyone can recompute. */
+  async #maybeComplete(row: CeremonyRow): Promise<PublishedTrusteeSet | undefined> {
+    const agreed = await this.#agreed(row);
+    if (!agreed) return undefined;
+    const { outcome } = agreed;
+    const complete = this.#completer(row.id, outcome.trusteeSet.id);
     const summary = { transcript: outcome.transcript, disqualified: outcome.disqualified.length };
-    const ceremony = protocol.reshare
-      ? { kind: 'reshare' as const, from: protocol.reshare.from.id, ...summary }
-      : { kind: 'dkg' as const, ...summary };
+    const ceremony = { kind: 'dkg' as const, ...summary };
     if (row.epoch !== null) {
       const window = { epoch: row.epoch, startsAt: row.epoch_starts_at as string, endsAt: row.epoch_ends_at as string };
       const setId = row.epoch_trustee_set_id as string;

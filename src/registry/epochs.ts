@@ -14,6 +14,7 @@ import type { Selectable } from 'kysely';
 import { type Clock, MvidError, type Random, ValidationError } from '../core/index.ts';
 import {
   dealEscrowKey,
+  decryptShareFile,
   type EpochDestruction,
   encryptShareFile,
   epochDestructionHash,
@@ -28,7 +29,7 @@ import {
 import { encodeEntry, entryTime } from '../tlog/index.ts';
 import type { Database, Store, Tx } from '../store/index.ts';
 import type { TrusteeSetCeremony } from './log.ts';
-import type { TrusteeSets } from './trustees.ts';
+import { type CheckedShare, type TrusteeSets, checkShareAgainst } from './trustees.ts';
 import type { RegistryLog } from './types.ts';
 import { addDays, parseStored } from './util.ts';
 
@@ -54,6 +55,10 @@ export interface EscrowEpochView extends EpochWindow {
   destructions: EpochDestruction[];
   /** When fewer than M shares were left undestroyed (null while a quorum may exist). */
   destroyedAt: string | null;
+  /** The old set's epoch key this one holds by resharing (the same escrow public key). */
+  resharedFrom?: string;
+  /** The new set's epoch key this one was reshared to: it opens this key's envelopes now, and this key's shares are void. */
+  resharedTo?: string;
 }
 
 function checkMonths(months: number): void {
@@ -98,8 +103,8 @@ export function epochsFrom(from: Date, months: number, count: number): EpochWind
   return out;
 }
 
-/** How an epoch key was made: dealt (development) or by a dealerless ceremony; epoch keys are never reshared. */
-export type EpochCeremony = Exclude<TrusteeSetCeremony, { kind: 'reshare' }>;
+/** How an epoch key was made: dealt (development), by a dealerless ceremony, or reshared with its set (`from`: the old key). */
+export type EpochCeremony = TrusteeSetCeremony;
 
 /** The log entry of an epoch key taking office. */
 export function escrowEpochEntry(
@@ -121,6 +126,9 @@ export function escrowEpochEntry(
     trusteeCount: key.trustees.length,
     ceremony: ceremony.kind,
     ...(ceremony.kind === 'dkg' ? { transcript: ceremony.transcript } : {}),
+    ...(ceremony.kind === 'reshare'
+      ? { transcript: ceremony.transcript, disqualified: ceremony.disqualified, resharedFrom: ceremony.from }
+      : {}),
   });
 }
 
@@ -205,7 +213,14 @@ export class EscrowEpochs {
       createdAt: row.created_at,
       destructions: rows.map((r) => parseStored<EpochDestruction>(r.statement_json)),
       destroyedAt: row.destroyed_at,
+      ...(row.reshared_from === null ? {} : { resharedFrom: row.reshared_from }),
+      ...(row.reshared_to === null ? {} : { resharedTo: row.reshared_to }),
     };
+  }
+
+  /** The epoch keys of a set that still open envelopes with its trustees: neither destroyed nor reshared away. */
+  async live(trusteeSetId: string): Promise<EscrowEpochView[]> {
+    return (await this.list(trusteeSetId)).filter((e) => e.destroyedAt === null && e.resharedTo === undefined);
   }
 
   /** Every epoch key of a trustee set (default: the active one), oldest epoch first. */
@@ -226,6 +241,24 @@ export class EscrowEpochs {
     return row ? this.#view(row) : undefined;
   }
 
+  /**
+   * `mvid trustee check-share` for an epoch share: checked against its epoch key as published
+   * here; a share of a key reshared to a new set is void. Undefined when `file` is no epoch share.
+   * @throws MvidError share_file_invalid | share_passphrase_invalid | share_invalid
+   */
+  async checkShare(file: unknown, passphrase: string): Promise<CheckedShare | undefined> {
+    const epoch = await this.byId(String((file as { trusteeSetId?: unknown } | null)?.trusteeSetId));
+    if (!epoch) return undefined;
+    if (epoch.resharedTo !== undefined) {
+      (await decryptShareFile(file, passphrase)).secret.fill(0);
+      throw new MvidError(
+        'share_invalid',
+        `epoch key ${epoch.key.id} was reshared to ${epoch.resharedTo} with its trustee set: this share is void, destroy it`,
+      );
+    }
+    return checkShareAgainst(epoch.key, file, passphrase);
+  }
+
   /** The epoch keys (as trustee sets) of these ids, for release. */
   async keys(ids: readonly string[]): Promise<TrusteeSet[]> {
     if (ids.length === 0) return [];
@@ -235,6 +268,71 @@ export class EscrowEpochs {
       .where('id', 'in', [...new Set(ids)])
       .execute();
     return rows.map((r) => parseStored<TrusteeSet>(r.document_json));
+  }
+
+  /**
+   * For each epoch key id, the key that opens its envelopes for trustee set `trusteeSetId`:
+   * along the key's reshares (E → E' → …), the one of that set, else the last (the key that
+   * holds it today). A request addressed to an old set keeps the old set's key (its trustees'
+   * partials were made with it); one addressed to the new set gets the new key.
+   */
+  async heldBy(ids: readonly string[], trusteeSetId: string): Promise<Map<string, TrusteeSet>> {
+    const out = new Map<string, TrusteeSet>();
+    for (const id of new Set(ids)) {
+      let row = await this.#row(id);
+      let chosen = row;
+      for (let hops = 0; row && hops < 64; hops++) {
+        chosen = row;
+        if (row.trustee_set_id === trusteeSetId || row.reshared_to === null) break;
+        row = await this.#row(row.reshared_to);
+      }
+      if (chosen) out.set(id, parseStored<TrusteeSet>(chosen.document_json));
+    }
+    return out;
+  }
+
+  async #row(id: string): Promise<EpochRow | undefined> {
+    return this.#store.db.selectFrom('registry_escrow_epochs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * Within the transaction that publishes a reshared trustee set (`newSetId`, inserted
+   * already): stores the reshared epoch key — same window and escrow public key as `from`,
+   * the new set's trustees and threshold — marks `from` reshared to it, and queues its
+   * `escrow_epoch` entry (`ceremony reshare`, `resharedFrom`).
+   * @throws MvidError trustee_set_invalid | conflict (the key was reshared already)
+   */
+  async insertReshared(tx: Tx, newSet: TrusteeSet, from: EscrowEpochView, key: TrusteeSet, ceremony: EpochCeremony): Promise<void> {
+    const parsed = parseTrusteeSet(key);
+    checkEpochKeyOf(newSet, parsed);
+    if (parsed.escrowPublicKey !== from.key.escrowPublicKey)
+      throw new MvidError('trustee_set_invalid', `epoch key ${parsed.id} does not hold the escrow key of ${from.key.id}`);
+    const now = this.#clock.now();
+    const moved = await tx
+      .updateTable('registry_escrow_epochs')
+      .set({ reshared_to: parsed.id })
+      .where('id', '=', from.key.id)
+      .where('reshared_to', 'is', null)
+      .where('destroyed_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1) throw new MvidError('conflict', `epoch key ${from.key.id} was destroyed or reshared meanwhile`);
+    await tx
+      .insertInto('registry_escrow_epochs')
+      .values({
+        id: parsed.id,
+        trustee_set_id: newSet.id,
+        epoch: from.epoch,
+        starts_at: from.startsAt,
+        ends_at: from.endsAt,
+        document_json: JSON.stringify(parsed),
+        ceremony_json: JSON.stringify(ceremony),
+        created_at: now.toISOString(),
+        destroyed_at: null,
+        reshared_from: from.key.id,
+        reshared_to: null,
+      })
+      .execute();
+    await this.#log.enqueue(tx, [escrowEpochEntry(newSet.id, from, parsed, ceremony, now)]);
   }
 
   /**
@@ -249,12 +347,12 @@ export class EscrowEpochs {
     const { expiresAt, window } = this.expiryOf(at);
     const row = await reader
       .selectFrom('registry_escrow_epochs')
-      .select(['document_json', 'destroyed_at'])
+      .select(['document_json', 'destroyed_at', 'reshared_to'])
       .where('trustee_set_id', '=', trusteeSetId)
       .where('starts_at', '<=', expiresAt)
       .where('ends_at', '>', expiresAt)
       .executeTakeFirst();
-    if (!row || row.destroyed_at !== null)
+    if (!row || row.destroyed_at !== null || row.reshared_to !== null)
       throw new MvidError(
         'escrow_epoch_unavailable',
         `no escrow key of trustee set ${trusteeSetId} covers retention epoch ${window.epoch} (envelopes sealed now expire ${expiresAt}): open an epoch key ceremony (mvid trustees epochs-open)`,
@@ -302,6 +400,8 @@ export class EscrowEpochs {
           ceremony_json: JSON.stringify(ceremony),
           created_at: now.toISOString(),
           destroyed_at: null,
+          reshared_from: null,
+          reshared_to: null,
         })
         .execute();
       await this.#log.enqueue(tx, [escrowEpochEntry(trusteeSetId, window, parsed, ceremony, now)]);

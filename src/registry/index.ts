@@ -22,10 +22,11 @@ export { EPOCH_MONTHS, checkEpochKeyOf, epochNamed, epochOf, epochsFrom, epochDe
 export type { EpochWindow, EscrowEpochs, EscrowEpochView } from './epochs.ts';
 export { embeddedTagOracle, remoteTagOracle } from './tag-oracle.ts';
 export type { TagFetch, TagOracle, TaggedIdentifier } from './tag-oracle.ts';
-export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView } from './dkg.ts';
-export { announceFingerprint, dkgPaths, runDkg, runDkgBatch } from './dkg-client.ts';
-export { runReshare } from './reshare-client.ts';
-export type { ReshareRunOptions, ReshareRunResult } from './reshare-client.ts';
+export type { DkgCeremonies, DkgCeremonyView, DkgMessageView, DkgTranscriptView, PendingDisclosures } from './dkg.ts';
+export { RESHARE_CEREMONY_HOURS } from './dkg.ts';
+export { announceFingerprint, dkgPaths, retryingCall, runDkg, runDkgBatch } from './dkg-client.ts';
+export { runReshare, runReshareBatch } from './reshare-client.ts';
+export type { ReshareBatchResult, ReshareRunOptions, ReshareRunResult } from './reshare-client.ts';
 export type { DkgBatchResult, DkgCall, DkgMe, DkgRunOptions, DkgRunResult } from './dkg-client.ts';
 export type { TrusteeSets, PublishedTrusteeSet, DealtTrusteeSet, CheckedShare } from './trustees.ts';
 export type { IssuerRegistry, NewIssuer } from './issuers.ts';

@@ -37,7 +37,8 @@ import {
   validAnnouncements,
   wipeDkgIdentity,
 } from '../crypto/index.ts';
-import { type DkgCall, announceFingerprint, dkgPaths, joinCeremony, waitForCompletion, waitForRound } from './dkg-client.ts';
+import type { DkgCeremonyView } from './dkg.ts';
+import { type DkgCall, type DkgMe, announceFingerprint, dkgPaths, joinCeremony, waitForCompletion, waitForRound } from './dkg-client.ts';
 
 export interface ReshareRunOptions {
   ceremonyId: string;
@@ -51,6 +52,8 @@ export interface ReshareRunOptions {
   pollMs?: number;
   timeoutMs?: number;
   progress?: (line: string) => void;
+  /** Wait until the server published the new set (default); a batch waits once, after its last ceremony. */
+  awaitCompletion?: boolean;
 }
 
 export interface ReshareRunResult {
@@ -159,7 +162,7 @@ export async function runReshare(options: ReshareRunOptions): Promise<ReshareRun
       }
       await call('POST', dkgPaths.messages(ceremonyId, 'result'), dkgResult(signing, slot, identity, outcome));
     }
-    await waitForCompletion(call, ceremonyId, outcome.trusteeSet.id, { pollMs, until: deadline() });
+    if (options.awaitCompletion !== false) await waitForCompletion(call, ceremonyId, outcome.trusteeSet.id, { pollMs, until: deadline() });
     return {
       role: role.role,
       index: role.role === 'dealer' ? role.oldIndex : role.newIndex,
@@ -173,4 +176,53 @@ export async function runReshare(options: ReshareRunOptions): Promise<ReshareRun
     wipeDkgIdentity(identity);
     for (const bytes of received?.values() ?? []) bytes.fill(0);
   }
+}
+
+export interface ReshareBatchResult {
+  ceremonyId: string;
+  /** Set for the ceremony of a retention-epoch key (the old set's epoch key it moves). */
+  epoch?: NonNullable<DkgCeremonyView['epoch']>;
+  result: ReshareRunResult;
+}
+
+/**
+ * `mvid trustee reshare`: runs every ceremony of a reshare batch — the set's own key, then
+ * each of its live retention-epoch keys — for the participant whose token `call` carries,
+ * and resolves once the server published the new set with all of them. A dealer gives its
+ * shares of every key (`shares`: the set's and each epoch's; each ceremony takes the one of
+ * its key) and sits out a ceremony of a key it holds no share of; a new trustee gets one
+ * new share per key.
+ * @throws MvidError share_invalid | trustee_set_invalid | service_unavailable | validation_failed
+ */
+export async function runReshareBatch(
+  options: Omit<ReshareRunOptions, 'share' | 'awaitCompletion'> & { shares?: readonly TrusteeShare[] },
+): Promise<ReshareBatchResult[]> {
+  const { call } = options;
+  const lead = await call<DkgMe>('GET', `${dkgPaths.ceremony(options.ceremonyId)}/me`);
+  const out: ReshareBatchResult[] = [];
+  for (const ceremonyId of lead.ceremony.batch ?? [options.ceremonyId]) {
+    let me: DkgMe;
+    try {
+      me = ceremonyId === options.ceremonyId ? lead : await call<DkgMe>('GET', `${dkgPaths.ceremony(ceremonyId)}/me`);
+    } catch (error) {
+      // An old trustee who holds no share of this key (left out of its ceremony) takes no part in it.
+      if (error instanceof MvidError && error.code === 'unauthenticated' && options.shares !== undefined) continue;
+      throw error;
+    }
+    const epoch = me.ceremony.epoch;
+    if (epoch)
+      options.progress?.(`epoch ${epoch.epoch} key ${me.ceremony.fromSetId} (envelopes expiring ${epoch.startsAt} to ${epoch.endsAt})`);
+    const share = options.shares?.find((s) => s.trusteeSetId === me.ceremony.fromSetId);
+    if (options.shares !== undefined && share === undefined)
+      throw new MvidError(
+        'share_invalid',
+        `give your share of key ${me.ceremony.fromSetId}${epoch ? ` (epoch ${epoch.epoch})` : ''}: it is reshared too`,
+      );
+    const result = await runReshare({ ...options, ceremonyId, ...(share ? { share } : {}), awaitCompletion: false });
+    out.push({ ceremonyId, ...(epoch ? { epoch } : {}), result });
+  }
+  const until = Date.now() + (options.timeoutMs ?? 600_000);
+  for (const { ceremonyId, result } of out)
+    await waitForCompletion(call, ceremonyId, result.outcome.trusteeSet.id, { pollMs: options.pollMs ?? 1000, until });
+  return out;
 }

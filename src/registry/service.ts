@@ -62,7 +62,7 @@ export function createRegistry(deps: RegistryDeps): Registry {
   return {
     issuers,
     trusteeSets,
-    dkg: new DkgCeremonies(store, clock, random, trusteeSets, epochs),
+    dkg: new DkgCeremonies(store, clock, random, trusteeSets, epochs, deps.pendingDisclosures),
     epochs,
     enrolments,
     walletRequests: new WalletRequests(store, clock, random, enrolments, issue),

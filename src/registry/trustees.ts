@@ -125,7 +125,14 @@ export class TrusteeSets {
    */
   async publish(
     trusteeSet: TrusteeSet,
-    options: { replace?: boolean; ceremony?: TrusteeSetCeremony; within?: (tx: Tx) => Promise<void> } = {},
+    options: {
+      replace?: boolean;
+      ceremony?: TrusteeSetCeremony;
+      /** Runs first in the transaction (e.g. marks the ceremony complete). */
+      within?: (tx: Tx) => Promise<void>;
+      /** Runs last in the transaction, once the set is stored and logged (e.g. stores its reshared epoch keys). */
+      after?: (tx: Tx, set: TrusteeSet) => Promise<void>;
+    } = {},
   ): Promise<PublishedTrusteeSet> {
     const set = parseTrusteeSet(trusteeSet);
     let now = '';
@@ -178,6 +185,7 @@ export class TrusteeSets {
         await tx.updateTable('registry_envelopes').set({ trustee_set_id: set.id }).where('trustee_set_id', '=', from).execute();
       }
       await this.#log.enqueue(tx, [trusteeSetEntry(set, at, takesOffice ? current?.id : undefined, ceremony)]);
+      await options.after?.(tx, set);
     });
     return { ...set, status, createdAt: now, retiredAt: status === 'retired' ? now : null };
   }

@@ -4,6 +4,7 @@ import type { Clock, Random } from '../core/index.ts';
 import type { EnvelopeSealer } from '../crypto/index.ts';
 import type { Store, Tx } from '../store/index.ts';
 import type { TagOracle } from './tag-oracle.ts';
+import type { PendingDisclosures } from './dkg.ts';
 
 /** The credential type of a person-identification credential (the EU PID type). */
 export const PID_VCT = 'urn:eudi:pid:1';
@@ -60,6 +61,8 @@ export interface RegistryDeps {
   log: RegistryLog;
   /** Seals escrow envelopes off the event loop (the composition root's worker pool); in-thread when absent. */
   sealer?: EnvelopeSealer;
+  /** The disclosure requests pending for a trustee set (a reshare of it waits for them: dkg.ts). */
+  pendingDisclosures: PendingDisclosures;
 }
 
 export interface RegistryOptions {

@@ -130,7 +130,7 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
           .execute(),
       );
     },
-    async escrowKeysOf(envelopeIds) {
+    async escrowKeysOf(envelopeIds, heldBy) {
       if (envelopeIds.length === 0) return [];
       const rows = await store.db
         .selectFrom('registry_envelopes')
@@ -138,11 +138,17 @@ export function registryEscrowDirectory(store: Store, registry: Registry, log: P
         .where('id', 'in', [...envelopeIds])
         .where('escrow_key_id', 'is not', null)
         .execute();
-      const keys = await registry.epochs.keys(rows.map((r) => r.escrow_key_id as string));
+      const ids = rows.map((r) => r.escrow_key_id as string);
+      const [sealedTo, held] = await Promise.all([registry.epochs.keys(ids), registry.epochs.heldBy(ids, heldBy)]);
       return rows.flatMap((r) => {
-        const key = keys.find((k) => k.id === r.escrow_key_id);
-        return key ? [{ envelopeId: r.id, key }] : [];
+        const key = held.get(r.escrow_key_id as string);
+        const original = sealedTo.find((k) => k.id === r.escrow_key_id);
+        if (!key) return [];
+        return [{ envelopeId: r.id, key, ...(original && original.id !== key.id ? { sealedTo: original } : {}) }];
       });
+    },
+    async reshareInProgress(id) {
+      return registry.dkg.openReshareOf(id);
     },
     async activeTrusteeSet() {
       const set = await registry.trusteeSets.active();

@@ -29,7 +29,7 @@ import type { Credentials } from '../credentials/index.ts';
 import { type EnvelopeSealer, SealingPool, type TagWorkers } from '../crypto/index.ts';
 import { type Stop, startSweepers, sweepAll, sweepSummary } from './background.ts';
 import { buildCredentials, type CredentialsWiringOptions } from './credentials.ts';
-import type { DisclosureOptions, DisclosureService } from '../disclosure/index.ts';
+import { type DisclosureOptions, type DisclosureService, pendingRequestsOf } from '../disclosure/index.ts';
 import { fixLogIdentity, type TransparencyLog } from '../tlog/index.ts';
 import { buildDisclosure } from './disclosure.ts';
 import { createLogger } from './logger.ts';
@@ -140,6 +140,7 @@ export function buildRegistry(
     },
     log: outboxLog(clock),
     ...(sealer ? { sealer } : {}),
+    pendingDisclosures: pendingRequestsOf(store, clock),
   });
 }
 

@@ -72,7 +72,10 @@ export const ENTRY_SCHEMAS = {
   /**
    * A retention-epoch escrow key of trustee set `trusteeSet` took office: envelopes whose retention ends in
    * [`startsAt`, `endsAt`) are sealed to `escrowKey` (its id commits to threshold, trustees and commitments, as a
-   * trustee set's does), whose public key is `publicKey`. `ceremony` and `transcript` as for `trustee_set`.
+   * trustee set's does), whose public key is `publicKey`. `ceremony` and `transcript` as for `trustee_set`. For a
+   * reshare (the set's key was reshared to new trustees, and every live epoch key with it), `resharedFrom` is the
+   * old set's epoch key whose public key (the same `publicKey`) this key holds, `disqualified` counts old trustees
+   * left out; envelopes sealed to `resharedFrom` open with this key from now on.
    */
   escrow_epoch: {
     trusteeSet: id,
@@ -82,8 +85,10 @@ export const ENTRY_SCHEMAS = {
     endsAt: time,
     threshold: uint(1, 255),
     trusteeCount: uint(1, 255),
-    ceremony: optional(oneOf('dealer', 'dkg')),
+    ceremony: optional(oneOf('dealer', 'dkg', 'reshare')),
     transcript: optional(hash),
+    disqualified: optional(uint(0, 255)),
+    resharedFrom: optional(id),
   },
   /**
    * A trustee destroyed its share of an epoch key: `trustee` is its verification key in that key, `statement` the

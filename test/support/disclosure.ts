@@ -143,6 +143,8 @@ export async function startStory(
      * own key, without `escrowKeyId`, and the set has no epoch keys (so it can be reshared).
      */
     preEpochEnvelopes?: boolean;
+    /** How many retention-epoch keys to deal (default TEST_EPOCHS). */
+    epochs?: number;
   } = {},
 ): Promise<Story> {
   const rt = await startTestRuntime(engine, options.config ?? {}, { random: options.random ?? systemRandom });
@@ -154,7 +156,7 @@ export async function startStory(
   await rt.registry.trusteeSets.publish(dealt.trusteeSet);
   const epochShares = options.preEpochEnvelopes
     ? new Map<string, TrusteeShare[]>()
-    : await dealTestEpochs(rt.registry, dealt.trusteeSet.id);
+    : await dealTestEpochs(rt.registry, dealt.trusteeSet.id, options.epochs);
   const shareFiles = new Map(dealt.shareFiles.map((s) => [s.trusteeId, s.file]));
   const { token: adminToken } = await rt.registry.adminTokens.create('ops');
 

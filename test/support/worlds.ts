@@ -59,15 +59,15 @@ export interface WorldsRuntime extends Runtime {
 
 /** A listening runtime; `host` is the name in the public URL (a browser wants `localhost` for WebAuthn). */
 /**
- * `epochs: false` deals no retention-epoch keys (nobody can enrol): for resharing the set,
- * which is refused while it has live epoch keys. `logger`: the runtime's (silent otherwise),
- * for a test that checks what is logged.
+ * `epochs: false` deals no retention-epoch keys (nobody can enrol); a number deals that many
+ * (default TEST_EPOCHS). `logger`: the runtime's (silent otherwise), for a test that checks
+ * what is logged.
  */
 export async function startWorldsRuntime(
   engine: Engine,
   host = '127.0.0.1',
   overrides: Partial<Config> = {},
-  options: { epochs?: boolean; logger?: Logger } = {},
+  options: { epochs?: boolean | number; logger?: Logger } = {},
 ): Promise<WorldsRuntime> {
   const database = await createTestDatabase(engine);
   const port = await freePort();
@@ -103,7 +103,9 @@ export async function startWorldsRuntime(
   });
   await runtime.registry.trusteeSets.publish(dealt.trusteeSet);
   const epochShares =
-    options.epochs === false ? new Map<string, TrusteeShare[]>() : await dealTestEpochs(runtime.registry, dealt.trusteeSet.id);
+    options.epochs === false
+      ? new Map<string, TrusteeShare[]>()
+      : await dealTestEpochs(runtime.registry, dealt.trusteeSet.id, typeof options.epochs === 'number' ? options.epochs : undefined);
   const adminToken = (await runtime.registry.adminTokens.create('worlds-test')).token;
   return Object.assign(runtime, {
     clock,

@@ -131,8 +131,7 @@ async function checkShare(io: CliIo, options: { share: string; passphraseFile?: 
     options.trusteeSet === undefined
       ? await withRegistry(io, async ({ registry }) => {
           // A retention-epoch share checks against its epoch key, published like a set.
-          const epoch = await registry.epochs.byId(String((file as { trusteeSetId?: unknown } | null)?.trusteeSetId));
-          return epoch ? checkShareAgainst(epoch.key, file, secret) : registry.trusteeSets.checkShare(file, secret);
+          return (await registry.epochs.checkShare(file, secret)) ?? registry.trusteeSets.checkShare(file, secret);
         })
       : await checkShareAgainst(readJsonFile(io, options.trusteeSet, 'trustee set') as TrusteeSet, file, secret);
   io.out(

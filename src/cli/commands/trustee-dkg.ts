@@ -20,11 +20,11 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SHARE_PASSPHRASE_MIN_LENGTH } from '../../crypto/index.ts';
 import { ApiClient } from '../../disclosure/index.ts';
-import { type DkgCall, type DkgMe, TRUSTEE_NAME, dkgPaths, runDkgBatch, runReshare } from '../../registry/index.ts';
+import { type DkgMe, TRUSTEE_NAME, dkgPaths, retryingCall, runDkgBatch, runReshareBatch } from '../../registry/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
 import { requireUrl, tokenOf } from './disclosure-context.ts';
 import { canPrompt, collect, promptHidden, readSecretFile, withRegistry } from './registry-context.ts';
-import { openShare } from './trustee-review.ts';
+import { openShareFiles, shareFilesOf } from './trustee-review.ts';
 
 interface OpenOptions {
   threshold: string;
@@ -89,7 +89,7 @@ export function epochShareName(epoch: string): string {
 async function trusteeDkg(io: CliIo, o: DkgOptions): Promise<void> {
   const out = resolve(io.cwd, o.out);
   const api = new ApiClient(requireUrl(o.url), tokenOf(io, o.tokenFile, 'MVID_DKG_TOKEN'), fetch);
-  const call: DkgCall = (method, path, body) => api.json(method, path, body);
+  const call = retryingCall((method, path, body) => api.json(method, path, body));
   const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(o.ceremony)}/me`);
   const epochs = me.ceremony.epoch !== undefined;
   // A trustee set's share is one file; a batch of epoch keys gives one file per epoch in a folder.
@@ -148,10 +148,11 @@ interface ReshareOptions {
   url: string;
   ceremony: string;
   tokenFile?: string;
-  shareFile?: string;
+  shareFile: string[];
   oldPassphraseFile?: string;
   passphraseFile?: string;
   out?: string;
+  epochsOut?: string;
 }
 
 const names = (list: string) =>
@@ -188,11 +189,17 @@ async function reshareOpen(io: CliIo, o: ReshareOpenOptions): Promise<void> {
         flag: 'wx',
       });
     }
+    const epochs = ceremony.batch.length - 1;
     io.out(`reshare ceremony ${ceremony.id}: the key of ${from} to ${threshold} of ${trustees.length} (${trustees.join(', ')})`);
+    if (epochs > 0) io.out(`with its ${epochs} live retention-epoch key(s): one ceremony per key, run by the same command`);
     io.out(`old trustees re-dealing: ${(ceremony.dealers ?? []).length}; each runs:`);
-    io.out(`  mvid trustee reshare --url URL --ceremony ${ceremony.id} --token-file reshare-token-old-NAME --share-file share.json`);
+    io.out(
+      `  mvid trustee reshare --url URL --ceremony ${ceremony.id} --token-file reshare-token-old-NAME --share-file share.json${epochs > 0 ? ' --share-file epoch-shares/' : ''}`,
+    );
     io.out(`each new trustee runs:`);
-    io.out(`  mvid trustee reshare --url URL --ceremony ${ceremony.id} --token-file reshare-token-new-NAME --out new-share.json`);
+    io.out(
+      `  mvid trustee reshare --url URL --ceremony ${ceremony.id} --token-file reshare-token-new-NAME --out new-share.json${epochs > 0 ? ' --epochs-out new-epoch-shares/' : ''}`,
+    );
     io.err(`mvid: hand each token file in ${outDir} to its trustee only, then delete it here.`);
   });
 }
@@ -210,35 +217,50 @@ function destroyFile(path: string): void {
 }
 
 async function trusteeReshare(io: CliIo, o: ReshareOptions): Promise<void> {
-  if ((o.shareFile === undefined) === (o.out === undefined))
-    throw new UsageError('an old trustee gives --share-file (its share of the set being reshared); a new trustee gives --out');
+  if ((o.shareFile.length === 0) === (o.out === undefined))
+    throw new UsageError('an old trustee gives --share-file (its shares of the set being reshared); a new trustee gives --out');
   const out = o.out === undefined ? undefined : resolve(io.cwd, o.out);
   if (out !== undefined && existsSync(out)) throw new UsageError(`${out} exists (share files are never overwritten)`);
   const api = new ApiClient(requireUrl(o.url), tokenOf(io, o.tokenFile, 'MVID_DKG_TOKEN'), fetch);
-  const share = o.shareFile === undefined ? undefined : await openShare(io, resolve(io.cwd, o.shareFile), o.oldPassphraseFile);
+  const call = retryingCall((method, path, body) => api.json(method, path, body));
+  const me = await call<DkgMe>('GET', `${dkgPaths.ceremony(o.ceremony)}/me`);
+  // The set's live epoch keys move with it: a new trustee gets one share file per epoch in a folder.
+  const epochsOut = o.epochsOut === undefined ? undefined : resolve(io.cwd, o.epochsOut);
+  if (out !== undefined && (me.ceremony.batch?.length ?? 1) > 1) {
+    if (epochsOut === undefined)
+      throw new UsageError(`this reshare moves ${(me.ceremony.batch?.length ?? 1) - 1} retention-epoch key(s) too: give --epochs-out DIR`);
+    mkdirSync(epochsOut, { recursive: true, mode: 0o700 });
+  }
+  const files = shareFilesOf(io, o.shareFile);
+  const shares = files.length === 0 ? undefined : await openShareFiles(io, files, o.oldPassphraseFile);
   try {
     const passphrase = out === undefined ? undefined : await passphraseOf(io, o.passphraseFile);
-    const result = await runReshare({
+    const results = await runReshareBatch({
       ceremonyId: o.ceremony,
-      call: (method, path, body) => api.json(method, path, body),
-      ...(share ? { share } : {}),
+      call,
+      ...(shares ? { shares } : {}),
       ...(passphrase === undefined ? {} : { passphrase }),
       progress: (line) => io.err(`mvid: ${line}`),
     });
-    io.out(
-      `trustee set ${result.trusteeSet.id} holds the escrow key of ${result.from.id}: ${result.trusteeSet.threshold} of ${result.trusteeSet.trustees.length}`,
-    );
-    io.out(`ceremony transcript ${result.outcome.transcript}; announced keys fingerprint ${result.fingerprint}`);
-    if (out !== undefined && result.shareFile) {
-      writeFileSync(out, `${JSON.stringify(result.shareFile, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-      io.out(`your new share (index ${result.index}) is in ${out}`);
+    for (const { epoch, result } of results) {
+      const what = epoch ? `epoch ${epoch.epoch} key ${result.trusteeSet.id}` : `trustee set ${result.trusteeSet.id}`;
+      io.out(`${what} holds the escrow key of ${result.from.id}: ${result.trusteeSet.threshold} of ${result.trusteeSet.trustees.length}`);
+      io.out(`ceremony transcript ${result.outcome.transcript}; announced keys fingerprint ${result.fingerprint}`);
+      if (out !== undefined && result.shareFile) {
+        const path = epoch ? join(epochsOut as string, epochShareName(epoch.epoch)) : out;
+        writeFileSync(path, `${JSON.stringify(result.shareFile, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+        io.out(`your new share (index ${result.index}) is in ${path}`);
+      }
     }
-    if (o.shareFile !== undefined) {
-      destroyFile(resolve(io.cwd, o.shareFile));
-      io.out(`your old share file ${o.shareFile} is destroyed: destroy every copy and backup of it too`);
-    }
+    // Every old share that was re-dealt is void now; a share of a key not carried (a destroyed epoch) is left alone.
+    const moved = new Set(results.map((r) => r.result.from.id));
+    files.forEach((file, k) => {
+      if (!moved.has(shares?.[k]?.trusteeSetId as string)) return;
+      destroyFile(file);
+      io.out(`your old share file ${file} is destroyed: destroy every copy and backup of it too`);
+    });
   } finally {
-    share?.secret.fill(0);
+    for (const s of shares ?? []) s.secret.fill(0);
   }
 }
 
@@ -275,10 +297,16 @@ export function registerTrusteeDkgCommands(program: Command, io: CliIo): void {
     .requiredOption('--url <url>', 'the mvid service that relays the ceremony')
     .requiredOption('--ceremony <id>', 'the ceremony id from the administrator')
     .option('--token-file <file>', 'your ceremony token file (else MVID_DKG_TOKEN)')
-    .option('--share-file <file>', 'old trustee: your share file of the set being reshared (destroyed once the new set is published)')
+    .option(
+      '--share-file <path>',
+      'old trustee: your share file of the set being reshared, and your epoch share folder (repeat; each re-dealt file is destroyed once the new set is published)',
+      collect,
+      [],
+    )
     .option('--old-passphrase-file <file>', 'old trustee: its passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
     .option('--passphrase-file <file>', 'new trustee: the passphrase for your new share (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
     .option('--out <file>', 'new trustee: where to write your new share file (must not exist)')
+    .option('--epochs-out <dir>', "new trustee: the folder for your new shares of the set's retention-epoch keys")
     .action((o: ReshareOptions) => trusteeReshare(io, o));
   trustee
     .command('dkg')

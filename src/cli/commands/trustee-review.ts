@@ -6,8 +6,8 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { systemClock } from '../../core/index.ts';
+import { type Command, Option } from 'commander';
+import { type Clock, ManualClock, systemClock } from '../../core/index.ts';
 import { decryptShareFile, type EpochDestruction, type TrusteeShare } from '../../crypto/index.ts';
 import { DENIAL_REASONS, type DenialReason, TrusteeClient, type TrusteeClientState } from '../../disclosure/index.ts';
 import { type CliIo, UsageError } from '../io.ts';
@@ -20,13 +20,13 @@ interface StateFlags {
   url?: string;
 }
 
-function clientOf(io: CliIo, flags: StateFlags): TrusteeClient {
+function clientOf(io: CliIo, flags: StateFlags, clock: Clock = systemClock): TrusteeClient {
   const state = readJson<TrusteeClientState>(io, flags.state, 'trustee state file');
   if (state?.version !== 1 || typeof state.token !== 'string')
     throw new UsageError(`${flags.state} is not a trustee state file (run mvid trustee enrol)`);
   const effective = flags.url === undefined ? state : { ...state, url: requireUrl(flags.url) };
   // The new checkpoint is on disk before anything that depends on it leaves this machine.
-  return new TrusteeClient(effective, { fetch, clock: systemClock, save: (s) => writePrivateJson(io, flags.state, s) });
+  return new TrusteeClient(effective, { fetch, clock, save: (s) => writePrivateJson(io, flags.state, s) });
 }
 
 async function passphraseFor(io: CliIo, passphraseFile: string | undefined): Promise<string> {
@@ -42,7 +42,7 @@ export async function openShare(io: CliIo, file: string, passphraseFile: string 
 }
 
 /** Share files named by `--share`: a file, or a folder whose `share*.json` files are taken (epoch shares). */
-function shareFilesOf(io: CliIo, paths: readonly string[]): string[] {
+export function shareFilesOf(io: CliIo, paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
     const path = resolve(io.cwd, p);
     if (!existsSync(path) || !statSync(path).isDirectory()) return [path];
@@ -55,7 +55,11 @@ function shareFilesOf(io: CliIo, paths: readonly string[]): string[] {
 
 /** Opens every share named (one passphrase for all, as `mvid trustee dkg` wrote them). */
 async function openShares(io: CliIo, paths: readonly string[], passphraseFile: string | undefined): Promise<TrusteeShare[]> {
-  const files = shareFilesOf(io, paths);
+  return openShareFiles(io, shareFilesOf(io, paths), passphraseFile);
+}
+
+/** Opens these share files, in order (one passphrase for all). */
+export async function openShareFiles(io: CliIo, files: readonly string[], passphraseFile: string | undefined): Promise<TrusteeShare[]> {
   if (files.length === 0) throw new UsageError('no share file found in the --share paths');
   const passphrase = await passphraseFor(io, passphraseFile);
   const shares: TrusteeShare[] = [];
@@ -81,8 +85,21 @@ function shredFile(path: string): void {
   unlinkSync(path);
 }
 
-async function destroyEpochs(io: CliIo, o: StateFlags & { share: string[]; passphraseFile?: string }): Promise<void> {
-  const client = clientOf(io, o);
+/**
+ * The clock `destroy-epochs` judges "the epoch has ended" by: the system's, or a fixed
+ * instant (`--now`, hidden: for tests and drills against a server whose clock is set alike;
+ * the server checks the epoch's end against its own clock in any case).
+ */
+function clockOf(now: string | undefined): Clock {
+  if (now === undefined) return systemClock;
+  const at = Date.parse(now);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(now) || Number.isNaN(at)) throw new UsageError(`--now must be an ISO 8601 time, got ${now}`);
+  return new ManualClock(at);
+}
+
+async function destroyEpochs(io: CliIo, o: StateFlags & { share: string[]; passphraseFile?: string; now?: string }): Promise<void> {
+  const clock = clockOf(o.now);
+  const client = clientOf(io, o, clock);
   // Statements kept by an earlier run whose hand-over failed: sent again first (the server takes a retry).
   const pending = o.share
     .map((p) => resolve(io.cwd, p))
@@ -98,7 +115,7 @@ async function destroyEpochs(io: CliIo, o: StateFlags & { share: string[]; passp
     io.out(`statement ${path} handed over`);
   }
   const epochs = await client.epochs();
-  const now = Date.now();
+  const now = clock.now().getTime();
   const files = shareFilesOf(io, o.share);
   const passphrase = files.length === 0 ? '' : await passphraseFor(io, o.passphraseFile);
   let destroyed = 0;
@@ -226,7 +243,8 @@ export function registerTrusteeReviewCommands(program: Command, io: CliIo): void
     .option('--share <path>', 'your epoch share folder or files (repeat)', collect, [])
     .option('--passphrase-file <file>', 'the share passphrase (else MVID_TRUSTEE_PASSPHRASE, else a prompt)')
     .option('--url <url>', 'the mvid service')
-    .action((o: StateFlags & { share: string[]; passphraseFile?: string }) => destroyEpochs(io, o));
+    .addOption(new Option('--now <iso>', 'judge the epochs ended at this instant instead of now (tests and drills)').hideHelp())
+    .action((o: StateFlags & { share: string[]; passphraseFile?: string; now?: string }) => destroyEpochs(io, o));
   trustee
     .command('deny')
     .description('deny (logged, and verified in the log)')

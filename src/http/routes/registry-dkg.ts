@@ -136,7 +136,7 @@ export async function registryDkgRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Open a reshare of an escrow key to a new trustee set',
         description:
-          'Moves the key of one trustee set (the same escrow public key) to new trustees and a new threshold without anyone reconstructing it. Returns one token per new trustee and per old trustee who re-deals, shown once; each runs `mvid trustee reshare`. The ceremony then runs on the /registry/v1/dkg/{id} relay.',
+          'Moves the key of one trustee set (the same escrow public key), and each of its live retention-epoch keys, to new trustees and a new threshold without anyone reconstructing them: one ceremony per key in one batch (`ceremony.batch`). Returns one token per new trustee and per old trustee who re-deals, shown once, each for the whole batch; each runs `mvid trustee reshare`. The ceremonies run on the /registry/v1/dkg/{id} relay and publish together. Refused while disclosure requests to the set are pending (`disclosure_requests_pending`) or another reshare of it is open (`conflict`).',
         tags: [TAG],
         security: ADMIN_SECURITY,
         body: NewReshareBody,

@@ -25,6 +25,7 @@ import * as m0107 from './0107_disclosure_report.ts';
 import * as m0125 from './0125_escrow_epochs.ts';
 import * as m0130 from './0130_reshare.ts';
 import * as m0145 from './0145_wallet_request_purpose.ts';
+import * as m0150 from './0150_epoch_reshare.ts';
 import * as m0160 from './0160_world_pseudonym_kind.ts';
 
 export const MIGRATIONS: readonly MvidMigration[] = [
@@ -49,5 +50,6 @@ export const MIGRATIONS: readonly MvidMigration[] = [
   { name: '0125_escrow_epochs', up: m0125.up },
   { name: '0130_reshare', up: m0130.up },
   { name: '0145_wallet_request_purpose', up: m0145.up },
+  { name: '0150_epoch_reshare', up: m0150.up },
   { name: '0160_world_pseudonym_kind', up: m0160.up },
 ];

@@ -44,6 +44,10 @@ export interface RegistryEscrowEpochsTable {
   created_at: string;
   /** When more than N − M trustees had destroyed their shares: from then on no quorum of shares exists. */
   destroyed_at: string | null;
+  /** The epoch key of the old set this one holds by resharing (same escrow public key), or null. */
+  reshared_from: string | null;
+  /** The epoch key of the new set this key was reshared to: it opens this key's envelopes now. */
+  reshared_to: string | null;
 }
 
 /** A trustee's signed statement that it destroyed its share of an epoch key (src/crypto `EpochDestruction`). */
