@@ -1,7 +1,7 @@
 /**
  * The transparency log through mvid's store (src/tlog over Kysely):
  * - durable batched appends on SQLite and PostgreSQL: 4 concurrent producers, each calling
- *   `appendEntries` with 1 000 entries and waiting until they are committed (synchronous=FULL /
+ *   `appendEntries` with 1 000 entries and waiting until they are committed (durable: the SQLite store's WAL fsync /
  *   synchronous_commit=on) and covered by a signed checkpoint; concurrent batches share one
  *   transaction, which is what the log is built for;
  * - inclusion + consistency proof latency on a log of 10^6 leaves (built by bulk-inserting
